@@ -1,0 +1,304 @@
+package pipeline
+
+import (
+	"slices"
+	"strings"
+)
+
+// Stage is one of the four parts of a pipeline, as AWS draws it.
+type Stage int
+
+// The four stages, in the order data flows.
+const (
+	Producer Stage = iota
+	Storage
+	Consumer
+	Destination
+)
+
+// String names the stage as the YAML list that holds it.
+func (s Stage) String() string {
+	return [...]string{"producers", "storage", "consumers", "destinations"}[s]
+}
+
+// Title is the stage's heading in diagrams.
+func (s Stage) Title() string {
+	return [...]string{"Producers", "Stream storage", "Consumers", "Destinations"}[s]
+}
+
+// Key describes one setting of a service: its type, default and the range AWS allows.
+// Nested settings use dotted names ("buffer.size").
+type Key struct {
+	Name     string
+	Kind     Kind
+	Default  string // in the format's unit syntax; "" = no default
+	Min, Max float64
+	Enum     []string
+	Required bool
+	Doc      string
+}
+
+func (k Key) hasRange() bool { return k.Min != 0 || k.Max != 0 }
+
+// Service is one entry of the catalog: a kind of node with its keys and legal connections.
+type Service struct {
+	Name  string // as written in `service:` (producers: "producer")
+	Label string // full AWS name
+	Short string // for narrow boxes
+	Stage Stage
+	Keys  []Key
+	// ScalarOf maps a key that may be written as a scalar to the sub-key the scalar sets
+	// (record_size: 1KiB means record_size.mean: 1KiB).
+	ScalarOf map[string]string
+	// ReadsFrom lists the services a consumer may name in `from`.
+	ReadsFrom []string
+	// WritesTo lists the services this node may name in `to`.
+	WritesTo []string
+	// DirectPut says producers (and consumers) may write to it without a stream in between.
+	DirectPut bool
+}
+
+// Key returns the key named name.
+func (s *Service) Key(name string) (Key, bool) {
+	for _, k := range s.Keys {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
+
+// IsGroup reports whether name is the prefix of nested keys (buffer, keys, retries).
+func (s *Service) IsGroup(name string) bool {
+	for _, k := range s.Keys {
+		if strings.HasPrefix(k.Name, name+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// CanReadFrom reports whether this consumer may read from a node of service src.
+func (s *Service) CanReadFrom(src string) bool { return slices.Contains(s.ReadsFrom, src) }
+
+// CanWriteTo reports whether this node may write to a node of service dst.
+func (s *Service) CanWriteTo(dst string) bool { return slices.Contains(s.WritesTo, dst) }
+
+var streamStores = []string{"kinesis-data-streams", "msk", "msk-serverless"}
+var allDestinations = []string{"s3", "redshift", "dynamodb", "opensearch"}
+
+func readKeys() []Key {
+	return []Key{
+		{Name: "read", Kind: KindEnum, Default: "polling", Enum: []string{"polling", "enhanced-fan-out"},
+			Doc: "how it reads a Kinesis stream: polling shares 2 MB/s and 5 reads/s per shard; EFO has its own 2 MB/s"},
+		{Name: "capacity", Kind: KindRate, Min: 0.001, Max: 1e12,
+			Doc: "records/s or bytes/s one unit (KPU, worker, instance, invocation) can process; overrides the rule of thumb"},
+	}
+}
+
+func withRead(keys ...Key) []Key { return append(keys, readKeys()...) }
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// catalog holds every service of the scenario format, in diagram order.
+var catalog = []*Service{
+	{
+		Name: "producer", Label: "Producer", Short: "producer", Stage: Producer,
+		ScalarOf: map[string]string{"pattern": "shape", "record_size": "mean"},
+		Keys: []Key{
+			{Name: "kind", Kind: KindEnum, Default: "custom", Enum: []string{"iot", "web", "mobile", "logs", "cdc", "custom"}},
+			{Name: "rate", Kind: KindRate, Required: true, Min: 0, Max: 1e10, Doc: "mean records per second, or bytes per second"},
+			{Name: "pattern.shape", Kind: KindEnum, Default: "constant", Enum: []string{"constant", "diurnal", "ramp", "spike", "poisson"}},
+			{Name: "pattern.peak", Kind: KindFactor, Default: "2x", Min: 1, Max: 1000},
+			{Name: "pattern.period", Kind: KindDuration, Default: "24h", Min: 1, Max: 365 * 86400},
+			{Name: "pattern.to", Kind: KindRate, Min: 0, Max: 1e10},
+			{Name: "pattern.over", Kind: KindDuration, Default: "1h", Min: 0.01, Max: 365 * 86400},
+			{Name: "pattern.at", Kind: KindDuration, Default: "0s", Min: 0, Max: 365 * 86400},
+			{Name: "pattern.for", Kind: KindDuration, Default: "1m", Min: 0.01, Max: 365 * 86400},
+			{Name: "pattern.factor", Kind: KindFloat, Default: "2", Min: 0, Max: 1000},
+			{Name: "record_size.mean", Kind: KindSize, Default: "1KiB", Min: 1, Max: 50 * MiB},
+			{Name: "record_size.max", Kind: KindSize, Min: 1, Max: 50 * MiB},
+			{Name: "record_size.dist", Kind: KindEnum, Default: "fixed", Enum: []string{"fixed", "lognormal"}},
+			{Name: "keys.dist", Kind: KindEnum, Default: "uniform", Enum: []string{"uniform", "zipf", "hot", "random"}},
+			{Name: "keys.count", Kind: KindInt, Default: "1000", Min: 1, Max: 10_000_000},
+			{Name: "keys.skew", Kind: KindFloat, Default: "1.1", Min: 0.01, Max: 10},
+			{Name: "keys.fraction", Kind: KindPercent, Default: "50%", Min: 0, Max: 1},
+			{Name: "aggregation", Kind: KindBool, Default: "false"},
+			{Name: "retries.max", Kind: KindInt, Default: "3", Min: 0, Max: 1000},
+			{Name: "retries.backoff", Kind: KindDuration, Default: "100ms", Min: 0, Max: 3600},
+		},
+		WritesTo: concat(streamStores, []string{"kinesis-video-streams", "firehose"}),
+	},
+	{
+		Name: "kinesis-data-streams", Label: "Kinesis Data Streams", Short: "KDS", Stage: Storage,
+		Keys: []Key{
+			{Name: "mode", Kind: KindEnum, Default: "provisioned", Enum: []string{"provisioned", "on-demand"}},
+			// §1.4 "Account shard quota": 20,000 in us-east-1.
+			{Name: "shards", Kind: KindInt, Default: "1", Min: 1, Max: KDSMaxShards},
+			// §1.3 "Minimum retention" 24 h, "Maximum retention" 8,760 h.
+			{Name: "retention", Kind: KindDuration, Default: "24h", Min: 86400, Max: 365 * 86400},
+			// §1.2 "Max record size": 1 MiB by default, up to 10 MiB.
+			{Name: "max_record_size", Kind: KindSize, Default: "1MiB", Min: KiB, Max: KDSMaxRecordLimit},
+		},
+	},
+	{
+		Name: "msk", Label: "Amazon MSK", Short: "MSK", Stage: Storage,
+		Keys: []Key{
+			{Name: "brokers", Kind: KindInt, Default: "3", Min: 1, Max: MSKMaxBrokers},
+			{Name: "broker_type", Kind: KindEnum, Default: "kafka.m5.large", Enum: BrokerTypes()},
+			{Name: "partitions", Kind: KindInt, Default: "12", Min: 1, Max: 200000},
+			{Name: "replication", Kind: KindInt, Default: "3", Min: 1, Max: 3},
+			{Name: "retention", Kind: KindDuration, Default: "7d", Min: 60, Max: 3650 * 86400},
+			{Name: "storage", Kind: KindSize, Default: "1000GiB", Min: 1 << 30, Max: 16384 * (1 << 30)},
+			{Name: "consumer_groups", Kind: KindInt, Min: 0, Max: 10000, Doc: "default: the consumers reading it"},
+		},
+	},
+	{
+		Name: "msk-serverless", Label: "MSK Serverless", Short: "MSK-S", Stage: Storage,
+		Keys: []Key{
+			{Name: "partitions", Kind: KindInt, Default: "12", Min: 1, Max: MSKServerlessMaxParts},
+			{Name: "retention", Kind: KindDuration, Default: "7d", Min: 60, Max: 3650 * 86400},
+		},
+	},
+	{
+		Name: "kinesis-video-streams", Label: "Kinesis Video Streams", Short: "KVS", Stage: Storage,
+		Keys: []Key{
+			{Name: "streams", Kind: KindInt, Default: "1", Min: 1, Max: 100000},
+			{Name: "retention", Kind: KindDuration, Default: "24h", Min: 0, Max: 87600 * 3600},
+			{Name: "fragment", Kind: KindDuration, Default: "2s", Min: 1, Max: 20},
+		},
+	},
+	{
+		Name: "firehose", Label: "Amazon Data Firehose", Short: "Firehose", Stage: Consumer, DirectPut: true,
+		Keys: withRead(
+			// §2.2 "Amazon S3": 1–128 MB (5), 0–900 s (300).
+			Key{Name: "buffer.size", Kind: KindSize, Default: "5MiB", Min: 1 * MiB, Max: 128 * MiB},
+			Key{Name: "buffer.interval", Kind: KindDuration, Default: "300s", Min: 0, Max: 900},
+			Key{Name: "format", Kind: KindEnum, Default: "json", Enum: []string{"json", "parquet", "orc"}},
+			Key{Name: "transform.lambda", Kind: KindBool, Default: "false"},
+			Key{Name: "transform.duration", Kind: KindDuration, Default: "100ms", Min: 0, Max: 300},
+		),
+		ReadsFrom: streamStores,
+		WritesTo:  []string{"s3", "redshift", "opensearch"},
+	},
+	{
+		Name: "flink", Label: "Managed Service for Apache Flink", Short: "Flink", Stage: Consumer,
+		Keys: withRead(
+			Key{Name: "kpus", Kind: KindInt, Default: "1", Min: 1, Max: FlinkMaxKPUs},
+			Key{Name: "window", Kind: KindDuration, Default: "0s", Min: 0, Max: 86400},
+			Key{Name: "checkpoint", Kind: KindDuration, Default: "60s", Min: 0, Max: 86400},
+			Key{Name: "autoscaling", Kind: KindBool, Default: "false"},
+		),
+		ReadsFrom: streamStores,
+		WritesTo:  concat(allDestinations, streamStores, []string{"firehose"}),
+	},
+	{
+		Name: "glue-streaming", Label: "AWS Glue streaming ETL", Short: "Glue", Stage: Consumer,
+		Keys: withRead(
+			Key{Name: "workers", Kind: KindInt, Default: "2", Min: 1, Max: 1000},
+			Key{Name: "worker_type", Kind: KindEnum, Default: "G.1X", Enum: []string{"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"}},
+			Key{Name: "window", Kind: KindDuration, Default: "100s", Min: 1, Max: 86400},
+		),
+		ReadsFrom: streamStores,
+		WritesTo:  []string{"s3", "redshift", "dynamodb"},
+	},
+	{
+		Name: "emr", Label: "Amazon EMR", Short: "EMR", Stage: Consumer,
+		Keys: withRead(
+			Key{Name: "engine", Kind: KindEnum, Default: "spark-streaming", Enum: []string{"spark-streaming", "flink", "storm"}},
+			Key{Name: "instances", Kind: KindInt, Default: "3", Min: 1, Max: 1000},
+			Key{Name: "batch", Kind: KindDuration, Default: "10s", Min: 0, Max: 86400},
+		),
+		ReadsFrom: streamStores,
+		WritesTo:  concat(allDestinations, streamStores),
+	},
+	{
+		Name: "lambda", Label: "AWS Lambda", Short: "Lambda", Stage: Consumer,
+		Keys: withRead(
+			// §1.10 BatchSize 1–10,000 (100); MaximumBatchingWindowInSeconds 0–300; ParallelizationFactor 1–10.
+			Key{Name: "batch_size", Kind: KindInt, Default: "100", Min: 1, Max: LambdaMaxBatch},
+			Key{Name: "batch_window", Kind: KindDuration, Default: "0s", Min: 0, Max: 300},
+			Key{Name: "parallelization", Kind: KindInt, Default: "1", Min: 1, Max: LambdaMaxParallel},
+			Key{Name: "duration", Kind: KindDuration, Default: "2ms", Min: 0, Max: 900},
+			Key{Name: "bisect", Kind: KindBool, Default: "false"},
+			Key{Name: "retries", Kind: KindInt, Default: "-1", Min: -1, Max: 10000},
+		),
+		ReadsFrom: streamStores,
+		WritesTo:  concat(allDestinations, streamStores, []string{"firehose"}),
+	},
+	{
+		Name: "app", Label: "Consumer application (KCL)", Short: "app", Stage: Consumer,
+		Keys: withRead(
+			Key{Name: "instances", Kind: KindInt, Default: "1", Min: 1, Max: 10000},
+		),
+		ReadsFrom: concat(streamStores, []string{"kinesis-video-streams"}),
+		WritesTo:  concat(allDestinations, streamStores, []string{"firehose"}),
+	},
+	{
+		Name: "s3", Label: "Amazon S3", Short: "S3", Stage: Destination,
+		Keys: []Key{
+			{Name: "prefixes", Kind: KindInt, Default: "1", Min: 1, Max: 100000, Doc: "partitioned prefixes, 3,500 PUT/s each"},
+		},
+	},
+	{
+		Name: "redshift", Label: "Amazon Redshift", Short: "Redshift", Stage: Destination,
+		Keys: []Key{
+			{Name: "nodes", Kind: KindInt, Default: "2", Min: 1, Max: 128},
+		},
+	},
+	{
+		Name: "dynamodb", Label: "Amazon DynamoDB", Short: "DynamoDB", Stage: Destination,
+		Keys: []Key{
+			{Name: "mode", Kind: KindEnum, Default: "provisioned", Enum: []string{"provisioned", "on-demand"}},
+			{Name: "wcu", Kind: KindInt, Default: "1000", Min: 1, Max: DDBTableMaxWRU},
+		},
+	},
+	{
+		Name: "opensearch", Label: "Amazon OpenSearch Service", Short: "OpenSearch", Stage: Destination,
+		Keys: []Key{
+			{Name: "instances", Kind: KindInt, Default: "3", Min: 1, Max: 1000},
+			{Name: "instance_type", Kind: KindEnum, Default: "r6g.large.search",
+				Enum: []string{"t3.medium.search", "m6g.large.search", "r6g.large.search", "r6g.xlarge.search", "r6g.2xlarge.search"}},
+			{Name: "refresh", Kind: KindDuration, Default: "1s", Min: 0, Max: 3600},
+		},
+	},
+}
+
+// Services returns the catalog in diagram order.
+func Services() []*Service { return catalog }
+
+// LookupService finds a service by its `service:` name.
+func LookupService(name string) (*Service, bool) {
+	for _, s := range catalog {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// ServicesAt lists the services of one stage (what the builder offers to add there).
+func ServicesAt(st Stage) []*Service {
+	var out []*Service
+	for _, s := range catalog {
+		if s.Stage == st {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ServiceNames lists the names usable in `service:` at a stage.
+func ServiceNames(st Stage) []string {
+	var out []string
+	for _, s := range ServicesAt(st) {
+		out = append(out, s.Name)
+	}
+	return out
+}
