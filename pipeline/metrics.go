@@ -12,11 +12,11 @@ type Unit int
 
 // Metric units.
 const (
-	UnitCount    Unit = iota // records, objects, calls
-	UnitBytes                // bytes
-	UnitSeconds              // durations; JSON key gets _s
-	UnitDollars              // money; JSON key gets _usd
-	UnitRatio                // fractions such as utilisation
+	UnitCount   Unit = iota // records, objects, calls
+	UnitBytes               // bytes
+	UnitSeconds             // durations; JSON key gets _s
+	UnitDollars             // money; JSON key gets _usd
+	UnitRatio               // fractions such as utilisation
 )
 
 // MetricDef describes one metric `expect` can use.
