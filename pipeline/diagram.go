@@ -1,0 +1,260 @@
+package pipeline
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Diagram exports. Both formats draw the pipeline left to right with one group per
+// stage (Producers, Stream storage, Consumers, Destinations), nodes in file order
+// inside each group, and the edges in node order. Nothing depends on map order, so
+// the same scenario always gives the same bytes.
+
+// Mermaid renders the scenario as a Mermaid flowchart.
+func Mermaid(s *Scenario) string {
+	var b strings.Builder
+	if t := diagramTitle(s); t != "" {
+		fmt.Fprintf(&b, "---\ntitle: %s\n---\n", strconv.Quote(t))
+	}
+	b.WriteString("flowchart LR\n")
+	for _, st := range []Stage{Producer, Storage, Consumer, Destination} {
+		nodes := s.Stage(st)
+		if len(nodes) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "  subgraph %s[\"%s\"]\n", st, mermaidEscape(st.Title()))
+		for _, n := range nodes {
+			lines := nodeLabel(s, n)
+			for i := range lines {
+				lines[i] = mermaidEscape(lines[i])
+			}
+			fmt.Fprintf(&b, "    %s[\"%s\"]\n", mermaidID(n.ID), strings.Join(lines, "<br/>"))
+		}
+		b.WriteString("  end\n")
+	}
+	for _, e := range diagramEdges(s) {
+		fmt.Fprintf(&b, "  %s --> %s\n", mermaidID(e[0]), mermaidID(e[1]))
+	}
+	return b.String()
+}
+
+// Dot renders the scenario as a Graphviz digraph with one cluster per stage.
+func Dot(s *Scenario) string {
+	var b strings.Builder
+	name := s.Name
+	if name == "" {
+		name = "pipeline"
+	}
+	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(name))
+	b.WriteString("  graph [rankdir=LR, newrank=true, fontname=\"Helvetica\"")
+	if t := diagramTitle(s); t != "" {
+		fmt.Fprintf(&b, ", label=%s, labelloc=t", dotQuote(t))
+	}
+	b.WriteString("];\n")
+	b.WriteString("  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n")
+	b.WriteString("  edge [fontname=\"Helvetica\"];\n")
+	for _, st := range []Stage{Producer, Storage, Consumer, Destination} {
+		nodes := s.Stage(st)
+		if len(nodes) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "  subgraph cluster_%s {\n", st)
+		fmt.Fprintf(&b, "    label=%s;\n", dotQuote(st.Title()))
+		for _, n := range nodes {
+			lines := nodeLabel(s, n)
+			for i := range lines {
+				lines[i] = dotEscape(lines[i])
+			}
+			fmt.Fprintf(&b, "    %s [label=\"%s\"];\n", dotQuote(n.ID), strings.Join(lines, `\n`))
+		}
+		b.WriteString("  }\n")
+	}
+	for _, e := range diagramEdges(s) {
+		fmt.Fprintf(&b, "  %s -> %s;\n", dotQuote(e[0]), dotQuote(e[1]))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func diagramTitle(s *Scenario) string {
+	if s.Title != "" {
+		return s.Title
+	}
+	return s.Name
+}
+
+// diagramEdges lists the data flows: every node to the nodes in its `to`, and every
+// storage node to the consumers that name it in `from`. Edges to nodes that do not
+// exist are left out (validation reports them); duplicates are drawn once.
+func diagramEdges(s *Scenario) [][2]string {
+	var out [][2]string
+	seen := map[[2]string]bool{}
+	add := func(from, to string) {
+		e := [2]string{from, to}
+		if seen[e] || s.Node(to) == nil {
+			return
+		}
+		seen[e] = true
+		out = append(out, e)
+	}
+	for _, n := range s.Nodes {
+		for _, t := range n.To {
+			add(n.ID, t)
+		}
+		for _, r := range s.Readers(n.ID) {
+			add(n.ID, r.ID)
+		}
+	}
+	return out
+}
+
+// nodeLabel is the text of a node's box: its id, its service and, when there is
+// anything to say, its key settings on one line.
+func nodeLabel(s *Scenario, n *Node) []string {
+	service := ""
+	if n.Service != nil {
+		service = n.Service.Label
+		if n.Stage == Producer {
+			service = fmt.Sprintf("%s (%s)", n.Service.Label, n.Str("kind"))
+		}
+	}
+	lines := []string{n.ID, service}
+	if set := nodeSettings(s, n); len(set) > 0 {
+		lines = append(lines, strings.Join(set, " · "))
+	}
+	return lines
+}
+
+// nodeSettings picks the few settings that say most about a node's capacity.
+func nodeSettings(s *Scenario, n *Node) []string {
+	if n.Service == nil {
+		return nil
+	}
+	str := func(key string) string { v, _ := n.Param(key); return v.String() }
+	var out []string
+	switch n.Service.Name {
+	case "producer":
+		out = append(out, str("rate")+" of "+str("record_size.mean"))
+		switch n.Str("pattern.shape") {
+		case "diurnal":
+			out = append(out, "diurnal, peak "+str("pattern.peak"))
+		case "ramp":
+			out = append(out, "ramp to "+str("pattern.to")+" over "+str("pattern.over"))
+		case "spike":
+			out = append(out, fmt.Sprintf("spike ×%s at %s for %s", str("pattern.factor"), str("pattern.at"), str("pattern.for")))
+		case "poisson":
+			out = append(out, "Poisson")
+		}
+		switch n.Str("keys.dist") {
+		case "hot":
+			out = append(out, "hot key "+str("keys.fraction"))
+		case "zipf":
+			out = append(out, "zipf keys, skew "+str("keys.skew"))
+		case "random":
+			out = append(out, "random keys")
+		}
+		if n.Bool("aggregation") {
+			out = append(out, "KPL aggregation")
+		}
+	case "kinesis-data-streams":
+		if n.Str("mode") == "on-demand" {
+			out = append(out, "on-demand")
+		} else {
+			out = append(out, plural(n.Int("shards"), "shard"), "provisioned")
+		}
+		if n.Has("retention") {
+			out = append(out, str("retention")+" retention")
+		}
+	case "msk":
+		out = append(out, fmt.Sprintf("%d × %s", n.Int("brokers"), n.Str("broker_type")),
+			plural(n.Int("partitions"), "partition"), "RF "+str("replication"))
+	case "msk-serverless":
+		out = append(out, plural(n.Int("partitions"), "partition"))
+	case "kinesis-video-streams":
+		out = append(out, plural(n.Int("streams"), "stream"))
+	case "firehose":
+		if n.From == "" {
+			out = append(out, "Direct PUT")
+		}
+		// AWS states the buffer interval in seconds (IntervalInSeconds), so do we.
+		out = append(out, fmt.Sprintf("buffer %s / %ds", str("buffer.size"), int(n.Dur("buffer.interval").Seconds())))
+		if f := n.Str("format"); f != "json" {
+			out = append(out, f)
+		}
+		if n.Bool("transform.lambda") {
+			out = append(out, "Lambda transform")
+		}
+	case "flink":
+		out = append(out, plural(n.Int("kpus"), "KPU"))
+		if n.Dur("window") > 0 {
+			out = append(out, "window "+str("window"))
+		}
+	case "glue-streaming":
+		out = append(out, fmt.Sprintf("%d × %s", n.Int("workers"), n.Str("worker_type")), "window "+str("window"))
+	case "emr":
+		out = append(out, n.Str("engine"), plural(n.Int("instances"), "instance"), "batch "+str("batch"))
+	case "lambda":
+		out = append(out, "batch "+str("batch_size"), "parallelization "+str("parallelization"), str("duration")+"/record")
+	case "app":
+		out = append(out, plural(n.Int("instances"), "instance"))
+	case "s3":
+		if n.Int("prefixes") > 1 {
+			out = append(out, plural(n.Int("prefixes"), "prefix"))
+		}
+	case "redshift":
+		out = append(out, plural(n.Int("nodes"), "node"))
+	case "dynamodb":
+		if n.Str("mode") == "on-demand" {
+			out = append(out, "on-demand")
+		} else {
+			out = append(out, str("wcu")+" WCU", "provisioned")
+		}
+	case "opensearch":
+		out = append(out, fmt.Sprintf("%d × %s", n.Int("instances"), n.Str("instance_type")))
+	}
+	if n.Stage == Consumer {
+		if n.Has("capacity") {
+			out = append(out, str("capacity")+" per "+capacityUnit[n.Service.Name])
+		}
+		if src := s.Node(n.From); src != nil && src.Service != nil && src.Service.Name == "kinesis-data-streams" &&
+			n.Str("read") == "enhanced-fan-out" {
+			out = append(out, "enhanced fan-out")
+		}
+	}
+	return out
+}
+
+// capacityUnit names what one `capacity` applies to, per consumer service.
+var capacityUnit = map[string]string{
+	"firehose": "stream", "flink": "KPU", "glue-streaming": "worker", "emr": "instance",
+	"lambda": "invocation", "app": "instance",
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	if strings.HasSuffix(unit, "x") {
+		return fmt.Sprintf("%d %ses", n, unit)
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// mermaidID maps a node id ([a-z0-9-]+) to a Mermaid node id that can never be a
+// keyword such as "end" nor start an edge arrow: "n_" + the id with - as _.
+func mermaidID(id string) string { return "n_" + strings.ReplaceAll(id, "-", "_") }
+
+var (
+	mermaidReplacer = strings.NewReplacer(`#`, `#35;`, `"`, `#quot;`, `<`, `#lt;`, `>`, `#gt;`)
+	dotReplacer     = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+)
+
+// mermaidEscape makes text safe inside a quoted Mermaid label, using Mermaid's
+// entity codes for the characters that would end the label or start markup.
+func mermaidEscape(s string) string { return mermaidReplacer.Replace(s) }
+
+// dotEscape makes text safe inside a double-quoted DOT string.
+func dotEscape(s string) string { return dotReplacer.Replace(s) }
+
+func dotQuote(s string) string { return `"` + dotEscape(s) + `"` }
