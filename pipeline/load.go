@@ -1,0 +1,1123 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Limits that keep a hostile or broken file from exhausting memory or time.
+const (
+	MaxFileSize = 4 << 20 // bytes in one scenario file
+	MaxDepth    = 32      // nesting of YAML mappings and lists
+	MaxItems    = 10000   // nodes over the four lists; entries of timeline, expect and lesson steps each
+
+	maxYAMLValues = 1_000_000 // scalars, lists and mappings in one file
+	maxProblems   = 100       // a file this broken is reported only up to here
+)
+
+// Defaults of the top-level keys, and the shortest tick.
+const (
+	DefaultSeed     = 1
+	DefaultDuration = time.Hour
+	DefaultTick     = time.Second
+	DefaultRegion   = "us-east-1"
+	MinTick         = 10 * time.Millisecond
+)
+
+// topKeys are the top-level keys in the format's order (Encode writes them so).
+var topKeys = []string{"version", "name", "title", "description", "seed", "duration", "tick", "region",
+	"requirements", "producers", "storage", "consumers", "destinations", "timeline", "expect", "lesson"}
+
+// requirementKeys are the keys of `requirements` in the format's order.
+var requirementKeys = []string{"latency", "throughput", "ordering", "retention", "existing_kafka",
+	"transformations", "delivery", "budget"}
+
+var (
+	idPattern     = regexp.MustCompile(`^[a-z0-9-]+$`)
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}$`)
+)
+
+// LoadFile reads and loads a scenario file. Problems with the file's content are
+// returned as Problems; a file that cannot be read gives the os error, wrapped.
+func LoadFile(path string) (*Scenario, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read scenario: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read scenario %s: %w", path, err)
+	}
+	return Load(path, data)
+}
+
+// Load parses a scenario file and validates it. file names the file in problems.
+// On failure the error is Problems holding every problem found, sorted by
+// position, and the scenario is nil. Defaults are not stored in Node.Params
+// (Node.Param applies them); top-level defaults are filled in.
+func Load(file string, data []byte) (s *Scenario, err error) {
+	l := &loader{file: file, ids: map[string]Pos{}, byID: map[string]*Node{},
+		paths: map[*Node]string{}, broken: map[string]bool{}, top: map[string]Pos{}}
+	defer func() {
+		// The YAML parser is third-party code fed untrusted input: a panic in it
+		// is reported as a problem with the file instead of taking the program down.
+		if r := recover(); r != nil {
+			s = nil
+			err = Problems{{File: file, Pos: Pos{1, 1}, Msg: fmt.Sprintf("cannot parse this file (%v)", r)}}
+		}
+	}()
+	if len(data) > MaxFileSize {
+		return nil, Problems{{File: file, Pos: Pos{1, 1},
+			Msg: fmt.Sprintf("file is %s; scenario files are limited to %s", FormatSize(float64(len(data))), FormatSize(MaxFileSize))}}
+	}
+	root, ok := l.parse(data)
+	if ok && l.guard(root) {
+		l.scenario(root)
+	}
+	if len(l.probs) > 0 {
+		return nil, l.problems()
+	}
+	return l.s, nil
+}
+
+type loader struct {
+	file   string
+	s      *Scenario
+	probs  Problems
+	full   bool
+	ids    map[string]Pos   // every id written, also of nodes that could not be loaded
+	byID   map[string]*Node // loaded nodes
+	paths  map[*Node]string // "consumers[1]"
+	broken map[string]bool  // ids of nodes left out for an unknown service
+	top    map[string]Pos   // position of each top-level key
+
+	triedProducers bool // producers were listed (those that failed are reported)
+}
+
+func (l *loader) add(pos Pos, path, format string, args ...any) {
+	if l.full {
+		return
+	}
+	if len(l.probs) >= maxProblems {
+		l.probs = append(l.probs, Problem{File: l.file, Pos: pos, Msg: fmt.Sprintf("too many problems; stopping after %d", maxProblems)})
+		l.full = true
+		return
+	}
+	l.probs = append(l.probs, Problem{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// problems sorts and returns what was found, dropping exact repeats.
+func (l *loader) problems() Problems {
+	ps := l.probs
+	ps.Sort()
+	out := ps[:0]
+	for i, p := range ps {
+		if i > 0 && p == ps[i-1] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func posOf(n *yaml.Node) Pos { return Pos{n.Line, n.Column} }
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+
+// parse turns the bytes into a YAML node tree, reporting syntax errors with a line.
+func (l *loader) parse(data []byte) (*yaml.Node, bool) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) {
+		l.add(Pos{1, 1}, "", "empty file: expected a scenario, a mapping that starts with version: 1")
+		return nil, false
+	}
+	if err != nil {
+		pos, msg := yamlErrorPos(data, err)
+		l.add(pos, "", "invalid YAML: %s", msg)
+		return nil, false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		pos := Pos{1, 1}
+		if err == nil {
+			pos = posOf(&extra)
+		} else {
+			pos, _ = yamlErrorPos(data, err)
+		}
+		l.add(pos, "", "a scenario file holds one YAML document; found a second one (---)")
+		return nil, false
+	}
+	return &doc, true
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parserMessages are the yaml.v3 errors whose line number is counted from 0
+// (the parser's, not the scanner's).
+var parserMessages = []string{"did not find expected", "found duplicate %", "found incompatible YAML",
+	"found undefined tag handle"}
+
+// yamlErrorPos finds where a yaml.v3 error happened; yaml.v3 gives only a line,
+// and for some errors not even that.
+func yamlErrorPos(data []byte, err error) (Pos, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	pos := Pos{1, 1}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		msg = m[2]
+		n, _ := strconv.Atoi(m[1])
+		for _, p := range parserMessages {
+			if strings.HasPrefix(msg, p) {
+				n++
+				break
+			}
+		}
+		pos.Line = max(n, 1)
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	switch {
+	case strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token"):
+		if pos.Line <= len(lines) {
+			if i := bytes.IndexByte(lines[pos.Line-1], '\t'); i >= 0 {
+				pos.Col = i + 1
+				msg = "found a tab; indent with spaces only"
+			}
+		}
+	case strings.Contains(msg, "control characters"), strings.Contains(msg, "UTF-8"):
+		for ln, line := range lines {
+			for i, r := range string(line) {
+				if r == utf8.RuneError || r < ' ' && r != '\t' && r != '\r' || r == 0x7f {
+					return Pos{ln + 1, i + 1}, msg
+				}
+			}
+		}
+	case strings.HasPrefix(msg, "unknown anchor"):
+		name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
+		for ln, line := range lines {
+			if i := bytes.Index(line, []byte("*"+name)); i >= 0 {
+				return Pos{ln + 1, i + 1}, msg
+			}
+		}
+	}
+	return pos, msg
+}
+
+// guard rejects what a scenario never needs and an attacker would use: aliases
+// (exponential expansion), deep nesting and huge numbers of values.
+func (l *loader) guard(root *yaml.Node) bool {
+	type item struct {
+		n     *yaml.Node
+		depth int
+	}
+	stack := []item{{root, 0}}
+	count, aliases := 0, 0
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		count++
+		if count > maxYAMLValues {
+			l.add(posOf(it.n), "", "more than %d values; scenario files are not that large", maxYAMLValues)
+			return false
+		}
+		if it.depth > MaxDepth {
+			l.add(posOf(it.n), "", "nested deeper than %d levels; scenario files need far less", MaxDepth)
+			return false
+		}
+		if it.n.Kind == yaml.AliasNode {
+			if aliases < 10 {
+				l.add(posOf(it.n), "", "aliases (*%s) are not supported in scenario files; write the value out", it.n.Value)
+			}
+			aliases++
+			continue
+		}
+		for i := len(it.n.Content) - 1; i >= 0; i-- {
+			stack = append(stack, item{it.n.Content[i], it.depth + 1})
+		}
+	}
+	return aliases == 0
+}
+
+// kv is one key and value of a mapping.
+type kv struct {
+	key  string
+	k, v *yaml.Node
+}
+
+// mapping checks that n is a mapping with scalar, distinct keys and returns its pairs.
+func (l *loader) mapping(n *yaml.Node, path, what string) ([]kv, bool) {
+	if n.Kind != yaml.MappingNode {
+		if isNull(n) {
+			return nil, true
+		}
+		l.add(posOf(n), path, "expected %s, got %s", what, describe(n))
+		return nil, false
+	}
+	seen := make(map[string]Pos, len(n.Content)/2)
+	out := make([]kv, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			l.add(posOf(k), path, "expected a plain key, got %s", describe(k))
+			continue
+		}
+		if p, dup := seen[k.Value]; dup {
+			l.add(posOf(k), join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, p.Line)
+			continue
+		}
+		seen[k.Value] = posOf(k)
+		out = append(out, kv{k.Value, k, v})
+	}
+	return out, true
+}
+
+// list checks that n is a list (or empty) and returns its items.
+func (l *loader) list(n *yaml.Node, path, what string) []*yaml.Node {
+	if n.Kind == yaml.SequenceNode {
+		return n.Content
+	}
+	if !isNull(n) {
+		l.add(posOf(n), path, "expected %s, got %s", what, describe(n))
+	}
+	return nil
+}
+
+// scalar returns the text of a scalar, or reports what was expected instead.
+func (l *loader) scalar(n *yaml.Node, path, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		l.add(posOf(n), path, "expected %s, got %s", what, describe(n))
+		return "", false
+	}
+	if isNull(n) {
+		l.add(posOf(n), path, "missing value: expected %s", what)
+		return "", false
+	}
+	return n.Value, true
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		if isNull(n) {
+			return "nothing"
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "nothing"
+}
+
+// unknown reports a key that is not allowed, suggesting the nearest allowed one.
+func (l *loader) unknown(p kv, path string, allowed []string) {
+	if m := Suggest(p.key, allowed); m != "" {
+		l.add(posOf(p.k), join(path, p.key), "unknown key %q; did you mean %q?", p.key, m)
+		return
+	}
+	l.add(posOf(p.k), join(path, p.key), "unknown key %q; expected one of %s", p.key, strings.Join(allowed, ", "))
+}
+
+func (l *loader) scenario(root *yaml.Node) {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = doc.Content[0]
+	}
+	if doc.Kind != yaml.MappingNode {
+		l.add(posOf(doc), "", "expected a scenario: a mapping with version, name, producers…, got %s", describe(doc))
+		return
+	}
+	pairs, _ := l.mapping(doc, "", "a mapping")
+	s := &Scenario{File: l.file, Seed: DefaultSeed, Duration: DefaultDuration, Tick: DefaultTick, Region: DefaultRegion}
+	l.s = s
+	got := map[string]kv{}
+	for _, p := range pairs {
+		if !slices.Contains(topKeys, p.key) {
+			l.unknown(p, "", topKeys)
+			continue
+		}
+		got[p.key] = p
+		l.top[p.key] = posOf(p.k)
+	}
+	if p, ok := got["version"]; ok {
+		if t, ok := l.scalar(p.v, "version", "version: 1"); ok {
+			if v, err := strconv.Atoi(t); err != nil || v != 1 {
+				l.add(posOf(p.v), "version", "version %s is not supported: this streamsim reads version 1", strconv.Quote(t))
+			} else {
+				s.Version = v
+			}
+		}
+	} else {
+		l.add(posOf(doc), "version", "missing version: add version: 1 at the top")
+	}
+	if p, ok := got["name"]; ok {
+		if t, ok := l.scalar(p.v, "name", "a name such as retail-clickstream"); ok {
+			if !idPattern.MatchString(t) {
+				l.add(posOf(p.v), "name", "%q: expected lower-case letters, digits and dashes, such as retail-clickstream", t)
+			} else {
+				s.Name = t
+			}
+		}
+	} else {
+		l.add(posOf(doc), "name", "missing name: add a name such as name: retail-clickstream")
+	}
+	if p, ok := got["title"]; ok && !isNull(p.v) {
+		s.Title, _ = l.scalar(p.v, "title", "a one-line title")
+	}
+	if p, ok := got["description"]; ok && !isNull(p.v) {
+		s.Description, _ = l.scalar(p.v, "description", "a text (Markdown)")
+	}
+	if p, ok := got["seed"]; ok {
+		if t, ok := l.scalar(p.v, "seed", "an integer"); ok {
+			if n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64); err != nil {
+				l.add(posOf(p.v), "seed", "%q: expected an integer such as 42", t)
+			} else {
+				s.Seed = n
+			}
+		}
+	}
+	if p, ok := got["duration"]; ok {
+		if d, ok := l.duration(p.v, "duration"); ok {
+			if d <= 0 {
+				l.add(posOf(p.v), "duration", "%s: the run must last longer than 0s", p.v.Value)
+			} else {
+				s.Duration = d
+			}
+		}
+	}
+	if p, ok := got["tick"]; ok {
+		if d, ok := l.duration(p.v, "tick"); ok {
+			if d < MinTick {
+				l.add(posOf(p.v), "tick", "%s: too fine; the shortest tick is %s", p.v.Value, FormatDuration(MinTick))
+			} else {
+				s.Tick = d
+			}
+		}
+	}
+	if p, ok := got["region"]; ok {
+		if t, ok := l.scalar(p.v, "region", "an AWS region such as us-east-1"); ok {
+			if !regionPattern.MatchString(t) {
+				l.add(posOf(p.v), "region", "%q: expected an AWS region such as us-east-1 or eu-west-1", t)
+			} else {
+				s.Region = t
+			}
+		}
+	}
+	if p, ok := got["requirements"]; ok {
+		l.requirements(p.v)
+	}
+	total := 0
+	for st := Producer; st <= Destination; st++ {
+		p, ok := got[st.String()]
+		if !ok {
+			continue
+		}
+		items := l.list(p.v, st.String(), "a list of "+st.String())
+		for i, item := range items {
+			if total++; total > MaxItems {
+				l.add(posOf(item), index(st.String(), i), "more than %d nodes; a scenario is limited to %d", MaxItems, MaxItems)
+				return
+			}
+			if l.full {
+				return
+			}
+			l.triedProducers = l.triedProducers || st == Producer
+			l.node(st, i, item)
+		}
+	}
+	if p, ok := got["timeline"]; ok {
+		l.timeline(p.v)
+		s.SortTimeline()
+	}
+	if p, ok := got["expect"]; ok {
+		l.expect(p.v)
+	}
+	if p, ok := got["lesson"]; ok {
+		l.lesson(p.v)
+	}
+	if l.full {
+		return
+	}
+	pos := Pos{doc.Line, doc.Column}
+	if p, ok := l.top["producers"]; ok {
+		pos = p
+	}
+	l.top[""] = pos
+	o := validation{paths: l.paths, skip: l.broken, top: l.top, loaded: true, triedProducers: l.triedProducers}
+	for _, p := range s.validate(o) {
+		if l.full {
+			break
+		}
+		l.add(p.Pos, p.Path, "%s", p.Msg)
+	}
+}
+
+func (l *loader) duration(n *yaml.Node, path string) (time.Duration, bool) {
+	t, ok := l.scalar(n, path, KindDuration.String())
+	if !ok {
+		return 0, false
+	}
+	d, err := ParseDuration(t)
+	if err != nil {
+		l.add(posOf(n), path, "%s", err)
+		return 0, false
+	}
+	return d, true
+}
+
+func (l *loader) requirements(n *yaml.Node) {
+	pairs, _ := l.mapping(n, "requirements", "a mapping such as {latency: 1s, throughput: 50MiB/s}")
+	r := &l.s.Requirements
+	for _, p := range pairs {
+		path := join("requirements", p.key)
+		var v Value
+		var err error
+		switch p.key {
+		case "delivery":
+			var items []*yaml.Node
+			if p.v.Kind == yaml.ScalarNode && !isNull(p.v) {
+				items = []*yaml.Node{p.v}
+			} else {
+				items = l.list(p.v, path, "a list of destination services such as [s3, redshift]")
+			}
+			dests := ServiceNames(Destination)
+			for i, it := range items {
+				t, ok := l.scalar(it, index(path, i), "a destination service")
+				if !ok {
+					continue
+				}
+				if !slices.Contains(dests, t) {
+					l.add(posOf(it), index(path, i), "%q: expected a destination service: %s%s", t, strings.Join(dests, ", "), hint(t, dests))
+					continue
+				}
+				r.Delivery = append(r.Delivery, t)
+			}
+			r.Set = append(r.Set, p.key)
+			continue
+		case "latency", "retention":
+			v, err = l.reqValue(p, KindDuration)
+		case "throughput":
+			v, err = l.reqValue(p, KindRate)
+		case "ordering":
+			v, err = l.reqValue(p, KindEnum)
+			if err == nil && v.Str != "none" && v.Str != "per-key" {
+				err = fmt.Errorf("%q: expected one of none, per-key", v.Str)
+			}
+		case "existing_kafka", "transformations":
+			v, err = l.reqValue(p, KindBool)
+		case "budget":
+			v, err = l.reqValue(p, KindMoney)
+		default:
+			l.unknown(p, "requirements", requirementKeys)
+			continue
+		}
+		if err != nil {
+			if err != errReported {
+				l.add(posOf(p.v), path, "%s", err)
+			}
+			continue
+		}
+		switch p.key {
+		case "latency":
+			r.Latency = v.Dur
+		case "retention":
+			r.Retention = v.Dur
+		case "throughput":
+			r.Throughput = v.Rate
+		case "ordering":
+			r.Ordering = v.Str
+		case "existing_kafka":
+			r.ExistingKafka = v.Bool
+		case "transformations":
+			r.Transformations = v.Bool
+		case "budget":
+			r.Budget = v.Num
+		}
+		r.Set = append(r.Set, p.key)
+	}
+}
+
+var errReported = errors.New("reported")
+
+func (l *loader) reqValue(p kv, k Kind) (Value, error) {
+	t, ok := l.scalar(p.v, join("requirements", p.key), k.String())
+	if !ok {
+		return Value{}, errReported
+	}
+	return ParseValue(k, t)
+}
+
+// hint is "; did you mean "x"?" when a candidate is close to s.
+func hint(s string, candidates []string) string {
+	if m := Suggest(s, candidates); m != "" {
+		return fmt.Sprintf("; did you mean %q?", m)
+	}
+	return ""
+}
+
+// node loads one item of producers, storage, consumers or destinations.
+func (l *loader) node(st Stage, i int, item *yaml.Node) {
+	path := index(st.String(), i)
+	pairs, ok := l.mapping(item, path, "a node: a mapping with id"+map[bool]string{true: "", false: " and service"}[st == Producer])
+	if !ok {
+		return
+	}
+	n := &Node{Stage: st, Params: map[string]Value{}, RefPos: map[string]Pos{}, Pos: posOf(item)}
+	n.Comment = commentText(item.HeadComment)
+	haveID, haveService := false, false
+	for _, p := range pairs {
+		switch p.key {
+		case "id":
+			haveID = true
+			t, ok := l.scalar(p.v, join(path, "id"), "an id such as clicks")
+			if !ok {
+				continue
+			}
+			n.Pos = posOf(p.v)
+			if !idPattern.MatchString(t) {
+				l.add(posOf(p.v), join(path, "id"), "%q: expected lower-case letters, digits and dashes, such as clicks", t)
+				l.broken[t] = true
+				continue
+			}
+			if t == "pipeline" {
+				l.add(posOf(p.v), join(path, "id"), `"pipeline" is reserved for the pipeline-wide metrics; choose another id`)
+				continue
+			}
+			if prev, dup := l.ids[t]; dup {
+				l.add(posOf(p.v), join(path, "id"), "duplicate id %q (first used at line %d)", t, prev.Line)
+				continue
+			}
+			l.ids[t] = posOf(p.v)
+			n.ID = t
+		case "service":
+			haveService = true
+			if st == Producer {
+				l.add(posOf(p.k), join(path, "service"), "producers have no service; say what they are with kind: (%s)", strings.Join(producerKinds(), ", "))
+				continue
+			}
+			t, ok := l.scalar(p.v, join(path, "service"), "a service such as "+ServiceNames(st)[0])
+			if !ok {
+				continue
+			}
+			n.Service = l.service(st, t, p.v, join(path, "service"))
+		}
+	}
+	if !haveID {
+		l.add(posOf(item), path, "missing id: every node needs a unique id such as id: clicks")
+	}
+	if st == Producer {
+		n.Service, _ = LookupService("producer")
+	} else if !haveService {
+		l.add(posOf(item), path, "missing service: expected one of %s", strings.Join(ServiceNames(st), ", "))
+	}
+	for _, p := range pairs {
+		if l.full {
+			return
+		}
+		switch p.key {
+		case "id", "service":
+		case "from":
+			if st != Consumer {
+				l.add(posOf(p.k), join(path, "from"), "only consumers have from; %s", connectionHelp(st))
+				continue
+			}
+			if p.v.Kind == yaml.SequenceNode {
+				l.add(posOf(p.v), join(path, "from"), "expected one node id: a consumer reads from one stream")
+				continue
+			}
+			if t, ok := l.scalar(p.v, join(path, "from"), "the id of a storage node"); ok {
+				n.From = t
+				n.RefPos["from"] = posOf(p.v)
+			}
+		case "to":
+			if st == Storage || st == Destination {
+				l.add(posOf(p.k), join(path, "to"), "%s have no to; %s", st, connectionHelp(st))
+				continue
+			}
+			var items []*yaml.Node
+			if p.v.Kind == yaml.ScalarNode && !isNull(p.v) {
+				items = []*yaml.Node{p.v}
+			} else {
+				items = l.list(p.v, join(path, "to"), "a node id or a list of them, such as [lake]")
+			}
+			for j, it := range items {
+				if t, ok := l.scalar(it, index(join(path, "to"), j), "a node id"); ok {
+					n.RefPos[fmt.Sprintf("to[%d]", len(n.To))] = posOf(it)
+					n.To = append(n.To, t)
+				}
+			}
+		default:
+			if n.Service == nil {
+				continue // unknown or missing service: already reported
+			}
+			l.setting(n, path, p)
+		}
+	}
+	if n.Service == nil {
+		if n.ID != "" {
+			l.broken[n.ID] = true
+		}
+		return
+	}
+	for _, k := range n.Service.Keys {
+		if k.Required && !n.Has(k.Name) {
+			l.add(n.Pos, join(path, k.Name), "missing %s: expected %s (%s)", k.Name, k.Kind, k.Doc)
+		}
+	}
+	if n.ID == "" {
+		return
+	}
+	l.byID[n.ID] = n
+	l.paths[n] = path
+	l.s.Nodes = append(l.s.Nodes, n)
+}
+
+func producerKinds() []string {
+	p, _ := LookupService("producer")
+	k, _ := p.Key("kind")
+	return k.Enum
+}
+
+func connectionHelp(st Stage) string {
+	switch st {
+	case Producer:
+		return "producers name their targets with to:"
+	case Storage:
+		return "consumers name the stream they read with from:"
+	case Destination:
+		return "destinations are where data ends; consumers name them in to:"
+	}
+	return "consumers name the stream they read with from: and their outputs with to:"
+}
+
+// service looks up the service of a node, which must belong to the node's list.
+func (l *loader) service(st Stage, name string, v *yaml.Node, path string) *Service {
+	allowed := ServiceNames(st)
+	svc, ok := LookupService(name)
+	if !ok || svc.Stage == Producer {
+		var all []string
+		for s := Storage; s <= Destination; s++ {
+			all = append(all, ServiceNames(s)...)
+		}
+		if m := Suggest(name, all); m != "" {
+			l.add(posOf(v), path, "unknown service %q; did you mean %q?", name, m)
+		} else {
+			l.add(posOf(v), path, "unknown service %q; %s may use %s", name, st, strings.Join(allowed, ", "))
+		}
+		return nil
+	}
+	if svc.Stage != st {
+		l.add(posOf(v), path, "%s is one of the %s, not %s; %s may use %s", name, svc.Stage, st, st, strings.Join(allowed, ", "))
+		return nil
+	}
+	return svc
+}
+
+// settingNames lists the keys a node of svc may have at its top level.
+func settingNames(st Stage, svc *Service) []string {
+	out := []string{"id"}
+	if st != Producer {
+		out = append(out, "service")
+	}
+	if st == Consumer {
+		out = append(out, "from")
+	}
+	if st == Producer || st == Consumer {
+		out = append(out, "to")
+	}
+	for _, k := range svc.Keys {
+		head, _, _ := strings.Cut(k.Name, ".")
+		if !slices.Contains(out, head) {
+			out = append(out, head)
+		}
+	}
+	return out
+}
+
+// setting loads one catalog key of a node, nested groups included.
+func (l *loader) setting(n *Node, path string, p kv) {
+	svc := n.Service
+	if k, ok := svc.Key(p.key); ok {
+		l.value(n, k, join(path, p.key), p.v)
+		return
+	}
+	if !svc.IsGroup(p.key) {
+		l.unknown(p, path, settingNames(n.Stage, svc))
+		return
+	}
+	group := join(path, p.key)
+	switch p.v.Kind {
+	case yaml.MappingNode:
+		pairs, _ := l.mapping(p.v, group, "a mapping")
+		var subs []string
+		for _, k := range svc.Keys {
+			if sub, ok := strings.CutPrefix(k.Name, p.key+"."); ok {
+				subs = append(subs, sub)
+			}
+		}
+		for _, sp := range pairs {
+			k, ok := svc.Key(p.key + "." + sp.key)
+			if !ok {
+				l.unknown(sp, group, subs)
+				continue
+			}
+			l.value(n, k, join(group, sp.key), sp.v)
+		}
+	default:
+		if sub, ok := svc.ScalarOf[p.key]; ok && p.v.Kind == yaml.ScalarNode {
+			k, _ := svc.Key(p.key + "." + sub)
+			l.value(n, k, group, p.v)
+			return
+		}
+		l.add(posOf(p.v), group, "expected a mapping such as %s, got %s", groupExample(svc, p.key), describe(p.v))
+	}
+}
+
+// groupExample writes a group's keys with their defaults, such as {size: 5MiB, interval: 300s}.
+func groupExample(svc *Service, group string) string {
+	var parts []string
+	for _, k := range svc.Keys {
+		if sub, ok := strings.CutPrefix(k.Name, group+"."); ok && k.Default != "" {
+			parts = append(parts, sub+": "+k.Default)
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// value parses and checks one scalar setting and stores it in the node.
+func (l *loader) value(n *Node, k Key, path string, v *yaml.Node) {
+	what := k.Kind.String()
+	if k.Kind == KindEnum {
+		what = "one of " + strings.Join(k.Enum, ", ")
+	}
+	t, ok := l.scalar(v, path, what)
+	if !ok {
+		return
+	}
+	val, err := ParseParam(n.Service, k.Name, t)
+	if err != nil {
+		l.add(posOf(v), path, "%s", err)
+		return
+	}
+	if prev, dup := n.Params[k.Name]; dup {
+		l.add(posOf(v), path, "%s is set twice (first at line %d)", k.Name, prev.Pos.Line)
+		return
+	}
+	val.Pos = posOf(v)
+	n.Params[k.Name] = val
+}
+
+// timeline loads the changes; each needs at and set or fail.
+func (l *loader) timeline(n *yaml.Node) {
+	items := l.list(n, "timeline", "a list of changes such as - {at: 10m, set: {web.rate: 6000/s}}")
+	if len(items) > MaxItems {
+		l.add(posOf(items[MaxItems]), index("timeline", MaxItems), "more than %d timeline entries", MaxItems)
+		return
+	}
+	for i, item := range items {
+		if l.full {
+			return
+		}
+		path := index("timeline", i)
+		pairs, ok := l.mapping(item, path, "a change: a mapping with at and set or fail")
+		if !ok {
+			continue
+		}
+		c := Change{Pos: posOf(item)}
+		hasAt, hasFor, valid := false, false, true
+		var forPos Pos
+		for _, p := range pairs {
+			switch p.key {
+			case "at":
+				hasAt = true
+				if d, ok := l.duration(p.v, join(path, "at")); ok {
+					c.At = d
+				} else {
+					valid = false
+				}
+			case "for":
+				hasFor, forPos = true, posOf(p.k)
+				if d, ok := l.duration(p.v, join(path, "for")); ok {
+					if d <= 0 {
+						l.add(posOf(p.v), join(path, "for"), "%s: expected a duration longer than 0s (omit for: to fail until the end)", p.v.Value)
+					}
+					c.For = d
+				} else {
+					valid = false
+				}
+			case "fail":
+				t, ok := l.scalar(p.v, join(path, "fail"), "a node id")
+				if !ok {
+					valid = false
+					continue
+				}
+				if _, ok := l.byID[t]; !ok {
+					if !l.broken[t] {
+						l.add(posOf(p.v), join(path, "fail"), "no node %q%s", t, hint(t, l.idList()))
+					}
+					valid = false
+					continue
+				}
+				c.Fail = t
+			case "set":
+				sp, ok := l.mapping(p.v, join(path, "set"), "a mapping of node.key: value, such as {web.rate: 6000/s}")
+				if !ok {
+					valid = false
+					continue
+				}
+				for _, a := range sp {
+					asg, ok := l.assignment(join(path, "set"), a)
+					if ok {
+						c.Set = append(c.Set, asg)
+					} else {
+						valid = false
+					}
+				}
+			default:
+				l.unknown(p, path, []string{"at", "set", "fail", "for"})
+				valid = false
+			}
+		}
+		if !hasAt {
+			l.add(posOf(item), path, "missing at: when the change happens, such as at: 10m")
+			valid = false
+		}
+		if len(c.Set) == 0 && c.Fail == "" && valid {
+			l.add(posOf(item), path, "the change does nothing: expected set: or fail:")
+		}
+		if hasFor && c.Fail == "" && valid {
+			l.add(forPos, join(path, "for"), "for: applies to fail: (how long the node stays down)")
+		}
+		slices.SortStableFunc(c.Set, func(a, b Assignment) int {
+			if c := strings.Compare(a.Node, b.Node); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Key, b.Key)
+		})
+		if valid {
+			l.s.Timeline = append(l.s.Timeline, c)
+		}
+	}
+}
+
+func (l *loader) idList() []string {
+	out := make([]string, 0, len(l.ids))
+	for id := range l.ids {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// assignment loads one node.key: value of a timeline set.
+func (l *loader) assignment(path string, p kv) (Assignment, bool) {
+	path = join(path, p.key)
+	node, key := SplitRef(p.key)
+	if key == "" {
+		l.add(posOf(p.k), path, "%q: expected node.key such as web.rate", p.key)
+		return Assignment{}, false
+	}
+	n, ok := l.byID[node]
+	if !ok {
+		if !l.broken[node] {
+			l.add(posOf(p.k), path, "no node %q%s", node, hint(node, l.idList()))
+		}
+		return Assignment{}, false
+	}
+	k, err := settableKey(n, key)
+	if err != nil {
+		l.add(posOf(p.k), path, "%s", err)
+		return Assignment{}, false
+	}
+	t, ok := l.scalar(p.v, path, k.Kind.String())
+	if !ok {
+		return Assignment{}, false
+	}
+	v, err := ParseParam(n.Service, k.Name, t)
+	if err != nil {
+		l.add(posOf(p.v), path, "%s", err)
+		return Assignment{}, false
+	}
+	v.Pos = posOf(p.v)
+	return Assignment{Node: node, Key: k.Name, Value: v}, true
+}
+
+// settableKey finds the key a timeline `set` or `--set` may change on n: a numeric
+// key, or mode and read. record_size means record_size.mean.
+func settableKey(n *Node, key string) (Key, error) {
+	svc := n.Service
+	name := key
+	if sub, ok := svc.ScalarOf[key]; ok {
+		name = key + "." + sub
+	}
+	k, ok := svc.Key(name)
+	if !ok {
+		var names []string
+		for _, k := range svc.Keys {
+			if k.Kind.Numeric() || k.Name == "mode" || k.Name == "read" {
+				names = append(names, k.Name)
+			}
+		}
+		return Key{}, fmt.Errorf("%s has no key %q%s", n.ID, key, hint(key, names))
+	}
+	if !k.Kind.Numeric() && k.Name != "mode" && k.Name != "read" {
+		return Key{}, fmt.Errorf("%s cannot change while running: only numeric keys (and mode, read) can be set", k.Name)
+	}
+	return k, nil
+}
+
+// ParseAssignment reads a `--set node.key=value` override (ref is node.key) the way
+// a timeline `set` is read: the key must be numeric or mode/read, the value in range.
+func (s *Scenario) ParseAssignment(ref, text string) (Assignment, error) {
+	node, key := SplitRef(ref)
+	if key == "" {
+		return Assignment{}, fmt.Errorf("%q: expected node.key such as web.rate", ref)
+	}
+	n := s.Node(node)
+	if n == nil || n.Service == nil {
+		var ids []string
+		for _, n := range s.Nodes {
+			ids = append(ids, n.ID)
+		}
+		return Assignment{}, fmt.Errorf("no node %q%s", node, hint(node, ids))
+	}
+	k, err := settableKey(n, key)
+	if err != nil {
+		return Assignment{}, err
+	}
+	v, err := ParseParam(n.Service, k.Name, text)
+	if err != nil {
+		return Assignment{}, fmt.Errorf("%s: %w", ref, err)
+	}
+	return Assignment{Node: node, Key: k.Name, Value: v}, nil
+}
+
+// expect loads the expectations, once the nodes are known.
+func (l *loader) expect(n *yaml.Node) {
+	items := l.list(n, "expect", `a list of lines such as - pipeline.lost_records == 0`)
+	if len(items) > MaxItems {
+		l.add(posOf(items[MaxItems]), index("expect", MaxItems), "more than %d expectations", MaxItems)
+		return
+	}
+	for i, it := range items {
+		if l.full {
+			return
+		}
+		path := index("expect", i)
+		t, ok := l.scalar(it, path, "METRIC OP VALUE such as pipeline.lost_records == 0")
+		if !ok {
+			continue
+		}
+		// Parse against a scenario holding only the node named, so that a file
+		// with thousands of nodes and expectations stays linear; the full
+		// scenario is used when the node is unknown, for its suggestions.
+		probe := l.s
+		if node, _ := SplitRef(firstField(t)); node != "" {
+			if nd, ok := l.byID[node]; ok {
+				probe = &Scenario{Nodes: []*Node{nd}}
+			} else if l.broken[node] {
+				continue
+			} else if node == "pipeline" {
+				probe = &Scenario{}
+			}
+		}
+		e, err := probe.ParseExpect(t)
+		if err != nil {
+			l.add(posOf(it), path, "%s", err)
+			continue
+		}
+		e.Pos = posOf(it)
+		l.s.Expect = append(l.s.Expect, e)
+	}
+}
+
+func firstField(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func (l *loader) lesson(n *yaml.Node) {
+	pairs, _ := l.mapping(n, "lesson", "a mapping with steps")
+	for _, p := range pairs {
+		if p.key != "steps" {
+			l.unknown(p, "lesson", []string{"steps"})
+			continue
+		}
+		items := l.list(p.v, "lesson.steps", `a list of steps such as - say: "Watch shard 3"`)
+		if len(items) > MaxItems {
+			l.add(posOf(items[MaxItems]), index("lesson.steps", MaxItems), "more than %d lesson steps", MaxItems)
+			return
+		}
+		for i, it := range items {
+			if l.full {
+				return
+			}
+			path := index("lesson.steps", i)
+			sp, ok := l.mapping(it, path, "a step: a mapping with say and optional at")
+			if !ok {
+				continue
+			}
+			var step LessonStep
+			haveSay := false
+			for _, q := range sp {
+				switch q.key {
+				case "say":
+					haveSay = true
+					step.Say, _ = l.scalar(q.v, join(path, "say"), "the text to show")
+				case "at":
+					if d, ok := l.duration(q.v, join(path, "at")); ok {
+						step.At, step.Has = d, true
+					}
+				default:
+					l.unknown(q, path, []string{"say", "at"})
+				}
+			}
+			if !haveSay {
+				l.add(posOf(it), path, "missing say: the text of the step")
+			}
+			l.s.Lesson = append(l.s.Lesson, step)
+		}
+	}
+}
+
+// commentText turns a YAML head comment into plain lines, without the #.
+func commentText(c string) string {
+	if c == "" {
+		return ""
+	}
+	lines := strings.Split(c, "\n")
+	for i, line := range lines {
+		line = strings.TrimPrefix(strings.TrimSpace(line), "#")
+		lines[i] = strings.TrimPrefix(line, " ")
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

@@ -1,0 +1,670 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ParseParam parses text as the value of key on a node of svc and checks it:
+// enum members and the range AWS allows. The error says what was expected.
+func ParseParam(svc *Service, key, text string) (Value, error) {
+	k, ok := svc.Key(key)
+	if !ok {
+		return Value{}, fmt.Errorf("%s has no key %q", svc.Name, key)
+	}
+	v, err := ParseValue(k.Kind, text)
+	if err != nil {
+		return Value{}, err
+	}
+	if err := CheckParam(svc, key, v); err != nil {
+		return Value{}, err
+	}
+	return v, nil
+}
+
+// CheckParam checks a value of key on a node of svc: enum members and the range
+// AWS allows (from the catalog). Use it when a value changes after loading.
+func CheckParam(svc *Service, key string, v Value) error {
+	k, ok := svc.Key(key)
+	if !ok {
+		return fmt.Errorf("%s has no key %q", svc.Name, key)
+	}
+	if k.Kind != v.Kind {
+		return fmt.Errorf("%s: expected %s", key, k.Kind)
+	}
+	if k.Kind == KindEnum && !slices.Contains(k.Enum, v.Str) {
+		return fmt.Errorf("%q: expected one of %s%s", v.Str, strings.Join(k.Enum, ", "), hint(v.Str, k.Enum))
+	}
+	if math.IsNaN(v.Num) || math.IsInf(v.Num, 0) {
+		return fmt.Errorf("%s: expected %s", v, k.Kind)
+	}
+	if k.hasRange() && (v.Num < k.Min || v.Num > k.Max) {
+		return fmt.Errorf("%s: out of range; %s", v, rangeText(svc, k, v))
+	}
+	return nil
+}
+
+// rangeNotes word the allowed range of keys whose limit is an AWS fact, with the
+// bounds as %[1]s and %[2]s. Other keys get "<service> allows MIN..MAX".
+var rangeNotes = map[string]string{
+	"producer.rate":                        "expected a rate of %s..%s",
+	"kinesis-data-streams.shards":          "Kinesis allows %s..%s shards per stream (account quota)",
+	"kinesis-data-streams.retention":       "Kinesis keeps records for %s..%s",
+	"kinesis-data-streams.max_record_size": "Kinesis records may be raised to at most 10MiB; the range is %s..%s",
+	"msk.brokers":                          "MSK allows %s..%s brokers per cluster",
+	"msk.replication":                      "the replication factor is %s..%s",
+	"msk-serverless.partitions":            "MSK Serverless allows %s..%s partitions per cluster",
+	"firehose.buffer.size":                 "Firehose buffers %s..%s before it delivers (buffer.size)",
+	"firehose.buffer.interval":             "Firehose buffers for %s..%s before it delivers (buffer.interval)",
+	"flink.kpus":                           "Managed Service for Apache Flink allows %s..%s KPUs per application",
+	"lambda.batch_size":                    "Lambda takes %s..%s records per batch (BatchSize)",
+	"lambda.batch_window":                  "Lambda waits %s..%s to fill a batch (MaximumBatchingWindowInSeconds)",
+	"lambda.parallelization":               "Lambda allows %s..%s concurrent batches per shard (ParallelizationFactor)",
+	"lambda.duration":                      "a Lambda function runs for at most %s (the range is %[1]s..%[2]s)",
+	"dynamodb.wcu":                         "DynamoDB allows %s..%s write capacity units per table (default quota)",
+}
+
+func rangeText(svc *Service, k Key, v Value) string {
+	lo, hi := formatBound(k, k.Min, k.Max, v), formatBound(k, k.Max, k.Max, v)
+	if note, ok := rangeNotes[svc.Name+"."+k.Name]; ok {
+		if k.Name == "duration" && svc.Name == "lambda" {
+			return fmt.Sprintf(note, hi, lo, hi)
+		}
+		return fmt.Sprintf(note, lo, hi)
+	}
+	if svc.Stage == Producer {
+		return fmt.Sprintf("expected %s..%s", lo, hi)
+	}
+	return fmt.Sprintf("%s allows %s..%s", svc.Label, lo, hi)
+}
+
+// formatBound writes one end of a key's range in the key's unit; durations whose
+// upper bound is at most an hour are written in seconds, as AWS documents them.
+func formatBound(k Key, x, hi float64, v Value) string {
+	switch k.Kind {
+	case KindDuration:
+		if x >= 1 && hi <= 3600 && x == math.Trunc(x) || x == 0 {
+			return trimFloat(x) + "s"
+		}
+		return FormatDuration(durationOf(x))
+	case KindSize:
+		return FormatSize(x)
+	case KindRate:
+		return Rate{PerSec: x, Bytes: v.Rate.Bytes}.String()
+	case KindMoney:
+		return "$" + trimFloat(x)
+	case KindPercent:
+		return trimFloat(x*100) + "%"
+	case KindFactor:
+		return trimFloat(x) + "x"
+	}
+	return trimFloat(x)
+}
+
+// validation says what the caller already checked and where things are.
+type validation struct {
+	paths  map[*Node]string // "consumers[1]" of each node; computed when nil
+	skip   map[string]bool  // ids of nodes that failed to load: references to them are not dangling
+	top    map[string]Pos   // positions of top-level keys ("" = where producers go)
+	loaded bool             // the loader checked values, ids, services and the timeline
+	// triedProducers: the file lists producers that could not be loaded (already reported).
+	triedProducers bool
+}
+
+type validator struct {
+	s     *Scenario
+	o     validation
+	probs Problems
+	byID  map[string]*Node
+}
+
+// Validate checks the whole scenario and returns every problem: the graph
+// (sources, targets, connections AWS offers, cycles), limits that involve more
+// than one key or node, and, for a scenario built or changed in code, every
+// value against the catalog. Load calls it; call it again after changing a scenario.
+func (s *Scenario) Validate() Problems {
+	return s.validate(validation{})
+}
+
+func (s *Scenario) validate(o validation) Problems {
+	v := &validator{s: s, o: o, byID: make(map[string]*Node, len(s.Nodes))}
+	if v.o.paths == nil {
+		v.o.paths = make(map[*Node]string, len(s.Nodes))
+		count := map[Stage]int{}
+		for _, n := range s.Nodes {
+			v.o.paths[n] = index(n.Stage.String(), count[n.Stage])
+			count[n.Stage]++
+		}
+	}
+	if !o.loaded {
+		v.basics()
+	}
+	for _, n := range s.Nodes {
+		if n.Service != nil && n.ID != "" {
+			if _, dup := v.byID[n.ID]; !dup {
+				v.byID[n.ID] = n
+			}
+		}
+	}
+	if len(s.Stage(Producer)) == 0 && !v.o.triedProducers {
+		v.add(v.o.top[""], "producers", "at least one producer is required: add producers: with - id: …, rate: …, to: […]")
+	}
+	if s.Tick > s.Duration && s.Duration > 0 {
+		v.add(v.o.top["tick"], "tick", "tick %s is longer than the run (duration %s)", FormatDuration(s.Tick), FormatDuration(s.Duration))
+	}
+	v.connections()
+	v.cycles()
+	for _, n := range s.Nodes {
+		if n.Service != nil {
+			v.limits(n)
+		}
+	}
+	v.efo()
+	v.probs.Sort()
+	return v.probs
+}
+
+func (v *validator) add(pos Pos, path, format string, args ...any) {
+	v.probs = append(v.probs, Problem{File: v.s.File, Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) path(n *Node) string { return v.o.paths[n] }
+
+// at is where a node's key is written, or the node when the key is a default.
+func (v *validator) at(n *Node, key string) (Pos, string) {
+	if p, ok := n.Params[key]; ok && p.Pos.Line > 0 {
+		return p.Pos, join(v.path(n), key)
+	}
+	return n.Pos, join(v.path(n), key)
+}
+
+func (v *validator) ref(n *Node, ref string) Pos {
+	if p, ok := n.RefPos[ref]; ok {
+		return p
+	}
+	return n.Pos
+}
+
+// basics repeats, for a scenario not made by Load, the checks the loader makes
+// while reading: top-level values, ids, services and every value's range.
+func (v *validator) basics() {
+	s := v.s
+	if s.Version != 1 {
+		v.add(Pos{}, "version", "version %d is not supported: this streamsim reads version 1", s.Version)
+	}
+	if !idPattern.MatchString(s.Name) {
+		v.add(Pos{}, "name", "%q: expected lower-case letters, digits and dashes, such as retail-clickstream", s.Name)
+	}
+	if s.Duration <= 0 {
+		v.add(Pos{}, "duration", "%s: the run must last longer than 0s", FormatDuration(s.Duration))
+	}
+	if s.Tick < MinTick {
+		v.add(Pos{}, "tick", "%s: too fine; the shortest tick is %s", FormatDuration(s.Tick), FormatDuration(MinTick))
+	}
+	seen := map[string]bool{}
+	for _, n := range s.Nodes {
+		path := v.path(n)
+		switch {
+		case !idPattern.MatchString(n.ID) || n.ID == "pipeline":
+			v.add(n.Pos, join(path, "id"), "%q: expected lower-case letters, digits and dashes, such as clicks (and not pipeline)", n.ID)
+		case seen[n.ID]:
+			v.add(n.Pos, join(path, "id"), "duplicate id %q", n.ID)
+		}
+		seen[n.ID] = true
+		if n.Service == nil {
+			v.add(n.Pos, join(path, "service"), "missing service: expected one of %s", strings.Join(ServiceNames(n.Stage), ", "))
+			continue
+		}
+		if n.Service.Stage != n.Stage {
+			v.add(n.Pos, join(path, "service"), "%s is one of the %s, not %s", n.Service.Name, n.Service.Stage, n.Stage)
+			continue
+		}
+		for _, name := range sortedKeys(n.Params) {
+			if err := CheckParam(n.Service, name, n.Params[name]); err != nil {
+				v.add(n.Params[name].Pos, join(path, name), "%s", err)
+			}
+		}
+		for _, k := range n.Service.Keys {
+			if k.Required && !n.Has(k.Name) {
+				v.add(n.Pos, join(path, k.Name), "missing %s: expected %s", k.Name, k.Kind)
+			}
+		}
+	}
+	for i, c := range s.Timeline {
+		path := index("timeline", i)
+		if c.Fail != "" && s.Node(c.Fail) == nil {
+			v.add(c.Pos, join(path, "fail"), "no node %q", c.Fail)
+		}
+		for _, a := range c.Set {
+			apath := join(join(path, "set"), a.Node+"."+a.Key)
+			n := s.Node(a.Node)
+			if n == nil || n.Service == nil {
+				v.add(c.Pos, apath, "no node %q", a.Node)
+				continue
+			}
+			if _, err := settableKey(n, a.Key); err != nil {
+				v.add(c.Pos, apath, "%s", err)
+				continue
+			}
+			if err := CheckParam(n.Service, a.Key, a.Value); err != nil {
+				v.add(a.Value.Pos, apath, "%s", err)
+			}
+		}
+	}
+	metrics := map[string]bool{}
+	for _, m := range s.MetricNames() {
+		metrics[m.Name] = true
+	}
+	for i, e := range s.Expect {
+		if !metrics[e.Metric] {
+			v.add(e.Pos, index("expect", i), "unknown metric %q", e.Metric)
+		}
+		if !slices.Contains(expectOps, e.Op) {
+			v.add(e.Pos, index("expect", i), "operator %q: expected one of < <= > >= == !=", e.Op)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (v *validator) ids() []string {
+	out := make([]string, 0, len(v.byID))
+	for _, n := range v.s.Nodes {
+		if v.byID[n.ID] == n {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}
+
+// target resolves a from/to reference, reporting it when it names no node.
+func (v *validator) target(n *Node, ref, id string) *Node {
+	if t, ok := v.byID[id]; ok {
+		return t
+	}
+	if !v.o.skip[id] {
+		v.add(v.ref(n, ref), join(v.path(n), ref), "no node %q%s", id, hint(id, v.ids()))
+	}
+	return nil
+}
+
+// connections checks every from and to against what AWS offers, and that every
+// consumer has a source.
+func (v *validator) connections() {
+	writers := map[string][]*Node{}
+	for _, n := range v.s.Nodes {
+		if n.Service == nil {
+			continue
+		}
+		path := v.path(n)
+		if (n.Stage == Storage || n.Stage == Destination) && (n.From != "" || len(n.To) > 0) {
+			v.add(n.Pos, path, "%s have no from or to; %s", n.Stage, connectionHelp(n.Stage))
+			continue
+		}
+		if n.Stage == Producer && len(n.To) == 0 {
+			v.add(n.Pos, join(path, "to"), "producer %s writes nowhere: add to: with a stream or a Direct PUT consumer (%s)", n.ID, strings.Join(directPutNames(), ", "))
+		}
+		if n.Stage == Consumer && n.From != "" {
+			if src := v.target(n, "from", n.From); src != nil {
+				v.readFrom(n, src)
+			}
+		}
+		seen := map[string]bool{}
+		for i, id := range n.To {
+			ref := fmt.Sprintf("to[%d]", i)
+			if seen[id] {
+				v.add(v.ref(n, ref), join(path, ref), "%s is listed twice", id)
+				continue
+			}
+			seen[id] = true
+			t := v.target(n, ref, id)
+			if t == nil {
+				continue
+			}
+			if v.writeTo(n, t, ref) {
+				writers[t.ID] = append(writers[t.ID], n)
+			}
+		}
+	}
+	for _, n := range v.s.Nodes {
+		if n.Service == nil || n.Stage != Consumer {
+			continue
+		}
+		w := writers[n.ID]
+		switch {
+		case n.From == "" && (!n.Service.DirectPut || len(w) == 0):
+			if n.Service.DirectPut {
+				v.add(n.Pos, v.path(n), "consumer %s has no source: name a stream with from:, or have a producer write to it (to: [%s])", n.ID, n.ID)
+			} else {
+				v.add(n.Pos, v.path(n), "consumer %s has no source: name the stream it reads with from:", n.ID)
+			}
+		case n.From != "" && len(w) > 0:
+			var names []string
+			for _, x := range w {
+				names = append(names, x.ID)
+			}
+			v.add(v.ref(n, "from"), join(v.path(n), "from"),
+				"%s reads from %s and also takes Direct PUT from %s; a %s stream has one source: drop from: or move the writers to %s",
+				n.ID, n.From, strings.Join(names, ", "), n.Service.Label, n.From)
+		}
+	}
+}
+
+func directPutNames() []string {
+	var out []string
+	for _, s := range ServicesAt(Consumer) {
+		if s.DirectPut {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+func (v *validator) readFrom(n, src *Node) {
+	pos, path := v.ref(n, "from"), join(v.path(n), "from")
+	if src.Stage != Storage {
+		v.add(pos, path, "%s is one of the %s: from names a stream (storage node)", src.ID, src.Stage)
+		return
+	}
+	if !n.Service.CanReadFrom(src.Service.Name) {
+		v.add(pos, path, "AWS does not offer %s reading from %s (%s): %s reads from %s",
+			n.Service.Name, src.Service.Name, src.ID, n.Service.Name, strings.Join(n.Service.ReadsFrom, ", "))
+	}
+}
+
+// writeTo checks one to: reference and reports whether it is a legal connection.
+func (v *validator) writeTo(n, t *Node, ref string) bool {
+	pos, path := v.ref(n, ref), join(v.path(n), ref)
+	switch {
+	case n.Stage == Producer && t.Stage == Destination:
+		v.add(pos, path, "%s cannot write to %s (%s): producers write to a stream (%s) or to a Direct PUT consumer (%s)",
+			n.ID, t.ID, t.Service.Name, strings.Join(ServiceNames(Storage), ", "), strings.Join(directPutNames(), ", "))
+		return false
+	case t.Stage == Producer:
+		v.add(pos, path, "%s is a producer; nothing writes to producers", t.ID)
+		return false
+	case t.Stage == Consumer && !t.Service.DirectPut:
+		v.add(pos, path, "%s (%s) takes no direct writes: it reads a stream named in its from:; write to that stream instead", t.ID, t.Service.Name)
+		return false
+	case !n.Service.CanWriteTo(t.Service.Name):
+		v.add(pos, path, "AWS does not offer %s writing into %s (%s): %s writes to %s",
+			n.Service.Name, t.Service.Name, t.ID, n.Service.Name, strings.Join(n.Service.WritesTo, ", "))
+		return false
+	}
+	return true
+}
+
+// cycles finds loops in the data flow and names the nodes on each.
+func (v *validator) cycles() {
+	order := map[string]int{}
+	next := map[string][]string{}
+	for i, n := range v.s.Nodes {
+		if v.byID[n.ID] != n {
+			continue
+		}
+		order[n.ID] = i
+		for _, t := range n.To {
+			if _, ok := v.byID[t]; ok {
+				next[n.ID] = append(next[n.ID], t)
+			}
+		}
+		if n.Stage == Consumer && n.From != "" {
+			if _, ok := v.byID[n.From]; ok {
+				next[n.From] = append(next[n.From], n.ID)
+			}
+		}
+	}
+	const (
+		white = iota
+		grey
+		black
+	)
+	colour := map[string]int{}
+	seen := map[string]bool{}
+	type frame struct {
+		id string
+		i  int
+	}
+	for _, root := range v.s.Nodes {
+		if v.byID[root.ID] != root || colour[root.ID] != white {
+			continue
+		}
+		stack := []frame{{root.ID, 0}}
+		colour[root.ID] = grey
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			if top.i >= len(next[top.id]) {
+				colour[top.id] = black
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			to := next[top.id][top.i]
+			top.i++
+			switch colour[to] {
+			case white:
+				colour[to] = grey
+				stack = append(stack, frame{to, 0})
+			case grey:
+				var cyc []string
+				for j := len(stack) - 1; j >= 0; j-- {
+					cyc = append(cyc, stack[j].id)
+					if stack[j].id == to {
+						break
+					}
+				}
+				slices.Reverse(cyc)
+				// Start at the node written first, so the report is stable.
+				first := 0
+				for j, id := range cyc {
+					if order[id] < order[cyc[first]] {
+						first = j
+					}
+				}
+				cyc = append(cyc[first:], cyc[:first]...)
+				key := strings.Join(cyc, " ")
+				if seen[key] || len(seen) >= 10 {
+					continue
+				}
+				seen[key] = true
+				n := v.byID[cyc[0]]
+				v.add(n.Pos, v.path(n), "cycle: %s → %s: data would go round forever", strings.Join(cyc, " → "), cyc[0])
+			}
+		}
+	}
+}
+
+// applies reports whether a key means anything given the node's other settings
+// (pattern.peak only for a diurnal pattern, keys.count not for random keys).
+// strict keys set where they do not apply are errors; the rest are only left
+// out of the normalised form.
+func applies(n *Node, key string) (ok, strict bool) {
+	c, found := conditions[key]
+	if !found {
+		return true, false
+	}
+	if _, has := n.Service.Key(c.key); !has {
+		return true, false
+	}
+	val, _ := n.Param(c.key)
+	return slices.Contains(c.values, val.String()), c.strict
+}
+
+type condition struct {
+	key    string
+	values []string
+	strict bool
+}
+
+var conditions = map[string]condition{
+	"pattern.peak":       {"pattern.shape", []string{"diurnal"}, true},
+	"pattern.period":     {"pattern.shape", []string{"diurnal"}, true},
+	"pattern.to":         {"pattern.shape", []string{"ramp"}, true},
+	"pattern.over":       {"pattern.shape", []string{"ramp"}, true},
+	"pattern.at":         {"pattern.shape", []string{"spike"}, true},
+	"pattern.for":        {"pattern.shape", []string{"spike"}, true},
+	"pattern.factor":     {"pattern.shape", []string{"spike"}, true},
+	"keys.count":         {"keys.dist", []string{"uniform", "zipf", "hot"}, true},
+	"keys.skew":          {"keys.dist", []string{"zipf"}, true},
+	"keys.fraction":      {"keys.dist", []string{"hot"}, true},
+	"transform.duration": {"transform.lambda", []string{"true"}, false},
+	"shards":             {"mode", []string{"provisioned"}, false},
+	"wcu":                {"mode", []string{"provisioned"}, false},
+}
+
+// limits checks rules that involve more than one key of a node, or its neighbours.
+func (v *validator) limits(n *Node) {
+	for _, key := range n.SortedParamKeys() {
+		if ok, strict := applies(n, key); !ok && strict {
+			c := conditions[key]
+			pos, path := v.at(n, key)
+			val, _ := n.Param(c.key)
+			v.add(pos, path, "%s does not apply when %s is %s; it applies to %s %s",
+				key, c.key, val.String(), c.key, strings.Join(c.values, ", "))
+		}
+	}
+	switch n.Service.Name {
+	case "producer":
+		v.producer(n)
+	case "firehose":
+		v.firehose(n)
+	case "msk":
+		v.msk(n)
+	}
+}
+
+func (v *validator) producer(n *Node) {
+	if n.Str("pattern.shape") == "ramp" {
+		if !n.Has("pattern.to") {
+			pos, _ := v.at(n, "pattern.shape")
+			v.add(pos, join(v.path(n), "pattern"), "a ramp needs to: the rate it ramps to, such as {shape: ramp, to: 20000/s, over: 1h}")
+		} else if n.Rate("pattern.to").Bytes != n.Rate("rate").Bytes {
+			pos, path := v.at(n, "pattern.to")
+			v.add(pos, path, "%s and rate %s must both be records or both bytes per second", n.Params["pattern.to"], n.Params["rate"])
+		}
+	}
+	mean := n.Num("record_size.mean")
+	if n.Has("record_size.max") && n.Num("record_size.max") < mean {
+		pos, path := v.at(n, "record_size.max")
+		v.add(pos, path, "max %s is smaller than the mean record size %s", FormatSize(n.Num("record_size.max")), FormatSize(mean))
+	}
+	size, key := mean, "record_size.mean"
+	if n.Has("record_size.max") {
+		size, key = n.Num("record_size.max"), "record_size.max"
+	}
+	pos, path := v.at(n, key)
+	if key == "record_size.mean" {
+		path = join(v.path(n), "record_size")
+	}
+	for _, id := range n.To {
+		t, ok := v.byID[id]
+		if !ok {
+			continue
+		}
+		switch t.Service.Name {
+		case "kinesis-data-streams":
+			limit := t.Num("max_record_size")
+			switch {
+			case size > KDSMaxRecordLimit:
+				v.add(pos, path, "a %s record does not fit Kinesis stream %s: Kinesis records are at most %s even with max_record_size raised (the default is %s)",
+					FormatSize(size), t.ID, FormatSize(KDSMaxRecordLimit), FormatSize(KDSMaxRecordDefault))
+			case size > limit && !t.Has("max_record_size"):
+				v.add(pos, path, "a %s record does not fit Kinesis stream %s: records are at most %s by default; set max_record_size on %s (up to %s)",
+					FormatSize(size), t.ID, FormatSize(KDSMaxRecordDefault), t.ID, FormatSize(KDSMaxRecordLimit))
+			case size > limit:
+				v.add(pos, path, "a %s record does not fit Kinesis stream %s: its max_record_size is %s (Kinesis allows up to %s)",
+					FormatSize(size), t.ID, FormatSize(limit), FormatSize(KDSMaxRecordLimit))
+			}
+		case "firehose":
+			if size > FirehoseMaxRecord {
+				v.add(pos, path, "a %s record does not fit Firehose %s: Direct PUT records are at most %s",
+					FormatSize(size), t.ID, FormatSize(FirehoseMaxRecord))
+			}
+		}
+	}
+}
+
+func (v *validator) firehose(n *Node) {
+	buf := n.Num("buffer.size")
+	format := n.Str("format")
+	if len(n.To) > 1 {
+		v.add(v.ref(n, "to[1]"), join(v.path(n), "to"), "a Firehose stream delivers to exactly one destination; %s lists %d", n.ID, len(n.To))
+	}
+	if format == "parquet" || format == "orc" {
+		if buf < FirehoseConvertMinBuf {
+			pos, path := v.at(n, "buffer.size")
+			if !n.Has("buffer.size") {
+				pos, path = v.at(n, "format")
+			}
+			v.add(pos, path, "format %s needs buffer.size of at least %s (Firehose record format conversion); it is %s",
+				format, FormatSize(FirehoseConvertMinBuf), FormatSize(buf))
+		}
+		for i, id := range n.To {
+			if t, ok := v.byID[id]; ok && t.Service.Name != "s3" {
+				ref := fmt.Sprintf("to[%d]", i)
+				v.add(v.ref(n, ref), join(v.path(n), ref), "format %s delivers to S3 only; %s is %s", format, id, t.Service.Name)
+			}
+		}
+	}
+	for _, id := range n.To {
+		if t, ok := v.byID[id]; ok && t.Service.Name == "opensearch" && buf > 100*MiB {
+			pos, path := v.at(n, "buffer.size")
+			v.add(pos, path, "Firehose buffers at most 100MiB for OpenSearch (%s); buffer.size is %s", id, FormatSize(buf))
+		}
+	}
+}
+
+func (v *validator) msk(n *Node) {
+	brokers, repl, parts := n.Int("brokers"), n.Int("replication"), n.Int("partitions")
+	if repl > brokers {
+		pos, path := v.at(n, "replication")
+		v.add(pos, path, "replication %d needs at least %d brokers; %s has %d", repl, repl, n.ID, brokers)
+	}
+	if brokers > 1 && brokers%2 != 0 && brokers%3 != 0 {
+		pos, path := v.at(n, "brokers")
+		v.add(pos, path, "%d brokers: MSK spreads brokers evenly over the Availability Zones, so the count must be a multiple of 2 or 3", brokers)
+	}
+	if b, ok := Broker(n.Str("broker_type")); ok {
+		limit := brokers * b.MaxPartitions * 3 / 2
+		if parts*repl > limit {
+			pos, path := v.at(n, "partitions")
+			v.add(pos, path, "%d partitions × replication %d = %d partition replicas; %d %s brokers hold at most %d (%d per broker recommended, %d the most that still allows cluster updates)",
+				parts, repl, parts*repl, brokers, b.Name, limit, b.MaxPartitions, b.MaxPartitions*3/2)
+		}
+	}
+}
+
+// efo checks enhanced fan-out: Kinesis only, at most 20 consumers per stream.
+func (v *validator) efo() {
+	count := map[string]int{}
+	for _, n := range v.s.Nodes {
+		if n.Service == nil || n.Stage != Consumer || n.Str("read") != "enhanced-fan-out" {
+			continue
+		}
+		src, ok := v.byID[n.From]
+		if !ok {
+			continue
+		}
+		pos, path := v.at(n, "read")
+		if src.Service.Name != "kinesis-data-streams" {
+			v.add(pos, path, "enhanced fan-out is a Kinesis Data Streams feature; %s is %s", src.ID, src.Service.Name)
+			continue
+		}
+		if count[src.ID]++; count[src.ID] == KDSMaxEFOConsumers+1 {
+			v.add(pos, path, "more than %d enhanced fan-out consumers on %s (Kinesis allows %d per stream)", KDSMaxEFOConsumers, src.ID, KDSMaxEFOConsumers)
+		}
+	}
+}
+
+func durationOf(sec float64) time.Duration {
+	return time.Duration(math.Round(sec * float64(time.Second)))
+}
