@@ -163,7 +163,7 @@ func nodeSettings(s *Scenario, n *Node) []string {
 		} else {
 			out = append(out, plural(n.Int("shards"), "shard"), "provisioned")
 		}
-		if n.Has("retention") {
+		if !isDefault(n, "retention") {
 			out = append(out, str("retention")+" retention")
 		}
 	case "msk":
@@ -223,6 +223,18 @@ func nodeSettings(s *Scenario, n *Node) []string {
 		}
 	}
 	return out
+}
+
+// isDefault reports whether a node's setting equals the catalog default, written
+// or not.
+func isDefault(n *Node, key string) bool {
+	v, _ := n.Param(key)
+	k, ok := n.Service.Key(key)
+	if !ok || k.Default == "" {
+		return !n.Has(key)
+	}
+	d, err := ParseValue(k.Kind, k.Default)
+	return err == nil && d.String() == v.String()
 }
 
 // capacityUnit names what one `capacity` applies to, per consumer service.
