@@ -1,0 +1,111 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of the CLI contract.
+const (
+	exitOK      = 0 // success
+	exitFailed  = 1 // ran, but an expectation (or target) does not hold
+	exitInvalid = 2 // invalid input or usage
+)
+
+// exitError ends a command with an exit code. A nil err means the command has
+// already said everything it had to say.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// invalid ends a command with exit code 2 and the message of err.
+func invalid(err error) error { return &exitError{code: exitInvalid, err: err} }
+
+// Execute runs streamsim with the process's arguments and returns the exit code.
+func Execute() int {
+	return ExecuteArgs(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// ExecuteArgs runs streamsim with args (without the program name), writing to
+// stdout and stderr, and returns the exit code. Tests call it in-process.
+func ExecuteArgs(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	if args == nil {
+		args = []string{} // cobra reads os.Args when given nil
+	}
+	root.SetArgs(args)
+	root.SetIn(eofReader{})
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	c, err := root.ExecuteC()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "streamsim: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Anything else comes from cobra before a command ran: a usage error.
+	fmt.Fprintf(stderr, "streamsim: %v\n", err)
+	if c == nil {
+		c = root
+	}
+	fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", c.CommandPath())
+	return exitInvalid
+}
+
+// eofReader stands in for stdin: no command reads it yet.
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// newRootCmd builds the command tree. It holds no state between runs, so every
+// ExecuteArgs starts afresh.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "streamsim",
+		Short: "Design and simulate AWS streaming pipelines",
+		Long: `streamsim designs and simulates streaming pipelines on AWS:
+producers → Kinesis / MSK → Firehose / Flink / Lambda / … → S3 / OpenSearch / …
+
+A SCENARIO argument is a path to a YAML file or the name of a built-in
+scenario (see 'streamsim scenarios'); a file of that name wins.`,
+		Version:       versionLine(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE:          runDefault,
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.AddCommand(
+		newValidateCmd(),
+		newGraphCmd(),
+		newScenariosCmd(),
+		newMetricsCmd(),
+		newVersionCmd(),
+	)
+	return root
+}
+
+// runDefault is what `streamsim` without a command does. The contract makes it
+// the TUI on the scenario picker; until the TUI exists it prints the help.
+func runDefault(c *cobra.Command, _ []string) error {
+	return c.Help()
+}
