@@ -103,7 +103,8 @@ type loader struct {
 	broken map[string]bool  // ids of nodes left out for an unknown service
 	top    map[string]Pos   // position of each top-level key
 
-	triedProducers bool // producers were listed (those that failed are reported)
+	triedProducers bool            // producers were listed (those that failed are reported)
+	written        map[string]bool // keys of the node being loaded, valid or not
 }
 
 func (l *loader) add(pos Pos, path, format string, args ...any) {
@@ -589,6 +590,7 @@ func (l *loader) node(st Stage, i int, item *yaml.Node) {
 		return
 	}
 	n := &Node{Stage: st, Params: map[string]Value{}, RefPos: map[string]Pos{}, Pos: posOf(item)}
+	l.written = map[string]bool{}
 	n.Comment = commentText(item.HeadComment)
 	haveID, haveService := false, false
 	for _, p := range pairs {
@@ -657,7 +659,7 @@ func (l *loader) node(st Stage, i int, item *yaml.Node) {
 			}
 		case "to":
 			if st == Storage || st == Destination {
-				l.add(posOf(p.k), join(path, "to"), "%s have no to; %s", st, connectionHelp(st))
+				l.add(posOf(p.k), join(path, "to"), "%s have no to; %s", stageNodes(st), connectionHelp(st))
 				continue
 			}
 			var items []*yaml.Node
@@ -686,7 +688,7 @@ func (l *loader) node(st Stage, i int, item *yaml.Node) {
 		return
 	}
 	for _, k := range n.Service.Keys {
-		if k.Required && !n.Has(k.Name) {
+		if k.Required && !l.written[k.Name] {
 			l.add(n.Pos, join(path, k.Name), "missing %s: expected %s (%s)", k.Name, k.Kind, k.Doc)
 		}
 	}
@@ -702,6 +704,14 @@ func producerKinds() []string {
 	p, _ := LookupService("producer")
 	k, _ := p.Key("kind")
 	return k.Enum
+}
+
+// stageNodes names the nodes of a stage in a sentence: "storage nodes", "consumers".
+func stageNodes(st Stage) string {
+	if st == Storage {
+		return "storage nodes"
+	}
+	return st.String()
 }
 
 func connectionHelp(st Stage) string {
@@ -725,8 +735,8 @@ func (l *loader) service(st Stage, name string, v *yaml.Node, path string) *Serv
 		for s := Storage; s <= Destination; s++ {
 			all = append(all, ServiceNames(s)...)
 		}
-		if m := Suggest(name, all); m != "" {
-			l.add(posOf(v), path, "unknown service %q; did you mean %q?", name, m)
+		if m := suggestName(name, allowed, all); m != "" {
+			l.add(posOf(v), path, "unknown service %q; did you mean %q? (%s may use %s)", name, m, st, strings.Join(allowed, ", "))
 		} else {
 			l.add(posOf(v), path, "unknown service %q; %s may use %s", name, st, strings.Join(allowed, ", "))
 		}
@@ -737,6 +747,25 @@ func (l *loader) service(st Stage, name string, v *yaml.Node, path string) *Serv
 		return nil
 	}
 	return svc
+}
+
+// suggestName is Suggest over all, or else the first of preferred, then of all,
+// that starts with name ("kinesis" → "kinesis-data-streams").
+func suggestName(name string, preferred, all []string) string {
+	if m := Suggest(name, all); m != "" {
+		return m
+	}
+	if len(name) < 3 {
+		return ""
+	}
+	for _, list := range [][]string{preferred, all} {
+		for _, c := range list {
+			if strings.HasPrefix(c, name) {
+				return c
+			}
+		}
+	}
+	return ""
 }
 
 // settingNames lists the keys a node of svc may have at its top level.
@@ -812,6 +841,7 @@ func groupExample(svc *Service, group string) string {
 
 // value parses and checks one scalar setting and stores it in the node.
 func (l *loader) value(n *Node, k Key, path string, v *yaml.Node) {
+	l.written[k.Name] = true
 	what := k.Kind.String()
 	if k.Kind == KindEnum {
 		what = "one of " + strings.Join(k.Enum, ", ")

@@ -19,7 +19,7 @@ func ParseParam(svc *Service, key, text string) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	if err := CheckParam(svc, key, v); err != nil {
+	if err := checkParam(svc, k, v, strings.TrimSpace(text)); err != nil {
 		return Value{}, err
 	}
 	return v, nil
@@ -32,6 +32,12 @@ func CheckParam(svc *Service, key string, v Value) error {
 	if !ok {
 		return fmt.Errorf("%s has no key %q", svc.Name, key)
 	}
+	return checkParam(svc, k, v, v.String())
+}
+
+// checkParam checks v against k; text is the value as written, for the message.
+func checkParam(svc *Service, k Key, v Value, text string) error {
+	key := k.Name
 	if k.Kind != v.Kind {
 		return fmt.Errorf("%s: expected %s", key, k.Kind)
 	}
@@ -39,10 +45,10 @@ func CheckParam(svc *Service, key string, v Value) error {
 		return fmt.Errorf("%q: expected one of %s%s", v.Str, strings.Join(k.Enum, ", "), hint(v.Str, k.Enum))
 	}
 	if math.IsNaN(v.Num) || math.IsInf(v.Num, 0) {
-		return fmt.Errorf("%s: expected %s", v, k.Kind)
+		return fmt.Errorf("%s: expected %s", text, k.Kind)
 	}
 	if k.hasRange() && (v.Num < k.Min || v.Num > k.Max) {
-		return fmt.Errorf("%s: out of range; %s", v, rangeText(svc, k, v))
+		return fmt.Errorf("%s: out of range; %s", text, rangeText(svc, k, v))
 	}
 	return nil
 }
@@ -88,6 +94,9 @@ func formatBound(k Key, x, hi float64, v Value) string {
 	case KindDuration:
 		if x >= 1 && hi <= 3600 && x == math.Trunc(x) || x == 0 {
 			return trimFloat(x) + "s"
+		}
+		if x == 86400 {
+			return "24h" // as AWS writes Kinesis' minimum retention
 		}
 		return FormatDuration(durationOf(x))
 	case KindSize:
@@ -308,7 +317,7 @@ func (v *validator) connections() {
 		}
 		path := v.path(n)
 		if (n.Stage == Storage || n.Stage == Destination) && (n.From != "" || len(n.To) > 0) {
-			v.add(n.Pos, path, "%s have no from or to; %s", n.Stage, connectionHelp(n.Stage))
+			v.add(n.Pos, path, "%s have no from or to; %s", stageNodes(n.Stage), connectionHelp(n.Stage))
 			continue
 		}
 		if n.Stage == Producer && len(n.To) == 0 {
@@ -355,7 +364,7 @@ func (v *validator) connections() {
 			}
 			v.add(v.ref(n, "from"), join(v.path(n), "from"),
 				"%s reads from %s and also takes Direct PUT from %s; a %s stream has one source: drop from: or move the writers to %s",
-				n.ID, n.From, strings.Join(names, ", "), n.Service.Label, n.From)
+				n.ID, n.From, strings.Join(names, ", "), n.Service.Short, n.From)
 		}
 	}
 }

@@ -1,0 +1,327 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Encode writes the scenario as YAML in the format's key order. normalised=true
+// writes every default that applies (the normalised form the golden tests of the
+// built-in scenarios compare); false writes only what is set, as a saved file
+// should read. Either way Load gives back an equal scenario.
+func Encode(s *Scenario, normalised bool) ([]byte, error) {
+	e := encoder{s: s, norm: normalised}
+	root := e.scenario()
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, fmt.Errorf("encode scenario %s: %w", s.Name, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode scenario %s: %w", s.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+type encoder struct {
+	s    *Scenario
+	norm bool
+}
+
+func mapNode(flow bool) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	if flow {
+		n.Style = yaml.FlowStyle
+	}
+	return n
+}
+
+func seqNode(flow bool) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	if flow {
+		n.Style = yaml.FlowStyle
+	}
+	return n
+}
+
+func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func put(m *yaml.Node, key string, v *yaml.Node) {
+	m.Content = append(m.Content, str(key), v)
+}
+
+// scalarOf writes a value so that reading it back gives the same value: Value.String
+// where that is exact, another spelling of the unit where it is not.
+func scalarOf(v Value) *yaml.Node {
+	n := str(formatValue(v))
+	if v.Kind != KindString && v.Kind != KindEnum {
+		n.Tag = "" // plain: 5, true, 2000/s; Load reads the text whatever YAML thinks it is
+	}
+	return n
+}
+
+func formatValue(v Value) string {
+	text := v.String()
+	if sameValue(v, text) {
+		return text
+	}
+	var alts []string
+	switch v.Kind {
+	case KindRate:
+		per := FormatSize
+		if !v.Rate.Bytes {
+			per = trimFloat
+		}
+		alts = []string{per(v.Rate.PerSec*60) + "/m", per(v.Rate.PerSec*3600) + "/h"}
+	case KindPercent:
+		alts = []string{trimFloat(v.Num)}
+	case KindSize:
+		alts = []string{trimFloat(v.Num)}
+	}
+	for _, a := range alts {
+		if sameValue(v, a) {
+			return a
+		}
+	}
+	return text
+}
+
+func sameValue(v Value, text string) bool {
+	w, err := ParseValue(v.Kind, text)
+	return err == nil && w.Num == v.Num && w.Dur == v.Dur && w.Rate == v.Rate && w.Str == v.Str && w.Bool == v.Bool
+}
+
+func durNode(d time.Duration) *yaml.Node { return str(FormatDuration(d)) }
+
+func (e *encoder) scenario() *yaml.Node {
+	s := e.s
+	m := mapNode(false)
+	put(m, "version", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "1"})
+	put(m, "name", str(s.Name))
+	if s.Title != "" {
+		put(m, "title", str(s.Title))
+	}
+	if s.Description != "" {
+		d := str(s.Description)
+		if strings.Contains(s.Description, "\n") {
+			d.Style = yaml.LiteralStyle
+		}
+		put(m, "description", d)
+	}
+	if e.norm || s.Seed != DefaultSeed {
+		put(m, "seed", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(s.Seed, 10)})
+	}
+	if e.norm || s.Duration != DefaultDuration {
+		put(m, "duration", durNode(s.Duration))
+	}
+	if e.norm || s.Tick != DefaultTick {
+		put(m, "tick", durNode(s.Tick))
+	}
+	if e.norm || s.Region != DefaultRegion {
+		region := s.Region
+		if region == "" {
+			region = DefaultRegion
+		}
+		put(m, "region", str(region))
+	}
+	if r := e.requirements(); r != nil {
+		put(m, "requirements", r)
+	}
+	for st := Producer; st <= Destination; st++ {
+		nodes := s.Stage(st)
+		if len(nodes) == 0 {
+			continue
+		}
+		list := seqNode(false)
+		for _, n := range nodes {
+			list.Content = append(list.Content, e.node(n))
+		}
+		put(m, st.String(), list)
+	}
+	if len(s.Timeline) > 0 {
+		list := seqNode(false)
+		for _, c := range s.Timeline {
+			list.Content = append(list.Content, change(c))
+		}
+		put(m, "timeline", list)
+	}
+	if len(s.Expect) > 0 {
+		list := seqNode(false)
+		for _, x := range s.Expect {
+			list.Content = append(list.Content, str(x.Text))
+		}
+		put(m, "expect", list)
+	}
+	if len(s.Lesson) > 0 {
+		steps := seqNode(false)
+		for _, st := range s.Lesson {
+			sm := mapNode(false)
+			put(sm, "say", str(st.Say))
+			if st.Has {
+				put(sm, "at", durNode(st.At))
+			}
+			steps.Content = append(steps.Content, sm)
+		}
+		lesson := mapNode(false)
+		put(lesson, "steps", steps)
+		put(m, "lesson", lesson)
+	}
+	return m
+}
+
+func (e *encoder) requirements() *yaml.Node {
+	r := e.s.Requirements
+	set := map[string]bool{}
+	for _, k := range r.Set {
+		set[k] = true
+	}
+	if len(r.Set) == 0 {
+		// Built in code: write what is not zero.
+		set["latency"] = r.Latency != 0
+		set["throughput"] = r.Throughput.PerSec != 0
+		set["ordering"] = r.Ordering != ""
+		set["retention"] = r.Retention != 0
+		set["existing_kafka"] = r.ExistingKafka
+		set["transformations"] = r.Transformations
+		set["delivery"] = len(r.Delivery) > 0
+		set["budget"] = r.Budget != 0
+	}
+	m := mapNode(false)
+	for _, k := range requirementKeys {
+		if !set[k] {
+			continue
+		}
+		switch k {
+		case "latency":
+			put(m, k, durNode(r.Latency))
+		case "retention":
+			put(m, k, durNode(r.Retention))
+		case "throughput":
+			put(m, k, scalarOf(Value{Kind: KindRate, Rate: r.Throughput, Num: r.Throughput.PerSec}))
+		case "ordering":
+			put(m, k, str(r.Ordering))
+		case "existing_kafka":
+			put(m, k, scalarOf(Value{Kind: KindBool, Bool: r.ExistingKafka}))
+		case "transformations":
+			put(m, k, scalarOf(Value{Kind: KindBool, Bool: r.Transformations}))
+		case "delivery":
+			l := seqNode(true)
+			for _, d := range r.Delivery {
+				l.Content = append(l.Content, str(d))
+			}
+			put(m, k, l)
+		case "budget":
+			put(m, k, scalarOf(Value{Kind: KindMoney, Num: r.Budget}))
+		}
+	}
+	if len(m.Content) == 0 {
+		return nil
+	}
+	return m
+}
+
+// nodeKeys lists the keys to write for a node, in catalog order.
+func (e *encoder) nodeKeys(n *Node) []string {
+	if !e.norm {
+		return n.SortedParamKeys()
+	}
+	var out []string
+	for _, k := range n.Service.Keys {
+		if n.Has(k.Name) {
+			out = append(out, k.Name)
+			continue
+		}
+		if _, ok := n.Param(k.Name); !ok {
+			continue
+		}
+		if ok, _ := applies(n, k.Name); !ok {
+			continue
+		}
+		if k.Name == "read" && !e.readsKinesis(n) {
+			continue
+		}
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+func (e *encoder) readsKinesis(n *Node) bool {
+	src := e.s.Node(n.From)
+	return src != nil && src.Service != nil && src.Service.Name == "kinesis-data-streams"
+}
+
+func (e *encoder) node(n *Node) *yaml.Node {
+	m := mapNode(false)
+	if n.Comment != "" {
+		lines := strings.Split(n.Comment, "\n")
+		for i, l := range lines {
+			lines[i] = "# " + l
+		}
+		m.HeadComment = strings.Join(lines, "\n")
+	}
+	put(m, "id", str(n.ID))
+	if n.Stage != Producer {
+		put(m, "service", str(n.Service.Name))
+	}
+	if n.From != "" {
+		put(m, "from", str(n.From))
+	}
+	keys := e.nodeKeys(n)
+	groups := map[string]*yaml.Node{}
+	for _, name := range keys {
+		v, _ := n.Param(name)
+		head, sub, nested := strings.Cut(name, ".")
+		if !nested {
+			put(m, name, scalarOf(v))
+			continue
+		}
+		g, ok := groups[head]
+		if !ok {
+			g = mapNode(true)
+			groups[head] = g
+			put(m, head, g)
+		}
+		put(g, sub, scalarOf(v))
+	}
+	// A group holding only the key its scalar form sets is written as that scalar:
+	// pattern: constant, record_size: 1KiB.
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		head, g := m.Content[i].Value, m.Content[i+1]
+		if g.Kind == yaml.MappingNode && len(g.Content) == 2 && n.Service.ScalarOf[head] == g.Content[0].Value {
+			m.Content[i+1] = g.Content[1]
+		}
+	}
+	if len(n.To) > 0 || n.Stage == Producer {
+		to := seqNode(true)
+		for _, t := range n.To {
+			to.Content = append(to.Content, str(t))
+		}
+		put(m, "to", to)
+	}
+	return m
+}
+
+func change(c Change) *yaml.Node {
+	m := mapNode(false)
+	put(m, "at", durNode(c.At))
+	if len(c.Set) > 0 {
+		set := mapNode(true)
+		for _, a := range c.Set {
+			put(set, a.Node+"."+a.Key, scalarOf(a.Value))
+		}
+		put(m, "set", set)
+	}
+	if c.Fail != "" {
+		put(m, "fail", str(c.Fail))
+		if c.For > 0 {
+			put(m, "for", durNode(c.For))
+		}
+	}
+	return m
+}
