@@ -1,6 +1,7 @@
-// Package docs_test keeps docs/scenario-format.md in step with the code: its
-// reference section is generated from the service catalog and the metric list,
-// and its complete YAML examples must load.
+// Package docs_test keeps the documentation in step with the code: the
+// reference part of docs/scenario-format.md is generated from the service
+// catalog and the metric list, its complete YAML examples must load, and
+// README.md shows what .ci/run and `streamsim graph` really do.
 package docs_test
 
 import (
