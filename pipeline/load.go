@@ -22,7 +22,7 @@ const (
 	MaxDepth    = 32      // nesting of YAML mappings and lists
 	MaxItems    = 10000   // nodes over the four lists; entries of timeline, expect and lesson steps each
 
-	maxYAMLValues = 1_000_000 // scalars, lists and mappings in one file
+	maxYAMLValues = 500_000 // scalars, lists and mappings in one file
 	maxProblems   = 100       // a file this broken is reported only up to here
 )
 
@@ -81,6 +81,12 @@ func Load(file string, data []byte) (s *Scenario, err error) {
 	if len(data) > MaxFileSize {
 		return nil, Problems{{File: file, Pos: Pos{1, 1},
 			Msg: fmt.Sprintf("file is %s; scenario files are limited to %s", FormatSize(float64(len(data))), FormatSize(MaxFileSize))}}
+	}
+	if n := valueBound(data); n > maxYAMLValues {
+		// Checked before parsing: the YAML parser needs about 300 bytes of
+		// memory per value, and more time per value the more there are.
+		return nil, Problems{{File: file, Pos: Pos{1, 1},
+			Msg: fmt.Sprintf("about %d values; scenario files are limited to %d", n, maxYAMLValues)}}
 	}
 	root, ok := l.parse(data)
 	if ok && l.guard(root) {
@@ -221,6 +227,23 @@ func yamlErrorPos(data []byte, err error) (Pos, string) {
 		}
 	}
 	return pos, msg
+}
+
+// valueBound is an upper bound, roughly, on the number of YAML values in data:
+// every value but the first needs a separator (, [ { or - : ? before a space).
+func valueBound(data []byte) int {
+	n := 1
+	for i, c := range data {
+		switch c {
+		case ',', '[', '{':
+			n++
+		case '-', ':', '?':
+			if i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\n' || data[i+1] == '\r' || data[i+1] == '\t' {
+				n += 2
+			}
+		}
+	}
+	return n
 }
 
 // guard rejects what a scenario never needs and an attacker would use: aliases
