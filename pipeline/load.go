@@ -23,7 +23,7 @@ const (
 	MaxItems    = 10000   // nodes over the four lists; entries of timeline, expect and lesson steps each
 
 	maxYAMLValues = 500_000 // scalars, lists and mappings in one file
-	maxProblems   = 100       // a file this broken is reported only up to here
+	maxProblems   = 100     // a file this broken is reported only up to here
 )
 
 // Defaults of the top-level keys, and the shortest tick.

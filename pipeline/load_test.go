@@ -352,7 +352,7 @@ func TestLoadHostile(t *testing.T) {
 	}
 	cases := []struct {
 		name, src, want string
-		limit          time.Duration
+		limit           time.Duration
 	}{
 		{"over 4 MiB", "version: 1\n" + strings.Repeat("#", MaxFileSize), "limited to 4MiB", time.Second},
 		{"billion laughs", laughs(9, 9), "aliases (*lol0) are not supported", 100 * time.Millisecond},
