@@ -1,0 +1,57 @@
+package pipeline
+
+import "time"
+
+// Snapshot is the state of a running pipeline at one moment: what the dashboard
+// draws. Backends produce them (the simulator every tick it is asked to, the AWS
+// backend from live measurements); the UI only reads them.
+type Snapshot struct {
+	RunID    int64
+	Seq      int64
+	Time     time.Duration // simulated (or elapsed real) time
+	Duration time.Duration // planned length of the run
+	Done     bool
+	Nodes    []NodeSnapshot // in scenario order
+	Pipeline PipelineSnapshot
+	Events   []string // what happened since the previous snapshot
+}
+
+// NodeSnapshot is one node's live figures. Rates are per second over the last tick.
+type NodeSnapshot struct {
+	ID          string
+	Service     string
+	Stage       Stage
+	InRate      float64 // records/s
+	OutRate     float64 // records/s
+	InBytesRate float64 // bytes/s
+	Throttled   float64 // refused write attempts per second
+	Lost        float64 // records lost so far
+	Held        float64 // records held now
+	Lag         float64 // records not yet read (storage: slowest reader; consumers: own)
+	IterAge     float64 // seconds, age of the oldest unread record
+	Units       []float64 // storage: offered write utilisation per shard / partition / stream
+	HotKey      string    // storage: the heaviest partition key
+	HotShare    float64   // its share of the stream's records
+	HotUnit     int       // the unit that key lands on
+	Util        float64   // consumers: demand ÷ capacity now
+	Failed      bool
+	CostMonthly float64
+}
+
+// PipelineSnapshot is the pipeline's totals and latency so far.
+type PipelineSnapshot struct {
+	Produced, Delivered, Lost, InFlight float64
+	ProducedRate, DeliveredRate         float64 // records/s over the last tick
+	LatencyP50, LatencyP99, LatencyMax  float64 // seconds, over the run so far
+	CostMonthly                         float64
+}
+
+// Node finds a node's snapshot by id.
+func (s *Snapshot) Node(id string) *NodeSnapshot {
+	for i := range s.Nodes {
+		if s.Nodes[i].ID == id {
+			return &s.Nodes[i]
+		}
+	}
+	return nil
+}

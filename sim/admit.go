@@ -1,0 +1,456 @@
+package sim
+
+// edge is one writer (a producer, or a consumer writing on) feeding a sharded
+// target. It carries the writer's traffic for this tick, how its keys spread
+// over the target's units (shards, partitions, streams), and its pending retries.
+type edge struct {
+	writer   *nodeStats
+	share    []float64 // fraction of the writer's records per unit
+	hot      []float64 // share of the heaviest single key per unit
+	keyBytes float64   // partition-key bytes per record (count toward Kinesis' byte limit)
+	aggBytes float64   // >0: KPL aggregation packs user records into records of this size
+
+	maxRetries int     // attempts after the first; <0 = retry until accepted (consumers)
+	backoff    float64 // seconds before the first retry; doubles per attempt, capped
+
+	// this tick's new records
+	n, b, born, at float64
+
+	retries []retryBatch // pending, in creation order
+	spare   []retryBatch // recycled batches
+}
+
+// retryBatch is the records of one attempt number throttled in one tick, due again at `due`.
+type retryBatch struct {
+	due     int64
+	attempt int
+	entries []retryEntry
+}
+
+type retryEntry struct {
+	unit       int32
+	n, b, born float64
+}
+
+const maxBackoffSec = 10 // cap on exponential backoff, as SDK retryers do
+
+func (e *edge) delay(attempt int, dt float64) int64 {
+	d := e.backoff
+	for i := 1; i < attempt && d < maxBackoffSec; i++ {
+		d *= 2
+	}
+	d = min(d, maxBackoffSec)
+	return max(1, int64(d/dt+0.5))
+}
+
+// heldRetries is the records waiting for a retry.
+func (e *edge) heldRetries() float64 {
+	var n float64
+	for i := range e.retries {
+		for _, en := range e.retries[i].entries {
+			n += en.n
+		}
+	}
+	return n
+}
+
+// admission applies per-unit write limits to every edge feeding a target.
+// Units are shards, partitions or streams.
+type admission struct {
+	edges []*edge
+	units int
+
+	offN, offB, offRec []float64 // offered this tick: records, bytes, limit-records (aggregated)
+	frac               []float64 // accepted fraction per unit this tick
+	due                [][]*retryBatch
+
+	// accepted new records this tick per unit
+	accN, accB, accBornN, accAt []float64
+	// accepted retries this tick per unit, kept apart so new records' birth stays exact
+	retN, retB, retBornN []float64
+	scratch              []retryEntry
+	followBufs           [][]retryEntry // scratch for the next attempt of due batches
+	follows              []retryBatch
+	anyRet               bool
+	// one writer (settleOne): accepted records share one birth, arrival and size,
+	// so only accN is written per unit
+	oneMode                bool
+	oneBorn, oneAt, onePer float64
+}
+
+func (a *admission) resize(units int) {
+	a.units = units
+	a.offN = make([]float64, units)
+	a.offB = make([]float64, units)
+	a.offRec = make([]float64, units)
+	a.frac = make([]float64, units)
+	a.accN = make([]float64, units)
+	a.accB = make([]float64, units)
+	a.accBornN = make([]float64, units)
+	a.accAt = make([]float64, units)
+	a.retN = make([]float64, units)
+	a.retB = make([]float64, units)
+	a.retBornN = make([]float64, units)
+}
+
+// offer sums what every edge offers to each unit this tick, new records and due retries.
+func (a *admission) offer(tick int64) {
+	clear(a.offN)
+	clear(a.offB)
+	clear(a.offRec)
+	if cap(a.due) < len(a.edges) {
+		a.due = make([][]*retryBatch, len(a.edges))
+	}
+	a.due = a.due[:len(a.edges)]
+	for i, e := range a.edges {
+		if e.n > 0 {
+			perRecB := e.b / e.n
+			recW := 1.0
+			if e.aggBytes > 0 {
+				recW = perRecB / e.aggBytes
+			}
+			byteW := perRecB + e.keyBytes
+			offN, offB, offRec := a.offN, a.offB, a.offRec
+			for u, w := range e.share {
+				n := e.n * w
+				offN[u] += n
+				offB[u] += n * byteW
+				offRec[u] += n * recW
+			}
+		}
+		a.due[i] = a.due[i][:0]
+		for j := range e.retries {
+			rb := &e.retries[j]
+			if rb.due != tick {
+				continue
+			}
+			a.due[i] = append(a.due[i], rb)
+			for _, en := range rb.entries {
+				a.offN[en.unit] += en.n
+				a.offB[en.unit] += en.b + en.n*e.keyBytes
+				if e.aggBytes > 0 {
+					a.offRec[en.unit] += en.b / e.aggBytes
+				} else {
+					a.offRec[en.unit] += en.n
+				}
+			}
+		}
+	}
+}
+
+// limit computes the accepted fraction of unit u given its limits in records
+// and bytes for this tick (0 = no limit of that kind) and returns its offered
+// utilisation (offered ÷ limit, the tighter of records and bytes).
+func (a *admission) limit(u int, capN, capB float64) float64 {
+	if capN <= 0 && capB <= 0 {
+		a.frac[u] = 1
+		return 0
+	}
+	util := 0.0
+	if capN > 0 {
+		util = a.offRec[u] / capN
+	}
+	if capB > 0 {
+		util = max(util, a.offB[u]/capB)
+	}
+	if util <= 1 {
+		a.frac[u] = 1
+	} else {
+		a.frac[u] = 1 / util
+	}
+	return util
+}
+
+// limitAll is limit for every unit with the same limits (both > 0), writing
+// each unit's utilisation into util.
+func (a *admission) limitAll(util []float64, capN, capB float64) {
+	invN, invB := 1/capN, 1/capB
+	offRec, offB, frac := a.offRec, a.offB, a.frac
+	for u := range frac {
+		x := max(offRec[u]*invN, offB[u]*invB)
+		util[u] = x
+		if x <= 1 {
+			frac[u] = 1
+		} else {
+			frac[u] = 1 / x
+		}
+	}
+}
+
+// settle accepts each unit's share of what was offered. Accepted records are
+// summed per unit, new ones and retries apart (accepted(u), retried(u)). Refused records go
+// to retry batches, or are lost once the writer's retries are used up.
+// It returns the refused write attempts.
+func (a *admission) settle(tick int64, dt float64) float64 {
+	var throttled float64
+	a.oneMode = false
+	clear(a.accN)
+	clear(a.accB)
+	clear(a.accBornN)
+	clear(a.accAt)
+	if a.anyRet {
+		clear(a.retN)
+		clear(a.retB)
+		clear(a.retBornN)
+		a.anyRet = false
+	}
+	follows := a.follows[:0]
+	single := len(a.edges) == 1
+	for i, e := range a.edges {
+		follows = follows[:0]
+		a.scratch = a.scratch[:0]
+		if e.n > 0 {
+			perRecB := e.b / e.n
+			var okSum, rejSum float64
+			accN, accB, accBornN, accAt, frac := a.accN, a.accB, a.accBornN, a.accAt, a.frac
+			for u, w := range e.share {
+				n := e.n * w
+				ok := n * frac[u]
+				accN[u] += ok
+				accB[u] += ok * perRecB
+				if single {
+					accBornN[u] = e.born // exact, so pieces of one tick stay equal
+				} else {
+					accBornN[u] += ok * e.born
+				}
+				accAt[u] = max(accAt[u], e.at)
+				okSum += ok
+				if rej := n - ok; rej > 1e-12 {
+					rejSum += rej
+					a.scratch = append(a.scratch, retryEntry{int32(u), rej, rej * perRecB, e.born})
+				}
+			}
+			e.writer.out += okSum
+			e.writer.outB += okSum * perRecB
+			throttled += rejSum
+			e.writer.throttled += rejSum
+		}
+		for k, rb := range a.due[i] {
+			if k == len(a.followBufs) {
+				a.followBufs = append(a.followBufs, nil)
+			}
+			follow := retryBatch{attempt: rb.attempt + 1, entries: a.followBufs[k][:0]}
+			for _, en := range rb.entries {
+				ok := en.n * a.frac[en.unit]
+				if ok > 0 {
+					ob := en.b * ok / en.n
+					a.retN[en.unit] += ok
+					a.retB[en.unit] += ob
+					a.retBornN[en.unit] += ok * en.born
+					a.accAt[en.unit] = max(a.accAt[en.unit], e.at)
+					a.anyRet = true
+					e.writer.out += ok
+					e.writer.outB += ob
+				}
+				if rej := en.n - ok; rej > 1e-12 {
+					throttled += rej
+					e.writer.throttled += rej
+					follow.entries = append(follow.entries, retryEntry{en.unit, rej, en.b * rej / en.n, en.born})
+				}
+			}
+			a.followBufs[k] = follow.entries
+			follows = append(follows, follow)
+			rb.entries = rb.entries[:0]
+			rb.due = -1
+		}
+		a.due[i] = a.due[i][:0]
+		e.compactRetries()
+		e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
+		for _, f := range follows {
+			e.schedule(f, tick, dt)
+		}
+	}
+	a.follows = follows[:0]
+	return throttled
+}
+
+// retried returns unit u's retried records accepted this tick as one cohort.
+func (a *admission) retried(u int) cohort {
+	n := a.retN[u]
+	if n <= 0 {
+		return cohort{}
+	}
+	at := a.accAt[u]
+	if a.oneMode {
+		at = a.oneAt
+	}
+	return cohort{at: at, born: a.retBornN[u] / n, n: n, b: a.retB[u]}
+}
+
+// accepted returns unit u's new records accepted this tick as one cohort.
+func (a *admission) accepted(u int) cohort {
+	n := a.accN[u]
+	if n <= 0 {
+		return cohort{}
+	}
+	if a.oneMode {
+		return cohort{at: a.oneAt, born: a.oneBorn, n: n, b: n * a.onePer}
+	}
+	born := a.accBornN[u]
+	if len(a.edges) > 1 {
+		born /= n
+	}
+	return cohort{at: a.accAt[u], born: born, n: n, b: a.accB[u]}
+}
+
+// schedule queues a batch of throttled records for its next attempt, or counts
+// them lost when the writer's retries are used up.
+func (e *edge) schedule(rb retryBatch, tick int64, dt float64) {
+	if len(rb.entries) == 0 {
+		return
+	}
+	if e.maxRetries >= 0 && rb.attempt > e.maxRetries {
+		for _, en := range rb.entries {
+			e.writer.lost += en.n
+		}
+		return
+	}
+	rb.due = tick + e.delay(rb.attempt, dt)
+	for i := range e.retries {
+		if r := &e.retries[i]; r.due == rb.due && r.attempt == rb.attempt {
+			r.entries = append(r.entries, rb.entries...)
+			return
+		}
+	}
+	var nb retryBatch
+	if k := len(e.spare); k > 0 {
+		nb = e.spare[k-1]
+		e.spare = e.spare[:k-1]
+	}
+	nb.due, nb.attempt = rb.due, rb.attempt
+	nb.entries = append(nb.entries[:0], rb.entries...) // rb.entries may be scratch space
+	e.retries = append(e.retries, nb)
+}
+
+// compactRetries drops spent batches, keeping their storage for reuse.
+func (e *edge) compactRetries() {
+	out := e.retries[:0]
+	for _, rb := range e.retries {
+		if rb.due < 0 {
+			e.spare = append(e.spare, rb)
+			continue
+		}
+		out = append(out, rb)
+	}
+	e.retries = out
+}
+
+// settleOne is offer + limitAll + settle fused into one pass over the units,
+// for the common case of one writer and the same limits on every unit (a
+// provisioned Kinesis stream). It returns the refused attempts and the
+// records and bytes accepted, and writes each unit's utilisation into util.
+func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64) (throttled, inN, inB, maxUtil float64) {
+	e := a.edges[0]
+	clear(a.offN)
+	clear(a.offB)
+	clear(a.offRec)
+	if a.anyRet {
+		clear(a.retN)
+		clear(a.retB)
+		clear(a.retBornN)
+		a.anyRet = false
+	}
+	due := a.dueBatches(e, tick)
+	for _, rb := range due {
+		for _, en := range rb.entries {
+			a.offN[en.unit] += en.n
+			a.offB[en.unit] += en.b + en.n*e.keyBytes
+			if e.aggBytes > 0 {
+				a.offRec[en.unit] += en.b / e.aggBytes
+			} else {
+				a.offRec[en.unit] += en.n
+			}
+		}
+	}
+	perRecB, recW := 0.0, 1.0
+	if e.n > 0 {
+		perRecB = e.b / e.n
+		if e.aggBytes > 0 {
+			recW = perRecB / e.aggBytes
+		}
+	}
+	byteW := perRecB + e.keyBytes
+	invN, invB := 1/capN, 1/capB
+	offRec, offB, frac := a.offRec, a.offB, a.frac
+	accN := a.accN
+	a.oneMode, a.oneBorn, a.oneAt, a.onePer = true, e.born, e.at, perRecB
+	scratch := a.scratch[:0]
+	var rejSum float64
+	for u, w := range e.share {
+		n := e.n * w
+		x := max((n*recW+offRec[u])*invN, (n*byteW+offB[u])*invB)
+		util[u] = x
+		maxUtil = max(maxUtil, x)
+		f := 1.0
+		if x > 1 {
+			f = 1 / x
+		}
+		frac[u] = f
+		ok := n * f
+		accN[u] = ok
+		inN += ok
+		if rej := n - ok; rej > 1e-12 {
+			rejSum += rej
+			scratch = append(scratch, retryEntry{int32(u), rej, rej * perRecB, e.born})
+		}
+	}
+	a.scratch = scratch
+	inB = inN * perRecB
+	e.writer.out += inN
+	e.writer.outB += inB
+	throttled = rejSum
+	e.writer.throttled += rejSum
+	follows := a.follows[:0]
+	for k, rb := range due {
+		if k == len(a.followBufs) {
+			a.followBufs = append(a.followBufs, nil)
+		}
+		follow := retryBatch{attempt: rb.attempt + 1, entries: a.followBufs[k][:0]}
+		for _, en := range rb.entries {
+			ok := en.n * frac[en.unit]
+			if ok > 0 {
+				ob := en.b * ok / en.n
+				a.retN[en.unit] += ok
+				a.retB[en.unit] += ob
+				a.retBornN[en.unit] += ok * en.born
+				a.anyRet = true
+				e.writer.out += ok
+				e.writer.outB += ob
+				inN += ok
+				inB += ob
+			}
+			if rej := en.n - ok; rej > 1e-12 {
+				throttled += rej
+				e.writer.throttled += rej
+				follow.entries = append(follow.entries, retryEntry{en.unit, rej, en.b * rej / en.n, en.born})
+			}
+		}
+		a.followBufs[k] = follow.entries
+		follows = append(follows, follow)
+		rb.entries = rb.entries[:0]
+		rb.due = -1
+	}
+	e.compactRetries()
+	e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
+	for _, f := range follows {
+		e.schedule(f, tick, dt)
+	}
+	a.follows = follows[:0]
+	return throttled, inN, inB, maxUtil
+}
+
+// dueBatches lists the edge's retry batches due this tick.
+func (a *admission) dueBatches(e *edge, tick int64) []*retryBatch {
+	if cap(a.due) < 1 {
+		a.due = make([][]*retryBatch, 1)
+	}
+	a.due = a.due[:1]
+	d := a.due[0][:0]
+	for j := range e.retries {
+		if e.retries[j].due == tick {
+			d = append(d, &e.retries[j])
+		}
+	}
+	a.due[0] = d
+	return d
+}

@@ -1,0 +1,148 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+const secondsPerMonth = pipeline.HoursPerMonth * 3600
+
+// monthly converts a run total into a monthly amount at the run's average rate.
+func (e *Engine) monthly(total float64) float64 {
+	el := e.elapsed()
+	if el <= 0 {
+		return 0
+	}
+	return total / el * secondsPerMonth
+}
+
+func (e *Engine) elapsed() float64 { return float64(e.tick) * e.dt }
+
+// cost is a node's estimated monthly cost at the run's average load, from the
+// prices of shared/aws-facts.md (rows cited in pipeline/facts.go).
+func (e *Engine) cost(m model) float64 {
+	n := m.node()
+	st := m.stats()
+	h := float64(pipeline.HoursPerMonth)
+	gbIn := e.monthly(st.inB) / pipeline.GB
+	switch x := m.(type) {
+	case *stream:
+		return e.streamCost(x, gbIn)
+	case *firehose:
+		// §2.5: each record billed rounded up to 5 KB (not for an MSK source).
+		size := 0.0
+		if st.in > 0 {
+			size = st.inB / st.in
+		}
+		billed := gbIn
+		if x.src == nil || x.src.svc == "kinesis-data-streams" {
+			billed = e.monthly(st.in) * math.Ceil(max(size, 1)/pipeline.FirehoseBillUnit) * pipeline.FirehoseBillUnit / pipeline.GB
+		}
+		c := billed * pipeline.FirehosePerGB
+		if f := n.Str("format"); f == "parquet" || f == "orc" {
+			c += gbIn * pipeline.FirehoseConvertPerGB
+		}
+		return c
+	case *processor:
+		return e.processorCost(x, h)
+	case *dest:
+		return e.destCost(x, h, gbIn)
+	}
+	return 0
+}
+
+func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
+	n := s.n
+	h := float64(pipeline.HoursPerMonth)
+	gbOut := 0.0
+	efo := 0
+	var efoGB float64
+	for _, r := range s.readers {
+		gb := e.monthly(r.outB) / pipeline.GB
+		gbOut += gb
+		if r.efo {
+			efo++
+			efoGB += gb
+		}
+	}
+	switch s.svc {
+	case "kinesis-data-streams":
+		if s.onDemand {
+			perRec := 0.0
+			if s.in > 0 {
+				perRec = s.inB / s.in
+			}
+			billedIn := e.monthly(s.in) * math.Ceil(max(perRec, 1)/1000) * 1000 / pipeline.GB // rounded up to 1 KB
+			return h*pipeline.KDSOnDemandStreamH + billedIn*pipeline.KDSOnDemandInGB +
+				(gbOut-efoGB)*pipeline.KDSOnDemandOutGB + efoGB*pipeline.KDSOnDemandEFOOutGB
+		}
+		shards := float64(s.units)
+		perRec := 0.0
+		if s.in > 0 {
+			perRec = s.inB / s.in
+		}
+		units := e.monthly(s.in) * math.Ceil(max(perRec, 1)/pipeline.KDSPutUnit) // PUT payload units
+		c := shards*h*pipeline.KDSShardHour + units/1e6*pipeline.KDSPutUnitsPerM
+		ret := s.retention
+		if ret > 86400 {
+			c += shards * h * pipeline.KDSExtRetentionShard
+		}
+		if ret > 7*86400 {
+			c += gbIn * (ret - 7*86400) / secondsPerMonth * pipeline.KDSLongRetentionGBMo
+		}
+		c += float64(efo)*shards*h*pipeline.KDSEFOConsumerShardH + efoGB*pipeline.KDSEFOPerGB
+		return c
+	case "msk":
+		b, _ := pipeline.Broker(n.Str("broker_type"))
+		brokers := float64(n.Int("brokers"))
+		storageGB := n.Num("storage") / (1 << 30)
+		return brokers*h*b.HourPrice + brokers*storageGB*pipeline.MSKStoragePerGBMo
+	case "msk-serverless":
+		stored := gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
+		return h*pipeline.MSKServerlessClusterH + float64(s.units)*h*pipeline.MSKServerlessPartH +
+			gbIn*pipeline.MSKServerlessInGB + gbOut*pipeline.MSKServerlessOutGB + stored*pipeline.MSKStoragePerGBMo
+	case "kinesis-video-streams":
+		stored := gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
+		return gbIn*pipeline.KVSInPerGB + gbOut*pipeline.KVSOutPerGB + stored*pipeline.KVSStoragePerGBMo
+	}
+	return 0
+}
+
+func (e *Engine) processorCost(p *processor, h float64) float64 {
+	n := p.n
+	switch p.svc {
+	case "flink":
+		kpus := float64(n.Int("kpus"))
+		return (kpus+1)*h*pipeline.FlinkKPUHour + kpus*pipeline.FlinkStoragePerKPUMo // §4 worked example
+	case "glue-streaming":
+		return p.units * h * pipeline.GlueDPUHour
+	case "emr":
+		return p.units * h * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
+	case "app":
+		return p.units * h * pipeline.AppInstanceHour
+	case "lambda":
+		inv := e.monthly(p.invocations)
+		secs := e.monthly(p.in) * n.Dur("duration").Seconds()
+		return inv/1e6*pipeline.LambdaPerMRequests + secs*pipeline.LambdaMemoryGB*pipeline.LambdaGBSecond
+	}
+	return 0
+}
+
+func (e *Engine) destCost(d *dest, h, gbIn float64) float64 {
+	n := d.n
+	switch d.svc {
+	case "s3":
+		return e.monthly(d.objects)/1000*pipeline.S3PutPer1000 + gbIn*pipeline.S3StoragePerGBMo
+	case "redshift":
+		return float64(n.Int("nodes")) * h * pipeline.RedshiftNodeHour
+	case "dynamodb":
+		if n.Str("mode") == "on-demand" {
+			return e.monthly(d.in*d.wcuSize) / 1e6 * pipeline.DDBPerMWrites
+		}
+		return float64(n.Int("wcu")) * h * pipeline.DDBWCUHour
+	case "opensearch":
+		return float64(n.Int("instances")) * h * pipeline.OpenSearchInstanceH
+	}
+	return 0
+}

@@ -1,0 +1,172 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// dest models a destination: a write budget per tick, refusals that push back
+// on the sender, and the delivery that ends a record's trip.
+type dest struct {
+	nodeStats
+	n       *pipeline.Node
+	svc     string
+	budTick int64
+	budN    float64 // records it can still take this tick (<0 unlimited)
+	budB    float64 // bytes
+	budO    float64 // objects (S3 PUTs)
+	objects float64
+	delay   float64 // added before data is visible (OpenSearch refresh)
+	hot     float64 // share of writes on the busiest key (DynamoDB partitions)
+	ddbPeak float64 // on-demand: highest sustained write units per second
+	ddbUsed float64
+	util    float64
+	wcuSize float64
+}
+
+// Per-unit write capacity rules of thumb (U: AWS publishes none; tune with settings).
+var openSearchPerInstance = map[string]float64{ // bytes/s of bulk indexing
+	"t3.medium.search": 2 * pipeline.MiB, "m6g.large.search": 4 * pipeline.MiB,
+	"r6g.large.search": 5 * pipeline.MiB, "r6g.xlarge.search": 10 * pipeline.MiB,
+	"r6g.2xlarge.search": 20 * pipeline.MiB,
+}
+
+const redshiftPerNode = 10 * pipeline.MiB // bytes/s of COPY or streaming ingestion per node (U)
+
+func newDest(e *Engine, n *pipeline.Node) *dest {
+	d := &dest{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, svc: n.Service.Name, budTick: -1}
+	d.reconfigure(e)
+	return d
+}
+
+func (d *dest) stats() *nodeStats    { return &d.nodeStats }
+func (d *dest) node() *pipeline.Node { return d.n }
+func (d *dest) held() float64        { return 0 }
+
+func (d *dest) reconfigure(e *Engine) {
+	d.delay = 0
+	if d.svc == "opensearch" {
+		d.delay = d.n.Dur("refresh").Seconds() / 2 // searchable at the next refresh: half an interval on average
+	}
+}
+
+func (d *dest) wire(e *Engine) error {
+	// DynamoDB partitions see the producers' key skew: the busiest key's share.
+	var total float64
+	for _, p := range e.prods {
+		_, w := p.keys.hotKey()
+		d.hot = max(d.hot, w)
+		total += p.size * p.rate
+	}
+	var sizeSum, rateSum float64
+	for _, p := range e.prods {
+		sizeSum += p.size * p.rate
+		rateSum += p.rate
+	}
+	d.wcuSize = 1
+	if rateSum > 0 {
+		d.wcuSize = math.Ceil(sizeSum / rateSum / pipeline.DDBItemUnit) // §7.2 "Write unit": per 1 KB
+	}
+	_ = total
+	return nil
+}
+
+// budget resets the per-tick write budget the first time a sender calls in a tick.
+func (d *dest) budget(e *Engine) {
+	if d.budTick == e.tick {
+		return
+	}
+	d.budTick = e.tick
+	dt := e.dt
+	d.budN, d.budB, d.budO = -1, -1, -1
+	if d.failed(e.nowSec()) {
+		d.budN = 0
+		return
+	}
+	switch d.svc {
+	case "s3":
+		d.budO = pipeline.S3PutPerPrefix * float64(d.n.Int("prefixes")) * dt // §7.1 "Request rate"
+	case "opensearch":
+		d.budB = openSearchPerInstance[d.n.Str("instance_type")] * float64(d.n.Int("instances")) * dt
+	case "redshift":
+		d.budB = redshiftPerNode * float64(d.n.Int("nodes")) * dt
+	case "dynamodb":
+		d.budN = d.ddbCapacity(e) * dt / d.wcuSize
+	}
+}
+
+// ddbCapacity is the write units per second DynamoDB accepts (§7.2): the
+// table's WCU (or on-demand's 4,000 start / 2 × previous peak), limited so the
+// busiest key's partition stays within 1,000 WCU.
+func (d *dest) ddbCapacity(e *Engine) float64 {
+	table := float64(d.n.Int("wcu"))
+	if d.n.Str("mode") == "on-demand" {
+		table = min(pipeline.DDBTableMaxWRU, max(pipeline.DDBOnDemandStartWRU, 2*d.ddbPeak))
+	}
+	parts := max(1, math.Ceil(table/pipeline.DDBPartitionWCU))
+	share := d.hot + (1-d.hot)/parts // the busiest partition's share of writes
+	if share*table > pipeline.DDBPartitionWCU {
+		table = pipeline.DDBPartitionWCU / share
+	}
+	return table
+}
+
+// accept takes as much of c as the destination can this tick and returns the records taken.
+func (d *dest) accept(e *Engine, c cohort) float64 {
+	d.budget(e)
+	ok := c.n
+	if d.budN >= 0 {
+		ok = min(ok, d.budN)
+	}
+	if d.budB >= 0 && c.b > 0 {
+		ok = min(ok, c.n*d.budB/c.b)
+	}
+	if d.budO >= 0 && c.obj > 0 {
+		ok = min(ok, c.n*d.budO/c.obj)
+	}
+	ok = max(0, ok)
+	if ok < c.n-1e-9 {
+		d.throttled += c.n - ok
+	}
+	if ok <= 0 {
+		return 0
+	}
+	f := ok / c.n
+	if d.budN >= 0 {
+		d.budN -= ok
+	}
+	if d.budB >= 0 {
+		d.budB -= c.b * f
+	}
+	if d.budO >= 0 {
+		d.budO -= c.obj * f
+	}
+	d.objects += c.obj * f
+	d.in += ok
+	d.inB += c.b * f
+	d.out += ok
+	d.outB += c.b * f
+	d.ddbUsed += ok * d.wcuSize
+	at := max(c.at, e.nowSec()) + d.delay
+	piece := c
+	piece.n = ok
+	e.deliver(piece, at)
+	return ok
+}
+
+func (d *dest) step(e *Engine) {
+	if d.svc == "dynamodb" && d.n.Str("mode") == "on-demand" {
+		rate := d.ddbUsed / e.dt
+		// §7.2 "On-demand scaling": headroom follows 2 × the previous peak.
+		d.ddbPeak = max(d.ddbPeak, rate)
+	}
+	d.ddbUsed = 0
+}
+
+func (d *dest) metrics(e *Engine, m map[string]float64) {
+	m["throttled_records"] = d.throttled
+	if d.svc == "s3" {
+		m["objects"] = d.objects
+	}
+}

@@ -1,0 +1,294 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// nodeStats are the running totals every node keeps, in producer records.
+type nodeStats struct {
+	id                       string
+	in, inB, out, outB, lost float64
+	throttled                float64
+	failedUntil              float64 // seconds; failure ends then (math.Inf = never)
+	failedFrom               float64
+}
+
+func (s *nodeStats) failed(now float64) bool { return now >= s.failedFrom && now < s.failedUntil }
+
+// model is one simulated node.
+type model interface {
+	stats() *nodeStats
+	node() *pipeline.Node
+	// step advances the node by one tick; upstream nodes have already stepped.
+	step(e *Engine)
+	// held is what the node holds at the end of the tick (buffered, unread, waiting to retry),
+	// counted once per reader or target as records_out is.
+	held() float64
+	// reconfigure re-reads the node's settings after a timeline `set`.
+	reconfigure(e *Engine)
+	// metrics adds the node's own metrics (beyond the common ones) to m.
+	metrics(e *Engine, m map[string]float64)
+}
+
+// Engine simulates one scenario tick by tick. It is not safe for concurrent use;
+// backends run it on one goroutine and read Snapshots.
+type Engine struct {
+	sc       *pipeline.Scenario
+	dt       float64 // seconds per tick
+	tick     int64   // ticks done
+	ticks    int64   // ticks in the run
+	rng      *rng
+	models   []model // in topological order
+	byID     map[string]model
+	prods    []*producer
+	lat      *hist
+	tickLat  *hist // latency of this tick's deliveries, for snapshots
+	nextChg  int
+	events   []Event
+	produced float64
+	deliv    float64
+	prev     map[string]totalsAt // node totals at the last Snapshot, for rates
+}
+
+// Event is something that happened during the run: a timeline change applied,
+// a reshard completed, a request refused.
+type Event struct {
+	At   time.Duration
+	Node string
+	Text string
+}
+
+// Options tune a run beyond the scenario file.
+type Options struct {
+	_ struct{}
+}
+
+// New builds an engine for a validated scenario. The scenario is cloned, so the
+// caller's copy is never changed by timeline entries.
+func New(sc *pipeline.Scenario) (*Engine, error) {
+	sc = sc.Clone()
+	sc.SortTimeline()
+	dt := sc.Tick.Seconds()
+	if dt <= 0 {
+		return nil, fmt.Errorf("tick must be positive")
+	}
+	e := &Engine{
+		sc:      sc,
+		dt:      dt,
+		ticks:   int64(math.Ceil(sc.Duration.Seconds()/dt - 1e-9)),
+		rng:     newRNG(sc.Seed),
+		byID:    make(map[string]model, len(sc.Nodes)),
+		lat:     newHist(),
+		tickLat: newHist(),
+	}
+	order, err := topoOrder(sc)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range order {
+		m, err := e.build(n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n.ID, err)
+		}
+		e.models = append(e.models, m)
+		e.byID[n.ID] = m
+	}
+	for _, m := range e.models {
+		if w, ok := m.(wirer); ok {
+			if err := w.wire(e); err != nil {
+				return nil, fmt.Errorf("%s: %w", m.node().ID, err)
+			}
+		}
+	}
+	return e, nil
+}
+
+// wirer is a model that connects to its neighbours once all models exist.
+type wirer interface{ wire(e *Engine) error }
+
+func (e *Engine) build(n *pipeline.Node) (model, error) {
+	switch n.Service.Name {
+	case "producer":
+		p := newProducer(e, n)
+		e.prods = append(e.prods, p)
+		return p, nil
+	case "kinesis-data-streams", "msk", "msk-serverless", "kinesis-video-streams":
+		return newStream(e, n), nil
+	case "firehose":
+		return newFirehose(e, n), nil
+	case "flink", "glue-streaming", "emr", "app", "lambda":
+		return newProcessor(e, n), nil
+	case "s3", "redshift", "dynamodb", "opensearch":
+		return newDest(e, n), nil
+	}
+	return nil, fmt.Errorf("service %q is not simulated", n.Service.Name)
+}
+
+// topoOrder orders nodes so every node comes after those that feed it, keeping
+// file order among independent nodes.
+func topoOrder(sc *pipeline.Scenario) ([]*pipeline.Node, error) {
+	indeg := make([]int, len(sc.Nodes))
+	idx := make(map[string]int, len(sc.Nodes))
+	for i, n := range sc.Nodes {
+		idx[n.ID] = i
+	}
+	succ := make([][]int, len(sc.Nodes))
+	link := func(a, b string) {
+		ia, ok1 := idx[a]
+		ib, ok2 := idx[b]
+		if ok1 && ok2 {
+			succ[ia] = append(succ[ia], ib)
+			indeg[ib]++
+		}
+	}
+	for _, n := range sc.Nodes {
+		if n.From != "" {
+			link(n.From, n.ID)
+		}
+		for _, t := range n.To {
+			link(n.ID, t)
+		}
+	}
+	var out []*pipeline.Node
+	done := make([]bool, len(sc.Nodes))
+	for len(out) < len(sc.Nodes) {
+		progress := false
+		for i, n := range sc.Nodes {
+			if done[i] || indeg[i] > 0 {
+				continue
+			}
+			done[i], progress = true, true
+			out = append(out, n)
+			for _, j := range succ[i] {
+				indeg[j]--
+			}
+			break
+		}
+		if !progress {
+			return nil, fmt.Errorf("the pipeline has a cycle")
+		}
+	}
+	return out, nil
+}
+
+// Now is the simulated time reached.
+func (e *Engine) Now() time.Duration {
+	return time.Duration(float64(e.tick) * e.dt * float64(time.Second))
+}
+
+// Duration is the simulated length of the run.
+func (e *Engine) Duration() time.Duration {
+	return time.Duration(float64(e.ticks) * e.dt * float64(time.Second))
+}
+
+// Done reports whether the run has reached its duration.
+func (e *Engine) Done() bool { return e.tick >= e.ticks }
+
+// Scenario is the engine's working copy (with timeline changes applied so far).
+func (e *Engine) Scenario() *pipeline.Scenario { return e.sc }
+
+// Events lists what happened so far.
+func (e *Engine) Events() []Event { return e.events }
+
+func (e *Engine) nowSec() float64 { return float64(e.tick) * e.dt }
+
+func (e *Engine) event(node, format string, args ...any) {
+	e.events = append(e.events, Event{At: e.Now(), Node: node, Text: fmt.Sprintf(format, args...)})
+}
+
+// Step advances the simulation by one tick.
+func (e *Engine) Step() {
+	if e.Done() {
+		return
+	}
+	now := e.nowSec()
+	for e.nextChg < len(e.sc.Timeline) && e.sc.Timeline[e.nextChg].At.Seconds() <= now+1e-9 {
+		e.apply(e.sc.Timeline[e.nextChg])
+		e.nextChg++
+	}
+	clear(e.tickLat.counts)
+	e.tickLat.total, e.tickLat.max = 0, 0
+	for _, m := range e.models {
+		m.step(e)
+	}
+	e.tick++
+}
+
+// Advance runs n ticks (or to the end).
+func (e *Engine) Advance(n int) {
+	for i := 0; i < n && !e.Done(); i++ {
+		e.Step()
+	}
+}
+
+// RunToEnd runs the remaining ticks.
+func (e *Engine) RunToEnd() {
+	for !e.Done() {
+		e.Step()
+	}
+}
+
+// Apply applies a change now (from the UI); it is also what timeline entries do.
+func (e *Engine) Apply(c pipeline.Change) error {
+	for _, a := range c.Set {
+		if _, ok := e.byID[a.Node]; !ok {
+			return fmt.Errorf("no node %q", a.Node)
+		}
+	}
+	if c.Fail != "" {
+		if _, ok := e.byID[c.Fail]; !ok {
+			return fmt.Errorf("no node %q", c.Fail)
+		}
+	}
+	e.apply(c)
+	return nil
+}
+
+func (e *Engine) apply(c pipeline.Change) {
+	now := e.nowSec()
+	touched := map[string]bool{}
+	var order []string
+	for _, a := range c.Set {
+		m := e.byID[a.Node]
+		if m == nil {
+			continue
+		}
+		v := a.Value
+		v.Set = true
+		m.node().Params[a.Key] = v
+		e.event(a.Node, "set %s = %s", a.Key, v.String())
+		if !touched[a.Node] {
+			touched[a.Node] = true
+			order = append(order, a.Node)
+		}
+	}
+	for _, id := range order {
+		e.byID[id].reconfigure(e)
+	}
+	if c.Fail != "" {
+		if m := e.byID[c.Fail]; m != nil {
+			st := m.stats()
+			st.failedFrom = now
+			st.failedUntil = math.Inf(1)
+			if c.For > 0 {
+				st.failedUntil = now + c.For.Seconds()
+				e.event(c.Fail, "fails for %s", pipeline.FormatDuration(c.For))
+			} else {
+				e.event(c.Fail, "fails until the end")
+			}
+		}
+	}
+}
+
+// deliver records that reached a destination: they count as delivered and
+// their latency is recorded.
+func (e *Engine) deliver(c cohort, at float64) {
+	lat := max(0, at-c.born)
+	e.lat.add(lat, c.n)
+	e.tickLat.add(lat, c.n)
+	e.deliv += c.n
+}

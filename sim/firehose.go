@@ -1,0 +1,181 @@
+package sim
+
+import (
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// firehose models Amazon Data Firehose: it reads a stream (as a polling or EFO
+// consumer) or takes Direct PUT within its quotas (§2.1), buffers per shard or
+// partition (§2.2 "Scope") until the size or interval hint is reached, and
+// writes one object per flush.
+type firehose struct {
+	consumer
+	adm     *admission // Direct PUT
+	bufs    []fbuf
+	objects float64
+	size    float64
+	every   float64 // buffer interval, seconds
+	xform   float64 // Lambda transform time per invocation, seconds (0 = none)
+	lastIn  float64
+}
+
+type fbuf struct {
+	q      fifo
+	opened float64
+}
+
+func newFirehose(e *Engine, n *pipeline.Node) *firehose {
+	f := &firehose{consumer: newConsumer(n)}
+	f.reconfigure(e)
+	return f
+}
+
+func (f *firehose) reconfigure(e *Engine) {
+	f.size = f.n.Num("buffer.size")
+	f.every = f.n.Dur("buffer.interval").Seconds()
+	f.xform = 0
+	if f.n.Bool("transform.lambda") {
+		f.xform = f.n.Dur("transform.duration").Seconds()
+	}
+	f.setReaderCaps()
+}
+
+// setReaderCaps: Firehose scales with its source, except that a Lambda transform
+// allows at most 5 invocations of 1 MB in flight per shard (§2.3).
+func (f *firehose) setReaderCaps() {
+	if f.rd == nil {
+		return
+	}
+	f.rd.perUnit = true
+	f.rd.capB = -1
+	if f.xform > 0 {
+		f.rd.capB = float64(f.units()) * 5 * pipeline.FirehoseLambdaBuffer / f.xform
+	}
+}
+
+func (f *firehose) wire(e *Engine) error {
+	f.wireIO(e, f.n.Str("read") == "enhanced-fan-out")
+	f.setReaderCaps()
+	for _, o := range f.outs {
+		if o.dest != nil {
+			o.wait = retryWindow(o.dest)
+		}
+	}
+	return nil
+}
+
+// attach takes a Direct PUT writer: one quota for the whole stream.
+func (f *firehose) attach(e *Engine, ed *edge, ks keySpace) {
+	if f.adm == nil {
+		f.adm = &admission{}
+		f.adm.resize(1)
+	}
+	ed.keyBytes = 0
+	ed.share, ed.hot = []float64{1}, []float64{ks.even}
+	f.adm.edges = append(f.adm.edges, ed)
+}
+
+func (f *firehose) units() int {
+	if f.src != nil {
+		return f.src.units
+	}
+	return 1
+}
+
+func (f *firehose) step(e *Engine) {
+	now := e.nowSec()
+	if len(f.bufs) != f.units() {
+		f.rebuffer()
+	}
+	failed := f.failed(now)
+	if f.adm != nil {
+		f.directPut(e, failed)
+	}
+	f.read(e, failed, func(u int, co cohort) { f.bufs[u].add(co, now) })
+	if !failed {
+		for u := range f.bufs {
+			f.maybeFlush(e, &f.bufs[u], now)
+		}
+	}
+	f.flush(e)
+	f.endTick(e)
+}
+
+// directPut admits Direct PUT records within §2.1's quota (5 MiB/s, 500,000
+// records/s, 2,000 requests/s of up to 500 records each).
+func (f *firehose) directPut(e *Engine, failed bool) {
+	dt := e.dt
+	f.adm.offer(e.tick)
+	if failed {
+		f.adm.frac[0] = 0
+	} else {
+		capN := min(pipeline.FirehoseDirectRecs, pipeline.FirehoseDirectRequests*pipeline.KDSPutRecordsMax) * dt
+		f.util = max(f.util, f.adm.limit(0, capN, pipeline.FirehoseDirectBytes*dt))
+	}
+	now := e.nowSec()
+	f.throttled += f.adm.settle(e.tick, dt)
+	for _, co := range []cohort{f.adm.retried(0), f.adm.accepted(0)} {
+		if co.n > 0 {
+			f.in += co.n
+			f.inB += co.b
+			f.bufs[0].add(co, now)
+		}
+	}
+}
+
+func (f *firehose) rebuffer() {
+	old := f.bufs
+	f.bufs = make([]fbuf, f.units())
+	for i := range old {
+		old[i].q.each(func(c *cohort) { f.bufs[i%len(f.bufs)].add(*c, c.at) })
+	}
+}
+
+func (b *fbuf) add(c cohort, now float64) {
+	if b.q.empty() {
+		b.opened = now
+	}
+	b.q.push(c)
+}
+
+// maybeFlush writes the buffer as one object when it reaches the size hint or
+// has been open for the interval hint.
+func (f *firehose) maybeFlush(e *Engine, b *fbuf, now float64) {
+	if b.q.empty() {
+		return
+	}
+	if b.q.b < f.size && now+e.dt-b.opened < f.every+1e-9 {
+		return
+	}
+	at := now + e.dt
+	if b.q.b >= f.size {
+		at = now // the size hint is reached during this tick
+	}
+	at += f.xform
+	f.objects++
+	first := true
+	b.q.drain(func(c cohort) {
+		c.at = max(c.at, at)
+		c.obj = 0
+		if first {
+			c.obj, first = 1, false
+		}
+		f.emit(c)
+	})
+}
+
+func (f *firehose) held() float64 {
+	var h float64
+	for i := range f.bufs {
+		h += f.bufs[i].q.n
+	}
+	h *= float64(max(1, len(f.outs)))
+	// Direct PUT retries are held (and counted) by the producers.
+	return h + f.heldOut()
+}
+
+func (f *firehose) metrics(e *Engine, m map[string]float64) {
+	f.commonMetrics(m, f.held())
+	m["objects"] = f.objects
+	m["backup_records"] = f.backup
+}

@@ -1,0 +1,247 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// processor models the compute consumers: Managed Flink, Glue streaming, EMR,
+// Lambda and self-run apps. Each has a capacity (units × per-unit rate), reads
+// within it and within the stream's read limits, and either passes records on
+// continuously or holds them for a window or micro-batch.
+type processor struct {
+	consumer
+	svc    string
+	units  float64 // KPUs, DPUs, instances (Lambda: concurrent batches per shard)
+	capN   float64 // records/s for all units (<0: no limit)
+	capB   float64 // bytes/s for all units (<0: no limit)
+	window float64 // tumbling window or micro-batch interval, seconds (0: continuous)
+	shrink float64 // bytes out per byte in (a window folds records into results)
+	objSec float64 // objects written to S3 per second of output, per unit
+	win    fifo
+	winEnd float64
+
+	// Lambda
+	invocations float64
+	perShardN   float64 // records/s one shard can push through its concurrent batches
+	batchSize   float64
+	fnDur       float64 // seconds per record
+	batchWindow float64 // seconds
+	pieces      gather
+}
+
+// Rules of thumb for one unit's processing capacity (U: no AWS figure exists;
+// override with `capacity`). Documented in docs/scenario-format.md.
+const (
+	flinkPerKPU     = 2 * pipeline.MiB // bytes/s per KPU (1 vCPU)
+	gluePerDPU      = 4 * pipeline.MiB // bytes/s per DPU (4 vCPU)
+	emrPerInstance  = 8 * pipeline.MiB // bytes/s per m5.xlarge-class instance (Spark, Flink)
+	stormPerInstnce = 4 * pipeline.MiB // bytes/s per instance, per-record topology
+	appPerInstance  = 5 * pipeline.MiB // bytes/s per KCL app instance (the format's example)
+	windowShrink    = 0.1              // bytes of window results per byte read
+	fileRollSec     = 60.0             // continuous writers roll an S3 file per unit per minute
+)
+
+var glueDPU = map[string]float64{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}
+
+func newProcessor(e *Engine, n *pipeline.Node) *processor {
+	p := &processor{consumer: newConsumer(n), svc: n.Service.Name}
+	p.reconfigure(e)
+	return p
+}
+
+func (p *processor) reconfigure(e *Engine) {
+	n := p.n
+	p.capN, p.capB, p.shrink, p.window = -1, -1, 1, 0
+	per := 0.0
+	switch p.svc {
+	case "flink":
+		p.units = float64(n.Int("kpus"))
+		per = flinkPerKPU
+		p.window = n.Dur("window").Seconds()
+		if p.window > 0 {
+			p.shrink = windowShrink
+		}
+		p.objSec = 1 / max(1, n.Dur("checkpoint").Seconds()) // FileSink rolls on checkpoint
+	case "glue-streaming":
+		p.units = float64(n.Int("workers")) * glueDPU[n.Str("worker_type")]
+		per = gluePerDPU
+		p.window = n.Dur("window").Seconds()
+	case "emr":
+		p.units = float64(n.Int("instances"))
+		per = emrPerInstance
+		switch n.Str("engine") {
+		case "spark-streaming":
+			p.window = n.Dur("batch").Seconds()
+		case "storm":
+			per = stormPerInstnce
+		}
+	case "app":
+		p.units = float64(n.Int("instances"))
+		per = appPerInstance
+	case "lambda":
+		p.units = float64(n.Int("parallelization"))
+		p.batchSize = float64(max(1, n.Int("batch_size")))
+		p.fnDur = n.Dur("duration").Seconds()
+		p.batchWindow = n.Dur("batch_window").Seconds()
+		if p.fnDur > 0 {
+			p.perShardN = p.units / p.fnDur
+		}
+	}
+	if p.objSec == 0 {
+		p.objSec = 1 / fileRollSec
+	}
+	if p.svc != "lambda" {
+		p.capB = p.units * per
+	}
+	if n.Has("capacity") {
+		r := n.Rate("capacity")
+		p.capN, p.capB = -1, -1
+		if r.Bytes {
+			p.capB = r.PerSec * p.units
+		} else {
+			p.capN = r.PerSec * p.units
+		}
+	}
+	p.setReaderCaps()
+}
+
+func (p *processor) wire(e *Engine) error {
+	p.wireIO(e, p.n.Str("read") == "enhanced-fan-out")
+	p.setReaderCaps()
+	return nil
+}
+
+// setReaderCaps tells the stream what this consumer can read per second.
+func (p *processor) setReaderCaps() {
+	if p.rd == nil {
+		return
+	}
+	p.rd.capN, p.rd.capB, p.rd.unitCapN = p.capN, p.capB, p.perShardN
+	p.rd.perUnit = p.svc == "lambda"
+}
+
+func (p *processor) step(e *Engine) {
+	now := e.nowSec()
+	failed := p.failed(now)
+	if !failed && p.winEnd == 0 && p.window > 0 {
+		p.winEnd = (math.Floor(now/p.window) + 1) * p.window
+	}
+	p.readTick(e, failed || p.pushedBack(p.pushLimit(e)))
+	if !failed && p.window > 0 && now+e.dt >= p.winEnd-1e-9 {
+		p.closeWindow(e)
+	}
+	p.flush(e)
+	p.endTick(e)
+}
+
+// pushLimit is how much refused output the consumer holds before it stops reading.
+func (p *processor) pushLimit(e *Engine) float64 {
+	if p.capN > 0 {
+		return p.capN * e.dt
+	}
+	if p.svc == "lambda" {
+		return p.batchSize * float64(max(1, p.srcUnits()))
+	}
+	if p.capB > 0 && p.rd != nil && p.rd.outB > 0 {
+		return p.capB * e.dt / (p.rd.outB / max(1, p.rd.out))
+	}
+	return 1e4
+}
+
+func (p *processor) srcUnits() int {
+	if p.src == nil {
+		return 1
+	}
+	return p.src.units
+}
+
+func (p *processor) readTick(e *Engine, skip bool) {
+	if p.rd == nil {
+		return
+	}
+	dt := e.dt
+	p.pieces.cs = p.pieces.cs[:0]
+	p.read(e, skip, func(u int, co cohort) {
+		if p.svc == "lambda" {
+			co.at += p.lambdaLatency(co.n, dt)
+		}
+		p.pieces.add(co)
+	})
+	for i, co := range p.pieces.cs {
+		if p.window > 0 {
+			p.win.push(co)
+			continue
+		}
+		co.obj = 0
+		if i == 0 {
+			co.obj = p.objSec * p.units * dt
+		}
+		if p.svc == "lambda" {
+			co.obj = math.Ceil(co.n / p.batchSize)
+		}
+		p.emit(co)
+	}
+}
+
+// lambdaLatency is the time a shard's records spend in the function: waiting
+// for the batching window when the batch does not fill, then the batch's run.
+func (p *processor) lambdaLatency(n, dt float64) float64 {
+	size, per := p.batchSize, p.fnDur
+	perShard := n // pieces arrive one per shard
+	batch := min(size, max(1, perShard))
+	p.invocations += math.Ceil(n / size)
+	wait := 0.0
+	if w := p.batchWindow; w > 0 && perShard/dt < size {
+		fill := size / max(perShard/dt, 1e-9)
+		wait = min(w, fill) / 2
+	}
+	return wait + batch*per
+}
+
+// closeWindow emits everything held when a tumbling window or micro-batch ends.
+// A micro-batch also takes the time to process it at the consumer's capacity.
+func (p *processor) closeWindow(e *Engine) {
+	end := p.winEnd
+	var runTime float64
+	if p.svc != "flink" && p.capB > 0 {
+		runTime = p.win.b / p.capB
+	}
+	objs := p.units
+	first := true
+	p.win.drain(func(co cohort) {
+		co.at = max(co.at, end) + runTime
+		co.b *= p.shrink
+		co.obj = 0
+		if first {
+			co.obj, first = objs, false
+		}
+		p.outB -= 0 // bytes out are counted on delivery
+		p.emit(co)
+	})
+	for p.winEnd <= e.nowSec()+e.dt+1e-9 {
+		p.winEnd += p.window
+	}
+}
+
+func (p *processor) held() float64 {
+	return p.win.n*float64(max(1, len(p.outs))) + p.heldOut()
+}
+
+func (p *processor) metrics(e *Engine, m map[string]float64) {
+	p.commonMetrics(m, p.held())
+	if p.svc == "lambda" {
+		m["invocations"] = p.invocations
+		m["failed_batches"] = 0
+	}
+}
+
+// bytesWaiting is the bytes not yet read across units.
+func (r *reader) bytesWaiting() float64 {
+	var b float64
+	for u := range r.q {
+		b += r.q[u].b
+	}
+	return b
+}

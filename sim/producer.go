@@ -1,0 +1,147 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// producer generates records each tick following its rate and pattern and
+// offers them to its targets through edges.
+type producer struct {
+	nodeStats
+	n     *pipeline.Node
+	keys  keySpace
+	edges []*edge
+	// derived settings
+	rate     float64 // records/s (mean)
+	size     float64 // mean record bytes
+	keyBytes float64
+	// this tick
+	lastRate float64
+}
+
+func newProducer(e *Engine, n *pipeline.Node) *producer {
+	p := &producer{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n}
+	p.keys = newKeySpace(n, e.rng)
+	p.reconfigure(e)
+	if len(p.keys.names) > 0 {
+		p.keyBytes = float64(len(p.keys.names[0]))
+	} else {
+		p.keyBytes = 36 // a UUID
+	}
+	return p
+}
+
+func (p *producer) stats() *nodeStats     { return &p.nodeStats }
+func (p *producer) node() *pipeline.Node  { return p.n }
+func (p *producer) reconfigure(e *Engine) { p.size, p.rate = producerRate(p.n) }
+
+// producerRate returns the mean record size and records per second; a rate in
+// bytes/s is turned into records with the mean record size.
+func producerRate(n *pipeline.Node) (size, rate float64) {
+	size = max(1, n.Num("record_size.mean"))
+	r := n.Rate("rate")
+	rate = r.PerSec
+	if r.Bytes {
+		rate = r.PerSec / size
+	}
+	return size, rate
+}
+
+func (p *producer) wire(e *Engine) error {
+	for _, t := range p.n.To {
+		tgt, ok := e.byID[t].(sink)
+		if !ok {
+			continue
+		}
+		ed := &edge{
+			writer:     &p.nodeStats,
+			maxRetries: p.n.Int("retries.max"),
+			backoff:    p.n.Dur("retries.backoff").Seconds(),
+			keyBytes:   p.keyBytes,
+		}
+		if p.n.Bool("aggregation") {
+			ed.aggBytes = 51200 // §1.8 "AggregationMaxSize" default 51,200 B
+		}
+		tgt.attach(e, ed, p.keys)
+		p.edges = append(p.edges, ed)
+	}
+	return nil
+}
+
+// sink is a node producers and consumers can write into through an edge.
+type sink interface {
+	attach(e *Engine, ed *edge, ks keySpace)
+}
+
+// factor is the pattern's multiplier of the mean rate at time t (seconds).
+func (p *producer) factor(t float64) float64 {
+	n := p.n
+	switch n.Str("pattern.shape") {
+	case "diurnal":
+		peak := n.Num("pattern.peak")
+		period := max(1, n.Dur("pattern.period").Seconds())
+		return max(0, 1+(peak-1)*math.Sin(2*math.Pi*t/period))
+	case "ramp":
+		start := n.Dur("pattern.at").Seconds()
+		over := max(1e-9, n.Dur("pattern.over").Seconds())
+		to := n.Rate("pattern.to")
+		toRate := to.PerSec
+		if to.Bytes {
+			toRate /= p.size
+		}
+		if p.rate <= 0 {
+			return 0
+		}
+		x := min(1, max(0, (t-start)/over))
+		return 1 + x*(toRate/p.rate-1)
+	case "spike":
+		at := n.Dur("pattern.at").Seconds()
+		if t >= at && t < at+n.Dur("pattern.for").Seconds() {
+			return n.Num("pattern.factor")
+		}
+	}
+	return 1
+}
+
+func (p *producer) step(e *Engine) {
+	now := e.nowSec()
+	mean := p.rate * p.factor(now) * e.dt
+	n := mean
+	if p.n.Str("pattern.shape") == "poisson" {
+		n = e.rng.poisson(mean)
+	}
+	if p.failed(now) {
+		n = 0
+	}
+	p.lastRate = n / e.dt
+	e.produced += n
+	p.in += n
+	p.inB += n * p.size
+	for _, ed := range p.edges {
+		ed.n, ed.b, ed.born, ed.at = n, n*p.size, now, now
+	}
+	// A record sent to several targets counts once per target, like fan-out downstream.
+	if len(p.edges) > 1 {
+		e.produced += n * float64(len(p.edges)-1)
+		p.in += n * float64(len(p.edges)-1)
+	}
+}
+
+// held is the records waiting for a retry.
+func (p *producer) held() float64 {
+	var h float64
+	for _, ed := range p.edges {
+		h += ed.heldRetries()
+	}
+	return h
+}
+
+func (p *producer) metrics(e *Engine, m map[string]float64) {
+	m["throttled_records"] = p.throttled
+	m["retried_records"] = p.retried()
+}
+
+// retried is the throttled attempts that were (or will be) sent again rather than dropped.
+func (p *producer) retried() float64 { return p.throttled - p.lost }

@@ -1,0 +1,930 @@
+package sim
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// stream models stream storage: Kinesis Data Streams (shards), MSK and MSK
+// Serverless (partitions) and Kinesis Video Streams (streams). Records are
+// admitted per unit, then held in one queue per (reader, unit) until read or
+// expired by retention.
+type stream struct {
+	nodeStats
+	n       *pipeline.Node
+	svc     string
+	units   int
+	adm     admission
+	keys    []keySpace // per edge, to recompute shares after resharding
+	readers []*reader
+	orphan  []fifo // holds records when nobody reads the stream
+
+	starts    []u128 // Kinesis hash-key range starts
+	onDemand  bool
+	od        onDemandState
+	reshard   reshardState
+	switches  []float64 // times of capacity mode switches (for the 2 per 24 h rule)
+	retention float64
+
+	util       []float64 // offered utilisation per unit, last tick
+	maxUtil    float64
+	expired    float64
+	readThrot  float64
+	accepted   float64 // bytes accepted this tick (on-demand peak tracking)
+	mskGroups  int
+	mskBrokerT float64 // per-broker ingress limit (bytes/s)
+}
+
+// reader is one consumer's position in a stream: a queue per unit for what it
+// has not read. Records accepted this tick are read straight from the stream's
+// per-unit sums when the queue is empty (the common case), so a consumer that
+// keeps up costs a few additions per shard and tick.
+type reader struct {
+	s         *stream
+	c         *nodeStats
+	efo       bool
+	q         []fifo
+	nonEmpty  int // queues holding records
+	out, outB float64
+	expired   float64
+	allow     []float64 // bytes it may read per unit this tick
+	allowN    []float64 // records it may read per unit this tick
+	delay     float64   // propagation delay of a read (seconds)
+	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
+
+	capN, capB float64 // consumer capacity per second, all units (<0: unlimited)
+	unitCapN   float64 // records per second per unit (Lambda's concurrent batches; 0: none)
+	demand     float64 // this tick's demand ÷ capacity
+
+	iterAge    float64
+	iterAgeMax float64
+}
+
+type reshardState struct {
+	target int
+	doneAt float64 // seconds; 0 = idle
+	ops    []float64
+}
+
+func newStream(e *Engine, n *pipeline.Node) *stream {
+	s := &stream{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, svc: n.Service.Name}
+	s.retention = n.Dur("retention").Seconds()
+	switch s.svc {
+	case "kinesis-data-streams":
+		s.onDemand = n.Str("mode") == "on-demand"
+		s.units = n.Int("shards")
+		if s.onDemand {
+			s.od.init(0)
+			s.units = s.od.units()
+		}
+		s.starts = evenStarts(s.units)
+	case "msk", "msk-serverless":
+		s.units = n.Int("partitions")
+	case "kinesis-video-streams":
+		s.units = n.Int("streams")
+		if s.retention == 0 {
+			s.retention = 10 // no persistence: only live readers get the media (U)
+		}
+	}
+	s.units = max(1, s.units)
+	s.adm.resize(s.units)
+	s.util = make([]float64, s.units)
+	return s
+}
+
+func (s *stream) stats() *nodeStats    { return &s.nodeStats }
+func (s *stream) node() *pipeline.Node { return s.n }
+
+// attach connects a writer; its keys are spread over the units by the service's hash.
+func (s *stream) attach(e *Engine, ed *edge, ks keySpace) {
+	if s.svc != "kinesis-data-streams" {
+		ed.keyBytes = 0
+	}
+	ed.share, ed.hot = s.weights(ks)
+	s.adm.edges = append(s.adm.edges, ed)
+	s.keys = append(s.keys, ks)
+}
+
+func (s *stream) weights(ks keySpace) (share, hot []float64) {
+	switch s.svc {
+	case "kinesis-data-streams":
+		return kinesisWeights(ks, s.starts)
+	case "kinesis-video-streams":
+		return moduloWeights(ks, s.units)
+	}
+	return kafkaWeights(ks, s.units)
+}
+
+// addReader registers a consumer reading this stream and returns its position.
+func (s *stream) addReader(c *nodeStats, efo bool) *reader {
+	r := &reader{s: s, c: c, efo: efo && s.svc == "kinesis-data-streams", capN: -1, capB: -1}
+	r.q = make([]fifo, s.units)
+	r.allow = make([]float64, s.units)
+	r.allowN = make([]float64, s.units)
+	s.readers = append(s.readers, r)
+	s.setQueueLimits()
+	s.setDelays()
+	return r
+}
+
+// setQueueLimits bounds the cohorts kept per queue so memory stays flat however
+// far readers fall behind (about 256k cohorts, 10 MB, in all).
+func (s *stream) setQueueLimits() {
+	per := max(64, (1<<18)/max(1, s.units*max(1, len(s.readers))))
+	per = 1 << int(math.Ceil(math.Log2(float64(per))))
+	for _, r := range s.readers {
+		for u := range r.q {
+			r.q[u].limit = per
+		}
+	}
+	for u := range s.orphan {
+		s.orphan[u].limit = per
+	}
+}
+
+// setDelays sets each reader's propagation delay: §1.6 about 200 ms with one
+// polling consumer and about 1 s with five; 70 ms with enhanced fan-out.
+func (s *stream) setDelays() {
+	polling := 0
+	for _, r := range s.readers {
+		if !r.efo {
+			polling++
+		}
+	}
+	for _, r := range s.readers {
+		switch {
+		case s.svc == "kinesis-video-streams":
+			r.delay = s.n.Dur("fragment").Seconds()
+		case s.svc != "kinesis-data-streams":
+			r.delay = 0.05 // a Kafka fetch returns as soon as data is there (U)
+		case r.efo:
+			r.delay = pipeline.KDSEFOLatency
+		default:
+			r.delay = pipeline.KDSPollLatency1 + (pipeline.KDSPollLatency5-pipeline.KDSPollLatency1)*float64(min(polling, 5)-1)/4
+		}
+	}
+}
+
+func (s *stream) reconfigure(e *Engine) {
+	s.retention = s.n.Dur("retention").Seconds()
+	if s.svc == "kinesis-video-streams" && s.retention == 0 {
+		s.retention = 10
+	}
+	if s.svc != "kinesis-data-streams" {
+		if want := s.n.Int("partitions"); s.svc != "kinesis-video-streams" && want > s.units {
+			s.relayout(e, want) // Kafka can add partitions, never remove them
+		}
+		return
+	}
+	if od := s.n.Str("mode") == "on-demand"; od != s.onDemand {
+		s.switchMode(e, od)
+	}
+	if !s.onDemand {
+		s.requestReshard(e, s.n.Int("shards"))
+	}
+}
+
+// switchMode follows §1.5 "Mode switches": at most two per 24 h; the shard count carries over.
+func (s *stream) switchMode(e *Engine, od bool) {
+	now := e.nowSec()
+	recent := 0
+	for _, t := range s.switches {
+		if now-t < 86400 {
+			recent++
+		}
+	}
+	if recent >= pipeline.KDSModeSwitches {
+		e.event(s.id, "mode switch refused: at most %d switches per 24 h", pipeline.KDSModeSwitches)
+		s.n.Params["mode"] = pipeline.Value{Kind: pipeline.KindEnum, Str: modeName(s.onDemand), Set: true}
+		return
+	}
+	s.switches = append(s.switches, now)
+	s.onDemand = od
+	if od {
+		s.od.init(float64(s.units) * pipeline.KDSShardWriteBytes / 2)
+		e.event(s.id, "switched to on-demand (capacity %.0f MiB/s)", s.od.capB/pipeline.MiB)
+		s.relayout(e, s.od.units())
+	} else {
+		e.event(s.id, "switched to provisioned with %d shards", s.units)
+		s.n.Params["shards"] = intValue(s.units)
+	}
+}
+
+func modeName(od bool) string {
+	if od {
+		return "on-demand"
+	}
+	return "provisioned"
+}
+
+func intValue(n int) pipeline.Value {
+	return pipeline.Value{Kind: pipeline.KindInt, Num: float64(n), Set: true}
+}
+
+// requestReshard follows §1.4 UpdateShardCount: each call within ½×..2× of the
+// current count, at most 10 per rolling 24 h, and it takes minutes (§10.5: 2–10 min, U).
+func (s *stream) requestReshard(e *Engine, want int) {
+	cur := s.units
+	if s.reshard.doneAt > 0 {
+		cur = s.reshard.target
+	}
+	if want == cur {
+		return
+	}
+	now := e.nowSec()
+	refuse := func(why string) {
+		e.event(s.id, "UpdateShardCount to %d refused: %s", want, why)
+		s.n.Params["shards"] = intValue(cur)
+	}
+	if s.reshard.doneAt > 0 {
+		refuse("the stream is still UPDATING")
+		return
+	}
+	if want > 2*s.units || 2*want < s.units {
+		refuse("a call can at most double or halve the shard count")
+		return
+	}
+	recent := 0
+	for _, t := range s.reshard.ops {
+		if now-t < 86400 {
+			recent++
+		}
+	}
+	if recent >= pipeline.KDSScalingOpsPerDay {
+		refuse("at most 10 scaling operations per 24 h")
+		return
+	}
+	s.reshard.ops = append(s.reshard.ops, now)
+	s.reshard.target = want
+	// Two minutes plus a second per shard created or closed, at most ten minutes.
+	took := min(600, 120+float64(abs(want-s.units)))
+	s.reshard.doneAt = now + took
+	e.event(s.id, "UpdateShardCount %d → %d started (UPDATING for about %.0f s)", s.units, want, took)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// relayout changes the number of units: hash ranges are split evenly again,
+// writers' shares recomputed, and unread records move to the unit that now
+// owns the start of their old range (parents are read before children).
+func (s *stream) relayout(e *Engine, units int) {
+	old := s.units
+	var newStarts []u128
+	mapUnit := func(u int) int { return u * units / old }
+	if s.svc == "kinesis-data-streams" {
+		newStarts = evenStarts(units)
+		oldStarts := s.starts
+		mapUnit = func(u int) int { return shardOf(newStarts, oldStarts[u]) }
+		s.starts = newStarts
+	}
+	moveQueues := func(qs []fifo) []fifo {
+		nq := make([]fifo, units)
+		for u := range qs {
+			t := mapUnit(u)
+			qs[u].each(func(c *cohort) { nq[t].push(*c) })
+		}
+		return nq
+	}
+	for _, r := range s.readers {
+		r.q = moveQueues(r.q)
+		r.allow = make([]float64, units)
+		r.allowN = make([]float64, units)
+		r.recount()
+	}
+	if s.orphan != nil {
+		s.orphan = moveQueues(s.orphan)
+	}
+	for i, ed := range s.adm.edges {
+		ed.share, ed.hot = s.weights(s.keys[i])
+		for j := range ed.retries {
+			for k := range ed.retries[j].entries {
+				en := &ed.retries[j].entries[k]
+				en.unit = int32(mapUnit(int(en.unit)))
+			}
+		}
+	}
+	s.units = units
+	s.adm.resize(units)
+	s.util = make([]float64, units)
+	s.setQueueLimits()
+}
+
+func (s *stream) wire(e *Engine) error {
+	if s.svc == "msk" {
+		s.mskGroups = s.n.Int("consumer_groups")
+		if !s.n.Has("consumer_groups") {
+			s.mskGroups = max(1, len(e.sc.Readers(s.id)))
+		}
+		b, _ := pipeline.Broker(s.n.Str("broker_type"))
+		brokers := s.n.Int("brokers")
+		s.mskBrokerT = pipeline.MSKClusterThroughput(b, brokers, s.n.Int("replication"), s.mskGroups) / float64(max(1, brokers))
+	}
+	return nil
+}
+
+func (s *stream) step(e *Engine) {
+	now := e.nowSec()
+	if s.reshard.doneAt > 0 && now >= s.reshard.doneAt {
+		e.event(s.id, "resharding done: %d → %d shards", s.units, s.reshard.target)
+		s.relayout(e, s.reshard.target)
+		s.reshard.doneAt = 0
+	}
+	if s.onDemand {
+		s.od.scale(e, s)
+	}
+	var throttled, inN, inB float64
+	if s.svc == "kinesis-data-streams" && !s.onDemand && len(s.adm.edges) == 1 && !s.failed(now) {
+		var mu float64
+		throttled, inN, inB, mu = s.adm.settleOne(e.tick, e.dt, pipeline.KDSShardWriteRecs*e.dt, pipeline.KDSShardWriteBytes*e.dt, s.util)
+		s.maxUtil = max(s.maxUtil, mu)
+	} else {
+		s.adm.offer(e.tick)
+		s.limits(e)
+		throttled = s.adm.settle(e.tick, e.dt)
+		for u, n := range s.adm.accN {
+			inN += n
+			inB += s.adm.accB[u]
+		}
+		if s.adm.anyRet {
+			for u, n := range s.adm.retN {
+				inN += n
+				inB += s.adm.retB[u]
+			}
+		}
+	}
+	s.in += inN
+	s.inB += inB
+	s.accepted = inB
+	if len(s.readers) == 0 {
+		qs := s.orphanQueues()
+		for u := range qs {
+			qs[u].push(s.adm.retried(u))
+			qs[u].push(s.adm.accepted(u))
+		}
+	}
+	s.throttled += throttled
+	if s.onDemand {
+		s.od.observe(e, s.accepted/e.dt)
+	}
+	s.expire(now)
+	s.allocateReads(e)
+}
+
+// orphanQueues hold records when nobody reads the stream, until retention expires them.
+func (s *stream) orphanQueues() []fifo {
+	if s.orphan == nil {
+		s.orphan = make([]fifo, s.units)
+		s.setQueueLimits()
+	}
+	return s.orphan
+}
+
+// limits sets each unit's accepted fraction for this tick and records utilisation.
+func (s *stream) limits(e *Engine) {
+	dt := e.dt
+	if s.failed(e.nowSec()) {
+		for u := range s.util {
+			s.adm.frac[u] = 0
+			s.util[u] = 0
+		}
+		return
+	}
+	switch s.svc {
+	case "kinesis-data-streams":
+		if s.onDemand {
+			s.od.limits(s, dt)
+			return
+		}
+		s.adm.limitAll(s.util, pipeline.KDSShardWriteRecs*dt, pipeline.KDSShardWriteBytes*dt)
+	case "kinesis-video-streams":
+		for u := 0; u < s.units; u++ {
+			s.util[u] = s.adm.limit(u, 0, pipeline.KVSStreamBytes*dt)
+		}
+	case "msk-serverless":
+		var total float64
+		for u := 0; u < s.units; u++ {
+			s.util[u] = s.adm.limit(u, 0, pipeline.MSKServerlessPartIn*dt)
+			total += s.adm.offB[u] * s.adm.frac[u]
+		}
+		s.clusterCap(total, pipeline.MSKServerlessIn*dt)
+	case "msk":
+		s.brokerLimits(dt)
+	}
+	for _, u := range s.util {
+		s.maxUtil = max(s.maxUtil, u)
+	}
+}
+
+// clusterCap scales every unit down when the cluster-wide ingress limit binds.
+func (s *stream) clusterCap(accepted, limit float64) {
+	if accepted <= limit || accepted == 0 {
+		return
+	}
+	k := limit / accepted
+	for u := range s.adm.frac {
+		s.adm.frac[u] *= k
+	}
+}
+
+// brokerLimits applies §3.1's sustained throughput per broker to the partitions
+// each broker leads (partition p is led by broker p mod brokers).
+func (s *stream) brokerLimits(dt float64) {
+	brokers := max(1, s.n.Int("brokers"))
+	load := make([]float64, brokers)
+	for u := 0; u < s.units; u++ {
+		load[u%brokers] += s.adm.offB[u]
+	}
+	limit := s.mskBrokerT * dt
+	for u := 0; u < s.units; u++ {
+		util := 0.0
+		if limit > 0 {
+			util = load[u%brokers] / limit
+		}
+		s.util[u] = util
+		s.adm.frac[u] = 1
+		if util > 1 {
+			s.adm.frac[u] = 1 / util
+		}
+	}
+}
+
+// expire drops records older than retention: lost for the reader that had not read them.
+func (s *stream) expire(now float64) {
+	cut := now - s.retention
+	drop := func(q *fifo) float64 {
+		var n float64
+		for !q.empty() && q.front().at <= cut {
+			n += q.front().n
+			q.pop()
+		}
+		return n
+	}
+	for _, r := range s.readers {
+		if r.nonEmpty == 0 {
+			continue
+		}
+		for u := range r.q {
+			if !r.q[u].empty() && r.q[u].front().at <= cut {
+				x := drop(&r.q[u])
+				r.expired += x
+				s.expired += x
+				if r.q[u].empty() {
+					r.nonEmpty--
+				}
+			}
+		}
+	}
+	for u := range s.orphan {
+		if !s.orphan[u].empty() && s.orphan[u].front().at <= cut {
+			s.expired += drop(&s.orphan[u])
+		}
+	}
+}
+
+// allocateReads shares each unit's read budget among its readers: polling
+// readers split 2 MB/s and 5 calls/s per shard (§1.1), enhanced fan-out
+// readers get 2 MB/s each (§1.6). Kafka and video have no per-unit read limit
+// here (MSK egress is part of the broker throughput model). Each reader's
+// allowance is then scaled to its consumer's capacity.
+func (s *stream) allocateReads(e *Engine) {
+	dt := e.dt
+	failed := s.failed(e.nowSec())
+	polling := 0
+	for _, r := range s.readers {
+		if !r.efo {
+			polling++
+		}
+	}
+	callShare := 1.0 // fraction of its 1 call/s a polling reader gets
+	if polling > pipeline.KDSShardReadCalls {
+		callShare = float64(pipeline.KDSShardReadCalls) / float64(polling)
+	}
+	kds := s.svc == "kinesis-data-streams"
+	accN, accB := s.adm.accN, s.adm.accB
+	if kds && polling == 1 && len(s.readers) == 1 && !failed {
+		s.allocateOne(s.readers[0], dt, callShare)
+		return
+	}
+	var demand [8]float64
+	for u := 0; u < s.units; u++ {
+		if failed {
+			for _, r := range s.readers {
+				r.allow[u], r.allowN[u] = 0, 0
+			}
+			continue
+		}
+		var want float64
+		for i, r := range s.readers {
+			d := r.q[u].b + s.adm.retB[u]
+			if s.adm.oneMode {
+				d += accN[u] * s.adm.onePer
+			} else {
+				d += accB[u]
+			}
+			r.allowN[u] = r.q[u].n + accN[u] + s.adm.retN[u]
+			switch {
+			case !kds:
+				r.allow[u] = d
+			case r.efo:
+				r.allow[u] = min(d, pipeline.KDSEFOBytes*dt)
+			default:
+				if i < len(demand) {
+					demand[i] = d
+				}
+				want += d
+				// Each GetRecords call returns at most 10,000 records.
+				r.allowN[u] = min(r.allowN[u], pipeline.KDSGetRecordsMaxRec*callShare*dt)
+			}
+		}
+		if !kds || polling == 0 {
+			continue
+		}
+		budget := pipeline.KDSShardReadBytes * dt
+		if want <= budget {
+			for i, r := range s.readers {
+				if !r.efo && i < len(demand) {
+					r.allow[u] = demand[i]
+				}
+			}
+			continue
+		}
+		s.waterFill(u, budget, demand[:min(len(s.readers), len(demand))])
+	}
+	if kds && polling > pipeline.KDSShardReadCalls {
+		s.readThrot += float64((polling-pipeline.KDSShardReadCalls)*s.units) * dt
+	}
+	for _, r := range s.readers {
+		r.fitCapacity(dt)
+	}
+}
+
+// allocateOne is allocateReads for the common case of one polling reader.
+func (s *stream) allocateOne(r *reader, dt, callShare float64) {
+	accN, accB := s.adm.accN, s.adm.accB
+	budget := pipeline.KDSShardReadBytes * dt
+	maxN := pipeline.KDSGetRecordsMaxRec * callShare * dt
+	for u := range r.allow {
+		q := &r.q[u]
+		var d float64
+		if s.adm.oneMode {
+			d = q.b + accN[u]*s.adm.onePer
+		} else {
+			d = q.b + accB[u]
+		}
+		rn := 0.0
+		if s.adm.anyRet {
+			d += s.adm.retB[u]
+			rn = s.adm.retN[u]
+		}
+		if d > budget {
+			d = budget
+			s.readThrot++
+		}
+		r.allow[u] = d
+		r.allowN[u] = min(q.n+accN[u]+rn, maxN)
+	}
+	r.fitCapacity(dt)
+}
+
+// fitCapacity scales the reader's allowances down to its consumer's capacity.
+func (r *reader) fitCapacity(dt float64) {
+	if r.unitCapN > 0 {
+		capN := r.unitCapN * dt
+		r.demand = 0
+		for u := range r.allowN {
+			r.demand = max(r.demand, r.allowN[u]/capN)
+			r.allowN[u] = min(r.allowN[u], capN)
+		}
+	}
+	if r.capB < 0 && r.capN < 0 {
+		return
+	}
+	var sumB, sumN float64
+	for u := range r.allow {
+		sumB += r.allow[u]
+		sumN += r.allowN[u]
+	}
+	scale := 1.0
+	if r.capB >= 0 {
+		c := r.capB * dt
+		r.demand = max(r.demand, sumB/max(c, 1e-9))
+		if sumB > c {
+			scale = c / sumB
+		}
+	}
+	if r.capN >= 0 {
+		c := r.capN * dt
+		r.demand = max(r.demand, sumN/max(c, 1e-9))
+		if sumN*scale > c {
+			scale = c / sumN
+		}
+	}
+	if scale < 1 {
+		for u := range r.allow {
+			r.allow[u] *= scale
+			r.allowN[u] *= scale
+		}
+	}
+}
+
+// held is the records stored and not yet read, once per reader.
+func (s *stream) held() float64 {
+	var h float64
+	for _, r := range s.readers {
+		for u := range r.q {
+			h += r.q[u].n
+		}
+	}
+	for u := range s.orphan {
+		h += s.orphan[u].n
+	}
+	return h
+}
+
+// push stores records the reader has not read.
+func (r *reader) push(u int, c cohort) {
+	q := &r.q[u]
+	if q.size == 0 {
+		r.nonEmpty++
+	}
+	q.push(c)
+}
+
+// recount refreshes nonEmpty after queues were rebuilt.
+func (r *reader) recount() {
+	r.nonEmpty = 0
+	for u := range r.q {
+		if r.q[u].size > 0 {
+			r.nonEmpty++
+		}
+	}
+}
+
+// take reads what this tick's allowances permit (nothing when skip: the
+// consumer is down or pushed back) and stores the rest. fn receives the pieces
+// read: one per unit when perUnit, otherwise pieces of equal birth and arrival
+// time are summed first. The loop is written out by hand: it runs once per
+// shard and tick for every reader, and is most of the engine's time.
+func (r *reader) take(skip bool, fn func(u int, c cohort)) {
+	acc := &r.s.adm
+	accN, accB, accBornN, accAt := acc.accN, acc.accB, acc.accBornN, acc.accAt
+	allow, allowN := r.allow, r.allowN
+	multi := len(acc.edges) > 1
+	var run, ret cohort
+	runU, retU := -1, -1
+	var outN, outB float64
+	emit := func(u int, c cohort) {
+		outN += c.n
+		outB += c.b
+		if r.perUnit {
+			fn(u, c)
+			return
+		}
+		if runU >= 0 && sameTime(c.born, run.born) && c.at == run.at {
+			run.n += c.n
+			run.b += c.b
+			return
+		}
+		if runU >= 0 {
+			fn(runU, run)
+		}
+		run, runU = c, u
+	}
+	if acc.oneMode && r.nonEmpty == 0 && !skip && !r.perUnit {
+		if r.takeFast(fn) {
+			return
+		}
+	}
+	for u := range r.q {
+		q := &r.q[u]
+		if acc.anyRet && acc.retN[u] > 0 {
+			// Retries accepted this tick are older: they go ahead of new records.
+			rc := acc.retried(u)
+			if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+				if r.perUnit {
+					emit(u, rc)
+				} else {
+					// Retried records of one tick travel as one cohort: their birth
+					// times are averaged (the one approximation of the latency figures).
+					outN += rc.n
+					outB += rc.b
+					if retU < 0 {
+						ret, retU = rc, u
+					} else {
+						mergeInto(&ret, rc)
+					}
+				}
+				allow[u] -= rc.b
+				allowN[u] -= rc.n
+			} else {
+				r.push(u, rc)
+			}
+		}
+		inN := accN[u]
+		if q.size == 0 {
+			if inN <= 0 {
+				continue
+			}
+			inB := accB[u]
+			if acc.oneMode {
+				inB = inN * acc.onePer
+			}
+			f := 0.0
+			if !skip {
+				f = 1
+				if inB > allow[u] {
+					f = allow[u] / inB
+				}
+				if inN*f > allowN[u] {
+					f = allowN[u] / inN
+				}
+			}
+			born, at := accBornN[u], accAt[u]
+			if multi {
+				born /= inN
+			}
+			if acc.oneMode {
+				born, at = acc.oneBorn, acc.oneAt
+			}
+			if f >= 1-1e-12 {
+				if !r.perUnit && runU >= 0 && sameTime(born, run.born) && at == run.at {
+					// The common case, inline: this shard's new records join the run.
+					run.n += inN
+					run.b += inB
+					outN += inN
+					outB += inB
+					continue
+				}
+				emit(u, cohort{at: at, born: born, n: inN, b: inB})
+				continue
+			}
+			in := cohort{at: at, born: born, n: inN, b: inB}
+			if f > 0 {
+				piece := in
+				piece.n, piece.b = in.n*f, in.b*f
+				emit(u, piece)
+				in.n -= piece.n
+				in.b -= piece.b
+			}
+			r.push(u, in)
+			continue
+		}
+		if inN > 0 {
+			q.push(acc.accepted(u))
+		}
+		if skip || allow[u] <= 0 {
+			continue
+		}
+		q.take(allowN[u], allow[u], func(c cohort) { emit(u, c) })
+		if q.size == 0 {
+			r.nonEmpty--
+		}
+	}
+	if runU >= 0 {
+		fn(runU, run)
+	}
+	if retU >= 0 {
+		fn(retU, ret)
+	}
+	r.out += outN
+	r.outB += outB
+}
+
+// takeFast is take when every queue is empty and this tick's records share one
+// birth time: if every shard's allowance covers its records, they are all read
+// as one cohort with a sum and no queue is touched. It reports false (having
+// changed nothing) when some shard must keep records back.
+func (r *reader) takeFast(fn func(u int, c cohort)) bool {
+	acc := &r.s.adm
+	per := acc.onePer
+	allow, allowN := r.allow, r.allowN
+	var sum float64
+	if !acc.anyRet {
+		for u, n := range acc.accN {
+			if n*per > allow[u] || n > allowN[u] {
+				return false
+			}
+			sum += n
+		}
+	} else {
+		retN, retB := acc.retN, acc.retB
+		for u, n := range acc.accN {
+			if n*per+retB[u] > allow[u] || n+retN[u] > allowN[u] {
+				return false
+			}
+			sum += n
+		}
+	}
+	if acc.anyRet {
+		// Retried records of one tick travel as one cohort: their birth times
+		// are averaged (the one approximation in the latency figures).
+		var n, b, bornN float64
+		for u, x := range acc.retN {
+			n += x
+			b += acc.retB[u]
+			bornN += acc.retBornN[u]
+		}
+		if n > 0 {
+			r.out += n
+			r.outB += b
+			fn(0, cohort{at: acc.oneAt, born: bornN / n, n: n, b: b})
+		}
+	}
+	if sum > 0 {
+		b := sum * per
+		r.out += sum
+		r.outB += b
+		fn(0, cohort{at: acc.oneAt, born: acc.oneBorn, n: sum, b: b})
+	}
+	return true
+}
+
+// sameTime compares birth times that may differ by float rounding only.
+func sameTime(a, b float64) bool { d := a - b; return d < 1e-9 && d > -1e-9 }
+
+// updateAge records the reader's iterator age: how old the oldest unread record is.
+func (r *reader) updateAge(now float64) {
+	age := 0.0
+	if r.nonEmpty == 0 {
+		r.iterAge = 0
+		return
+	}
+	for u := range r.q {
+		if !r.q[u].empty() {
+			age = max(age, now-r.q[u].front().at)
+		}
+	}
+	r.iterAge = age
+	r.iterAgeMax = max(r.iterAgeMax, age)
+}
+
+func (r *reader) lag() float64 {
+	var n float64
+	if r.nonEmpty == 0 {
+		return 0
+	}
+	for u := range r.q {
+		n += r.q[u].n
+	}
+	return n
+}
+
+func (s *stream) metrics(e *Engine, m map[string]float64) {
+	var out, outB, lag, age float64
+	for _, r := range s.readers {
+		out += r.out
+		outB += r.outB
+		lag = max(lag, r.lag())
+		age = max(age, r.iterAgeMax)
+	}
+	m["records_out"] = out
+	m["bytes_out"] = outB
+	m["lost_records"] = s.expired
+	m["expired_records"] = s.expired
+	m["throttled_records"] = s.throttled
+	m["lag_records"] = lag
+	m["held_records"] = s.held()
+	m["max_shard_utilization"] = s.maxUtil
+	switch s.svc {
+	case "kinesis-data-streams":
+		m["read_throttled"] = s.readThrot
+		m["iterator_age_max"] = age
+		m["shards_end"] = float64(s.units)
+	case "msk", "msk-serverless":
+		m["offset_lag_max"] = lag
+	}
+}
+
+// unitUtil returns a copy of the last tick's per-unit write utilisation.
+func (s *stream) unitUtil() []float64 { return slices.Clone(s.util) }
+
+// waterFill splits budget among polling readers by demand, fairly, and counts
+// the calls of readers that wanted more as throttled (§1.1: a shard short of
+// read throughput fails the calls of the next second).
+func (s *stream) waterFill(u int, budget float64, demand []float64) {
+	idx := make([]int, 0, len(demand))
+	for i, r := range s.readers {
+		if !r.efo && i < len(demand) {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return demand[idx[a]] < demand[idx[b]] })
+	left := budget
+	for k, i := range idx {
+		fair := left / float64(len(idx)-k)
+		give := min(demand[i], fair)
+		s.readers[i].allow[u] = give
+		left -= give
+		if demand[i] > give+1e-9 {
+			s.readThrot++
+		}
+	}
+}
