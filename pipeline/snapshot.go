@@ -21,14 +21,14 @@ type NodeSnapshot struct {
 	ID          string
 	Service     string
 	Stage       Stage
-	InRate      float64 // records/s
-	OutRate     float64 // records/s
-	InBytesRate float64 // bytes/s
-	Throttled   float64 // refused write attempts per second
-	Lost        float64 // records lost so far
-	Held        float64 // records held now
-	Lag         float64 // records not yet read (storage: slowest reader; consumers: own)
-	IterAge     float64 // seconds, age of the oldest unread record
+	InRate      float64   // records/s
+	OutRate     float64   // records/s
+	InBytesRate float64   // bytes/s
+	Throttled   float64   // refused write attempts per second
+	Lost        float64   // records lost so far
+	Held        float64   // records held now
+	Lag         float64   // records not yet read (storage: slowest reader; consumers: own)
+	IterAge     float64   // seconds, age of the oldest unread record
 	Units       []float64 // storage: offered write utilisation per shard / partition / stream
 	HotKey      string    // storage: the heaviest partition key
 	HotShare    float64   // its share of the stream's records
