@@ -138,30 +138,38 @@ func (b *fbuf) add(c cohort, now float64) {
 	b.q.push(c)
 }
 
-// maybeFlush writes the buffer as one object when it reaches the size hint or
-// has been open for the interval hint.
+// maybeFlush writes objects: one of exactly the size hint for every full
+// buffer's worth (during this tick), then what is left once the buffer has been
+// open for the interval hint.
 func (f *firehose) maybeFlush(e *Engine, b *fbuf, now float64) {
-	if b.q.empty() {
+	for !b.q.empty() && b.q.b >= f.size {
+		f.object(b, now+f.xform, f.size)
+		b.opened = now
+	}
+	if b.q.empty() || now+e.dt-b.opened < f.every-1e-9 {
 		return
 	}
-	if b.q.b < f.size && now+e.dt-b.opened < f.every+1e-9 {
-		return
-	}
-	at := now + e.dt
-	if b.q.b >= f.size {
-		at = now // the size hint is reached during this tick
-	}
-	at += f.xform
+	f.object(b, now+e.dt+f.xform, -1)
+}
+
+// object takes up to size bytes (all when size < 0) from the buffer as one
+// object delivered at `at`.
+func (f *firehose) object(b *fbuf, at, size float64) {
 	f.objects++
 	first := true
-	b.q.drain(func(c cohort) {
+	send := func(c cohort) {
 		c.at = max(c.at, at)
 		c.obj = 0
 		if first {
 			c.obj, first = 1, false
 		}
 		f.emit(c)
-	})
+	}
+	if size < 0 {
+		b.q.drain(send)
+		return
+	}
+	b.q.take(b.q.n, size, send)
 }
 
 func (f *firehose) held() float64 {

@@ -144,4 +144,4 @@ func (p *producer) metrics(e *Engine, m map[string]float64) {
 }
 
 // retried is the throttled attempts that were (or will be) sent again rather than dropped.
-func (p *producer) retried() float64 { return p.throttled - p.lost }
+func (p *producer) retried() float64 { return max(0, p.throttled-p.lost) }

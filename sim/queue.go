@@ -30,7 +30,7 @@ func (q *fifo) push(c cohort) {
 	q.b += c.b
 	if q.size > 0 {
 		last := &q.buf[(q.head+q.size-1)&(len(q.buf)-1)]
-		if last.at == c.at {
+		if last.at == c.at && sameTime(last.born, c.born) {
 			mergeInto(last, c)
 			return
 		}
@@ -81,13 +81,14 @@ func (q *fifo) compact() {
 // calling fn for each piece taken. It returns the records and bytes taken.
 func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 	var tn, tb float64
+	limB := b >= 0 // b < 0 on entry means no byte limit; it may dip below 0 by rounding later
 	for q.size > 0 && n > 1e-12 {
 		f := &q.buf[q.head]
 		part := f.n
 		if part > n {
 			part = n
 		}
-		if b >= 0 && f.n > 0 {
+		if limB && f.n > 0 {
 			per := f.b / f.n
 			if per > 0 && part*per > b {
 				part = b / per
@@ -115,7 +116,7 @@ func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 		tn += part
 		tb += piece.b
 		n -= part
-		if b >= 0 {
+		if limB {
 			b -= piece.b
 		}
 	}
