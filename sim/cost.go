@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"math"
-
 	"github.com/streamsim/streamsim/pipeline"
 )
 
@@ -31,13 +29,9 @@ func (e *Engine) cost(m model) float64 {
 		return e.streamCost(x, gbIn)
 	case *firehose:
 		// §2.5: each record billed rounded up to 5 KB (not for an MSK source).
-		size := 0.0
-		if st.in > 0 {
-			size = st.inB / st.in
-		}
 		billed := gbIn
 		if x.src == nil || x.src.svc == "kinesis-data-streams" {
-			billed = e.monthly(st.in) * math.Ceil(max(size, 1)/pipeline.FirehoseBillUnit) * pipeline.FirehoseBillUnit / pipeline.GB
+			billed = e.monthly(st.in) * e.unitsPerRecord(pipeline.FirehoseBillUnit) * pipeline.FirehoseBillUnit / pipeline.GB
 		}
 		c := billed * pipeline.FirehosePerGB
 		if f := n.Str("format"); f == "parquet" || f == "orc" {
@@ -69,20 +63,12 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 	switch s.svc {
 	case "kinesis-data-streams":
 		if s.onDemand {
-			perRec := 0.0
-			if s.in > 0 {
-				perRec = s.inB / s.in
-			}
-			billedIn := e.monthly(s.in) * math.Ceil(max(perRec, 1)/1000) * 1000 / pipeline.GB // rounded up to 1 KB
+			billedIn := e.monthly(s.in) * e.unitsPerRecord(1000) * 1000 / pipeline.GB // each record rounded up to 1 KB
 			return h*pipeline.KDSOnDemandStreamH + billedIn*pipeline.KDSOnDemandInGB +
 				(gbOut-efoGB)*pipeline.KDSOnDemandOutGB + efoGB*pipeline.KDSOnDemandEFOOutGB
 		}
 		shards := float64(s.units)
-		perRec := 0.0
-		if s.in > 0 {
-			perRec = s.inB / s.in
-		}
-		units := e.monthly(s.in) * math.Ceil(max(perRec, 1)/pipeline.KDSPutUnit) // PUT payload units
+		units := e.monthly(s.in) * e.unitsPerRecord(pipeline.KDSPutUnit) // PUT payload units of 25 KB
 		c := shards*h*pipeline.KDSShardHour + units/1e6*pipeline.KDSPutUnitsPerM
 		ret := s.retention
 		if ret > 86400 {

@@ -10,19 +10,24 @@ import (
 // on the sender, and the delivery that ends a record's trip.
 type dest struct {
 	nodeStats
-	n       *pipeline.Node
-	svc     string
-	budTick int64
-	budN    float64 // records it can still take this tick (<0 unlimited)
-	budB    float64 // bytes
-	budO    float64 // objects (S3 PUTs)
-	objects float64
-	delay   float64 // added before data is visible (OpenSearch refresh)
-	hot     float64 // share of writes on the busiest key (DynamoDB partitions)
-	ddbPeak float64 // on-demand: highest sustained write units per second
-	ddbUsed float64
-	util    float64
-	wcuSize float64
+	n        *pipeline.Node
+	svc      string
+	budTick  int64
+	budN     float64 // records it can still take this tick
+	limN     bool    // whether each budget applies: a spent budget can dip below
+	limB     bool    // zero by rounding, so "unlimited" is never told by the sign
+	limO     bool
+	budB     float64 // bytes
+	budO     float64 // objects (S3 PUTs)
+	objects  float64
+	delay    float64 // added before data is visible (OpenSearch refresh)
+	hot      float64 // share of writes on the busiest key (DynamoDB partitions)
+	ddbPeak  float64 // on-demand: highest sustained write units per second
+	ddbUsed  float64
+	winPeak  float64 // highest write rate in the current 30-minute window
+	winStart float64
+	util     float64
+	wcuSize  float64
 }
 
 // Per-unit write capacity rules of thumb (U: AWS publishes none; tune with settings).
@@ -53,22 +58,11 @@ func (d *dest) reconfigure(e *Engine) {
 
 func (d *dest) wire(e *Engine) error {
 	// DynamoDB partitions see the producers' key skew: the busiest key's share.
-	var total float64
 	for _, p := range e.prods {
 		_, w := p.keys.hotKey()
 		d.hot = max(d.hot, w)
-		total += p.size * p.rate
 	}
-	var sizeSum, rateSum float64
-	for _, p := range e.prods {
-		sizeSum += p.size * p.rate
-		rateSum += p.rate
-	}
-	d.wcuSize = 1
-	if rateSum > 0 {
-		d.wcuSize = math.Ceil(sizeSum / rateSum / pipeline.DDBItemUnit) // §7.2 "Write unit": per 1 KB
-	}
-	_ = total
+	d.wcuSize = max(1, e.unitsPerRecord(pipeline.DDBItemUnit)) // §7.2 "Write unit": per 1 KB
 	return nil
 }
 
@@ -79,20 +73,20 @@ func (d *dest) budget(e *Engine) {
 	}
 	d.budTick = e.tick
 	dt := e.dt
-	d.budN, d.budB, d.budO = -1, -1, -1
+	d.limN, d.limB, d.limO = false, false, false
 	if d.failed(e.nowSec()) {
-		d.budN = 0
+		d.budN, d.limN = 0, true
 		return
 	}
 	switch d.svc {
 	case "s3":
-		d.budO = pipeline.S3PutPerPrefix * float64(d.n.Int("prefixes")) * dt // §7.1 "Request rate"
+		d.budO, d.limO = pipeline.S3PutPerPrefix*float64(d.n.Int("prefixes"))*dt, true // §7.1 "Request rate"
 	case "opensearch":
-		d.budB = openSearchPerInstance[d.n.Str("instance_type")] * float64(d.n.Int("instances")) * dt
+		d.budB, d.limB = openSearchPerInstance[d.n.Str("instance_type")]*float64(d.n.Int("instances"))*dt, true
 	case "redshift":
-		d.budB = redshiftPerNode * float64(d.n.Int("nodes")) * dt
+		d.budB, d.limB = redshiftPerNode*float64(d.n.Int("nodes"))*dt, true
 	case "dynamodb":
-		d.budN = d.ddbCapacity(e) * dt / d.wcuSize
+		d.budN, d.limN = d.ddbCapacity(e)*dt/d.wcuSize, true
 	}
 }
 
@@ -116,13 +110,13 @@ func (d *dest) ddbCapacity(e *Engine) float64 {
 func (d *dest) accept(e *Engine, c cohort) float64 {
 	d.budget(e)
 	ok := c.n
-	if d.budN >= 0 {
+	if d.limN {
 		ok = min(ok, d.budN)
 	}
-	if d.budB >= 0 && c.b > 0 {
+	if d.limB && c.b > 0 {
 		ok = min(ok, c.n*d.budB/c.b)
 	}
-	if d.budO >= 0 && c.obj > 0 {
+	if d.limO && c.obj > 0 {
 		ok = min(ok, c.n*d.budO/c.obj)
 	}
 	ok = max(0, ok)
@@ -133,15 +127,9 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 		return 0
 	}
 	f := ok / c.n
-	if d.budN >= 0 {
-		d.budN -= ok
-	}
-	if d.budB >= 0 {
-		d.budB -= c.b * f
-	}
-	if d.budO >= 0 {
-		d.budO -= c.obj * f
-	}
+	d.budN = max(0, d.budN-ok)
+	d.budB = max(0, d.budB-c.b*f)
+	d.budO = max(0, d.budO-c.obj*f)
 	d.objects += c.obj * f
 	d.in += ok
 	d.inB += c.b * f
@@ -157,9 +145,14 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 
 func (d *dest) step(e *Engine) {
 	if d.svc == "dynamodb" && d.n.Str("mode") == "on-demand" {
-		rate := d.ddbUsed / e.dt
-		// §7.2 "On-demand scaling": headroom follows 2 × the previous peak.
-		d.ddbPeak = max(d.ddbPeak, rate)
+		// §7.2 "On-demand scaling": headroom is 2 × the previous peak; growing
+		// past that within 30 minutes throttles, so a new peak only counts once
+		// the 30-minute window it was reached in is over.
+		d.winPeak = max(d.winPeak, d.ddbUsed/e.dt)
+		if now := e.nowSec() + e.dt; now-d.winStart >= 1800 {
+			d.ddbPeak = max(d.ddbPeak, d.winPeak)
+			d.winPeak, d.winStart = 0, now
+		}
 	}
 	d.ddbUsed = 0
 }

@@ -128,6 +128,9 @@ func (p *processor) step(e *Engine) {
 	if !failed && p.winEnd == 0 && p.window > 0 {
 		p.winEnd = (math.Floor(now/p.window) + 1) * p.window
 	}
+	// Hand on what is waiting first, so a slow target's free capacity this tick
+	// is used before deciding whether to read more.
+	p.flush(e)
 	p.readTick(e, failed || p.pushedBack(p.pushLimit(e)))
 	if !failed && p.window > 0 && now+e.dt >= p.winEnd-1e-9 {
 		p.closeWindow(e)

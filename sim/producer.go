@@ -16,6 +16,7 @@ type producer struct {
 	// derived settings
 	rate     float64 // records/s (mean)
 	size     float64 // mean record bytes
+	sizes    sizeDist
 	keyBytes float64
 	// this tick
 	lastRate float64
@@ -33,9 +34,12 @@ func newProducer(e *Engine, n *pipeline.Node) *producer {
 	return p
 }
 
-func (p *producer) stats() *nodeStats     { return &p.nodeStats }
-func (p *producer) node() *pipeline.Node  { return p.n }
-func (p *producer) reconfigure(e *Engine) { p.size, p.rate = producerRate(p.n) }
+func (p *producer) stats() *nodeStats    { return &p.nodeStats }
+func (p *producer) node() *pipeline.Node { return p.n }
+func (p *producer) reconfigure(e *Engine) {
+	p.size, p.rate = producerRate(p.n)
+	p.sizes = newSizeDist(p.n)
+}
 
 // producerRate returns the mean record size and records per second; a rate in
 // bytes/s is turned into records with the mean record size.
@@ -145,3 +149,19 @@ func (p *producer) metrics(e *Engine, m map[string]float64) {
 
 // retried is the throttled attempts that were (or will be) sent again rather than dropped.
 func (p *producer) retried() float64 { return max(0, p.throttled-p.lost) }
+
+// unitsPerRecord is the traffic-weighted expected number of billing units of
+// `unit` bytes per record over all producers (a 3 KB record is one 5 KB
+// Firehose unit; a lognormal mix has some records in the next unit up).
+func (e *Engine) unitsPerRecord(unit float64) float64 {
+	var w, sum float64
+	for _, p := range e.prods {
+		r := max(p.rate, 1e-9)
+		w += r
+		sum += r * p.sizes.units(unit)
+	}
+	if w == 0 {
+		return 1
+	}
+	return sum / w
+}
