@@ -69,6 +69,7 @@ func NodeMetrics(n *Node) []MetricDef {
 		}
 		if svc == "msk" || svc == "msk-serverless" {
 			add("offset_lag_max", UnitCount, "largest partition offset lag over consumer groups, at the end")
+			add("time_lag_max", UnitSeconds, "estimated time the slowest consumer group needs to drain its lag (EstimatedMaxTimeLag)")
 		}
 	case Consumer:
 		add("lag_records", UnitCount, "records not yet read from its source, at the end")

@@ -100,6 +100,9 @@ func (e *Engine) processorCost(p *processor, h float64) float64 {
 	switch p.svc {
 	case "flink":
 		kpus := float64(n.Int("kpus"))
+		if el := e.elapsed(); el > 0 && p.flink.kpuSeconds > 0 {
+			kpus = p.flink.kpuSeconds / el // autoscaling: the average
+		}
 		return (kpus+1)*h*pipeline.FlinkKPUHour + kpus*pipeline.FlinkStoragePerKPUMo // §4 worked example
 	case "glue-streaming":
 		return p.units * h * pipeline.GlueDPUHour

@@ -37,7 +37,10 @@ var openSearchPerInstance = map[string]float64{ // bytes/s of bulk indexing
 	"r6g.2xlarge.search": 20 * pipeline.MiB,
 }
 
-const redshiftPerNode = 10 * pipeline.MiB // bytes/s of COPY or streaming ingestion per node (U)
+const (
+	redshiftPerNode = 10 * pipeline.MiB // bytes/s of COPY or streaming ingestion per node (U)
+	redshiftCopySec = 10.0              // seconds for a COPY to start and commit (U)
+)
 
 func newDest(e *Engine, n *pipeline.Node) *dest {
 	d := &dest{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, svc: n.Service.Name, budTick: -1}
@@ -51,8 +54,11 @@ func (d *dest) held() float64        { return 0 }
 
 func (d *dest) reconfigure(e *Engine) {
 	d.delay = 0
-	if d.svc == "opensearch" {
+	switch d.svc {
+	case "opensearch":
 		d.delay = d.n.Dur("refresh").Seconds() / 2 // searchable at the next refresh: half an interval on average
+	case "redshift":
+		d.delay = redshiftCopySec // a COPY (or materialized-view refresh) runs before rows are queryable
 	}
 }
 

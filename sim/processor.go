@@ -29,6 +29,9 @@ type processor struct {
 	fnDur       float64 // seconds per record
 	batchWindow float64 // seconds
 	pieces      gather
+	flink       flinkState
+	poison      poisonState
+	pieceDelay  float64 // extra latency of what is read this tick (checkpoint pause)
 }
 
 // Rules of thumb for one unit's processing capacity (U: no AWS figure exists;
@@ -57,7 +60,10 @@ func (p *processor) reconfigure(e *Engine) {
 	per := 0.0
 	switch p.svc {
 	case "flink":
-		p.units = float64(n.Int("kpus"))
+		if p.flink.base == 0 || p.flink.base != n.Int("kpus") {
+			p.flink.init(n.Int("kpus"), e.nowSec(), n.Dur("checkpoint").Seconds())
+		}
+		p.units = float64(p.flink.kpus)
 		per = flinkPerKPU
 		p.window = n.Dur("window").Seconds()
 		if p.window > 0 {
@@ -88,6 +94,9 @@ func (p *processor) reconfigure(e *Engine) {
 		if p.fnDur > 0 {
 			p.perShardN = p.units / p.fnDur
 		}
+		if p.rd != nil {
+			p.injectPoison(e)
+		}
 	}
 	if p.objSec == 0 {
 		p.objSec = 1 / fileRollSec
@@ -110,6 +119,9 @@ func (p *processor) reconfigure(e *Engine) {
 func (p *processor) wire(e *Engine) error {
 	p.wireIO(e, p.n.Str("read") == "enhanced-fan-out")
 	p.setReaderCaps()
+	if p.svc == "lambda" && p.rd != nil {
+		p.injectPoison(e)
+	}
 	return nil
 }
 
@@ -131,6 +143,21 @@ func (p *processor) step(e *Engine) {
 	// Hand on what is waiting first, so a slow target's free capacity this tick
 	// is used before deciding whether to read more.
 	p.flush(e)
+	extra := 0.0
+	if p.svc == "flink" && !failed {
+		var avail float64
+		avail, extra = p.flinkTick(e)
+		if avail < 1 && p.rd != nil {
+			for u := range p.rd.allow {
+				p.rd.allow[u] *= avail
+				p.rd.allowN[u] *= avail
+			}
+		}
+	}
+	if p.svc == "lambda" {
+		p.holdPoisoned(e)
+	}
+	p.pieceDelay = extra
 	p.readTick(e, failed || p.pushedBack(p.pushLimit(e)))
 	if !failed && p.window > 0 && now+e.dt >= p.winEnd-1e-9 {
 		p.closeWindow(e)
@@ -167,6 +194,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	dt := e.dt
 	p.pieces.cs = p.pieces.cs[:0]
 	p.read(e, skip, func(u int, co cohort) {
+		co.at += p.pieceDelay
 		if p.svc == "lambda" {
 			co.at += p.lambdaLatency(co.n, dt)
 		}
@@ -235,8 +263,8 @@ func (p *processor) held() float64 {
 func (p *processor) metrics(e *Engine, m map[string]float64) {
 	p.commonMetrics(m, p.held())
 	if p.svc == "lambda" {
-		m["invocations"] = p.invocations
-		m["failed_batches"] = 0
+		m["invocations"] = p.invocations + p.poison.failedInv
+		m["failed_batches"] = p.poison.failedInv
 	}
 }
 

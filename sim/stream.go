@@ -35,7 +35,10 @@ type stream struct {
 	readThrot  float64
 	accepted   float64 // bytes accepted this tick (on-demand peak tracking)
 	mskGroups  int
-	mskBrokerT float64 // per-broker ingress limit (bytes/s)
+	mskBrokerT float64 // per-broker ingress limit, bytes/s (Express: the max rate)
+	mskSustain float64 // per-broker sustained ingress, bytes/s (utilisation is measured against it)
+	mskUp      int     // brokers in service
+	mskLeader  []int   // leader broker per partition (-1: no replica in service)
 }
 
 // reader is one consumer's position in a stream: a queue per unit for what it
@@ -177,6 +180,13 @@ func (s *stream) reconfigure(e *Engine) {
 		if want := s.n.Int("partitions"); s.svc != "kinesis-video-streams" && want > s.units {
 			s.relayout(e, want) // Kafka can add partitions, never remove them
 		}
+		if s.svc == "msk" {
+			up := s.mskUp
+			s.mskLayout(e)
+			if s.mskUp != up {
+				e.event(s.id, "%d of %d brokers in service", s.mskUp, s.n.Int("brokers"))
+			}
+		}
 		return
 	}
 	if od := s.n.Str("mode") == "on-demand"; od != s.onDemand {
@@ -315,6 +325,9 @@ func (s *stream) relayout(e *Engine, units int) {
 	s.adm.resize(units)
 	s.util = make([]float64, units)
 	s.setQueueLimits()
+	if s.svc == "msk" {
+		s.mskLayout(e)
+	}
 }
 
 func (s *stream) wire(e *Engine) error {
@@ -323,11 +336,43 @@ func (s *stream) wire(e *Engine) error {
 		if !s.n.Has("consumer_groups") {
 			s.mskGroups = max(1, len(e.sc.Readers(s.id)))
 		}
-		b, _ := pipeline.Broker(s.n.Str("broker_type"))
-		brokers := s.n.Int("brokers")
-		s.mskBrokerT = pipeline.MSKClusterThroughput(b, brokers, s.n.Int("replication"), s.mskGroups) / float64(max(1, brokers))
+		s.mskLayout(e)
 	}
 	return nil
+}
+
+// mskLayout places partition leaders on the brokers in service and sets the
+// per-broker limit from §3.1's model over those brokers. Partition p is led by
+// broker p mod brokers; when that broker is down and the partition has a
+// replica (replication ≥ 2), leadership moves to the next broker in service;
+// with replication 1 the partition is unavailable.
+func (s *stream) mskLayout(e *Engine) {
+	b, _ := pipeline.Broker(s.n.Str("broker_type"))
+	brokers := max(1, s.n.Int("brokers"))
+	down := min(brokers, s.n.Int("brokers_down"))
+	s.mskUp = brokers - down
+	rf := s.n.Int("replication")
+	s.mskLeader = make([]int, s.units)
+	for p := range s.mskLeader {
+		home := p % brokers
+		switch {
+		case home >= down: // brokers 0..down-1 are the ones out of service
+			s.mskLeader[p] = home
+		case rf < 2 || s.mskUp == 0:
+			s.mskLeader[p] = -1
+		default:
+			s.mskLeader[p] = down + p%s.mskUp
+		}
+	}
+	s.mskBrokerT, s.mskSustain = 0, 0
+	if s.mskUp > 0 {
+		s.mskSustain = pipeline.MSKClusterThroughput(b, s.mskUp, rf, s.mskGroups) / float64(s.mskUp)
+		s.mskBrokerT = s.mskSustain
+		if b.Express {
+			// §3.3: above the sustained rate performance degrades; at the max rate MSK throttles.
+			s.mskBrokerT = min(b.InMax, b.OutMax/float64(max(1, s.mskGroups)))
+		}
+	}
 }
 
 func (s *stream) step(e *Engine) {
@@ -405,8 +450,9 @@ func (s *stream) limits(e *Engine) {
 		}
 		s.adm.limitAll(s.util, pipeline.KDSShardWriteRecs*dt, pipeline.KDSShardWriteBytes*dt)
 	case "kinesis-video-streams":
+		// §8: 12.5 MB/s and 5 PutMedia fragments per second per stream (a record is a fragment).
 		for u := 0; u < s.units; u++ {
-			s.util[u] = s.adm.limit(u, 0, pipeline.KVSStreamBytes*dt)
+			s.util[u] = s.adm.limit(u, pipeline.KVSPutMediaTPS*dt, pipeline.KVSStreamBytes*dt)
 		}
 	case "msk-serverless":
 		var total float64
@@ -435,23 +481,25 @@ func (s *stream) clusterCap(accepted, limit float64) {
 }
 
 // brokerLimits applies §3.1's sustained throughput per broker to the partitions
-// each broker leads (partition p is led by broker p mod brokers).
+// each broker leads; partitions without a leader in service refuse writes.
 func (s *stream) brokerLimits(dt float64) {
 	brokers := max(1, s.n.Int("brokers"))
 	load := make([]float64, brokers)
 	for u := 0; u < s.units; u++ {
-		load[u%brokers] += s.adm.offB[u]
-	}
-	limit := s.mskBrokerT * dt
-	for u := 0; u < s.units; u++ {
-		util := 0.0
-		if limit > 0 {
-			util = load[u%brokers] / limit
+		if l := s.mskLeader[u]; l >= 0 {
+			load[l] += s.adm.offB[u]
 		}
-		s.util[u] = util
+	}
+	for u := 0; u < s.units; u++ {
+		l := s.mskLeader[u]
+		if l < 0 {
+			s.adm.frac[u], s.util[u] = 0, 0
+			continue
+		}
+		s.util[u] = load[l] / max(s.mskSustain*dt, 1e-9)
 		s.adm.frac[u] = 1
-		if util > 1 {
-			s.adm.frac[u] = 1 / util
+		if over := load[l] / max(s.mskBrokerT*dt, 1e-9); over > 1 {
+			s.adm.frac[u] = 1 / over
 		}
 	}
 }
@@ -531,6 +579,8 @@ func (s *stream) allocateReads(e *Engine) {
 			}
 			r.allowN[u] = r.q[u].n + accN[u] + s.adm.retN[u]
 			switch {
+			case s.mskLeader != nil && s.mskLeader[u] < 0:
+				r.allow[u], r.allowN[u] = 0, 0
 			case !kds:
 				r.allow[u] = d
 			case r.efo:
@@ -596,9 +646,9 @@ func (s *stream) allocateOne(r *reader, dt, callShare float64) {
 
 // fitCapacity scales the reader's allowances down to its consumer's capacity.
 func (r *reader) fitCapacity(dt float64) {
+	r.demand = 0
 	if r.unitCapN > 0 {
 		capN := r.unitCapN * dt
-		r.demand = 0
 		for u := range r.allowN {
 			r.demand = max(r.demand, r.allowN[u]/capN)
 			r.allowN[u] = min(r.allowN[u], capN)
@@ -900,6 +950,7 @@ func (s *stream) metrics(e *Engine, m map[string]float64) {
 		m["shards_end"] = float64(s.units)
 	case "msk", "msk-serverless":
 		m["offset_lag_max"] = lag
+		m["time_lag_max"] = s.timeLag(e)
 	}
 }
 
@@ -927,4 +978,23 @@ func (s *stream) waterFill(u int, budget float64, demand []float64) {
 			s.readThrot++
 		}
 	}
+}
+
+// timeLag is §3.5's EstimatedMaxTimeLag: the time the slowest consumer group
+// needs to drain its lag at the rate it has been reading.
+func (s *stream) timeLag(e *Engine) float64 {
+	var worst float64
+	el := e.elapsed()
+	for _, r := range s.readers {
+		lag := r.lag()
+		if lag <= 0 {
+			continue
+		}
+		rate := r.out / max(el, 1e-9)
+		if rate <= 0 {
+			return el // nothing read yet: at least the whole run
+		}
+		worst = max(worst, lag/rate)
+	}
+	return worst
 }
