@@ -9,10 +9,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes of the CLI contract. `run` and `size` will add 1: the run worked
-// but an expectation (or target) does not hold.
+// Exit codes of the CLI contract.
 const (
 	exitOK      = 0 // success
+	exitFailed  = 1 // the run worked but an expectation (or target) does not hold
 	exitInvalid = 2 // invalid input or usage
 )
 
@@ -89,6 +89,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(
+		newRunCmd(),
 		newValidateCmd(),
 		newGraphCmd(),
 		newScenariosCmd(),

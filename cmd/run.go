@@ -1,0 +1,763 @@
+package cmd
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+)
+
+// maxCSVRows bounds the time series: a run of more ticks writes one row every
+// ceil(ticks / maxCSVRows) ticks, with rates averaged over those ticks.
+const maxCSVRows = 100_000
+
+// maxEvents bounds the events listed in the summary.
+const maxEvents = 50
+
+// progressDelay is how long a run goes before the progress bar appears.
+const progressDelay = 200 * time.Millisecond
+
+// runFlags are the flags of `run`.
+type runFlags struct {
+	seed      int64
+	duration  string
+	sets      []string
+	jsonPath  string
+	junitPath string
+	csvPath   string
+	backend   *enumValue
+	quiet     bool
+}
+
+func newRunCmd() *cobra.Command {
+	f := &runFlags{backend: &enumValue{value: "sim", allowed: []string{"sim", "aws"}, kind: "backend"}}
+	c := &cobra.Command{
+		Use:   "run SCENARIO",
+		Short: "Simulate a scenario headless, print a summary and check its expect lines",
+		Long: `Simulate a scenario from start to end without the TUI, print a summary of
+every stage, the pipeline's totals, latency and cost, each expect line with its
+measured value and what happened on the way, and end with a verdict line.
+
+Exit codes: 0 every expectation holds (or there are none), 1 an expectation
+failed, 2 invalid input or usage.
+
+Overrides apply to the scenario before the run: --seed, --duration and any
+number of --set node.key=value (a numeric key, or mode / read, in the file's
+unit syntax: --set clicks.shards=8 --set web.rate=4000/s).
+
+Reports, each to a PATH or - for stdout (then the summary goes to stderr):
+  --json   the report of the CLI contract: the same file, seed and flags give
+           the same bytes (sorted keys, counts and bytes rounded to 3 decimals,
+           seconds, dollars and ratios to 6 significant digits, NaN or Inf as
+           null, no wall-clock times)
+  --junit  JUnit XML: one testsuite named after the scenario, one testcase per
+           expectation, times written as 0
+  --csv    the time series: time_s, then per node records in/s, out/s,
+           throttled/s, lag and iterator age, then the pipeline's latency p99
+           so far; one row per tick, or per N ticks (rates averaged over them)
+           when the run has more than 100,000 ticks
+
+On a terminal a progress bar shows on stderr for runs that take a while; with
+CI=true, NO_COLOR or output that is not a terminal the output is plain text
+without escape codes, and expectations read PASS / FAIL instead of ✓ / ✗.`,
+		Example: `  streamsim run seed-pipeline
+  streamsim run my-pipeline.yaml --set clicks.shards=8 --duration 2h
+  streamsim run seed-pipeline --json - > report.json
+  streamsim run seed-pipeline --quiet --junit results.xml`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeScenario,
+		RunE: func(c *cobra.Command, args []string) error {
+			return runScenario(c, args[0], f)
+		},
+	}
+	fl := c.Flags()
+	fl.Int64Var(&f.seed, "seed", 0, "override the scenario's seed")
+	fl.StringVar(&f.duration, "duration", "", "override the simulated duration, such as 90s, 2h or 7d")
+	fl.StringArrayVar(&f.sets, "set", nil, "override a numeric key (or mode, read) of a node as node.key=value; repeatable")
+	fl.StringVar(&f.jsonPath, "json", "", "write the JSON report to `PATH` (- = stdout, and nothing else goes there)")
+	fl.StringVar(&f.junitPath, "junit", "", "write JUnit XML to `PATH`: one test case per expectation")
+	fl.StringVar(&f.csvPath, "csv", "", "write the per-tick time series to `PATH`")
+	fl.Var(f.backend, "backend", "sim (deterministic, in-process) or aws (real services)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line")
+	_ = c.RegisterFlagCompletionFunc("backend", cobra.FixedCompletions(f.backend.allowed, cobra.ShellCompDirectiveNoFileComp))
+	return c
+}
+
+// runScenario is `streamsim run`: load, override, simulate, report.
+func runScenario(c *cobra.Command, arg string, f *runFlags) error {
+	if f.backend.value == "aws" {
+		return invalid(errors.New("the aws backend is not available yet; use --backend sim"))
+	}
+	outs, err := newRunOutputs(c.OutOrStdout(), f)
+	if err != nil {
+		return invalid(err)
+	}
+	s, err := mustLoad(c, arg)
+	if err != nil {
+		return err
+	}
+	if err := applyOverrides(c, s, f); err != nil {
+		return err
+	}
+	if err := outs.open(); err != nil {
+		return invalid(err)
+	}
+	defer outs.close()
+
+	e, err := sim.New(s)
+	if err != nil {
+		outs.abort()
+		return invalid(fmt.Errorf("%s: %w", s.Name, err))
+	}
+	summary := outs.summary(c.ErrOrStderr())
+	prog := &progress{w: c.ErrOrStderr(), name: s.Name,
+		on: !f.quiet && isTerminal(c.OutOrStdout()) && isTerminal(c.ErrOrStderr()) && !plainEnv(os.Getenv)}
+	series, err := newSeries(outs.csv, s, e)
+	if err != nil {
+		outs.abort()
+		return invalid(err)
+	}
+	start := time.Now()
+	prog.start = start
+	for !e.Done() {
+		e.Step()
+		if err := series.step(e); err != nil {
+			prog.clear()
+			outs.abort()
+			return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
+		}
+		prog.update(e.Now(), e.Duration())
+	}
+	prog.clear()
+	wall := time.Since(start)
+
+	res := e.Result()
+	rep, err := newRunReport(s, e.Duration(), res.Metrics)
+	if err != nil {
+		outs.abort()
+		return err
+	}
+	if err := series.flush(); err != nil {
+		outs.abort()
+		return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
+	}
+	if err := outs.write(rep); err != nil {
+		return invalid(err)
+	}
+
+	st := newStyle(summary)
+	if !f.quiet {
+		writeRunSummary(summary, st, s, res, rep, e.Duration())
+	}
+	fmt.Fprintln(summary, verdictLine(st, rep, e.Duration(), wall))
+	if !rep.Passed {
+		return &exitError{code: exitFailed}
+	}
+	return nil
+}
+
+// newRunReport builds the report of a sim run. A metric that an expectation
+// names but the engine did not report is an internal error (exit 2), never a pass.
+func newRunReport(s *pipeline.Scenario, simulated time.Duration, metrics map[string]float64) (*pipeline.Report, error) {
+	rep, err := pipeline.NewReport(s, "sim", simulated, metrics)
+	if err != nil {
+		return nil, invalid(fmt.Errorf("internal error: %w", err))
+	}
+	return rep, nil
+}
+
+// applyOverrides applies --seed, --duration and --set to s, then validates the
+// result. Every bad flag is reported, not just the first.
+func applyOverrides(c *cobra.Command, s *pipeline.Scenario, f *runFlags) error {
+	var bad []string
+	changed := false
+	if c.Flags().Changed("seed") {
+		s.Seed = f.seed
+	}
+	if c.Flags().Changed("duration") {
+		d, err := pipeline.ParseDuration(f.duration)
+		switch {
+		case err != nil:
+			bad = append(bad, fmt.Sprintf("--duration %v", err))
+		case d <= 0:
+			bad = append(bad, fmt.Sprintf("--duration %q: the run must last longer than 0s", f.duration))
+		default:
+			s.Duration, changed = d, true
+		}
+	}
+	for _, set := range f.sets {
+		ref, text, ok := strings.Cut(set, "=")
+		ref, text = strings.TrimSpace(ref), strings.TrimSpace(text)
+		if !ok || ref == "" || text == "" {
+			bad = append(bad, fmt.Sprintf("--set %q: expected node.key=value such as clicks.shards=8", set))
+			continue
+		}
+		if err := checkSetKey(s, ref); err != nil {
+			bad = append(bad, fmt.Sprintf("--set %s: %v", set, err))
+			continue
+		}
+		a, err := s.ParseAssignment(ref, text)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("--set %s: %s", set, strings.TrimPrefix(err.Error(), ref+": ")))
+			continue
+		}
+		n := s.Node(a.Node)
+		if n.Params == nil {
+			n.Params = map[string]pipeline.Value{}
+		}
+		a.Value.Set = true
+		n.Params[a.Key] = a.Value
+		changed = true
+	}
+	w := c.ErrOrStderr()
+	if len(bad) > 0 {
+		for _, b := range bad {
+			fmt.Fprintln(w, b)
+		}
+		return &exitError{code: exitInvalid}
+	}
+	if changed {
+		if ps := s.Validate(); len(ps) > 0 {
+			for _, p := range ps {
+				fmt.Fprintln(w, p.Error())
+			}
+			return invalid(errors.New("the scenario is not valid with these overrides"))
+		}
+	}
+	return nil
+}
+
+// checkSetKey checks the node.key of a --set against the scenario and the
+// catalog: the node must exist and the key must be one that a timeline `set`
+// may change (a numeric key, or mode and read).
+func checkSetKey(s *pipeline.Scenario, ref string) error {
+	id, key := pipeline.SplitRef(ref)
+	if id == "" || key == "" {
+		return errors.New("expected node.key=value such as clicks.shards=8")
+	}
+	n := s.Node(id)
+	if n == nil || n.Service == nil {
+		var ids []string
+		for _, n := range s.Nodes {
+			ids = append(ids, n.ID)
+		}
+		msg := fmt.Sprintf("no node %q", id)
+		if m := pipeline.Suggest(id, ids); m != "" {
+			return fmt.Errorf("%s; did you mean %q?", msg, m)
+		}
+		return fmt.Errorf("%s; the nodes are %s", msg, strings.Join(ids, ", "))
+	}
+	svc := n.Service
+	name := key
+	if sub, ok := svc.ScalarOf[key]; ok {
+		name = key + "." + sub // record_size means record_size.mean
+	}
+	settable := func(k pipeline.Key) bool { return k.Kind.Numeric() || k.Name == "mode" || k.Name == "read" }
+	k, ok := svc.Key(name)
+	if !ok {
+		var names []string
+		for _, k := range svc.Keys {
+			if settable(k) {
+				names = append(names, k.Name)
+			}
+		}
+		msg := fmt.Sprintf("%s (%s) has no key %q", id, svc.Name, key)
+		if m := pipeline.Suggest(key, names); m != "" {
+			return fmt.Errorf("%s; did you mean %q?", msg, m)
+		}
+		return fmt.Errorf("%s; it can set %s", msg, strings.Join(names, ", "))
+	}
+	if !settable(k) {
+		return fmt.Errorf("%s is not numeric: --set changes numeric keys (and mode, read); edit the file to change %s", k.Name, k.Name)
+	}
+	return nil
+}
+
+// runOutputs are the report files of a run; at most one of them is stdout.
+type runOutputs struct {
+	stdout           io.Writer
+	toStdout         bool // one report goes to stdout: the summary goes to stderr
+	json, junit, csv *output
+}
+
+// output is one report destination.
+type output struct {
+	flag, path string
+	w          io.Writer
+	f          *os.File // nil for stdout
+}
+
+func newRunOutputs(stdout io.Writer, f *runFlags) (*runOutputs, error) {
+	o := &runOutputs{stdout: stdout}
+	var dash []string
+	mk := func(flag, path string) *output {
+		if path == "" {
+			return nil
+		}
+		if path == "-" {
+			dash = append(dash, "--"+flag)
+		}
+		return &output{flag: flag, path: path}
+	}
+	o.json, o.junit, o.csv = mk("json", f.jsonPath), mk("junit", f.junitPath), mk("csv", f.csvPath)
+	if len(dash) > 1 {
+		return nil, fmt.Errorf("%s: only one report can go to stdout (-)", strings.Join(dash, " and "))
+	}
+	o.toStdout = len(dash) == 1
+	return o, nil
+}
+
+func (o *runOutputs) all() []*output {
+	var out []*output
+	for _, x := range []*output{o.json, o.junit, o.csv} {
+		if x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// open creates the report files before the run, so a bad path fails at once.
+func (o *runOutputs) open() error {
+	for _, x := range o.all() {
+		if x.path == "-" {
+			x.w = o.stdout
+			continue
+		}
+		f, err := os.Create(x.path)
+		if err != nil {
+			o.abort()
+			return fmt.Errorf("--%s: %w", x.flag, err)
+		}
+		x.f, x.w = f, f
+	}
+	return nil
+}
+
+// summary is where the human-readable summary goes.
+func (o *runOutputs) summary(stderr io.Writer) io.Writer {
+	if o.toStdout {
+		return stderr
+	}
+	return o.stdout
+}
+
+// write writes the JSON and JUnit reports (the CSV is written during the run).
+func (o *runOutputs) write(rep *pipeline.Report) error {
+	if o.json != nil {
+		if err := rep.WriteJSON(o.json.w); err != nil {
+			return fmt.Errorf("--json %s: %w", o.json.path, err)
+		}
+	}
+	if o.junit != nil {
+		if err := rep.WriteJUnit(o.junit.w); err != nil {
+			return fmt.Errorf("--junit %s: %w", o.junit.path, err)
+		}
+	}
+	return o.close()
+}
+
+// close closes the files; the first error is returned.
+func (o *runOutputs) close() error {
+	var first error
+	for _, x := range o.all() {
+		if x.f != nil {
+			if err := x.f.Close(); err != nil && first == nil {
+				first = fmt.Errorf("--%s %s: %w", x.flag, x.path, err)
+			}
+			x.f = nil
+		}
+	}
+	return first
+}
+
+// abort closes and removes the files created for a run that produced no report.
+func (o *runOutputs) abort() {
+	for _, x := range o.all() {
+		if x.f != nil {
+			_ = x.f.Close()
+			_ = os.Remove(x.path)
+			x.f = nil
+		}
+	}
+}
+
+// series writes the CSV time series from the engine's snapshots.
+type series struct {
+	w      *csv.Writer
+	stride int64 // ticks per row
+	tick   int64
+	row    []string
+}
+
+func newSeries(out *output, s *pipeline.Scenario, e *sim.Engine) (*series, error) {
+	if out == nil {
+		return &series{}, nil
+	}
+	ticks := int64(math.Round(e.Duration().Seconds() / s.Tick.Seconds()))
+	sr := &series{w: csv.NewWriter(out.w), stride: max(1, (ticks+maxCSVRows-1)/maxCSVRows)}
+	header := []string{"time_s"}
+	for _, n := range s.Nodes {
+		header = append(header, n.ID+".in_per_s", n.ID+".out_per_s", n.ID+".throttled_per_s",
+			n.ID+".lag_records", n.ID+".iterator_age_s")
+	}
+	header = append(header, "pipeline.latency_p99_s")
+	sr.row = make([]string, 0, len(header))
+	return sr, sr.w.Write(header)
+}
+
+// step writes a row after every stride-th tick and after the last one.
+func (sr *series) step(e *sim.Engine) error {
+	if sr.w == nil {
+		return nil
+	}
+	sr.tick++
+	if sr.tick%sr.stride != 0 && !e.Done() {
+		return nil
+	}
+	snap := e.Snapshot() // rates since the previous call: once per row
+	row := append(sr.row[:0], csvNum(math.Round(snap.Time.Seconds()*1000)/1000))
+	for _, n := range snap.Nodes {
+		row = append(row,
+			csvNum(pipeline.RoundMetric(pipeline.UnitCount, n.InRate)),
+			csvNum(pipeline.RoundMetric(pipeline.UnitCount, n.OutRate)),
+			csvNum(pipeline.RoundMetric(pipeline.UnitCount, n.Throttled)),
+			csvNum(pipeline.RoundMetric(pipeline.UnitCount, n.Lag)),
+			csvNum(pipeline.RoundMetric(pipeline.UnitSeconds, n.IterAge)))
+	}
+	row = append(row, csvNum(pipeline.RoundMetric(pipeline.UnitSeconds, snap.Pipeline.LatencyP99)))
+	return sr.w.Write(row)
+}
+
+func (sr *series) flush() error {
+	if sr.w == nil {
+		return nil
+	}
+	sr.w.Flush()
+	return sr.w.Error()
+}
+
+// csvNum writes a number for the CSV; NaN and Inf leave the cell empty.
+func csvNum(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	if v == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// plainEnv reports whether the environment asks for plain output: CI set (to
+// anything but false or 0), or NO_COLOR set to anything (no-color.org).
+func plainEnv(getenv func(string) string) bool {
+	ci := strings.ToLower(strings.TrimSpace(getenv("CI")))
+	return (ci != "" && ci != "false" && ci != "0") || getenv("NO_COLOR") != ""
+}
+
+// style decorates the summary: symbols and colours on a terminal, plain words elsewhere.
+type style struct{ fancy bool }
+
+func newStyle(w io.Writer) style { return style{fancy: isTerminal(w) && !plainEnv(os.Getenv)} }
+
+func (st style) ansi(code, s string) string {
+	if !st.fancy {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (st style) bold(s string) string { return st.ansi("1", s) }
+
+// mark is ✓ / ✗ on a terminal and PASS / FAIL elsewhere.
+func (st style) mark(ok bool) string {
+	switch {
+	case st.fancy && ok:
+		return st.ansi("32", "✓")
+	case st.fancy:
+		return st.ansi("31", "✗")
+	case ok:
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// verdict is the first word of the verdict line.
+func (st style) verdict(ok bool) string {
+	if ok {
+		return st.ansi("1;32", "PASS")
+	}
+	return st.ansi("1;31", "FAIL")
+}
+
+// verdictLine is the last line of every run, e.g.
+// "PASS seed-pipeline: 7/7 expectations hold (simulated 1h in 0.21s)".
+func verdictLine(st style, rep *pipeline.Report, simulated, wall time.Duration) string {
+	n, failed := len(rep.Expectations), rep.Failed()
+	var what string
+	switch {
+	case n == 0:
+		what = "no expectations to check"
+	case failed == 0:
+		what = fmt.Sprintf("%d/%d %s", n, n, plural(n, "expectation holds", "expectations hold"))
+	default:
+		what = fmt.Sprintf("%d of %d %s", failed, n, plural(n, "expectation failed", "expectations failed"))
+	}
+	return fmt.Sprintf("%s %s: %s (simulated %s in %.2fs)", st.verdict(rep.Passed), rep.Scenario, what,
+		pipeline.FormatDuration(simulated), wall.Seconds())
+}
+
+// writeRunSummary prints the per-stage table, the pipeline totals, the
+// expectations and the events of a run.
+func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result, rep *pipeline.Report, simulated time.Duration) {
+	m := res.Metrics
+	title := s.Name
+	if s.Title != "" {
+		title += " — " + s.Title
+	}
+	fmt.Fprintln(w, st.bold(title))
+	fmt.Fprintf(w, "seed %d · %s simulated in ticks of %s · backend sim\n\n", s.Seed,
+		pipeline.FormatDuration(simulated), pipeline.FormatDuration(s.Tick))
+
+	t := &table{right: []bool{false, false, false, true, true, true, true, false, true}}
+	t.add("STAGE", "NODE", "SERVICE", "RECORDS IN", "RECORDS OUT", "LOST", "THROTTLED", "KEY METRIC", "COST/MONTH")
+	for _, stage := range []pipeline.Stage{pipeline.Producer, pipeline.Storage, pipeline.Consumer, pipeline.Destination} {
+		label := stage.String()
+		for _, n := range s.Stage(stage) {
+			get := func(k string) (float64, bool) { v, ok := m[n.ID+"."+k]; return v, ok }
+			num := func(k string) string {
+				if v, ok := get(k); ok {
+					return formatCount(v)
+				}
+				return "-"
+			}
+			cost := "-"
+			if v, ok := get("cost_monthly"); ok {
+				cost = pipeline.FormatMetric(pipeline.UnitDollars, v)
+			}
+			t.add(label, n.ID, n.Service.Name, num("records_in"), num("records_out"), num("lost_records"),
+				num("throttled_records"), keyMetric(n, m), cost)
+			label = ""
+		}
+	}
+	t.write(w)
+
+	fmt.Fprintln(w)
+	p := func(k string) float64 { return m["pipeline."+k] }
+	sec := func(k string) string { return pipeline.FormatMetric(pipeline.UnitSeconds, p(k)) }
+	fmt.Fprintf(w, "pipeline  produced %s · delivered %s · lost %s · in flight %s\n",
+		formatCount(p("produced_records")), formatCount(p("delivered_records")),
+		formatCount(p("lost_records")), formatCount(p("in_flight_records")))
+	fmt.Fprintf(w, "latency   p50 %s · p99 %s · max %s\n", sec("latency_p50"), sec("latency_p99"), sec("latency_max"))
+	fmt.Fprintf(w, "cost      %s per month\n", pipeline.FormatMetric(pipeline.UnitDollars, p("cost_monthly")))
+
+	if len(rep.Expectations) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.bold("expect"))
+		width := 0
+		for _, e := range rep.Expectations {
+			width = max(width, utf8.RuneCountInString(e.Expr))
+		}
+		for _, e := range rep.Expectations {
+			fmt.Fprintf(w, "  %s %s%s  %s\n", st.mark(e.Passed), e.Expr,
+				strings.Repeat(" ", width-utf8.RuneCountInString(e.Expr)), e.Measured())
+		}
+	}
+
+	if len(res.Events) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.bold("events"))
+		t := &table{indent: "  "}
+		for i, ev := range res.Events {
+			if i == maxEvents {
+				break
+			}
+			t.add(pipeline.FormatDuration(ev.At), ev.Node, ev.Text)
+		}
+		t.write(w)
+		if more := len(res.Events) - maxEvents; more > 0 {
+			fmt.Fprintf(w, "  … and %d more\n", more)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// keyMetric is the one figure that says most about a node.
+func keyMetric(n *pipeline.Node, m map[string]float64) string {
+	show := func(label, metric string, u pipeline.Unit) string {
+		v, ok := m[n.ID+"."+metric]
+		if !ok {
+			return ""
+		}
+		switch u {
+		case pipeline.UnitCount:
+			return label + " " + formatCount(v)
+		case pipeline.UnitBytes:
+			return label + " " + formatBytes(v)
+		}
+		return label + " " + pipeline.FormatMetric(u, v)
+	}
+	switch n.Stage {
+	case pipeline.Producer:
+		return show("retried", "retried_records", pipeline.UnitCount)
+	case pipeline.Storage:
+		unit := "shard"
+		switch n.Service.Name {
+		case "msk", "msk-serverless":
+			unit = "partition"
+		case "kinesis-video-streams":
+			unit = "stream"
+		}
+		return show("peak "+unit+" util", "max_shard_utilization", pipeline.UnitRatio)
+	case pipeline.Consumer:
+		switch n.Service.Name {
+		case "firehose":
+			return show("objects", "objects", pipeline.UnitCount)
+		case "lambda":
+			return show("invocations", "invocations", pipeline.UnitCount)
+		}
+		return show("peak util", "utilization_max", pipeline.UnitRatio)
+	case pipeline.Destination:
+		if n.Service.Name == "s3" {
+			return show("objects", "objects", pipeline.UnitCount)
+		}
+		return show("bytes in", "bytes_in", pipeline.UnitBytes)
+	}
+	return ""
+}
+
+// formatCount writes a count rounded to a whole number with thousands separators.
+func formatCount(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "-"
+	}
+	v = math.Round(v)
+	if v == 0 {
+		return "0"
+	}
+	digits := strconv.FormatFloat(math.Abs(v), 'f', 0, 64)
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// formatBytes writes a byte count for the summary: "790.9 MiB".
+func formatBytes(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "-"
+	}
+	return pipeline.ApproxSize(v)
+}
+
+// table lays out rows in columns two spaces apart, measuring in runes.
+type table struct {
+	indent string
+	right  []bool // right-align column i
+	rows   [][]string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) write(w io.Writer) {
+	var widths []int
+	for _, r := range t.rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range t.rows {
+		var b strings.Builder
+		b.WriteString(t.indent)
+		for i, c := range r {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i < len(t.right) && t.right[i] {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// progress draws a one-line progress bar on a terminal, redrawn with \r, once
+// a run has taken longer than progressDelay, and clears it at the end.
+type progress struct {
+	w           io.Writer
+	on          bool
+	name        string
+	start, last time.Time
+	drawn       bool
+}
+
+func (p *progress) update(now, total time.Duration) {
+	if !p.on {
+		return
+	}
+	t := time.Now()
+	if t.Sub(p.start) < progressDelay || t.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = t
+	fmt.Fprint(p.w, "\r"+progressLine(p.name, now, total)+"\x1b[K")
+	p.drawn = true
+}
+
+func (p *progress) clear() {
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+}
+
+// progressLine is the bar's text, at most 80 columns:
+// "seed-pipeline [██████░░░░░░░░░░░░░░░░░░]  25%  15m of 1h simulated".
+func progressLine(name string, now, total time.Duration) string {
+	const width = 24
+	frac := 1.0
+	if total > 0 {
+		frac = min(1, max(0, now.Seconds()/total.Seconds()))
+	}
+	if utf8.RuneCountInString(name) > 20 {
+		name = string([]rune(name)[:19]) + "…"
+	}
+	full := int(frac * width)
+	return fmt.Sprintf("%s [%s%s] %3d%%  %s of %s simulated", name,
+		strings.Repeat("█", full), strings.Repeat("░", width-full), int(frac*100),
+		pipeline.FormatDuration(now.Truncate(time.Second)), pipeline.FormatDuration(total))
+}
