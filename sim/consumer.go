@@ -67,22 +67,106 @@ func (c *consumer) pushedBack(limit float64) bool {
 
 // gather collects a tick's pieces so that pieces with the same birth and
 // arrival time leave as one cohort (most of a tick's reads are such pieces).
-type gather struct{ cs []cohort }
+// The slice keeps first-seen order. Births on the tick grid are found by their
+// age in ticks (the common case); others through a map.
+type gather struct {
+	cs   []cohort
+	grid []gridRow // per arrival time: slot+1 by age in ticks
+	idx  map[[2]float64]int
+	now  float64
+	dt   float64
+}
 
 func (g *gather) add(c cohort) {
-	for i := len(g.cs) - 1; i >= 0; i-- {
-		if x := &g.cs[i]; sameTime(x.born, c.born) && x.at == c.at {
+	if n := len(g.cs); n > 0 {
+		if x := &g.cs[n-1]; sameTime(x.born, c.born) && x.at == c.at {
 			x.n += c.n
 			x.b += c.b
 			x.obj += c.obj
 			return
 		}
 	}
-	if len(g.cs) >= 16 {
-		mergeInto(&g.cs[len(g.cs)-1], c)
+	if slot := g.slot(c); slot != nil {
+		if *slot > 0 {
+			x := &g.cs[*slot-1]
+			x.n += c.n
+			x.b += c.b
+			x.obj += c.obj
+			return
+		}
+		*slot = int32(len(g.cs) + 1)
+		g.cs = append(g.cs, c)
 		return
 	}
+	if g.idx == nil {
+		g.idx = make(map[[2]float64]int)
+	}
+	k := [2]float64{c.born, c.at}
+	if i, ok := g.idx[k]; ok {
+		x := &g.cs[i]
+		x.n += c.n
+		x.b += c.b
+		x.obj += c.obj
+		return
+	}
+	g.idx[k] = len(g.cs)
 	g.cs = append(g.cs, c)
+}
+
+// slot returns the grid slot of a cohort born on the tick grid, or nil.
+func (g *gather) slot(c cohort) *int32 {
+	if g.dt <= 0 {
+		return nil
+	}
+	age := (g.now - c.born) / g.dt
+	a := int(age + 0.5)
+	if a < 0 || a > 1<<16 || !sameTime(float64(a), age) {
+		return nil
+	}
+	var r *gridRow
+	for i := range g.grid {
+		if g.grid[i].at == c.at && g.grid[i].used {
+			r = &g.grid[i]
+			break
+		}
+	}
+	if r == nil {
+		for i := range g.grid {
+			if !g.grid[i].used {
+				r = &g.grid[i]
+				break
+			}
+		}
+		if r == nil {
+			if len(g.grid) >= 8 {
+				return nil
+			}
+			g.grid = append(g.grid, gridRow{})
+			r = &g.grid[len(g.grid)-1]
+		}
+		r.at, r.used = c.at, true
+	}
+	if a >= len(r.slots) {
+		r.slots = append(r.slots, make([]int32, a+1-len(r.slots))...)
+	}
+	return &r.slots[a]
+}
+
+type gridRow struct {
+	at    float64
+	used  bool
+	slots []int32
+}
+
+// reset empties the gather for the tick at now, keeping its storage.
+func (g *gather) reset(now, dt float64) {
+	g.cs = g.cs[:0]
+	clear(g.idx)
+	for i := range g.grid {
+		clear(g.grid[i].slots)
+		g.grid[i].used = false
+	}
+	g.now, g.dt = now, dt
 }
 
 // emit hands processed records to every target (a record counts once per target).

@@ -16,7 +16,7 @@ type firehose struct {
 	size    float64
 	every   float64 // buffer interval, seconds
 	xform   float64 // Lambda transform time per invocation, seconds (0 = none)
-	lastIn  float64
+	flushed gather // this tick's flushed records
 }
 
 type fbuf struct {
@@ -93,8 +93,14 @@ func (f *firehose) step(e *Engine) {
 	}
 	f.read(e, failed, func(u int, co cohort) { f.bufs[u].add(co, now) })
 	if !failed {
+		f.flushed.reset(now, e.dt)
 		for u := range f.bufs {
 			f.maybeFlush(e, &f.bufs[u], now)
+		}
+		// Shards flushing in the same tick hand on records of the same birth
+		// together: one cohort per birth time, not one per shard.
+		for _, c := range f.flushed.cs {
+			f.emit(c)
 		}
 	}
 	f.flush(e)
@@ -163,7 +169,7 @@ func (f *firehose) object(b *fbuf, at, size float64) {
 		if first {
 			c.obj, first = 1, false
 		}
-		f.emit(c)
+		f.flushed.add(c)
 	}
 	if size < 0 {
 		b.q.drain(send)

@@ -192,7 +192,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 		return
 	}
 	dt := e.dt
-	p.pieces.cs = p.pieces.cs[:0]
+	p.pieces.reset(e.nowSec(), e.dt)
 	p.read(e, skip, func(u int, co cohort) {
 		co.at += p.pieceDelay
 		if p.svc == "lambda" {
