@@ -16,7 +16,7 @@ type firehose struct {
 	size    float64
 	every   float64 // buffer interval, seconds
 	xform   float64 // Lambda transform time per invocation, seconds (0 = none)
-	flushed gather // this tick's flushed records
+	flushed gather  // this tick's flushed records
 }
 
 type fbuf struct {
