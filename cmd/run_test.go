@@ -114,7 +114,7 @@ func TestRunSummary(t *testing.T) {
 	out, _ = wantCode(t, []string{"run", "testdata/run/failing.yaml"}, 1)
 	for _, want := range []string{
 		"  PASS pipeline.lost_records == 0 ",
-		"  FAIL pipeline.produced_records >= 1M  60000\n",
+		"  FAIL pipeline.produced_records >= 1M  60,000\n",
 		"FAIL failing: 1 of 2 expectations failed (simulated 10m in ",
 	} {
 		if !strings.Contains(out, want) {
@@ -390,8 +390,8 @@ func TestRunJUnit(t *testing.T) {
 	if c.Name != "pipeline.produced_records >= 1M" || c.Failure == nil {
 		t.Fatalf("second testcase = %+v", c)
 	}
-	if !strings.Contains(c.Failure.Message, "is 60000, expected >= 1M") ||
-		!strings.Contains(c.Failure.Text, "measured: 60000") || !strings.Contains(c.Failure.Text, "expected: >= 1M") {
+	if !strings.Contains(c.Failure.Message, "is 60,000, expected >= 1M") ||
+		!strings.Contains(c.Failure.Text, "measured: 60,000") || !strings.Contains(c.Failure.Text, "expected: >= 1M") {
 		t.Errorf("failure = %+v", *c.Failure)
 	}
 

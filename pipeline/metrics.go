@@ -79,6 +79,7 @@ func NodeMetrics(n *Node) []MetricDef {
 		add("utilization_max", UnitRatio, "peak processing demand ÷ capacity")
 		if svc == "firehose" {
 			add("objects", UnitCount, "objects (flushes) delivered")
+			add("backup_records", UnitCount, "records given up after the destination's retry window and written to the S3 backup")
 		}
 		if svc == "lambda" {
 			add("invocations", UnitCount, "function invocations")
@@ -294,7 +295,27 @@ func FormatMetric(u Unit, v float64) string {
 	case UnitRatio:
 		return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
 	case UnitBytes:
-		return FormatSize(math.Round(v))
+		return ApproxSize(v)
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return FormatCount(v)
+}
+
+// FormatCount writes a count rounded to a whole number with thousands separators
+// (counts are fractional inside the simulator's fluid model).
+func FormatCount(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	s := strconv.FormatFloat(math.Abs(math.Round(v)), 'f', 0, 64)
+	var b strings.Builder
+	if v < -0.5 {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
