@@ -1,38 +1,22 @@
 package sim_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/sim"
 )
 
-// bigStream is the engine's speed goal: a day of a 1,000-shard stream at 1 GB/s
-// with Zipf keys over 10,000 keys and one consumer.
-const bigStream = `version: 1
-name: big-stream
-duration: 24h
-tick: 1s
-producers:
-  - id: fleet
-    rate: 1GB/s
-    record_size: 10KiB
-    keys: {dist: zipf, count: 10000, skew: 1.1}
-    to: [events]
-storage:
-  - id: events
-    service: kinesis-data-streams
-    shards: 1000
-consumers:
-  - id: reader
-    service: app
-    from: events
-    instances: 200
-    to: [lake]
-destinations:
-  - id: lake
-    service: s3
-`
+// bigStream is the engine's speed goal, kept in testdata so that
+// `streamsim run sim/testdata/day-1000-shards.yaml --quiet` measures the same thing.
+var bigStream = func() string {
+	b, err := os.ReadFile("testdata/day-1000-shards.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 const smallStream = `version: 1
 name: small-stream

@@ -48,7 +48,7 @@ func (c *consumer) wireIO(e *Engine, efo bool) {
 			out.dest = m
 		case sink:
 			out.ed = &edge{writer: &c.nodeStats, maxRetries: -1, backoff: e.dt}
-			m.attach(e, out.ed, keySpace{even: 1})
+			m.attach(e, out.ed, keySpace{even: 1, hot: -1})
 		}
 		c.outs = append(c.outs, out)
 	}

@@ -52,6 +52,8 @@ type Engine struct {
 	produced float64
 	deliv    float64
 	prev     map[string]totalsAt // node totals at the last Snapshot, for rates
+	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
+	unitsCache map[float64]float64
 }
 
 // Event is something that happened during the run: a timeline change applied,
@@ -250,6 +252,7 @@ func (e *Engine) Apply(c pipeline.Change) error {
 
 func (e *Engine) apply(c pipeline.Change) {
 	now := e.nowSec()
+	clear(e.unitsCache)
 	touched := map[string]bool{}
 	var order []string
 	for _, a := range c.Set {

@@ -21,6 +21,7 @@ type keySpace struct {
 	names   []string
 	weights []float64 // share of records per explicit key
 	even    float64   // share spread evenly over the hash space
+	hot     int       // index of the heaviest key (-1: none)
 }
 
 // newKeySpace builds the key distribution of a producer. Key names come from the
@@ -29,7 +30,7 @@ func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 	dist := p.Str("keys.dist")
 	count := max(1, p.Int("keys.count"))
 	if dist == "random" {
-		return keySpace{even: 1}
+		return keySpace{even: 1, hot: -1}
 	}
 	k := min(count, explicitKeys)
 	ks := keySpace{names: make([]string, k), weights: make([]float64, k)}
@@ -71,13 +72,21 @@ func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 
 // hotKey returns the name and share of the busiest key ("" when keys are random).
 func (ks keySpace) hotKey() (string, float64) {
-	best, w := "", 0.0
+	if ks.hot < 0 || ks.hot >= len(ks.names) {
+		return "", 0
+	}
+	return ks.names[ks.hot], ks.weights[ks.hot]
+}
+
+// findHot records the heaviest key once, so snapshots need not scan the keys.
+func (ks *keySpace) findHot() {
+	ks.hot = -1
+	w := 0.0
 	for i, x := range ks.weights {
 		if x > w {
-			best, w = ks.names[i], x
+			ks.hot, w = i, x
 		}
 	}
-	return best, w
 }
 
 // u128 is a 128-bit hash key.

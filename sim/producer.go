@@ -154,6 +154,18 @@ func (p *producer) retried() float64 { return max(0, p.throttled-p.lost) }
 // `unit` bytes per record over all producers (a 3 KB record is one 5 KB
 // Firehose unit; a lognormal mix has some records in the next unit up).
 func (e *Engine) unitsPerRecord(unit float64) float64 {
+	if v, ok := e.unitsCache[unit]; ok {
+		return v
+	}
+	v := e.computeUnits(unit)
+	if e.unitsCache == nil {
+		e.unitsCache = map[float64]float64{}
+	}
+	e.unitsCache[unit] = v
+	return v
+}
+
+func (e *Engine) computeUnits(unit float64) float64 {
 	var w, sum float64
 	for _, p := range e.prods {
 		r := max(p.rate, 1e-9)

@@ -129,12 +129,18 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 		cost += ns.CostMonthly
 		s.Nodes = append(s.Nodes, ns)
 	}
-	res := e.Result().Metrics
+	var lost, held float64
+	for _, md := range e.models {
+		lost += lostRecords(md)
+		if md.node().Stage != pipeline.Destination {
+			held += md.held()
+		}
+	}
 	s.Pipeline = pipeline.PipelineSnapshot{
 		Produced:    e.produced,
 		Delivered:   e.deliv,
-		Lost:        res["pipeline.lost_records"],
-		InFlight:    res["pipeline.in_flight_records"],
+		Lost:        lost,
+		InFlight:    held,
 		LatencyP50:  e.lat.quantile(0.5),
 		LatencyP99:  e.lat.quantile(0.99),
 		LatencyMax:  e.lat.max,
@@ -233,3 +239,18 @@ func (e *Engine) prevTotals(id string) totalsAt {
 	}
 	return e.prev[id]
 }
+
+// lostRecords is what a node has dropped: expired records for a stream,
+// exhausted retries, failed deliveries or discarded batches elsewhere.
+func lostRecords(md model) float64 {
+	if s, ok := md.(*stream); ok {
+		return s.expired
+	}
+	return md.stats().lost
+}
+
+// Ticks is the number of ticks in the run.
+func (e *Engine) Ticks() int64 { return e.ticks }
+
+// Tick is the number of ticks done.
+func (e *Engine) Tick() int64 { return e.tick }
