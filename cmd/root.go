@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/streamsim/streamsim/ui"
 )
 
 // Exit codes of the CLI contract.
@@ -90,6 +92,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.AddCommand(
 		newRunCmd(),
+		newOpenCmd(),
 		newValidateCmd(),
 		newGraphCmd(),
 		newScenariosCmd(),
@@ -99,8 +102,12 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 	return root
 }
 
-// runDefault is what `streamsim` without a command does. The contract makes it
-// the TUI on the scenario picker; until the TUI exists it prints the help.
+// runDefault is what `streamsim` without a command does: the TUI on the
+// scenario picker when stdin and stdout are terminals, the help otherwise (so
+// CI and pipes get text and exit 0).
 func runDefault(c *cobra.Command, _ []string) error {
-	return c.Help()
+	if !interactive(c) {
+		return c.Help()
+	}
+	return runTUI(c.Context(), ui.Options{})
 }

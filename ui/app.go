@@ -1,0 +1,138 @@
+// Package ui is streamsim's terminal interface (Bubble Tea v1): the root
+// model owns the screens (picker, builder, run dashboard), the terminal size,
+// the footer (status line and help) and the routing of messages.
+//
+// Imports: bubbletea, bubbles, lipgloss, backends, pipeline and ui/...; never
+// sim (the UI reads snapshots and sends changes through backends.Run).
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/streamsim/streamsim/backends"
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/keys"
+	"github.com/streamsim/streamsim/ui/screens/builder"
+	"github.com/streamsim/streamsim/ui/screens/dashboard"
+	"github.com/streamsim/streamsim/ui/screens/picker"
+	"github.com/streamsim/streamsim/ui/styles"
+)
+
+// Screen names the screen on show.
+type Screen int
+
+// The screens.
+const (
+	PickerScreen Screen = iota
+	BuilderScreen
+	DashboardScreen
+)
+
+// String names the screen.
+func (s Screen) String() string { return [...]string{"picker", "builder", "dashboard"}[s] }
+
+// Options are what the program is started with.
+type Options struct {
+	Ctx      context.Context // cancels runs; nil = background
+	Backend  backends.Backend
+	Store    common.Store // nil = the real files
+	Builtins []common.Builtin
+	// Open starts on the builder with this scenario instead of the picker.
+	Open     *pipeline.Scenario
+	OpenPath string // the file Open came from
+}
+
+// statusTTL is how long an information line stays in the footer.
+const statusTTL = 6 * time.Second
+
+// Model is the root model.
+type Model struct {
+	c      *common.Common
+	w, h   int
+	screen Screen
+
+	picker  *picker.Model
+	builder *builder.Model
+	dash    *dashboard.Model
+
+	help      help.Model
+	helpLines int
+
+	status    string
+	statusErr bool
+	statusGen int // of the status shown; an expiry for another is stale
+	// after schedules a message; tests replace it to avoid real timers.
+	after func(time.Duration, tea.Msg) tea.Cmd
+
+	confirm *confirmation // a yes/no question in the footer
+}
+
+// confirmation is a question that the footer asks, and what yes does.
+type confirmation struct {
+	question string
+	action   action
+}
+
+// New returns the root model.
+func New(o Options) Model {
+	if o.Ctx == nil {
+		o.Ctx = context.Background()
+	}
+	if o.Store == nil {
+		o.Store = common.DiskStore{}
+	}
+	km := keys.DefaultKeyMap()
+	st := styles.New(styles.DefaultTheme())
+	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins}
+	h := help.New()
+	h.Styles = st.Help
+	m := Model{
+		c: c, picker: picker.New(c), builder: builder.New(c), dash: dashboard.New(c),
+		help: h, helpLines: 1,
+		after: func(d time.Duration, msg tea.Msg) tea.Cmd {
+			return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+		},
+	}
+	if o.Open != nil {
+		m.builder.Load(o.Open, o.OpenPath)
+		m.screen = BuilderScreen
+	}
+	return m
+}
+
+// Init implements tea.Model.
+func (m Model) Init() tea.Cmd { return nil }
+
+// Screen returns the screen on show.
+func (m Model) Screen() Screen { return m.screen }
+
+// Builder returns the builder screen (for tests and the command line).
+func (m Model) Builder() *builder.Model { return m.builder }
+
+// Dashboard returns the dashboard screen.
+func (m Model) Dashboard() *dashboard.Model { return m.dash }
+
+// Picker returns the picker screen.
+func (m Model) Picker() *picker.Model { return m.picker }
+
+// Status returns the footer's status line and whether it is an error.
+func (m Model) Status() (string, bool) { return m.status, m.statusErr }
+
+func (m Model) active() common.Screen {
+	switch m.screen {
+	case BuilderScreen:
+		return m.builder
+	case DashboardScreen:
+		return m.dash
+	}
+	return m.picker
+}
+
+func (m Model) screens() []common.Screen {
+	return []common.Screen{m.picker, m.builder, m.dash}
+}

@@ -1,0 +1,147 @@
+// Package picker is the screen `streamsim` opens on: the built-in scenarios
+// with their titles, descriptions and services; open one in the builder, run
+// it, open a YAML file by path, or start an empty pipeline.
+package picker
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/keys"
+)
+
+// mode is what the picker's keys do now.
+type mode int
+
+const (
+	browsing  mode = iota
+	filtering      // typing into the filter
+	opening        // typing a file path
+)
+
+// KeyMap is the picker's bindings.
+type KeyMap struct {
+	Up, Down, Open, Run, OpenFile, New, Filter, Clear, Accept, Cancel key.Binding
+}
+
+func defaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       keys.Up(),
+		Down:     keys.Down(),
+		Open:     keys.Enter("open"),
+		Run:      keys.Run(),
+		OpenFile: keys.New("o", "open file"),
+		New:      keys.New("n", "new pipeline"),
+		Filter:   keys.New("/", "filter"),
+		Clear:    keys.Back("clear filter"),
+		Accept:   keys.Enter("accept"),
+		Cancel:   keys.Back("cancel"),
+	}
+}
+
+// Model is the picker screen.
+type Model struct {
+	c       *common.Common
+	w, h    int
+	keys    KeyMap
+	mode    mode
+	shown   []int // indices into c.Builtins that pass the filter
+	sel     int   // index into shown
+	filter  textinput.Model
+	path    textinput.Model
+	loadErr string // why the last file did not open
+	loading string // path being loaded
+}
+
+var _ common.Screen = (*Model)(nil)
+
+// New returns the picker over c.Builtins.
+func New(c *common.Common) *Model {
+	f := textinput.New()
+	f.Prompt = "/ "
+	f.Placeholder = "filter by name, title or service"
+	p := textinput.New()
+	p.Prompt = "open file: "
+	p.Placeholder = "path/to/scenario.yaml"
+	m := &Model{c: c, keys: defaultKeyMap(), filter: f, path: p}
+	m.applyFilter()
+	m.syncKeys()
+	return m
+}
+
+// SetSize implements common.Screen.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.filter.Width = max(10, w/2-8)
+	m.path.Width = max(10, w-16)
+}
+
+// CapturesInput implements common.Screen.
+func (m *Model) CapturesInput() bool { return m.mode != browsing }
+
+// Selected returns the highlighted scenario, if any.
+func (m *Model) Selected() (common.Builtin, bool) {
+	if m.sel < 0 || m.sel >= len(m.shown) {
+		return common.Builtin{}, false
+	}
+	return m.c.Builtins[m.shown[m.sel]], true
+}
+
+func (m *Model) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	m.shown = m.shown[:0]
+	for i, b := range m.c.Builtins {
+		if q == "" || strings.Contains(strings.ToLower(searchText(b)), q) {
+			m.shown = append(m.shown, i)
+		}
+	}
+	m.sel = max(0, min(m.sel, len(m.shown)-1))
+}
+
+func searchText(b common.Builtin) string {
+	parts := []string{b.Name, b.Scenario.Title}
+	for _, s := range b.Scenario.Services() {
+		parts = append(parts, s.Short, s.Name)
+	}
+	return strings.Join(parts, " ")
+}
+
+// syncKeys enables the bindings that work in the current mode.
+func (m *Model) syncKeys() {
+	b := m.mode == browsing
+	has := len(m.shown) > 0
+	m.keys.Up.SetEnabled(b && has)
+	m.keys.Down.SetEnabled(b && has)
+	m.keys.Open.SetEnabled(b && has)
+	m.keys.Run.SetEnabled(b && has)
+	m.keys.OpenFile.SetEnabled(b)
+	m.keys.New.SetEnabled(b)
+	m.keys.Filter.SetEnabled(b)
+	m.keys.Clear.SetEnabled(b && m.filter.Value() != "")
+	m.keys.Accept.SetEnabled(!b)
+	m.keys.Cancel.SetEnabled(!b)
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	return []key.Binding{k.Open, k.Run, k.OpenFile, k.New, k.Filter, k.Clear, k.Accept, k.Cancel}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Run}, {k.OpenFile, k.New, k.Filter, k.Clear}, {k.Accept, k.Cancel}}
+}
+
+// emptyScenario is what `n` starts from: valid top-level settings, no nodes.
+func emptyScenario() *pipeline.Scenario {
+	return &pipeline.Scenario{
+		Version: 1, Name: "new-pipeline", Title: "A new pipeline",
+		Seed: 1, Duration: 3600e9, Tick: 1e9, Region: "us-east-1",
+	}
+}

@@ -1,0 +1,146 @@
+package picker
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/common"
+)
+
+// fileLoadedMsg answers loadFileCmd.
+type fileLoadedMsg struct {
+	Path     string
+	Scenario *pipeline.Scenario
+	Err      error
+}
+
+// loadFileCmd reads and validates a scenario file.
+func loadFileCmd(store common.Store, path string) tea.Cmd {
+	return func() tea.Msg {
+		s, err := store.Load(path)
+		return fileLoadedMsg{Path: path, Scenario: s, Err: err}
+	}
+}
+
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// Update implements common.Screen.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.syncKeys()
+	switch msg := msg.(type) {
+	case fileLoadedMsg:
+		if msg.Path != m.loading {
+			return nil // an older request
+		}
+		m.loading = ""
+		if msg.Err != nil {
+			m.loadErr = describe(msg.Err)
+			return emit(common.StatusPostedMsg{Text: "could not open " + msg.Path, Err: true})
+		}
+		return emit(common.ScenarioOpenedMsg{Scenario: msg.Scenario, Path: msg.Path})
+	case tea.KeyMsg:
+		switch m.mode {
+		case filtering:
+			return m.updateFilter(msg)
+		case opening:
+			return m.updatePath(msg)
+		}
+		return m.updateBrowse(msg)
+	}
+	return nil
+}
+
+func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	m.loadErr = ""
+	switch {
+	case key.Matches(msg, k.Up):
+		m.sel = max(0, m.sel-1)
+	case key.Matches(msg, k.Down):
+		m.sel = min(len(m.shown)-1, m.sel+1)
+	case key.Matches(msg, k.Open):
+		if b, ok := m.Selected(); ok {
+			return emit(common.ScenarioOpenedMsg{Scenario: b.Scenario.Clone()})
+		}
+	case key.Matches(msg, k.Run):
+		if b, ok := m.Selected(); ok {
+			return emit(common.RunRequestedMsg{Scenario: b.Scenario.Clone(), Open: true})
+		}
+	case key.Matches(msg, k.OpenFile):
+		m.mode = opening
+		m.path.SetValue("")
+		return m.path.Focus()
+	case key.Matches(msg, k.New):
+		return emit(common.ScenarioOpenedMsg{Scenario: emptyScenario()})
+	case key.Matches(msg, k.Filter):
+		m.mode = filtering
+		return m.filter.Focus()
+	case key.Matches(msg, k.Clear):
+		m.filter.SetValue("")
+		m.applyFilter()
+	}
+	return nil
+}
+
+func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Accept):
+		m.mode = browsing
+		m.filter.Blur()
+		return nil
+	case key.Matches(msg, m.keys.Cancel):
+		m.mode = browsing
+		m.filter.Blur()
+		m.filter.SetValue("")
+		m.applyFilter()
+		return nil
+	}
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	m.applyFilter()
+	return cmd
+}
+
+func (m *Model) updatePath(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Accept):
+		p := strings.TrimSpace(m.path.Value())
+		if p == "" {
+			return nil
+		}
+		m.mode = browsing
+		m.path.Blur()
+		m.loading = p
+		m.loadErr = ""
+		return loadFileCmd(m.c.Store, p)
+	case key.Matches(msg, m.keys.Cancel):
+		m.mode = browsing
+		m.path.Blur()
+		return nil
+	}
+	var cmd tea.Cmd
+	m.path, cmd = m.path.Update(msg)
+	return cmd
+}
+
+// describe turns a load error into lines for the detail pane.
+func describe(err error) string {
+	var ps pipeline.Problems
+	if errors.As(err, &ps) {
+		var b strings.Builder
+		for i, p := range ps {
+			if i == 8 {
+				fmt.Fprintf(&b, "… and %d more (streamsim validate lists them all)", len(ps)-i)
+				break
+			}
+			b.WriteString(p.Error() + "\n")
+		}
+		return strings.TrimRight(b.String(), "\n")
+	}
+	return err.Error()
+}

@@ -1,0 +1,194 @@
+package picker
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/layout"
+)
+
+// View implements common.Screen.
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	st := m.c.Styles
+	title := st.Title.Render(" streamsim") + st.Header.Render(" ─ streaming pipelines on AWS, simulated")
+	count := st.Header.Render(fmt.Sprintf("%d scenarios ", len(m.c.Builtins)))
+	if q := m.filter.Value(); q != "" {
+		count = st.Header.Render(fmt.Sprintf("%d of %d scenarios ", len(m.shown), len(m.c.Builtins)))
+	}
+	header := layout.PadRight(title, m.w-lwidth(count)) + count
+
+	bodyH := m.h - 1
+	var prompt string
+	if m.mode == opening {
+		prompt = layout.PadRight(" "+m.path.View(), m.w)
+		bodyH--
+	}
+	leftW := layout.Split(m.w, 1, 1)[0]
+	if m.w >= 120 {
+		leftW = layout.Split(m.w, 9, 11)[0]
+	}
+	rightW := m.w - leftW
+	left := layout.Pane(st.PaneFocused, st.PaneTitle, "scenarios", m.listLines(leftW-layout.PaneFrame, bodyH-layout.PaneFrame), leftW, bodyH)
+	right := layout.Pane(st.Pane, st.PaneTitle, m.detailTitle(), m.detailLines(rightW-layout.PaneFrame), rightW, bodyH)
+	out := header + "\n" + layout.Row(left, right)
+	if prompt != "" {
+		out += "\n" + prompt
+	}
+	return out
+}
+
+func lwidth(s string) int { return ansi.StringWidth(s) }
+
+func (m *Model) listLines(w, h int) []string {
+	st := m.c.Styles
+	var lines []string
+	listH := h
+	if m.mode == filtering || m.filter.Value() != "" {
+		listH--
+	}
+	if len(m.shown) == 0 {
+		lines = append(lines, st.Muted.Render(" no scenario matches; esc clears the filter"))
+	}
+	nameW := 0
+	for _, i := range m.shown {
+		nameW = max(nameW, len(m.c.Builtins[i].Name))
+	}
+	nameW = min(nameW, max(8, w/2))
+	// Keep the selection in view.
+	first := 0
+	if m.sel >= listH {
+		first = m.sel - listH + 1
+	}
+	for row := first; row < len(m.shown) && row < first+listH; row++ {
+		b := m.c.Builtins[m.shown[row]]
+		name := layout.PadRight(b.Name, nameW)
+		rest := layout.Truncate(b.Scenario.Title, max(0, w-nameW-4))
+		if row == m.sel {
+			lines = append(lines, st.Selected.Render(layout.PadRight(" > "+name+" "+rest, w)))
+		} else {
+			lines = append(lines, "   "+st.Bold.Render(name)+" "+st.Muted.Render(rest))
+		}
+	}
+	if listH < h {
+		lines = layout.FitLines(lines, w, listH)
+		if m.mode == filtering {
+			lines = append(lines, m.filter.View())
+		} else {
+			lines = append(lines, st.Muted.Render("/ "+m.filter.Value()))
+		}
+	}
+	return lines
+}
+
+func (m *Model) detailTitle() string {
+	if m.loadErr != "" {
+		return "could not open the file"
+	}
+	if m.loading != "" {
+		return "opening " + m.loading
+	}
+	if b, ok := m.Selected(); ok {
+		return b.Name
+	}
+	return ""
+}
+
+func (m *Model) detailLines(w int) []string {
+	st := m.c.Styles
+	if m.loadErr != "" {
+		var out []string
+		for _, l := range strings.Split(m.loadErr, "\n") {
+			for _, wl := range layout.Wrap(l, w-1) {
+				out = append(out, " "+st.Error.Render(wl))
+			}
+		}
+		return out
+	}
+	b, ok := m.Selected()
+	if !ok {
+		return nil
+	}
+	s := b.Scenario
+	var out []string
+	for _, l := range layout.Wrap(s.Title, w-1) {
+		out = append(out, " "+st.Bold.Render(l))
+	}
+	out = append(out, "")
+	for _, para := range paragraphs(plainMarkdown(s.Description)) {
+		if para == "" {
+			out = append(out, "")
+			continue
+		}
+		for _, l := range layout.Wrap(para, w-1) {
+			out = append(out, " "+l)
+		}
+	}
+	out = append(out, "")
+	label := func(k, v string) string { return " " + st.Muted.Render(layout.PadRight(k, 10)) + v }
+	var svcs []string
+	for _, svc := range s.Services() {
+		svcs = append(svcs, svc.Short)
+	}
+	out = append(out, label("services", strings.Join(svcs, " · ")))
+	out = append(out, label("producers", producerSummary(s)))
+	out = append(out, label("run", fmt.Sprintf("%s simulated · tick %s · seed %d",
+		pipeline.FormatDuration(s.Duration), pipeline.FormatDuration(s.Tick), s.Seed)))
+	if n := len(s.Lesson); n > 0 {
+		out = append(out, label("lesson", fmt.Sprintf("%d steps", n)))
+	}
+	if n := len(s.Expect); n > 0 {
+		out = append(out, label("expect", fmt.Sprintf("%d checks", n)))
+	}
+	return out
+}
+
+func producerSummary(s *pipeline.Scenario) string {
+	var parts []string
+	total := 0.0
+	for _, n := range s.Stage(pipeline.Producer) {
+		parts = append(parts, n.ID)
+		total += n.Num("rate")
+	}
+	return fmt.Sprintf("%s (%s records/s)", strings.Join(parts, ", "), common.Count(total))
+}
+
+// plainMarkdown drops the Markdown marks the descriptions use.
+func plainMarkdown(s string) string {
+	r := strings.NewReplacer("**", "", "`", "", "__", "")
+	return r.Replace(s)
+}
+
+// paragraphs joins the lines of each Markdown paragraph (and list item) into
+// one, so they wrap to the pane; "" separates paragraphs.
+func paragraphs(text string) []string {
+	var out []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = nil
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "":
+			flush()
+			out = append(out, "")
+		case strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* "):
+			flush()
+			cur = append(cur, "• "+t[2:])
+		default:
+			cur = append(cur, t)
+		}
+	}
+	flush()
+	return out
+}

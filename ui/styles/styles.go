@@ -1,0 +1,104 @@
+package styles
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Styles are every style the screens use, built once by New.
+type Styles struct {
+	Theme Theme
+
+	Title    lipgloss.Style // screen title in the header
+	Header   lipgloss.Style // the rest of the header line
+	Text     lipgloss.Style
+	Muted    lipgloss.Style
+	Accent   lipgloss.Style
+	Bold     lipgloss.Style
+	OK       lipgloss.Style
+	Warn     lipgloss.Style
+	Hot      lipgloss.Style
+	Error    lipgloss.Style // error line in the footer
+	Info     lipgloss.Style // status line in the footer
+	Selected lipgloss.Style // selected row of a list
+
+	Pane        lipgloss.Style // colour of a pane's border (drawn by layout.Pane)
+	PaneFocused lipgloss.Style // colour of the focused pane's border
+	PaneTitle   lipgloss.Style // title set into a pane's top border
+
+	Box         lipgloss.Style // a node in the builder
+	BoxSelected lipgloss.Style
+	BoxMarked   lipgloss.Style // the source while connecting
+	BoxBroken   lipgloss.Style // a node with a problem
+
+	Help help.Styles
+}
+
+// New builds the styles of a theme.
+func New(t Theme) *Styles {
+	s := &Styles{Theme: t}
+	s.Text = lipgloss.NewStyle()
+	s.Title = lipgloss.NewStyle().Bold(true).Foreground(t.Primary)
+	s.Header = lipgloss.NewStyle().Foreground(t.Muted)
+	s.Muted = lipgloss.NewStyle().Foreground(t.Muted)
+	s.Accent = lipgloss.NewStyle().Foreground(t.Accent)
+	s.Bold = lipgloss.NewStyle().Bold(true)
+	s.OK = lipgloss.NewStyle().Foreground(t.OK)
+	s.Warn = lipgloss.NewStyle().Foreground(t.Warn)
+	s.Hot = lipgloss.NewStyle().Foreground(t.Hot).Bold(true)
+	s.Error = lipgloss.NewStyle().Foreground(t.Hot)
+	s.Info = lipgloss.NewStyle().Foreground(t.OK)
+	s.Selected = lipgloss.NewStyle().Foreground(t.Primary).Background(t.SelectBg).Bold(true)
+
+	s.Pane = lipgloss.NewStyle().Foreground(t.Border)
+	s.PaneFocused = lipgloss.NewStyle().Foreground(t.Focus)
+	s.PaneTitle = lipgloss.NewStyle().Bold(true).Foreground(t.Primary)
+
+	s.Box = lipgloss.NewStyle().Border(lipgloss.NormalBorder()).BorderForeground(t.Border)
+	s.BoxSelected = lipgloss.NewStyle().Border(lipgloss.ThickBorder()).BorderForeground(t.Focus)
+	s.BoxMarked = lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).BorderForeground(t.Accent)
+	s.BoxBroken = lipgloss.NewStyle().Border(lipgloss.NormalBorder()).BorderForeground(t.Hot)
+
+	s.Help = help.Styles{
+		Ellipsis:       lipgloss.NewStyle().Foreground(t.Muted),
+		ShortKey:       lipgloss.NewStyle().Foreground(t.Accent),
+		ShortDesc:      lipgloss.NewStyle().Foreground(t.Muted),
+		ShortSeparator: lipgloss.NewStyle().Foreground(t.Border),
+		FullKey:        lipgloss.NewStyle().Foreground(t.Accent),
+		FullDesc:       lipgloss.NewStyle().Foreground(t.Muted),
+		FullSeparator:  lipgloss.NewStyle().Foreground(t.Border),
+	}
+	return s
+}
+
+// Level is how close a figure is to its limit.
+type Level int
+
+// The levels, from fine to over the limit.
+const (
+	LevelOK Level = iota
+	LevelWarn
+	LevelHot
+)
+
+// LevelOf classifies a utilisation: ≥ 100 % hot, ≥ 80 % warn.
+func LevelOf(util float64) Level {
+	switch {
+	case util >= 1:
+		return LevelHot
+	case util >= 0.8:
+		return LevelWarn
+	}
+	return LevelOK
+}
+
+// ForLevel is the style of a level (fine figures are muted).
+func (s *Styles) ForLevel(l Level) lipgloss.Style {
+	switch l {
+	case LevelHot:
+		return s.Hot
+	case LevelWarn:
+		return s.Warn
+	}
+	return s.Muted
+}
