@@ -28,6 +28,13 @@ type dest struct {
 	winStart float64
 	util     float64
 	wcuSize  float64
+	cfg      destCfg
+}
+
+// destCfg is the settings read once per change, not once per tick.
+type destCfg struct {
+	prefixes, instances, nodes, wcu, perInstance float64
+	onDemand                                     bool
 }
 
 // Per-unit write capacity rules of thumb (U: AWS publishes none; tune with settings).
@@ -53,6 +60,12 @@ func (d *dest) node() *pipeline.Node { return d.n }
 func (d *dest) held() float64        { return 0 }
 
 func (d *dest) reconfigure(e *Engine) {
+	n := d.n
+	d.cfg = destCfg{
+		prefixes: float64(n.Int("prefixes")), instances: float64(n.Int("instances")),
+		nodes: float64(n.Int("nodes")), wcu: float64(n.Int("wcu")),
+		onDemand: n.Str("mode") == "on-demand", perInstance: openSearchPerInstance[n.Str("instance_type")],
+	}
 	d.delay = 0
 	switch d.svc {
 	case "opensearch":
@@ -86,11 +99,11 @@ func (d *dest) budget(e *Engine) {
 	}
 	switch d.svc {
 	case "s3":
-		d.budO, d.limO = pipeline.S3PutPerPrefix*float64(d.n.Int("prefixes"))*dt, true // §7.1 "Request rate"
+		d.budO, d.limO = pipeline.S3PutPerPrefix*d.cfg.prefixes*dt, true // §7.1 "Request rate"
 	case "opensearch":
-		d.budB, d.limB = openSearchPerInstance[d.n.Str("instance_type")]*float64(d.n.Int("instances"))*dt, true
+		d.budB, d.limB = d.cfg.perInstance*d.cfg.instances*dt, true
 	case "redshift":
-		d.budB, d.limB = redshiftPerNode*float64(d.n.Int("nodes"))*dt, true
+		d.budB, d.limB = redshiftPerNode*d.cfg.nodes*dt, true
 	case "dynamodb":
 		d.budN, d.limN = d.ddbCapacity(e)*dt/d.wcuSize, true
 	}
@@ -100,8 +113,8 @@ func (d *dest) budget(e *Engine) {
 // table's WCU (or on-demand's 4,000 start / 2 × previous peak), limited so the
 // busiest key's partition stays within 1,000 WCU.
 func (d *dest) ddbCapacity(e *Engine) float64 {
-	table := float64(d.n.Int("wcu"))
-	if d.n.Str("mode") == "on-demand" {
+	table := d.cfg.wcu
+	if d.cfg.onDemand {
 		table = min(pipeline.DDBTableMaxWRU, max(pipeline.DDBOnDemandStartWRU, 2*d.ddbPeak))
 	}
 	parts := max(1, math.Ceil(table/pipeline.DDBPartitionWCU))
@@ -150,7 +163,7 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 }
 
 func (d *dest) step(e *Engine) {
-	if d.svc == "dynamodb" && d.n.Str("mode") == "on-demand" {
+	if d.svc == "dynamodb" && d.cfg.onDemand {
 		// §7.2 "On-demand scaling": headroom is 2 × the previous peak; growing
 		// past that within 30 minutes throttles, so a new peak only counts once
 		// the 30-minute window it was reached in is over.

@@ -37,21 +37,21 @@ type model interface {
 // Engine simulates one scenario tick by tick. It is not safe for concurrent use;
 // backends run it on one goroutine and read Snapshots.
 type Engine struct {
-	sc       *pipeline.Scenario
-	dt       float64 // seconds per tick
-	tick     int64   // ticks done
-	ticks    int64   // ticks in the run
-	rng      *rng
-	models   []model // in topological order
-	byID     map[string]model
-	prods    []*producer
-	lat      *hist
-	tickLat  *hist // latency of this tick's deliveries, for snapshots
-	nextChg  int
-	events   []Event
-	produced float64
-	deliv    float64
-	prev     map[string]totalsAt // node totals at the last Snapshot, for rates
+	sc        *pipeline.Scenario
+	dt        float64 // seconds per tick
+	tick      int64   // ticks done
+	ticks     int64   // ticks in the run
+	rng       *rng
+	models    []model // in topological order
+	byID      map[string]model
+	prods     []*producer
+	lat       *hist
+	tickDeliv float64 // records delivered this tick, for snapshots
+	nextChg   int
+	events    []Event
+	produced  float64
+	deliv     float64
+	prev      map[string]totalsAt // node totals at the last Snapshot, for rates
 	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
 	unitsCache map[float64]float64
 }
@@ -79,13 +79,12 @@ func New(sc *pipeline.Scenario) (*Engine, error) {
 		return nil, fmt.Errorf("tick must be positive")
 	}
 	e := &Engine{
-		sc:      sc,
-		dt:      dt,
-		ticks:   int64(math.Ceil(sc.Duration.Seconds()/dt - 1e-9)),
-		rng:     newRNG(sc.Seed),
-		byID:    make(map[string]model, len(sc.Nodes)),
-		lat:     newHist(),
-		tickLat: newHist(),
+		sc:    sc,
+		dt:    dt,
+		ticks: int64(math.Ceil(sc.Duration.Seconds()/dt - 1e-9)),
+		rng:   newRNG(sc.Seed),
+		byID:  make(map[string]model, len(sc.Nodes)),
+		lat:   newHist(),
 	}
 	order, err := topoOrder(sc)
 	if err != nil {
@@ -212,8 +211,7 @@ func (e *Engine) Step() {
 		e.apply(e.sc.Timeline[e.nextChg])
 		e.nextChg++
 	}
-	clear(e.tickLat.counts)
-	e.tickLat.total, e.tickLat.max = 0, 0
+	e.tickDeliv = 0
 	for _, m := range e.models {
 		m.step(e)
 	}
@@ -292,6 +290,6 @@ func (e *Engine) apply(c pipeline.Change) {
 func (e *Engine) deliver(c cohort, at float64) {
 	lat := max(0, at-c.born)
 	e.lat.add(lat, c.n)
-	e.tickLat.add(lat, c.n)
+	e.tickDeliv += c.n
 	e.deliv += c.n
 }

@@ -17,6 +17,7 @@ type producer struct {
 	rate     float64 // records/s (mean)
 	size     float64 // mean record bytes
 	sizes    sizeDist
+	shape    string // pattern.shape
 	keyBytes float64
 	// this tick
 	lastRate float64
@@ -39,6 +40,7 @@ func (p *producer) node() *pipeline.Node { return p.n }
 func (p *producer) reconfigure(e *Engine) {
 	p.size, p.rate = producerRate(p.n)
 	p.sizes = newSizeDist(p.n)
+	p.shape = p.n.Str("pattern.shape")
 }
 
 // producerRate returns the mean record size and records per second; a rate in
@@ -82,7 +84,7 @@ type sink interface {
 // factor is the pattern's multiplier of the mean rate at time t (seconds).
 func (p *producer) factor(t float64) float64 {
 	n := p.n
-	switch n.Str("pattern.shape") {
+	switch p.shape {
 	case "diurnal":
 		peak := n.Num("pattern.peak")
 		period := max(1, n.Dur("pattern.period").Seconds())
@@ -113,7 +115,7 @@ func (p *producer) step(e *Engine) {
 	now := e.nowSec()
 	mean := p.rate * p.factor(now) * e.dt
 	n := mean
-	if p.n.Str("pattern.shape") == "poisson" {
+	if p.shape == "poisson" {
 		n = e.rng.poisson(mean)
 	}
 	if p.failed(now) {

@@ -149,7 +149,7 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 	for _, p := range e.prods {
 		s.Pipeline.ProducedRate += p.lastRate
 	}
-	s.Pipeline.DeliveredRate = e.tickLat.total / e.dt
+	s.Pipeline.DeliveredRate = e.tickDeliv / e.dt
 	return s
 }
 
