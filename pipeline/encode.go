@@ -32,6 +32,7 @@ func Encode(s *Scenario, normalised bool) ([]byte, error) {
 type encoder struct {
 	s    *Scenario
 	norm bool
+	byID map[string]*Node
 }
 
 func mapNode(flow bool) *yaml.Node {
@@ -252,7 +253,15 @@ func (e *encoder) nodeKeys(n *Node) []string {
 }
 
 func (e *encoder) readsKinesis(n *Node) bool {
-	src := e.s.Node(n.From)
+	if e.byID == nil {
+		e.byID = make(map[string]*Node, len(e.s.Nodes))
+		for _, x := range e.s.Nodes {
+			if _, dup := e.byID[x.ID]; !dup {
+				e.byID[x.ID] = x
+			}
+		}
+	}
+	src := e.byID[n.From]
 	return src != nil && src.Service != nil && src.Service.Name == "kinesis-data-streams"
 }
 

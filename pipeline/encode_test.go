@@ -255,3 +255,36 @@ func TestEncodeValuesExactly(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeTrickyValues runs inputs that are easy to get wrong when writing
+// YAML back through the load → encode → load check of the fuzz targets.
+func TestEncodeTrickyValues(t *testing.T) {
+	base := "version: 1\nname: t\nproducers:\n  - id: p\n    rate: 1/s\n    to: [s]\nstorage:\n  - id: s\n    service: kinesis-data-streams\n"
+	cases := []string{
+		"title: \"true\"\n",
+		"title: \"5\"\n",
+		"title: \"multi\\nline\"\n",
+		"title: \"# not a comment\"\n",
+		"description: \"  leading spaces\\nand a trailing newline\\n\"\n",
+		"description: \"trailing spaces   \\nx\"\n",
+		"description: \"tab\\there\"\n",
+		"seed: -5\n",
+		"seed: +7\n",
+		"region: us-gov-west-1\n",
+		"requirements: {delivery: s3, budget: 0.5, throughput: 1B/h}\n",
+		"lesson: {steps: [{say: \"\"}, {say: \"a: b\", at: 0s}, {say: \"- dash\"}]}\n",
+		"timeline: [{at: 0s, set: {p.record_size: 2KiB, p.rate: 100B/m}}, {at: 1s, fail: s, set: {s.mode: on-demand}}]\n",
+		"expect: [\"pipeline.cost_monthly < $ 800\", \"  p.records_in   >=  1.5k  \", \"s.max_shard_utilization < 0.07\"]\n",
+		"consumers:\n  # comment with # hash and trailing spaces   \n  #\n  # after a blank comment line\n  - id: f\n    service: firehose\n    from: s\n    buffer.size: 7MiB\n    transform: {duration: 1s}\n",
+		"destinations:\n  - id: \"0\"\n    service: s3\n",
+	}
+	for i, extra := range cases {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			data := base + extra
+			if _, err := Load("fuzz.yaml", []byte(data)); err != nil {
+				t.Fatalf("does not load:\n%v\n%s", err, data)
+			}
+			checkLoad(t, []byte(data))
+		})
+	}
+}

@@ -498,6 +498,9 @@ func (l *loader) scenario(root *yaml.Node) {
 		if l.full {
 			break
 		}
+		if p.Pos.Line == 0 {
+			p.Pos = Pos{1, 1} // every problem of a file has a place in it
+		}
 		l.add(p.Pos, p.Path, "%s", p.Msg)
 	}
 }

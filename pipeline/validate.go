@@ -162,7 +162,11 @@ func (s *Scenario) validate(o validation) Problems {
 		v.add(v.o.top[""], "producers", "at least one producer is required: add producers: with - id: …, rate: …, to: […]")
 	}
 	if s.Tick > s.Duration && s.Duration > 0 {
-		v.add(v.o.top["tick"], "tick", "tick %s is longer than the run (duration %s)", FormatDuration(s.Tick), FormatDuration(s.Duration))
+		pos, path := v.o.top["tick"], "tick"
+		if pos.Line == 0 && v.o.top["duration"].Line > 0 {
+			pos, path = v.o.top["duration"], "duration" // the default tick
+		}
+		v.add(pos, path, "tick %s is longer than the run (duration %s)", FormatDuration(s.Tick), FormatDuration(s.Duration))
 	}
 	v.connections()
 	v.cycles()
