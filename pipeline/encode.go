@@ -15,6 +15,11 @@ import (
 // built-in scenarios compare); false writes only what is set, as a saved file
 // should read. Either way Load gives back an equal scenario.
 func Encode(s *Scenario, normalised bool) ([]byte, error) {
+	for _, n := range s.Nodes {
+		if n.Service == nil {
+			return nil, fmt.Errorf("encode scenario %s: node %q has no service", s.Name, n.ID)
+		}
+	}
 	e := encoder{s: s, norm: normalised}
 	root := e.scenario()
 	var buf bytes.Buffer
@@ -155,7 +160,7 @@ func (e *encoder) scenario() *yaml.Node {
 	if len(s.Expect) > 0 {
 		list := seqNode(false)
 		for _, x := range s.Expect {
-			list.Content = append(list.Content, str(x.Text))
+			list.Content = append(list.Content, str(e.expectText(x)))
 		}
 		put(m, "expect", list)
 	}
@@ -333,4 +338,25 @@ func change(c Change) *yaml.Node {
 		}
 	}
 	return m
+}
+
+// expectText is the line as written, or, for an expectation made in code,
+// METRIC OP VALUE with the value in the metric's unit.
+func (e *encoder) expectText(x Expectation) string {
+	if x.Text != "" {
+		return x.Text
+	}
+	def, _ := e.s.LookupMetric(x.Metric)
+	var v string
+	switch def.Unit {
+	case UnitSeconds:
+		v = FormatDuration(durationOf(x.Value))
+	case UnitDollars:
+		v = "$" + trimFloat(x.Value)
+	case UnitBytes:
+		v = FormatSize(x.Value)
+	default:
+		v = trimFloat(x.Value)
+	}
+	return x.Metric + " " + x.Op + " " + v
 }

@@ -207,6 +207,13 @@ func TestEncodeBuiltScenario(t *testing.T) {
 	s := builtScenario(t)
 	s.Requirements = Requirements{Ordering: "per-key", Budget: 100, Delivery: []string{"s3"}}
 	s.Node("web").Comment = "made in the builder\nsecond line"
+	s.Expect = []Expectation{
+		{Metric: "pipeline.latency_p99", Op: "<", Value: 90},
+		{Metric: "pipeline.cost_monthly", Op: "<=", Value: 12.5},
+		{Metric: "clicks.max_shard_utilization", Op: "<", Value: 0.8},
+		{Metric: "web.bytes_in", Op: ">", Value: 5 * MiB},
+		{Metric: "pipeline.lost_records", Op: "==", Value: 0},
+	}
 	for _, normalised := range []bool{false, true} {
 		out, err := Encode(s, normalised)
 		if err != nil {
@@ -217,6 +224,9 @@ func TestEncodeBuiltScenario(t *testing.T) {
 			t.Fatalf("%v\n%s", err, out)
 		}
 		back.Requirements.Set = nil
+		for i := range back.Expect {
+			back.Expect[i].Text = ""
+		}
 		if d := sameScenario(s, back, normalised); d != "" {
 			t.Errorf("normalised=%v: %s\n%s", normalised, d, out)
 		}
@@ -286,5 +296,13 @@ func TestEncodeTrickyValues(t *testing.T) {
 			}
 			checkLoad(t, []byte(data))
 		})
+	}
+}
+
+func TestEncodeRefusesNodeWithoutService(t *testing.T) {
+	s := builtScenario(t)
+	s.Nodes[1].Service = nil
+	if _, err := Encode(s, false); err == nil || !strings.Contains(err.Error(), `node "clicks" has no service`) {
+		t.Errorf("got %v", err)
 	}
 }
