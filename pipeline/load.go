@@ -24,6 +24,7 @@ const (
 
 	maxYAMLValues = 500_000 // scalars, lists and mappings in one file
 	maxProblems   = 100     // a file this broken is reported only up to here
+	maxMessage    = 300     // bytes of one problem's message
 )
 
 // Defaults of the top-level keys, and the shortest tick.
@@ -122,7 +123,24 @@ func (l *loader) add(pos Pos, path, format string, args ...any) {
 		l.full = true
 		return
 	}
-	l.probs = append(l.probs, Problem{File: l.file, Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)})
+	// A value pasted by mistake (a whole file in one line) is not repeated in full.
+	l.probs = append(l.probs, Problem{File: l.file, Pos: pos, Path: clip(path), Msg: clip(fmt.Sprintf(format, args...))})
+}
+
+// clip shortens s to about maxMessage bytes by cutting out its middle, on
+// character boundaries, so that what was expected (at the end) stays.
+func clip(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	head, tail := maxMessage/2, len(s)-maxMessage/2
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	return s[:head] + "…" + s[tail:]
 }
 
 // problems sorts and returns what was found, dropping exact repeats.

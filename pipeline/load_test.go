@@ -367,6 +367,7 @@ func TestLoadHostile(t *testing.T) {
 		{"empty flow lists", "version: 1\nname: x\nexpect: [" + strings.Repeat("[],", 1_300_000) + "1]", "scenario files are limited to 500000", time.Second},
 		{"many values under the bound", "version: 1\nname: x\nexpect: [" + strings.Repeat("a,", 400_000) + "1]", "more than 10000 expectations", 2 * time.Second},
 		{"long key", "version: 1\nname: x\n" + strings.Repeat("k", 1<<20) + ": 1\n", "invalid YAML", time.Second},
+		{"long value", "version: 1\nname: x\nproducers:\n  - {id: p, to: [s], rate: \"" + strings.Repeat("é", 100000) + "\"}\n", "expected a rate", time.Second},
 		{"binary junk", "\x00\x01\x02\xff\xfe", "invalid YAML", time.Second},
 		{"control characters", "version: 1\nname: x\x07\n", "2:", time.Second},
 	}
@@ -387,6 +388,11 @@ func TestLoadHostile(t *testing.T) {
 			}
 			if len(ps) > maxProblems+1 {
 				t.Errorf("%d problems; the report is capped at %d", len(ps), maxProblems)
+			}
+			for _, p := range ps {
+				if len(p.Msg) > maxMessage+10 || len(p.Path) > maxMessage+10 {
+					t.Errorf("problem of %d bytes", len(p.Msg)+len(p.Path))
+				}
 			}
 			if !testing.Short() && took > c.limit {
 				t.Errorf("took %v; want under %v", took, c.limit)
