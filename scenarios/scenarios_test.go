@@ -57,6 +57,9 @@ func TestBuiltinsLoad(t *testing.T) {
 			if len(s.Expect) == 0 || len(s.Lesson) == 0 {
 				t.Error("a built-in needs expect lines and lesson steps")
 			}
+			if len(s.Requirements.Set) == 0 {
+				t.Error("a built-in states its requirements, for the advisor and the lesson panel")
+			}
 		})
 	}
 }
