@@ -39,6 +39,7 @@ const (
 	KDSEFOPerGB          = 0.013 // §1.11 "EFO (provisioned): data retrieved" (S)
 	KDSOnDemandStreamH   = 0.04  // §1.11 "On-demand Standard: per stream-hour" (S)
 	KDSOnDemandInGB      = 0.08  // §1.11 "On-demand Standard: data in" (S; records rounded up to 1 KB)
+	KDSOnDemandBillUnit  = 1024  // §1.11 the 1 KB each on-demand record is rounded up to (taken as 1,024 B)
 	KDSOnDemandOutGB     = 0.04  // §1.11 "On-demand Standard: data out (GetRecords)" (S)
 	KDSOnDemandEFOOutGB  = 0.05  // §1.11 "On-demand Standard: EFO data out" (U)
 )
@@ -102,7 +103,7 @@ const (
 	S3PutPerPrefix       = 3500     // §7.1 "Request rate"
 	S3PutPer1000         = 0.005    // S3 PUT price per 1,000 requests (U: not in the fact sheet)
 	S3StoragePerGBMo     = 0.023    // S3 Standard per GB-month (U: not in the fact sheet)
-	DDBItemUnit          = 1000     // §7.2 "Write unit (WCU/WRU)" 1 KB
+	DDBItemUnit          = 1024     // §7.2 "Write unit (WCU/WRU)" 1 KB (DynamoDB's KB is 1,024 bytes)
 	DDBPartitionWCU      = 1000     // §7.2 "Per-partition limit"
 	DDBOnDemandStartWRU  = 4000     // §7.2 "On-demand, new table"
 	DDBTableMaxWRU       = 40000    // §7.2 "Table-level default quota (on-demand)"

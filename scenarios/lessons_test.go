@@ -47,7 +47,7 @@ var lessonCases = []lessonCase{
 			"clicks.throttled_records == 0",
 			"clicks.max_shard_utilization < 70%",
 			"pipeline.lost_records == 0",
-			"analytics.utilization_max > 100%",
+			"analytics.utilization_max >= 95%",
 			"analytics.iterator_age_max > 1m",
 			"pipeline.latency_p99 > 3m",
 		},
@@ -103,7 +103,7 @@ var lessonCases = []lessonCase{
 		want: []string{
 			"etl.lag_records > 3M",
 			"etl.iterator_age_max > 15m",
-			"etl.utilization_max > 150%",
+			"etl.utilization_max >= 99%",
 		},
 		compare: func(t *testing.T, before, after map[string]float64) {
 			ratio(t, "etl.cost_monthly", before, after, 0.24, 0.26)
@@ -125,7 +125,7 @@ var lessonCases = []lessonCase{
 		changes:  []change{set("spark.instances", "1")},
 		want: []string{
 			"spark.iterator_age_max > 2m",
-			"spark.utilization_max > 120%",
+			"spark.utilization_max >= 99%",
 			"spark.lag_records < 100k",
 			"pipeline.lost_records == 0",
 		},

@@ -15,7 +15,8 @@ type consumer struct {
 	rd      *reader
 	outs    []*output
 	iterAge float64
-	util    float64 // peak demand ÷ capacity
+	util    float64 // peak of the one-minute average of work done ÷ capacity
+	load    float64 // one-minute average of work done ÷ capacity (what CPU would show)
 	backup  float64 // records given up on and written to the S3 backup (Firehose)
 }
 
@@ -80,18 +81,13 @@ type gather struct {
 func (g *gather) add(c cohort) {
 	if n := len(g.cs); n > 0 {
 		if x := &g.cs[n-1]; sameTime(x.born, c.born) && x.at == c.at {
-			x.n += c.n
-			x.b += c.b
-			x.obj += c.obj
+			addTo(x, c)
 			return
 		}
 	}
 	if slot := g.slot(c); slot != nil {
 		if *slot > 0 {
-			x := &g.cs[*slot-1]
-			x.n += c.n
-			x.b += c.b
-			x.obj += c.obj
+			addTo(&g.cs[*slot-1], c)
 			return
 		}
 		*slot = int32(len(g.cs) + 1)
@@ -103,14 +99,21 @@ func (g *gather) add(c cohort) {
 	}
 	k := [2]float64{c.born, c.at}
 	if i, ok := g.idx[k]; ok {
-		x := &g.cs[i]
-		x.n += c.n
-		x.b += c.b
-		x.obj += c.obj
+		addTo(&g.cs[i], c)
 		return
 	}
 	g.idx[k] = len(g.cs)
 	g.cs = append(g.cs, c)
+}
+
+// addTo adds c to x, both of the same birth and arrival time.
+func addTo(x *cohort, c cohort) {
+	if x.fold != 0 || c.fold != 0 {
+		x.fold = (x.rowsPerRecord()*x.n + c.rowsPerRecord()*c.n) / (x.n + c.n)
+	}
+	x.n += c.n
+	x.b += c.b
+	x.obj += c.obj
 }
 
 // slot returns the grid slot of a cohort born on the tick grid, or nil.
@@ -253,13 +256,37 @@ func (c *consumer) read(e *Engine, skip bool, fn func(u int, co cohort)) {
 		return
 	}
 	now := e.nowSec()
+	var readN, readB float64
 	c.rd.take(skip, func(u int, co cohort) {
 		co.at = max(co.at, now) + c.rd.delay
 		c.in += co.n
 		c.inB += co.b
+		readN += co.n
+		readB += co.b
 		fn(u, co)
 	})
-	c.util = max(c.util, c.rd.demand)
+	c.measureLoad(e, readN, readB)
+}
+
+// measureLoad keeps a one-minute moving average of work done ÷ capacity, the
+// figure a CPU graph would show: 100% means the consumer is saturated (its
+// backlog shows as lag, not as load above 100%).
+func (c *consumer) measureLoad(e *Engine, readN, readB float64) {
+	r := c.rd
+	x := 0.0
+	switch {
+	case r.capB > 0:
+		x = readB / (r.capB * e.dt)
+	case r.capN > 0:
+		x = readN / (r.capN * e.dt)
+	case r.unitCapN > 0:
+		x = readN / (r.unitCapN * e.dt * float64(len(r.q)))
+	default:
+		return
+	}
+	k := min(1, e.dt/60)
+	c.load += (min(1, x) - c.load) * k
+	c.util = max(c.util, c.load)
 }
 
 func (c *consumer) endTick(e *Engine) {

@@ -31,7 +31,7 @@ func (e *Engine) cost(m model) float64 {
 		// §2.5: each record billed rounded up to 5 KB (not for an MSK source).
 		billed := gbIn
 		if x.src == nil || x.src.svc == "kinesis-data-streams" {
-			billed = e.monthly(st.in) * e.unitsPerRecord(pipeline.FirehoseBillUnit) * pipeline.FirehoseBillUnit / pipeline.GB
+			billed = e.monthly(st.in) * e.unitsPerRecord(pipeline.FirehoseBillUnit, x.src != nil) * pipeline.FirehoseBillUnit / pipeline.GB
 		}
 		c := billed * pipeline.FirehosePerGB
 		if f := n.Str("format"); f == "parquet" || f == "orc" {
@@ -63,12 +63,12 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 	switch s.svc {
 	case "kinesis-data-streams":
 		if s.onDemand {
-			billedIn := e.monthly(s.in) * e.unitsPerRecord(1000) * 1000 / pipeline.GB // each record rounded up to 1 KB
+			billedIn := e.monthly(s.in) * e.unitsPerRecord(pipeline.KDSOnDemandBillUnit, true) * pipeline.KDSOnDemandBillUnit / pipeline.GB
 			return h*pipeline.KDSOnDemandStreamH + billedIn*pipeline.KDSOnDemandInGB +
 				(gbOut-efoGB)*pipeline.KDSOnDemandOutGB + efoGB*pipeline.KDSOnDemandEFOOutGB
 		}
 		shards := float64(s.units)
-		units := e.monthly(s.in) * e.unitsPerRecord(pipeline.KDSPutUnit) // PUT payload units of 25 KB
+		units := e.monthly(s.in) * e.unitsPerRecord(pipeline.KDSPutUnit, true) // PUT payload units of 25 KB
 		c := shards*h*pipeline.KDSShardHour + units/1e6*pipeline.KDSPutUnitsPerM
 		ret := s.retention
 		if ret > 86400 {
@@ -127,7 +127,7 @@ func (e *Engine) destCost(d *dest, h, gbIn float64) float64 {
 		return float64(n.Int("nodes")) * h * pipeline.RedshiftNodeHour
 	case "dynamodb":
 		if n.Str("mode") == "on-demand" {
-			return e.monthly(d.in*d.wcuSize) / 1e6 * pipeline.DDBPerMWrites
+			return e.monthly(d.rows*d.wcuSize) / 1e6 * pipeline.DDBPerMWrites
 		}
 		return float64(n.Int("wcu")) * h * pipeline.DDBWCUHour
 	case "opensearch":

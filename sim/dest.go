@@ -28,6 +28,9 @@ type dest struct {
 	winStart float64
 	util     float64
 	wcuSize  float64
+	burst    float64 // DynamoDB: banked write units
+	rows     float64 // items written (a window's results are fewer than its records)
+	copyFree float64 // Redshift: when the load queue is free
 	cfg      destCfg
 }
 
@@ -81,7 +84,7 @@ func (d *dest) wire(e *Engine) error {
 		_, w := p.keys.hotKey()
 		d.hot = max(d.hot, w)
 	}
-	d.wcuSize = max(1, e.unitsPerRecord(pipeline.DDBItemUnit)) // §7.2 "Write unit": per 1 KB
+	d.wcuSize = max(1, e.unitsPerRecord(pipeline.DDBItemUnit, false)) // §7.2 "Write unit": per 1 KB
 	return nil
 }
 
@@ -102,35 +105,36 @@ func (d *dest) budget(e *Engine) {
 		d.budO, d.limO = pipeline.S3PutPerPrefix*d.cfg.prefixes*dt, true // §7.1 "Request rate"
 	case "opensearch":
 		d.budB, d.limB = d.cfg.perInstance*d.cfg.instances*dt, true
-	case "redshift":
-		d.budB, d.limB = redshiftPerNode*d.cfg.nodes*dt, true
 	case "dynamodb":
-		d.budN, d.limN = d.ddbCapacity(e)*dt/d.wcuSize, true
+		// Budget in items (rows): write units ÷ units per item.
+		table, partition := d.ddbCapacity(e)
+		d.budN, d.limN = min(partition*dt, table*dt+d.burst)/d.wcuSize, true
 	}
 }
 
-// ddbCapacity is the write units per second DynamoDB accepts (§7.2): the
-// table's WCU (or on-demand's 4,000 start / 2 × previous peak), limited so the
-// busiest key's partition stays within 1,000 WCU.
-func (d *dest) ddbCapacity(e *Engine) float64 {
-	table := d.cfg.wcu
+// ddbCapacity returns the write units per second DynamoDB accepts (§7.2): the
+// table's WCU (or on-demand's 4,000 start / 2 × previous peak), and the most the
+// table can take before the busiest key's partition passes its 1,000 WCU.
+func (d *dest) ddbCapacity(e *Engine) (table, partition float64) {
+	table = d.cfg.wcu
 	if d.cfg.onDemand {
 		table = min(pipeline.DDBTableMaxWRU, max(pipeline.DDBOnDemandStartWRU, 2*d.ddbPeak))
 	}
 	parts := max(1, math.Ceil(table/pipeline.DDBPartitionWCU))
 	share := d.hot + (1-d.hot)/parts // the busiest partition's share of writes
-	if share*table > pipeline.DDBPartitionWCU {
-		table = pipeline.DDBPartitionWCU / share
-	}
-	return table
+	return table, pipeline.DDBPartitionWCU / share
 }
 
 // accept takes as much of c as the destination can this tick and returns the records taken.
 func (d *dest) accept(e *Engine, c cohort) float64 {
 	d.budget(e)
+	if d.svc == "redshift" && !d.failed(e.nowSec()) {
+		return d.copyLoad(e, c)
+	}
+	rows := c.n * c.rowsPerRecord()
 	ok := c.n
-	if d.limN {
-		ok = min(ok, d.budN)
+	if d.limN && rows > 0 {
+		ok = min(ok, c.n*d.budN/rows)
 	}
 	if d.limB && c.b > 0 {
 		ok = min(ok, c.n*d.budB/c.b)
@@ -146,20 +150,37 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 		return 0
 	}
 	f := ok / c.n
-	d.budN = max(0, d.budN-ok)
+	d.budN = max(0, d.budN-rows*f)
 	d.budB = max(0, d.budB-c.b*f)
 	d.budO = max(0, d.budO-c.obj*f)
 	d.objects += c.obj * f
-	d.in += ok
-	d.inB += c.b * f
-	d.out += ok
-	d.outB += c.b * f
-	d.ddbUsed += ok * d.wcuSize
-	at := max(c.at, e.nowSec()) + d.delay
-	piece := c
-	piece.n = ok
-	e.deliver(piece, at)
+	d.rows += rows * f
+	d.ddbUsed += rows * f * d.wcuSize
+	d.land(e, c, ok, max(c.at, e.nowSec())+d.delay)
 	return ok
+}
+
+// land counts n records of c as written, visible at `at`.
+func (d *dest) land(e *Engine, c cohort, n, at float64) {
+	f := n / c.n
+	d.in += n
+	d.inB += c.b * f
+	d.out += n
+	d.outB += c.b * f
+	piece := c
+	piece.n = n
+	e.deliver(piece, at)
+}
+
+// copyLoad queues data for Redshift: a COPY (or a materialized-view refresh)
+// never refuses data, it takes longer. Loads run back to back at the cluster's
+// rate (§2.4 / §7.3), so a backlog shows as latency, not as throttling.
+func (d *dest) copyLoad(e *Engine, c cohort) float64 {
+	rate := redshiftPerNode * d.cfg.nodes
+	start := max(c.at, e.nowSec(), d.copyFree)
+	d.copyFree = start + c.b/rate
+	d.land(e, c, c.n, d.copyFree+d.delay)
+	return c.n
 }
 
 func (d *dest) step(e *Engine) {
@@ -173,11 +194,21 @@ func (d *dest) step(e *Engine) {
 			d.winPeak, d.winStart = 0, now
 		}
 	}
+	if d.svc == "dynamodb" && !d.cfg.onDemand {
+		// Burst capacity: unused write capacity of the last 300 seconds is kept
+		// and spent when writes exceed the table's WCU (DynamoDB docs; U: not in
+		// the fact sheet).
+		spare := d.cfg.wcu*e.dt - d.ddbUsed
+		d.burst = min(300*d.cfg.wcu, max(0, d.burst+spare))
+	}
 	d.ddbUsed = 0
 }
 
 func (d *dest) metrics(e *Engine, m map[string]float64) {
 	m["throttled_records"] = d.throttled
+	if d.svc == "dynamodb" {
+		m["items_written"] = d.rows
+	}
 	if d.svc == "s3" {
 		m["objects"] = d.objects
 	}

@@ -63,10 +63,7 @@ func (p *processor) flinkTick(e *Engine) (avail, extra float64) {
 // demand on the job's capacity.
 func (p *processor) autoscale(e *Engine, now float64) {
 	f := &p.flink
-	cpu := 0.0
-	if p.rd != nil {
-		cpu = p.rd.demand
-	}
+	cpu := p.load
 	track := func(on bool, since *float64) float64 {
 		if !on {
 			*since = -1
@@ -109,6 +106,7 @@ type poisonState struct {
 	seen      int       // poison_records already injected
 	blocked   []float64 // per unit: blocked until (seconds)
 	drop      []float64 // per unit: records discarded when the block ends
+	forever   []bool    // per unit: retried until the record expires (invocations counted as they happen)
 	failedInv float64
 }
 
@@ -124,6 +122,7 @@ func (p *processor) injectPoison(e *Engine) {
 	if ps.blocked == nil || len(ps.blocked) != units {
 		ps.blocked = make([]float64, units)
 		ps.drop = make([]float64, units)
+		ps.forever = make([]bool, units)
 	}
 	now := e.nowSec()
 	for ; ps.seen < want; ps.seen++ {
@@ -143,13 +142,14 @@ func (p *processor) injectPoison(e *Engine) {
 			}
 			ps.blocked[u] = start + retention
 			ps.drop[u] = 0 // it expires with the stream's retention
+			ps.forever[u] = true
 			e.event(p.id, "poison record blocks shard %d until it expires (retries: -1)", u)
-		} else {
-			ps.blocked[u] = start + attempts*poisonAttempt
-			ps.drop[u] += lost
-			e.event(p.id, "poison record on shard %d: %.0f failing invocations, then %.0f record(s) discarded", u, attempts, lost)
+			continue
 		}
+		ps.blocked[u] = start + attempts*poisonAttempt
+		ps.drop[u] += lost
 		ps.failedInv += attempts
+		e.event(p.id, "poison record on shard %d: %.0f failing invocations, then %.0f record(s) discarded", u, attempts, lost)
 	}
 }
 
@@ -167,9 +167,12 @@ func (p *processor) holdPoisoned(e *Engine) {
 		}
 		if now < until {
 			p.rd.allow[u], p.rd.allowN[u] = 0, 0
+			if ps.forever[u] {
+				ps.failedInv += e.dt / poisonAttempt // Lambda keeps invoking the failing batch
+			}
 			continue
 		}
-		ps.blocked[u] = 0
+		ps.blocked[u], ps.forever[u] = 0, false
 		if n := ps.drop[u]; n > 0 {
 			ps.drop[u] = 0
 			p.discard(u, n)

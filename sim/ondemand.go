@@ -7,24 +7,28 @@ import (
 )
 
 // onDemandState follows §1.5 / §10.4 for on-demand Standard streams: write
-// capacity is max(4 MiB/s, 2 × the highest sustained peak); demand beyond it is
-// throttled, and after about 15 minutes of that the capacity doubles from the
-// new peak. A single partition key stays capped at 1 MB/s and 1,000 records/s.
+// capacity is max(4 MiB/s, 2 × the highest sustained peak). A new peak (a
+// one-minute average of accepted writes) raises the capacity 15 minutes after it
+// is reached: traffic that more than doubles faster than that is throttled for
+// about 15 minutes. A single partition key stays capped at 1 MB/s and 1,000
+// records/s, however large the stream grows.
 type onDemandState struct {
 	capB      float64 // bytes/s
-	peak      float64 // bytes/s, highest sustained (one-minute average) accepted rate
-	since     float64 // when throttling began; <0 none
+	peaks     []peakAt
 	throttled bool
 	minuteB   float64
 	minuteT   float64
+	announced float64 // capacity last reported in an event
 }
+
+type peakAt struct{ at, rate float64 }
 
 const onDemandScaleAfter = 15 * 60 // §1.5 "Throttle window": about 15 minutes
 
 func (o *onDemandState) init(peak float64) {
-	o.peak = peak
 	o.capB = max(pipeline.KDSOnDemandStart, 2*peak)
-	o.since = -1
+	o.peaks = nil
+	o.announced = o.capB
 }
 
 // units is the shard count the capacity corresponds to (each shard 1 MiB/s).
@@ -56,6 +60,7 @@ func (o *onDemandState) limits(s *stream, dt float64) {
 		if hotN > keyCapN {
 			a.frac[u] = (offN - (hotN - keyCapN)) / offN
 			util = max(util, hotN/keyCapN)
+			o.throttled = true
 		}
 		s.util[u] = util
 		total += offB * a.frac[u]
@@ -69,40 +74,39 @@ func (o *onDemandState) limits(s *stream, dt float64) {
 	}
 }
 
-// observe tracks the sustained peak from accepted traffic.
+// observe records a new sustained peak from accepted traffic, once a minute.
 func (o *onDemandState) observe(e *Engine, rate float64) {
 	o.minuteB += rate * e.dt
 	o.minuteT += e.dt
-	if o.minuteT >= 60 {
-		avg := o.minuteB / o.minuteT
-		o.minuteB, o.minuteT = 0, 0
-		if !o.throttled && avg > o.peak {
-			o.peak = avg
-		}
+	if o.minuteT < 60 {
+		return
+	}
+	avg := o.minuteB / o.minuteT
+	o.minuteB, o.minuteT = 0, 0
+	if n := len(o.peaks); n == 0 || avg > o.peaks[n-1].rate {
+		o.peaks = append(o.peaks, peakAt{e.nowSec(), avg})
 	}
 }
 
-// scale grows capacity: a sustained new peak raises the headroom at once, and
-// demand throttled for 15 minutes doubles capacity from the throttled peak.
+// scale raises capacity to 2 × the highest peak reached at least 15 minutes ago.
 func (o *onDemandState) scale(e *Engine, s *stream) {
 	now := e.nowSec()
-	want := max(o.capB, 2*o.peak)
-	if o.throttled {
-		if o.since < 0 {
-			o.since = now
-		} else if now-o.since >= onDemandScaleAfter {
-			o.peak = max(o.peak, o.capB)
-			want = 2 * o.peak
-			o.since = now
+	var peak float64
+	for _, p := range o.peaks {
+		if now-p.at >= onDemandScaleAfter {
+			peak = max(peak, p.rate)
 		}
-	} else {
-		o.since = -1
 	}
-	if want > o.capB {
-		o.capB = want
-		e.event(s.id, "on-demand capacity raised to %.0f MiB/s", o.capB/pipeline.MiB)
-		if n := o.units(); n != s.units {
-			s.relayout(e, n)
-		}
+	want := 2 * peak
+	if want <= o.capB*1.0001 {
+		return
+	}
+	o.capB = want
+	if o.capB >= o.announced*1.05 {
+		e.event(s.id, "on-demand capacity raised to %.1f MiB/s (2 × the peak of %.1f MiB/s)", o.capB/pipeline.MiB, peak/pipeline.MiB)
+		o.announced = o.capB
+	}
+	if n := o.units(); n != s.units {
+		s.relayout(e, n)
 	}
 }

@@ -32,6 +32,7 @@ type processor struct {
 	flink       flinkState
 	poison      poisonState
 	pieceDelay  float64 // extra latency of what is read this tick (checkpoint pause)
+	keyCount    float64 // distinct partition keys upstream (a window's result rows)
 }
 
 // Rules of thumb for one unit's processing capacity (U: no AWS figure exists;
@@ -119,6 +120,14 @@ func (p *processor) reconfigure(e *Engine) {
 func (p *processor) wire(e *Engine) error {
 	p.wireIO(e, p.n.Str("read") == "enhanced-fan-out")
 	p.setReaderCaps()
+	p.keyCount = 0
+	for _, pr := range e.prods {
+		if pr.n.Str("keys.dist") == "random" {
+			p.keyCount = math.Inf(1)
+			break
+		}
+		p.keyCount += float64(pr.n.Int("keys.count"))
+	}
 	if p.svc == "lambda" && p.rd != nil {
 		p.injectPoison(e)
 	}
@@ -239,16 +248,24 @@ func (p *processor) closeWindow(e *Engine) {
 	if p.svc != "flink" && p.capB > 0 {
 		runTime = p.win.b / p.capB
 	}
+	// A Flink window emits one result per key it saw: its records fold into
+	// at most as many rows as there are keys.
+	fold := 0.0
+	if p.svc == "flink" && p.win.n > 0 && p.keyCount < p.win.n {
+		fold = p.keyCount / p.win.n
+	}
 	objs := p.units
 	first := true
 	p.win.drain(func(co cohort) {
 		co.at = max(co.at, end) + runTime
 		co.b *= p.shrink
 		co.obj = 0
+		if fold > 0 {
+			co.fold = fold * co.rowsPerRecord()
+		}
 		if first {
 			co.obj, first = objs, false
 		}
-		p.outB -= 0 // bytes out are counted on delivery
 		p.emit(co)
 	})
 	for p.winEnd <= e.nowSec()+e.dt+1e-9 {

@@ -68,13 +68,17 @@ func (p *producer) wire(e *Engine) error {
 			keyBytes:   p.keyBytes,
 		}
 		if p.n.Bool("aggregation") {
-			ed.aggBytes = 51200 // §1.8 "AggregationMaxSize" default 51,200 B
+			ed.aggBytes = kplAggregate
 		}
 		tgt.attach(e, ed, p.keys)
 		p.edges = append(p.edges, ed)
 	}
 	return nil
 }
+
+// kplAggregate is §1.8 "AggregationMaxSize": the KPL packs user records into
+// Kinesis records of up to 51,200 B.
+const kplAggregate = 51200
 
 // sink is a node producers and consumers can write into through an edge.
 type sink interface {
@@ -153,25 +157,35 @@ func (p *producer) metrics(e *Engine, m map[string]float64) {
 func (p *producer) retried() float64 { return max(0, p.throttled-p.lost) }
 
 // unitsPerRecord is the traffic-weighted expected number of billing units of
-// `unit` bytes per record over all producers (a 3 KB record is one 5 KB
-// Firehose unit; a lognormal mix has some records in the next unit up).
-func (e *Engine) unitsPerRecord(unit float64) float64 {
-	if v, ok := e.unitsCache[unit]; ok {
+// `unit` bytes per user record over all producers (a 3 KB record is one 5 KB
+// Firehose unit; a lognormal mix has some records in the next unit up). With
+// kinesis set, producers that aggregate (KPL, §1.8) are billed per 50 KiB
+// aggregated Kinesis record instead of per user record.
+func (e *Engine) unitsPerRecord(unit float64, kinesis bool) float64 {
+	key := unit
+	if kinesis {
+		key = -unit
+	}
+	if v, ok := e.unitsCache[key]; ok {
 		return v
 	}
-	v := e.computeUnits(unit)
+	v := e.computeUnits(unit, kinesis)
 	if e.unitsCache == nil {
 		e.unitsCache = map[float64]float64{}
 	}
-	e.unitsCache[unit] = v
+	e.unitsCache[key] = v
 	return v
 }
 
-func (e *Engine) computeUnits(unit float64) float64 {
+func (e *Engine) computeUnits(unit float64, kinesis bool) float64 {
 	var w, sum float64
 	for _, p := range e.prods {
 		r := max(p.rate, 1e-9)
 		w += r
+		if kinesis && p.n.Bool("aggregation") {
+			sum += r * p.size / kplAggregate * math.Ceil(kplAggregate/unit)
+			continue
+		}
 		sum += r * p.sizes.units(unit)
 	}
 	if w == 0 {

@@ -7,6 +7,17 @@ type cohort struct {
 	born float64 // mean production time of its records (seconds)
 	n, b float64 // records, bytes
 	obj  float64 // objects (files) these records make when written to S3
+	// fold is the rows a destination writes per record (a window's results are
+	// fewer than the records they fold); 0 means one row per record.
+	fold float64
+}
+
+// rowsPerRecord is the rows written per record.
+func (c *cohort) rowsPerRecord() float64 {
+	if c.fold == 0 {
+		return 1
+	}
+	return c.fold
 }
 
 // fifo is a ring buffer of cohorts. It never holds more than limit entries: past
@@ -48,6 +59,9 @@ func (q *fifo) push(c cohort) {
 
 func mergeInto(dst *cohort, c cohort) {
 	tot := dst.n + c.n
+	if dst.fold != 0 || c.fold != 0 {
+		dst.fold = (dst.rowsPerRecord()*dst.n + c.rowsPerRecord()*c.n) / tot
+	}
 	dst.born = (dst.born*dst.n + c.born*c.n) / tot
 	dst.at = (dst.at*dst.n + c.at*c.n) / tot
 	dst.n = tot

@@ -417,7 +417,8 @@ timeline:
 }
 
 // §1.5: an on-demand stream starts at 4 MiB/s; a jump to 10 MiB/s is throttled
-// until capacity has doubled twice (4 → 8 → 16 MiB/s, 15 minutes each).
+// until capacity has doubled twice: the 4 MiB/s peak of the first minute lifts
+// capacity to 8 MiB/s 15 minutes later, the 8 MiB/s peak to 16 MiB/s 15 more.
 func TestOnDemandJump(t *testing.T) {
 	sc := load(t, `version: 1
 name: od
@@ -448,8 +449,11 @@ storage:
 	if first == 0 {
 		t.Fatal("no throttling in the first minute at 10 MiB/s into a new on-demand stream")
 	}
-	at(31 * 60)
-	settled := at(31 * 60)
+	mid := at(20 * 60)
+	if at(25*60) == mid {
+		t.Error("no throttling at 8 MiB/s capacity (20–25 min)")
+	}
+	settled := at(33 * 60)
 	end := at(3600)
 	if end != settled {
 		t.Errorf("still throttling after capacity doubled twice: %.0f more records", end-settled)

@@ -109,8 +109,8 @@ destinations:
 	_, m := runChecked(t, sc)
 	// Minus the checkpoint pauses (1 s per 60 s): about 4 MiB/s × (1 − 1/60).
 	near(t, "f.bytes_in per second", m["f.bytes_in"]/600, 4*(1<<20)*(1-1.0/60), 0.05*(1<<20))
-	if m["f.utilization_max"] < 1.4 {
-		t.Errorf("utilisation %.2f, want ≈ 1.5", m["f.utilization_max"])
+	if m["f.utilization_max"] < 0.95 || m["f.lag_records"] < 500000 {
+		t.Errorf("utilisation %.2f, lag %.0f: want saturated (≈ 100%%) and falling behind", m["f.utilization_max"], m["f.lag_records"])
 	}
 	near(t, "f.cost_monthly", m["f.cost_monthly"], 3*730*0.11+2*5, 0.01)
 }
@@ -144,14 +144,18 @@ destinations:
 `)
 	e, m := runChecked(t, sc)
 	var scaled []string
+	var at []float64
 	for _, ev := range e.Events() {
 		if strings.Contains(ev.Text, "autoscaling") {
 			scaled = append(scaled, ev.At.String()+" "+ev.Text)
+			at = append(at, ev.At.Minutes())
 		}
 	}
-	// 1 KPU (2 MiB/s) at 3 MiB/s → 2 KPUs at 15 min (still ≥ 75%) → 4 KPUs at 30 min.
-	if len(scaled) != 2 || !strings.HasPrefix(scaled[0], "15m") || !strings.HasPrefix(scaled[1], "30m") {
-		t.Errorf("autoscaling events %q, want 1→2 at 15m and 2→4 at 30m", scaled)
+	// 1 KPU (2 MiB/s) at 3 MiB/s: CPU (a one-minute average) passes 75% within
+	// two minutes → 2 KPUs 15 minutes later; draining the backlog keeps it above
+	// 75% → 4 KPUs after 15 more minutes; then about 37%: no more scaling.
+	if len(at) != 2 || at[0] < 15 || at[0] > 17 || at[1] < 30 || at[1] > 33 {
+		t.Errorf("autoscaling events %q, want 1→2 at 15–17 min and 2→4 at 30–33 min", scaled)
 	}
 	if m["f.lag_records"] > 10000 {
 		t.Errorf("lag %.0f after scaling, want drained", m["f.lag_records"])
