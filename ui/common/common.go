@@ -13,7 +13,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/streamsim/streamsim/backends"
@@ -91,4 +93,12 @@ type Screen interface {
 	// CapturesInput reports whether a text field has the keys: then the root
 	// passes every key to the screen, q and ? included.
 	CapturesInput() bool
+}
+
+// NewInput returns a text input with a steady cursor: no blink timers, so the
+// program only redraws when something changes.
+func NewInput() textinput.Model {
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return in
 }

@@ -7,9 +7,12 @@ package layout
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/streamsim/streamsim/ui/styles"
 )
 
 // MinWidth and MinHeight are the smallest terminal the TUI draws in.
@@ -59,13 +62,54 @@ func Split(total int, weights ...int) []int {
 	return out
 }
 
+// Width is the cells s takes on screen, ignoring escape codes. Text made of
+// ASCII, box drawing, blocks, arrows and general punctuation (all one cell
+// wide) is measured by counting; anything else goes to ansi.StringWidth.
+func Width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == 0x1b { // skip a CSI or OSC sequence
+			j := i + 1
+			if j < len(s) && s[j] == '[' {
+				j++
+				for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+					j++
+				}
+				i = j + 1
+				continue
+			}
+			return ansi.StringWidth(s)
+		}
+		if c < 0x80 {
+			if c >= 0x20 {
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r >= 0x2000 && r <= 0x206f, // general punctuation: – — … •
+			r >= 0x2190 && r <= 0x21ff, // arrows
+			r >= 0x2500 && r <= 0x25ff, // box drawing, blocks, shapes
+			r >= 0xa0 && r <= 0x2ff: // Latin-1 and Latin extended
+			n++
+		default:
+			return ansi.StringWidth(s)
+		}
+		i += size
+	}
+	return n
+}
+
 // Truncate cuts s (which may hold escape codes) to at most w cells, ending in
 // "…" when it was cut.
 func Truncate(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) <= w {
+	if Width(s) <= w {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
@@ -73,8 +117,12 @@ func Truncate(s string, w int) string {
 
 // PadRight truncates or pads s with spaces to exactly w cells.
 func PadRight(s string, w int) string {
-	s = Truncate(s, w)
-	if n := ansi.StringWidth(s); n < w {
+	n := Width(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "…")
+		n = Width(s)
+	}
+	if n < w {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s
@@ -83,7 +131,7 @@ func PadRight(s string, w int) string {
 // PadLeft truncates or pads s on the left to exactly w cells (for numbers).
 func PadLeft(s string, w int) string {
 	s = Truncate(s, w)
-	if n := ansi.StringWidth(s); n < w {
+	if n := Width(s); n < w {
 		return strings.Repeat(" ", w-n) + s
 	}
 	return s
@@ -121,10 +169,30 @@ func Wrap(text string, w int) []string {
 	return strings.Split(ansi.Wrap(text, w, " -"), "\n")
 }
 
-// Row joins blocks side by side; each must already be exactly its width and
-// the same height.
+// Row joins blocks side by side, line by line. Each block must already be
+// exactly its width (as Pane and Fit make them); a shorter block is padded
+// with blank lines of its first line's width.
 func Row(blocks ...string) string {
-	return lipgloss.JoinHorizontal(lipgloss.Top, blocks...)
+	split := make([][]string, len(blocks))
+	h := 0
+	for i, b := range blocks {
+		split[i] = strings.Split(b, "\n")
+		h = max(h, len(split[i]))
+	}
+	var sb strings.Builder
+	for r := 0; r < h; r++ {
+		if r > 0 {
+			sb.WriteByte('\n')
+		}
+		for _, lines := range split {
+			if r < len(lines) {
+				sb.WriteString(lines[r])
+			} else {
+				sb.WriteString(strings.Repeat(" ", Width(lines[0])))
+			}
+		}
+	}
+	return sb.String()
 }
 
 // PaneFrame is the cells a Pane's border takes: one on each side.
@@ -139,15 +207,16 @@ func Pane(border, title lipgloss.Style, name string, body []string, w, h int) st
 	iw, ih := w-PaneFrame, h-PaneFrame
 	var b strings.Builder
 	b.Grow((w + 16) * h)
+	bp := styles.NewPaint(border)
 	top := "╭"
 	if name != "" && iw >= 4 {
 		t := Truncate(name, iw-2)
-		rest := iw - 2 - ansi.StringWidth(t)
-		b.WriteString(border.Render(top+" ") + title.Render(t) + border.Render(" "+strings.Repeat("─", rest)+"╮"))
+		rest := iw - 2 - Width(t)
+		b.WriteString(bp.Render(top+" ") + title.Render(t) + bp.Render(" "+strings.Repeat("─", rest)+"╮"))
 	} else {
-		b.WriteString(border.Render(top + strings.Repeat("─", iw) + "╮"))
+		b.WriteString(bp.Render(top + strings.Repeat("─", iw) + "╮"))
 	}
-	side := border.Render("│")
+	side := bp.Render("│")
 	for _, l := range FitLines(body, iw, ih) {
 		b.WriteString("\n")
 		b.WriteString(side)
@@ -155,6 +224,39 @@ func Pane(border, title lipgloss.Style, name string, body []string, w, h int) st
 		b.WriteString(side)
 	}
 	b.WriteString("\n")
-	b.WriteString(border.Render("╰" + strings.Repeat("─", iw) + "╯"))
+	b.WriteString(bp.Render("╰" + strings.Repeat("─", iw) + "╯"))
 	return b.String()
+}
+
+// WrapWords wraps text at spaces only (a word longer than w is cut), so
+// command lines keep their --flags whole.
+func WrapWords(text string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		for ansi.StringWidth(word) > w {
+			if line != "" {
+				out = append(out, line)
+				line = ""
+			}
+			out = append(out, ansi.Cut(word, 0, w))
+			word = ansi.Cut(word, w, ansi.StringWidth(word))
+		}
+		switch {
+		case line == "":
+			line = word
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= w:
+			line += " " + word
+		default:
+			out = append(out, line)
+			line = word
+		}
+	}
+	if line != "" || len(out) == 0 {
+		out = append(out, line)
+	}
+	return out
 }

@@ -75,3 +75,14 @@ func TestPaneIsExactlyItsSize(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapWords(t *testing.T) {
+	got := WrapWords("aws kinesis update-shard-count --stream-name clicks", 20)
+	want := []string{"aws kinesis", "update-shard-count", "--stream-name clicks"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("%q", got)
+	}
+	if got := WrapWords("abcdefgh", 3); strings.Join(got, "|") != "abc|def|gh" {
+		t.Fatalf("%q", got)
+	}
+}

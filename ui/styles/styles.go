@@ -1,6 +1,8 @@
 package styles
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -101,4 +103,28 @@ func (s *Styles) ForLevel(l Level) lipgloss.Style {
 		return s.Warn
 	}
 	return s.Muted
+}
+
+// Paint applies a style's colours and attributes to one-line text with plain
+// string concatenation: the escape codes are worked out once, where
+// lipgloss.Style.Render measures and re-lays out the text on every call. Use
+// it on hot paths (heatmaps, borders) for styles without size or frame.
+type Paint struct{ pre, post string }
+
+// NewPaint captures the escape codes a style wraps text in.
+func NewPaint(s lipgloss.Style) Paint {
+	r := s.Render("X")
+	i := strings.Index(r, "X")
+	if i < 0 {
+		return Paint{}
+	}
+	return Paint{pre: r[:i], post: r[i+1:]}
+}
+
+// Render wraps text in the style's codes (nothing under NO_COLOR or ASCII).
+func (p Paint) Render(text string) string {
+	if p.pre == "" && p.post == "" || text == "" {
+		return text
+	}
+	return p.pre + text + p.post
 }

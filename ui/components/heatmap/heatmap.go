@@ -12,9 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-
-	"github.com/streamsim/streamsim/ui/styles"
+		"github.com/streamsim/streamsim/ui/styles"
 )
 
 // Map is a heatmap of one node's units.
@@ -138,7 +136,8 @@ func (m Map) grid(st *styles.Styles, pl Layout, w, h int) []string {
 		}
 		levels[c] = shade(hi)
 	}
-	styleOf := [...]lipgloss.Style{st.OK, st.OK, st.Warn, st.Hot}
+	ok, warn, hot := styles.NewPaint(st.OK), styles.NewPaint(st.Warn), styles.NewPaint(st.Hot)
+	styleOf := [...]styles.Paint{ok, ok, warn, hot}
 	lines := make([]string, 0, h)
 	for r := 0; r < h && r*w < cells; r++ {
 		row := levels[r*w : min(cells, (r+1)*w)]

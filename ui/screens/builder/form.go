@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/common"
 )
 
 var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -32,7 +33,7 @@ type form struct {
 func newForm(sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
 	f := &form{node: n, sc: sc}
 	mk := func(k pipeline.Key, value, placeholder string) field {
-		in := textinput.New()
+		in := common.NewInput()
 		in.Prompt = ""
 		in.CharLimit = 64
 		in.SetValue(value)

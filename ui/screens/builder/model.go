@@ -80,7 +80,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns a builder with nothing loaded.
 func New(c *common.Common) *Model {
-	p := textinput.New()
+	p := common.NewInput()
 	p.Prompt = "save as: "
 	p.CharLimit = 4096
 	m := &Model{c: c, keys: defaultKeyMap(), pathIn: p}

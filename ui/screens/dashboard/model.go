@@ -138,7 +138,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns an idle dashboard.
 func New(c *common.Common) *Model {
-	in := textinput.New()
+	in := common.NewInput()
 	in.CharLimit = 200
 	m := &Model{c: c, keys: defaultKeyMap(), input: in}
 	m.syncKeys()

@@ -11,6 +11,7 @@ import (
 	"github.com/streamsim/streamsim/ui/components/heatmap"
 	"github.com/streamsim/streamsim/ui/components/sparkline"
 	"github.com/streamsim/streamsim/ui/layout"
+	"github.com/streamsim/streamsim/ui/styles"
 )
 
 // View implements common.Screen.
@@ -119,7 +120,7 @@ func (m *Model) throughputPane(w, h int) string {
 	chartW := max(1, iw-labelW-1)
 	top := max(m.in.Max(), m.out.Max())
 	var body []string
-	series := func(label string, h *sparkline.History, style func(...string) string) {
+	series := func(label string, h *sparkline.History, style func(string) string) {
 		chart := sparkline.Render(h.Values(), chartW, chartRows, top)
 		for i, c := range chart {
 			head := strings.Repeat(" ", labelW)
@@ -129,8 +130,8 @@ func (m *Model) throughputPane(w, h int) string {
 			body = append(body, head+" "+style(c))
 		}
 	}
-	series("in", m.in, st.Accent.Render)
-	series("out", m.out, st.OK.Render)
+	series("in", m.in, styles.NewPaint(st.Accent).Render)
+	series("out", m.out, styles.NewPaint(st.OK).Render)
 	var thr, lost float64
 	for _, n := range m.snap.Nodes {
 		thr += n.Throttled
@@ -216,15 +217,18 @@ func (m *Model) lagPane(w, h int) string {
 			if ns == nil {
 				continue
 			}
-			line := " " + layout.PadRight(n.ID, idW) + "  age " + layout.PadLeft(common.Seconds(ns.IterAge), 8) +
-				"  lag " + layout.PadLeft(common.Count(ns.Lag), 9) + " rec"
+			line := " " + layout.PadRight(n.ID, idW) + "  age " + layout.PadLeft(common.Seconds(ns.IterAge), 7) +
+				"  lag " + layout.PadLeft(common.Count(ns.Lag), 8) + " rec"
+			if iw < 56 { // narrow: no alignment padding
+				line = " " + layout.PadRight(n.ID, idW) + " age " + common.Seconds(ns.IterAge) + " · lag " + common.Count(ns.Lag) + " rec"
+			}
 			style := st.Text
 			mark := ""
 			switch {
 			case ns.Failed:
 				style, mark = st.Hot, "  ✗ FAILED"
 			case ns.Util >= 1:
-				style, mark = st.Hot, "  ▲ behind ("+common.Percent(ns.Util)+")"
+				style, mark = st.Hot, "  ▲ behind "+common.Percent(ns.Util)
 			case ns.Util >= 0.8:
 				style, mark = st.Warn, "  ▲ "+common.Percent(ns.Util)
 			case iw >= 60:
@@ -242,7 +246,7 @@ func (m *Model) lagPane(w, h int) string {
 		}
 		p := m.snap.Pipeline
 		body = append(body, "")
-		body = append(body, fmt.Sprintf(" e2e latency  p50 %s  p99 %s  max %s",
+		body = append(body, fmt.Sprintf(" e2e latency p50 %s · p99 %s · max %s",
 			common.Seconds(p.LatencyP50), common.Seconds(p.LatencyP99), common.Seconds(p.LatencyMax)))
 		body = append(body, fmt.Sprintf(" cost         %s", common.Money(p.CostMonthly)))
 	}
@@ -269,7 +273,7 @@ func (m *Model) eventsPane(w, h int) string {
 		}
 		wrapped := []string{e.text}
 		if e.kind == evCLI {
-			wrapped = strings.Split(ansi.Hardwrap(e.text, max(1, iw-3), true), "\n")
+			wrapped = layout.WrapWords(e.text, max(1, iw-3))
 			for j := 1; j < len(wrapped); j++ {
 				wrapped[j] = "  " + wrapped[j]
 			}

@@ -61,10 +61,10 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns the picker over c.Builtins.
 func New(c *common.Common) *Model {
-	f := textinput.New()
+	f := common.NewInput()
 	f.Prompt = "/ "
 	f.Placeholder = "filter by name, title or service"
-	p := textinput.New()
+	p := common.NewInput()
 	p.Prompt = "open file: "
 	p.Placeholder = "path/to/scenario.yaml"
 	m := &Model{c: c, keys: defaultKeyMap(), filter: f, path: p}

@@ -1,0 +1,490 @@
+package dashboard
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/streamsim/streamsim/backends/fake"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
+	"github.com/streamsim/streamsim/internal/golden"
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/uitest"
+)
+
+func TestMain(m *testing.M) { uitest.Main(m) }
+
+const wait = 5 * time.Second
+
+type harness struct {
+	t     *testing.T
+	d     *Model
+	b     *fake.Backend
+	store *uitest.MemStore
+	sc    *pipeline.Scenario
+	out   []tea.Msg // messages for the root (status, navigation)
+}
+
+func newHarness(t *testing.T, yaml string, w, h int) *harness {
+	t.Helper()
+	sc := uitest.Load(t, "test", yaml)
+	hs := &harness{t: t, b: &fake.Backend{}, store: uitest.NewMemStore(nil), sc: sc}
+	hs.d = New(uitest.Common(hs.b, hs.store))
+	hs.d.SetSize(w, h)
+	return hs
+}
+
+// do feeds msg and then, until quiet, the messages its commands produce,
+// except the snapshot listener (the test sends snapshots itself).
+func (hs *harness) do(msg tea.Msg) {
+	hs.t.Helper()
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		m := queue[0]
+		queue = queue[1:]
+		switch m.(type) {
+		case common.StatusPostedMsg, common.BuilderRequestedMsg, common.SaveRequestedMsg:
+			hs.out = append(hs.out, m)
+			continue
+		case startMsg:
+			for _, r := range uitest.RunCmd(hs.d.Start(m.(startMsg).sc, ""), time.Second) {
+				queue = append(queue, r)
+			}
+			continue
+		}
+		cmd := hs.d.Update(m)
+		switch m.(type) {
+		case SnapshotReadyMsg, RunStartedMsg:
+			// Their command is the snapshot listener: the test feeds
+			// snapshots itself (feed), so it must not leave one waiting.
+			continue
+		}
+		queue = append(queue, uitest.RunCmd(cmd, time.Second)...)
+	}
+}
+
+func (hs *harness) keys(ks ...string) {
+	hs.t.Helper()
+	for _, k := range ks {
+		hs.do(uitest.Key(k))
+	}
+}
+
+func (hs *harness) typeText(s string) {
+	hs.t.Helper()
+	for _, m := range uitest.Type(s) {
+		hs.do(m)
+	}
+}
+
+func (hs *harness) start() *fake.Run {
+	hs.t.Helper()
+	hs.do(startMsg{hs.sc})
+	runs := hs.b.Runs()
+	if len(runs) == 0 {
+		hs.t.Fatal("no run started")
+	}
+	return runs[len(runs)-1]
+}
+
+// startMsg makes do call Start.
+type startMsg struct{ sc *pipeline.Scenario }
+
+func (hs *harness) view() string { return uitest.Plain(hs.d.View()) }
+
+func (hs *harness) status() string {
+	var s []string
+	for _, m := range hs.out {
+		if st, ok := m.(common.StatusPostedMsg); ok {
+			s = append(s, st.Text)
+		}
+	}
+	return strings.Join(s, "\n")
+}
+
+// snapshot is a hand-made snapshot of the shop scenario at time t with the
+// hot shard at hot utilisation: goldens must not move when the engine does.
+func snapshot(sc *pipeline.Scenario, t time.Duration, hot float64) pipeline.Snapshot {
+	s := pipeline.Snapshot{Time: t, Duration: sc.Duration}
+	sec := t.Seconds()
+	for _, n := range sc.Nodes {
+		ns := pipeline.NodeSnapshot{ID: n.ID, Service: n.Service.Name, Stage: n.Stage, InRate: 2000, OutRate: 1990, CostMonthly: 40}
+		switch n.ID {
+		case "stream":
+			ns.Units = []float64{0.21, hot, 0.19, 0.83}
+			ns.HotKey, ns.HotShare, ns.HotUnit = "pk-0007", 0.6, 1
+			ns.Throttled = math.Max(0, (hot-1)*1000)
+		case "delivery":
+			ns.Lag, ns.IterAge, ns.Util = 120, 0.4, 0.3
+		case "copier":
+			ns.Lag, ns.IterAge, ns.Util = 4200, 12.5, 1.2
+		}
+		s.Nodes = append(s.Nodes, ns)
+	}
+	s.Pipeline = pipeline.PipelineSnapshot{
+		Produced: 2000 * sec, Delivered: 1900 * sec, Lost: 12, InFlight: 2000,
+		ProducedRate: 2000, DeliveredRate: 1900, LatencyP50: 1.2, LatencyP99: 61, LatencyMax: 75, CostMonthly: 412,
+	}
+	return s
+}
+
+func (hs *harness) feed(r *fake.Run, s pipeline.Snapshot) {
+	hs.t.Helper()
+	r.Send(s)
+	msgs := uitest.RunCmd(waitForSnapshotCmd(r), wait)
+	for _, m := range msgs {
+		hs.do(m)
+	}
+}
+
+func TestStartSetsSpeedThenResumes(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	if got := strings.Join(r.Calls(), ","); got != "speed 2,resume" {
+		t.Fatalf("calls after start: %s (a 2m run starts at ×2)", got)
+	}
+	if hs.d.state != running {
+		t.Fatalf("state %v", hs.d.state)
+	}
+	hs.feed(r, snapshot(hs.sc, 30*time.Second, 1.4))
+	v := hs.view()
+	for _, want := range []string{"sim 0:00:30 / 0:02:00", "▶ running", "1 HOT", "1 ≥80%", "hot key pk-0007 → shard 1 (60% of records)", "copier", "▲ behind 120%"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestStaleSnapshotsAreDropped(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	s := snapshot(hs.sc, 30*time.Second, 0.5)
+	s.RunID = r.ID() + 100
+	if cmd := hs.d.Update(SnapshotReadyMsg{RunID: s.RunID, Snap: s}); cmd != nil {
+		t.Fatal("a stale snapshot re-armed the listener")
+	}
+	if hs.d.has {
+		t.Fatal("a stale snapshot was drawn")
+	}
+	// A run started again replaces the first: its snapshots are now stale.
+	hs.keys("r")
+	if !r.Stopped() {
+		t.Fatal("running again did not stop the first run")
+	}
+	if cmd := hs.d.Update(SnapshotReadyMsg{RunID: r.ID(), Snap: s}); cmd != nil || hs.d.has {
+		t.Fatal("a snapshot of the replaced run was taken")
+	}
+	if cmd := hs.d.Update(RunStartedMsg{Gen: hs.d.gen - 1, Run: r}); cmd == nil {
+		t.Fatal("a late start of an old request was not stopped")
+	}
+}
+
+func TestClockControls(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	hs.keys(".") // not paused: step is disabled
+	hs.keys(" ", ".", ".", "+", "+", "-", " ")
+	want := "speed 2,resume,pause,step,step,speed 5,speed 10,speed 5,resume"
+	if got := strings.Join(r.Calls(), ","); got != want {
+		t.Fatalf("calls:\n got %s\nwant %s", got, want)
+	}
+	for range 20 {
+		hs.keys("+")
+	}
+	if hs.d.Speed() != 0 || !strings.Contains(hs.view(), "max") {
+		t.Fatalf("speed after many +: %v", hs.d.Speed())
+	}
+}
+
+func TestSetKeyAppliesRecordsAndShowsTheCLI(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 42*time.Second, 0.5))
+	hs.keys("k")
+	if !hs.d.CapturesInput() {
+		t.Fatal("the prompt does not capture keys")
+	}
+	hs.typeText("stream.shards=99999")
+	if !strings.Contains(hs.view(), "out of range") {
+		t.Fatalf("no inline error:\n%s", hs.view())
+	}
+	hs.keys("enter")
+	if len(r.Applied()) != 0 {
+		t.Fatal("an invalid value was applied")
+	}
+	hs.keys("ctrl+u")
+	hs.typeText("stream.shards=8")
+	hs.keys("enter")
+	if len(r.Applied()) != 1 {
+		t.Fatalf("applied %d changes", len(r.Applied()))
+	}
+	rec := hs.d.Recorded()
+	if len(rec) != 1 || rec[0].At != 42*time.Second || rec[0].Set[0].Value.Num != 8 {
+		t.Fatalf("recorded %+v", rec)
+	}
+	v := hs.view()
+	for _, want := range []string{"0:00:42 you: set stream.shards = 8", "$ aws kinesis update-shard-count --stream-name stream"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	cli := strings.Join(awsCommands(hs.sc, rec[0]), "")
+	if want := "aws kinesis update-shard-count --stream-name stream --target-shard-count 8 --scaling-type UNIFORM_SCALING"; cli != want {
+		t.Fatalf("CLI %q", cli)
+	}
+}
+
+func TestReshardAndFail(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 10*time.Second, 0.5))
+	hs.keys("t")
+	if !strings.Contains(hs.view(), "stream: shards (now 4):") {
+		t.Fatalf("reshard prompt:\n%s", hs.view())
+	}
+	hs.typeText("16")
+	hs.keys("enter")
+	hs.keys("f")
+	if !strings.Contains(hs.view(), "fail which node?") {
+		t.Fatalf("fail picker:\n%s", hs.view())
+	}
+	hs.keys("down", "down", "down", "enter") // orders, stream, delivery, copier
+	hs.typeText("5m")
+	hs.keys("enter")
+	got := r.Applied()
+	if len(got) != 2 || got[0].Set[0].Key != "shards" || got[1].Fail != "copier" || got[1].For != 5*time.Minute {
+		t.Fatalf("applied %+v", got)
+	}
+	if !strings.Contains(hs.view(), "aws fis start-experiment") {
+		t.Fatalf("no CLI for the failure:\n%s", hs.view())
+	}
+	hs.keys("f", "esc")
+	if hs.d.CapturesInput() || len(r.Applied()) != 2 {
+		t.Fatal("esc did not cancel the picker")
+	}
+}
+
+func TestRecordSavesAScenarioThatLoads(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, time.Minute, 0.5)) // the file's own change is at 1m too
+	hs.keys("k")
+	hs.typeText("orders.rate=3000/s")
+	hs.keys("enter", "R")
+	if !strings.Contains(hs.view(), "save session as: shop-session.yaml") {
+		t.Fatalf("record prompt:\n%s", hs.view())
+	}
+	hs.keys("enter")
+	data, ok := hs.store.Get("shop-session.yaml")
+	if !ok {
+		t.Fatalf("nothing saved; status %q", hs.status())
+	}
+	sc, err := pipeline.Load("shop-session.yaml", []byte(data))
+	if err != nil {
+		t.Fatalf("the recording does not load: %v\n%s", err, data)
+	}
+	if len(sc.Timeline) != 2 || sc.Timeline[0].Set[0].Value.String() != "3000/s" || sc.Timeline[1].Set[0].Value.String() != "2500/s" {
+		t.Fatalf("timeline %+v (the session's change comes first at the same time)", sc.Timeline)
+	}
+	if sc.Name != "shop-session" || !strings.Contains(hs.status(), "saved the session to shop-session.yaml") {
+		t.Fatalf("name %q status %q", sc.Name, hs.status())
+	}
+}
+
+// TestRecordingReplaysTheRun drives a real simulated run from the dashboard,
+// steers it, records it, and checks that a headless run of the recording ends
+// exactly where the live run did.
+func TestRecordingReplaysTheRun(t *testing.T) {
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	store := uitest.NewMemStore(nil)
+	d := New(uitest.Common(simbackend.New(simbackend.Options{Paused: true}), store))
+	d.SetSize(120, 30)
+	var last pipeline.Snapshot
+	pump := func(cmd tea.Cmd) {
+		for cmd != nil {
+			msgs := uitest.RunCmd(cmd, wait)
+			cmd = nil
+			var next []tea.Cmd
+			for _, m := range msgs {
+				if s, ok := m.(SnapshotReadyMsg); ok {
+					last = s.Snap
+				}
+				next = append(next, d.Update(m))
+			}
+			cmd = tea.Batch(next...)
+		}
+	}
+	cmd := d.Start(sc, "")
+	// Start, then pause at once: the run may have gone a few ticks; that is fine.
+	for _, m := range uitest.RunCmd(cmd, wait) {
+		d.Update(m)
+	}
+	d.Update(uitest.Key(" "))
+	for _, step := range []string{"k", "stream.shards=2", "enter", "t", "8", "enter", "f", "down", "enter", "30s", "enter"} {
+		var c tea.Cmd
+		if len(step) > 1 && step != "enter" && step != "down" {
+			for _, m := range uitest.Type(step) {
+				c = d.Update(m)
+			}
+		} else {
+			c = d.Update(uitest.Key(step))
+		}
+		for _, m := range uitest.RunCmd(c, wait) {
+			d.Update(m)
+		}
+		if step == "enter" && !d.CapturesInput() {
+			d.Update(uitest.Key(".")) // a tick between changes, so they land at different times
+		}
+	}
+	if n := len(d.Recorded()); n != 3 {
+		t.Fatalf("recorded %d changes", n)
+	}
+	for range 20 {
+		d.Update(uitest.Key("+"))
+	}
+	d.Update(uitest.Key(" "))
+	pump(waitForSnapshotCmd(d.run))
+	if !last.Done {
+		t.Fatalf("the live run did not finish: %v", last.Time)
+	}
+	rec := Recording(sc, d.Recorded())
+	data, err := pipeline.Encode(rec, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay, err := pipeline.Load("replay.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := sim.New(replay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.RunToEnd()
+	want := e.Snapshot().Pipeline
+	if last.Pipeline != want {
+		t.Fatalf("live %+v\nreplay %+v\n%s", last.Pipeline, want, data)
+	}
+}
+
+func TestLessonPanel(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 30*time.Second, 0.5))
+	hs.keys("l")
+	v := hs.view()
+	if !strings.Contains(v, "● 1 (0:00:10) One customer") || !strings.Contains(v, "○ 2 (0:01:00) At one minute") || !strings.Contains(v, "· 3 Press t") {
+		t.Fatalf("lesson:\n%s", v)
+	}
+	hs.keys("l")
+	if strings.Contains(hs.view(), "One customer") {
+		t.Fatal("l did not go back to the events")
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			hs := newHarness(t, uitest.ShopYAML, sz[0], sz[1])
+			r := hs.start()
+			for i := 1; i <= 40; i++ {
+				s := snapshot(hs.sc, time.Duration(i)*time.Second, 0.9+float64(i)/80)
+				s.Pipeline.Produced = 2000*float64(i) + float64(i*i*10)
+				s.Pipeline.Delivered = 1500 * float64(i)
+				if i == 40 {
+					s.Events = []string{"0:00:40 stream: 12 writes throttled"}
+				}
+				r.Send(s)
+				for _, m := range uitest.RunCmd(waitForSnapshotCmd(r), wait) {
+					hs.do(m)
+				}
+			}
+			hs.keys("k")
+			hs.typeText("stream.shards=8")
+			hs.keys("enter")
+			v := hs.d.View()
+			uitest.CheckFits(t, v, sz[0], sz[1])
+			golden.Check(t, "testdata/"+t.Name()+".golden", uitest.Plain(v))
+		})
+	}
+}
+
+func TestViewFitsEverySize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("layout sweep")
+	}
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 30*time.Second, 1.5))
+	for _, sz := range uitest.Sizes() {
+		hs.d.SetSize(sz[0], sz[1]-2) // the root keeps two lines for the footer
+		for _, mode := range []string{"", "l", "f"} {
+			if mode != "" {
+				hs.keys(mode)
+			}
+			uitest.CheckFits(t, hs.d.View(), sz[0], sz[1]-2)
+			if mode == "f" {
+				hs.keys("esc")
+			}
+			if mode == "l" {
+				hs.keys("l")
+			}
+		}
+	}
+}
+
+// BenchmarkViewBigStream draws the dashboard of a 1,000-shard stream at 200×60.
+func BenchmarkViewBigStream(b *testing.B) {
+	sc, err := pipeline.Load("big.yaml", []byte(uitest.BigYAML))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fb := &fake.Backend{}
+	d := New(uitest.Common(fb, uitest.NewMemStore(nil)))
+	d.SetSize(200, 58)
+	for _, m := range uitest.RunCmd(d.Start(sc, ""), wait) {
+		d.Update(m)
+	}
+	r := fb.Runs()[0]
+	units := make([]float64, 1000)
+	for i := range units {
+		units[i] = 0.3 + 0.9*math.Abs(math.Sin(float64(i)*0.37))
+	}
+	for i := 1; i <= 300; i++ {
+		s := pipeline.Snapshot{Time: time.Duration(i) * time.Second, Duration: time.Hour,
+			Pipeline: pipeline.PipelineSnapshot{Produced: 5e5 * float64(i), Delivered: 4.9e5 * float64(i), CostMonthly: 51234}}
+		for _, n := range sc.Nodes {
+			ns := pipeline.NodeSnapshot{ID: n.ID, Service: n.Service.Name, Stage: n.Stage, InRate: 5e5}
+			if n.ID == "events" {
+				ns.Units = units
+				ns.HotKey, ns.HotShare, ns.HotUnit = "k-1", 0.09, 17
+			}
+			s.Nodes = append(s.Nodes, ns)
+		}
+		s.Events = []string{fmt.Sprintf("0:%02d:%02d events: %d writes throttled", i/60, i%60, i)}
+		r.Send(s)
+		for _, m := range uitest.RunCmd(waitForSnapshotCmd(r), wait) {
+			d.Update(m)
+		}
+	}
+	for _, p := range []struct {
+		name    string
+		profile termenv.Profile
+	}{{"ascii", termenv.Ascii}, {"truecolor", termenv.TrueColor}} {
+		b.Run(p.name, func(b *testing.B) {
+			lipgloss.SetColorProfile(p.profile)
+			defer lipgloss.SetColorProfile(termenv.Ascii)
+			for b.Loop() {
+				_ = d.View()
+			}
+		})
+	}
+}
