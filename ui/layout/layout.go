@@ -93,7 +93,7 @@ func Width(s string) int {
 		case r >= 0x2000 && r <= 0x206f, // general punctuation: – — … •
 			r >= 0x2190 && r <= 0x21ff, // arrows
 			r >= 0x2500 && r <= 0x25ff, // box drawing, blocks, shapes
-			r >= 0xa0 && r <= 0x2ff: // Latin-1 and Latin extended
+			r >= 0xa0 && r <= 0x2ff:    // Latin-1 and Latin extended
 			n++
 		default:
 			return ansi.StringWidth(s)

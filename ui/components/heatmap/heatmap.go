@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-		"github.com/streamsim/streamsim/ui/styles"
+	"github.com/streamsim/streamsim/ui/styles"
 )
 
 // Map is a heatmap of one node's units.
