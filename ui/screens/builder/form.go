@@ -46,9 +46,9 @@ func newForm(sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
 		if v, ok := n.Params[k.Name]; ok {
 			value = v.String()
 		}
-		ph := k.Default
-		if ph == "" {
-			ph = "(none)"
+		ph := "default " + k.Default
+		if k.Default == "" {
+			ph = "(not set)"
 		}
 		f.fields = append(f.fields, mk(k, value, ph))
 	}

@@ -304,7 +304,7 @@ func (m *Model) formView(w, h int) string {
 		}
 		label := layout.PadRight(" "+name, labelW)
 		if i == f.focus {
-			label = st.Accent.Render(label)
+			label = st.Accent.Render(layout.PadRight("›"+name, labelW))
 		} else {
 			label = st.Muted.Render(label)
 		}
@@ -340,6 +340,8 @@ func keyHint(k pipeline.Key) string {
 		parts = append(parts, strings.Join(k.Enum, " | "))
 	case k.Kind == pipeline.KindBool:
 		parts = append(parts, "true | false")
+	case k.Kind == pipeline.KindInt && (k.Min != 0 || k.Max != 0):
+		parts = append(parts, fmt.Sprintf("integer %s..%s", trim(k.Min), trim(k.Max)))
 	default:
 		parts = append(parts, kindWord(k.Kind))
 	}
@@ -352,3 +354,5 @@ func keyHint(k pipeline.Key) string {
 func kindWord(k pipeline.Kind) string {
 	return strings.TrimPrefix(strings.TrimPrefix(k.String(), "a "), "an ")
 }
+
+func trim(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

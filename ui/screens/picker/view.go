@@ -131,20 +131,28 @@ func (m *Model) detailLines(w int) []string {
 		}
 	}
 	out = append(out, "")
-	label := func(k, v string) string { return " " + st.Muted.Render(layout.PadRight(k, 10)) + v }
+	// label writes "key  value", the value wrapped under itself.
+	label := func(k, v string) string {
+		lines := layout.WrapWords(v, max(1, w-11))
+		for i := 1; i < len(lines); i++ {
+			lines[i] = strings.Repeat(" ", 11) + lines[i]
+		}
+		return " " + st.Muted.Render(layout.PadRight(k, 10)) + strings.Join(lines, "\n")
+	}
 	var svcs []string
 	for _, svc := range s.Services() {
 		svcs = append(svcs, svc.Short)
 	}
-	out = append(out, label("services", strings.Join(svcs, " · ")))
-	out = append(out, label("producers", producerSummary(s)))
-	out = append(out, label("run", fmt.Sprintf("%s simulated · tick %s · seed %d",
-		pipeline.FormatDuration(s.Duration), pipeline.FormatDuration(s.Tick), s.Seed)))
+	add := func(k, v string) { out = append(out, strings.Split(label(k, v), "\n")...) }
+	add("services", strings.Join(svcs, " · "))
+	add("producers", producerSummary(s))
+	add("run", fmt.Sprintf("%s simulated · tick %s · seed %d",
+		pipeline.FormatDuration(s.Duration), pipeline.FormatDuration(s.Tick), s.Seed))
 	if n := len(s.Lesson); n > 0 {
-		out = append(out, label("lesson", fmt.Sprintf("%d steps", n)))
+		add("lesson", fmt.Sprintf("%d steps", n))
 	}
 	if n := len(s.Expect); n > 0 {
-		out = append(out, label("expect", fmt.Sprintf("%d checks", n)))
+		add("expect", fmt.Sprintf("%d checks", n))
 	}
 	return out
 }

@@ -1,0 +1,165 @@
+package picker
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/streamsim/streamsim/backends/fake"
+	"github.com/streamsim/streamsim/internal/golden"
+	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/uitest"
+)
+
+func TestMain(m *testing.M) { uitest.Main(m) }
+
+func newPicker(t *testing.T, files map[string]string) *Model {
+	t.Helper()
+	c := uitest.Common(&fake.Backend{}, uitest.NewMemStore(files),
+		uitest.Load(t, "shop", uitest.ShopYAML), uitest.Load(t, "tiny", uitest.TinyYAML))
+	m := New(c)
+	m.SetSize(120, 30)
+	return m
+}
+
+// press sends keys and returns the messages the last key's commands produce.
+func press(m *Model, keys ...string) []tea.Msg {
+	var out []tea.Msg
+	for _, k := range keys {
+		out = uitest.RunCmd(m.Update(uitest.Key(k)), time.Second)
+		// Answers to the picker's own commands go back to it.
+		for _, msg := range out {
+			if _, ok := msg.(fileLoadedMsg); ok {
+				out = uitest.RunCmd(m.Update(msg), time.Second)
+			}
+		}
+	}
+	return out
+}
+
+func TestEnterOpensRunRunsNewStartsEmpty(t *testing.T) {
+	m := newPicker(t, nil)
+	msgs := press(m, "down", "enter")
+	if len(msgs) != 1 {
+		t.Fatalf("enter: %v", msgs)
+	}
+	open, ok := msgs[0].(common.ScenarioOpenedMsg)
+	if !ok || open.Scenario.Name != "tiny" || open.Path != "" {
+		t.Fatalf("enter: %#v", msgs[0])
+	}
+	run, ok := press(m, "up", "r")[0].(common.RunRequestedMsg)
+	if !ok || run.Scenario.Name != "shop" || !run.Open {
+		t.Fatalf("r: %#v", run)
+	}
+	newMsg, ok := press(m, "n")[0].(common.ScenarioOpenedMsg)
+	if !ok || len(newMsg.Scenario.Nodes) != 0 || newMsg.Scenario.Name != "new-pipeline" {
+		t.Fatalf("n: %#v", newMsg)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	m := newPicker(t, nil)
+	press(m, "/")
+	if !m.CapturesInput() {
+		t.Fatal("the filter does not take the keys")
+	}
+	for _, msg := range uitest.Type("lambda") { // a service of shop only
+		m.Update(msg)
+	}
+	if b, ok := m.Selected(); !ok || b.Name != "shop" || len(m.shown) != 1 {
+		t.Fatalf("filter by service: %v", m.shown)
+	}
+	press(m, "enter")
+	if m.CapturesInput() || !strings.Contains(uitest.Plain(m.View()), "1 of 2 scenarios") {
+		t.Fatalf("after enter:\n%s", uitest.Plain(m.View()))
+	}
+	press(m, "esc")
+	if len(m.shown) != 2 {
+		t.Fatal("esc did not clear the filter")
+	}
+	press(m, "/")
+	for _, msg := range uitest.Type("zzz") {
+		m.Update(msg)
+	}
+	if _, ok := m.Selected(); ok || !strings.Contains(uitest.Plain(m.View()), "no scenario matches") {
+		t.Fatalf("no match:\n%s", uitest.Plain(m.View()))
+	}
+	if msgs := press(m, "esc", "enter"); len(msgs) != 1 {
+		t.Fatalf("esc in the filter clears it: %v", msgs)
+	}
+}
+
+func TestOpenFile(t *testing.T) {
+	m := newPicker(t, map[string]string{
+		"good.yaml": uitest.TinyYAML,
+		"bad.yaml":  "version: 1\nname: Bad Name\n",
+	})
+	press(m, "o")
+	for _, msg := range uitest.Type("bad.yaml") {
+		m.Update(msg)
+	}
+	msgs := press(m, "enter")
+	if len(msgs) != 1 || !msgs[0].(common.StatusPostedMsg).Err {
+		t.Fatalf("bad file: %v", msgs)
+	}
+	v := uitest.Plain(m.View())
+	if !strings.Contains(v, "could not open the file") || !strings.Contains(v, "bad.yaml:2:7: name") {
+		t.Fatalf("the problems are not shown:\n%s", v)
+	}
+	press(m, "o")
+	for _, msg := range uitest.Type("good.yaml") {
+		m.Update(msg)
+	}
+	msgs = press(m, "enter")
+	open, ok := msgs[0].(common.ScenarioOpenedMsg)
+	if !ok || open.Path != "good.yaml" || open.Scenario.Name != "tiny" {
+		t.Fatalf("good file: %#v", msgs)
+	}
+	press(m, "o", "esc")
+	if m.CapturesInput() {
+		t.Fatal("esc did not cancel the path prompt")
+	}
+}
+
+func TestHelpIsTruthful(t *testing.T) {
+	m := newPicker(t, nil)
+	enabled := func() string {
+		var s []string
+		for _, b := range m.ShortHelp() {
+			if b.Enabled() {
+				s = append(s, b.Help().Key)
+			}
+		}
+		return strings.Join(s, " ")
+	}
+	if got := enabled(); got != "enter r o n /" {
+		t.Fatalf("browsing: %q", got)
+	}
+	press(m, "/")
+	if got := enabled(); got != "enter esc" {
+		t.Fatalf("filtering: %q", got)
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := newPicker(t, nil)
+			m.SetSize(sz[0], sz[1]-2)
+			v := m.View()
+			uitest.CheckFits(t, v, sz[0], sz[1]-2)
+			golden.Check(t, "testdata/"+t.Name()+".golden", uitest.Plain(v))
+		})
+	}
+}
+
+func TestViewFitsEverySize(t *testing.T) {
+	m := newPicker(t, nil)
+	for _, sz := range uitest.Sizes() {
+		m.SetSize(sz[0], sz[1]-2)
+		uitest.CheckFits(t, m.View(), sz[0], sz[1]-2)
+	}
+}
