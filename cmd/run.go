@@ -39,6 +39,7 @@ type runFlags struct {
 	csvPath   string
 	backend   *enumValue
 	quiet     bool
+	aws       *awsRunFlags // flags of --backend aws (run_aws.go)
 }
 
 func newRunCmd() *cobra.Command {
@@ -91,6 +92,7 @@ without escape codes, and expectations read PASS / FAIL instead of ✓ / ✗.`,
 	fl.StringVar(&f.csvPath, "csv", "", "write the per-tick time series to `PATH`")
 	fl.Var(f.backend, "backend", "sim (deterministic, in-process) or aws (real services)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line")
+	f.aws = addAWSRunFlags(fl)
 	_ = c.RegisterFlagCompletionFunc("backend", cobra.FixedCompletions(f.backend.allowed, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
@@ -98,7 +100,7 @@ without escape codes, and expectations read PASS / FAIL instead of ✓ / ✗.`,
 // runScenario is `streamsim run`: load, override, simulate, report.
 func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	if f.backend.value == "aws" {
-		return invalid(errors.New("the aws backend is not available yet; use --backend sim"))
+		return runAWS(c, arg, f)
 	}
 	outs, err := newRunOutputs(c.OutOrStdout(), f)
 	if err != nil {

@@ -1,0 +1,161 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// The SDK clients are used through these interfaces, each listing only the
+// calls the backend makes, so tests can wrap a real client (to inject
+// throttling or partial failures that an emulator never produces).
+
+// StreamAdmin creates, describes, tags and deletes Kinesis streams.
+type StreamAdmin interface {
+	CreateStream(ctx context.Context, in *kinesis.CreateStreamInput, o ...func(*kinesis.Options)) (*kinesis.CreateStreamOutput, error)
+	DescribeStreamSummary(ctx context.Context, in *kinesis.DescribeStreamSummaryInput, o ...func(*kinesis.Options)) (*kinesis.DescribeStreamSummaryOutput, error)
+	DeleteStream(ctx context.Context, in *kinesis.DeleteStreamInput, o ...func(*kinesis.Options)) (*kinesis.DeleteStreamOutput, error)
+	ListStreams(ctx context.Context, in *kinesis.ListStreamsInput, o ...func(*kinesis.Options)) (*kinesis.ListStreamsOutput, error)
+	AddTagsToStream(ctx context.Context, in *kinesis.AddTagsToStreamInput, o ...func(*kinesis.Options)) (*kinesis.AddTagsToStreamOutput, error)
+	ListTagsForStream(ctx context.Context, in *kinesis.ListTagsForStreamInput, o ...func(*kinesis.Options)) (*kinesis.ListTagsForStreamOutput, error)
+	UpdateShardCount(ctx context.Context, in *kinesis.UpdateShardCountInput, o ...func(*kinesis.Options)) (*kinesis.UpdateShardCountOutput, error)
+}
+
+// RecordPutter writes records into a Kinesis stream.
+type RecordPutter interface {
+	PutRecords(ctx context.Context, in *kinesis.PutRecordsInput, o ...func(*kinesis.Options)) (*kinesis.PutRecordsOutput, error)
+}
+
+// RecordGetter reads a Kinesis stream by polling.
+type RecordGetter interface {
+	ListShards(ctx context.Context, in *kinesis.ListShardsInput, o ...func(*kinesis.Options)) (*kinesis.ListShardsOutput, error)
+	GetShardIterator(ctx context.Context, in *kinesis.GetShardIteratorInput, o ...func(*kinesis.Options)) (*kinesis.GetShardIteratorOutput, error)
+	GetRecords(ctx context.Context, in *kinesis.GetRecordsInput, o ...func(*kinesis.Options)) (*kinesis.GetRecordsOutput, error)
+}
+
+// FanOut reads a Kinesis stream with enhanced fan-out.
+type FanOut interface {
+	RegisterStreamConsumer(ctx context.Context, in *kinesis.RegisterStreamConsumerInput, o ...func(*kinesis.Options)) (*kinesis.RegisterStreamConsumerOutput, error)
+	DescribeStreamConsumer(ctx context.Context, in *kinesis.DescribeStreamConsumerInput, o ...func(*kinesis.Options)) (*kinesis.DescribeStreamConsumerOutput, error)
+	DeregisterStreamConsumer(ctx context.Context, in *kinesis.DeregisterStreamConsumerInput, o ...func(*kinesis.Options)) (*kinesis.DeregisterStreamConsumerOutput, error)
+	SubscribeToShard(ctx context.Context, in *kinesis.SubscribeToShardInput, o ...func(*kinesis.Options)) (*kinesis.SubscribeToShardOutput, error)
+}
+
+// KinesisAPI is every Kinesis call the backend makes.
+type KinesisAPI interface {
+	StreamAdmin
+	RecordPutter
+	RecordGetter
+	FanOut
+}
+
+// S3API is every S3 call the backend makes.
+type S3API interface {
+	CreateBucket(ctx context.Context, in *s3.CreateBucketInput, o ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
+	PutBucketTagging(ctx context.Context, in *s3.PutBucketTaggingInput, o ...func(*s3.Options)) (*s3.PutBucketTaggingOutput, error)
+	GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, o ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
+	ListBuckets(ctx context.Context, in *s3.ListBucketsInput, o ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
+	DeleteBucket(ctx context.Context, in *s3.DeleteBucketInput, o ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
+	PutObject(ctx context.Context, in *s3.PutObjectInput, o ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	GetObject(ctx context.Context, in *s3.GetObjectInput, o ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, o ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+	DeleteObjects(ctx context.Context, in *s3.DeleteObjectsInput, o ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error)
+}
+
+// DynamoDBAPI is every DynamoDB call the backend makes.
+type DynamoDBAPI interface {
+	CreateTable(ctx context.Context, in *dynamodb.CreateTableInput, o ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error)
+	DescribeTable(ctx context.Context, in *dynamodb.DescribeTableInput, o ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error)
+	DeleteTable(ctx context.Context, in *dynamodb.DeleteTableInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteTableOutput, error)
+	ListTables(ctx context.Context, in *dynamodb.ListTablesInput, o ...func(*dynamodb.Options)) (*dynamodb.ListTablesOutput, error)
+	ListTagsOfResource(ctx context.Context, in *dynamodb.ListTagsOfResourceInput, o ...func(*dynamodb.Options)) (*dynamodb.ListTagsOfResourceOutput, error)
+	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
+}
+
+// FirehoseAPI is every Firehose call the backend makes.
+type FirehoseAPI interface {
+	CreateDeliveryStream(ctx context.Context, in *firehose.CreateDeliveryStreamInput, o ...func(*firehose.Options)) (*firehose.CreateDeliveryStreamOutput, error)
+	DescribeDeliveryStream(ctx context.Context, in *firehose.DescribeDeliveryStreamInput, o ...func(*firehose.Options)) (*firehose.DescribeDeliveryStreamOutput, error)
+	DeleteDeliveryStream(ctx context.Context, in *firehose.DeleteDeliveryStreamInput, o ...func(*firehose.Options)) (*firehose.DeleteDeliveryStreamOutput, error)
+	ListDeliveryStreams(ctx context.Context, in *firehose.ListDeliveryStreamsInput, o ...func(*firehose.Options)) (*firehose.ListDeliveryStreamsOutput, error)
+	ListTagsForDeliveryStream(ctx context.Context, in *firehose.ListTagsForDeliveryStreamInput, o ...func(*firehose.Options)) (*firehose.ListTagsForDeliveryStreamOutput, error)
+	PutRecordBatch(ctx context.Context, in *firehose.PutRecordBatchInput, o ...func(*firehose.Options)) (*firehose.PutRecordBatchOutput, error)
+}
+
+// Clients are the service clients of one account and region.
+type Clients struct {
+	Kinesis  KinesisAPI
+	S3       S3API
+	DynamoDB DynamoDBAPI
+	Firehose FirehoseAPI
+	// Region the clients talk to.
+	Region string
+	// Credentials says where the credentials came from (a provider name,
+	// never a key).
+	Credentials string
+	// Config is the loaded AWS configuration (for the MSK IAM signer).
+	Config aws.Config
+}
+
+// ConfigOptions choose the region and S3 addressing.
+type ConfigOptions struct {
+	// Region wins over the AWS chain when set.
+	Region string
+	// FallbackRegion is used when neither Region nor the chain give one
+	// (the scenario's region).
+	FallbackRegion string
+	// S3PathStyle addresses buckets as http://host/bucket, which local S3
+	// servers need unless their endpoint is an IP address.
+	S3PathStyle bool
+}
+
+// LoadConfig loads the standard AWS configuration chain (environment,
+// shared config and credentials files, profiles, SSO, instance roles;
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> for endpoints). It calls
+// no AWS API and does not resolve credentials.
+func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return cfg, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = o.FallbackRegion
+	}
+	return cfg, nil
+}
+
+// NewClients makes the clients of a loaded configuration. It checks that
+// credentials can be had, without printing them.
+func NewClients(ctx context.Context, cfg aws.Config, o ConfigOptions) (*Clients, error) {
+	if cfg.Region == "" {
+		return nil, errors.New("no AWS region: set AWS_REGION, a profile's region, --region, or the scenario's region")
+	}
+	if cfg.Credentials == nil {
+		return nil, errors.New("no AWS credentials from the standard chain (environment, profile, SSO, instance role)")
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("no AWS credentials from the standard chain (environment, profile, SSO, instance role): %w", err)
+	}
+	c := &Clients{
+		Kinesis:     kinesis.NewFromConfig(cfg),
+		DynamoDB:    dynamodb.NewFromConfig(cfg),
+		Firehose:    firehose.NewFromConfig(cfg),
+		S3:          s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = o.S3PathStyle }),
+		Region:      cfg.Region,
+		Credentials: creds.Source,
+		Config:      cfg,
+	}
+	return c, nil
+}

@@ -1,0 +1,179 @@
+package aws
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// produceEvery is how often producers make records.
+const produceEvery = 50 * time.Millisecond
+
+// producerRun drives one producer node from this process: every 50 ms it
+// makes as many records as its rate and pattern ask for (Poisson counts for a
+// poisson pattern), with keys and sizes drawn from its distributions, and
+// sends each to every target.
+type producerRun struct {
+	id    string
+	runID string
+	m     *meter
+	outs  []sender
+	edges []*edge
+
+	mu          sync.Mutex
+	n           *pipeline.Node // a copy: Apply changes its settings
+	keys        *keyGen
+	sizes       *sizeGen
+	rng         *rand.Rand
+	rate, size  float64
+	seq         int64
+	failedUntil time.Duration // run time; -1 = working
+}
+
+func newProducerRun(n *pipeline.Node, seed int64, runID string, m *meter) *producerRun {
+	p := &producerRun{id: n.ID, runID: runID, m: m, n: n.Clone(), failedUntil: -1}
+	p.rng = rand.New(rand.NewPCG(uint64(seed), hashString(n.ID)^0x5eed))
+	p.reconfigure()
+	return p
+}
+
+// reconfigure reads the settings again after a change (mu held or not yet shared).
+func (p *producerRun) reconfigure() {
+	p.size, p.rate = producerRate(p.n)
+	p.keys = newKeyGen(p.n, int64(p.rng.Uint64()))
+	p.sizes = newSizeGen(p.n, p.rng)
+}
+
+// set changes one setting.
+func (p *producerRun) set(key string, v pipeline.Value) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n.Params == nil {
+		p.n.Params = map[string]pipeline.Value{}
+	}
+	v.Set = true
+	p.n.Params[key] = v
+	p.reconfigure()
+}
+
+// fail stops the producer until run time until (a timeline `fail`).
+func (p *producerRun) fail(until time.Duration) {
+	p.mu.Lock()
+	p.failedUntil = until
+	p.mu.Unlock()
+}
+
+// factor is the pattern's multiplier of the mean rate at run time t (seconds),
+// the same shapes as the simulator's.
+func (p *producerRun) factor(t float64) float64 {
+	n := p.n
+	switch n.Str("pattern.shape") {
+	case "diurnal":
+		peak := n.Num("pattern.peak")
+		period := math.Max(1, n.Dur("pattern.period").Seconds())
+		return math.Max(0, 1+(peak-1)*math.Sin(2*math.Pi*t/period))
+	case "ramp":
+		start := n.Dur("pattern.at").Seconds()
+		over := math.Max(1e-9, n.Dur("pattern.over").Seconds())
+		to := n.Rate("pattern.to")
+		toRate := to.PerSec
+		if to.Bytes {
+			toRate /= p.size
+		}
+		if p.rate <= 0 {
+			return 0
+		}
+		x := math.Min(1, math.Max(0, (t-start)/over))
+		return 1 + x*(toRate/p.rate-1)
+	case "spike":
+		at := n.Dur("pattern.at").Seconds()
+		if t >= at && t < at+n.Dur("pattern.for").Seconds() {
+			return n.Num("pattern.factor")
+		}
+	}
+	return 1
+}
+
+// poisson draws a Poisson count with mean lambda.
+func poisson(rng *rand.Rand, lambda float64) float64 {
+	if lambda <= 0 {
+		return 0
+	}
+	if lambda > 30 {
+		return math.Max(0, math.Round(lambda+math.Sqrt(lambda)*rng.NormFloat64()))
+	}
+	l, k, q := math.Exp(-lambda), 0.0, 1.0
+	for {
+		q *= rng.Float64()
+		if q <= l {
+			return k
+		}
+		k++
+	}
+}
+
+// make returns the records due over dt seconds at run time t.
+func (p *producerRun) make(t, dt float64, carry *float64, now time.Time) []userRecord {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failedUntil >= 0 && time.Duration(t*float64(time.Second)) < p.failedUntil {
+		return nil
+	}
+	mean := p.rate * p.factor(t) * dt
+	var n float64
+	if p.n.Str("pattern.shape") == "poisson" {
+		n = poisson(p.rng, mean)
+	} else {
+		*carry += mean
+		// A producer that fell behind (a full queue) does not make up for
+		// more than a second of records at once.
+		*carry = math.Min(*carry, math.Max(1, p.rate*p.factor(t)))
+		n = math.Floor(*carry)
+		*carry -= n
+	}
+	recs := make([]userRecord, int(n))
+	ts := now.UnixNano()
+	for i := range recs {
+		p.seq++
+		key := p.keys.next()
+		data := encodePayload(payload{Run: p.runID, Src: p.id, Seq: p.seq, TS: ts, Key: key}, p.sizes.next())
+		recs[i] = userRecord{key: key, data: data, ts: ts, src: p.id}
+	}
+	return recs
+}
+
+// loop makes records until ctx ends. runTime gives the run's time (it stops
+// while the run is paused); paused says whether to make nothing now.
+func (p *producerRun) loop(ctx context.Context, runTime func() time.Duration, paused func() bool) {
+	t := time.NewTicker(produceEvery)
+	defer t.Stop()
+	last := time.Now()
+	var carry float64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			dt := now.Sub(last).Seconds()
+			last = now
+			if paused() {
+				continue
+			}
+			recs := p.make(runTime().Seconds(), dt, &carry, now)
+			if len(recs) == 0 {
+				continue
+			}
+			size := userBytes(recs)
+			for i, o := range p.outs {
+				p.m.made(p.id, len(recs), size, p.edges[i].paths)
+				if err := o.send(ctx, recs); err != nil {
+					return
+				}
+			}
+		}
+	}
+}
