@@ -394,7 +394,9 @@ func TestLoadHostile(t *testing.T) {
 					t.Errorf("problem of %d bytes", len(p.Msg)+len(p.Path))
 				}
 			}
-			if !testing.Short() && took > c.limit {
+			// The limits are for a quiet machine without -race; the test allows ten
+			// times as much, which still catches a blow-up or a hang.
+			if !testing.Short() && took > 10*c.limit {
 				t.Errorf("took %v; want under %v", took, c.limit)
 			}
 		})
@@ -442,7 +444,7 @@ func TestLoadLargeValidFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%.1000s", err)
 	}
-	if took := time.Since(start); took > 5*time.Second {
+	if took := time.Since(start); took > 20*time.Second {
 		t.Errorf("took %v", took)
 	}
 	if len(s.Nodes) != MaxItems || len(s.Timeline) != MaxItems {
