@@ -274,3 +274,14 @@ func TestGoldenViews(t *testing.T) {
 		})
 	}
 }
+
+func TestSaveFromTheDashboard(t *testing.T) {
+	hs := newHarness(t, Options{}, 120, 34)
+	hs.keys("r", "s", "enter")
+	if _, ok := hs.store.Get("shop.yaml"); !ok || hs.m.Screen() != DashboardScreen {
+		t.Fatalf("not saved from the dashboard (files %v)", hs.store.Names())
+	}
+	if hs.m.Builder().Path() != "shop.yaml" {
+		t.Fatalf("builder path %q", hs.m.Builder().Path())
+	}
+}

@@ -39,5 +39,6 @@ func Status(format string, args ...any) StatusPostedMsg {
 // Error returns a StatusPostedMsg with an error.
 func Error(err error) StatusPostedMsg { return StatusPostedMsg{Text: err.Error(), Err: true} }
 
-// SaveRequestedMsg asks the builder to save its scenario (s on another screen).
-type SaveRequestedMsg struct{}
+// SaveRequestedMsg asks the builder to save its scenario (s on another
+// screen): to Path, or to its own file when Path is "".
+type SaveRequestedMsg struct{ Path string }

@@ -77,6 +77,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return status("saved %s", msg.Path)
 	case common.SaveRequestedMsg:
+		if msg.Path != "" && m.sc != nil {
+			return saveCmd(m.c.Store, msg.Path, m.sc.Clone(), m.edits)
+		}
 		return m.Save()
 	case tea.KeyMsg:
 		switch m.mode {

@@ -488,3 +488,21 @@ func BenchmarkViewBigStream(b *testing.B) {
 		})
 	}
 }
+
+func TestSaveAsksForAPathWhenThereIsNone(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	hs.start()
+	hs.keys("s")
+	if !strings.Contains(hs.view(), "save scenario as: shop.yaml") {
+		t.Fatalf("no prompt:\n%s", hs.view())
+	}
+	hs.keys("enter")
+	last := hs.out[len(hs.out)-1]
+	if got, ok := last.(common.SaveRequestedMsg); !ok || got.Path != "shop.yaml" {
+		t.Fatalf("s: %#v", last)
+	}
+	hs.keys("s") // now it knows the file
+	if got := hs.out[len(hs.out)-1].(common.SaveRequestedMsg); got.Path != "" {
+		t.Fatalf("second s: %#v", got)
+	}
+}

@@ -50,6 +50,7 @@ const (
 	pickReshard        // which stream
 	askReshard         // how many shards
 	askRecord          // where to save the session
+	askSave            // where to save the scenario
 )
 
 // KeyMap is the dashboard's bindings.

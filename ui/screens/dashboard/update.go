@@ -188,7 +188,10 @@ func (m *Model) updateKey(msg tea.KeyMsg) tea.Cmd {
 		name := m.sc.Name + "-session.yaml"
 		return m.ask(askRecord, "save session as: ", name)
 	case key.Matches(msg, k.Save):
-		return emit(common.SaveRequestedMsg{})
+		if m.path != "" {
+			return emit(common.SaveRequestedMsg{})
+		}
+		return m.ask(askSave, "save scenario as: ", m.sc.Name+".yaml")
 	case key.Matches(msg, k.Lesson):
 		m.lesson = !m.lesson
 	case key.Matches(msg, k.Tab):
@@ -299,7 +302,7 @@ func (m *Model) parse() (pipeline.Change, error) {
 
 func (m *Model) validate() {
 	m.inputErr = ""
-	if m.prompt == askRecord {
+	if m.prompt == askRecord || m.prompt == askSave {
 		if strings.TrimSpace(m.input.Value()) == "" {
 			m.inputErr = "type a file name"
 		}
@@ -314,6 +317,16 @@ func (m *Model) validate() {
 }
 
 func (m *Model) submit() tea.Cmd {
+	if m.prompt == askSave {
+		path := strings.TrimSpace(m.input.Value())
+		if path == "" {
+			return nil
+		}
+		m.prompt = noPrompt
+		m.input.Blur()
+		m.path = path
+		return emit(common.SaveRequestedMsg{Path: path})
+	}
 	if m.prompt == askRecord {
 		path := strings.TrimSpace(m.input.Value())
 		if path == "" {

@@ -73,7 +73,7 @@ func (m *Model) header() string {
 
 func (m *Model) footer() string {
 	st := m.c.Styles
-	if m.prompt == askFailFor || m.prompt == askSet || m.prompt == askReshard || m.prompt == askRecord {
+	if m.prompt == askFailFor || m.prompt == askSet || m.prompt == askReshard || m.prompt == askRecord || m.prompt == askSave {
 		line := " " + m.input.View()
 		if m.inputErr != "" {
 			line += "  " + st.Error.Render(m.inputErr)
