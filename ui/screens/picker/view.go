@@ -69,11 +69,19 @@ func (m *Model) listLines(w, h int) []string {
 	for row := first; row < len(m.shown) && row < first+listH; row++ {
 		b := m.c.Builtins[m.shown[row]]
 		name := layout.PadRight(b.Name, nameW)
-		rest := layout.Truncate(b.Scenario.Title, max(0, w-nameW-4))
+		svcW := 0
+		if w >= 70 { // room for the services on the right
+			svcW = min(28, w/3)
+		}
+		rest := layout.PadRight(b.Scenario.Title, max(0, w-nameW-4-svcW))
+		svcs := ""
+		if svcW > 0 {
+			svcs = layout.PadLeft(serviceList(b.Scenario, "·"), svcW-1) + " "
+		}
 		if row == m.sel {
-			lines = append(lines, st.Selected.Render(layout.PadRight(" > "+name+" "+rest, w)))
+			lines = append(lines, st.Selected.Render(layout.PadRight(" > "+name+" "+rest+svcs, w)))
 		} else {
-			lines = append(lines, "   "+st.Bold.Render(name)+" "+st.Muted.Render(rest))
+			lines = append(lines, "   "+st.Bold.Render(name)+" "+st.Muted.Render(rest)+st.Accent.Render(svcs))
 		}
 	}
 	if listH < h {
@@ -139,12 +147,8 @@ func (m *Model) detailLines(w int) []string {
 		}
 		return " " + st.Muted.Render(layout.PadRight(k, 10)) + strings.Join(lines, "\n")
 	}
-	var svcs []string
-	for _, svc := range s.Services() {
-		svcs = append(svcs, svc.Short)
-	}
 	add := func(k, v string) { out = append(out, strings.Split(label(k, v), "\n")...) }
-	add("services", strings.Join(svcs, " · "))
+	add("services", serviceList(s, " · "))
 	add("producers", producerSummary(s))
 	add("run", fmt.Sprintf("%s simulated · tick %s · seed %d",
 		pipeline.FormatDuration(s.Duration), pipeline.FormatDuration(s.Tick), s.Seed))
@@ -199,4 +203,13 @@ func paragraphs(text string) []string {
 	}
 	flush()
 	return out
+}
+
+// serviceList names the AWS services a scenario uses, short.
+func serviceList(s *pipeline.Scenario, sep string) string {
+	var out []string
+	for _, svc := range s.Services() {
+		out = append(out, svc.Short)
+	}
+	return strings.Join(out, sep)
 }
