@@ -103,6 +103,7 @@ type run struct {
 	id      int64
 	eng     *simengine.Engine
 	step    stepper
+	change  func(*simengine.Engine, pipeline.Change) error // Engine.Apply; tests inject panics
 	clock   Clock
 	minGap  time.Duration // between published snapshots
 	out     chan pipeline.Snapshot
@@ -124,7 +125,7 @@ type run struct {
 func newRun(ctx context.Context, id int64, eng *simengine.Engine, o Options) *run {
 	ctx, cancel := context.WithCancel(ctx)
 	return &run{
-		id: id, eng: eng, step: (*simengine.Engine).Step, clock: o.Clock,
+		id: id, eng: eng, step: (*simengine.Engine).Step, change: (*simengine.Engine).Apply, clock: o.Clock,
 		minGap:  time.Second / time.Duration(o.MaxFPS),
 		out:     make(chan pipeline.Snapshot, 1),
 		wake:    make(chan struct{}, 1),
@@ -198,8 +199,20 @@ func (r *run) Apply(c pipeline.Change) (time.Duration, error) {
 	case <-r.done:
 		return 0, backends.ErrRunEnded
 	}
-	res := <-req.reply
-	return res.at, res.err
+	select {
+	case res := <-req.reply:
+		return res.at, res.err
+	case <-r.done: // the engine panicked while applying it
+		select {
+		case res := <-req.reply:
+			return res.at, res.err
+		default:
+		}
+		if r.err != nil {
+			return 0, fmt.Errorf("%w: %v", backends.ErrRunEnded, r.err)
+		}
+		return 0, backends.ErrRunEnded
+	}
 }
 
 // take returns what is wanted now and consumes one pending step.
@@ -338,7 +351,7 @@ func (r *run) tickLen() time.Duration {
 
 func (r *run) apply(req applyReq) {
 	at := r.eng.Now()
-	err := r.eng.Apply(req.c)
+	err := r.change(r.eng, req.c)
 	req.reply <- applyResult{at: at, err: err}
 }
 

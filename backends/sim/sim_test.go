@@ -317,3 +317,20 @@ func TestAppliedTimeReplays(t *testing.T) {
 		t.Fatalf("live run %+v\nreplay   %+v", live.Pipeline, want)
 	}
 }
+
+func TestPanicDuringApplyEndsTheCall(t *testing.T) {
+	sc := load(t)
+	eng, err := simengine.New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRun(context.Background(), 8, eng, Options{Paused: true, Clock: realClock{}, MaxFPS: 30})
+	r.change = func(*simengine.Engine, pipeline.Change) error { panic("bad change") }
+	go r.loop()
+	next(t, r)
+	_, err = r.Apply(pipeline.Change{})
+	if !errors.Is(err, backends.ErrRunEnded) || !strings.Contains(err.Error(), "bad change") {
+		t.Fatalf("Apply during a panic: %v", err)
+	}
+	drain(t, r)
+}
