@@ -19,7 +19,7 @@ import (
 //go:embed *.yaml
 var files embed.FS
 
-// Names lists the built-in scenarios, sorted. A name is the file name without
+// Names lists the built-in scenarios in workshop order. A name is the file name without
 // ".yaml", and equals the `name:` inside the file.
 func Names() []string {
 	entries, err := fs.ReadDir(files, ".")
@@ -32,8 +32,27 @@ func Names() []string {
 			out = append(out, name)
 		}
 	}
-	sort.Strings(out)
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
 	return out
+}
+
+// workshopOrder is the order docs/workshop.md walks the built-ins in: the seed
+// pipeline first, then one limit at a time, then whole architectures. Others
+// follow in name order.
+var workshopOrder = []string{
+	"seed-pipeline", "hot-partition-key", "firehose-buffering", "polling-vs-enhanced-fan-out",
+	"provisioned-vs-on-demand", "lambda-poison-record", "retention-consumer-outage",
+	"retail-clickstream", "iot-telemetry", "security-log-analytics", "fraud-detection-msk",
+	"stock-market-emr", "video-ingestion-kvs",
+}
+
+func rank(name string) string {
+	for i, n := range workshopOrder {
+		if n == name {
+			return fmt.Sprintf("%03d", i)
+		}
+	}
+	return "999" + name
 }
 
 // FileName is the name under which a built-in's problems are reported:

@@ -15,8 +15,11 @@ func TestNames(t *testing.T) {
 			t.Errorf("Names() = %v, lacks %s", names, want)
 		}
 	}
-	if !slices.IsSorted(names) {
-		t.Errorf("Names() not sorted: %v", names)
+	if names[0] != "seed-pipeline" {
+		t.Errorf("Names()[0] = %s, want the seed pipeline first", names[0])
+	}
+	if len(names) != len(workshopOrder) {
+		t.Errorf("%d built-ins, %d in the workshop order: add new ones to workshopOrder", len(names), len(workshopOrder))
 	}
 }
 
