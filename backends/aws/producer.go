@@ -146,9 +146,11 @@ func (p *producerRun) make(t, dt float64, carry *float64, now time.Time) []userR
 	return recs
 }
 
-// loop makes records until ctx ends. runTime gives the run's time (it stops
-// while the run is paused); paused says whether to make nothing now.
-func (p *producerRun) loop(ctx context.Context, runTime func() time.Duration, paused func() bool) {
+// loop makes records until ctx ends, and sends them with sendCtx (so that
+// records made just before the end are still sent, not dropped half-way).
+// runTime gives the run's time (it stops while the run is paused); paused
+// says whether to make nothing now.
+func (p *producerRun) loop(ctx, sendCtx context.Context, runTime func() time.Duration, paused func() bool) {
 	t := time.NewTicker(produceEvery)
 	defer t.Stop()
 	last := time.Now()
@@ -170,7 +172,7 @@ func (p *producerRun) loop(ctx context.Context, runTime func() time.Duration, pa
 			size := userBytes(recs)
 			for i, o := range p.outs {
 				p.m.made(p.id, len(recs), size, p.edges[i].paths)
-				if err := o.send(ctx, recs); err != nil {
+				if err := o.send(sendCtx, recs); err != nil {
 					return
 				}
 			}

@@ -664,7 +664,7 @@ func (r *Run) produce() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.loop(prodCtx, r.runTime, r.isPaused)
+			p.loop(prodCtx, workCtx, r.runTime, r.isPaused)
 		}()
 	}
 	timeline := append([]pipeline.Change(nil), r.sc.Timeline...)
