@@ -98,6 +98,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 		newScenariosCmd(),
 		newMetricsCmd(),
 		newVersionCmd(),
+		newCleanupCmd(),
 	)
 	return root
 }

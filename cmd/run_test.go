@@ -41,7 +41,7 @@ func TestRunExitCodes(t *testing.T) {
 		{[]string{"run", "testdata/run/unknown-metric.yaml"}, 2, `did you mean "pipeline.lost_records"?`},
 		{[]string{"run", "testdata/no-such-file.yaml"}, 2, "no such file"},
 		{[]string{"run", "testdata/bad-rate.yaml"}, 2, "producers[0].rate"},
-		{[]string{"run", "seed-pipeline", "--backend", "aws"}, 2, "the aws backend is not available yet"},
+		{[]string{"run", "seed-pipeline", "--backend", "aws"}, 2, "cost guard"},
 		{[]string{"run", "seed-pipeline", "--backend", "gcp"}, 2, "expected sim or aws"},
 		{[]string{"run", "seed-pipeline", "--set", "clicks.shard=8"}, 2, `clicks (kinesis-data-streams) has no key "shard"; did you mean "shards"?`},
 		{[]string{"run", "seed-pipeline", "--set", "clickz.shards=8"}, 2, `no node "clickz"; did you mean "clicks"?`},

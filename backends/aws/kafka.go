@@ -187,3 +187,8 @@ func offsetLag(ctx context.Context, adm *kadm.Client, group string) (total, maxP
 	}
 	return total, maxPart, nil
 }
+
+// Admin connects an admin client (for cleanup); close the first value when done.
+func (k KafkaOptions) Admin(ctx context.Context) (*kgo.Client, *kadm.Client, error) {
+	return k.admin(ctx)
+}
