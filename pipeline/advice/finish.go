@@ -1,0 +1,378 @@
+package advice
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// Finish applies the rules that need the whole run: idle capacity, lag that
+// never drained, read throttling, expired records, budget and latency against
+// the requirements. metrics are the run's final metrics ("node.metric" in base
+// units, as sim.Result has them) or nil; where they are missing the last
+// snapshot is used. Call it once, after the last Observe; later Observe calls
+// are ignored.
+func (d *Diagnoser) Finish(metrics map[string]float64) {
+	if d.finished {
+		return
+	}
+	d.finished = true
+	d.final = metrics
+	s := d.last
+	get := func(k string) (float64, bool) {
+		v, ok := metrics[k]
+		return v, ok && !math.IsNaN(v)
+	}
+	for i := range s.Nodes {
+		ns := &s.Nodes[i]
+		n := d.sc.Node(ns.ID)
+		if n == nil {
+			continue
+		}
+		id := n.ID
+		switch n.Stage {
+		case pipeline.Storage:
+			if v, ok := get(id + ".throttled_records"); ok && v > 0 &&
+				!d.has("write-throttling", id) && !d.has("hot-key", id) && !d.has("hot-shard", id) {
+				d.throttledOverRun(n, v, get)
+			}
+			if v, ok := get(id + ".expired_records"); ok && v > 0 && ns.Lost < v {
+				ns.Lost = v
+				d.iteratorAgeRule(s, n, ns)
+			}
+			if v, ok := get(id + ".read_throttled"); ok && v > 0 {
+				d.readThrottleRule(n, v)
+			}
+			d.idleStorage(n, ns, get)
+		case pipeline.Consumer:
+			d.lagRule(s, n, ns, true)
+			d.firehoseRule(s, n, ns, true)
+			d.idleConsumer(n, get)
+		case pipeline.Destination:
+			if v, ok := get(id + ".throttled_records"); ok && v > 0 && !d.has("pushback", id) {
+				d.pushbackRule(s, n, -v)
+			}
+		}
+	}
+	d.budgetRule(s, get)
+	d.latencyRule(s, get)
+	d.refreshFixes(s)
+}
+
+// refreshFixes recomputes the fixes of consumer findings made during the
+// run: the whole run (outages, failed batches, read throttling) may now
+// point at a different cause.
+func (d *Diagnoser) refreshFixes(s pipeline.Snapshot) {
+	for i, f := range d.list {
+		n := d.sc.Node(f.Node)
+		if n == nil || n.Stage != pipeline.Consumer {
+			continue
+		}
+		switch f.Rule {
+		case "lag":
+			d.list[i].Fix = d.consumerFix(s, n)
+		case "iterator-age":
+			d.list[i].Fix = d.consumerFix(s, n) + sprintf(" Raising %s.retention only buys time.", n.From)
+		}
+	}
+}
+
+type getter func(string) (float64, bool)
+
+// throttledOverRun reports write throttling the snapshots did not catch, from
+// the run's totals.
+func (d *Diagnoser) throttledOverRun(n *pipeline.Node, refused float64, get getter) {
+	ld := StreamLoad(d.sc, n.ID)
+	f := Finding{Rule: "write-throttling", Severity: pipeline.SeverityWarning, Node: n.ID}
+	peak, _ := get(n.ID + ".max_shard_utilization")
+	f.Problem = sprintf("Write throttling: %s refused %s write attempts over the run; its busiest unit peaked at %s of its write limit.",
+		n.ID, count(refused), pct(peak))
+	switch {
+	case n.Service.Name == kds && n.Str("mode") != "on-demand":
+		need, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, 0)
+		f.Fix = sprintf("set %s.shards to at least %d (%s), or mode: on-demand.", n.ID, max(need, n.Int("shards")+1), why)
+	case n.Service.Name == kds:
+		f.Fix = "pre-warm the on-demand stream before surges (On-demand Advantage WarmThroughput), or size a provisioned stream for the peak."
+	default:
+		f.Fix = "add capacity (partitions, brokers or streams) for the peak."
+	}
+	d.report(f)
+}
+
+// readThrottleRule: polling reads refused (§1.1: 2 MB/s and 5 calls/s per
+// shard shared by every polling consumer).
+func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
+	var polling []string
+	for _, r := range d.sc.Readers(n.ID) {
+		if r.Str("read") != efo {
+			polling = append(polling, r.ID)
+		}
+	}
+	if len(polling) >= 2 {
+		d.report(Finding{Rule: "polling-consumers", Severity: pipeline.SeverityWarning, Node: n.ID,
+			Problem: sprintf("Too many polling consumers: %s share the 2 MB/s and 5 reads/s of each shard of %s (§1.1), and %s read calls were refused over the run.",
+				listAnd(polling), n.ID, count(refused)),
+			Fix: sprintf("read with enhanced fan-out (read: enhanced-fan-out) in all but one of them: 2 MB/s per shard each (§1.6), $0.015 per consumer-shard-hour plus $0.013 per GB (§1.11).")})
+		return
+	}
+	if len(polling) == 1 {
+		// A reader short of processing capacity asks for its backlog; its
+		// capacity, not the read budget, is what to fix (see its lag).
+		if _, short, _ := d.capacity(d.last, d.sc.Node(polling[0])); short {
+			return
+		}
+	}
+	who := "its consumer"
+	if len(polling) == 1 {
+		who = polling[0]
+		if t := d.tracks[who]; t != nil && t.failedSecs > 0 {
+			who += " (catching up after its outage)"
+		}
+	}
+	d.report(Finding{Rule: "read-throttling", Severity: pipeline.SeverityWarning, Node: n.ID,
+		Problem: sprintf("Read throttling: %s read calls to %s were refused over the run; %s wants more than a shard's 2 MB/s or 5 reads/s (§1.1).",
+			count(refused), n.ID, who),
+		Fix: sprintf("add shards to %s, or read with enhanced fan-out (its own 2 MB/s per shard, §1.6).", n.ID)})
+}
+
+// idleFloor is the peak utilisation below which capacity counts as idle, and
+// idleTarget the utilisation a smaller setup should peak at.
+const (
+	idleFloor  = 0.20
+	idleTarget = 0.80
+)
+
+// idleStorage: shards or brokers that stay mostly unused, with what removing
+// them saves (§1.11, §3.6 prices).
+func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get getter) {
+	t := d.track(n.ID)
+	peak := t.peakUnit
+	if v, ok := get(n.ID + ".max_shard_utilization"); ok {
+		peak = max(peak, v)
+	}
+	switch n.Service.Name {
+	case kds:
+		units := len(ns.Units)
+		if n.Str("mode") == "on-demand" || units < 2 || peak >= idleFloor {
+			return
+		}
+		polling, efos := 0, 0
+		for _, r := range d.sc.Readers(n.ID) {
+			if r.Str("read") == efo {
+				efos++
+			} else {
+				polling++
+			}
+		}
+		need := max(1, ceilDiv(float64(units)*peak, idleTarget, 1),
+			ceilDiv(t.peakInB*float64(polling), idleTarget*pipeline.KDSShardReadBytes, 1))
+		if need >= units {
+			return
+		}
+		size := 1024.0
+		if t.peakIn > 0 {
+			size = t.peakInB / t.peakIn
+		}
+		p := kdsPricesFor(size, polling, efos, n.Dur("retention").Seconds())
+		save := float64(units-need) * p.perShard
+		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
+			Problem: sprintf("Idle capacity: %s's %d shards peak at %s of their write limit.", n.ID, units, pct(peak)),
+			Fix: sprintf("set %s.shards to %d (UpdateShardCount at most halves per call, §1.4): that peaks near %s and saves about %s per month (%s per shard, §1.11).",
+				n.ID, need, pct(peak*float64(units)/float64(need)), money(save), money(p.perShard))})
+	case msk:
+		b, ok := pipeline.Broker(n.Str("broker_type"))
+		brokers := n.Int("brokers")
+		if !ok || brokers <= 3 {
+			return
+		}
+		groups := max(1, len(d.sc.Readers(n.ID)))
+		if n.Has("consumer_groups") {
+			groups = max(1, n.Int("consumer_groups"))
+		}
+		rf := n.Int("replication")
+		have := pipeline.MSKClusterThroughput(b, brokers, rf, groups)
+		if t.peakInB >= idleFloor*have {
+			return
+		}
+		need := 3
+		for need < brokers && (pipeline.MSKClusterThroughput(b, need, rf, groups)*idleTarget < t.peakInB ||
+			need*b.MaxPartitions < n.Int("partitions")*rf) {
+			need += 3
+		}
+		if need >= brokers {
+			return
+		}
+		per := float64(pipeline.HoursPerMonth)*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo
+		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
+			Problem: sprintf("Idle capacity: %s's %d × %s sustain about %s (§3.1) and the peak is %s, %s of it.",
+				n.ID, brokers, b.Name, bytesRate(have), bytesRate(t.peakInB), pct(t.peakInB/have)),
+			Fix: sprintf("set %s.brokers to %d (a multiple of the AZ count): saves about %s per month (%s per broker with its storage, §3.6).",
+				n.ID, need, money(float64(brokers-need)*per), money(per))})
+	}
+}
+
+// idleConsumer: compute units that stay mostly unused (Flink KPUs, Glue
+// workers, EMR or app instances), with what removing them saves (§4–§6).
+func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
+	key, units, _ := perUnit(n)
+	if key == "" || units < 2 || (n.Service.Name == "flink" && n.Bool("autoscaling")) {
+		return
+	}
+	util := d.track(n.ID).peakUtil
+	if v, ok := get(n.ID + ".utilization_max"); ok {
+		util = max(util, v)
+	}
+	if util >= idleFloor || util <= 0 {
+		return
+	}
+	need := max(1, ceilDiv(units*util, idleTarget, 1))
+	if float64(need) >= units {
+		return
+	}
+	h := float64(pipeline.HoursPerMonth)
+	var per float64
+	switch n.Service.Name {
+	case "flink":
+		per = h*pipeline.FlinkKPUHour + pipeline.FlinkStoragePerKPUMo
+	case "glue-streaming":
+		_, _, b := perUnit(n)
+		per = b / (4 * pipeline.MiB) * h * pipeline.GlueDPUHour
+	case "emr":
+		per = h * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
+	case "app":
+		per = h * pipeline.AppInstanceHour
+	}
+	d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
+		Problem: sprintf("Idle capacity: %s's %s %s peak at %s of their processing capacity.", n.ID, trim1(units), key, pct(util)),
+		Fix:     sprintf("set %s.%s to %d: saves about %s per month (%s each).", n.ID, key, need, money((units-float64(need))*per), money(per))})
+}
+
+// budgetRule: the estimated monthly cost against requirements.budget.
+func (d *Diagnoser) budgetRule(s pipeline.Snapshot, get getter) {
+	req := d.sc.Requirements
+	if !slices.Contains(req.Set, "budget") {
+		return
+	}
+	total, ok := get("pipeline.cost_monthly")
+	if !ok {
+		total = s.Pipeline.CostMonthly
+	}
+	if total <= req.Budget {
+		return
+	}
+	type item struct {
+		id   string
+		cost float64
+		pos  int
+	}
+	var items []item
+	for i, n := range d.sc.Nodes {
+		c, ok := get(n.ID + ".cost_monthly")
+		if !ok {
+			if ns := s.Node(n.ID); ns != nil {
+				c = ns.CostMonthly
+			}
+		}
+		if c > 0 {
+			items = append(items, item{n.ID, c, i})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].cost > items[j].cost })
+	var top []string
+	for i, it := range items {
+		if i == 3 {
+			break
+		}
+		top = append(top, it.id+" "+money(it.cost))
+	}
+	f := Finding{Rule: "budget", Severity: pipeline.SeverityWarning, Node: "pipeline",
+		Problem: sprintf("Over budget: the estimated %s per month exceeds the %s budget by %s; the largest items are %s.",
+			money(total), money(req.Budget), money(total-req.Budget), listAnd(top))}
+	f.Fix = "cut the largest item first"
+	if len(items) > 0 {
+		f.Fix += " (" + items[0].id + ")"
+	}
+	f.Fix += "; the idle-capacity findings, if any, say what can go."
+	d.report(f)
+}
+
+// latencyRule: the p99 misses requirements.latency; name the largest fixed
+// delay on the way (a Firehose buffer, a window, polling, retries, lag).
+func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
+	req := d.sc.Requirements.Latency.Seconds()
+	if req <= 0 {
+		return
+	}
+	p99, ok := get("pipeline.latency_p99")
+	if !ok {
+		p99 = s.Pipeline.LatencyP99
+	}
+	if p99 <= req {
+		return
+	}
+	for _, f := range d.list {
+		if f.Rule == "firehose-buffer" {
+			return // that finding already says where the time goes
+		}
+	}
+	type delay struct {
+		node, what, fix string
+		secs            float64
+	}
+	var ds []delay
+	for i := range s.Nodes {
+		ns := &s.Nodes[i]
+		n := d.sc.Node(ns.ID)
+		if n == nil {
+			continue
+		}
+		switch n.Service.Name {
+		case "firehose":
+			if ns.InBytesRate > 0 {
+				w, why := d.bufferDelay(s, n, ns)
+				ds = append(ds, delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (§9).", w})
+			}
+		case "flink", "glue-streaming", "emr":
+			if w, what := windowOf(n); w > 0 {
+				ds = append(ds, delay{n.ID, "the " + secs(w) + " " + what, "shorten " + what + ", or emit early results.", w})
+			}
+		case "lambda":
+			if w := n.Dur("batch_window").Seconds(); w > 0 {
+				ds = append(ds, delay{n.ID, "the " + secs(w) + " batching window of " + n.ID, "lower " + n.ID + ".batch_window (§1.10).", w})
+			}
+		}
+		if t := d.tracks[n.ID]; n.Stage == pipeline.Consumer && t != nil && t.failedSecs > 0 {
+			ds = append(ds, delay{n.ID, "the " + secs(t.failedSecs) + " outage of " + n.ID, d.consumerFix(s, n), t.failedSecs})
+		}
+		if n.Stage == pipeline.Consumer {
+			age := ns.IterAge
+			if t := d.tracks[n.ID]; t != nil {
+				for _, p := range t.age {
+					age = max(age, p.v)
+				}
+			}
+			if age > 0 {
+				ds = append(ds, delay{n.ID, n.ID + " reading up to " + secs(age) + " behind", d.consumerFix(s, n), age})
+			}
+		}
+		if n.Stage == pipeline.Producer {
+			if r, ok := get(n.ID + ".retried_records"); ok && r > 0 {
+				ds = append(ds, delay{n.ID, "retries of throttled writes from " + n.ID + " (backoff doubles up to 10 s)", "stop the throttling (see the write-throttling or hot-key finding).", n.Dur("retries.backoff").Seconds() * 8})
+			}
+		}
+	}
+	f := Finding{Rule: "latency", Severity: pipeline.SeverityWarning, Node: "pipeline"}
+	if len(ds) == 0 {
+		f.Problem = sprintf("Latency: the p99 is %s against the required %s.", secs(p99), secs(req))
+		f.Fix = "look for queues that grow (lag, iterator age) along the slowest path."
+		d.report(f)
+		return
+	}
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].secs > ds[j].secs })
+	f.Node = ds[0].node
+	f.Problem = sprintf("Latency: the p99 is %s against the required %s; the largest delay on the way is %s.", secs(p99), secs(req), ds[0].what)
+	f.Fix = ds[0].fix
+	d.report(f)
+}
