@@ -39,6 +39,7 @@ type runFlags struct {
 	csvPath   string
 	backend   *enumValue
 	quiet     bool
+	baseline  string
 	aws       *awsRunFlags // flags of --backend aws (run_aws.go)
 }
 
@@ -92,6 +93,7 @@ without escape codes, and expectations read PASS / FAIL instead of ✓ / ✗.`,
 	fl.StringVar(&f.csvPath, "csv", "", "write the per-tick time series to `PATH`")
 	fl.Var(f.backend, "backend", "sim (deterministic, in-process) or aws (real services)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line")
+	addBaselineFlag(c, &f.baseline)
 	f.aws = addAWSRunFlags(fl)
 	_ = c.RegisterFlagCompletionFunc("backend", cobra.FixedCompletions(f.backend.allowed, cobra.ShellCompDirectiveNoFileComp))
 	return c
@@ -123,6 +125,11 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		outs.abort()
 		return invalid(fmt.Errorf("%s: %w", s.Name, err))
 	}
+	adv, err := newRunAdvice(s, e, f.baseline)
+	if err != nil {
+		outs.abort()
+		return invalid(err)
+	}
 	summary := outs.summary(c.ErrOrStderr())
 	prog := &progress{w: c.ErrOrStderr(), name: s.Name,
 		on: !f.quiet && isTerminal(c.OutOrStdout()) && isTerminal(c.ErrOrStderr()) && !plainEnv(os.Getenv)}
@@ -140,6 +147,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 			outs.abort()
 			return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
 		}
+		adv.step(e)
 		prog.update(e.Now(), e.Duration())
 	}
 	prog.clear()
@@ -151,6 +159,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		outs.abort()
 		return err
 	}
+	adv.fill(rep, res.Metrics)
 	if err := series.flush(); err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
@@ -162,6 +171,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	st := newStyle(summary)
 	if !f.quiet {
 		writeRunSummary(summary, st, s, res, rep, e.Duration())
+		adv.write(summary, st, rep)
 	}
 	fmt.Fprintln(summary, verdictLine(st, rep, e.Duration(), wall))
 	if !rep.Passed {
