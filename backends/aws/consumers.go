@@ -257,7 +257,7 @@ func (r *kinesisReader) subscribe(ctx context.Context, shard string) (last strin
 		if last != "" {
 			pos = &kintypes.StartingPosition{Type: kintypes.ShardIteratorTypeAfterSequenceNumber, SequenceNumber: aws.String(last)}
 		}
-		out, err := r.api.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(r.consumerARN),
+		out, err := ownEventStreamClient(r.api).SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: aws.String(r.consumerARN),
 			ShardId: aws.String(shard), StartingPosition: pos})
 		if err != nil {
 			return last, got, err
@@ -294,6 +294,18 @@ func (r *kinesisReader) subscribe(ctx context.Context, shard string) (last strin
 		}
 	}
 	return last, got, nil
+}
+
+// ownEventStreamClient returns a client of its own for one SubscribeToShard
+// call. The SDK (kinesis v1.56, smithy-go v1.28) keeps one event-stream
+// decoder per client, so concurrent subscriptions on one client race on it
+// (the race detector shows it); a client made from the same options gets its
+// own. Other implementations (test decorators) are used as they are.
+func ownEventStreamClient(api FanOut) FanOut {
+	if c, ok := api.(*kinesis.Client); ok {
+		return kinesis.New(c.Options())
+	}
+	return api
 }
 
 // poll reads a shard with GetRecords (≤ 10,000 records a call, §1.1),

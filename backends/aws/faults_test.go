@@ -86,6 +86,12 @@ func (k *throttlingKinesis) GetRecords(ctx context.Context, in *kinesis.GetRecor
 	return k.KinesisAPI.GetRecords(ctx, in, o...)
 }
 
+// SubscribeToShard goes to the real client, with its own event-stream
+// decoder as the backend does.
+func (k *throttlingKinesis) SubscribeToShard(ctx context.Context, in *kinesis.SubscribeToShardInput, o ...func(*kinesis.Options)) (*kinesis.SubscribeToShardOutput, error) {
+	return ownEventStreamClient(k.KinesisAPI).SubscribeToShard(ctx, in, o...)
+}
+
 // unprocessedDynamo wraps a real DynamoDB client (dynalite enforces no
 // capacity) and hands back a share of each BatchWriteItem's items as
 // UnprocessedItems without sending them, as DynamoDB does under throttling.

@@ -189,7 +189,6 @@ func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 		p.Duration = o.Duration
 	}
 	fl := newFlows(sc)
-	hours := 1.0
 	var problems []string
 	for _, n := range sc.Nodes {
 		in := fl.in(n.ID)
@@ -213,7 +212,7 @@ func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 					efo++
 				}
 			}
-			res.CostPerHour = kdsCostHour(res, in, efo, hours)
+			res.CostPerHour = kdsCostHour(res, in, efo)
 			p.Resources = append(p.Resources, res)
 			for _, c := range sc.Readers(n.ID) {
 				if c.Str("read") == "enhanced-fan-out" && !(c.Service.Name == "firehose" && mode == FirehoseService) {
@@ -318,10 +317,10 @@ func (p *Plan) planFirehose(sc *pipeline.Scenario, n *pipeline.Node, in flow, mo
 }
 
 // kdsCostHour is a stream's estimated cost per hour at a mean load (§1.11).
-func kdsCostHour(r Resource, in flow, efo int, hours float64) float64 {
+func kdsCostHour(r Resource, in flow, efo int) float64 {
 	if r.OnDemand {
 		gbIn := in.recs * 3600 * math.Max(1, math.Ceil(in.meanSize()/1000)) * 1000 / pipeline.GB
-		return hours*pipeline.KDSOnDemandStreamH + gbIn*pipeline.KDSOnDemandInGB
+		return pipeline.KDSOnDemandStreamH + gbIn*pipeline.KDSOnDemandInGB
 	}
 	units := in.recs * 3600 * math.Max(1, math.Ceil(in.meanSize()/pipeline.KDSPutUnit))
 	gbOut := in.bytes * 3600 / pipeline.GB * float64(efo)

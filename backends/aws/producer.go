@@ -123,7 +123,7 @@ func (p *producerRun) make(t, dt float64, carry *float64, now time.Time) []userR
 	if p.failedUntil >= 0 && time.Duration(t*float64(time.Second)) < p.failedUntil {
 		return nil
 	}
-	mean := p.rate * p.factor(t) * dt
+	mean := max(0, p.rate*p.factor(t)*dt)
 	var n float64
 	if p.n.Str("pattern.shape") == "poisson" {
 		n = poisson(p.rng, mean)
@@ -135,7 +135,7 @@ func (p *producerRun) make(t, dt float64, carry *float64, now time.Time) []userR
 		n = math.Floor(*carry)
 		*carry -= n
 	}
-	recs := make([]userRecord, int(n))
+	recs := make([]userRecord, max(0, int(n)))
 	ts := now.UnixNano()
 	for i := range recs {
 		p.seq++
@@ -159,8 +159,9 @@ func (p *producerRun) loop(ctx, sendCtx context.Context, runTime func() time.Dur
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-t.C:
-			dt := now.Sub(last).Seconds()
+		case <-t.C:
+			now := time.Now()
+			dt := max(0, now.Sub(last).Seconds())
 			last = now
 			if paused() {
 				continue

@@ -6,9 +6,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-
 	"github.com/streamsim/streamsim/pipeline"
 )
 
@@ -125,7 +122,7 @@ func (r *Run) nodeCostLocked(n *pipeline.Node, rt time.Duration) float64 {
 				efo++
 			}
 		}
-		return kdsCostHour(res, in, efo, 1) * h
+		return kdsCostHour(res, in, efo) * h
 	case "firehose":
 		if _, ok := r.plan.Find(KindDeliveryStream, n.ID); !ok {
 			return 0
@@ -174,12 +171,6 @@ func (r *Run) finalShards(ctx context.Context) map[string]float64 {
 	return out
 }
 
-// describeStream is used by tests and cleanup to see a stream exists.
-func describeStream(ctx context.Context, c StreamAdmin, name string) error {
-	_, err := c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
-	return err
-}
-
 // metrics gathers the final metrics in the simulator's names. Values the
 // aws backend cannot measure are NaN and listed.
 func (r *Run) metrics() (map[string]float64, []string) {
@@ -190,7 +181,7 @@ func (r *Run) metrics() (map[string]float64, []string) {
 	m := r.m
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var throttled, lost, cost float64
+	var throttled, cost float64
 	for _, n := range r.sc.Nodes {
 		nm := m.node(n.ID)
 		id := n.ID + "."
@@ -211,7 +202,6 @@ func (r *Run) metrics() (map[string]float64, []string) {
 		c := r.nodeCostLocked(n, rt)
 		out[id+"cost_monthly"] = c
 		cost += c
-		lost += nm.lost
 		out[id+"throttled_records"] = nm.throttled
 		if n.Stage != pipeline.Producer {
 			throttled += nm.throttled
@@ -283,7 +273,6 @@ func (r *Run) metrics() (map[string]float64, []string) {
 	out["pipeline.latency_p99"] = m.lat.quantile(0.99)
 	out["pipeline.latency_max"] = m.lat.max
 	out["pipeline.cost_monthly"] = cost
-	_ = lost
 	var unmeasured []string
 	for k, v := range out {
 		if math.IsNaN(v) {
