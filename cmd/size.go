@@ -61,9 +61,10 @@ Exit codes: 0 a value was found, 1 no value works (the output says why),
 
 // sizeVar is one key the search varies.
 type sizeVar struct {
-	node *pipeline.Node
-	key  pipeline.Key
-	ref  string // node.key
+	node   *pipeline.Node
+	key    pipeline.Key
+	ref    string // node.key
+	values []int  // the values allowed, when not every integer in the range is
 }
 
 // sizeRun is one simulation of the search.
@@ -93,7 +94,7 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	keys := make([]advice.SizeKey, len(vars))
 	for i, v := range vars {
 		refs = append(refs, v.ref)
-		keys[i] = advice.SizeKey{Name: v.ref, Min: int(v.key.Min), Max: int(v.key.Max)}
+		keys[i] = advice.SizeKey{Name: v.ref, Min: int(v.key.Min), Max: int(v.key.Max), Values: v.values}
 	}
 	fmt.Fprintf(w, "size %s: searching %s for %d %s\n", s.Name, rangesText(vars), len(targets), plural(len(targets), "target", "targets"))
 	for _, t := range targets {
@@ -131,8 +132,8 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 			if cur := v.node.Int(v.key.Name); cur != res.Values[i] {
 				part += fmt.Sprintf(" (the file has %d)", cur)
 			}
-			if v.key.Name == "brokers" && res.Values[i]%3 != 0 && res.Values[i]%2 != 0 {
-				part += fmt.Sprintf("; brokers come in multiples of the AZ count (§3.1): %d for 3 AZs", (res.Values[i]+2)/3*3)
+			if v.key.Name == "brokers" && res.Values[i]%3 != 0 {
+				part += fmt.Sprintf("; with 3 AZs, %d (brokers are a multiple of the AZ count, §3.1)", (res.Values[i]+2)/3*3)
 			}
 			parts = append(parts, part)
 		}
@@ -156,8 +157,27 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	return &exitError{code: exitFailed}
 }
 
-// sizeVars resolves --vary, or picks each storage node's capacity key.
+// sizeVars resolves --vary, or picks each storage node's capacity key, with
+// the range to search.
 func sizeVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) {
+	vars, notes, err := pickVars(s, refs)
+	for i, v := range vars {
+		// A cluster needs at least as many brokers as copies of a partition
+		// and one in service, spread evenly over 2 or 3 AZs (§3.1 "Broker
+		// count": a multiple of the number of AZs).
+		if v.node.Service.Name == "msk" && v.key.Name == "brokers" {
+			vars[i].key.Min = max(v.key.Min, float64(v.node.Int("replication")), float64(v.node.Int("brokers_down")+1))
+			for b := int(vars[i].key.Min); b <= int(v.key.Max); b++ {
+				if b%2 == 0 || b%3 == 0 {
+					vars[i].values = append(vars[i].values, b)
+				}
+			}
+		}
+	}
+	return vars, notes, err
+}
+
+func pickVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) {
 	var out []sizeVar
 	var notes []string
 	if len(refs) == 0 {
@@ -469,7 +489,11 @@ func writeProbes(w io.Writer, s *pipeline.Scenario, refs []string, targets []pip
 func rangesText(vars []sizeVar) string {
 	var parts []string
 	for _, v := range vars {
-		parts = append(parts, fmt.Sprintf("%s (%s to %s)", v.ref, formatCount(v.key.Min), formatCount(v.key.Max)))
+		p := fmt.Sprintf("%s (%s to %s)", v.ref, formatCount(v.key.Min), formatCount(v.key.Max))
+		if len(v.values) > 0 {
+			p = fmt.Sprintf("%s (%d to %d, multiples of 2 or 3)", v.ref, v.values[0], v.values[len(v.values)-1])
+		}
+		parts = append(parts, p)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -124,3 +124,18 @@ func TestSizeOnDemand(t *testing.T) {
 		t.Errorf("stderr: %s", stderr)
 	}
 }
+
+// TestSizeMSKBrokers: brokers are searched from the replication factor up,
+// over multiples of 2 or 3 only (§3.1 "Broker count").
+func TestSizeMSKBrokers(t *testing.T) {
+	plainRunEnv(t)
+	out, _ := wantCode(t, []string{"size", "testdata/size/msk-brokers.yaml"}, 0)
+	for _, want := range []string{"searching topic.brokers (3 to 60, multiples of 2 or 3)", "\nsmallest: topic.brokers = "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if regexp.MustCompile(`(?m)^  [57]  `).MatchString(out) {
+		t.Errorf("tried a broker count that is not a multiple of 2 or 3:\n%s", out)
+	}
+}

@@ -9,6 +9,10 @@ import (
 type SizeKey struct {
 	Name     string // node.key, for messages
 	Min, Max int    // the catalog's range
+	// Values, when set, are the only values allowed, ascending (such as
+	// broker counts that are multiples of the AZ count); Min and Max are
+	// then ignored.
+	Values []int
 }
 
 // Outcome is one evaluation: whether every target holds at some values, and
@@ -40,29 +44,51 @@ type SizeResult struct {
 // others fixed, so the answer is minimal in each key. Every set of values is
 // evaluated once (results are cached). After a failing evaluation during the
 // doubling, stop (if not nil) may end the search with a reason (say, when more
-// capacity provably cannot help). Finally it evaluates each key one above its
-// answer: a failure there means the targets are not monotonic in that key,
-// and NotMonotonic says so.
+// capacity provably cannot help). Finally it evaluates each key one step above
+// its answer: a failure there means the targets are not monotonic in that
+// key, and NotMonotonic says so. Keys with Values are searched over the
+// positions of their values.
 func Smallest(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []int, probes []Probe) string) (SizeResult, error) {
 	var res SizeResult
-	cache := map[string]int{} // values → index in res.Probes
-	run := func(v []int) (bool, error) {
-		k := fmt.Sprint(v)
-		if i, ok := cache[k]; ok {
-			return res.Probes[i].Holds, nil
+	lo, hi := make([]int, len(keys)), make([]int, len(keys))
+	for i, k := range keys {
+		lo[i], hi[i] = k.Min, k.Max
+		if len(k.Values) > 0 {
+			lo[i], hi[i] = 0, len(k.Values)-1
 		}
-		o, err := eval(slices.Clone(v))
+	}
+	value := func(pos []int) []int {
+		out := make([]int, len(pos))
+		for i, p := range pos {
+			out[i] = p
+			if vs := keys[i].Values; len(vs) > 0 {
+				out[i] = vs[p]
+			}
+		}
+		return out
+	}
+	type tried struct {
+		pos   []int
+		holds bool
+	}
+	var trace []tried
+	cache := map[string]bool{}
+	run := func(pos []int) (bool, error) {
+		k := fmt.Sprint(pos)
+		if ok, hit := cache[k]; hit {
+			return ok, nil
+		}
+		v := value(pos)
+		o, err := eval(v)
 		if err != nil {
 			return false, err
 		}
-		cache[k] = len(res.Probes)
-		res.Probes = append(res.Probes, Probe{Values: slices.Clone(v), Outcome: o})
+		cache[k] = o.Holds
+		trace = append(trace, tried{slices.Clone(pos), o.Holds})
+		res.Probes = append(res.Probes, Probe{Values: v, Outcome: o})
 		return o.Holds, nil
 	}
-	v := make([]int, len(keys))
-	for i, k := range keys {
-		v[i] = k.Min
-	}
+	v := slices.Clone(lo)
 	for {
 		ok, err := run(v)
 		if err != nil {
@@ -72,34 +98,34 @@ func Smallest(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []i
 			break
 		}
 		atMax := true
-		for i, k := range keys {
-			atMax = atMax && v[i] >= k.Max
+		for i := range keys {
+			atMax = atMax && v[i] >= hi[i]
 		}
-		res.Values = slices.Clone(v)
+		res.Values = value(v)
 		if atMax {
 			return res, nil
 		}
 		if stop != nil {
-			if why := stop(slices.Clone(v), res.Probes); why != "" {
+			if why := stop(value(v), res.Probes); why != "" {
 				res.Stopped = why
 				return res, nil
 			}
 		}
-		for i, k := range keys {
-			v[i] = min(k.Max, max(2*v[i], v[i]+1))
+		for i := range keys {
+			v[i] = min(hi[i], max(2*v[i], v[i]+1))
 		}
 	}
 	// Shrink each key with the others fixed.
-	for i, k := range keys {
-		hi := v[i]
-		lo := k.Min - 1 // below the range: fails by definition
-		for _, p := range res.Probes {
-			if !p.Holds && p.Values[i] < hi && p.Values[i] > lo && sameExcept(p.Values, v, i) {
-				lo = p.Values[i]
+	for i := range keys {
+		top := v[i]
+		bottom := lo[i] - 1 // below the range: fails by definition
+		for _, p := range trace {
+			if !p.holds && p.pos[i] < top && p.pos[i] > bottom && sameExcept(p.pos, v, i) {
+				bottom = p.pos[i]
 			}
 		}
-		for hi-lo > 1 {
-			mid := lo + (hi-lo)/2
+		for top-bottom > 1 {
+			mid := bottom + (top-bottom)/2
 			w := slices.Clone(v)
 			w[i] = mid
 			ok, err := run(w)
@@ -107,27 +133,27 @@ func Smallest(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []i
 				return res, err
 			}
 			if ok {
-				hi = mid
+				top = mid
 			} else {
-				lo = mid
+				bottom = mid
 			}
 		}
-		v[i] = hi
+		v[i] = top
 	}
-	res.Found, res.Values = true, slices.Clone(v)
-	// Monotonicity: one above the answer, and anything tried above it.
+	res.Found, res.Values = true, value(v)
+	// Monotonicity: one step above the answer, and anything tried above it.
 	for i, k := range keys {
-		if v[i]+1 <= k.Max {
+		if v[i]+1 <= hi[i] {
 			w := slices.Clone(v)
 			w[i]++
 			if _, err := run(w); err != nil {
 				return res, err
 			}
 		}
-		for _, p := range res.Probes {
-			if !p.Holds && p.Values[i] > v[i] && sameExcept(p.Values, v, i) {
+		for _, p := range trace {
+			if !p.holds && p.pos[i] > v[i] && sameExcept(p.pos, v, i) {
 				res.NotMonotonic = append(res.NotMonotonic,
-					fmt.Sprintf("the targets hold at %s = %d but fail at %d", k.Name, v[i], p.Values[i]))
+					fmt.Sprintf("the targets hold at %s = %d but fail at %d", k.Name, value(v)[i], value(p.pos)[i]))
 			}
 		}
 	}

@@ -87,3 +87,25 @@ func TestSmallestError(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestSmallestAllowedValues(t *testing.T) {
+	// Brokers come in multiples of 2 or 3: 5 and 7 are never tried.
+	allowed := []int{3, 4, 6, 8, 9, 10, 12, 14, 15, 16, 18}
+	var tried []int
+	eval := func(v []int) (Outcome, error) {
+		tried = append(tried, v[0])
+		return Outcome{Holds: v[0] >= 7}, nil
+	}
+	res, err := Smallest([]SizeKey{{Name: "t.brokers", Values: allowed}}, eval, nil)
+	if err != nil || !res.Found || res.Values[0] != 8 {
+		t.Fatalf("res = %+v", res)
+	}
+	for _, x := range tried {
+		if x == 5 || x == 7 {
+			t.Errorf("tried %d", x)
+		}
+	}
+	if res.Probes[0].Values[0] != 3 {
+		t.Errorf("first probe %v, want 3", res.Probes[0].Values)
+	}
+}
