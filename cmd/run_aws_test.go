@@ -79,7 +79,7 @@ func TestRunAWSAgainstEmulators(t *testing.T) {
 
 	var out, errb bytes.Buffer
 	code := ExecuteArgs([]string{"run", awsScenario, "--backend", "aws", "--yes", "--keep", "--duration", "6s",
-		"--run-id", "cli" + strings.ToLower(randomID(t)), "--json", "-"}, &out, &errb)
+		"--run-id", "cli" + strings.ToLower(randomID(t)), "--json", "-", "--compare-sim"}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d\nstderr:\n%s", code, errb.String())
 	}
@@ -109,7 +109,8 @@ func TestRunAWSAgainstEmulators(t *testing.T) {
 	}
 	stderr := errb.String()
 	for _, want := range []string{"plan for aws-e2e", "credentials from EnvConfigCredentials", "AWS_ENDPOINT_URL_KINESIS=" + kin,
-		"client-side stand-in", "falling back", "kept 4 resources (--keep)", "PASS aws-e2e"} {
+		"client-side stand-in", "falling back", "kept 4 resources (--keep)", "PASS aws-e2e",
+		"compare with the simulator", "pipeline.produced_records"} {
 		if want == "falling back" {
 			want = "reading by GetRecords polling instead"
 		}
