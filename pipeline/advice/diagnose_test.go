@@ -100,9 +100,9 @@ func TestDiagnosis(t *testing.T) {
 			rule: "iterator-age", node: "c", sev: pipeline.SeverityWarning,
 			has: []string{"falls further behind by", "reaches the 24 h retention in about", "Fix: set c.instances to at least 2", "only buys time"}},
 		{name: "records expire",
-			yes: pipe("duration: 26h\ntick: 10s\n", "", producer("app", "100/s", "1KiB", evenKeys, ""), kds1, appToLake, lake) +
+			yes: pipe("duration: 26h\ntick: 30s\n", "", producer("app", "100/s", "1KiB", evenKeys, ""), kds1, appToLake, lake) +
 				"timeline:\n  - at: 1h\n    fail: c\n",
-			no:   pipe("duration: 26h\ntick: 10s\n", "", producer("app", "100/s", "1KiB", evenKeys, ""), kds1, appToLake, lake),
+			no:   pipe("duration: 26h\ntick: 30s\n", "", producer("app", "100/s", "1KiB", evenKeys, ""), kds1, appToLake, lake),
 			rule: "iterator-age", node: "c", sev: pipeline.SeverityCritical,
 			has: []string{"Records expiring: 360,000 records of stream aged past its 24 h retention", "c was down for about 25 h"}},
 		{name: "lag that never drains",

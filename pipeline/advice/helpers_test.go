@@ -46,7 +46,7 @@ const (
 	prodEven = `  - id: app
     rate: 2000/s
     record_size: 1KiB
-    keys: {dist: uniform, count: 100000}
+    keys: {dist: uniform, count: 2000}
     to: [stream]
 `
 	kds4 = `  - id: stream

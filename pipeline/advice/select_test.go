@@ -37,7 +37,7 @@ func producer(id, rate, size, keys, pattern string) string {
 }
 
 const (
-	evenKeys = "{dist: uniform, count: 100000}"
+	evenKeys = "{dist: uniform, count: 2000}"
 	spike    = "{shape: spike, at: 2m, for: 2m, factor: 6}"
 )
 
