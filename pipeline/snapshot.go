@@ -18,24 +18,26 @@ type Snapshot struct {
 
 // NodeSnapshot is one node's live figures. Rates are per second over the last tick.
 type NodeSnapshot struct {
-	ID          string
-	Service     string
-	Stage       Stage
-	InRate      float64   // records/s
-	OutRate     float64   // records/s
-	InBytesRate float64   // bytes/s
-	Throttled   float64   // refused write attempts per second
-	Lost        float64   // records lost so far
-	Held        float64   // records held now
-	Lag         float64   // records not yet read (storage: slowest reader; consumers: own)
-	IterAge     float64   // seconds, age of the oldest unread record
-	Units       []float64 // storage: offered write utilisation per shard / partition / stream
-	HotKey      string    // storage: the heaviest partition key
-	HotShare    float64   // its share of the stream's records
-	HotUnit     int       // the unit that key lands on
-	Util        float64   // consumers: demand ÷ capacity now
-	Failed      bool
-	CostMonthly float64
+	ID            string
+	Service       string
+	Stage         Stage
+	InRate        float64   // records/s
+	OutRate       float64   // records/s
+	InBytesRate   float64   // bytes/s
+	Throttled     float64   // refused write attempts per second
+	Lost          float64   // records lost so far
+	Held          float64   // records held now
+	Lag           float64   // records not yet read (storage: slowest reader; consumers: own)
+	IterAge       float64   // seconds, age of the oldest unread record
+	Units         []float64 // storage: offered write utilisation per shard / partition / stream
+	HotKey        string    // storage: the heaviest partition key
+	HotShare      float64   // its share of its producer's records
+	HotUnit       int       // the unit that key lands on
+	HotProducer   string    // the producer writing that key
+	ReadThrottled float64   // storage: refused read calls per second
+	Util          float64   // consumers: one-minute average of work done ÷ capacity (100% = saturated)
+	Failed        bool
+	CostMonthly   float64
 }
 
 // PipelineSnapshot is the pipeline's totals and latency so far.

@@ -51,7 +51,8 @@ type Engine struct {
 	events    []Event
 	produced  float64
 	deliv     float64
-	prev      map[string]totalsAt // node totals at the last Snapshot, for rates
+	prev      map[string]totalsAt   // node totals at the last Snapshot, for rates
+	prevRead  map[string][2]float64 // refused reads and tick at the last Snapshot
 	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
 	unitsCache map[float64]float64
 }

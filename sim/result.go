@@ -170,12 +170,13 @@ func (e *Engine) nodeSnapshot(md model) pipeline.NodeSnapshot {
 			ns.Lag = max(ns.Lag, r.lag())
 			ns.IterAge = max(ns.IterAge, r.iterAge)
 		}
-		ns.HotKey, ns.HotShare, ns.HotUnit = x.hotKey()
+		ns.HotKey, ns.HotShare, ns.HotUnit, ns.HotProducer = x.hotKey()
+		ns.ReadThrottled = e.readRate(x)
 		ns.Lost = x.expired
 	case *firehose:
-		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.util
+		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.load
 	case *processor:
-		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.util
+		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.load
 	}
 	return ns
 }
@@ -187,13 +188,14 @@ func readerLag(r *reader) float64 {
 	return r.lag()
 }
 
-// hotKey names the heaviest key written to the stream, its share and its unit.
-func (s *stream) hotKey() (string, float64, int) {
-	best, share, unit := "", 0.0, -1
+// hotKey names the heaviest key written to the stream, its share of its
+// writer's records, the unit it lands on and the writer.
+func (s *stream) hotKey() (string, float64, int, string) {
+	best, share, unit, writer := "", 0.0, -1, ""
 	for i, ks := range s.keys {
 		name, w := ks.hotKey()
 		if w > share && i < len(s.adm.edges) {
-			best, share = name, w
+			best, share, writer = name, w, s.adm.edges[i].writer.id
 			for u, h := range s.adm.edges[i].hot {
 				if h == w {
 					unit = u
@@ -201,7 +203,21 @@ func (s *stream) hotKey() (string, float64, int) {
 			}
 		}
 	}
-	return best, share, unit
+	return best, share, unit, writer
+}
+
+// readRate is the stream's refused read calls per second since the last snapshot.
+func (e *Engine) readRate(s *stream) float64 {
+	if e.prevRead == nil {
+		e.prevRead = map[string][2]float64{}
+	}
+	p := e.prevRead[s.id]
+	e.prevRead[s.id] = [2]float64{s.readThrot, float64(e.tick)}
+	el := (float64(e.tick) - p[1]) * e.dt
+	if el <= 0 {
+		return 0
+	}
+	return (s.readThrot - p[0]) / el
 }
 
 type tickRates struct{ in, out, inB, thr float64 }

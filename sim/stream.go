@@ -59,6 +59,7 @@ type reader struct {
 	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
 
 	capN, capB float64 // consumer capacity per second, all units (<0: unlimited)
+	short      float64 // this tick's read calls that got less than they asked for
 	unitCapN   float64 // records per second per unit (Lambda's concurrent batches; 0: none)
 	demand     float64 // this tick's demand ÷ capacity
 
@@ -612,7 +613,7 @@ func (s *stream) allocateReads(e *Engine) {
 		s.readThrot += float64((polling-pipeline.KDSShardReadCalls)*s.units) * dt
 	}
 	for _, r := range s.readers {
-		r.fitCapacity(dt)
+		s.settleReads(r, dt)
 	}
 }
 
@@ -636,16 +637,27 @@ func (s *stream) allocateOne(r *reader, dt, callShare float64) {
 		}
 		if d > budget {
 			d = budget
-			s.readThrot++
+			r.short++
 		}
 		r.allow[u] = d
 		r.allowN[u] = min(q.n+accN[u]+rn, maxN)
 	}
-	r.fitCapacity(dt)
+	s.settleReads(r, dt)
 }
 
-// fitCapacity scales the reader's allowances down to its consumer's capacity.
-func (r *reader) fitCapacity(dt float64) {
+// settleReads fits a reader's allowances to its consumer's capacity and counts
+// its refused reads — unless the consumer could not have processed more anyway
+// (then the backlog is a capacity problem, not read throttling).
+func (s *stream) settleReads(r *reader, dt float64) {
+	if !r.fitCapacity(dt) {
+		s.readThrot += r.short
+	}
+	r.short = 0
+}
+
+// fitCapacity scales the reader's allowances down to its consumer's capacity
+// and reports whether it had to (the consumer is the bottleneck this tick).
+func (r *reader) fitCapacity(dt float64) bool {
 	r.demand = 0
 	if r.unitCapN > 0 {
 		capN := r.unitCapN * dt
@@ -654,8 +666,16 @@ func (r *reader) fitCapacity(dt float64) {
 			r.allowN[u] = min(r.allowN[u], capN)
 		}
 	}
+	bound := false
+	if r.unitCapN > 0 {
+		for u := range r.allowN {
+			if r.allowN[u] >= r.unitCapN*dt*(1-1e-9) {
+				bound = true
+			}
+		}
+	}
 	if r.capB < 0 && r.capN < 0 {
-		return
+		return bound
 	}
 	var sumB, sumN float64
 	for u := range r.allow {
@@ -683,6 +703,7 @@ func (r *reader) fitCapacity(dt float64) {
 			r.allowN[u] *= scale
 		}
 	}
+	return bound || scale < 1
 }
 
 // held is the records stored and not yet read, once per reader.
@@ -975,7 +996,7 @@ func (s *stream) waterFill(u int, budget float64, demand []float64) {
 		s.readers[i].allow[u] = give
 		left -= give
 		if demand[i] > give+1e-9 {
-			s.readThrot++
+			s.readers[i].short++
 		}
 	}
 }
