@@ -65,3 +65,30 @@ func (h *hist) quantile(q float64) float64 {
 	}
 	return h.max
 }
+
+// quantiles returns several quantiles (ascending) in one pass over the buckets.
+func (h *hist) quantiles(qs ...float64) []float64 {
+	out := make([]float64, len(qs))
+	if h.total <= 0 {
+		return out
+	}
+	var acc float64
+	k := 0
+	for i, c := range h.counts {
+		if c == 0 {
+			continue
+		}
+		acc += c
+		for k < len(qs) && acc >= qs[k]*h.total {
+			out[k] = min(histValue(i), h.max)
+			k++
+		}
+		if k == len(qs) {
+			break
+		}
+	}
+	for ; k < len(qs); k++ {
+		out[k] = h.max
+	}
+	return out
+}

@@ -136,13 +136,14 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 			held += md.held()
 		}
 	}
+	lat := e.lat.quantiles(0.5, 0.99)
 	s.Pipeline = pipeline.PipelineSnapshot{
 		Produced:    e.produced,
 		Delivered:   e.deliv,
 		Lost:        lost,
 		InFlight:    held,
-		LatencyP50:  e.lat.quantile(0.5),
-		LatencyP99:  e.lat.quantile(0.99),
+		LatencyP50:  lat[0],
+		LatencyP99:  lat[1],
 		LatencyMax:  e.lat.max,
 		CostMonthly: cost,
 	}
