@@ -19,6 +19,7 @@ import (
 
 	awsb "github.com/streamsim/streamsim/backends/aws"
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/sim"
 )
 
@@ -178,11 +179,13 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 		on: !f.quiet && isTerminal(c.OutOrStdout()) && isTerminal(c.ErrOrStderr()) && !plainEnv(os.Getenv)}
 	prog.start = start
 	csvw := newAWSSeries(outs.csv, s)
+	diag := advice.NewDiagnoser(s) // the same findings as a simulated run, from live measurements
 	for snap := range run.Snapshots() {
 		if len(snap.Events) > 0 {
 			prog.clear()
 		}
 		csvw.add(snap)
+		diag.Observe(snap)
 		prog.update(snap.Time, snap.Duration)
 	}
 	prog.clear()
@@ -195,6 +198,8 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 		outs.abort()
 		return invalid(fmt.Errorf("internal error: %w", errors.Join(err, runErr)))
 	}
+	diag.Finish(res.Metrics)
+	rep.Advice = diag.Findings()
 	if err := csvw.flush(); err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
@@ -382,6 +387,11 @@ func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Pla
 		fmt.Fprintf(w, "\nnot measured on aws (null in the JSON report): %s\n", strings.Join(res.Unmeasured, ", "))
 	}
 	fmt.Fprintln(w)
+	if len(rep.Advice) > 0 {
+		fmt.Fprintln(w, st.bold("advice"))
+		writeAdvice(w, rep.Advice)
+		fmt.Fprintln(w)
+	}
 }
 
 // runsAs says how a node ran.
