@@ -201,6 +201,25 @@ const PaneFrame = 2
 // Pane draws a rounded box of outer size w×h with title set into its top
 // border and body clamped inside. border styles the frame, title the title.
 func Pane(border, title lipgloss.Style, name string, body []string, w, h int) string {
+	return drawPane(rounded, border, title, name, body, w, h)
+}
+
+// FocusedPane is Pane with a heavy frame (┏━┓): the pane that has the keys.
+// The frame's shape, not only its colour, says so, so focus reads under
+// NO_COLOR too.
+func FocusedPane(border, title lipgloss.Style, name string, body []string, w, h int) string {
+	return drawPane(heavy, border, title, name, body, w, h)
+}
+
+// glyphs are a frame's corners and sides.
+type glyphs struct{ tl, tr, bl, br, h, v string }
+
+var (
+	rounded = glyphs{"╭", "╮", "╰", "╯", "─", "│"}
+	heavy   = glyphs{"┏", "┓", "┗", "┛", "━", "┃"}
+)
+
+func drawPane(g glyphs, border, title lipgloss.Style, name string, body []string, w, h int) string {
 	if w < 2 || h < 2 {
 		return Fit("", w, h)
 	}
@@ -208,15 +227,14 @@ func Pane(border, title lipgloss.Style, name string, body []string, w, h int) st
 	var b strings.Builder
 	b.Grow((w + 16) * h)
 	bp := styles.NewPaint(border)
-	top := "╭"
 	if name != "" && iw >= 4 {
 		t := Truncate(name, iw-2)
 		rest := iw - 2 - Width(t)
-		b.WriteString(bp.Render(top+" ") + title.Render(t) + bp.Render(" "+strings.Repeat("─", rest)+"╮"))
+		b.WriteString(bp.Render(g.tl+" ") + title.Render(t) + bp.Render(" "+strings.Repeat(g.h, rest)+g.tr))
 	} else {
-		b.WriteString(bp.Render(top + strings.Repeat("─", iw) + "╮"))
+		b.WriteString(bp.Render(g.tl + strings.Repeat(g.h, iw) + g.tr))
 	}
-	side := bp.Render("│")
+	side := bp.Render(g.v)
 	for _, l := range FitLines(body, iw, ih) {
 		b.WriteString("\n")
 		b.WriteString(side)
@@ -224,7 +242,7 @@ func Pane(border, title lipgloss.Style, name string, body []string, w, h int) st
 		b.WriteString(side)
 	}
 	b.WriteString("\n")
-	b.WriteString(bp.Render("╰" + strings.Repeat("─", iw) + "╯"))
+	b.WriteString(bp.Render(g.bl + strings.Repeat(g.h, iw) + g.br))
 	return b.String()
 }
 

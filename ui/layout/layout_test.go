@@ -86,3 +86,21 @@ func TestWrapWords(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+func TestFocusedPaneIsHeavyAndTheSameSize(t *testing.T) {
+	plain := lipgloss.NewStyle()
+	a := Pane(plain, plain, "events", []string{"x"}, 20, 4)
+	b := FocusedPane(plain, plain, "events", []string{"x"}, 20, 4)
+	if !strings.HasPrefix(b, "┏ events ━") || !strings.HasSuffix(b, "━┛") || !strings.Contains(b, "┃x") {
+		t.Fatalf("focused pane:\n%s", b)
+	}
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if len(al) != len(bl) {
+		t.Fatalf("%d lines vs %d", len(al), len(bl))
+	}
+	for i := range al {
+		if ansi.StringWidth(al[i]) != 20 || ansi.StringWidth(bl[i]) != 20 {
+			t.Fatalf("line %d: %q %q", i, al[i], bl[i])
+		}
+	}
+}
