@@ -5,20 +5,34 @@
 // units share a cell that shows the busiest of them.
 //
 // Shading carries the level too (░ ▒ ▓ █), so the map reads without colour.
+//
+// A cursor may stand on one unit: its cell is drawn as ◆ (grid) or its label
+// is followed by ▸ (labelled bars), and Detail lists the units of that cell
+// with their utilisations. Plan's Layout says how units map to cells, so a
+// screen moves the cursor cell by cell and row by row with Move.
 package heatmap
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/streamsim/streamsim/ui/styles"
 )
+
+func ansiWidth(s string) int { return ansi.StringWidth(s) }
 
 // Map is a heatmap of one node's units.
 type Map struct {
 	Units []float64 // utilisation per unit, 1 = at the limit
 	Noun  string    // "shard", "partition", "stream"
+	// Cursor is the unit the cursor stands on, drawn when ShowCursor is set.
+	Cursor     int
+	ShowCursor bool
 }
 
 const (
@@ -43,8 +57,38 @@ var shades = [...]string{"░", "▒", "▓", "█"}
 // Layout says how units map to cells for a w×h area.
 type Layout struct {
 	Labelled bool
-	PerCell  int // units per cell (grid mode)
-	Cols     int
+	PerCell  int // units per cell: 1 when labelled
+	Cols     int // cells per row
+}
+
+// Cell is the cell that holds unit i.
+func (l Layout) Cell(i int) int { return i / max(1, l.PerCell) }
+
+// Range is the units [first, last] that cell c of n units holds.
+func (l Layout) Range(c, n int) (first, last int) {
+	per := max(1, l.PerCell)
+	return c * per, min(n, (c+1)*per) - 1
+}
+
+// Move returns the unit the cursor lands on when it moves dx cells along a
+// row and dy rows from unit i, among n units: the first unit of the new
+// cell, clamped to the map. Moving within the cell of i keeps i.
+func (l Layout) Move(i, n, dx, dy int) int {
+	if n <= 0 {
+		return 0
+	}
+	per := max(1, l.PerCell)
+	cells := (n + per - 1) / per
+	c := l.Cell(min(max(i, 0), n-1))
+	to := c + dx + dy*max(1, l.Cols)
+	if dy != 0 && (to < 0 || to >= cells) {
+		return i // no row above or below: stay
+	}
+	to = min(max(to, 0), cells-1)
+	if to == c {
+		return min(max(i, 0), n-1)
+	}
+	return to * per
 }
 
 // Plan chooses labelled bars when every unit fits in w×h, otherwise a grid of
@@ -53,7 +97,7 @@ func Plan(n, w, h int) Layout {
 	labelW := len(strconv.Itoa(max(0, n-1)))
 	item := labelW + 1 + barWidth + 1 + 4 + 4 // "12 ████████ 100% HOT"
 	if perRow := (w + itemGap) / (item + itemGap); perRow > 0 && n <= perRow*h {
-		return Layout{Labelled: true, Cols: perRow}
+		return Layout{Labelled: true, PerCell: 1, Cols: perRow}
 	}
 	cells := max(1, w*h)
 	per := int(math.Ceil(float64(n) / float64(cells)))
@@ -101,7 +145,12 @@ func (m Map) labelled(st *styles.Styles, pl Layout, w int) []string {
 			b.WriteString(strings.Repeat(" ", itemGap))
 		}
 		label := strconv.Itoa(i)
-		b.WriteString(strings.Repeat(" ", labelW-len(label)) + label + " ")
+		b.WriteString(strings.Repeat(" ", labelW-len(label)))
+		if m.ShowCursor && i == m.Cursor {
+			b.WriteString(st.Accent.Render(label + "▸"))
+		} else {
+			b.WriteString(label + " ")
+		}
 		fill := int(math.Round(min(max(u, 0), 1) * barWidth))
 		if u > 0 && fill == 0 {
 			fill = 1
@@ -138,6 +187,10 @@ func (m Map) grid(st *styles.Styles, pl Layout, w, h int) []string {
 	}
 	ok, warn, hot := styles.NewPaint(st.OK), styles.NewPaint(st.Warn), styles.NewPaint(st.Hot)
 	styleOf := [...]styles.Paint{ok, ok, warn, hot}
+	cur := -1
+	if m.ShowCursor && m.Cursor >= 0 && m.Cursor < n {
+		cur = pl.Cell(m.Cursor)
+	}
 	lines := make([]string, 0, h)
 	for r := 0; r < h && r*w < cells; r++ {
 		row := levels[r*w : min(cells, (r+1)*w)]
@@ -145,8 +198,13 @@ func (m Map) grid(st *styles.Styles, pl Layout, w, h int) []string {
 		// Runs of one level share one styled segment: a 1,000-shard map is
 		// a handful of Render calls, not a thousand.
 		for i := 0; i < len(row); {
+			if r*w+i == cur {
+				b.WriteString(st.Accent.Render("◆"))
+				i++
+				continue
+			}
 			j := i
-			for j < len(row) && row[j] == row[i] {
+			for j < len(row) && row[j] == row[i] && r*w+j != cur {
 				j++
 			}
 			b.WriteString(styleOf[row[i]].Render(strings.Repeat(shades[row[i]], j-i)))
@@ -156,6 +214,78 @@ func (m Map) grid(st *styles.Styles, pl Layout, w, h int) []string {
 	}
 	return lines
 }
+
+// Detail describes the cell under the cursor in at most w cells: the units
+// it holds with their utilisations, e.g. "▸ shards 8–11: 8 54% · 9 49% ·
+// 10 120% HOT · 11 51%", or for a cell of one unit "▸ shard 10: 120% HOT".
+// Where that is too wide it shortens to the utilisations in order ("▸ 8–11:
+// 54% 49% 120% 51%"), and then to the busiest units first. It returns ""
+// without a cursor.
+func (m Map) Detail(st *styles.Styles, pl Layout, w int) string {
+	n := len(m.Units)
+	if !m.ShowCursor || n == 0 || w <= 0 {
+		return ""
+	}
+	noun := m.Noun
+	if noun == "" {
+		noun = "unit"
+	}
+	first, last := pl.Range(pl.Cell(min(max(m.Cursor, 0), n-1)), n)
+	pct := func(i int, hot bool) string {
+		u := m.Units[i]
+		s := strconv.FormatFloat(u*100, 'f', 0, 64) + "%"
+		if hot && styles.LevelOf(u) == styles.LevelHot {
+			s += " HOT"
+		}
+		return st.ForLevel(styles.LevelOf(u)).Render(s)
+	}
+	mark := st.Accent.Render
+	if first == last {
+		return mark("▸ "+noun+" "+strconv.Itoa(first)+":") + " " + pct(first, true)
+	}
+	span := strconv.Itoa(first) + "–" + strconv.Itoa(last)
+	full := mark("▸ " + noun + "s " + span + ":")
+	for i := first; i <= last; i++ {
+		full += " " + strconv.Itoa(i) + " " + pct(i, true)
+		if i < last {
+			full += " ·"
+		}
+	}
+	if ansiWidth(full) <= w {
+		return full
+	}
+	short := mark("▸ " + span + ":")
+	for i := first; i <= last; i++ {
+		short += " " + pct(i, false)
+	}
+	if ansiWidth(short) <= w {
+		return short
+	}
+	// Too many to list: the busiest first, as many as fit.
+	order := make([]int, 0, last-first+1)
+	for i := first; i <= last; i++ {
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(m.Units[b], m.Units[a]) })
+	line := mark("▸ " + span + " busiest")
+	for k, i := range order {
+		next := " " + strconv.Itoa(i) + " " + pct(i, false)
+		if k > 0 {
+			next = " ·" + next
+		}
+		if ansiWidth(line+next) > w-2 {
+			if k == 0 {
+				return cut(line+next, w)
+			}
+			return line + " …"
+		}
+		line += next
+	}
+	return line
+}
+
+// cut cuts s to w cells.
+func cut(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
 // Counts returns how many units are hot (≥ 100 %) and warm (≥ 80 %, < 100 %).
 func Counts(units []float64) (hot, warm int) {
