@@ -1,10 +1,11 @@
 // Package common is what the root model and every screen share: the Common
-// context (styles, keys, backend, file store, built-in scenarios), the Screen
-// contract, the cross-screen messages and number formatting.
+// context (styles, keys, backend, file store, built-in scenarios, the
+// estimator), the Screen contract, the cross-screen messages, the advisor's
+// findings as screens draw them, and number formatting.
 //
 // It lives apart from package ui because screens are packages of their own
 // and ui imports them. Imports: bubbletea, bubbles, lipgloss, backends,
-// pipeline, ui/styles, ui/keys, ui/layout.
+// pipeline, pipeline/advice, ui/styles, ui/keys, ui/layout.
 package common
 
 import (
@@ -32,6 +33,8 @@ type Common struct {
 	Backend  backends.Backend
 	Store    Store
 	Builtins []Builtin
+	// Estimate runs the builder's quick simulations; nil means none.
+	Estimate Estimator
 }
 
 // Builtin is one scenario the picker offers.
