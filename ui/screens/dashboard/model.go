@@ -4,6 +4,15 @@
 // for steering (fail a node, set a key, reshard), each change shown as the
 // AWS CLI call that would make it for real and recorded so the session can be
 // saved as a scenario whose timeline replays it.
+//
+// An advisor (advice.Diagnoser) watches the run: every snapshot drawn is
+// given to it, every change made is applied to it, and it is finished when
+// the run completes; its findings, each with its fix, fill the advice pane.
+//
+// Panes that take keys (shards, advice, events) are visited with tab; the
+// focused one has a heavy frame. From 160 columns the advice and the events
+// stand side by side; below that they share the bottom-right place and tab
+// switches between them.
 package dashboard
 
 import (
@@ -15,6 +24,7 @@ import (
 
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/components/sparkline"
 	"github.com/streamsim/streamsim/ui/keys"
@@ -53,10 +63,25 @@ const (
 	askSave            // where to save the scenario
 )
 
+// pane names the panes that take keys, in tab order.
+type pane int
+
+const (
+	shardsPane pane = iota // the heatmap: arrows move a cursor over its cells
+	advicePane             // the advisor's findings: arrows scroll
+	eventsPane             // events and CLI lines, or the lesson: arrows scroll
+	paneCount
+)
+
+func (p pane) String() string { return [...]string{"shards", "advice", "events"}[p] }
+
+// wideAt is the width from which advice and events stand side by side.
+const wideAt = 160
+
 // KeyMap is the dashboard's bindings.
 type KeyMap struct {
-	Pause, Faster, Slower, Step, Fail, Set, Reshard, Record, Save, Lesson, Tab, Rerun, Back key.Binding
-	Up, Down, Accept, Cancel                                                                key.Binding
+	Pause, Faster, Slower, Step, Fail, Set, Reshard, Record, Save, Lesson, Tab, PrevTab, Stream, Rerun, Back key.Binding
+	Up, Down, Left, Right, Accept, Cancel                                                                    key.Binding
 }
 
 func defaultKeyMap() KeyMap {
@@ -71,11 +96,15 @@ func defaultKeyMap() KeyMap {
 		Record:  keys.New("R", "record session"),
 		Save:    keys.Save(),
 		Lesson:  keys.New("l", "lesson"),
-		Tab:     keys.Tab("next stream"),
+		Tab:     keys.Tab("next pane"),
+		PrevTab: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Stream:  keys.New("n", "next stream"),
 		Rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
 		Back:    keys.Back("builder"),
 		Up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		Left:    key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "left")),
+		Right:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "right")),
 		Accept:  keys.Enter("ok"),
 		Cancel:  keys.Back("cancel"),
 	}
@@ -127,6 +156,21 @@ type Model struct {
 	storageSel int
 	lesson     bool
 
+	focus      pane // the pane the arrows act on
+	side       pane // below wideAt: advicePane or eventsPane, the one shown bottom right
+	cursor     int  // the shard under the heatmap's cursor; -1 until the pane is first focused
+	adviceTop  int  // lines of the advice pane scrolled past
+	eventsBack int  // lines of the events pane scrolled back from the newest
+
+	diag       *advice.Diagnoser // watches this run
+	diagDone   bool              // Finish'd: the run completed
+	findings   []common.Finding  // the diagnoser's, most severe first, then newest first
+	findGen    int               // bumped when findings change, for the cache
+	adviceMemo struct {          // the advice pane's wrapped lines
+		gen, w int
+		lines  []string
+	}
+
 	prompt   prompt
 	input    textinput.Model
 	inputErr string
@@ -141,7 +185,7 @@ var _ common.Screen = (*Model)(nil)
 func New(c *common.Common) *Model {
 	in := common.NewInput()
 	in.CharLimit = 200
-	m := &Model{c: c, keys: defaultKeyMap(), input: in}
+	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1}
 	m.syncKeys()
 	return m
 }
@@ -203,14 +247,65 @@ func (m *Model) syncKeys() {
 	} else {
 		k.Lesson.SetHelp("l", "lesson")
 	}
-	k.Tab.SetEnabled(free && len(m.storage) > 1)
+	k.Tab.SetEnabled(free)
+	k.Tab.SetHelp("tab", m.nextPane(1).String())
+	k.PrevTab.SetEnabled(free)
+	k.Stream.SetEnabled(free && len(m.storage) > 1)
 	k.Rerun.SetEnabled(free && m.sc != nil && m.state != starting)
 	k.Back.SetEnabled(free)
 	picking := m.prompt == pickFail || m.prompt == pickReshard
-	k.Up.SetEnabled(picking)
-	k.Down.SetEnabled(picking)
+	vertical, across := m.arrows()
+	k.Up.SetEnabled(picking || free && vertical)
+	k.Down.SetEnabled(picking || free && vertical)
+	k.Left.SetEnabled(free && across)
+	k.Right.SetEnabled(free && across)
+	switch {
+	case picking:
+		k.Up.SetHelp("↑", "up")
+		k.Down.SetHelp("↓", "down")
+	case m.focus == shardsPane:
+		k.Up.SetHelp("↑", "cell above")
+		k.Down.SetHelp("↓", "cell below")
+	default:
+		k.Up.SetHelp("↑", "scroll up")
+		k.Down.SetHelp("↓", "scroll down")
+	}
 	k.Accept.SetEnabled(!free)
 	k.Cancel.SetEnabled(!free)
+}
+
+// arrows reports what the arrow keys do now (no prompt open): move up and
+// down (a cursor or a scroll), and move across (the heatmap's cursor).
+func (m *Model) arrows() (vertical, across bool) {
+	switch m.focus {
+	case shardsPane:
+		n := m.units()
+		return n > 0, n > 0
+	case eventsPane:
+		return !m.lesson, false
+	}
+	return true, false
+}
+
+// nextPane is the pane tab (d = 1) or shift+tab (d = -1) goes to. The shards
+// pane is skipped when the pipeline has no stream storage.
+func (m *Model) nextPane(d int) pane {
+	p := m.focus
+	for range paneCount {
+		p = (p + pane(d) + paneCount) % paneCount
+		if p != shardsPane || len(m.storage) > 0 {
+			return p
+		}
+	}
+	return m.focus
+}
+
+// units returns the utilisations of the selected stream's units, if a snapshot has them.
+func (m *Model) units() int {
+	if _, ns := m.selectedStorage(); ns != nil {
+		return len(ns.Units)
+	}
+	return 0
 }
 
 // ShortHelp implements help.KeyMap.
@@ -219,7 +314,18 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.prompt != noPrompt {
 		return []key.Binding{k.Up, k.Down, k.Accept, k.Cancel}
 	}
-	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.Fail, k.Set, k.Reshard, k.Record, k.Lesson, k.Back}
+	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.Tab, m.arrowHelp(), k.Fail, k.Set, k.Reshard, k.Record, k.Lesson, k.Back}
+}
+
+// arrowHelp is one help entry for the arrow keys as they work now.
+func (m *Model) arrowHelp() key.Binding {
+	k := m.keys
+	b := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))
+	if m.focus == shardsPane {
+		b = key.NewBinding(key.WithKeys("left", "right", "up", "down"), key.WithHelp("←↑↓→", "cell"))
+	}
+	b.SetEnabled(k.Up.Enabled() && m.prompt == noPrompt)
+	return b
 }
 
 // FullHelp implements help.KeyMap.
@@ -227,8 +333,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Step},
-		{k.Fail, k.Set, k.Reshard, k.Tab},
+		{k.Fail, k.Set, k.Reshard, k.Stream},
 		{k.Record, k.Save, k.Lesson, k.Rerun, k.Back},
-		{k.Up, k.Down, k.Accept, k.Cancel},
+		{k.Tab, k.PrevTab, k.Up, k.Down, k.Left, k.Right},
+		{k.Accept, k.Cancel},
 	}
 }

@@ -2,14 +2,18 @@ package dashboard
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/components/sparkline"
+	"github.com/streamsim/streamsim/ui/layout"
 )
 
 func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
@@ -32,6 +36,12 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.storageSel = 0
 	m.prompt = noPrompt
 	m.speed = initialSpeed(sc.Duration)
+	m.diag, m.diagDone, m.findings = advice.NewDiagnoser(m.sc), false, nil
+	m.findGen++
+	m.cursor, m.adviceTop, m.eventsBack = -1, 0, 0
+	if m.focus == shardsPane && len(m.storage) == 0 {
+		m.focus = advicePane
+	}
 	m.syncKeys()
 	return tea.Batch(stop, startRunCmd(m.c.Ctx, m.c.Backend, m.sc, m.gen))
 }
@@ -98,9 +108,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return emit(common.Error(msg.Err))
 		}
 		m.changes = append(m.changes, msg.Change)
+		if m.diag != nil {
+			m.diag.Apply(msg.Change)
+		}
 		m.addEvent(evUser, common.Clock(msg.Change.At)+" you: "+describeChange(msg.Change))
 		for _, c := range awsCommands(m.sc, msg.Change) {
 			m.addEvent(evCLI, "$ "+c)
+		}
+		// Show what the change would be on AWS: below wideAt the events
+		// share their place with the advice.
+		m.eventsBack = 0
+		if !m.wide() {
+			m.side = eventsPane
+			if m.focus == advicePane {
+				m.focus = eventsPane
+			}
 		}
 		return nil
 	case SessionSavedMsg:
@@ -141,7 +163,39 @@ func (m *Model) take(s pipeline.Snapshot) {
 	if s.Done {
 		m.state = finished
 	}
+	m.diagnose(s)
 }
+
+// diagnose gives a snapshot to the run's advisor and takes its findings:
+// most severe first and, within a severity, the newest first.
+func (m *Model) diagnose(s pipeline.Snapshot) {
+	if m.diag == nil || m.diagDone {
+		return
+	}
+	m.diag.Observe(s)
+	if s.Done {
+		m.diag.Finish(nil)
+		m.diagDone = true
+	}
+	m.findings = orderFindings(m.findings[:0], m.diag.List())
+	m.findGen++
+}
+
+// orderFindings appends the diagnoser's findings (in the order they first
+// appeared) to dst, most severe first and, within a severity, newest first.
+func orderFindings(dst []common.Finding, list []advice.Finding) []common.Finding {
+	for i := len(list) - 1; i >= 0; i-- {
+		f := list[i]
+		dst = append(dst, common.Finding{Severity: f.Severity, Node: f.Node, Problem: f.Problem, Fix: f.Fix})
+	}
+	slices.SortStableFunc(dst, func(a, b common.Finding) int {
+		return common.SeverityRank(b.Severity) - common.SeverityRank(a.Severity)
+	})
+	return dst
+}
+
+// Findings returns the advisor's findings as the advice pane lists them.
+func (m *Model) Findings() []common.Finding { return slices.Clone(m.findings) }
 
 func (m *Model) addEvent(k eventKind, text string) {
 	m.events = append(m.events, eventLine{kind: k, text: text})
@@ -194,14 +248,78 @@ func (m *Model) updateKey(msg tea.KeyMsg) tea.Cmd {
 		return m.ask(askSave, "save scenario as: ", m.sc.Name+".yaml")
 	case key.Matches(msg, k.Lesson):
 		m.lesson = !m.lesson
+		if m.lesson {
+			m.focus, m.side = eventsPane, eventsPane
+		}
 	case key.Matches(msg, k.Tab):
+		m.focusPane(m.nextPane(1))
+	case key.Matches(msg, k.PrevTab):
+		m.focusPane(m.nextPane(-1))
+	case key.Matches(msg, k.Stream):
 		m.storageSel = (m.storageSel + 1) % len(m.storage)
+		m.cursor = -1
+		m.focusPane(m.focus)
+	case key.Matches(msg, k.Up):
+		m.arrow(0, -1)
+	case key.Matches(msg, k.Down):
+		m.arrow(0, 1)
+	case key.Matches(msg, k.Left):
+		m.arrow(-1, 0)
+	case key.Matches(msg, k.Right):
+		m.arrow(1, 0)
 	case key.Matches(msg, k.Rerun):
 		return m.Start(m.sc, m.path)
 	case key.Matches(msg, k.Back):
 		return tea.Batch(m.Stop(), emit(common.BuilderRequestedMsg{}))
 	}
 	return nil
+}
+
+// focusPane gives the arrows to p. Below wideAt, focusing the advice or
+// the events also shows it. The heatmap's cursor starts on the busiest shard.
+func (m *Model) focusPane(p pane) {
+	m.focus = p
+	if p != shardsPane {
+		m.side = p
+	}
+	if p == shardsPane && m.cursor < 0 && m.units() > 0 {
+		m.cursor = m.hottest()
+	}
+}
+
+// hottest is the busiest unit of the selected stream (0 before a snapshot).
+func (m *Model) hottest() int {
+	_, ns := m.selectedStorage()
+	best := 0
+	if ns != nil {
+		for i, u := range ns.Units {
+			if u > ns.Units[best] {
+				best = i
+			}
+		}
+	}
+	return best
+}
+
+// arrow moves the focused pane's cursor or scroll by dx cells and dy rows.
+func (m *Model) arrow(dx, dy int) {
+	switch m.focus {
+	case shardsPane:
+		if n := m.units(); n > 0 {
+			if m.cursor < 0 {
+				m.cursor = m.hottest()
+			}
+			m.cursor = m.shardsLayout().Move(m.cursor, n, dx, dy)
+		}
+	case advicePane:
+		r := m.rects()
+		iw, ih := r.adviceW-layout.PaneFrame, r.bottomH-layout.PaneFrame
+		m.adviceTop = layout.Clamp(m.adviceTop+dy, 0, len(m.adviceLines(iw))-ih)
+	case eventsPane:
+		r := m.rects()
+		iw, ih := r.slotW-layout.PaneFrame, r.bottomH-layout.PaneFrame
+		m.eventsBack = layout.Clamp(m.eventsBack-dy, 0, len(m.eventLines(iw, math.MaxInt))-ih)
+	}
 }
 
 func (m *Model) ask(p prompt, label, value string) tea.Cmd {

@@ -8,37 +8,71 @@ import (
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/components/findings"
 	"github.com/streamsim/streamsim/ui/components/heatmap"
 	"github.com/streamsim/streamsim/ui/components/sparkline"
 	"github.com/streamsim/streamsim/ui/layout"
 	"github.com/streamsim/streamsim/ui/styles"
 )
 
+// rects are the panes' outer sizes: a top row (throughput, shards) and a
+// bottom row (lag, advice, events). Below wideAt the advice and the events
+// share one place, the right half.
+type rects struct {
+	topH, bottomH        int
+	throughputW, shardsW int
+	lagW, adviceW, slotW int // slotW: the events, lesson or a picker
+}
+
+func (m *Model) wide() bool { return m.w >= wideAt }
+
+func (m *Model) rects() rects {
+	rows := layout.Split(max(0, m.h-2), 11, 9)
+	r := rects{topH: rows[0], bottomH: rows[1]}
+	if m.wide() {
+		c := layout.Split(m.w, 1, 1, 1)
+		r.throughputW, r.shardsW = c[0], c[1]+c[2]
+		r.lagW, r.adviceW, r.slotW = c[0], c[1], c[2]
+		return r
+	}
+	c := layout.Split(m.w, 1, 1)
+	r.throughputW, r.shardsW = c[0], c[1]
+	r.lagW, r.adviceW, r.slotW = c[0], c[1], c[1]
+	return r
+}
+
 // View implements common.Screen.
 func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
-	bodyH := m.h - 2
-	rows := layout.Split(bodyH, 11, 9)
-	cols := layout.Split(m.w, 1, 1)
-	st := m.c.Styles
+	r := m.rects()
 	top := layout.Row(
-		m.throughputPane(cols[0], rows[0]),
-		m.shardsPane(cols[1], rows[0]),
+		m.throughputPane(r.throughputW, r.topH),
+		m.shardsPane(r.shardsW, r.topH),
 	)
-	var right string
+	var bottom string
+	switch {
+	case m.wide():
+		bottom = layout.Row(m.lagPane(r.lagW, r.bottomH), m.advicePane(r.adviceW, r.bottomH), m.slotPane(r.slotW, r.bottomH))
+	case m.side == advicePane && m.prompt != pickFail && m.prompt != pickReshard:
+		bottom = layout.Row(m.lagPane(r.lagW, r.bottomH), m.advicePane(r.adviceW, r.bottomH))
+	default:
+		bottom = layout.Row(m.lagPane(r.lagW, r.bottomH), m.slotPane(r.slotW, r.bottomH))
+	}
+	return m.header() + "\n" + top + "\n" + bottom + "\n" + m.footer()
+}
+
+// slotPane is what stands in the events' place: a picker while one is open,
+// the lesson when it is on, the events otherwise.
+func (m *Model) slotPane(w, h int) string {
 	switch {
 	case m.prompt == pickFail || m.prompt == pickReshard:
-		right = m.pickPane(cols[1], rows[1])
+		return m.pickPane(w, h)
 	case m.lesson:
-		right = m.lessonPane(cols[1], rows[1])
-	default:
-		right = m.eventsPane(cols[1], rows[1])
+		return m.lessonPane(w, h)
 	}
-	bottom := layout.Row(m.lagPane(cols[0], rows[1]), right)
-	_ = st
-	return m.header() + "\n" + top + "\n" + bottom + "\n" + m.footer()
+	return m.eventsPane(w, h)
 }
 
 func (m *Model) header() string {
@@ -109,6 +143,15 @@ func (m *Model) pane(title string, body []string, w, h int) string {
 	return layout.Pane(st.Pane, st.PaneTitle, title, body, w, h)
 }
 
+// focusable draws a pane that takes keys, with the heavy frame when it has them.
+func (m *Model) focusable(p pane, title string, body []string, w, h int) string {
+	st := m.c.Styles
+	if m.focus == p && m.prompt == noPrompt {
+		return layout.FocusedPane(st.PaneFocused, st.PaneTitle, title, body, w, h)
+	}
+	return layout.Pane(st.Pane, st.PaneTitle, title, body, w, h)
+}
+
 func (m *Model) throughputPane(w, h int) string {
 	st := m.c.Styles
 	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
@@ -155,6 +198,25 @@ func (m *Model) selectedStorage() (*pipeline.Node, *pipeline.NodeSnapshot) {
 	return n, m.snap.Node(n.ID)
 }
 
+// shardsGeom is the heatmap's area inside the shards pane: below it go the
+// legend, the summary and the hot key, and while the pane has the keys the
+// cell under the cursor.
+func (m *Model) shardsGeom() (w, h int) {
+	r := m.rects()
+	iw, ih := r.shardsW-layout.PaneFrame, r.topH-layout.PaneFrame
+	below := 3
+	if m.focus == shardsPane {
+		below = 4
+	}
+	return max(1, iw-1), max(1, ih-below)
+}
+
+// shardsLayout is how the selected stream's units map to heatmap cells now.
+func (m *Model) shardsLayout() heatmap.Layout {
+	w, h := m.shardsGeom()
+	return heatmap.Plan(m.units(), w, h)
+}
+
 func (m *Model) shardsPane(w, h int) string {
 	st := m.c.Styles
 	n, ns := m.selectedStorage()
@@ -163,21 +225,38 @@ func (m *Model) shardsPane(w, h int) string {
 	}
 	_, noun := capacityKey(n)
 	if ns == nil || len(ns.Units) == 0 {
-		return m.pane(noun+"s · "+n.ID, []string{st.Muted.Render(" waiting for the first snapshot")}, w, h)
+		return m.focusable(shardsPane, noun+"s · "+n.ID, []string{st.Muted.Render(" waiting for the first snapshot")}, w, h)
 	}
 	title := fmt.Sprintf("%ss · %s (%d) write load", noun, n.ID, len(ns.Units))
 	if len(m.storage) > 1 {
-		title += fmt.Sprintf(" · %d/%d tab", m.storageSel+1, len(m.storage))
+		title += fmt.Sprintf(" · %d/%d n", m.storageSel+1, len(m.storage))
 	}
-	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
-	mapH := max(1, ih-3)
-	lines, legend := heatmap.Map{Units: ns.Units, Noun: noun}.Render(st, iw-1, mapH)
+	iw := w - layout.PaneFrame
+	mapW, mapH := m.shardsGeom()
+	hm := heatmap.Map{Units: ns.Units, Noun: noun}
+	if m.focus == shardsPane && m.prompt == noPrompt {
+		cur := m.cursor
+		if cur < 0 { // focused before the first snapshot
+			cur = m.hottest()
+		}
+		hm.ShowCursor, hm.Cursor = true, min(cur, len(ns.Units)-1)
+	}
+	pl := heatmap.Plan(len(ns.Units), mapW, mapH)
+	lines, legend := hm.Render(st, mapW, mapH)
 	var body []string
 	for _, l := range lines {
 		body = append(body, " "+l)
 	}
 	body = layout.FitLines(body, iw, mapH)
 	body = append(body, st.Muted.Render(" "+legend))
+	if hm.ShowCursor {
+		detail := hm.Detail(st, pl, iw-1)
+		if first, last := pl.Range(pl.Cell(hm.Cursor), len(ns.Units)); ns.HotKey != "" && ns.HotUnit >= first && ns.HotUnit <= last &&
+			ns.HotShare >= 0.05 && layout.Width(detail) < iw-12 {
+			detail += st.Muted.Render(" · hot key " + ns.HotKey)
+		}
+		body = append(body, " "+detail)
+	}
 	hot, warm := heatmap.Counts(ns.Units)
 	var sum []string
 	if hot > 0 {
@@ -199,7 +278,7 @@ func (m *Model) shardsPane(w, h int) string {
 	if ns.HotKey != "" && ns.HotUnit >= 0 && ns.HotShare >= 0.05 {
 		body = append(body, st.Muted.Render(fmt.Sprintf(" hot key %s → %s %d (%s of records)", ns.HotKey, noun, ns.HotUnit, common.Percent(ns.HotShare))))
 	}
-	return m.pane(title, body, w, h)
+	return m.focusable(shardsPane, title, body, w, h)
 }
 
 func (m *Model) lagPane(w, h int) string {
@@ -253,12 +332,12 @@ func (m *Model) lagPane(w, h int) string {
 	return m.pane("lag & latency", body, w, h)
 }
 
-func (m *Model) eventsPane(w, h int) string {
+// eventLines renders the events newest first, at most limit lines (each
+// CLI line word-wrapped, its continuation lines indented).
+func (m *Model) eventLines(iw, limit int) []string {
 	st := m.c.Styles
-	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
 	var lines []string
-	// Newest at the bottom; long CLI lines wrap so they can be read whole.
-	for i := len(m.events) - 1; i >= 0 && len(lines) < ih; i-- {
+	for i := len(m.events) - 1; i >= 0 && len(lines) < limit; i-- {
 		e := m.events[i]
 		var style func(...string) string
 		switch e.kind {
@@ -278,17 +357,83 @@ func (m *Model) eventsPane(w, h int) string {
 				wrapped[j] = "  " + wrapped[j]
 			}
 		}
-		for j := len(wrapped) - 1; j >= 0 && len(lines) < ih; j-- {
+		for j := len(wrapped) - 1; j >= 0 && len(lines) < limit; j-- {
 			lines = append(lines, " "+style(wrapped[j]))
 		}
 	}
+	return lines
+}
+
+func (m *Model) eventsPane(w, h int) string {
+	st := m.c.Styles
+	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
+	back := m.eventsBack
+	// Newest at the bottom; long CLI lines wrap so they can be read whole.
+	lines := m.eventLines(iw, ih+back)
+	back = min(back, max(0, len(lines)-ih))
+	lines = lines[back:]
 	for i, j := 0, len(lines)-1; i < j; i, j = i+1, j-1 {
 		lines[i], lines[j] = lines[j], lines[i]
 	}
 	if len(lines) == 0 {
 		lines = []string{st.Muted.Render(" events and the AWS CLI for your changes appear here")}
 	}
-	return m.pane("events", lines, w, h)
+	title := "events"
+	if back > 0 {
+		title += fmt.Sprintf(" · %d line(s) back, ↓ newer", back)
+	}
+	if !m.wide() && len(m.findings) > 0 {
+		title += fmt.Sprintf(" · advice (%d) on tab", len(m.findings))
+		if m.nextPane(1) != advicePane {
+			title = strings.TrimSuffix(title, " on tab")
+		}
+	}
+	return m.focusable(eventsPane, title, lines, w, h)
+}
+
+// adviceLines are the advice pane's lines for an inner width iw, wrapped
+// once per change of the findings.
+func (m *Model) adviceLines(iw int) []string {
+	memo := &m.adviceMemo
+	if memo.lines != nil && memo.gen == m.findGen && memo.w == iw {
+		return memo.lines
+	}
+	memo.gen, memo.w = m.findGen, iw
+	memo.lines = findings.Lines(m.c.Styles, m.findings, iw)
+	if memo.lines == nil {
+		memo.lines = []string{}
+	}
+	return memo.lines
+}
+
+func (m *Model) advicePane(w, h int) string {
+	st := m.c.Styles
+	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
+	lines := m.adviceLines(iw)
+	title := "advice"
+	if n := len(m.findings); n > 0 {
+		title = fmt.Sprintf("advice (%d)", n)
+	}
+	if len(lines) == 0 {
+		var say string
+		switch {
+		case m.diagDone:
+			say = " no findings: nothing to fix in this run"
+		case m.has:
+			say = " no findings so far: the advisor reads every snapshot"
+		default:
+			say = " the advisor's findings appear here as the run goes"
+		}
+		return m.focusable(advicePane, title, []string{st.Muted.Render(say)}, w, h)
+	}
+	top := min(m.adviceTop, max(0, len(lines)-ih))
+	if top > 0 {
+		title += " ↑"
+	}
+	if top+ih < len(lines) {
+		title += " ↓ more"
+	}
+	return m.focusable(advicePane, title, lines[top:], w, h)
 }
 
 func (m *Model) lessonPane(w, h int) string {
@@ -325,7 +470,7 @@ func (m *Model) lessonPane(w, h int) string {
 	if len(lines) > ih {
 		lines = lines[len(lines)-ih:]
 	}
-	return m.pane("lesson", lines, w, h)
+	return m.focusable(eventsPane, "lesson", lines, w, h)
 }
 
 func (m *Model) pickPane(w, h int) string {
