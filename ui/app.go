@@ -3,7 +3,9 @@
 // the footer (status line and help) and the routing of messages.
 //
 // Imports: bubbletea, bubbles, lipgloss, backends, pipeline and ui/...; never
-// sim (the UI reads snapshots and sends changes through backends.Run).
+// sim (the UI reads snapshots and sends changes through backends.Run). The
+// builder's estimates run on a backends/sim backend of their own, whatever
+// backend runs the dashboard: an estimate must never touch real services.
 package ui
 
 import (
@@ -14,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/streamsim/streamsim/backends"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/keys"
@@ -45,6 +48,9 @@ type Options struct {
 	// Open starts on the builder with this scenario instead of the picker.
 	Open     *pipeline.Scenario
 	OpenPath string // the file Open came from
+	// Estimator makes the builder's estimates; nil means a short run on the
+	// simulator (common.SimEstimator).
+	Estimator common.Estimator
 }
 
 // statusTTL is how long an information line stays in the footer.
@@ -70,6 +76,8 @@ type Model struct {
 	after func(time.Duration, tea.Msg) tea.Cmd
 
 	confirm *confirmation // a yes/no question in the footer
+
+	initCmd tea.Cmd // what Init starts: the estimate of a scenario opened at start
 }
 
 // confirmation is a question that the footer asks, and what yes does.
@@ -86,9 +94,12 @@ func New(o Options) Model {
 	if o.Store == nil {
 		o.Store = common.DiskStore{}
 	}
+	if o.Estimator == nil {
+		o.Estimator = common.SimEstimator(simbackend.New(simbackend.Options{Paused: true}), common.EstimateSpan, common.EstimateMaxTicks)
+	}
 	km := keys.DefaultKeyMap()
 	st := styles.New(styles.DefaultTheme())
-	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins}
+	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins, Estimate: o.Estimator}
 	h := help.New()
 	h.Styles = st.Help
 	m := Model{
@@ -99,14 +110,14 @@ func New(o Options) Model {
 		},
 	}
 	if o.Open != nil {
-		m.builder.Load(o.Open, o.OpenPath)
+		m.initCmd = m.builder.Load(o.Open, o.OpenPath)
 		m.screen = BuilderScreen
 	}
 	return m
 }
 
 // Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return nil }
+func (m Model) Init() tea.Cmd { return m.initCmd }
 
 // Screen returns the screen on show.
 func (m Model) Screen() Screen { return m.screen }

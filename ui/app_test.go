@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,6 +33,9 @@ func newHarness(t *testing.T, o Options, w, h int) *harness {
 	t.Helper()
 	hs := &harness{t: t, b: &fake.Backend{}, store: uitest.NewMemStore(nil)}
 	o.Backend, o.Store = hs.b, hs.store
+	if o.Estimator == nil {
+		o.Estimator = fixedEstimate
+	}
 	if o.Builtins == nil {
 		o.Builtins = []common.Builtin{
 			{Name: "shop", Scenario: uitest.Load(t, "shop", uitest.ShopYAML)},
@@ -43,8 +48,26 @@ func newHarness(t *testing.T, o Options, w, h int) *harness {
 		return nil
 	}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	for _, msg := range uitest.RunCmd(hs.m.Init(), time.Second) {
+		hs.send(msg)
+	}
 	return hs
 }
+
+// fixedEstimate stands in for the simulator's estimates, so that the
+// goldens do not move when the engine does. It counts its calls in estimates.
+func fixedEstimate(_ context.Context, sc *pipeline.Scenario) (common.Estimate, error) {
+	estimates.Add(1)
+	return common.Estimate{
+		Simulated: min(sc.Duration, common.EstimateSpan), CostMonthly: 412, P99: 2.1, Delivered: 1000,
+		Findings: []common.Finding{
+			{Severity: pipeline.SeverityWarning, Node: "copier", Problem: "Idle capacity: copier's 4 KPU peak at 9% of their capacity.", Fix: "set copier.kpus to 1."},
+			{Severity: pipeline.SeverityInfo, Node: "lake", Problem: "A note.", Fix: "nothing."},
+		},
+	}, nil
+}
+
+var estimates atomic.Int64
 
 // send feeds msg and what its commands answer, except snapshot listeners.
 func (hs *harness) send(msg tea.Msg) {
@@ -243,9 +266,12 @@ func TestLayoutSweep(t *testing.T) {
 		keys []string
 	}{
 		{"dashboard", nil},
+		{"dashboard-events", []string{"tab"}},
+		{"dashboard-shards", []string{"tab"}},
 		{"dashboard-help", []string{"?"}},
 		{"builder", []string{"?", "esc"}},
 		{"builder-edit", []string{"e"}},
+		{"builder-advice", []string{"esc", "i"}},
 		{"picker", []string{"esc", "esc"}},
 	}
 	for _, sc := range screens {
@@ -272,6 +298,35 @@ func TestGoldenViews(t *testing.T) {
 			hs.keys("enter", "l", "?")
 			golden.Check(t, "testdata/"+t.Name()+".golden", hs.view())
 		})
+	}
+}
+
+func TestOpeningEstimates(t *testing.T) {
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	n := estimates.Load()
+	hs := newHarness(t, Options{Open: sc, OpenPath: "shop.yaml"}, 120, 34)
+	if estimates.Load() != n+1 || !strings.Contains(hs.view(), "est. $412/mo · p99 ≈ 2.1 s · ▲ 2 findings: copier") {
+		t.Fatalf("%d estimate(s) at start:\n%s", estimates.Load()-n, hs.view())
+	}
+	if !strings.Contains(hs.view(), "i advice") {
+		t.Fatalf("help bar:\n%s", hs.view())
+	}
+	// Back to the picker and open another: that one is estimated too.
+	hs.keys("esc", "down", "enter")
+	if estimates.Load() != n+2 || hs.m.Builder().Scenario().Name != "tiny" {
+		t.Fatalf("%d estimate(s) after opening tiny", estimates.Load()-n)
+	}
+}
+
+func TestDashboardHelpSaysWhatTabDoes(t *testing.T) {
+	hs := newHarness(t, Options{}, 80, 24)
+	hs.keys("r")
+	if v := hs.view(); !strings.Contains(v, "tab events") || !strings.Contains(v, "advice") {
+		t.Fatalf("dashboard at 80×24:\n%s", v)
+	}
+	hs.keys("tab")
+	if v := hs.view(); !strings.Contains(v, "tab shards") || !strings.Contains(v, "┏ events") {
+		t.Fatalf("after tab:\n%s", v)
 	}
 }
 

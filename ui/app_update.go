@@ -95,15 +95,15 @@ func (m *Model) guard(a action) tea.Cmd {
 func (m *Model) do(a action) tea.Cmd {
 	switch a.kind {
 	case openAction:
-		m.builder.Load(a.sc, a.path)
 		m.screen = BuilderScreen
-		return nil
+		return m.builder.Load(a.sc, a.path)
 	case runAction:
+		var load tea.Cmd
 		if a.load {
-			m.builder.Load(a.sc.Clone(), a.path)
+			load = m.builder.Load(a.sc.Clone(), a.path)
 		}
 		m.screen = DashboardScreen
-		return m.dash.Start(a.sc, a.path)
+		return tea.Batch(m.dash.Start(a.sc, a.path), load)
 	}
 	return tea.Sequence(m.dash.Stop(), tea.Quit)
 }

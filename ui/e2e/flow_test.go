@@ -67,3 +67,42 @@ func TestPickRunPauseQuit(t *testing.T) {
 		t.Fatalf("no snapshot was drawn (%v)", s.Time)
 	}
 }
+
+// TestEstimateThenAdvice opens a scenario in the builder, where a short
+// simulation estimates it, then runs it and waits for the advisor to name
+// the hot key, with its fix, on the dashboard.
+func TestEstimateThenAdvice(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := ui.New(ui.Options{
+		Ctx:     ctx,
+		Backend: simbackend.New(simbackend.Options{Paused: true}),
+		Store:   uitest.NewMemStore(nil),
+		Builtins: []common.Builtin{
+			{Name: "shop", Scenario: uitest.Load(t, "shop", uitest.ShopYAML)},
+		},
+	})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 34))
+	waitFor(t, tm, "Orders into a lake and a table")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "est. $")
+	tm.Send(key("r"))
+	waitFor(t, tm, "▶ running")
+	for range 4 {
+		tm.Send(key("+"))
+	}
+	waitFor(t, tm, "Hot key: partition key")
+	waitFor(t, tm, "advice (")
+	tm.Send(key("q"))
+	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(ui.Model)
+	if !ok {
+		t.Fatal("the final model is not ui.Model")
+	}
+	f := final.Dashboard().Findings()
+	if len(f) == 0 || f[0].Node != "stream" {
+		t.Fatalf("findings %+v", f)
+	}
+	if e, _ := final.Builder().Estimate(); e == nil || e.CostMonthly <= 0 {
+		t.Fatalf("estimate %+v", e)
+	}
+}

@@ -1,15 +1,19 @@
 package builder
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/streamsim/streamsim/backends/fake"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/internal/golden"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -23,12 +27,47 @@ type harness struct {
 	m     *Model
 	store *uitest.MemStore
 	out   []tea.Msg
+	est   *stubEstimator
+}
+
+// stubEstimator answers estimates with fixed numbers (goldens must not move
+// when the engine does) and remembers what it was asked.
+type stubEstimator struct {
+	mu    sync.Mutex
+	calls []*pipeline.Scenario
+	ctxs  []context.Context
+}
+
+func (s *stubEstimator) estimate(ctx context.Context, sc *pipeline.Scenario) (common.Estimate, error) {
+	s.mu.Lock()
+	s.calls = append(s.calls, sc)
+	s.ctxs = append(s.ctxs, ctx)
+	n := len(s.calls)
+	s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return common.Estimate{}, err
+	}
+	return common.Estimate{
+		Simulated: 2 * time.Minute, CostMonthly: 400 + float64(n), P99: 2.1, Delivered: 1000,
+		Findings: []common.Finding{
+			{Severity: pipeline.SeverityCritical, Node: "stream", Problem: "one key of orders carries 60% of its records; a shard takes 1,000 records/s whatever the shard count", Fix: "salt the key."},
+			{Severity: pipeline.SeverityInfo, Node: "copier", Problem: "Idle capacity: copier peaks at 9% of its capacity.", Fix: "set copier.parallelization to 1."},
+		},
+	}, nil
+}
+
+func (s *stubEstimator) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.calls)
 }
 
 func newHarness(t *testing.T, yaml, path string) *harness {
 	t.Helper()
-	hs := &harness{t: t, store: uitest.NewMemStore(nil)}
-	hs.m = New(uitest.Common(&fake.Backend{}, hs.store))
+	hs := &harness{t: t, store: uitest.NewMemStore(nil), est: &stubEstimator{}}
+	c := uitest.Common(&fake.Backend{}, hs.store)
+	c.Estimate = hs.est.estimate
+	hs.m = New(c)
 	hs.m.SetSize(120, 30)
 	var sc *pipeline.Scenario
 	if yaml != "" {
@@ -36,8 +75,25 @@ func newHarness(t *testing.T, yaml, path string) *harness {
 	} else {
 		sc = &pipeline.Scenario{Version: 1, Name: "new-pipeline", Seed: 1, Duration: time.Hour, Tick: time.Second, Region: "us-east-1"}
 	}
-	hs.m.Load(sc, path)
+	hs.feed(hs.m.Load(sc, path))
 	return hs
+}
+
+// feed runs cmd and gives the builder its own answers (saves, estimates);
+// the rest are for the root and kept in out.
+func (hs *harness) feed(cmd tea.Cmd) {
+	hs.t.Helper()
+	queue := uitest.RunCmd(cmd, time.Second)
+	for len(queue) > 0 {
+		r := queue[0]
+		queue = queue[1:]
+		switch r.(type) {
+		case ScenarioSavedMsg, EstimateReadyMsg:
+			queue = append(queue, uitest.RunCmd(hs.m.Update(r), time.Second)...)
+			continue
+		}
+		hs.out = append(hs.out, r)
+	}
 }
 
 // keys presses keys (words of more than one rune that are not key names are
@@ -54,16 +110,7 @@ func (hs *harness) keys(ks ...string) {
 			msgs = []tea.Msg{uitest.Key(k)}
 		}
 		for _, msg := range msgs {
-			queue := uitest.RunCmd(hs.m.Update(msg), time.Second)
-			for len(queue) > 0 {
-				r := queue[0]
-				queue = queue[1:]
-				if _, ok := r.(ScenarioSavedMsg); ok {
-					queue = append(queue, uitest.RunCmd(hs.m.Update(r), time.Second)...)
-					continue
-				}
-				hs.out = append(hs.out, r)
-			}
+			hs.feed(hs.m.Update(msg))
 		}
 	}
 }
@@ -224,13 +271,16 @@ func TestDeleteDropsReferences(t *testing.T) {
 
 func TestGoldenViews(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
-		for _, mode := range []string{"diagram", "edit"} {
+		for _, mode := range []string{"diagram", "edit", "advice"} {
 			t.Run(fmt.Sprintf("%s/%dx%d", mode, sz[0], sz[1]), func(t *testing.T) {
 				hs := newHarness(t, uitest.ShopYAML, "shop.yaml")
 				hs.m.SetSize(sz[0], sz[1]-2)
 				hs.keys("l", "l", "down")
 				if mode == "edit" {
 					hs.keys("h", "e", "down", "down")
+				}
+				if mode == "advice" {
+					hs.keys("i")
 				}
 				v := hs.m.View()
 				uitest.CheckFits(t, v, sz[0], sz[1]-2)
@@ -244,7 +294,7 @@ func TestViewFitsEverySize(t *testing.T) {
 	hs := newHarness(t, uitest.ShopYAML, "shop.yaml")
 	for _, sz := range uitest.Sizes() {
 		hs.m.SetSize(sz[0], sz[1]-2)
-		for _, k := range []string{"", "a", "e", "s"} {
+		for _, k := range []string{"", "a", "e", "s", "i"} {
 			if k != "" {
 				hs.keys(k)
 			}
@@ -253,5 +303,133 @@ func TestViewFitsEverySize(t *testing.T) {
 				hs.keys("esc")
 			}
 		}
+	}
+}
+
+func TestEstimateAfterEachEdit(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, "shop.yaml")
+	if hs.est.count() != 1 {
+		t.Fatalf("loading asked for %d estimates", hs.est.count())
+	}
+	v := hs.view()
+	for _, want := range []string{"est. $401/mo", "p99 ≈ 2.1 s", "✖ 2 findings: stream: one key of orders carries 60%"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("status line lacks %q:\n%s", want, v)
+		}
+	}
+	// An edit asks for a new estimate in a command: until it answers, the
+	// line says so.
+	cmd1 := hs.m.Update(uitest.Key("x")) // delete orders: 1 problem, no estimate
+	if e, running := hs.m.Estimate(); e != nil || running || !strings.Contains(hs.view(), "✗ ") {
+		t.Fatalf("an invalid pipeline is estimated (running %v):\n%s", running, hs.view())
+	}
+	hs.feed(cmd1)
+	hs.m.Load(uitest.Load(t, "shop", uitest.ShopYAML), "shop.yaml")
+	first := hs.m.Update(uitest.Key("l")) // a move is not an edit
+	if first != nil {
+		t.Fatal("moving the selection asked for an estimate")
+	}
+	hs.keys("e", "down", "down", "ctrl+u", "8") // stream.shards = 8 in the form
+	cmd1 = hs.m.Update(uitest.Key("enter"))
+	if !strings.Contains(hs.view(), "estimating… (simulating up to 10m)") {
+		t.Fatalf("no estimating line:\n%s", hs.view())
+	}
+	hs.keys("e", "down", "down", "ctrl+u", "6")
+	cmd2 := hs.m.Update(uitest.Key("enter"))
+	before := hs.est.count()
+	// The first answer comes last but is stale: dropped, and its context was
+	// cancelled when the second edit came.
+	hs.feed(cmd2)
+	if e, _ := hs.m.Estimate(); e == nil || hs.m.Scenario().Node("stream").Int("shards") != 6 {
+		t.Fatalf("the second estimate was not taken")
+	}
+	shown := hs.view()
+	hs.feed(cmd1)
+	if hs.view() != shown {
+		t.Fatal("a stale estimate replaced the newer one")
+	}
+	if hs.est.count() != before+2 || hs.est.ctxs[len(hs.est.ctxs)-1].Err() == nil {
+		t.Fatalf("calls %d→%d; the stale one's context is not cancelled", before, hs.est.count())
+	}
+	if got := hs.est.calls[len(hs.est.calls)-2].Node("stream").Int("shards"); got != 6 {
+		t.Fatalf("the estimate ran on a scenario with %d shards", got)
+	}
+}
+
+func TestEstimateErrorsShow(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, "shop.yaml")
+	hs.m.c.Estimate = func(context.Context, *pipeline.Scenario) (common.Estimate, error) {
+		return common.Estimate{}, errors.New("engine on fire")
+	}
+	hs.feed(hs.m.Load(uitest.Load(t, "shop", uitest.ShopYAML), "shop.yaml"))
+	if !strings.Contains(hs.view(), "no estimate: engine on fire") || hs.m.keys.Advice.Enabled() {
+		t.Fatalf("error:\n%s", hs.view())
+	}
+}
+
+func TestAdviceListsEveryFinding(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, "shop.yaml")
+	hs.m.SetSize(80, 22)
+	hs.keys("i")
+	v := hs.view()
+	for _, want := range []string{"advice (2) · from the design and 2m simulated", "✖ stream · critical", "Fix: salt the key.", "· copier · note"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("advice lacks %q:\n%s", want, v)
+		}
+	}
+	if hs.m.keys.Add.Enabled() || !hs.m.keys.Cancel.Enabled() {
+		t.Fatal("keys of the diagram work in the advice list")
+	}
+	hs.m.SetSize(80, 8) // too short for both: the list scrolls
+	if !strings.Contains(hs.view(), "↓ more") {
+		t.Fatalf("no more marker:\n%s", hs.view())
+	}
+	for range 20 {
+		hs.keys("down")
+	}
+	if v := hs.view(); !strings.Contains(v, "set copier.parallelization to 1.") || strings.Contains(v, "↓ more") {
+		t.Fatalf("scrolled to the end:\n%s", v)
+	}
+	hs.keys("esc")
+	if hs.m.mode != browsing {
+		t.Fatal("esc did not go back to the diagram")
+	}
+}
+
+// TestEstimateOnTheSimulator runs the real estimator: a short simulation on
+// the simulator backend, the advisor watching.
+func TestEstimateOnTheSimulator(t *testing.T) {
+	est := common.SimEstimator(simbackend.New(simbackend.Options{Paused: true}), common.EstimateSpan, common.EstimateMaxTicks)
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	a, err := est(context.Background(), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Simulated != 2*time.Minute || a.CostMonthly <= 0 || a.P99 <= 0 || len(a.Findings) == 0 {
+		t.Fatalf("estimate %v", a)
+	}
+	if f := a.Findings[0]; f.Severity != pipeline.SeverityCritical || f.Node != "stream" {
+		t.Fatalf("first finding %+v", f)
+	}
+	b, _ := est(context.Background(), sc)
+	if fmt.Sprint(a) != fmt.Sprint(b) || len(a.Findings) != len(b.Findings) || a.Findings[len(a.Findings)-1] != b.Findings[len(b.Findings)-1] {
+		t.Fatalf("the same scenario gave two estimates:\n%v\n%v", a, b)
+	}
+	if sc.Duration != 2*time.Minute {
+		t.Fatal("the estimate changed the scenario")
+	}
+	// A longer scenario is cut: at most EstimateSpan, and at most maxTicks ticks.
+	sc.Duration = time.Hour
+	if a, err := est(context.Background(), sc); err != nil || a.Simulated != common.EstimateSpan {
+		t.Fatalf("an hour estimated as %v (%v)", a.Simulated, err)
+	}
+	short := common.SimEstimator(simbackend.New(simbackend.Options{Paused: true}), time.Hour, 30)
+	if a, err := short(context.Background(), sc); err != nil || a.Simulated != 30*time.Second {
+		t.Fatalf("30 ticks estimated as %v (%v)", a.Simulated, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := est(ctx, sc); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled estimate: %v", err)
 	}
 }

@@ -5,11 +5,13 @@
 package builder
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -25,14 +27,15 @@ const (
 	connecting      // choosing where data from the marked node goes
 	editing         // the settings form
 	savingAs        // typing a path
+	advising        // reading the estimate's findings
 )
 
 var stages = []pipeline.Stage{pipeline.Producer, pipeline.Storage, pipeline.Consumer, pipeline.Destination}
 
 // KeyMap is the builder's bindings.
 type KeyMap struct {
-	Up, Down, Left, Right, Add, Connect, Delete, Edit, Run, Save, Back key.Binding
-	Accept, Cancel, NextField, PrevField                               key.Binding
+	Up, Down, Left, Right, Add, Connect, Delete, Edit, Advice, Run, Save, Back key.Binding
+	Accept, Cancel, NextField, PrevField                                       key.Binding
 }
 
 func defaultKeyMap() KeyMap {
@@ -45,6 +48,7 @@ func defaultKeyMap() KeyMap {
 		Connect:   keys.New("c", "connect"),
 		Delete:    keys.New("x", "delete"),
 		Edit:      keys.New("e", "edit"),
+		Advice:    keys.New("i", "advice"),
 		Run:       keys.Run(),
 		Save:      keys.Save(),
 		Back:      keys.Back("scenarios"),
@@ -74,6 +78,14 @@ type Model struct {
 	addSel   int
 	form     *form
 	pathIn   textinput.Model
+
+	// The estimate: a short simulation after each edit (in a command).
+	est        *common.Estimate // the last one, for the pipeline as it is
+	estErr     error
+	estGen     int // of the last request; older answers are dropped
+	estimating bool
+	estCancel  context.CancelFunc // stops the one running
+	adviceTop  int                // lines of the advice list scrolled past
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -89,12 +101,15 @@ func New(c *common.Common) *Model {
 }
 
 // Load shows sc (the builder edits it in place: pass a copy). path is the file
-// it came from, "" when saving should ask.
-func (m *Model) Load(sc *pipeline.Scenario, path string) {
+// it came from, "" when saving should ask. It returns the command that
+// estimates the pipeline.
+func (m *Model) Load(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.sc, m.path, m.dirty = sc, path, false
 	m.mode, m.col, m.row, m.connFrom, m.form = browsing, 0, 0, "", nil
 	m.revalidate()
+	cmd := m.estimate()
 	m.syncKeys()
+	return cmd
 }
 
 // Scenario returns the scenario being edited (nil before Load).
@@ -168,18 +183,20 @@ func (m *Model) syncKeys() {
 	conn := m.mode == connecting
 	sel := m.Selected() != nil
 	loaded := m.sc != nil
-	k.Up.SetEnabled(b || conn || m.mode == adding)
-	k.Down.SetEnabled(b || conn || m.mode == adding)
+	adv := m.mode == advising
+	k.Up.SetEnabled(b || conn || m.mode == adding || adv)
+	k.Down.SetEnabled(b || conn || m.mode == adding || adv)
 	k.Left.SetEnabled(b || conn)
 	k.Right.SetEnabled(b || conn)
 	k.Add.SetEnabled(b && loaded)
 	k.Connect.SetEnabled(b && sel)
 	k.Delete.SetEnabled(b && sel)
 	k.Edit.SetEnabled(b && sel)
+	k.Advice.SetEnabled(b && m.est != nil)
 	k.Run.SetEnabled(b && loaded && len(m.problems) == 0)
 	k.Save.SetEnabled(b && loaded)
 	k.Back.SetEnabled(b)
-	k.Accept.SetEnabled(!b)
+	k.Accept.SetEnabled(!b && !adv)
 	k.Cancel.SetEnabled(!b)
 	switch m.mode {
 	case connecting:
@@ -202,7 +219,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	case editing:
 		return []key.Binding{k.NextField, k.PrevField, k.Accept, k.Cancel}
 	case browsing:
-		return []key.Binding{k.Add, k.Connect, k.Delete, k.Edit, k.Run, k.Save, k.Back}
+		return []key.Binding{k.Add, k.Connect, k.Delete, k.Edit, k.Advice, k.Run, k.Save, k.Back}
+	case advising:
+		return []key.Binding{k.Up, k.Down, k.Cancel}
 	}
 	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Accept, k.Cancel}
 }
@@ -213,7 +232,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right},
 		{k.Add, k.Connect, k.Delete, k.Edit},
-		{k.Run, k.Save, k.Back},
+		{k.Advice, k.Run, k.Save, k.Back},
 		{k.Accept, k.Cancel, k.NextField, k.PrevField},
 	}
 }

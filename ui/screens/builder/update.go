@@ -60,10 +60,22 @@ func (m *Model) Save() tea.Cmd {
 	return saveCmd(m.c.Store, m.path, m.sc.Clone(), m.edits)
 }
 
-// Update implements common.Screen.
+// Update implements common.Screen. An edit starts a new estimate.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	defer m.syncKeys()
+	before := m.edits
+	cmd := m.update(msg)
+	if m.edits != before {
+		cmd = tea.Batch(cmd, m.estimate())
+	}
+	return cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case EstimateReadyMsg:
+		m.takeEstimate(msg)
+		return nil
 	case ScenarioSavedMsg:
 		if msg.Err != nil {
 			return emit(common.Error(msg.Err))
@@ -89,6 +101,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.updateForm(msg)
 		case savingAs:
 			return m.updateSaveAs(msg)
+		case advising:
+			return m.updateAdvice(msg)
 		}
 		return m.updateBrowse(msg)
 	}
@@ -145,6 +159,8 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 		m.form = newForm(m.sc, m.Selected(), m.w)
 		m.mode = editing
 		return m.form.focusCmd()
+	case key.Matches(msg, k.Advice):
+		m.mode, m.adviceTop = advising, 0
 	case key.Matches(msg, k.Run):
 		return emit(common.RunRequestedMsg{Scenario: m.sc.Clone(), Path: m.path})
 	case key.Matches(msg, k.Save):
@@ -153,6 +169,19 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 		return emit(common.PickerRequestedMsg{})
 	case msg.String() == "r" && len(m.problems) > 0:
 		return fail("fix %d problem(s) before running: %s", len(m.problems), problemText(m.problems[0]))
+	}
+	return nil
+}
+
+func (m *Model) updateAdvice(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.adviceTop = max(0, m.adviceTop-1)
+	case key.Matches(msg, k.Down):
+		m.adviceTop = min(m.adviceTop+1, m.adviceMaxTop())
+	case key.Matches(msg, k.Cancel):
+		m.mode = browsing
 	}
 	return nil
 }

@@ -38,6 +38,8 @@ func (m *Model) View() string {
 		body = m.formView(m.w, bodyH)
 	case adding:
 		body = m.addView(m.w, bodyH)
+	case advising:
+		body = m.adviceView(m.w, bodyH)
 	default:
 		body = m.diagram(m.w, bodyH)
 	}
@@ -71,6 +73,9 @@ func (m *Model) statusLine() string {
 			more = fmt.Sprintf(" (+%d more)", len(m.problems)-1)
 		}
 		return layout.PadRight(st.Hot.Render(" ✗ "+problemText(m.problems[0])+more), m.w)
+	}
+	if line := m.estimateLine(); line != "" {
+		return layout.PadRight(line, m.w)
 	}
 	var nodes []string
 	for _, s := range stages {
