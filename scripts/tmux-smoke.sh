@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tmux-smoke.sh drives the real binary in a real terminal (tmux) through the
-# first minute of a workshop: pick a scenario, run it, pause it, quit. It
+# first minutes of a workshop: pick a scenario, run it, pause it, step it,
+# read the builder's estimate, run hot-partition-key until the advisor names
+# its hot key, visit the events and the heatmap's cursor with tab, quit. It
 # fails, printing the screen, as soon as a screen is not what it should be.
 #
 #   scripts/tmux-smoke.sh            # 120×34
@@ -112,6 +114,39 @@ sleep 0.3
 c=$(sim_clock)
 [[ $c != "$b" ]] || fail "'.' did not step the paused run ($b)"
 
+echo "tmux-smoke: back to the builder: the estimate"
+key Escape
+wait_for "est. \$" 15
+wait_for "i advice"
+
+echo "tmux-smoke: run hot-partition-key: the advisor finds the hot key"
+key Escape
+wait_for "enter open"
+key / Escape /
+type_text "hot-partition-key"
+key Enter
+wait_for "1 of "
+key r
+wait_for "▶ running"
+wait_for "advice (" 20
+wait_for "· critical" 20
+finding=$(screen | grep -oE "[a-z]+ · critical" | head -1)
+# The hot key's own finding is on the stream, events: scroll the advice to it.
+for ((i = 0; i < 40; i++)); do
+	screen | grep -qF "Hot key: partition key" && break
+	key Down
+done
+screen | grep -qF "Hot key: partition key" || fail "the advice never names the hot key"
+check_screen
+
+echo "tmux-smoke: tab to the events, then the heatmap's cursor"
+key Tab
+wait_for "┏ events"
+key Tab
+wait_for "▸ shard"
+key Right
+wait_for "←↑↓→ cell"
+
 echo "tmux-smoke: quit"
 key q
 for ((i = 0; i < 100; i++)); do
@@ -121,4 +156,4 @@ done
 [[ -s $tmp/rc ]] || fail "q did not end the program"
 rc=$(cat "$tmp/rc")
 [[ $rc == 0 ]] || fail "streamsim exited with status $rc"
-echo "tmux-smoke: OK (ran from ${first#sim } to ${c#sim }, exit 0)"
+echo "tmux-smoke: OK (ran from ${first#sim } to ${c#sim }; advice: $finding; exit 0)"
