@@ -94,8 +94,8 @@ func TestDiagramGoldens(t *testing.T) {
 		{"every-service", everyServiceScenario(t)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			golden(t, "graph/"+tc.name+".mermaid", Mermaid(tc.s))
-			golden(t, "graph/"+tc.name+".dot", Dot(tc.s))
+			goldenCheck(t, "graph/"+tc.name+".mermaid", Mermaid(tc.s))
+			goldenCheck(t, "graph/"+tc.name+".dot", Dot(tc.s))
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/streamsim/streamsim/internal/golden"
 )
 
 // sameScenario describes the first difference between two scenarios that
@@ -108,7 +110,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				if string(again) != string(out) {
-					t.Errorf("encoding twice changes the result:\n%s", firstDifference(string(out), string(again)))
+					t.Errorf("encoding twice changes the result:\n%s", golden.FirstDifference(string(out), string(again)))
 				}
 			})
 		}
@@ -128,7 +130,7 @@ func TestEncodeNormalisedGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "normalised/"+strings.TrimSuffix(filepath.Base(f), ".yaml"), out)
+			goldenCheck(t, "normalised/"+strings.TrimSuffix(filepath.Base(f), ".yaml"), out)
 		})
 	}
 }

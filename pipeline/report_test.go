@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamsim/streamsim/internal/golden"
 )
 
 const reportScenario = `version: 1
@@ -200,7 +202,7 @@ func TestReportJSON(t *testing.T) {
 }
 `
 	if got := b.String(); got != want {
-		t.Errorf("JSON differs:\n%s\ngot:\n%s", firstDifference(want, got), got)
+		t.Errorf("JSON differs:\n%s\ngot:\n%s", golden.FirstDifference(want, got), got)
 	}
 	// Map order never shows: build it again and again.
 	for range 20 {

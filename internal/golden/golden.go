@@ -1,10 +1,8 @@
 // Package golden compares test output with golden files and rewrites them when
-// the tests run with -update (`go test ./cmd ./scenarios ./docs -update`).
+// the tests run with -update (`go test ./pipeline ./cmd ./scenarios ./docs -update`).
 //
 // Import it from _test.go files only: importing it registers the -update flag
 // in the test binary, and a package must not define a flag of that name itself.
-// The pipeline package keeps its own copy of this helper (pipeline/golden_test.go)
-// because pipeline imports nothing but the standard library and yaml.v3.
 package golden
 
 import (
