@@ -576,26 +576,8 @@ func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result
 	t.write(w)
 
 	fmt.Fprintln(w)
-	p := func(k string) float64 { return m["pipeline."+k] }
-	sec := func(k string) string { return pipeline.FormatMetric(pipeline.UnitSeconds, p(k)) }
-	fmt.Fprintf(w, "pipeline  produced %s · delivered %s · lost %s · in flight %s\n",
-		formatCount(p("produced_records")), formatCount(p("delivered_records")),
-		formatCount(p("lost_records")), formatCount(p("in_flight_records")))
-	fmt.Fprintf(w, "latency   p50 %s · p99 %s · max %s\n", sec("latency_p50"), sec("latency_p99"), sec("latency_max"))
-	fmt.Fprintf(w, "cost      %s per month\n", pipeline.FormatMetric(pipeline.UnitDollars, p("cost_monthly")))
-
-	if len(rep.Expectations) > 0 {
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, st.bold("expect"))
-		width := 0
-		for _, e := range rep.Expectations {
-			width = max(width, utf8.RuneCountInString(e.Expr))
-		}
-		for _, e := range rep.Expectations {
-			fmt.Fprintf(w, "  %s %s%s  %s\n", st.mark(e.Passed), e.Expr,
-				strings.Repeat(" ", width-utf8.RuneCountInString(e.Expr)), e.Measured())
-		}
-	}
+	writeTotals(w, m, "", "")
+	writeExpectations(w, st, rep)
 
 	if len(res.Events) > 0 {
 		fmt.Fprintln(w)
@@ -772,4 +754,38 @@ func progressLine(name string, now, total time.Duration) string {
 	return fmt.Sprintf("%s [%s%s] %3d%%  %s of %s simulated", name,
 		strings.Repeat("█", full), strings.Repeat("░", width-full), int(frac*100),
 		pipeline.FormatDuration(now.Truncate(time.Second)), pipeline.FormatDuration(total))
+}
+
+// writeTotals prints the pipeline's totals, latency and cost; the notes (may be
+// empty) say how a backend measured latency and cost.
+func writeTotals(w io.Writer, m map[string]float64, latencyNote, costNote string) {
+	p := func(k string) float64 { return m["pipeline."+k] }
+	sec := func(k string) string { return pipeline.FormatMetric(pipeline.UnitSeconds, p(k)) }
+	fmt.Fprintf(w, "pipeline  produced %s · delivered %s · lost %s · in flight %s\n",
+		formatCount(p("produced_records")), formatCount(p("delivered_records")),
+		formatCount(p("lost_records")), formatCount(p("in_flight_records")))
+	fmt.Fprintf(w, "latency   p50 %s · p99 %s · max %s%s\n", sec("latency_p50"), sec("latency_p99"), sec("latency_max"), latencyNote)
+	fmt.Fprintf(w, "cost      %s per month%s\n", pipeline.FormatMetric(pipeline.UnitDollars, p("cost_monthly")), costNote)
+}
+
+// writeExpectations prints each expect line with its mark and measured value;
+// a value the backend could not measure (NaN) says so.
+func writeExpectations(w io.Writer, st style, rep *pipeline.Report) {
+	if len(rep.Expectations) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, st.bold("expect"))
+	width := 0
+	for _, e := range rep.Expectations {
+		width = max(width, utf8.RuneCountInString(e.Expr))
+	}
+	for _, e := range rep.Expectations {
+		val := e.Measured()
+		if math.IsNaN(e.Value) {
+			val = "not measured on " + rep.Backend
+		}
+		fmt.Fprintf(w, "  %s %s%s  %s\n", st.mark(e.Passed), e.Expr,
+			strings.Repeat(" ", width-utf8.RuneCountInString(e.Expr)), val)
+	}
 }

@@ -365,24 +365,9 @@ func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Pla
 	}
 	t.write(w)
 	fmt.Fprintln(w)
-	p := func(k string) float64 { return m["pipeline."+k] }
-	sec := func(k string) string { return pipeline.FormatMetric(pipeline.UnitSeconds, p(k)) }
-	fmt.Fprintf(w, "pipeline  produced %s · delivered %s · lost %s · in flight %s\n",
-		formatCount(p("produced_records")), formatCount(p("delivered_records")),
-		formatCount(p("lost_records")), formatCount(p("in_flight_records")))
-	fmt.Fprintf(w, "latency   p50 %s · p99 %s · max %s (from each record's timestamp to its write into a destination)\n", sec("latency_p50"), sec("latency_p99"), sec("latency_max"))
-	fmt.Fprintf(w, "cost      %s per month at the measured load (resources created here only)\n", pipeline.FormatMetric(pipeline.UnitDollars, p("cost_monthly")))
-	if len(rep.Expectations) > 0 {
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, st.bold("expect"))
-		for _, e := range rep.Expectations {
-			val := e.Measured()
-			if math.IsNaN(e.Value) {
-				val = "not measured on aws"
-			}
-			fmt.Fprintf(w, "  %s %s  %s\n", st.mark(e.Passed), e.Expr, val)
-		}
-	}
+	writeTotals(w, m, " (from each record's timestamp to its write into a destination)",
+		" at the measured load (resources created here only)")
+	writeExpectations(w, st, rep)
 	if len(res.Unmeasured) > 0 {
 		fmt.Fprintf(w, "\nnot measured on aws (null in the JSON report): %s\n", strings.Join(res.Unmeasured, ", "))
 	}
