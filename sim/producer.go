@@ -16,7 +16,7 @@ type producer struct {
 	// derived settings
 	rate     float64 // records/s (mean)
 	size     float64 // mean record bytes
-	sizes    sizeDist
+	sizes    pipeline.SizeDist
 	shape    string // pattern.shape
 	keyBytes float64
 	// this tick
@@ -39,7 +39,7 @@ func (p *producer) stats() *nodeStats    { return &p.nodeStats }
 func (p *producer) node() *pipeline.Node { return p.n }
 func (p *producer) reconfigure(e *Engine) {
 	p.size, p.rate = producerRate(p.n)
-	p.sizes = newSizeDist(p.n)
+	p.sizes = pipeline.RecordSizes(p.n)
 	p.shape = p.n.Str("pattern.shape")
 }
 
@@ -186,7 +186,7 @@ func (e *Engine) computeUnits(unit float64, kinesis bool) float64 {
 			sum += r * p.size / kplAggregate * math.Ceil(kplAggregate/unit)
 			continue
 		}
-		sum += r * p.sizes.units(unit)
+		sum += r * p.sizes.Units(unit)
 	}
 	if w == 0 {
 		return 1

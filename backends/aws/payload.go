@@ -291,42 +291,22 @@ func (g *keyGen) next() string {
 	return g.name(g.rng.IntN(g.count))
 }
 
-// sizeGen draws record sizes: fixed at the mean, or lognormal with the mean
-// and `max` as its 99.9th percentile, as the simulator models them.
+// sizeGen draws record sizes from the producer's distribution, the one the
+// simulator bills by (pipeline.RecordSizes).
 type sizeGen struct {
-	mean, max float64
-	mu, sigma float64
-	rng       *rand.Rand
+	dist pipeline.SizeDist
+	rng  *rand.Rand
 }
 
-const z999 = 3.090232
-
 func newSizeGen(n *pipeline.Node, rng *rand.Rand) *sizeGen {
-	g := &sizeGen{mean: math.Max(1, n.Num("record_size.mean")), rng: rng}
-	g.max = g.mean
-	if n.Str("record_size.dist") != "lognormal" {
-		return g
-	}
-	g.max = math.Max(g.mean, n.Num("record_size.max"))
-	if !n.Has("record_size.max") {
-		g.max = 8 * g.mean
-	}
-	l := math.Log(g.max / g.mean)
-	disc := z999*z999 - 2*l
-	g.sigma = z999
-	if disc > 0 {
-		g.sigma = z999 - math.Sqrt(disc)
-	}
-	g.mu = math.Log(g.mean) - g.sigma*g.sigma/2
-	return g
+	return &sizeGen{dist: pipeline.RecordSizes(n), rng: rng}
 }
 
 func (g *sizeGen) next() int {
-	if g.sigma == 0 {
-		return int(g.mean)
+	if g.dist.Sigma == 0 {
+		return int(g.dist.Mean)
 	}
-	x := math.Exp(g.mu + g.sigma*g.rng.NormFloat64())
-	return int(math.Max(1, math.Min(x, g.max)))
+	return int(g.dist.At(g.rng.NormFloat64()))
 }
 
 func md5Sum(s string) []byte {
