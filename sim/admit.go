@@ -194,10 +194,8 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 		clear(a.retBornN)
 		a.anyRet = false
 	}
-	follows := a.follows[:0]
 	single := len(a.edges) == 1
 	for i, e := range a.edges {
-		follows = follows[:0]
 		a.scratch = a.scratch[:0]
 		if e.n > 0 {
 			perRecB := e.b / e.n
@@ -225,43 +223,56 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 			throttled += rejSum
 			e.writer.throttled += rejSum
 		}
-		for k, rb := range a.due[i] {
-			if k == len(a.followBufs) {
-				a.followBufs = append(a.followBufs, nil)
-			}
-			follow := retryBatch{attempt: rb.attempt + 1, entries: a.followBufs[k][:0]}
-			for _, en := range rb.entries {
-				ok := en.n * a.frac[en.unit]
-				if ok > 0 {
-					ob := en.b * ok / en.n
-					a.retN[en.unit] += ok
-					a.retB[en.unit] += ob
-					a.retBornN[en.unit] += ok * en.born
-					a.accAt[en.unit] = max(a.accAt[en.unit], e.at)
-					a.anyRet = true
-					e.writer.out += ok
-					e.writer.outB += ob
-				}
-				if rej := en.n - ok; rej > 1e-12 {
-					throttled += rej
-					e.writer.throttled += rej
-					follow.entries = append(follow.entries, retryEntry{en.unit, rej, en.b * rej / en.n, en.born})
-				}
-			}
-			a.followBufs[k] = follow.entries
-			follows = append(follows, follow)
-			rb.entries = rb.entries[:0]
-			rb.due = -1
-		}
+		t, _, _ := a.settleDue(e, a.due[i], tick, dt)
+		throttled += t
 		a.due[i] = a.due[i][:0]
-		e.compactRetries()
-		e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
-		for _, f := range follows {
-			e.schedule(f, tick, dt)
+	}
+	return throttled
+}
+
+// settleDue accepts each due retry batch's share, unit by unit, into the
+// retried sums; refused records go on to their next attempt (or are lost).
+// Then it schedules this tick's first refusals (a.scratch) and those next
+// attempts. It returns the refused attempts and what was accepted.
+func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64) (throttled, inN, inB float64) {
+	follows := a.follows[:0]
+	for k, rb := range due {
+		if k == len(a.followBufs) {
+			a.followBufs = append(a.followBufs, nil)
 		}
+		follow := retryBatch{attempt: rb.attempt + 1, entries: a.followBufs[k][:0]}
+		for _, en := range rb.entries {
+			ok := en.n * a.frac[en.unit]
+			if ok > 0 {
+				ob := en.b * ok / en.n
+				a.retN[en.unit] += ok
+				a.retB[en.unit] += ob
+				a.retBornN[en.unit] += ok * en.born
+				a.accAt[en.unit] = max(a.accAt[en.unit], e.at)
+				a.anyRet = true
+				e.writer.out += ok
+				e.writer.outB += ob
+				inN += ok
+				inB += ob
+			}
+			if rej := en.n - ok; rej > 1e-12 {
+				throttled += rej
+				e.writer.throttled += rej
+				follow.entries = append(follow.entries, retryEntry{en.unit, rej, en.b * rej / en.n, en.born})
+			}
+		}
+		a.followBufs[k] = follow.entries
+		follows = append(follows, follow)
+		rb.entries = rb.entries[:0]
+		rb.due = -1
+	}
+	e.compactRetries()
+	e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
+	for _, f := range follows {
+		e.schedule(f, tick, dt)
 	}
 	a.follows = follows[:0]
-	return throttled
+	return throttled, inN, inB
 }
 
 // retried returns unit u's retried records accepted this tick as one cohort.
@@ -400,42 +411,10 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	e.writer.outB += inB
 	throttled = rejSum
 	e.writer.throttled += rejSum
-	follows := a.follows[:0]
-	for k, rb := range due {
-		if k == len(a.followBufs) {
-			a.followBufs = append(a.followBufs, nil)
-		}
-		follow := retryBatch{attempt: rb.attempt + 1, entries: a.followBufs[k][:0]}
-		for _, en := range rb.entries {
-			ok := en.n * frac[en.unit]
-			if ok > 0 {
-				ob := en.b * ok / en.n
-				a.retN[en.unit] += ok
-				a.retB[en.unit] += ob
-				a.retBornN[en.unit] += ok * en.born
-				a.anyRet = true
-				e.writer.out += ok
-				e.writer.outB += ob
-				inN += ok
-				inB += ob
-			}
-			if rej := en.n - ok; rej > 1e-12 {
-				throttled += rej
-				e.writer.throttled += rej
-				follow.entries = append(follow.entries, retryEntry{en.unit, rej, en.b * rej / en.n, en.born})
-			}
-		}
-		a.followBufs[k] = follow.entries
-		follows = append(follows, follow)
-		rb.entries = rb.entries[:0]
-		rb.due = -1
-	}
-	e.compactRetries()
-	e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
-	for _, f := range follows {
-		e.schedule(f, tick, dt)
-	}
-	a.follows = follows[:0]
+	t, n, b := a.settleDue(e, due, tick, dt)
+	throttled += t
+	inN += n
+	inB += b
 	return throttled, inN, inB, maxUtil
 }
 
