@@ -50,7 +50,8 @@ type Service struct {
 	// ScalarOf maps a key that may be written as a scalar to the sub-key the scalar sets
 	// (record_size: 1KiB means record_size.mean: 1KiB).
 	ScalarOf map[string]string
-	// ReadsFrom lists the services a consumer may name in `from`.
+	// ReadsFrom lists the services a consumer (or a destination with streaming
+	// ingestion, Redshift) may name in `from`.
 	ReadsFrom []string
 	// WritesTo lists the services this node may name in `to`.
 	WritesTo []string
@@ -255,7 +256,12 @@ var catalog = []*Service{
 		Name: "redshift", Label: "Amazon Redshift", Short: "Redshift", Stage: Destination,
 		Keys: []Key{
 			{Name: "nodes", Kind: KindInt, Default: "2", Min: 1, Max: 128},
+			// §7.3 "Streaming ingestion": a materialized view refreshed from the stream.
+			{Name: "refresh", Kind: KindDuration, Default: "10s", Min: 0, Max: 86400,
+				Doc: "streaming ingestion (from: a stream): how often the materialized view is refreshed"},
 		},
+		// §7.3 "Streaming ingestion": Redshift reads Kinesis and MSK directly, no S3 staging.
+		ReadsFrom: streamStores,
 	},
 	{
 		Name: "dynamodb", Label: "Amazon DynamoDB", Short: "DynamoDB", Stage: Destination,

@@ -689,7 +689,7 @@ func (l *loader) node(st Stage, i int, item *yaml.Node) {
 		switch p.key {
 		case "id", "service":
 		case "from":
-			if st != Consumer {
+			if st != Consumer && !(st == Destination && n.Service != nil && len(n.Service.ReadsFrom) > 0) {
 				l.add(posOf(p.k), join(path, "from"), "only consumers have from; %s", connectionHelp(st))
 				continue
 			}
@@ -818,7 +818,7 @@ func settingNames(st Stage, svc *Service) []string {
 	if st != Producer {
 		out = append(out, "service")
 	}
-	if st == Consumer {
+	if st == Consumer || len(svc.ReadsFrom) > 0 {
 		out = append(out, "from")
 	}
 	if st == Producer || st == Consumer {

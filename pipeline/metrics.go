@@ -87,6 +87,10 @@ func NodeMetrics(n *Node) []MetricDef {
 		}
 	case Destination:
 		add("throttled_records", UnitCount, "write attempts refused for exceeding a limit")
+		if n.From != "" {
+			add("lag_records", UnitCount, "streaming ingestion: records not yet read from its stream, at the end")
+			add("iterator_age_max", UnitSeconds, "streaming ingestion: largest age of the oldest unread record")
+		}
 		if svc == "s3" {
 			add("objects", UnitCount, "objects written")
 		}

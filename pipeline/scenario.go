@@ -157,11 +157,12 @@ func (s *Scenario) Stage(st Stage) []*Node {
 	return out
 }
 
-// Readers lists the consumers whose `from` is the node id, in file order.
+// Readers lists the nodes whose `from` is the node id (consumers, and
+// destinations with streaming ingestion), in file order.
 func (s *Scenario) Readers(id string) []*Node {
 	var out []*Node
 	for _, n := range s.Nodes {
-		if n.Stage == Consumer && n.From == id {
+		if n.From != "" && n.From == id {
 			out = append(out, n)
 		}
 	}

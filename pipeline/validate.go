@@ -320,14 +320,15 @@ func (v *validator) connections() {
 			continue
 		}
 		path := v.path(n)
-		if (n.Stage == Storage || n.Stage == Destination) && (n.From != "" || len(n.To) > 0) {
+		streaming := n.Stage == Destination && len(n.Service.ReadsFrom) > 0
+		if (n.Stage == Storage || n.Stage == Destination) && (n.From != "" && !streaming || len(n.To) > 0) {
 			v.add(n.Pos, path, "%s have no from or to; %s", stageNodes(n.Stage), connectionHelp(n.Stage))
 			continue
 		}
 		if n.Stage == Producer && len(n.To) == 0 {
 			v.add(n.Pos, join(path, "to"), "producer %s writes nowhere: add to: with a stream or a Direct PUT consumer (%s)", n.ID, strings.Join(directPutNames(), ", "))
 		}
-		if n.Stage == Consumer && n.From != "" {
+		if (n.Stage == Consumer || streaming) && n.From != "" {
 			if src := v.target(n, "from", n.From); src != nil {
 				v.readFrom(n, src)
 			}

@@ -360,3 +360,31 @@ func TestCheckParam(t *testing.T) {
 		t.Error("unknown key accepted")
 	}
 }
+
+// Redshift reads Kinesis and MSK itself (streaming ingestion, §7.3); other
+// destinations have no from.
+func TestDestinationFrom(t *testing.T) {
+	src := func(dest string) string {
+		return `version: 1
+name: dest-from
+producers:
+  - id: p
+    rate: 10/s
+    to: [s]
+storage:
+  - id: s
+    service: kinesis-data-streams
+destinations:
+  - id: d
+    service: ` + dest + `
+    from: s
+`
+	}
+	if _, err := Load("redshift.yaml", []byte(src("redshift"))); err != nil {
+		t.Errorf("redshift reading a stream: %v", err)
+	}
+	_, err := Load("s3.yaml", []byte(src("s3")))
+	if err == nil || !strings.Contains(err.Error(), "from") {
+		t.Errorf("s3 with from: got %v, want an error about from", err)
+	}
+}

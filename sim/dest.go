@@ -31,6 +31,8 @@ type dest struct {
 	burst    float64 // DynamoDB: banked write units
 	rows     float64 // items written (a window's results are fewer than its records)
 	copyFree float64 // Redshift: when the load queue is free
+	src      *stream // Redshift streaming ingestion: the stream it reads
+	rd       *reader
 	cfg      destCfg
 }
 
@@ -79,6 +81,13 @@ func (d *dest) reconfigure(e *Engine) {
 }
 
 func (d *dest) wire(e *Engine) error {
+	if src, ok := e.byID[d.n.From].(*stream); ok {
+		// Redshift streaming ingestion (§7.3): the materialized view reads the
+		// stream itself, as fast as the cluster loads.
+		d.src = src
+		d.rd = src.addReader(&d.nodeStats, false)
+		d.rd.capB = redshiftPerNode * d.cfg.nodes
+	}
 	// DynamoDB partitions see the producers' key skew: the busiest key's share.
 	for _, p := range e.prods {
 		_, w := p.keys.hotKey()
@@ -184,6 +193,9 @@ func (d *dest) copyLoad(e *Engine, c cohort) float64 {
 }
 
 func (d *dest) step(e *Engine) {
+	if d.rd != nil {
+		d.ingest(e)
+	}
 	if d.svc == "dynamodb" && d.cfg.onDemand {
 		// §7.2 "On-demand scaling": headroom is 2 × the previous peak; growing
 		// past that within 30 minutes throttles, so a new peak only counts once
@@ -206,10 +218,34 @@ func (d *dest) step(e *Engine) {
 
 func (d *dest) metrics(e *Engine, m map[string]float64) {
 	m["throttled_records"] = d.throttled
+	if d.rd != nil {
+		m["lag_records"] = d.rd.lag()
+		m["iterator_age_max"] = d.rd.iterAgeMax
+	}
 	if d.svc == "dynamodb" {
 		m["items_written"] = d.rows
 	}
 	if d.svc == "s3" {
 		m["objects"] = d.objects
 	}
+}
+
+// ingest is Redshift streaming ingestion (§7.3): the materialized view's
+// refresh reads the stream (within the shards' read limits and the cluster's
+// load rate) and the rows become queryable when the refresh that loaded them
+// commits, at the next multiple of the refresh interval.
+func (d *dest) ingest(e *Engine) {
+	now := e.nowSec()
+	refresh := d.n.Dur("refresh").Seconds()
+	d.rd.take(d.failed(now), func(_ int, c cohort) {
+		c.at = max(c.at, now) + d.rd.delay
+		start := max(c.at, d.copyFree)
+		d.copyFree = start + c.b/(redshiftPerNode*d.cfg.nodes)
+		visible := d.copyFree
+		if refresh > 0 {
+			visible = math.Ceil(visible/refresh-1e-9) * refresh
+		}
+		d.land(e, c, c.n, visible)
+	})
+	d.rd.updateAge(now)
 }

@@ -81,6 +81,9 @@ func randomScenario(r *rand.Rand, seed int) string {
   - id: warehouse
     service: redshift
 `, 1+r.IntN(3), pick("provisioned", "on-demand"), 100+r.IntN(3000))
+	if r.IntN(3) == 0 {
+		fmt.Fprintf(&b, "    from: s\n    refresh: %s\n", pick("0s", "10s", "1m"))
+	}
 	b.WriteString("timeline:\n")
 	fmt.Fprintf(&b, "  - at: 1m\n    set: {p0.rate: %d/s}\n", 10+r.IntN(6000))
 	if storeKind == "kinesis-data-streams" && r.IntN(2) == 0 {

@@ -378,3 +378,40 @@ destinations:
 	_, m := runChecked(t, sc)
 	near(t, "v.bytes_in per second", m["v.bytes_in"]/60, 12.5e6, 1)
 }
+
+// §7.3 streaming ingestion: Redshift reads the stream itself, no Firehose or
+// S3 staging. With a 10 s refresh, records wait for the next refresh (5 s on
+// average, up to 10 s) and the load; 2 nodes load 20 MiB/s.
+func TestRedshiftStreamingIngestion(t *testing.T) {
+	sc := load(t, `version: 1
+name: rs-stream
+duration: 10m
+producers:
+  - id: p
+    rate: 2000/s
+    record_size: 1KiB
+    keys: {dist: uniform, count: 100000}
+    to: [s]
+storage:
+  - id: s
+    service: kinesis-data-streams
+    shards: 4
+destinations:
+  - id: wh
+    service: redshift
+    from: s
+    nodes: 2
+    refresh: 10s
+`)
+	_, m := runChecked(t, sc)
+	near(t, "wh.records_in", m["wh.records_in"], 600*2000, 2000*11)
+	if p := m["pipeline.latency_p50"]; p < 4 || p > 7 {
+		t.Errorf("p50 %.1f s, want about 5 s (half a refresh)", p)
+	}
+	if p := m["pipeline.latency_p99"]; p < 9 || p > 11.5 {
+		t.Errorf("p99 %.1f s, want about 10 s (a refresh)", p)
+	}
+	if m["wh.throttled_records"] != 0 {
+		t.Error("streaming ingestion refused records")
+	}
+}
