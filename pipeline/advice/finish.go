@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -59,6 +60,34 @@ func (d *Diagnoser) Finish(metrics map[string]float64) {
 	d.budgetRule(s, get)
 	d.latencyRule(s, get)
 	d.refreshFixes(s)
+	d.pastLag(s, get)
+}
+
+// pastLag rewrites a "Lag growing" finding whose consumer caught up by the
+// end: it happened, but it is not the state the run ends in.
+func (d *Diagnoser) pastLag(s pipeline.Snapshot, get func(string) (float64, bool)) {
+	for i, f := range d.list {
+		if f.Rule != "lag" || !strings.HasPrefix(f.Problem, "Lag growing") {
+			continue
+		}
+		n := d.sc.Node(f.Node)
+		end, ok := get(f.Node + ".lag_records")
+		if !ok {
+			if ns := s.Node(f.Node); ns != nil {
+				end, ok = ns.Lag, true
+			}
+		}
+		if n == nil || !ok || end > 0.5 {
+			continue
+		}
+		var worst float64
+		for _, p := range d.track(f.Node).lag {
+			worst = max(worst, p.v)
+		}
+		d.list[i].Severity = pipeline.SeverityInfo
+		d.list[i].Problem = sprintf("Lag during the run: %s fell up to %s records behind %s and caught up by the end.",
+			f.Node, count(worst), n.From)
+	}
 }
 
 // refreshFixes recomputes the fixes of consumer findings made during the
