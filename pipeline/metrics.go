@@ -219,22 +219,24 @@ func parseMetricValue(u Unit, t string) (float64, error) {
 	return n * mult, nil
 }
 
-// Holds evaluates the expectation against a measured value.
+// Holds evaluates the expectation against a measured value, within a millionth.
 func (e Expectation) Holds(v float64) bool {
-	const eps = 1e-9
+	// Counts are fractional inside the simulator's fluid model; a millionth of
+	// a record (or of a second, a dollar) is equality, as the report rounds.
+	tol := max(1e-6, 1e-9*math.Abs(e.Value))
 	switch e.Op {
 	case "<":
-		return v < e.Value
+		return v < e.Value-tol
 	case "<=":
-		return v <= e.Value+eps*math.Max(1, math.Abs(e.Value))
+		return v <= e.Value+tol
 	case ">":
-		return v > e.Value
+		return v > e.Value+tol
 	case ">=":
-		return v >= e.Value-eps*math.Max(1, math.Abs(e.Value))
+		return v >= e.Value-tol
 	case "==":
-		return math.Abs(v-e.Value) <= eps*math.Max(1, math.Abs(e.Value))
+		return math.Abs(v-e.Value) <= tol
 	case "!=":
-		return math.Abs(v-e.Value) > eps*math.Max(1, math.Abs(e.Value))
+		return math.Abs(v-e.Value) > tol
 	}
 	return false
 }
