@@ -314,17 +314,17 @@ var quotes = []quote{
 	// security-log-analytics
 	{sc: "security-log-analytics", in: workshop, text: "p50 {11.5 s}", v: metric("pipeline.latency_p50")},
 	{sc: "security-log-analytics", in: workshop, text: "fills in about {11 s}", v: f(fillTime(5*mib, "logs.bytes_in", 6))},
-	{sc: "security-log-analytics", in: workshop, text: "iterator age up to {291 s}", v: metric("detector.iterator_age_max")},
+	{sc: "security-log-analytics", in: workshop, text: "iterator age up to {221 s}", v: metric("detector.iterator_age_max")},
 	{sc: "security-log-analytics", in: workshop, text: "within about {a minute}", about: 0.5, v: firehoseDrained},
 	{sc: "security-log-analytics", in: workshop, text: "about {1.3 MiB/s} to spare", v: f(flinkSpare)},
-	{sc: "security-log-analytics", in: workshop, text: "spare) about {12 minutes} after", about: 0.1, v: flinkDrained},
-	{sc: "security-log-analytics", in: workshop, text: "p99 {300.0 s}", v: metric("pipeline.latency_p99")},
+	{sc: "security-log-analytics", in: workshop, text: "spare) about {9 minutes} after", about: 0.1, v: flinkDrained},
+	{sc: "security-log-analytics", in: workshop, text: "p99 {247.3 s}", v: metric("pipeline.latency_p99")},
 	{sc: "security-log-analytics", change: 4, in: workshop, text: "gives up on {1,053,234} records", v: metric("indexer.backup_records")},
 	{sc: "security-log-analytics", in: step(1), text: "fills in about {11 s}", v: f(fillTime(5*mib, "logs.bytes_in", 6))},
 	{sc: "security-log-analytics", in: step(3), text: "drains in about {a minute}", about: 0.5, v: firehoseDrained},
 	{sc: "security-log-analytics", in: step(3), text: "have only {1.3 MiB/s} to spare", v: f(flinkSpare)},
 	{sc: "security-log-analytics", in: step(3), text: "over the {2.7 MiB/s} arriving", v: f(perSecond("logs.bytes_in"))},
-	{sc: "security-log-analytics", in: step(3), text: "takes about {12 minutes}", about: 0.1, v: flinkDrained},
+	{sc: "security-log-analytics", in: step(3), text: "takes about {9 minutes}", about: 0.1, v: flinkDrained},
 
 	// fraud-detection-msk
 	{sc: "fraud-detection-msk", in: workshop, text: "Peak partition utilisation {4.5%}", v: metric("payments.max_shard_utilization")},

@@ -50,8 +50,9 @@ var openSearchPerInstance = map[string]float64{ // bytes/s of bulk indexing
 }
 
 const (
-	redshiftPerNode = 10 * pipeline.MiB // bytes/s of COPY or streaming ingestion per node (U)
-	redshiftCopySec = 10.0              // seconds for a COPY to start and commit (U)
+	openSearchQueueSec = 10.0              // seconds of indexing a domain's write queues hold before 429s (U)
+	redshiftPerNode    = 10 * pipeline.MiB // bytes/s of COPY or streaming ingestion per node (U)
+	redshiftCopySec    = 10.0              // seconds for a COPY to start and commit (U)
 )
 
 func newDest(e *Engine, n *pipeline.Node) *dest {
@@ -140,6 +141,9 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 	if d.svc == "redshift" && !d.failed(e.nowSec()) {
 		return d.copyLoad(e, c)
 	}
+	if d.svc == "opensearch" && !d.failed(e.nowSec()) {
+		return d.bulkIndex(e, c)
+	}
 	rows := c.n * c.rowsPerRecord()
 	ok := c.n
 	if d.limN && rows > 0 {
@@ -179,6 +183,31 @@ func (d *dest) land(e *Engine, c cohort, n, at float64) {
 	piece := c
 	piece.n = n
 	e.deliver(piece, at)
+}
+
+// bulkIndex indexes bulk requests in OpenSearch: each node's write queue takes
+// bursts (a window's results arriving at once) and indexes them at the
+// domain's rate; only when the queue holds more than openSearchQueueSec of
+// work does the domain answer 429 Too Many Requests and the sender must retry
+// (OS-KC). Documents are searchable half a refresh interval after indexing.
+func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
+	now := e.nowSec()
+	rate := d.cfg.perInstance * d.cfg.instances
+	start := max(now, d.copyFree)
+	room := (now + openSearchQueueSec - start) * rate // bytes the queue can still take
+	ok := c.n
+	if c.b > room {
+		ok = c.n * max(0, room) / c.b
+	}
+	if ok < c.n-1e-9 {
+		d.throttled += c.n - ok
+	}
+	if ok <= 0 {
+		return 0
+	}
+	d.copyFree = start + c.b*(ok/c.n)/rate
+	d.land(e, c, ok, max(c.at, d.copyFree)+d.delay)
+	return ok
 }
 
 // copyLoad queues data for Redshift: a COPY (or a materialized-view refresh)
