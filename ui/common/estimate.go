@@ -72,6 +72,11 @@ func SimEstimator(b backends.Backend, span time.Duration, maxTicks int) Estimato
 				return Estimate{}, ctx.Err()
 			}
 			if !ok {
+				// A cancelled context also closes the run's snapshots: say so
+				// rather than that the simulation stopped early.
+				if err := ctx.Err(); err != nil {
+					return Estimate{}, err
+				}
 				if err := r.Err(); err != nil {
 					return Estimate{}, err
 				}
