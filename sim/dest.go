@@ -156,7 +156,7 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 		ok = min(ok, c.n*d.budO/c.obj)
 	}
 	ok = max(0, ok)
-	if ok < c.n-1e-9 {
+	if ok < c.n*(1-1e-6) {
 		d.throttled += c.n - ok
 	}
 	if ok <= 0 {
@@ -199,7 +199,7 @@ func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
 	if c.b > room {
 		ok = c.n * max(0, room) / c.b
 	}
-	if ok < c.n-1e-9 {
+	if ok < c.n*(1-1e-6) {
 		d.throttled += c.n - ok
 	}
 	if ok <= 0 {

@@ -178,7 +178,7 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 				d.directPutRule(s, n, ns)
 			}
 		case pipeline.Destination:
-			if ns.Throttled > 0 {
+			if ns.Throttled >= 0.5 { // fractions of a record are the fluid model's rounding
 				d.pushbackRule(s, n, ns.Throttled)
 			}
 		}
@@ -845,6 +845,21 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 			f.Problem = sprintf("DynamoDB pushback: %s %s; the writers need about %s write units/s and a new on-demand table serves 4,000, doubling its headroom only 30 minutes after a new peak (§7.2). %s %s behind.",
 				n.ID, rate, count(need), who, verb)
 			f.Fix = sprintf("pre-warm the table (warm throughput) to at least %s write units/s, or use provisioned mode with that many WCU.", count(math.Ceil(need*1.25)))
+		case n.Num("wcu") >= need*1.1:
+			// Enough capacity on average: the refusals are bursts (window results,
+			// checkpoint pauses, catch-up) above what the partitions take.
+			t := d.track(n.ID)
+			have := n.Num("wcu")
+			peak := max(need, (t.peakIn+t.peakThr)*wcu)
+			burst := sprintf("writes arrive at up to about %s/s", count(peak))
+			fix := sprintf("smooth the writes (Lambda batching window, smaller or staggered windows) or set %s.wcu to at least %s.", n.ID, count(math.Ceil(peak*1.1)))
+			if peak <= have*1.05 {
+				burst = sprintf("within single seconds writes arrive above %s/s (window results, checkpoint pauses, catch-up)", count(have))
+				fix = "smooth the writes (Lambda batching window, smaller or staggered windows, spreading a window's results over a few seconds); more WCU only helps as far as it adds partitions."
+			}
+			f.Problem = sprintf("DynamoDB pushback in bursts: %s %s; its %s WCU cover the average %s write units/s, but %s, and a partition takes at most 1,000 WCU, so burst capacity cannot absorb them (§7.2). %s %s behind meanwhile.",
+				n.ID, rate, count(have), count(need), burst, who, verb)
+			f.Fix = fix
 		default:
 			f.Problem = sprintf("DynamoDB pushback: %s %s; %s WCU for about %s write units/s (items of %s). %s %s behind.",
 				n.ID, rate, count(n.Num("wcu")), count(need), pipeline.ApproxSize(size), who, verb)

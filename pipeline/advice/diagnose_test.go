@@ -264,3 +264,56 @@ func TestDiagnoserTimeline(t *testing.T) {
 		t.Errorf("the projection should use the retention set at 1m: %+v", f)
 	}
 }
+
+// A table with enough WCU on average still refuses a Flink window's results
+// landing in one second: the finding says bursts, and does not ask for the
+// WCU the table already has.
+func TestDynamoDBBurstPushback(t *testing.T) {
+	src := func(window, ckpt string) string {
+		return `version: 1
+name: ddb-burst
+duration: 10m
+producers:
+  - id: p
+    rate: 1000/s
+    record_size: 200B
+    keys: {dist: uniform, count: 100000}
+    to: [s]
+storage:
+  - id: s
+    service: kinesis-data-streams
+    shards: 2
+consumers:
+  - id: f
+    service: flink
+    from: s
+    read: enhanced-fan-out
+    window: ` + window + `
+    checkpoint: ` + ckpt + `
+    to: [t]
+destinations:
+  - id: t
+    service: dynamodb
+    wcu: 2000
+`
+	}
+	load := func(s string) *pipeline.Scenario {
+		sc, err := pipeline.Load("burst.yaml", []byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	d, res := diagnose(t, load(src("10s", "60s")))
+	f, ok := finding(d, "pushback", "t")
+	if !ok {
+		t.Fatalf("no pushback finding; t.throttled_records = %.0f; findings %v", res.Metrics["t.throttled_records"], rules(d))
+	}
+	if !strings.Contains(f.Problem, "in bursts") || strings.Contains(f.Fix, "wcu to at least 2,") {
+		t.Errorf("finding %q / fix %q: want bursts, and no WCU the table already has", f.Problem, f.Fix)
+	}
+	// Without windows or checkpoint pauses the writes are steady at half the WCU.
+	if d, _ := diagnose(t, load(src("0s", "0s"))); func() bool { _, ok := finding(d, "pushback", "t"); return ok }() {
+		t.Error("a steady writer well under the table's WCU got a pushback finding")
+	}
+}
