@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kadm"
 
 	awsb "github.com/streamsim/streamsim/backends/aws"
 )
@@ -71,7 +70,7 @@ func runCleanup(c *cobra.Command, f *cleanupFlags) error {
 		return invalid(err)
 	}
 	fmt.Fprintf(w, "looking for leftovers in %s (credentials from %s)%s\n", cl.Region, orUnknown(cl.Credentials), endpointNote(getenv))
-	var ka *kadm.Client
+	var ka *awsb.KafkaAdmin
 	brokers := splitList(firstNonEmpty(f.kafkaBrokers, getenv("STREAMSIM_KAFKA_BROKERS")))
 	if len(brokers) > 0 {
 		k := awsb.KafkaOptions{Brokers: brokers, Auth: awsb.KafkaAuth(firstNonEmpty(f.kafkaAuth, getenv("STREAMSIM_KAFKA_AUTH"), "none")),

@@ -188,6 +188,10 @@ func offsetLag(ctx context.Context, adm *kadm.Client, group string) (total, maxP
 	return total, maxPart, nil
 }
 
+// KafkaAdmin is franz-go's admin client, named here so that callers outside
+// this package need not import franz-go (it stays behind the backend).
+type KafkaAdmin = kadm.Client
+
 // Admin connects an admin client (for cleanup); close the first value when done.
 func (k KafkaOptions) Admin(ctx context.Context) (*kgo.Client, *kadm.Client, error) {
 	return k.admin(ctx)

@@ -1,0 +1,27 @@
+# Everyday commands. CI is .ci/run; `make ci` runs it.
+.PHONY: run test test-short golden bench smoke demo ci
+
+run:          ## the TUI on the built-in scenarios
+	go run .
+
+test:         ## what CI runs (the emulator tests skip without .ci/run's servers)
+	go test -race ./...
+
+test-short:   ## quick: no race detector, fewer random scenarios
+	go test -short ./...
+
+golden:       ## rewrite golden files; review the diff before committing
+	go test ./pipeline ./cmd ./scenarios ./docs -update
+	go test ./ui/... -update
+
+bench:        ## the speed goals: engine and dashboard frame time
+	go test -run '^$$' -bench . ./sim/ ./ui/...
+
+smoke:        ## drive the real binary in tmux
+	scripts/tmux-smoke.sh
+
+demo:         ## record docs/demo.cast (needs tmux and asciinema)
+	scripts/record-demo.sh
+
+ci:           ## everything CI does, with the local AWS emulators
+	bash .ci/run

@@ -1,0 +1,133 @@
+// Package arch_test checks the dependency direction of the house style (§1):
+// cmd → ui, backends, pipeline, scenarios; ui → backends, pipeline;
+// backends → sim, pipeline; sim → pipeline; pipeline → stdlib, yaml.v3.
+// The AWS SDK and franz-go appear only in backends/aws; bubbletea only in
+// ui and cmd. It reads the imports of every non-test file with go/parser.
+package arch_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/streamsim/streamsim/"
+
+// rule says which imports a package (a directory and everything below it,
+// unless a more specific rule covers it) may have beyond the standard library.
+type rule struct {
+	dir   string
+	allow []string // import path prefixes; "streamsim/x" means module + "x"
+}
+
+var rules = []rule{
+	{"pipeline", []string{"gopkg.in/yaml.v3", "streamsim/pipeline"}},
+	{"sim", []string{"streamsim/pipeline"}},
+	{"scenarios", []string{"streamsim/pipeline"}},
+	{"backends", []string{"streamsim/backends", "streamsim/pipeline"}},
+	{"backends/sim", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/sim"}},
+	{"backends/aws", []string{"streamsim/backends", "streamsim/pipeline",
+		"github.com/aws/", "github.com/twmb/franz-go/"}},
+	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline",
+		"github.com/charmbracelet/", "github.com/muesli/", "github.com/mattn/", "golang.org/x/"}},
+	{"cmd", []string{"streamsim/", "github.com/spf13/", "github.com/charmbracelet/", "github.com/mattn/"}},
+}
+
+func ruleFor(dir string) *rule {
+	var best *rule
+	for i := range rules {
+		r := &rules[i]
+		if dir == r.dir || strings.HasPrefix(dir, r.dir+"/") {
+			if best == nil || len(r.dir) > len(best.dir) {
+				best = r
+			}
+		}
+	}
+	return best
+}
+
+func allowed(r *rule, imp string) bool {
+	if !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
+		return true // the standard library
+	}
+	for _, a := range r.allow {
+		if rest, ok := strings.CutPrefix(a, "streamsim/"); ok {
+			a = module + rest
+		}
+		if imp == strings.TrimSuffix(a, "/") || strings.HasPrefix(imp, a) ||
+			strings.HasPrefix(imp, strings.TrimSuffix(a, "/")+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDependencyDirection(t *testing.T) {
+	root := filepath.Join("..", "..")
+	var bad []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") && path != root {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		rel = filepath.ToSlash(rel)
+		r := ruleFor(rel)
+		if r == nil {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, im := range f.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			if !allowed(r, p) {
+				bad = append(bad, filepath.ToSlash(path)+": imports "+p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(bad)
+	for _, b := range bad {
+		t.Error(b)
+	}
+}
+
+// TestRulesBite: the rules reject what the house style forbids.
+func TestRulesBite(t *testing.T) {
+	for _, c := range []struct {
+		dir, imp string
+		ok       bool
+	}{
+		{"sim", "github.com/aws/aws-sdk-go-v2/aws", false},
+		{"sim", module + "ui", false},
+		{"pipeline", "github.com/charmbracelet/bubbletea", false},
+		{"pipeline/advice", module + "sim", false},
+		{"ui/screens/dashboard", module + "sim", false},
+		{"ui/screens/dashboard", module + "backends/sim", true},
+		{"cmd", "github.com/twmb/franz-go/pkg/kadm", false},
+		{"backends/aws", "github.com/twmb/franz-go/pkg/kadm", true},
+		{"sim", "math/rand/v2", true},
+	} {
+		if got := allowed(ruleFor(c.dir), c.imp); got != c.ok {
+			t.Errorf("%s importing %s: allowed = %v, want %v", c.dir, c.imp, got, c.ok)
+		}
+	}
+}
