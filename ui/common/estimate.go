@@ -94,8 +94,15 @@ func SimEstimator(b backends.Backend, span time.Duration, maxTicks int) Estimato
 		}
 		d.Finish(nil)
 		e := Estimate{Simulated: last.Time, CostMonthly: last.Pipeline.CostMonthly, P99: last.Pipeline.LatencyP99, Delivered: last.Pipeline.Delivered}
+		// A design flag on a node the simulation also found trouble with (as
+		// severe or worse) says the same thing without the measured numbers:
+		// keep the simulation's finding only, so nothing is counted twice.
+		shown := map[string]int{}
+		for _, f := range d.List() {
+			shown[f.Node] = max(shown[f.Node], SeverityRank(f.Severity)+1)
+		}
 		for _, rec := range advice.Select(sc) {
-			if rec.Kind == advice.KindFlag {
+			if rec.Kind == advice.KindFlag && (rec.Node == "" || shown[rec.Node] < SeverityRank(rec.Severity)+1) {
 				e.Findings = append(e.Findings, Finding{Severity: rec.Severity, Node: rec.Node, Problem: rec.Why, Fix: rec.Choice})
 			}
 		}
