@@ -99,20 +99,30 @@ without escape codes, and expectations read PASS / FAIL instead of ✓ / ✗.`,
 	return c
 }
 
+// prepareRun is what every backend's run starts with: the report outputs
+// checked, the scenario loaded and the command line's overrides applied.
+func prepareRun(c *cobra.Command, arg string, f *runFlags) (*runOutputs, *pipeline.Scenario, error) {
+	outs, err := newRunOutputs(c.OutOrStdout(), f)
+	if err != nil {
+		return nil, nil, invalid(err)
+	}
+	s, err := mustLoad(c, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := applyOverrides(c, s, f); err != nil {
+		return nil, nil, err
+	}
+	return outs, s, nil
+}
+
 // runScenario is `streamsim run`: load, override, simulate, report.
 func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	if f.backend.value == "aws" {
 		return runAWS(c, arg, f)
 	}
-	outs, err := newRunOutputs(c.OutOrStdout(), f)
+	outs, s, err := prepareRun(c, arg, f)
 	if err != nil {
-		return invalid(err)
-	}
-	s, err := mustLoad(c, arg)
-	if err != nil {
-		return err
-	}
-	if err := applyOverrides(c, s, f); err != nil {
 		return err
 	}
 	if err := outs.open(); err != nil {

@@ -65,15 +65,8 @@ func addAWSRunFlags(fl *pflag.FlagSet) *awsRunFlags {
 // --yes create, run in real time, measure, report and delete.
 func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	a := f.aws
-	outs, err := newRunOutputs(c.OutOrStdout(), f)
+	outs, s, err := prepareRun(c, arg, f)
 	if err != nil {
-		return invalid(err)
-	}
-	s, err := mustLoad(c, arg)
-	if err != nil {
-		return err
-	}
-	if err := applyOverrides(c, s, f); err != nil {
 		return err
 	}
 	maxDur, err := pipeline.ParseDuration(a.maxDuration)
