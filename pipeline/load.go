@@ -907,11 +907,19 @@ func (l *loader) value(n *Node, k Key, path string, v *yaml.Node) {
 	n.Params[k.Name] = val
 }
 
+// tooMany reports (and says) that a list holds more than MaxItems entries.
+func (l *loader) tooMany(items []*yaml.Node, path, what string) bool {
+	if len(items) <= MaxItems {
+		return false
+	}
+	l.add(posOf(items[MaxItems]), index(path, MaxItems), "more than %d %s", MaxItems, what)
+	return true
+}
+
 // timeline loads the changes; each needs at and set or fail.
 func (l *loader) timeline(n *yaml.Node) {
 	items := l.list(n, "timeline", "a list of changes such as - {at: 10m, set: {web.rate: 6000/s}}")
-	if len(items) > MaxItems {
-		l.add(posOf(items[MaxItems]), index("timeline", MaxItems), "more than %d timeline entries", MaxItems)
+	if l.tooMany(items, "timeline", "timeline entries") {
 		return
 	}
 	for i, item := range items {
@@ -1095,8 +1103,7 @@ func (s *Scenario) ParseAssignment(ref, text string) (Assignment, error) {
 // expect loads the expectations, once the nodes are known.
 func (l *loader) expect(n *yaml.Node) {
 	items := l.list(n, "expect", `a list of lines such as - pipeline.lost_records == 0`)
-	if len(items) > MaxItems {
-		l.add(posOf(items[MaxItems]), index("expect", MaxItems), "more than %d expectations", MaxItems)
+	if l.tooMany(items, "expect", "expectations") {
 		return
 	}
 	for i, it := range items {
@@ -1147,8 +1154,7 @@ func (l *loader) lesson(n *yaml.Node) {
 			continue
 		}
 		items := l.list(p.v, "lesson.steps", `a list of steps such as - say: "Watch shard 3"`)
-		if len(items) > MaxItems {
-			l.add(posOf(items[MaxItems]), index("lesson.steps", MaxItems), "more than %d lesson steps", MaxItems)
+		if l.tooMany(items, "lesson.steps", "lesson steps") {
 			return
 		}
 		for i, it := range items {
