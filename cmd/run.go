@@ -651,27 +651,13 @@ func keyMetric(n *pipeline.Node, m map[string]float64) string {
 	return ""
 }
 
-// formatCount writes a count rounded to a whole number with thousands separators.
+// formatCount writes a count rounded to a whole number with thousands
+// separators; a value that is not a number shows as "-".
 func formatCount(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "-"
 	}
-	v = math.Round(v)
-	if v == 0 {
-		return "0"
-	}
-	digits := strconv.FormatFloat(math.Abs(v), 'f', 0, 64)
-	var b strings.Builder
-	if v < 0 {
-		b.WriteByte('-')
-	}
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return pipeline.FormatCount(v)
 }
 
 // formatBytes writes a byte count for the summary: "790.9 MiB".

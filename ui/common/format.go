@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/streamsim/streamsim/pipeline"
 )
 
 func sprintf(format string, args ...any) string {
@@ -25,23 +26,7 @@ func Count(x float64) string {
 	case math.Abs(x) >= 1e7:
 		return strconv.FormatFloat(x/1e6, 'f', 1, 64) + "M"
 	}
-	n := int64(math.Round(x))
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return pipeline.FormatCount(x)
 }
 
 // Seconds writes a time in seconds the way a dashboard reads it: 85 ms, 0.9 s,
