@@ -88,17 +88,7 @@ func (p *processor) setKPUs(e *Engine, kpus int, why string) {
 	e.event(p.id, "autoscaling %d → %d KPUs (%s)", p.flink.kpus, kpus, why)
 	p.flink.kpus = kpus
 	p.units = float64(kpus)
-	p.capB = flinkPerKPU * p.units
-	if p.n.Has("capacity") {
-		r := p.n.Rate("capacity")
-		p.capN, p.capB = -1, -1
-		if r.Bytes {
-			p.capB = r.PerSec * p.units
-		} else {
-			p.capN = r.PerSec * p.units
-		}
-	}
-	p.setReaderCaps()
+	p.setCapacity(flinkPerKPU)
 }
 
 // poisonState tracks poison records blocking Lambda's shards.

@@ -57,7 +57,7 @@ func newProcessor(e *Engine, n *pipeline.Node) *processor {
 
 func (p *processor) reconfigure(e *Engine) {
 	n := p.n
-	p.capN, p.capB, p.shrink, p.window = -1, -1, 1, 0
+	p.shrink, p.window = 1, 0
 	per := 0.0
 	switch p.svc {
 	case "flink":
@@ -102,12 +102,19 @@ func (p *processor) reconfigure(e *Engine) {
 	if p.objSec == 0 {
 		p.objSec = 1 / fileRollSec
 	}
-	if p.svc != "lambda" {
+	p.setCapacity(per)
+}
+
+// setCapacity sets the consumer's capacity from its units: per bytes/s each by
+// the rule of thumb (0: none, as for Lambda), or the `capacity` key when set.
+func (p *processor) setCapacity(per float64) {
+	p.capN, p.capB = -1, -1
+	if per > 0 {
 		p.capB = p.units * per
 	}
-	if n.Has("capacity") {
-		r := n.Rate("capacity")
-		p.capN, p.capB = -1, -1
+	if p.n.Has("capacity") {
+		r := p.n.Rate("capacity")
+		p.capB = -1
 		if r.Bytes {
 			p.capB = r.PerSec * p.units
 		} else {
