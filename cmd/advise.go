@@ -27,8 +27,8 @@ func newAdviseCmd() *cobra.Command {
       what to use (Kinesis Data Streams provisioned or on-demand, MSK Express
       or Standard, MSK Serverless, Kinesis Video Streams; Firehose, Lambda,
       Flink, Glue, EMR or an own application; polling or enhanced fan-out),
-      the rule of shared/aws-facts.md §9 that decides it and the numbers
-      behind it, marked "keep" when the scenario already follows it
+      the rule that decides it and the numbers behind it, marked "keep"
+      when the scenario already follows it
   flags
       what cannot meet the scenario's own requirements: latency against
       buffers and windows, retention against service maximums, throughput
@@ -195,6 +195,9 @@ func writeAdviseText(w io.Writer, st style, r adviseResult) {
 		t.add("budget", verdict, usd(s.Requirements.Budget), "")
 	}
 	t.write(w)
+	if n := pricesNote(s.RegionOrDefault()); n != "" {
+		fmt.Fprintln(w, "  "+n)
+	}
 
 	for _, b := range r.breakEven {
 		fmt.Fprintln(w)
@@ -216,6 +219,8 @@ func writeAdviseText(w io.Writer, st style, r adviseResult) {
 	for _, f := range r.findings {
 		fmt.Fprintln(w, "  "+wrapText(fmt.Sprintf("%s  %s: %s", f.Severity, f.Node, f.Message), textWidth-2, "      "))
 	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, wrapText("Ids such as KDS-SHARD-WRITE name rules of the rule book: "+ruleHint, textWidth, ""))
 }
 
 // writeBlock prints a heading line (prefix, then the wrapped text) and
@@ -352,7 +357,7 @@ func writeAdviseJSON(w io.Writer, r adviseResult) error {
 		}
 		out.BreakEven = append(out.BreakEven, j)
 	}
-	for _, f := range r.findings {
+	for _, f := range withPricesNote(r.findings, r.s.RegionOrDefault()) {
 		out.Advice = append(out.Advice, adviceJSON(f))
 	}
 	enc := json.NewEncoder(w)

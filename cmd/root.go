@@ -100,6 +100,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 		newAdviseCmd(),
 		newSizeCmd(),
 		newCompareCmd(),
+		newExplainCmd(),
 		newVersionCmd(),
 		newCleanupCmd(),
 	)

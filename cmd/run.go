@@ -586,7 +586,11 @@ func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result
 	t.write(w)
 
 	fmt.Fprintln(w)
-	writeTotals(w, m, "", "")
+	costNote := ""
+	if n := pricesNote(s.RegionOrDefault()); n != "" {
+		costNote = " (" + n + ")"
+	}
+	writeTotals(w, m, "", costNote)
 	writeExpectations(w, st, rep)
 
 	if len(res.Events) > 0 {
@@ -762,6 +766,25 @@ func writeTotals(w io.Writer, m map[string]float64, latencyNote, costNote string
 		formatCount(p("lost_records")), formatCount(p("in_flight_records")))
 	fmt.Fprintf(w, "latency   p50 %s · p99 %s · max %s%s\n", sec("latency_p50"), sec("latency_p99"), sec("latency_max"), latencyNote)
 	fmt.Fprintf(w, "cost      %s per month%s\n", pipeline.FormatMetric(pipeline.UnitDollars, p("cost_monthly")), costNote)
+}
+
+// pricesNote says that costs are priced at us-east-1's list prices when the
+// scenario runs elsewhere ("" in us-east-1 or an unknown region): the fact
+// sheet has no other Region's prices.
+func pricesNote(region string) string {
+	if region == "" || region == pipeline.DefaultRegion {
+		return ""
+	}
+	return "prices are us-east-1 list prices; " + region + " may differ"
+}
+
+// withPricesNote adds pricesNote to a report's advice as an info line for the
+// whole pipeline, so that the JSON report says it too.
+func withPricesNote(list []pipeline.Advice, region string) []pipeline.Advice {
+	if n := pricesNote(region); n != "" {
+		list = append(list, pipeline.Advice{Severity: pipeline.SeverityInfo, Node: "pipeline", Message: n})
+	}
+	return list
 }
 
 // writeExpectations prints each expect line with its mark and measured value;

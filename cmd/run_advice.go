@@ -57,6 +57,7 @@ func (a adviceSampler) resetAt(t int64) bool {
 // --baseline.
 type runAdvice struct {
 	diag     *advice.Diagnoser
+	region   string // the scenario's, for the report's note on prices
 	samp     adviceSampler
 	baseline *pipeline.Report
 	basePath string
@@ -70,7 +71,7 @@ func addBaselineFlag(c *cobra.Command, p *string) {
 // newRunAdvice prepares the advisor for a run of s on e; a --baseline that
 // cannot be read is an error (exit 2) before anything runs.
 func newRunAdvice(s *pipeline.Scenario, e *sim.Engine, baseline string) (*runAdvice, error) {
-	a := &runAdvice{diag: advice.NewDiagnoser(s), samp: newAdviceSampler(s, e), basePath: baseline}
+	a := &runAdvice{diag: advice.NewDiagnoser(s), samp: newAdviceSampler(s, e), basePath: baseline, region: s.RegionOrDefault()}
 	if baseline != "" {
 		rep, err := readReport(baseline)
 		if err != nil {
@@ -92,10 +93,11 @@ func (a *runAdvice) step(e *sim.Engine) {
 	}
 }
 
-// fill finishes the diagnosis with the run's metrics and puts it in the report.
+// fill finishes the diagnosis with the run's metrics and puts it in the
+// report, with the note on prices outside us-east-1.
 func (a *runAdvice) fill(rep *pipeline.Report, metrics map[string]float64) {
 	a.diag.Finish(metrics)
-	rep.Advice = a.diag.Findings()
+	rep.Advice = withPricesNote(a.diag.Findings(), a.region)
 }
 
 // write prints the findings and, with --baseline, the diff.

@@ -192,7 +192,7 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 		return invalid(fmt.Errorf("internal error: %w", errors.Join(err, runErr)))
 	}
 	diag.Finish(res.Metrics)
-	rep.Advice = diag.Findings()
+	rep.Advice = withPricesNote(diag.Findings(), plan.Region)
 	if err := csvw.flush(); err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
@@ -358,8 +358,11 @@ func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Pla
 	}
 	t.write(w)
 	fmt.Fprintln(w)
-	writeTotals(w, m, " (from each record's timestamp to its write into a destination)",
-		" at the measured load (resources created here only)")
+	costNote := " at the measured load (resources created here only"
+	if n := pricesNote(plan.Region); n != "" {
+		costNote += "; " + n
+	}
+	writeTotals(w, m, " (from each record's timestamp to its write into a destination)", costNote+")")
 	writeExpectations(w, st, rep)
 	if len(res.Unmeasured) > 0 {
 		fmt.Fprintf(w, "\nnot measured on aws (null in the JSON report): %s\n", strings.Join(res.Unmeasured, ", "))

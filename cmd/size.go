@@ -133,7 +133,7 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 				part += fmt.Sprintf(" (the file has %d)", cur)
 			}
 			if v.key.Name == "brokers" && res.Values[i]%3 != 0 {
-				part += fmt.Sprintf("; with 3 AZs, %d (brokers are a multiple of the AZ count, §3.1)", (res.Values[i]+2)/3*3)
+				part += fmt.Sprintf("; with 3 AZs, %d (brokers are a multiple of the AZ count, MSK-BROKER-COUNT)", (res.Values[i]+2)/3*3)
 			}
 			parts = append(parts, part)
 		}
@@ -163,8 +163,8 @@ func sizeVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) 
 	vars, notes, err := pickVars(s, refs)
 	for i, v := range vars {
 		// A cluster needs at least as many brokers as copies of a partition
-		// and one in service, spread evenly over 2 or 3 AZs (§3.1 "Broker
-		// count": a multiple of the number of AZs).
+		// and one in service, spread evenly over 2 or 3 AZs (MSK-BROKER-COUNT:
+		// a multiple of the number of AZs).
 		if v.node.Service.Name == "msk" && v.key.Name == "brokers" {
 			vars[i].key.Min = max(v.key.Min, float64(v.node.Int("replication")), float64(v.node.Int("brokers_down")+1))
 			for b := int(vars[i].key.Min); b <= int(v.key.Max); b++ {
@@ -360,8 +360,9 @@ func sizeStop(base *pipeline.Scenario, vars []sizeVar, targets []pipeline.Expect
 }
 
 // hotKeyOver says whether the heaviest key written to a store alone exceeds
-// what one of its units takes (§1.1 and §1.5 for Kinesis, §3.4 for MSK
-// Serverless, §3.3 per partition on Express), using the run's snapshot.
+// what one of its units takes (KDS-SHARD-WRITE and KDS-HOT-KEY for Kinesis,
+// MSK-SERVERLESS-PARTITION, MSK-EXPRESS-PARTITION on Express), using the
+// run's snapshot.
 func hotKeyOver(s *pipeline.Scenario, snap pipeline.Snapshot, n *pipeline.Node) (string, bool) {
 	ns := snap.Node(n.ID)
 	if ns == nil || ns.HotKey == "" || n.Stage != pipeline.Storage {

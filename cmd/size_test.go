@@ -8,7 +8,7 @@ import (
 )
 
 // TestSizeEvenKeys: 3,000 records/s of small records over evenly spread keys
-// need 3 shards on paper (1,000 records/s each, §1.1), 4 when the hash does
+// need 3 shards on paper (1,000 records/s each, KDS-SHARD-WRITE), 4 when the hash does
 // not split the keys exactly evenly.
 func TestSizeEvenKeys(t *testing.T) {
 	plainRunEnv(t)
@@ -35,7 +35,7 @@ func TestSizeEvenKeys(t *testing.T) {
 }
 
 // TestSizeSingleHotKey: one key at 1,500 records/s cannot be fixed by
-// shards: every record of a key goes to one shard (1,000 records/s, §1.1).
+// shards: every record of a key goes to one shard (1,000 records/s, KDS-SHARD-WRITE).
 func TestSizeSingleHotKey(t *testing.T) {
 	plainRunEnv(t)
 	for _, file := range []string{"one-key-1500", "hot-key-mixed"} {
@@ -126,7 +126,7 @@ func TestSizeOnDemand(t *testing.T) {
 }
 
 // TestSizeMSKBrokers: brokers are searched from the replication factor up,
-// over multiples of 2 or 3 only (§3.1 "Broker count").
+// over multiples of 2 or 3 only (MSK-BROKER-COUNT).
 func TestSizeMSKBrokers(t *testing.T) {
 	plainRunEnv(t)
 	out, _ := wantCode(t, []string{"size", "testdata/size/msk-brokers.yaml"}, 0)

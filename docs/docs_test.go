@@ -125,25 +125,32 @@ func TestEveryKeyHasAMeaning(t *testing.T) {
 // TestReferenceIsGenerated fails when the generated part of the page differs
 // from what the catalog says now. `go test ./docs -update` rewrites it.
 func TestReferenceIsGenerated(t *testing.T) {
-	data, err := os.ReadFile(docFile)
+	checkGenerated(t, docFile, reference())
+}
+
+// checkGenerated compares the part of file between the generated-section
+// markers with section, or writes section there when running with -update.
+func checkGenerated(t *testing.T, file, section string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := string(data)
 	begin, end := strings.Index(doc, beginMark), strings.Index(doc, endMark)
 	if begin < 0 || end < begin {
-		t.Fatalf("%s lacks the generated-section markers", docFile)
+		t.Fatalf("%s lacks the generated-section markers", file)
 	}
-	want := doc[:begin+len(beginMark)] + reference() + doc[end:]
+	want := doc[:begin+len(beginMark)] + section + doc[end:]
 	if golden.Updating() {
-		if err := os.WriteFile(docFile, []byte(want), 0o644); err != nil {
+		if err := os.WriteFile(file, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if doc != want {
-		t.Errorf("the generated reference in docs/%s is out of date; run `go test ./docs -update`\n%s",
-			docFile, golden.FirstDifference(doc, want))
+		t.Errorf("the generated part of docs/%s is out of date; run `go test ./docs -update`\n%s",
+			file, golden.FirstDifference(doc, want))
 	}
 }
 

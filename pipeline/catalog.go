@@ -140,11 +140,11 @@ var catalog = []*Service{
 		Name: "kinesis-data-streams", Label: "Kinesis Data Streams", Short: "KDS", Stage: Storage,
 		Keys: []Key{
 			{Name: "mode", Kind: KindEnum, Default: "provisioned", Enum: []string{"provisioned", "on-demand"}},
-			// §1.4 "Account shard quota": 20,000 in us-east-1.
+			// KDS-ACCOUNT-SHARDS: 20,000 in us-east-1.
 			{Name: "shards", Kind: KindInt, Default: "1", Min: 1, Max: KDSMaxShards},
-			// §1.3 "Minimum retention" 24 h, "Maximum retention" 8,760 h.
+			// KDS-RETENTION: at least 24 h, at most 8,760 h.
 			{Name: "retention", Kind: KindDuration, Default: "24h", Min: 86400, Max: 365 * 86400},
-			// §1.2 "Max record size": 1 MiB by default, up to 10 MiB.
+			// KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB.
 			{Name: "max_record_size", Kind: KindSize, Default: "1MiB", Min: KiB, Max: KDSMaxRecordLimit},
 		},
 	},
@@ -180,7 +180,7 @@ var catalog = []*Service{
 	{
 		Name: "firehose", Label: "Amazon Data Firehose", Short: "Firehose", Stage: Consumer, DirectPut: true,
 		Keys: withRead(
-			// §2.2 "Amazon S3": 1–128 MB (5), 0–900 s (300).
+			// FH-BUFFER-HINTS for S3: 1–128 MB (5), 0–900 s (300).
 			Key{Name: "buffer.size", Kind: KindSize, Default: "5MiB", Min: 1 * MiB, Max: 128 * MiB},
 			Key{Name: "buffer.interval", Kind: KindDuration, Default: "300s", Min: 0, Max: 900},
 			Key{Name: "format", Kind: KindEnum, Default: "json", Enum: []string{"json", "parquet", "orc"}},
@@ -224,7 +224,7 @@ var catalog = []*Service{
 	{
 		Name: "lambda", Label: "AWS Lambda", Short: "Lambda", Stage: Consumer,
 		Keys: withRead(
-			// §1.10 BatchSize 1–10,000 (100); MaximumBatchingWindowInSeconds 0–300; ParallelizationFactor 1–10.
+			// LAMBDA-ESM-BATCH: 1–10,000 (100), window 0–300 s; LAMBDA-ESM-PARALLEL: 1–10; LAMBDA-ESM-ERRORS.
 			Key{Name: "batch_size", Kind: KindInt, Default: "100", Min: 1, Max: LambdaMaxBatch},
 			Key{Name: "batch_window", Kind: KindDuration, Default: "0s", Min: 0, Max: 300},
 			Key{Name: "parallelization", Kind: KindInt, Default: "1", Min: 1, Max: LambdaMaxParallel},
@@ -256,11 +256,11 @@ var catalog = []*Service{
 		Name: "redshift", Label: "Amazon Redshift", Short: "Redshift", Stage: Destination,
 		Keys: []Key{
 			{Name: "nodes", Kind: KindInt, Default: "2", Min: 1, Max: 128},
-			// §7.3 "Streaming ingestion": a materialized view refreshed from the stream.
+			// RS-STREAMING-INGESTION: a materialized view refreshed from the stream.
 			{Name: "refresh", Kind: KindDuration, Default: "10s", Min: 0, Max: 86400,
 				Doc: "streaming ingestion (from: a stream): how often the materialized view is refreshed"},
 		},
-		// §7.3 "Streaming ingestion": Redshift reads Kinesis and MSK directly, no S3 staging.
+		// RS-STREAMING-INGESTION: Redshift reads Kinesis and MSK directly, no S3 staging.
 		ReadsFrom: streamStores,
 	},
 	{

@@ -1,9 +1,10 @@
 // Package pipeline is streamsim's domain: the node kinds and the service
 // catalog (keys, defaults, AWS ranges, legal connections, limits and prices in
-// facts.go with the fact-sheet row of each), the Scenario (graph, timeline,
-// expect, requirements, lesson), YAML loading with file:line:col errors,
-// validation that reports every problem, units, metric names, diagrams,
-// Snapshots (what a running pipeline looks like) and reports.
+// facts.go), the rule book those limits come from (rules*.go, one id per
+// rule), the Scenario (graph, timeline, expect, requirements, lesson), YAML
+// loading with file:line:col errors, validation that reports every problem,
+// units, metric names, diagrams, Snapshots (what a running pipeline looks
+// like) and reports.
 //
 // It is pure Go: it imports the standard library and gopkg.in/yaml.v3 only —
 // no bubbletea, no AWS SDK, no goroutines. Everything else imports it.

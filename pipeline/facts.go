@@ -1,8 +1,8 @@
 package pipeline
 
-// AWS limits and prices the simulator follows. Each constant names the row of
-// shared/aws-facts.md it comes from (section, then the row's "Item" text).
-// Prices are us-east-1 and marked S or U where the fact sheet does.
+// AWS limits and prices the simulator follows. Each constant names the rule
+// of the rule book it follows (rules*.go; `streamsim explain ID` and
+// docs/aws-limits.md show the numbers, source and confidence). Prices are us-east-1.
 
 // Kinesis Data Streams.
 const (
@@ -10,107 +10,123 @@ const (
 	KiB = 1 << 10
 	GB  = 1e9
 
-	KDSShardWriteBytes  = 1 * MiB   // §1.1 "Write throughput per shard" (1 MiB/s per §10.1)
-	KDSShardWriteRecs   = 1000      // §1.1 "Write throughput per shard"
-	KDSShardReadBytes   = 2 * MiB   // §1.1 "Read throughput per shard (shared, GetRecords)"
-	KDSShardReadCalls   = 5         // §1.1 "GetRecords call rate"
-	KDSGetRecordsMaxRec = 10000     // §1.1 "GetRecords max per call"
-	KDSGetRecordsMax    = 10 * MiB  // §1.1 "GetRecords max per call"
-	KDSEFOBytes         = 2 * MiB   // §1.6 "Throughput per EFO consumer"
-	KDSMaxEFOConsumers  = 20        // §1.6 "Max EFO consumers per stream"
-	KDSPollLatency1     = 0.200     // §1.6 "Propagation delay, shared throughput" (s, 1 consumer)
-	KDSPollLatency5     = 1.000     // §1.6 same row, 5 consumers
-	KDSEFOLatency       = 0.070     // §1.6 "Propagation delay, EFO" (s)
-	KDSPutRecordsMax    = 500       // §1.2 "PutRecords records per call"
-	KDSMaxRecordDefault = 1 * MiB   // §1.2 "Max record size"
-	KDSMaxRecordLimit   = 10 * MiB  // §1.2 "Max record size" (raised with UpdateMaxRecordSize)
-	KDSMaxShards        = 20000     // §1.4 "Account shard quota" (us-east-1)
-	KDSScalingOpsPerDay = 10        // §1.4 "UpdateShardCount frequency"
-	KDSOnDemandStart    = 4 * MiB   // §1.5 "New on-demand stream capacity" (4 MB/s write)
-	KDSOnDemandSplit    = 500e3     // §1.5 "Shard split trigger" (500 KB/s)
-	KDSModeSwitches     = 2         // §1.5 "Mode switches" per 24 h
-	KDSPutUnit          = 25 * 1000 // §1.11 "Provisioned: PUT payload unit" (25 KB)
+	KDSShardWriteBytes  = 1 * MiB   // KDS-SHARD-WRITE (AWS's 1 MB taken as 1 MiB)
+	KDSShardWriteRecs   = 1000      // KDS-SHARD-WRITE
+	KDSShardReadBytes   = 2 * MiB   // KDS-SHARD-READ
+	KDSShardReadCalls   = 5         // KDS-GETRECORDS-RATE
+	KDSGetRecordsMaxRec = 10000     // KDS-GETRECORDS-MAX
+	KDSGetRecordsMax    = 10 * MiB  // KDS-GETRECORDS-MAX
+	KDSEFOBytes         = 2 * MiB   // KDS-EFO-THROUGHPUT
+	KDSMaxEFOConsumers  = 20        // KDS-EFO-MAX-CONSUMERS
+	KDSPollLatency1     = 0.200     // KDS-POLL-LATENCY (s, 1 consumer)
+	KDSPollLatency5     = 1.000     // KDS-POLL-LATENCY (s, 5 consumers)
+	KDSEFOLatency       = 0.070     // KDS-EFO-LATENCY (s)
+	KDSPutRecordsMax    = 500       // KDS-PUTRECORDS-MAX
+	KDSMaxRecordDefault = 1 * MiB   // KDS-RECORD-MAX
+	KDSMaxRecordLimit   = 10 * MiB  // KDS-RECORD-MAX (raised with UpdateMaxRecordSize)
+	KDSMaxShards        = 20000     // KDS-ACCOUNT-SHARDS (us-east-1)
+	KDSScalingOpsPerDay = 10        // KDS-RESHARD-RATE
+	KDSOnDemandStart    = 4 * MiB   // KDS-ONDEMAND-START (4 MB/s write)
+	KDSOnDemandSplit    = 500e3     // KDS-ONDEMAND-SPLIT (500 KB/s)
+	KDSModeSwitches     = 2         // KDS-MODE-SWITCHES per 24 h
+	KDSPutUnit          = 25 * 1000 // PRICE-KDS-PUT-UNIT (25 KB)
 
-	KDSShardHour         = 0.015 // §1.11 "Provisioned: shard-hour" (S)
-	KDSPutUnitsPerM      = 0.014 // §1.11 "Provisioned: PUT payload unit" per 1 M units (S)
-	KDSExtRetentionShard = 0.02  // §1.11 "Provisioned: extended retention (24 h → 7 d)" per shard-hour (S)
-	KDSLongRetentionGBMo = 0.023 // §1.11 "Long-term retention (> 7 d), per GB-month" (U)
-	KDSEFOConsumerShardH = 0.015 // §1.11 "EFO (provisioned): consumer-shard-hour" (S)
-	KDSEFOPerGB          = 0.013 // §1.11 "EFO (provisioned): data retrieved" (S)
-	KDSOnDemandStreamH   = 0.04  // §1.11 "On-demand Standard: per stream-hour" (S)
-	KDSOnDemandInGB      = 0.08  // §1.11 "On-demand Standard: data in" (S; records rounded up to 1 KB)
-	KDSOnDemandBillUnit  = 1024  // §1.11 the 1 KB each on-demand record is rounded up to (taken as 1,024 B)
-	KDSOnDemandOutGB     = 0.04  // §1.11 "On-demand Standard: data out (GetRecords)" (S)
-	KDSOnDemandEFOOutGB  = 0.05  // §1.11 "On-demand Standard: EFO data out" (U)
+	KDSShardHour         = 0.015 // PRICE-KDS-SHARD-HOUR
+	KDSPutUnitsPerM      = 0.014 // PRICE-KDS-PUT-UNIT, per 1 M units
+	KDSExtRetentionShard = 0.02  // PRICE-KDS-EXT-RETENTION, per shard-hour
+	KDSLongRetentionGBMo = 0.023 // PRICE-KDS-LONG-RETENTION
+	KDSEFOConsumerShardH = 0.015 // PRICE-KDS-EFO-SHARD-HOUR
+	KDSEFOPerGB          = 0.013 // PRICE-KDS-EFO-GB
+	KDSOnDemandStreamH   = 0.04  // PRICE-KDS-OD-STREAM-HOUR
+	KDSOnDemandInGB      = 0.08  // PRICE-KDS-OD-IN (records rounded up to 1 KB)
+	KDSOnDemandBillUnit  = 1024  // PRICE-KDS-OD-IN: the 1 KB a record is rounded up to (1,024 B)
+	KDSOnDemandOutGB     = 0.04  // PRICE-KDS-OD-OUT
+	KDSOnDemandEFOOutGB  = 0.05  // PRICE-KDS-OD-EFO-OUT
 )
 
 // Amazon Data Firehose.
 const (
-	FirehoseDirectRecs     = 500000  // §2.1 "Direct PUT quota per stream, us-east-1 ..."
-	FirehoseDirectRequests = 2000    // §2.1 same row
-	FirehoseDirectBytes    = 5 * MiB // §2.1 same row
-	FirehoseMaxRecord      = 1000 * KiB
-	FirehoseLambdaBuffer   = 1e6 // §2.3 "Lambda buffer size hint" default 1 MB
-	FirehoseLambdaInterval = 60  // §2.3 "Lambda buffer interval hint" default 60 s
-	FirehoseS3RetryS       = 24 * 3600
-	FirehoseOSRetryS       = 300  // §2.4 "OpenSearch" retry duration default 300 s
-	FirehoseRSRetryS       = 3600 // §2.4 "Redshift retry duration" default 3,600 s
-	FirehoseBillUnit       = 5000 // §2.5 "Ingestion rounding" (5 KB)
-	FirehosePerGB          = 0.029
-	FirehoseConvertPerGB   = 0.018 // §2.5 "Format conversion" (S)
-	FirehoseConvertMinBuf  = 64 * MiB
+	FirehoseDirectRecs     = 500000     // FH-DIRECT-PUT-QUOTA (us-east-1, us-west-2, eu-west-1)
+	FirehoseDirectRequests = 2000       // FH-DIRECT-PUT-QUOTA
+	FirehoseDirectBytes    = 5 * MiB    // FH-DIRECT-PUT-QUOTA
+	FirehoseMaxRecord      = 1000 * KiB // FH-RECORD-MAX
+	FirehoseLambdaBuffer   = 1e6        // FH-LAMBDA-BUFFER (1 MB by default)
+	FirehoseLambdaInterval = 60         // FH-LAMBDA-BUFFER (60 s by default)
+	FirehoseS3RetryS       = 24 * 3600  // FH-RETRY (S3)
+	FirehoseOSRetryS       = 300        // FH-RETRY (OpenSearch default)
+	FirehoseRSRetryS       = 3600       // FH-RETRY (Redshift default)
+	FirehoseBillUnit       = 5000       // PRICE-FH-INGEST: records rounded up to 5 KB
+	FirehosePerGB          = 0.029      // PRICE-FH-INGEST
+	FirehoseConvertPerGB   = 0.018      // PRICE-FH-CONVERSION
+	FirehoseConvertMinBuf  = 64 * MiB   // FH-FORMAT-CONVERSION
+)
+
+// Firehose's Direct PUT quota outside us-east-1, us-west-2 and eu-west-1 (rule
+// FH-DIRECT-PUT-QUOTA; FirehoseDirect* above are those three Regions').
+// Scenario.DirectPutQuota picks the pair for the scenario's region.
+const (
+	FirehoseDirectRecsOther     = 100000  // FH-DIRECT-PUT-QUOTA, other Regions
+	FirehoseDirectRequestsOther = 1000    // FH-DIRECT-PUT-QUOTA
+	FirehoseDirectBytesOther    = 1 * MiB // FH-DIRECT-PUT-QUOTA
+)
+
+// Kinesis on-demand's write maximum by Region (rule KDS-ONDEMAND-MAX). The
+// engine does not cap on-demand streams yet; the advisor checks peaks against it.
+const (
+	KDSOnDemandMaxWrite      = 10e9  // KDS-ONDEMAND-MAX (10 GB/s write, the three big Regions)
+	KDSOnDemandMaxWriteOther = 200e6 // KDS-ONDEMAND-MAX (200 MB/s write elsewhere)
 )
 
 // Amazon MSK.
 const (
-	MSKEBSThroughput      = 250 * MiB // §3.1 "Default EBS volume throughput"
-	MSKStoragePerGBMo     = 0.10      // §3.6 "Storage (Standard, EBS)" (S)
-	MSKServerlessIn       = 200e6     // §3.4 "Max ingress / egress"
-	MSKServerlessOut      = 400e6     // §3.4 same row
-	MSKServerlessPartIn   = 5e6       // §3.4 "Per-partition ingress / egress"
-	MSKServerlessPartOut  = 10e6      // §3.4 same row
-	MSKServerlessMaxParts = 2400      // §3.4 "Max partitions (leaders)"
-	MSKServerlessClusterH = 0.75      // §3.6 "Serverless" (S)
-	MSKServerlessPartH    = 0.0015    // §3.6 "Serverless" (S)
-	MSKServerlessInGB     = 0.10      // §3.6 "Serverless" (S)
-	MSKServerlessOutGB    = 0.05      // §3.6 "Serverless" (S)
-	MSKMaxBrokers         = 60        // §3.1 "Brokers per account / per cluster" (KRaft)
+	MSKEBSThroughput      = 250 * MiB // MSK-EBS-THROUGHPUT
+	MSKStoragePerGBMo     = 0.10      // PRICE-MSK-STORAGE
+	MSKServerlessIn       = 200e6     // MSK-SERVERLESS-THROUGHPUT (in)
+	MSKServerlessOut      = 400e6     // MSK-SERVERLESS-THROUGHPUT (out)
+	MSKServerlessPartIn   = 5e6       // MSK-SERVERLESS-PARTITION (in)
+	MSKServerlessPartOut  = 10e6      // MSK-SERVERLESS-PARTITION (out)
+	MSKServerlessMaxParts = 2400      // MSK-SERVERLESS-MAX-PARTITIONS
+	MSKServerlessClusterH = 0.75      // PRICE-MSK-SERVERLESS
+	MSKServerlessPartH    = 0.0015    // PRICE-MSK-SERVERLESS
+	MSKServerlessInGB     = 0.10      // PRICE-MSK-SERVERLESS
+	MSKServerlessOutGB    = 0.05      // PRICE-MSK-SERVERLESS
+	MSKMaxBrokers         = 60        // MSK-MAX-BROKERS (KRaft)
 )
 
 // Managed Service for Apache Flink, Glue, EMR.
 const (
-	FlinkKPUHour         = 0.11 // §4 "Price per KPU-hour (us-east-1)"
-	FlinkStoragePerKPUMo = 5.0  // §4 "Running application storage": 50 GB × $0.10
-	FlinkMaxKPUs         = 64   // §4 "Max KPUs per application"
-	FlinkCheckpointS     = 60   // §4 "Checkpoint defaults"
-	FlinkScaleUpCPU      = 0.75 // §4 "Autoscaling"
-	FlinkScaleDownCPU    = 0.10 // §4 "Autoscaling"
-	GlueDPUHour          = 0.44 // §5 "Price"
-	LambdaMaxParallel    = 10   // §1.10 "ParallelizationFactor"
-	LambdaMaxBatch       = 10000
-	LambdaPayloadMax     = 6e6      // §1.10 "Invocation trigger" 6 MB
-	LambdaGBSecond       = 1.667e-5 // Lambda price per GB-second, x86 (U: not in the fact sheet)
-	LambdaPerMRequests   = 0.20     // Lambda price per 1 M requests (U: not in the fact sheet)
-	LambdaMemoryGB       = 0.5      // assumed function memory for cost (U)
-	EMRUpliftPerHour     = 0.048    // EMR fee per m5.xlarge instance-hour (U: not in the fact sheet)
-	EC2M5XLargeHour      = 0.192    // EC2 m5.xlarge on-demand (U: not in the fact sheet)
-	AppInstanceHour      = 0.0416   // a consumer app instance, EC2 t3.medium class (U)
-	KVSInPerGB           = 0.0085   // §8 "Pricing (hot tier)" (U)
-	KVSOutPerGB          = 0.0085   // §8 same row (U)
-	KVSStoragePerGBMo    = 0.023    // §8 same row (U)
-	KVSStreamBytes       = 12.5e6   // §8 "Ingest bandwidth" 12.5 MB/s per stream
-	KVSPutMediaTPS       = 5        // §8 "PutMedia rate"
-	S3PutPerPrefix       = 3500     // §7.1 "Request rate"
-	S3PutPer1000         = 0.005    // S3 PUT price per 1,000 requests (U: not in the fact sheet)
-	S3StoragePerGBMo     = 0.023    // S3 Standard per GB-month (U: not in the fact sheet)
-	DDBItemUnit          = 1024     // §7.2 "Write unit (WCU/WRU)" 1 KB (DynamoDB's KB is 1,024 bytes)
-	DDBPartitionWCU      = 1000     // §7.2 "Per-partition limit"
-	DDBOnDemandStartWRU  = 4000     // §7.2 "On-demand, new table"
-	DDBTableMaxWRU       = 40000    // §7.2 "Table-level default quota (on-demand)"
-	DDBWCUHour           = 0.00065  // provisioned WCU-hour (U: not in the fact sheet)
-	DDBPerMWrites        = 0.625    // on-demand per 1 M write request units (U: not in the fact sheet)
-	OSRefreshS           = 1        // §7.4 "refresh_interval" default 1 s
-	RedshiftNodeHour     = 1.086    // ra3.xlplus node-hour (U: not in the fact sheet)
-	OpenSearchInstanceH  = 0.167    // r6g.large.search instance-hour (U: not in the fact sheet)
-	HoursPerMonth        = 730
+	FlinkKPUHour         = 0.11     // PRICE-FLINK-KPU-HOUR
+	FlinkStoragePerKPUMo = 5.0      // PRICE-FLINK-STORAGE: 50 GB × $0.10
+	FlinkMaxKPUs         = 64       // FLINK-MAX-KPUS
+	FlinkCheckpointS     = 60       // FLINK-CHECKPOINT
+	FlinkScaleUpCPU      = 0.75     // FLINK-AUTOSCALING
+	FlinkScaleDownCPU    = 0.10     // FLINK-AUTOSCALING
+	GlueDPUHour          = 0.44     // PRICE-GLUE-DPU-HOUR
+	LambdaMaxParallel    = 10       // LAMBDA-ESM-PARALLEL
+	LambdaMaxBatch       = 10000    // LAMBDA-ESM-BATCH
+	LambdaPayloadMax     = 6e6      // LAMBDA-ESM-PAYLOAD
+	LambdaGBSecond       = 1.667e-5 // PRICE-LAMBDA-GB-SECOND (x86)
+	LambdaPerMRequests   = 0.20     // PRICE-LAMBDA-REQUESTS
+	LambdaMemoryGB       = 0.5      // LAMBDA-COST-MEMORY
+	EMRUpliftPerHour     = 0.048    // PRICE-EMR-INSTANCE-HOUR (EMR fee, m5.xlarge)
+	EC2M5XLargeHour      = 0.192    // PRICE-EMR-INSTANCE-HOUR (EC2 m5.xlarge)
+	AppInstanceHour      = 0.0416   // PRICE-APP-INSTANCE-HOUR (t3.medium class)
+	KVSInPerGB           = 0.0085   // PRICE-KVS
+	KVSOutPerGB          = 0.0085   // PRICE-KVS
+	KVSStoragePerGBMo    = 0.023    // PRICE-KVS
+	KVSStreamBytes       = 12.5e6   // KVS-INGEST
+	KVSPutMediaTPS       = 5        // KVS-INGEST
+	S3PutPerPrefix       = 3500     // S3-PREFIX-RATE
+	S3PutPer1000         = 0.005    // PRICE-S3-PUT
+	S3StoragePerGBMo     = 0.023    // PRICE-S3-STORAGE
+	DDBItemUnit          = 1024     // DDB-WRITE-UNIT (1 KB as 1,024 B)
+	DDBPartitionWCU      = 1000     // DDB-PARTITION-WCU
+	DDBOnDemandStartWRU  = 4000     // DDB-ONDEMAND-START
+	DDBTableMaxWRU       = 40000    // DDB-TABLE-QUOTA
+	DDBWCUHour           = 0.00065  // PRICE-DDB-WCU-HOUR
+	DDBPerMWrites        = 0.625    // PRICE-DDB-WRITE-REQUESTS
+	OSRefreshS           = 1        // OS-REFRESH (default)
+	RedshiftNodeHour     = 1.086    // PRICE-RS-NODE-HOUR (ra3.xlplus)
+	OpenSearchInstanceH  = 0.167    // PRICE-OS-INSTANCE-HOUR (r6g.large.search)
+	HoursPerMonth        = 730      // PRICE-HOURS-PER-MONTH
 )

@@ -3,16 +3,15 @@ package pipeline
 // BrokerSpec is what the MSK sizing model needs to know about one broker type.
 type BrokerSpec struct {
 	Name string
-	// Standard brokers: per-broker bandwidths in bytes/s for §3.1 "Sustained cluster
-	// throughput (AWS model)". EBSNet and EC2Net are EC2 baseline bandwidths (U: from
-	// EC2 instance specs, not in the fact sheet). Storage is §3.1 "Default EBS volume
-	// throughput".
+	// Standard brokers: per-broker bandwidths in bytes/s for MSK-CLUSTER-THROUGHPUT.
+	// EBSNet and EC2Net are EC2 baseline bandwidths (MSK-BROKER-NETWORK); Storage
+	// is MSK-EBS-THROUGHPUT.
 	Storage, EBSNet, EC2Net float64
-	// Express brokers: §3.3 sustained and max ingress/egress per broker (MB/s → bytes/s).
+	// Express brokers: MSK-EXPRESS-THROUGHPUT per broker (MB/s → bytes/s).
 	Express                                  bool
 	InSustained, InMax, OutSustained, OutMax float64
-	MaxPartitions                            int     // §3.1 / §3.3 recommended partitions per broker
-	HourPrice                                float64 // §3.6 broker-hour (S; U where marked)
+	MaxPartitions                            int     // MSK-BROKER-PARTITIONS
+	HourPrice                                float64 // PRICE-MSK-BROKER-HOUR
 }
 
 const mbps = 1e6 / 8 // one megabit per second in bytes/s
@@ -59,9 +58,9 @@ func Broker(name string) (BrokerSpec, bool) {
 	return BrokerSpec{}, false
 }
 
-// MSKClusterThroughput is §3.1 "Sustained cluster throughput (AWS model)": the most
-// client ingress (bytes/s) a Standard cluster sustains with replication r and
-// `groups` consumer groups. Express clusters use the sustained ingress table (§3.3),
+// MSKClusterThroughput is MSK-CLUSTER-THROUGHPUT: the most client ingress
+// (bytes/s) a Standard cluster sustains with replication r and `groups`
+// consumer groups. Express clusters use MSK-EXPRESS-THROUGHPUT's sustained rates,
 // also bounded by egress = ingress × groups.
 func MSKClusterThroughput(b BrokerSpec, brokers, r, groups int) float64 {
 	n, rf := float64(brokers), float64(max(r, 1))

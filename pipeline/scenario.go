@@ -146,6 +146,36 @@ func (s *Scenario) Node(id string) *Node {
 	return nil
 }
 
+// RegionOrDefault is the scenario's region; us-east-1 for one built in code
+// without a region.
+func (s *Scenario) RegionOrDefault() string {
+	if s.Region == "" {
+		return DefaultRegion
+	}
+	return s.Region
+}
+
+// HighQuotaRegion reports whether the scenario runs in us-east-1, us-west-2 or
+// eu-west-1, the Regions where AWS sets Firehose's Direct PUT quota (FH-DIRECT-PUT-QUOTA),
+// Kinesis on-demand's maximum (KDS-ONDEMAND-MAX) and the account shard quota
+// (KDS-ACCOUNT-SHARDS) highest.
+func (s *Scenario) HighQuotaRegion() bool {
+	switch s.RegionOrDefault() {
+	case "us-east-1", "us-west-2", "eu-west-1":
+		return true
+	}
+	return false
+}
+
+// DirectPutQuota is Firehose's Direct PUT quota per stream in the scenario's
+// region (rule FH-DIRECT-PUT-QUOTA): records/s, requests/s and bytes/s.
+func (s *Scenario) DirectPutQuota() (recs, requests, bytes float64) {
+	if s.HighQuotaRegion() {
+		return FirehoseDirectRecs, FirehoseDirectRequests, FirehoseDirectBytes
+	}
+	return FirehoseDirectRecsOther, FirehoseDirectRequestsOther, FirehoseDirectBytesOther
+}
+
 // Stage lists the nodes of one stage in file order.
 func (s *Scenario) Stage(st Stage) []*Node {
 	var out []*Node

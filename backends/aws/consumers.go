@@ -57,7 +57,7 @@ func (s standInSender) pending() int64 { return 0 }
 // standIn is the client-side stand-in for a Firehose delivery stream, for
 // endpoints without Firehose (local emulators) or on request: it buffers
 // records and writes one object to S3 when the buffer holds buffer.size bytes
-// or its oldest record is buffer.interval old (§2.2), named as Firehose names
+// or its oldest record is buffer.interval old (FH-BUFFER-HINTS), named as Firehose names
 // them. It is labelled as a stand-in wherever the run reports it.
 type standIn struct {
 	n        *pipeline.Node
@@ -249,7 +249,7 @@ func (r *kinesisReader) readShard(ctx context.Context, shard string) {
 }
 
 // subscribe reads a shard by SubscribeToShard, renewing the subscription
-// (every 5 minutes, §1.6) until ctx ends or the shard closes. got says
+// (every 5 minutes, KDS-EFO-SUBSCRIPTION) until ctx ends or the shard closes. got says
 // whether any event arrived before an error.
 func (r *kinesisReader) subscribe(ctx context.Context, shard string) (last string, got bool, err error) {
 	for ctx.Err() == nil {
@@ -308,7 +308,7 @@ func ownEventStreamClient(api FanOut) FanOut {
 	return api
 }
 
-// poll reads a shard with GetRecords (≤ 10,000 records a call, §1.1),
+// poll reads a shard with GetRecords (≤ 10,000 records a call, KDS-GETRECORDS-MAX),
 // waiting the reader's interval between calls, and a second after a
 // throttled read.
 func (r *kinesisReader) poll(ctx context.Context, shard, after string) {

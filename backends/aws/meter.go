@@ -122,8 +122,8 @@ func (m *meter) shardLoad(stream, shard string, recs, bytes float64, now time.Ti
 	s.shardBytes[shard] += bytes
 }
 
-// closeWindow turns the last second's per-shard load into utilisation (§1.1:
-// 1,000 records/s or 1 MiB/s per shard, whichever is hit first).
+// closeWindow turns the last second's per-shard load into utilisation
+// (KDS-SHARD-WRITE: 1,000 records/s or 1 MiB/s per shard, whichever is hit first).
 func (s *nodeMeter) closeWindow() {
 	if len(s.shardRecs) == 0 {
 		return

@@ -86,7 +86,7 @@ func splitLines(b []byte, f func([]byte)) {
 	}
 }
 
-// KPL aggregation (§1.8): many user records in one Kinesis record, in the
+// KPL aggregation (KPL-AGGREGATION): many user records in one Kinesis record, in the
 // format of the Kinesis Producer Library, so KCL and Firehose de-aggregate
 // them: the magic bytes, a protobuf AggregatedRecord, and the MD5 of it.
 //
@@ -96,7 +96,7 @@ func splitLines(b []byte, f func([]byte)) {
 //	  optional uint64 explicit_hash_key_index = 2; required bytes data = 3; }
 var kplMagic = []byte{0xF3, 0x89, 0x9A, 0xC2}
 
-// maxAggregate is KPL's AggregationMaxSize default (§1.8).
+// maxAggregate is KPL's AggregationMaxSize default (KPL-AGGREGATION).
 const maxAggregate = 51200
 
 // userRecord is one record as a producer made it.
@@ -215,7 +215,7 @@ func readField(b []byte) (field, wire int, data, rest []byte, err error) {
 	return 0, 0, nil, nil, fmt.Errorf("unsupported wire type %d", wire)
 }
 
-// keyGen draws partition keys from a producer's key distribution (§ keys.*):
+// keyGen draws partition keys from a producer's key distribution (the keys.* settings):
 // uniform over keys.count, zipf with keys.skew, one hot key taking
 // keys.fraction, or a fresh random key per record.
 type keyGen struct {

@@ -310,13 +310,13 @@ func (p *Plan) planFirehose(sc *pipeline.Scenario, n *pipeline.Node, in flow, mo
 		res.Size = "direct PUT to s3://" + bucket
 	}
 	res.Size += fmt.Sprintf(", buffer %s or %s", pipeline.FormatSize(float64(res.BufferBytes)), pipeline.FormatDuration(res.BufferInterval))
-	// §2.5: each record billed rounded up to 5 KB.
+	// PRICE-FH-INGEST: each record billed rounded up to 5 KB.
 	gb := in.recs * 3600 * math.Max(1, math.Ceil(in.meanSize()/pipeline.FirehoseBillUnit)) * pipeline.FirehoseBillUnit / pipeline.GB
 	res.CostPerHour = gb * pipeline.FirehosePerGB
 	p.Resources = append(p.Resources, res)
 }
 
-// kdsCostHour is a stream's estimated cost per hour at a mean load (§1.11).
+// kdsCostHour is a stream's estimated cost per hour at a mean load (the PRICE-KDS rules).
 func kdsCostHour(r Resource, in flow, efo int) float64 {
 	if r.OnDemand {
 		gbIn := in.recs * 3600 * math.Max(1, math.Ceil(in.meanSize()/1000)) * 1000 / pipeline.GB

@@ -51,7 +51,7 @@ type Options struct {
 	// SnapshotEvery is the time between snapshots (default 1 s).
 	SnapshotEvery time.Duration
 	// PollInterval is the wait between GetRecords calls on a shard for one
-	// polling consumer (default 200 ms: 5 reads/s per shard, §1.1, shared
+	// polling consumer (default 200 ms: 5 reads/s per shard, KDS-GETRECORDS-RATE, shared
 	// with the stream's other polling consumers, so it is multiplied by
 	// their number).
 	PollInterval time.Duration

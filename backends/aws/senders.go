@@ -198,7 +198,7 @@ func (p *pipe) close() {
 func (p *pipe) pending() int64 { return p.pend.Load() }
 
 // kinesisSender writes into a Kinesis stream with PutRecords: batches of up
-// to 500 records and 5 MiB (§1.2), failed records retried one by one with
+// to 500 records and 5 MiB (KDS-PUTRECORDS-MAX), failed records retried one by one with
 // exponential backoff up to the writer's retries.max, then counted lost.
 // With aggregation, user records bound for the same shard are packed into KPL
 // aggregates of up to 51,200 bytes first.
@@ -278,7 +278,7 @@ type shardRange struct {
 	closed     bool
 }
 
-// shardFor finds the shard a partition key goes to (MD5 as a 128-bit number, §1.2).
+// shardFor finds the shard a partition key goes to (MD5 as a 128-bit number, KDS-PARTITION-KEY).
 func shardFor(key string, shards []shardRange) int {
 	h := new(big.Int).SetBytes(md5Sum(key))
 	for i, s := range shards {
@@ -321,7 +321,7 @@ func aggregateByShard(recs []userRecord, shards []shardRange) []entry {
 }
 
 // firehoseSender writes into a Firehose delivery stream with PutRecordBatch
-// (500 records, 4 MiB per call, §2.1), retrying failed records like kinesisSender.
+// (500 records, 4 MiB per call, FH-PUTRECORDBATCH-MAX), retrying failed records like kinesisSender.
 type firehoseSender struct {
 	*pipe
 	e    *edge
@@ -491,7 +491,7 @@ func isSlowDown(err error) bool {
 }
 
 // dynamoSender writes each record as one item (pk = partition key, sk =
-// producer#seq) with BatchWriteItem, 25 items a call (§7.2); unprocessed
+// producer#seq) with BatchWriteItem, 25 items a call (DDB-BATCH-WRITE); unprocessed
 // items are refused writes, retried with backoff.
 type dynamoSender struct {
 	*pipe

@@ -43,9 +43,9 @@ func Costs(sc *pipeline.Scenario, metrics map[string]float64) ([]NodeCost, float
 	return rows, total
 }
 
-// kdsShardsFor is the provisioned shard count a load needs: §1.1 "Write
-// throughput per shard" (1,000 records/s and 1 MiB/s) and §1.4 "Provisioned
-// sizing formula" (reads: 2 MiB/s per shard shared by the polling consumers).
+// kdsShardsFor is the provisioned shard count a load needs: KDS-SHARD-WRITE
+// (1,000 records/s and 1 MiB/s) and KDS-SIZING (reads: 2 MiB/s per shard
+// shared by the polling consumers, KDS-SHARD-READ).
 // why names the limit that decides.
 func kdsShardsFor(peakRecs, peakBytes float64, polling int) (n int, why string) {
 	byRecs := ceilDiv(peakRecs, pipeline.KDSShardWriteRecs, 1)
@@ -54,16 +54,16 @@ func kdsShardsFor(peakRecs, peakBytes float64, polling int) (n int, why string) 
 	n = max(byRecs, byBytes, byReads)
 	switch n {
 	case byBytes:
-		why = fmt.Sprintf("%s in at 1 MiB/s per shard (§1.1)", bytesRate(peakBytes))
+		why = fmt.Sprintf("%s in at 1 MiB/s per shard (KDS-SHARD-WRITE)", bytesRate(peakBytes))
 	case byRecs:
-		why = fmt.Sprintf("%s at 1,000 records/s per shard (§1.1)", recs(peakRecs))
+		why = fmt.Sprintf("%s at 1,000 records/s per shard (KDS-SHARD-WRITE)", recs(peakRecs))
 	default:
-		why = fmt.Sprintf("%d polling consumers reading %s each, 2 MiB/s per shard (§1.4)", polling, bytesRate(peakBytes))
+		why = fmt.Sprintf("%d polling consumers reading %s each, 2 MiB/s per shard (KDS-SIZING)", polling, bytesRate(peakBytes))
 	}
 	return n, why
 }
 
-// kdsPrices are the per-month prices of one Kinesis stream's setup (§1.11).
+// kdsPrices are the per-month prices of one Kinesis stream's setup (PRICE-KDS-*).
 type kdsPrices struct {
 	perShard    float64 // provisioned: shard-hours, extended retention and EFO consumer-shard-hours per shard
 	provPerRec  float64 // provisioned: PUT payload units
@@ -103,7 +103,7 @@ func (p kdsPrices) provSlope(size float64) float64 { return p.provPerRec/size + 
 func (p kdsPrices) odSlope(size float64) float64   { return p.odPerRec/size + p.odPerByte }
 
 // BreakEven compares provisioned and on-demand Kinesis Data Streams for one
-// stream's load, from §1.11's prices: shard-hours and 25 KB PUT payload units
+// stream's load, from the PRICE-KDS rules: shard-hours and 25 KB PUT payload units
 // (plus EFO and extended retention) against stream-hours, data in billed per
 // record rounded up to 1 KB, and data out.
 type BreakEven struct {
@@ -215,7 +215,7 @@ func KinesisBreakEven(sc *pipeline.Scenario, id string) (BreakEven, bool) {
 	return b, true
 }
 
-// odMaxWrite is §1.5 "On-demand maximum": 10 GB/s write in us-east-1,
+// odMaxWrite is KDS-ONDEMAND-MAX: 10 GB/s write in us-east-1,
 // us-west-2 and eu-west-1, 200 MB/s elsewhere.
 func odMaxWrite(region string) float64 {
 	switch region {
@@ -238,7 +238,7 @@ func (b BreakEven) Lines() []string {
 			b.Polling, b.EFO, plural(b.Polling+b.EFO, "reader", "readers")),
 		fmt.Sprintf("provisioned: %d %s for the peak (%s) at %s each, plus %s per MiB/s of average traffic → %s per month",
 			b.Shards, plural(b.Shards, "shard", "shards"), b.ShardsWhy, money(b.PerShard), money(b.ProvPerMiB), money(b.Provisioned)),
-		fmt.Sprintf("on-demand: %s per stream plus %s per MiB/s of average traffic (each record billed in whole KB, §1.11) → %s per month",
+		fmt.Sprintf("on-demand: %s per stream plus %s per MiB/s of average traffic (each record billed in whole KB, PRICE-KDS-OD-IN) → %s per month",
 			money(b.OnDemandBase), money(b.ODPerMiB), money(b.OnDemand)),
 		fmt.Sprintf("at this load %s is cheaper by %s per month", cheaper, money(by)),
 	}

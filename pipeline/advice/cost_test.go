@@ -8,7 +8,7 @@ import (
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
 
-// TestKinesisBreakEvenByHand checks the comparison against §1.11's prices
+// TestKinesisBreakEvenByHand checks the comparison against the PRICE-KDS prices
 // worked out by hand for 1,000 records/s of 1,000 B, one polling reader,
 // 24 h retention, a month of 730 hours (2,628,000 s):
 //

@@ -244,7 +244,7 @@ func meanOthers(u []float64, skip int) float64 {
 }
 
 // rising reports whether the last w points of h climb (at least 80% of the
-// steps up, and higher at the end) and the slope per second.
+// steps not down, and higher at the end) and the slope per second.
 func rising(h []point, w int) (float64, bool) {
 	if len(h) < w {
 		return 0, false
@@ -252,7 +252,8 @@ func rising(h []point, w int) (float64, bool) {
 	win := h[len(h)-w:]
 	ups := 0
 	for i := 1; i < len(win); i++ {
-		if win[i].v > win[i-1].v {
+		// Not falling counts: an iterator age climbs in steps of a tick.
+		if win[i].v >= win[i-1].v {
 			ups++
 		}
 	}
@@ -370,7 +371,7 @@ func limitText(recLimit, byteLimit float64) string {
 // hotKeyRule: a unit runs hot while the others idle. When one key dominates
 // the hot unit it is a hot key (resharding will not help it; salting will),
 // otherwise keys hash unevenly. A key that alone exceeds a unit's limit
-// cannot be carried by any unit count (§1.1, §1.5 "Hot key limitation").
+// cannot be carried by any unit count (KDS-SHARD-WRITE, KDS-HOT-KEY).
 func (d *Diagnoser) hotKeyRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) {
 	if len(ns.Units) == 0 {
 		return
@@ -431,7 +432,7 @@ func (d *Diagnoser) hotKeyRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 		f.Problem = sprintf("Hot %s: %s %d of %d runs at %s of its write limit (up to %s) while the others average %s; no single key dominates (the heaviest carries %s), so its keys hash unevenly.",
 			unit, unit, idx, len(ns.Units), pct(u), pct(peak), pct(others), pct(ns.HotShare))
 		if n.Service.Name == kds {
-			f.Fix = sprintf("split shard %d (provisioned streams allow uneven splits, §9) or use more, finer-grained partition keys.", idx)
+			f.Fix = sprintf("split shard %d (provisioned streams allow uneven splits, SELECT-KDS-PROVISIONED) or use more, finer-grained partition keys.", idx)
 		} else {
 			f.Fix = sprintf("use more, finer-grained keys so they spread over the %ss, or add %ss.", unit, unit)
 		}
@@ -439,8 +440,9 @@ func (d *Diagnoser) hotKeyRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 	}
 }
 
-// writeThrottleRule: the store refuses writes (§1.1; §1.5 on-demand; §3.1 and
-// §3.3 MSK; §3.4 Serverless; §8 KVS).
+// writeThrottleRule: the store refuses writes (KDS-SHARD-WRITE;
+// KDS-ONDEMAND-SCALING; MSK-CLUSTER-THROUGHPUT and MSK-EXPRESS-THROUGHPUT;
+// MSK-SERVERLESS-PARTITION; KVS-INGEST).
 func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) {
 	if ns.Throttled <= 0 || d.hotNow[n.ID] {
 		return
@@ -462,7 +464,7 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 	switch n.Service.Name {
 	case kds:
 		if n.Str("mode") == "on-demand" {
-			f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; producers send up to %s (%s), above the on-demand capacity it has grown to (%d shards' worth)%s. On-demand takes 4 MB/s at first and doubles only after about 15 minutes of throttling (§1.5).",
+			f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; producers send up to %s (%s), above the on-demand capacity it has grown to (%d shards' worth)%s. On-demand takes 4 MB/s at first and doubles only after about 15 minutes of throttling (KDS-ONDEMAND-START, KDS-ONDEMAND-SCALING).",
 				n.ID, count(thr), recs(wr), bytesRate(wb), units, lost)
 			need, _ := kdsShardsFor(wr, wb, 1)
 			f.Fix = sprintf("pre-warm the stream (On-demand Advantage WarmThroughput) before the surge, or switch to provisioned with at least %d shards.", need)
@@ -477,23 +479,23 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 	case msk:
 		b, _ := pipeline.Broker(n.Str("broker_type"))
 		brokers := n.Int("brokers") - n.Int("brokers_down")
-		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s × %s sustain about %s in (§3.1 model) and producers send up to %s%s.",
+		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s × %s sustain about %s in (MSK-CLUSTER-THROUGHPUT) and producers send up to %s%s.",
 			n.ID, count(thr), brokers, plural(brokers, "broker", "brokers"), b.Name,
 			bytesRate(pipeline.MSKClusterThroughput(b, max(1, brokers), n.Int("replication"), max(1, len(d.sc.Readers(n.ID))))), bytesRate(wb), lost)
 		f.Fix = "add brokers (a multiple of the AZ count) or choose a larger broker type; check that partitions spread over all brokers."
 	case mss:
 		if wb > pipeline.MSKServerlessIn {
-			f.Problem = sprintf("Write throttling: %s refuses writes; producers send %s, above MSK Serverless's 200 MB/s per cluster (§3.4)%s.", n.ID, bytesRate(wb), lost)
+			f.Problem = sprintf("Write throttling: %s refuses writes; producers send %s, above MSK Serverless's 200 MB/s per cluster (MSK-SERVERLESS-THROUGHPUT)%s.", n.ID, bytesRate(wb), lost)
 			f.Fix = "move to MSK provisioned (Express brokers): no partition count lifts the cluster limit."
 		} else {
 			need := ceilDiv(wb, 0.8*pipeline.MSKServerlessPartIn, units+1)
-			f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d partitions take 5 MB/s each (§3.4) and producers send up to %s%s.",
+			f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d partitions take 5 MB/s each (MSK-SERVERLESS-PARTITION) and producers send up to %s%s.",
 				n.ID, count(thr), units, bytesRate(wb), lost)
 			f.Fix = sprintf("set %s.partitions to at least %d.", n.ID, need)
 		}
 	case kvs:
 		need := max(ceilDiv(wb, 0.8*pipeline.KVSStreamBytes, units+1), ceilDiv(wr, 0.8*pipeline.KVSPutMediaTPS, units+1))
-		f.Problem = sprintf("Write throttling: %s refuses up to %s fragments/s; a stream takes 12.5 MB/s and 5 fragments/s (§8) and devices send up to %s (%s fragments/s)%s.",
+		f.Problem = sprintf("Write throttling: %s refuses up to %s fragments/s; a stream takes 12.5 MB/s and 5 fragments/s (KVS-INGEST) and devices send up to %s (%s fragments/s)%s.",
 			n.ID, count(thr), bytesRate(wb), count(wr), lost)
 		f.Fix = sprintf("set %s.streams to at least %d.", n.ID, need)
 	default:
@@ -514,7 +516,7 @@ func (d *Diagnoser) lostByProducers(s pipeline.Snapshot, id string) float64 {
 }
 
 // iteratorAgeRule: the oldest unread record keeps getting older; project when
-// it reaches the retention period and records start to expire (§1.3).
+// it reaches the retention period and records start to expire (KDS-RETENTION).
 func (d *Diagnoser) iteratorAgeRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) {
 	ret := n.Dur("retention").Seconds()
 	if ret <= 0 {
@@ -624,7 +626,7 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 			c.ID, secs(t.failedSecs), srcID, c.ID)
 	}
 	if v := d.final[c.ID+".failed_batches"]; c.Service.Name == "lambda" && v > 0 {
-		return sprintf("a failing batch blocks its shard (%s failed invocations): set %s.bisect: true and a finite %s.retries (§1.10 BisectBatchOnFunctionError, MaximumRetryAttempts) with an on-failure destination.",
+		return sprintf("a failing batch blocks its shard (%s failed invocations): set %s.bisect: true and a finite %s.retries (LAMBDA-ESM-ERRORS: BisectBatchOnFunctionError, MaximumRetryAttempts) with an on-failure destination.",
 			count(v), c.ID, c.ID)
 	}
 	fix, short, known := d.capacity(s, c)
@@ -635,11 +637,11 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 	polling := c.Str("read") != efo && src != nil && src.Service.Name == kds
 	switch {
 	case polling && d.has("polling-consumers", srcID):
-		return sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): the polling consumers split each shard's 2 MB/s and 5 reads/s (§1.1, §1.6).", c.ID)
+		return sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): the polling consumers split each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ, KDS-EFO-THROUGHPUT).", c.ID)
 	case polling && d.has("read-throttling", srcID):
-		return sprintf("read with enhanced fan-out (its own 2 MB/s per shard, §1.6) or add shards to %s: reads are throttled (§1.1).", srcID)
+		return sprintf("read with enhanced fan-out (its own 2 MB/s per shard, KDS-EFO-THROUGHPUT) or add shards to %s: reads are throttled (KDS-SHARD-READ).", srcID)
 	case c.Service.Name == "firehose" && polling && len(d.sc.Readers(srcID)) > 1:
-		return sprintf("give %s's other readers enhanced fan-out so %s gets more of each shard's 2 MB/s and 5 reads/s (§1.1).", srcID, c.ID)
+		return sprintf("give %s's other readers enhanced fan-out so %s gets more of each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ, KDS-GETRECORDS-RATE).", srcID, c.ID)
 	case known:
 		return fix
 	}
@@ -648,7 +650,7 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 
 // capacity compares what a consumer can process with what its source
 // receives (rules of thumb of docs/scenario-format.md, or its capacity
-// setting; Lambda: parallelization ÷ duration per shard, §1.10). short says
+// setting; Lambda: parallelization ÷ duration per shard, LAMBDA-ESM-PARALLEL). short says
 // it needs more; fix says how many, or, when it has enough, that something
 // else holds it back. known is false when there is no capacity to compare.
 func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string, short, known bool) {
@@ -673,10 +675,10 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 		need := ceilDiv(srcR/float64(units)*dur, 0.8, 1)
 		switch {
 		case need > pipeline.LambdaMaxParallel:
-			return sprintf("add shards or make the function faster: even 10 concurrent batches per shard (§1.10) process only %s at %s per record, and %s arrive.",
+			return sprintf("add shards or make the function faster: even 10 concurrent batches per shard (LAMBDA-ESM-PARALLEL) process only %s at %s per record, and %s arrive.",
 				recs(float64(units)*pipeline.LambdaMaxParallel/dur), secs(dur), recs(srcR)), true, true
 		case need > c.Int("parallelization"):
-			return sprintf("set %s.parallelization to %d (each shard runs that many concurrent batches, §1.10).", c.ID, need), true, true
+			return sprintf("set %s.parallelization to %d (each shard runs that many concurrent batches, LAMBDA-ESM-PARALLEL).", c.ID, need), true, true
 		}
 		return sprintf("%s has concurrency to spare for %s: look at what holds its batches (errors, its reads, its target).", c.ID, recs(srcR)), false, true
 	case "firehose":
@@ -699,10 +701,10 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 	if float64(need) <= have {
 		return sprintf("%s can process about %s and %s arrive: look at what holds it back (its reads, its target, failures).", c.ID, bytesRate(have*per), bytesRate(srcB)), false, true
 	}
-	fix = sprintf("set %s.%s to at least %d: up to %s arrive and one unit processes about %s (rule of thumb; measure and set capacity).",
-		c.ID, key, need, bytesRate(srcB), bytesRate(per))
+	fix = sprintf("set %s.%s to at least %d: up to %s arrive and one unit processes about %s (rule of thumb %s; measure and set capacity).",
+		c.ID, key, need, bytesRate(srcB), bytesRate(per), unitRule(c))
 	if c.Service.Name == "flink" && c.Bool("autoscaling") {
-		fix += " Autoscaling adds KPUs only after 15 minutes at 75% CPU (§4)."
+		fix += " Autoscaling adds KPUs only after 15 minutes at 75% CPU (FLINK-AUTOSCALING)."
 	}
 	return fix, true, true
 }
@@ -732,7 +734,7 @@ func (d *Diagnoser) bufferDelay(s pipeline.Snapshot, n *pipeline.Node, ns *pipel
 		bytesRate(per), units, plural(units, "buffer", "buffers"), pipeline.ApproxSize(size), secs(fill), secs(interval))
 }
 
-// firehoseRule: Firehose's buffering makes up most of the latency (§2.2).
+// firehoseRule: Firehose's buffering makes up most of the latency (FH-BUFFER-HINTS).
 // Live, when the p99 misses the requirement; at the end also as information
 // when there is no requirement and the p99 is a minute or more.
 func (d *Diagnoser) firehoseRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot, final bool) {
@@ -762,30 +764,30 @@ func (d *Diagnoser) firehoseRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipe
 		target = max(1, math.Floor(req/2))
 	}
 	if req > 0 && req < 60 {
-		f.Fix = sprintf("deliver with Lambda or Flink for seconds of latency (§9: sub-second or seconds → KDS + Lambda/Flink); Firehose's buffers hold records for %s here.", secs(delay))
+		f.Fix = sprintf("deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY: sub-second or seconds → KDS + Lambda/Flink); Firehose's buffers hold records for %s here.", secs(delay))
 	} else if delay < n.Dur("buffer.interval").Seconds() {
-		f.Fix = sprintf("lower %s.buffer.size so buffers flush sooner (more, smaller objects), or deliver with Lambda or Flink for seconds of latency (§9).", n.ID)
+		f.Fix = sprintf("lower %s.buffer.size so buffers flush sooner (more, smaller objects), or deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY).", n.ID)
 	} else {
-		f.Fix = sprintf("lower %s.buffer.interval to about %s (below 60 s Firehose uses multipart uploads, so S3 requests cost more, §2.2), or deliver with Lambda or Flink for seconds of latency (§9).",
+		f.Fix = sprintf("lower %s.buffer.interval to about %s (below 60 s Firehose uses multipart uploads, so S3 requests cost more, FH-BUFFER-HINTS), or deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY).",
 			n.ID, pipeline.FormatDuration(secondsDuration(target)))
 	}
 	d.report(f)
 }
 
-// directPutRule: Firehose refuses Direct PUT writes beyond its quota (§2.1).
+// directPutRule: Firehose refuses Direct PUT writes beyond its quota (FH-DIRECT-PUT-QUOTA).
 func (d *Diagnoser) directPutRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) {
 	if n.Service.Name != "firehose" {
 		return
 	}
 	_, offered := d.flowInto(s, n.ID)
 	d.report(Finding{Rule: "write-throttling", Severity: pipeline.SeverityWarning, Node: n.ID,
-		Problem: sprintf("Write throttling: %s refuses up to %s Direct PUT records/s; a stream takes 5 MiB/s, 2,000 requests/s and 500,000 records/s (§2.1) and producers send %s.",
+		Problem: sprintf("Write throttling: %s refuses up to %s Direct PUT records/s; a stream takes 5 MiB/s, 2,000 requests/s and 500,000 records/s (FH-DIRECT-PUT-QUOTA) and producers send %s.",
 			n.ID, count(max(ns.Throttled, d.track(n.ID).peakThr)), bytesRate(offered)),
-		Fix: "ask AWS to raise the Direct PUT quota (it rises while throttled, §2.1), or write to a Kinesis stream that Firehose reads (no quota then)."})
+		Fix: "ask AWS to raise the Direct PUT quota (it rises while throttled, FH-DIRECT-PUT-QUOTA), or write to a Kinesis stream that Firehose reads (no quota then, FH-KDS-SOURCE)."})
 }
 
-// pollingRule: too many polling consumers on one Kinesis stream (§1.1, §1.5
-// "Read capacity", §1.6 propagation delay).
+// pollingRule: too many polling consumers on one Kinesis stream
+// (KDS-SHARD-READ, KDS-READ-CAPACITY, KDS-POLL-LATENCY).
 func (d *Diagnoser) pollingRule() {
 	lat := d.sc.Requirements.Latency.Seconds()
 	for _, st := range d.sc.Stage(pipeline.Storage) {
@@ -803,14 +805,14 @@ func (d *Diagnoser) pollingRule() {
 			continue
 		}
 		d.report(Finding{Rule: "polling-consumers", Severity: pipeline.SeverityWarning, Node: st.ID,
-			Problem: sprintf("Too many polling consumers: %s (%d) share the 2 MB/s and 5 reads/s of each shard of %s (§1.1), and a record takes about %s to reach them (§1.6).",
+			Problem: sprintf("Too many polling consumers: %s (%d) share the 2 MB/s and 5 reads/s of each shard of %s (KDS-SHARD-READ, KDS-GETRECORDS-RATE), and a record takes about %s to reach them (KDS-POLL-LATENCY).",
 				listAnd(polling), p, st.ID, secs(pollDelay(p))),
-			Fix: sprintf("read with enhanced fan-out (read: enhanced-fan-out) in all but one of them: 2 MB/s per shard each and about 70 ms (§1.6), for $0.015 per consumer-shard-hour plus $0.013 per GB (§1.11).")})
+			Fix: sprintf("read with enhanced fan-out (read: enhanced-fan-out) in all but one of them: 2 MB/s per shard each and about 70 ms (KDS-EFO-THROUGHPUT, KDS-EFO-LATENCY), for $0.015 per consumer-shard-hour plus $0.013 per GB (PRICE-KDS-EFO-SHARD-HOUR, PRICE-KDS-EFO-GB).")})
 	}
 }
 
 // pushbackRule: a destination refuses writes, so its writers hold records and
-// their lag grows (§7.2 DynamoDB, §7.4 OpenSearch, §7.1 S3, §7.3 Redshift).
+// their lag grows (DDB-PARTITION-WCU, OS-INSTANCE-CAPACITY, S3-PREFIX-RATE, RS-NODE-CAPACITY).
 func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused float64) {
 	var writers []string
 	for _, w := range d.sc.Writers(n.ID) {
@@ -838,11 +840,11 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 		switch {
 		case key > pipeline.DDBPartitionWCU:
 			f.Severity = pipeline.SeverityCritical
-			f.Problem = sprintf("DynamoDB pushback: %s %s; the busiest key carries %s of the writes, about %s write units/s on one partition, which takes 1,000 (§7.2). %s %s the refused records and %s behind.",
+			f.Problem = sprintf("DynamoDB pushback: %s %s; the busiest key carries %s of the writes, about %s write units/s on one partition, which takes 1,000 (DDB-PARTITION-WCU). %s %s the refused records and %s behind.",
 				n.ID, rate, pct(hot), count(key), who, hold, verb)
 			f.Fix = "write-shard the hot key (add a suffix and read with a scatter-gather) or aggregate its writes: no table capacity lifts the partition limit."
 		case n.Str("mode") == "on-demand":
-			f.Problem = sprintf("DynamoDB pushback: %s %s; the writers need about %s write units/s and a new on-demand table serves 4,000, doubling its headroom only 30 minutes after a new peak (§7.2). %s %s behind.",
+			f.Problem = sprintf("DynamoDB pushback: %s %s; the writers need about %s write units/s and a new on-demand table serves 4,000, doubling its headroom only 30 minutes after a new peak (DDB-ONDEMAND-START, DDB-ONDEMAND-SCALING). %s %s behind.",
 				n.ID, rate, count(need), who, verb)
 			f.Fix = sprintf("pre-warm the table (warm throughput) to at least %s write units/s, or use provisioned mode with that many WCU.", count(math.Ceil(need*1.25)))
 		case n.Num("wcu") >= need*1.1:
@@ -857,7 +859,7 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 				burst = sprintf("within single seconds writes arrive above %s/s (window results, checkpoint pauses, catch-up)", count(have))
 				fix = "smooth the writes (Lambda batching window, smaller or staggered windows, spreading a window's results over a few seconds); more WCU only helps as far as it adds partitions."
 			}
-			f.Problem = sprintf("DynamoDB pushback in bursts: %s %s; its %s WCU cover the average %s write units/s, but %s, and a partition takes at most 1,000 WCU, so burst capacity cannot absorb them (§7.2). %s %s behind meanwhile.",
+			f.Problem = sprintf("DynamoDB pushback in bursts: %s %s; its %s WCU cover the average %s write units/s, but %s, and a partition takes at most 1,000 WCU, so burst capacity cannot absorb them (DDB-PARTITION-WCU, DDB-BURST-CAPACITY). %s %s behind meanwhile.",
 				n.ID, rate, count(have), count(need), burst, who, verb)
 			f.Fix = fix
 		default:
@@ -872,25 +874,25 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 		if bytesIn < have {
 			arrive = sprintf("%s arrive on average but in bursts (window results and Firehose flushes land at once)", bytesRate(bytesIn))
 		}
-		f.Problem = sprintf("OpenSearch pushback: %s %s; %d × %s index about %s (rule of thumb) and %s. %s %s the refused documents (Firehose retries for 300 s, then backs up to S3, §2.4).",
+		f.Problem = sprintf("OpenSearch pushback: %s %s; %d × %s index about %s (rule of thumb, OS-INSTANCE-CAPACITY) and %s. %s %s the refused documents (Firehose retries for 300 s, then backs up to S3, FH-RETRY).",
 			n.ID, rate, n.Int("instances"), n.Str("instance_type"), bytesRate(have), arrive, who, hold)
 		need := ceilDiv(bytesIn, 0.8*per, n.Int("instances")+1)
-		f.Fix = sprintf("set %s.instances to at least %d or a larger instance_type, and raise refresh_interval to 60 s or more for heavy ingest (§7.4).", n.ID, need)
+		f.Fix = sprintf("set %s.instances to at least %d or a larger instance_type, and raise refresh_interval to 60 s or more for heavy ingest (OS-REFRESH).", n.ID, need)
 	case "s3":
-		f.Problem = sprintf("S3 pushback: %s %s (503 Slow Down): a prefix takes 3,500 PUT/s (§7.1).", n.ID, rate)
+		f.Problem = sprintf("S3 pushback: %s %s (503 Slow Down): a prefix takes 3,500 PUT/s (S3-PREFIX-RATE).", n.ID, rate)
 		f.Fix = sprintf("spread objects over more prefixes (set %s.prefixes), or write fewer, larger objects (bigger buffers or batches).", n.ID)
 	case "redshift":
-		f.Problem = sprintf("Redshift pushback: %s %s; %d nodes load about %s (rule of thumb) and %s arrive.",
+		f.Problem = sprintf("Redshift pushback: %s %s; %d nodes load about %s (rule of thumb, RS-NODE-CAPACITY) and %s arrive.",
 			n.ID, rate, n.Int("nodes"), bytesRate(float64(n.Int("nodes"))*10*pipeline.MiB), bytesRate(bytesIn))
-		f.Fix = sprintf("set %s.nodes to at least %d, or load fewer, larger files (§7.3).", n.ID, ceilDiv(bytesIn, 8*pipeline.MiB, n.Int("nodes")+1))
+		f.Fix = sprintf("set %s.nodes to at least %d, or load fewer, larger files (RS-COPY-FILES).", n.ID, ceilDiv(bytesIn, 8*pipeline.MiB, n.Int("nodes")+1))
 	default:
 		return
 	}
 	d.report(f)
 }
 
-// openSearchPerInstance is the bulk-indexing rule of thumb of
-// docs/scenario-format.md (U: AWS publishes none), bytes/s per instance.
+// openSearchPerInstance is OS-INSTANCE-CAPACITY, streamsim's bulk-indexing
+// rule of thumb (AWS publishes none), bytes/s per instance.
 func openSearchPerInstance(t string) float64 {
 	switch t {
 	case "t3.medium.search":

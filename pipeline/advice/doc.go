@@ -1,7 +1,7 @@
 // Package advice is streamsim's advisor: pure rules that read a scenario (and,
 // for diagnosis, the snapshots and metrics of a run of it) and say which AWS
 // services to use, how big, what it costs, and what is wrong while it runs.
-// Every rule cites the row of shared/aws-facts.md it follows; limits and prices
+// Every rule cites the rule-book ids (pipeline.Rules) it follows; limits and prices
 // come from pipeline/facts.go.
 //
 // It imports the standard library and pipeline only: no simulator, no UI, no

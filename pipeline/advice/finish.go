@@ -130,8 +130,9 @@ func (d *Diagnoser) throttledOverRun(n *pipeline.Node, refused float64, get gett
 	d.report(f)
 }
 
-// readThrottleRule: polling reads refused (§1.1: 2 MB/s and 5 calls/s per
-// shard shared by every polling consumer).
+// readThrottleRule: polling reads refused (KDS-SHARD-READ and
+// KDS-GETRECORDS-RATE: 2 MB/s and 5 calls/s per shard shared by every
+// polling consumer).
 func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	var polling []string
 	for _, r := range d.sc.Readers(n.ID) {
@@ -141,9 +142,9 @@ func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	}
 	if len(polling) >= 2 {
 		d.report(Finding{Rule: "polling-consumers", Severity: pipeline.SeverityWarning, Node: n.ID,
-			Problem: sprintf("Too many polling consumers: %s share the 2 MB/s and 5 reads/s of each shard of %s (§1.1), and %s read calls were refused over the run.",
+			Problem: sprintf("Too many polling consumers: %s share the 2 MB/s and 5 reads/s of each shard of %s (KDS-SHARD-READ, KDS-GETRECORDS-RATE), and %s read calls were refused over the run.",
 				listAnd(polling), n.ID, count(refused)),
-			Fix: sprintf("read with enhanced fan-out (read: enhanced-fan-out) in all but one of them: 2 MB/s per shard each (§1.6), $0.015 per consumer-shard-hour plus $0.013 per GB (§1.11).")})
+			Fix: sprintf("read with enhanced fan-out (read: enhanced-fan-out) in all but one of them: 2 MB/s per shard each (KDS-EFO-THROUGHPUT), $0.015 per consumer-shard-hour plus $0.013 per GB (PRICE-KDS-EFO-SHARD-HOUR, PRICE-KDS-EFO-GB).")})
 		return
 	}
 	if len(polling) == 1 {
@@ -161,9 +162,9 @@ func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 		}
 	}
 	d.report(Finding{Rule: "read-throttling", Severity: pipeline.SeverityWarning, Node: n.ID,
-		Problem: sprintf("Read throttling: %s read calls to %s were refused over the run; %s wants more than a shard's 2 MB/s or 5 reads/s (§1.1).",
+		Problem: sprintf("Read throttling: %s read calls to %s were refused over the run; %s wants more than a shard's 2 MB/s or 5 reads/s (KDS-SHARD-READ, KDS-GETRECORDS-RATE).",
 			count(refused), n.ID, who),
-		Fix: sprintf("add shards to %s, or read with enhanced fan-out (its own 2 MB/s per shard, §1.6).", n.ID)})
+		Fix: sprintf("add shards to %s, or read with enhanced fan-out (its own 2 MB/s per shard, KDS-EFO-THROUGHPUT).", n.ID)})
 }
 
 // idleFloor is the peak utilisation below which capacity counts as idle, and
@@ -174,7 +175,7 @@ const (
 )
 
 // idleStorage: shards or brokers that stay mostly unused, with what removing
-// them saves (§1.11, §3.6 prices).
+// them saves (the PRICE-KDS and PRICE-MSK rules).
 func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get getter) {
 	t := d.track(n.ID)
 	peak := t.peakUnit
@@ -208,7 +209,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 		save := float64(units-need) * p.perShard
 		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
 			Problem: sprintf("Idle capacity: %s's %d shards peak at %s of their write limit.", n.ID, units, pct(peak)),
-			Fix: sprintf("set %s.shards to %d (UpdateShardCount at most halves per call, §1.4): that peaks near %s and saves about %s per month (%s per shard, §1.11).",
+			Fix: sprintf("set %s.shards to %d (UpdateShardCount at most halves per call, KDS-RESHARD-STEP): that peaks near %s and saves about %s per month (%s per shard, PRICE-KDS-SHARD-HOUR).",
 				n.ID, need, pct(peak*float64(units)/float64(need)), money(save), money(p.perShard))})
 	case msk:
 		b, ok := pipeline.Broker(n.Str("broker_type"))
@@ -235,15 +236,15 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 		}
 		per := float64(pipeline.HoursPerMonth)*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo
 		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
-			Problem: sprintf("Idle capacity: %s's %d × %s sustain about %s (§3.1) and the peak is %s, %s of it.",
+			Problem: sprintf("Idle capacity: %s's %d × %s sustain about %s (MSK-CLUSTER-THROUGHPUT) and the peak is %s, %s of it.",
 				n.ID, brokers, b.Name, bytesRate(have), bytesRate(t.peakInB), pct(t.peakInB/have)),
-			Fix: sprintf("set %s.brokers to %d (a multiple of the AZ count): saves about %s per month (%s per broker with its storage, §3.6).",
+			Fix: sprintf("set %s.brokers to %d (a multiple of the AZ count, MSK-BROKER-COUNT): saves about %s per month (%s per broker with its storage, PRICE-MSK-BROKER-HOUR, PRICE-MSK-STORAGE).",
 				n.ID, need, money(float64(brokers-need)*per), money(per))})
 	}
 }
 
 // idleConsumer: compute units that stay mostly unused (Flink KPUs, Glue
-// workers, EMR or app instances), with what removing them saves (§4–§6).
+// workers, EMR or app instances), with what removing them saves (their PRICE rules).
 func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 	key, units, _ := perUnit(n)
 	if key == "" || units < 2 || (n.Service.Name == "flink" && n.Bool("autoscaling")) {
@@ -361,7 +362,7 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 		case "firehose":
 			if ns.InBytesRate > 0 {
 				w, why := d.bufferDelay(s, n, ns)
-				ds = append(ds, delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (§9).", w})
+				ds = append(ds, delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (SELECT-LOW-LATENCY).", w})
 			}
 		case "flink", "glue-streaming", "emr":
 			if w, what := windowOf(n); w > 0 {
@@ -369,7 +370,7 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 			}
 		case "lambda":
 			if w := n.Dur("batch_window").Seconds(); w > 0 {
-				ds = append(ds, delay{n.ID, "the " + secs(w) + " batching window of " + n.ID, "lower " + n.ID + ".batch_window (§1.10).", w})
+				ds = append(ds, delay{n.ID, "the " + secs(w) + " batching window of " + n.ID, "lower " + n.ID + ".batch_window (LAMBDA-ESM-BATCH).", w})
 			}
 		}
 		if t := d.tracks[n.ID]; n.Stage == pipeline.Consumer && t != nil && t.failedSecs > 0 {

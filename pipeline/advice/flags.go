@@ -48,7 +48,7 @@ func (s *selector) deliveryFlags(add addFlag) {
 	}
 }
 
-// orderingFlags: per-key order needs a stable partition key (§1.2: the same
+// orderingFlags: per-key order needs a stable partition key (KDS-PARTITION-KEY: the same
 // key always goes to the same shard, and order holds within a shard).
 func (s *selector) orderingFlags(add addFlag) {
 	if s.req.Ordering != "per-key" {
@@ -57,7 +57,7 @@ func (s *selector) orderingFlags(add addFlag) {
 	for _, p := range s.sc.Stage(pipeline.Producer) {
 		if p.Str("keys.dist") == "random" {
 			add(crit, p.ID, "write a stable partition key per entity (keys: {dist: uniform, count: N}, or zipf/hot to model skew)",
-				"§1.2 \"Partition key → shard\": order holds per key only because a key always maps to one shard",
+				"KDS-PARTITION-KEY: order holds per key only because a key always maps to one shard",
 				fmt.Sprintf("requirements.ordering is per-key, but %s draws a random key for every record, so one entity's records land on different shards and arrive out of order", p.ID))
 		}
 	}
@@ -76,22 +76,22 @@ func (s *selector) latencyFlags(add addFlag) {
 			if lat < floor {
 				choice := fmt.Sprintf("lower %s's buffer.interval (below %s) or buffer.size", c.ID, secs(lat/1.5))
 				if lat < 60 {
-					choice = "deliver with Lambda or Flink instead of Firehose (§9: for sub-second or seconds, KDS + Lambda/Flink)"
+					choice = "deliver with Lambda or Flink instead of Firehose (SELECT-LOW-LATENCY: for sub-second or seconds, KDS + Lambda/Flink)"
 				}
-				add(crit, c.ID, choice, "§2.2 buffering hints: Firehose delivers when the buffer reaches its size or interval",
+				add(crit, c.ID, choice, "FH-BUFFER-HINTS: Firehose delivers when the buffer reaches its size or interval",
 					fmt.Sprintf("a %s p99 cannot be met through %s: %s", secs(lat), c.ID, desc))
 			}
 		case "flink", "glue-streaming", "emr":
 			w, what := windowOf(c)
 			if w > 0 && lat < w {
 				add(crit, c.ID, fmt.Sprintf("shorten %s below %s, or emit early results", what, secs(lat)),
-					"a window or micro-batch holds records until it ends (§4 checkpoints, §5 windowSize, §6 Spark triggers)",
+					"a window or micro-batch holds records until it ends (FLINK-CHECKPOINT, GLUE-WINDOW, EMR-SPARK-TRIGGER)",
 					fmt.Sprintf("a %s p99 cannot be met through a %s %s of %s", secs(lat), secs(w), strings.TrimPrefix(what, c.ID+"."), c.ID))
 			}
 		case "lambda":
 			if w := c.Dur("batch_window").Seconds(); w > 0 && lat < w {
 				add(warn, c.ID, fmt.Sprintf("set %s.batch_window below %s", c.ID, secs(lat)),
-					"§1.10 MaximumBatchingWindowInSeconds: Lambda waits up to the window for a batch to fill",
+					"LAMBDA-ESM-BATCH: Lambda waits up to MaximumBatchingWindowInSeconds for a batch to fill",
 					fmt.Sprintf("a %s p99 cannot be met when batches that do not fill wait %s", secs(lat), secs(w)))
 			}
 		}
@@ -109,11 +109,11 @@ func (s *selector) latencyFlags(add addFlag) {
 		switch {
 		case lat < pipeline.KDSEFOLatency:
 			add(crit, st.ID, "an in-process or in-memory path; no managed stream delivers faster",
-				"§1.6 \"Propagation delay, EFO\": about 70 ms",
+				"KDS-EFO-LATENCY: about 70 ms",
 				fmt.Sprintf("a %s p99 is below Kinesis's fastest propagation delay", secs(lat)))
 		case polling > 0 && lat < pollDelay(polling):
 			add(warn, st.ID, "read with enhanced fan-out (read: enhanced-fan-out): about 70 ms",
-				"§1.6 \"Propagation delay, shared throughput\"",
+				"KDS-POLL-LATENCY: about 200 ms with one polling consumer, 1 s with five",
 				fmt.Sprintf("a %s p99 is below the about %s a record takes to reach %d polling %s",
 					secs(lat), secs(pollDelay(polling)), polling, plural(polling, "consumer", "consumers")))
 		}
@@ -136,7 +136,7 @@ func windowOf(c *pipeline.Node) (float64, string) {
 }
 
 // sourceUnits is how many shards or partitions a consumer reads (Firehose
-// keeps one buffer per shard or partition, §2.2 "Scope").
+// keeps one buffer per shard or partition, FH-BUFFER-SCOPE).
 func (s *selector) sourceUnits(c *pipeline.Node) int {
 	src := s.sc.Node(c.From)
 	if src == nil {
@@ -167,7 +167,7 @@ func (s *selector) firehoseDelay(c *pipeline.Node) (float64, string) {
 	size := c.Num("buffer.size")
 	interval := c.Dur("buffer.interval").Seconds()
 	if f := c.Str("format"); (f == "parquet" || f == "orc") && size < pipeline.FirehoseConvertMinBuf {
-		size = pipeline.FirehoseConvertMinBuf // §2.4: conversion needs a buffer of at least 64 MiB
+		size = pipeline.FirehoseConvertMinBuf // FH-FORMAT-CONVERSION: a buffer of at least 64 MiB
 	}
 	fill := math.Inf(1)
 	if per > 0 {
@@ -177,13 +177,13 @@ func (s *selector) firehoseDelay(c *pipeline.Node) (float64, string) {
 	desc := fmt.Sprintf("at %s per buffer (%d %s) a %s buffer fills in %s and the interval is %s",
 		bytesRate(per), units, plural(units, "buffer", "buffers"), pipeline.ApproxSize(size), secs(fill), secs(interval))
 	if interval == 0 {
-		floor = 1 // zero buffering delivers "within a few seconds" (§2.2)
-		desc = "zero buffering still delivers within a few seconds (§2.2)"
+		floor = 1 // zero buffering delivers "within a few seconds" (FH-ZERO-BUFFERING)
+		desc = "zero buffering still delivers within a few seconds (FH-ZERO-BUFFERING)"
 	}
 	if c.Bool("transform.lambda") {
 		lf := min(pipeline.FirehoseLambdaInterval, pipeline.FirehoseLambdaBuffer/math.Max(per, 1e-9))
 		floor += lf
-		desc += fmt.Sprintf(", and the Lambda transform buffers another %s (§2.3)", secs(lf))
+		desc += fmt.Sprintf(", and the Lambda transform buffers another %s (FH-LAMBDA-BUFFER)", secs(lf))
 	}
 	return floor, desc
 }
@@ -194,7 +194,7 @@ func (s *selector) retentionFlags(add addFlag) {
 	stores := s.sc.Stage(pipeline.Storage)
 	if ret > 0 && len(stores) == 0 {
 		add(warn, "", "add a Kinesis stream (or MSK topic) to keep the data replayable",
-			"§2.1 \"Buffer retention\": Firehose keeps undelivered data for at most 24 h",
+			"FH-BUFFER-RETENTION: Firehose keeps undelivered data for at most 24 h",
 			fmt.Sprintf("requirements.retention is %s, but nothing in the graph stores records for replay", secs(ret)))
 	}
 	for _, st := range stores {
@@ -202,14 +202,14 @@ func (s *selector) retentionFlags(add addFlag) {
 		switch st.Service.Name {
 		case kds:
 			if ret > 365*86400 {
-				add(crit, st.ID, "Amazon MSK (§9: retention beyond 365 days), or archive to S3 and replay from there",
-					"§1.3 \"Maximum retention\": 8,760 h (365 days)",
+				add(crit, st.ID, "Amazon MSK (SELECT-MSK: retention beyond 365 days), or archive to S3 and replay from there",
+					"KDS-RETENTION: at most 8,760 h (365 days)",
 					fmt.Sprintf("requirements.retention is %s; Kinesis keeps records for at most 365 days", secs(ret)))
 				continue
 			}
 		case kvs:
 			if ret > 87600*3600 {
-				add(warn, st.ID, "archive media to S3", "§8 \"Retention\": DataRetentionInHours up to about 87,600 h (U)",
+				add(warn, st.ID, "archive media to S3", "KVS-RETENTION: DataRetentionInHours up to about 87,600 h (unconfirmed)",
 					fmt.Sprintf("requirements.retention is %s, beyond Kinesis Video Streams' maximum", secs(ret)))
 				continue
 			}
@@ -217,7 +217,7 @@ func (s *selector) retentionFlags(add addFlag) {
 		if ret > have*(1+1e-9) {
 			cost := ""
 			if st.Service.Name == kds {
-				cost = " (extended retention: $0.02 per shard-hour up to 7 days, then per GB-month, §1.11)"
+				cost = " (extended retention: $0.02 per shard-hour up to 7 days, then per GB-month, PRICE-KDS-EXT-RETENTION, PRICE-KDS-LONG-RETENTION)"
 			}
 			add(warn, st.ID, fmt.Sprintf("set %s.retention: %s%s", st.ID, pipeline.FormatDuration(s.req.Retention), cost),
 				"requirements.retention", fmt.Sprintf("%s keeps records for %s, less than the required %s", st.ID, secs(have), secs(ret)))
@@ -229,7 +229,7 @@ func (s *selector) retentionFlags(add addFlag) {
 }
 
 // mskStorageFlag: the data kept for the retention, times the replication
-// factor, must fit the brokers' EBS volumes (§3.1: 1 GiB – 16,384 GiB each).
+// factor, must fit the brokers' EBS volumes (MSK-STORAGE: 1 GiB – 16,384 GiB each).
 func (s *selector) mskStorageFlag(st *pipeline.Node, add addFlag) {
 	ld := s.ld.of(st.ID)
 	keep := ld.AvgBytes * st.Dur("retention").Seconds() * float64(st.Int("replication"))
@@ -245,7 +245,7 @@ func (s *selector) mskStorageFlag(st *pipeline.Node, add addFlag) {
 		need := ceilDiv(keep, maxVol, 1)
 		sev, choice = crit, fmt.Sprintf("at least %d brokers of 16 TiB, tiered storage, or a shorter retention", roundUp(need, 3))
 	}
-	add(sev, st.ID, choice, "§3.1 \"Storage per broker\": 1 GiB – 16,384 GiB (EBS)",
+	add(sev, st.ID, choice, "MSK-STORAGE: 1 GiB – 16,384 GiB (EBS) per broker",
 		fmt.Sprintf("%s of retention at %s with replication %d needs %s of storage; %d × %s holds %s",
 			secs(st.Dur("retention").Seconds()), bytesRate(ld.AvgBytes), st.Int("replication"), pipeline.ApproxSize(keep),
 			brokers, pipeline.ApproxSize(st.Num("storage")), pipeline.ApproxSize(have)))
@@ -277,7 +277,7 @@ func (s *selector) throughputFlags(add addFlag) {
 					need++
 				}
 				add(warn, n.ID, fmt.Sprintf("at least %d × %s (a multiple of the AZ count), or a larger broker type", roundUp(need, 3), b.Name),
-					"§3.1 \"Sustained cluster throughput (AWS model)\"",
+					"MSK-CLUSTER-THROUGHPUT: AWS's model of a cluster's sustained throughput",
 					fmt.Sprintf("%d × %s sustain about %s in with replication %d and %d consumer %s; the peak is %s",
 						n.Int("brokers"), b.Name, bytesRate(have), n.Int("replication"), groups, plural(groups, "group", "groups"), bytesRate(ld.PeakBytes)))
 			}
@@ -288,26 +288,26 @@ func (s *selector) throughputFlags(add addFlag) {
 			}
 		case mss:
 			if ld.PeakBytes > pipeline.MSKServerlessIn {
-				add(crit, n.ID, "MSK provisioned (Express brokers)", "§3.4 \"Max ingress / egress\": 200 MBps in per cluster",
+				add(crit, n.ID, "MSK provisioned (Express brokers)", "MSK-SERVERLESS-THROUGHPUT: 200 MBps in per cluster",
 					fmt.Sprintf("the peak of %s exceeds MSK Serverless's 200 MB/s", bytesRate(ld.PeakBytes)))
 			} else if need := ceilDiv(ld.PeakBytes, pipeline.MSKServerlessPartIn, 1); n.Int("partitions") < need {
-				add(warn, n.ID, fmt.Sprintf("set %s.partitions to at least %d", n.ID, need), "§3.4 \"Per-partition ingress / egress\": 5 MBps in",
+				add(warn, n.ID, fmt.Sprintf("set %s.partitions to at least %d", n.ID, need), "MSK-SERVERLESS-PARTITION: 5 MBps in per partition",
 					fmt.Sprintf("%d partitions take %s; the peak is %s", n.Int("partitions"), bytesRate(float64(n.Int("partitions"))*pipeline.MSKServerlessPartIn), bytesRate(ld.PeakBytes)))
 			}
 			if ld.HotKey.Bytes > pipeline.MSKServerlessPartIn {
-				add(crit, n.ID, "spread the key (add a suffix) so it lands on several partitions", "§3.4 \"Per-partition ingress / egress\": 5 MBps in",
+				add(crit, n.ID, "spread the key (add a suffix) so it lands on several partitions", "MSK-SERVERLESS-PARTITION: 5 MBps in per partition",
 					fmt.Sprintf("one key of %s carries %s; a partition takes 5 MB/s whatever the partition count", ld.HotKey.Producer, bytesRate(ld.HotKey.Bytes)))
 			}
 		case kvs:
 			if need := ceilDiv(ld.PeakBytes, pipeline.KVSStreamBytes, 1); n.Int("streams") < need {
-				add(warn, n.ID, fmt.Sprintf("set %s.streams to at least %d", n.ID, need), "§8 \"Ingest bandwidth\": 12.5 MB/s per stream",
+				add(warn, n.ID, fmt.Sprintf("set %s.streams to at least %d", n.ID, need), "KVS-INGEST: 12.5 MB/s per stream",
 					fmt.Sprintf("%d %s take %s; the peak is %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"),
 						bytesRate(float64(n.Int("streams"))*pipeline.KVSStreamBytes), bytesRate(ld.PeakBytes)))
 			}
 		case "firehose":
 			if n.From == "" && (ld.PeakBytes > pipeline.FirehoseDirectBytes || ld.PeakRecs > pipeline.FirehoseDirectRecs) {
 				add(warn, n.ID, "ask AWS for a higher Direct PUT quota, or put a Kinesis stream in front (no quota then)",
-					"§2.1 \"Direct PUT quota per stream\": 5 MiB/s, 2,000 requests/s, 500,000 records/s",
+					"FH-DIRECT-PUT-QUOTA: 5 MiB/s, 2,000 requests/s, 500,000 records/s per stream",
 					fmt.Sprintf("producers send up to %s (%s) by Direct PUT", bytesRate(ld.PeakBytes), recs(ld.PeakRecs)))
 			}
 		case "flink", "glue-streaming", "emr", "app", "lambda":
@@ -319,7 +319,8 @@ func (s *selector) throughputFlags(add addFlag) {
 }
 
 // perPartitionMax is the most one MSK partition takes: its broker's share of
-// the cluster's sustained throughput (§3.1), or 15 MB/s on Express (§3.3).
+// the cluster's sustained throughput (MSK-CLUSTER-THROUGHPUT), or 15 MB/s on
+// Express (MSK-EXPRESS-PARTITION).
 func perPartitionMax(n *pipeline.Node) float64 {
 	b, ok := pipeline.Broker(n.Str("broker_type"))
 	if !ok {
@@ -342,18 +343,18 @@ func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
 	if ld.HotKey.Recs > pipeline.KDSShardWriteRecs || ld.HotKey.Bytes > pipeline.KDSShardWriteBytes {
 		salt := max(2, ceilDiv(ld.HotKey.Recs, 0.8*pipeline.KDSShardWriteRecs, 2), ceilDiv(ld.HotKey.Bytes, 0.8*pipeline.KDSShardWriteBytes, 2))
 		add(crit, n.ID, fmt.Sprintf("salt the key: split it over %d keys (key + \"-\" + id mod %d); resharding will not help a single hot key", salt, salt),
-			"§1.1 \"Write throughput per shard\" and §1.5 \"Hot key limitation\": one key always lands on one shard",
+			"KDS-SHARD-WRITE and KDS-HOT-KEY: one key always lands on one shard",
 			fmt.Sprintf("one key of %s carries %s of its records, %s (%s); a shard takes 1,000 records/s and 1 MiB/s whatever the shard count",
 				ld.HotKey.Producer, pct(ld.HotKey.Share), recs(ld.HotKey.Recs), bytesRate(ld.HotKey.Bytes)))
 	}
 	if n.Str("mode") == "on-demand" {
 		switch limit := odMaxWrite(s.sc.Region); {
 		case ld.PeakBytes > limit:
-			add(crit, n.ID, "several streams, or MSK", "§1.5 \"On-demand maximum\"",
+			add(crit, n.ID, "several streams, or MSK", "KDS-ONDEMAND-MAX",
 				fmt.Sprintf("the peak of %s exceeds on-demand's %s write maximum in %s", bytesRate(ld.PeakBytes), bytesRate(limit), s.sc.Region))
 		case ld.PeakBytes > pipeline.KDSOnDemandStart:
 			add(warn, n.ID, "pre-warm the stream (On-demand Advantage WarmThroughput), or start provisioned and switch later",
-				"§1.5 \"New on-demand stream capacity\" and \"Throttle window\"",
+				"KDS-ONDEMAND-START and KDS-ONDEMAND-SCALING",
 				fmt.Sprintf("a new on-demand stream takes 4 MB/s and doubles only after about 15 minutes of throttling; the peak is %s", bytesRate(ld.PeakBytes)))
 		}
 		return
@@ -361,15 +362,15 @@ func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
 	need, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, polling)
 	if have := n.Int("shards"); have < need {
 		add(warn, n.ID, fmt.Sprintf("set %s.shards to at least %d, or mode: on-demand", n.ID, need),
-			"§1.1 \"Write throughput per shard\" and §1.4 \"Provisioned sizing formula\"",
+			"KDS-SHARD-WRITE and KDS-SIZING",
 			fmt.Sprintf("%d %s carry %s; the peak needs %d (%s)", have, plural(have, "shard", "shards"),
 				bytesRate(float64(have)*pipeline.KDSShardWriteBytes), need, why))
 	}
 }
 
 // perUnit is the capacity rule of thumb of one consumer unit, in bytes/s
-// (docs/scenario-format.md "Capacity rules of thumb"; U: AWS publishes none),
-// with the key that counts the units. Lambda is handled apart.
+// (unitRule names it; AWS publishes none), with the key that counts the
+// units (Glue: GLUE-WORKER-TYPES). Lambda is handled apart.
 func perUnit(c *pipeline.Node) (key string, units, bytes float64) {
 	switch c.Service.Name {
 	case "flink":
@@ -388,6 +389,21 @@ func perUnit(c *pipeline.Node) (key string, units, bytes float64) {
 	return "", 0, 0
 }
 
+// unitRule is the rule-book id of perUnit's rule of thumb for c.
+func unitRule(c *pipeline.Node) string {
+	switch c.Service.Name {
+	case "flink":
+		return "FLINK-KPU-CAPACITY"
+	case "glue-streaming":
+		return "GLUE-DPU-CAPACITY"
+	case "emr":
+		return "EMR-INSTANCE-CAPACITY"
+	case "app":
+		return "APP-INSTANCE-CAPACITY"
+	}
+	return ""
+}
+
 func (s *selector) consumerThroughput(c *pipeline.Node, ld Load, add addFlag) {
 	if c.Has("capacity") {
 		return // the author measured it; nothing to second-guess
@@ -403,9 +419,9 @@ func (s *selector) consumerThroughput(c *pipeline.Node, ld Load, add addFlag) {
 			need := ceilDiv(ld.PeakRecs*d, float64(units), 1)
 			choice := fmt.Sprintf("set %s.parallelization to %d", c.ID, need)
 			if need > pipeline.LambdaMaxParallel {
-				choice = fmt.Sprintf("more shards (each runs at most 10 concurrent batches, §1.10) or a faster function: %d shards at parallelization 10", ceilDiv(ld.PeakRecs*d, pipeline.LambdaMaxParallel, 1))
+				choice = fmt.Sprintf("more shards (each runs at most 10 concurrent batches, LAMBDA-ESM-PARALLEL) or a faster function: %d shards at parallelization 10", ceilDiv(ld.PeakRecs*d, pipeline.LambdaMaxParallel, 1))
 			}
-			add(warn, c.ID, choice, "§1.10 \"ParallelizationFactor\": 1–10 concurrent batches per shard",
+			add(warn, c.ID, choice, "LAMBDA-ESM-PARALLEL: 1–10 concurrent batches per shard",
 				fmt.Sprintf("%d %s × %d concurrent %s at %s per record process %s; the peak is %s",
 					units, plural(units, "shard", "shards"), c.Int("parallelization"), plural(c.Int("parallelization"), "batch", "batches"),
 					secs(d), recs(have), recs(ld.PeakRecs)))
@@ -419,34 +435,34 @@ func (s *selector) consumerThroughput(c *pipeline.Node, ld Load, add addFlag) {
 	if have := units * per; have < ld.PeakBytes && !(c.Service.Name == "flink" && c.Bool("autoscaling")) {
 		need := ceilDiv(ld.PeakBytes, per, 1)
 		add(warn, c.ID, fmt.Sprintf("set %s.%s to at least %d (or measure and set capacity)", c.ID, key, need),
-			"capacity rule of thumb, docs/scenario-format.md (U: AWS publishes no per-unit throughput)",
+			unitRule(c)+": streamsim's capacity rule of thumb (AWS publishes no per-unit throughput)",
 			fmt.Sprintf("%s %s of %s process about %s; the peak is %s", trim1(units), key, c.ID, bytesRate(have), bytesRate(ld.PeakBytes)))
 	}
 }
 
 // dynamoThroughput: write units against the table's capacity and the
-// per-partition limit (§7.2).
+// per-partition limit (DDB-PARTITION-WCU).
 func (s *selector) dynamoThroughput(d *pipeline.Node, ld Load, add addFlag) {
 	wcu := math.Ceil(math.Max(ld.RecordSize, 1)/pipeline.DDBItemUnit - 1e-9)
 	need := ld.PeakRecs * wcu
 	if key := ld.HotKey.Recs * wcu; key > pipeline.DDBPartitionWCU {
 		add(crit, d.ID, "write-shard the key (add a suffix) or aggregate its writes before they reach the table",
-			"§7.2 \"Per-partition limit\": 1,000 write units/s",
+			"DDB-PARTITION-WCU: 1,000 write units/s per partition",
 			fmt.Sprintf("the busiest key alone needs %s write units/s; one partition takes 1,000 whatever the table's capacity", count(key)))
 	}
 	if d.Str("mode") == "on-demand" {
 		switch {
 		case need > pipeline.DDBTableMaxWRU:
-			add(crit, d.ID, "ask for a higher table quota or split the table", "§7.2 \"Table-level default quota (on-demand)\": 40,000 WRU",
+			add(crit, d.ID, "ask for a higher table quota or split the table", "DDB-TABLE-QUOTA: 40,000 WRU per on-demand table",
 				fmt.Sprintf("the peak needs %s write units/s", count(need)))
 		case need > pipeline.DDBOnDemandStartWRU:
-			add(warn, d.ID, "pre-warm the table (warm throughput) or grow traffic over 30 minutes", "§7.2 \"On-demand, new table\" and \"On-demand scaling\"",
+			add(warn, d.ID, "pre-warm the table (warm throughput) or grow traffic over 30 minutes", "DDB-ONDEMAND-START and DDB-ONDEMAND-SCALING",
 				fmt.Sprintf("the peak needs %s write units/s; a new on-demand table serves 4,000 and doubles its headroom only after 30 minutes", count(need)))
 		}
 		return
 	}
 	if have := float64(d.Int("wcu")); have < need {
-		add(warn, d.ID, fmt.Sprintf("set %s.wcu to at least %s", d.ID, count(math.Ceil(need))), "§7.2 \"Write unit (WCU/WRU)\": one 1 KB write per second",
+		add(warn, d.ID, fmt.Sprintf("set %s.wcu to at least %s", d.ID, count(math.Ceil(need))), "DDB-WRITE-UNIT: one 1 KB write per second",
 			fmt.Sprintf("%s WCU for a peak of %s items of %s", count(have), recs(ld.PeakRecs), pipeline.ApproxSize(ld.RecordSize)))
 	}
 }
@@ -467,11 +483,11 @@ func (s *selector) recordSizeFlags(add addFlag) {
 			var rule string
 			switch n.Service.Name {
 			case kds:
-				limit, rule = n.Num("max_record_size"), "§1.2 \"Max record size\": 1 MiB by default, up to 10 MiB"
+				limit, rule = n.Num("max_record_size"), "KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB"
 			case mss:
-				limit, rule = 8*pipeline.MiB, "§3.4 \"Max message size\": 8 MiB"
+				limit, rule = 8*pipeline.MiB, "MSK-SERVERLESS-MESSAGE-MAX: 8 MiB"
 			case "firehose":
-				limit, rule = pipeline.FirehoseMaxRecord, "§2.1 \"Max record size\": 1,000 KiB"
+				limit, rule = pipeline.FirehoseMaxRecord, "FH-RECORD-MAX: 1,000 KiB"
 			}
 			if limit > 0 && biggest > limit {
 				add(crit, p.ID, "raise the limit where the service allows it, or store payloads in S3 and send a pointer",
@@ -500,7 +516,7 @@ func (s *selector) transformFlags(add addFlag) {
 		}
 	}
 	add(warn, cs[0].ID, fmt.Sprintf("set %s.transform.lambda: true, or transform in a Lambda or Flink consumer", cs[0].ID),
-		"requirements.transformations; §2.3 Firehose Lambda transformation",
+		"requirements.transformations; FH-LAMBDA-BUFFER: Firehose's Lambda transformation",
 		"records must be transformed, but no consumer does: Firehose only buffers and converts formats")
 }
 
@@ -512,7 +528,7 @@ func (s *selector) budgetFlags(add addFlag) {
 	}
 	est, parts := s.staticCost()
 	if est > s.req.Budget {
-		add(crit, "", "cut the largest items first (see the cost table of `streamsim advise`)", "requirements.budget; prices of §1.11, §3.6, §4, §5",
+		add(crit, "", "cut the largest items first (see the cost table of `streamsim advise`)", "requirements.budget; the PRICE rules (`streamsim explain` lists them)",
 			fmt.Sprintf("before any traffic is billed, %s already cost about %s per month, above the %s budget", listAnd(parts), money(est), money(s.req.Budget)))
 	}
 }

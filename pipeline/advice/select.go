@@ -29,14 +29,14 @@ type Recommendation struct {
 	Choice   string // what to use, or for a flag what to change
 	Current  string // what the scenario has now ("" for flags)
 	Keep     bool   // the scenario already follows it
-	Rule     string // the rule that fired, citing shared/aws-facts.md
+	Rule     string // the rule that fired, citing rule-book ids (pipeline.Rules)
 	Why      string // the numbers behind it
 	Severity string // pipeline.SeverityInfo for advice; warning or critical for flags
 }
 
 // Select recommends storage, consumers and read modes for the scenario from
-// its requirements and graph, following shared/aws-facts.md §9, and flags what
-// cannot meet the requirements. The result is deterministic.
+// its requirements and graph, following the rule book's SELECT rules, and
+// flags what cannot meet the requirements. The result is deterministic.
 func Select(sc *pipeline.Scenario) []Recommendation {
 	s := &selector{sc: sc, req: sc.Requirements, ld: newLoads(sc)}
 	var out []Recommendation
@@ -109,15 +109,15 @@ func (s *selector) noStorage() Recommendation {
 	switch {
 	case s.retention() > 0:
 		r.Choice = "Kinesis Data Streams in front of the consumers"
-		r.Rule = "§9: replay for 1–365 days → Kinesis Data Streams (KDS-RET)"
-		r.Why = fmt.Sprintf("requirements.retention %s needs replayable storage; Firehose keeps undeliverable data for at most 24 h (§2.1 \"Buffer retention\")", secs(s.retention()))
+		r.Rule = "SELECT-KDS: replay for 1–365 days → Kinesis Data Streams (KDS-RETENTION)"
+		r.Why = fmt.Sprintf("requirements.retention %s needs replayable storage; Firehose keeps undeliverable data for at most 24 h (FH-BUFFER-RETENTION)", secs(s.retention()))
 	case ld.PeakBytes > pipeline.FirehoseDirectBytes:
 		r.Choice = "Kinesis Data Streams in front of Firehose"
-		r.Rule = "§2.1: the Direct PUT quota does not apply when Firehose reads a Kinesis stream"
-		r.Why = fmt.Sprintf("peak %s exceeds Direct PUT's 5 MiB/s per stream (§2.1)", bytesRate(ld.PeakBytes))
+		r.Rule = "FH-KDS-SOURCE: the Direct PUT quota does not apply when Firehose reads a Kinesis stream"
+		r.Why = fmt.Sprintf("peak %s exceeds Direct PUT's 5 MiB/s per stream (FH-DIRECT-PUT-QUOTA)", bytesRate(ld.PeakBytes))
 	default:
 		r.Choice, r.Keep = "no stream: Direct PUT into Firehose", true
-		r.Rule = "§9: delivery with no consumer code → Firehose; §2.1 Direct PUT quota 5 MiB/s, 500,000 records/s"
+		r.Rule = "SELECT-FIREHOSE: delivery with no consumer code → Firehose; FH-DIRECT-PUT-QUOTA: 5 MiB/s, 500,000 records/s"
 		r.Why = fmt.Sprintf("peak %s fits the Direct PUT quota and nothing needs replay", bytesRate(ld.PeakBytes))
 	}
 	return r
@@ -130,8 +130,8 @@ func (s *selector) store(n *pipeline.Node) Recommendation {
 	case n.Service.Name == kvs:
 		streams := max(ceilDiv(ld.PeakBytes, pipeline.KVSStreamBytes, 1), ceilDiv(ld.PeakRecs, pipeline.KVSPutMediaTPS, 1))
 		r.Choice = fmt.Sprintf("Kinesis Video Streams, %d %s", streams, plural(streams, "stream", "streams"))
-		r.Rule = "§9: video, audio or other time-encoded media from devices → Kinesis Video Streams"
-		r.Why = fmt.Sprintf("peak %s in %s fragments/s; a stream takes 12.5 MB/s and 5 PutMedia calls/s (§8) → at least %d",
+		r.Rule = "SELECT-KVS: video, audio or other time-encoded media from devices → Kinesis Video Streams"
+		r.Why = fmt.Sprintf("peak %s in %s fragments/s; a stream takes 12.5 MB/s and 5 PutMedia calls/s (KVS-INGEST) → at least %d",
 			bytesRate(ld.PeakBytes), count(ld.PeakRecs), streams)
 		r.Keep = n.Int("streams") >= streams
 	case s.req.ExistingKafka || s.retention() > 365*86400:
@@ -142,7 +142,7 @@ func (s *selector) store(n *pipeline.Node) Recommendation {
 	return r
 }
 
-// mskStore follows §9's first two rows: Kafka → MSK; Serverless for spiky
+// mskStore follows SELECT-MSK and its kin: Kafka → MSK; Serverless for spiky
 // loads up to 200 MBps; Express unless Standard's options are needed.
 func (s *selector) mskStore(n *pipeline.Node, ld Load, r *Recommendation) {
 	var why []string
@@ -151,26 +151,26 @@ func (s *selector) mskStore(n *pipeline.Node, ld Load, r *Recommendation) {
 	}
 	switch {
 	case s.retention() > 365*86400:
-		why = append(why, fmt.Sprintf("%s retention, beyond Kinesis's 365 d maximum (§1.3)", secs(s.retention())))
+		why = append(why, fmt.Sprintf("%s retention, beyond Kinesis's 365 d maximum (KDS-RETENTION)", secs(s.retention())))
 	case s.retention() > 0:
 		why = append(why, secs(s.retention())+" retention")
 	}
 	lead := strings.Join(why, " and ") + " → MSK"
 	groups := max(1, len(s.sc.Readers(n.ID)))
-	r.Rule = "§9: existing Kafka, the Kafka API or ecosystem, or retention beyond 365 days → Amazon MSK"
+	r.Rule = "SELECT-MSK: existing Kafka, the Kafka API or ecosystem, or retention beyond 365 days → Amazon MSK"
 	svc := n.Service.Name
 	if ld.Spiky && ld.PeakBytes <= pipeline.MSKServerlessIn {
 		parts := max(ceilDiv(ld.PeakBytes, pipeline.MSKServerlessPartIn, 1), ceilDiv(ld.PeakBytes*float64(groups), pipeline.MSKServerlessPartOut, 1))
 		r.Choice = fmt.Sprintf("MSK Serverless, at least %d %s", parts, plural(parts, "partition", "partitions"))
-		r.Rule += "; spiky workloads of up to 200 MBps in → MSK Serverless (§3.4)"
-		r.Why = fmt.Sprintf("%s; peak %s (%s the average) is spiky and within Serverless's 200 MB/s; 5 MB/s in and 10 MB/s out per partition → at least %d",
+		r.Rule += "; SELECT-MSK-SERVERLESS: spiky workloads of up to 200 MBps in → MSK Serverless"
+		r.Why = fmt.Sprintf("%s; peak %s (%s the average) is spiky and within Serverless's 200 MB/s; 5 MB/s in and 10 MB/s out per partition (MSK-SERVERLESS-PARTITION) → at least %d",
 			lead, bytesRate(ld.PeakBytes), ratio(ld.PeakRatio()), parts)
 		r.Keep = svc == mss && n.Int("partitions") >= parts
 		return
 	}
 	shape := "steady"
 	if ld.Spiky {
-		shape = "above Serverless's 200 MB/s (§3.4)"
+		shape = "above Serverless's 200 MB/s (MSK-SERVERLESS-THROUGHPUT)"
 	}
 	if svc == msk && n.Int("replication") != 3 {
 		b, ok := pipeline.Broker(n.Str("broker_type"))
@@ -180,16 +180,16 @@ func (s *selector) mskStore(n *pipeline.Node, ld Load, r *Recommendation) {
 		rf := n.Int("replication")
 		brokers := standardBrokers(b, ld.PeakBytes, rf, groups)
 		r.Choice = fmt.Sprintf("MSK provisioned, Standard brokers: %d × %s (replication %d)", brokers, b.Name, rf)
-		r.Rule += "; Standard rather than Express only for a replication factor other than 3, custom min.insync.replicas or 2 AZs (AWS-TK-MSK)"
-		r.Why = fmt.Sprintf("%s; replication %d needs Standard brokers; peak %s (%s) with %d consumer %s → %d brokers by §3.1's model",
+		r.Rule += "; SELECT-MSK-STANDARD: Standard rather than Express only for a replication factor other than 3, custom min.insync.replicas or 2 AZs"
+		r.Why = fmt.Sprintf("%s; replication %d needs Standard brokers; peak %s (%s) with %d consumer %s → %d brokers by AWS's model (MSK-CLUSTER-THROUGHPUT)",
 			lead, rf, bytesRate(ld.PeakBytes), shape, groups, plural(groups, "group", "groups"), brokers)
 		r.Keep = n.Int("brokers") >= brokers
 		return
 	}
 	b, brokers := expressSize(ld.PeakBytes, groups)
 	r.Choice = fmt.Sprintf("MSK provisioned, Express brokers: %d × %s", brokers, b.Name)
-	r.Rule += "; Express brokers for most new provisioned clusters (AWS-TK-MSK)"
-	r.Why = fmt.Sprintf("%s; peak %s in (%s), %s out to %d consumer %s; %s sustains %s in and %s out (§3.3) → %d brokers, a multiple of 3",
+	r.Rule += "; SELECT-MSK-EXPRESS: Express brokers for most new provisioned clusters"
+	r.Why = fmt.Sprintf("%s; peak %s in (%s), %s out to %d consumer %s; %s sustains %s in and %s out (MSK-EXPRESS-THROUGHPUT) → %d brokers, a multiple of 3",
 		lead, bytesRate(ld.PeakBytes), shape, bytesRate(ld.PeakBytes*float64(groups)), groups, plural(groups, "group", "groups"),
 		b.Name, fmtMB(b.InSustained), fmtMB(b.OutSustained), brokers)
 	if svc == msk {
@@ -202,7 +202,7 @@ func fmtMB(v float64) string { return trim1(v/1e6) + " MB/s" }
 
 // expressSize picks the smallest Express broker size that needs at most six
 // brokers (rounded up to a multiple of the 3 AZs), the way AWS's sizing
-// example does (§3.3: 100 MBps in with 5 consumer groups → 6 × express.m7g.2xlarge).
+// example does (MSK-EXPRESS-SIZING: 100 MBps in with 5 consumer groups → 6 × express.m7g.2xlarge).
 func expressSize(in float64, groups int) (pipeline.BrokerSpec, int) {
 	var last pipeline.BrokerSpec
 	lastN := 0
@@ -222,7 +222,7 @@ func expressSize(in float64, groups int) (pipeline.BrokerSpec, int) {
 }
 
 // standardBrokers is the smallest multiple of 3 brokers whose sustained
-// throughput (§3.1 "Sustained cluster throughput") covers in.
+// throughput (MSK-CLUSTER-THROUGHPUT) covers in.
 func standardBrokers(b pipeline.BrokerSpec, in float64, rf, groups int) int {
 	for n := 3; n < pipeline.MSKMaxBrokers; n += 3 {
 		if pipeline.MSKClusterThroughput(b, n, rf, groups) >= in {
@@ -234,14 +234,14 @@ func standardBrokers(b pipeline.BrokerSpec, in float64, rf, groups int) int {
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
-// kdsStore follows §9's Kinesis rows: KDS for AWS-native ingestion with
+// kdsStore follows the SELECT-KDS rules: KDS for AWS-native ingestion with
 // replay; on-demand for spiky or unpredictable traffic, provisioned for
 // predictable traffic or heavily skewed keys.
 func (s *selector) kdsStore(n *pipeline.Node, ld Load, r *Recommendation) {
 	readers := len(s.sc.Readers(n.ID))
 	polling := min(1, readers) // one polling reader, EFO for the rest (see readModes)
 	shards, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, polling)
-	r.Rule = "§9: AWS-native ingestion with AWS consumers and replay for 1–365 days → Kinesis Data Streams"
+	r.Rule = "SELECT-KDS: AWS-native ingestion with AWS consumers and replay for 1–365 days → Kinesis Data Streams"
 	source := "peak"
 	if ld.FromRequirement {
 		source = "requirements.throughput"
@@ -250,18 +250,18 @@ func (s *selector) kdsStore(n *pipeline.Node, ld Load, r *Recommendation) {
 	switch {
 	case onDemand:
 		r.Choice = "Kinesis Data Streams, on-demand"
-		r.Rule += "; unpredictable or spiky traffic → on-demand (KDS-MODE-OLD)"
-		r.Why = fmt.Sprintf("peak %s is %s the average %s: provisioned would pay all month for the %d shards the peak needs; on-demand follows the traffic (2 × the previous peak, §1.5)",
+		r.Rule += "; SELECT-KDS-ONDEMAND: unpredictable or spiky traffic → on-demand"
+		r.Why = fmt.Sprintf("peak %s is %s the average %s: provisioned would pay all month for the %d shards the peak needs; on-demand follows the traffic (2 × the previous peak, KDS-ONDEMAND-SCALING)",
 			bytesRate(ld.PeakBytes), ratio(ld.PeakRatio()), bytesRate(ld.AvgBytes), shards)
 		if ld.PeakBytes > pipeline.KDSOnDemandStart {
-			r.Why += fmt.Sprintf("; a new on-demand stream takes 4 MB/s at first (§1.5), so warm it up before the first %s surge", bytesRate(ld.PeakBytes))
+			r.Why += fmt.Sprintf("; a new on-demand stream takes 4 MB/s at first (KDS-ONDEMAND-START), so warm it up before the first %s surge", bytesRate(ld.PeakBytes))
 		}
 	default:
 		r.Choice = fmt.Sprintf("Kinesis Data Streams, provisioned, %d %s", shards, plural(shards, "shard", "shards"))
 		if ld.Skewed {
-			r.Rule += "; heavily skewed keys that need fine-grained shard splits → provisioned (KDS-MODE-OLD)"
+			r.Rule += "; SELECT-KDS-PROVISIONED: heavily skewed keys that need fine-grained shard splits → provisioned"
 		} else {
-			r.Rule += "; predictable traffic → provisioned (KDS-MODE-OLD)"
+			r.Rule += "; SELECT-KDS-PROVISIONED: predictable traffic → provisioned"
 		}
 		r.Why = fmt.Sprintf("%s %s, %s → at least %d provisioned %s (%s), or on-demand",
 			source, bytesRate(ld.PeakBytes), recs(ld.PeakRecs), shards, plural(shards, "shard", "shards"), why)
@@ -354,24 +354,24 @@ func (s *selector) consumerFor(t string, writers []*pipeline.Node) consumerChoic
 	lat := s.latency()
 	state := slices.ContainsFunc(writers, stateful)
 	flink := consumerChoice{name: "Managed Service for Apache Flink", accept: []string{"flink", "emr"},
-		rule: "§9: stateful stream processing (joins, windows, exactly-once state), continuous and serverless → Managed Service for Apache Flink"}
+		rule: "SELECT-FLINK: stateful stream processing (joins, windows, exactly-once state), continuous and serverless → Managed Service for Apache Flink"}
 	lambda := consumerChoice{name: "Lambda", accept: []string{"lambda", "flink", "app", "emr"},
-		rule: "§9: simple per-record transformation, enrichment or fan-out; bursty or low volume → Lambda ESM (batch ≤ 10,000, 6 MB, parallelization ≤ 10)"}
+		rule: "SELECT-LAMBDA: simple per-record transformation, enrichment or fan-out; bursty or low volume → Lambda ESM (batch ≤ 10,000, 6 MB, parallelization ≤ 10)"}
 	switch {
 	case t == "dynamodb":
 		if state {
 			flink.why = "a consumer with windows writes the table; Firehose cannot deliver to DynamoDB"
 			return flink
 		}
-		lambda.why = "Firehose delivers to S3, Redshift, OpenSearch, Snowflake, Iceberg, Splunk and HTTP endpoints, not DynamoDB (§9); per-record writes suit Lambda"
+		lambda.why = "Firehose delivers to S3, Redshift, OpenSearch, Snowflake, Iceberg, Splunk and HTTP endpoints, not DynamoDB (SELECT-FIREHOSE); per-record writes suit Lambda"
 		return lambda
 	case lat > 0 && lat < 60:
 		c := lambda
 		if state {
 			c = flink
 		}
-		c.rule += "; for sub-second or seconds of latency use KDS + Lambda/Flink, not Firehose (§9, FH-BUF)"
-		c.why = fmt.Sprintf("a %s p99 leaves no room for Firehose's buffering (interval 0–900 s, 300 s by default for S3, §2.2)", secs(lat))
+		c.rule += "; SELECT-LOW-LATENCY: for sub-second or seconds of latency use KDS + Lambda/Flink, not Firehose"
+		c.why = fmt.Sprintf("a %s p99 leaves no room for Firehose's buffering (interval 0–900 s, 300 s by default for S3, FH-BUFFER-HINTS)", secs(lat))
 		return c
 	case s.req.Transformations && state:
 		flink.why = "records must be transformed and a consumer keeps windows or state"
@@ -381,16 +381,16 @@ func (s *selector) consumerFor(t string, writers []*pipeline.Node) consumerChoic
 		return flink
 	case s.req.Transformations:
 		return consumerChoice{name: firehoseXform, accept: []string{"firehose", "lambda", "glue-streaming", "flink", "emr", "app"},
-			rule: "§9: delivery with no consumer code → Firehose, which calls a Lambda transform per 1 MB / 60 s buffer (§2.3); Spark ETL with the Glue Data Catalog → Glue streaming",
+			rule: "SELECT-FIREHOSE: delivery with no consumer code → Firehose, which calls a Lambda transform per 1 MB / 60 s buffer (FH-LAMBDA-BUFFER); SELECT-GLUE: Spark ETL with the Glue Data Catalog → Glue streaming",
 			why:  fmt.Sprintf("requirements.transformations with %s; the transform adds up to 60 s of Lambda buffering", latencyText(lat))}
 	}
 	c := consumerChoice{name: "Amazon Data Firehose", accept: []string{"firehose"},
-		rule: "§9: load into S3, Redshift, OpenSearch (and more) with no consumer code — buffer, batch, compress, convert to Parquet → Amazon Data Firehose"}
+		rule: "SELECT-FIREHOSE: load into S3, Redshift, OpenSearch (and more) with no consumer code — buffer, batch, compress, convert to Parquet → Amazon Data Firehose"}
 	if t != "s3" && t != "redshift" && t != "opensearch" {
 		c.accept = append(c.accept, "lambda", "flink", "app", "emr", "glue-streaming")
 	}
 	if lat > 0 {
-		c.why = fmt.Sprintf("a %s p99 allows buffering: keep buffer.interval below about %s (dynamic partitioning can add half an interval, §2.4)", secs(lat), secs(math.Min(900, lat/1.5)))
+		c.why = fmt.Sprintf("a %s p99 allows buffering: keep buffer.interval below about %s (dynamic partitioning can add half an interval, FH-DYNAMIC-PARTITIONING)", secs(lat), secs(math.Min(900, lat/1.5)))
 	} else {
 		c.why = "no latency requirement: the default 300 s / 5 MiB buffer is fine"
 	}
@@ -406,7 +406,7 @@ func latencyText(lat float64) string {
 
 // ---- read modes ----
 
-// pollDelay is §1.6's propagation delay with n polling consumers: about 200 ms
+// pollDelay is KDS-POLL-LATENCY with n polling consumers: about 200 ms
 // with one, rising to about 1 s with five.
 func pollDelay(n int) float64 {
 	n = min(max(n, 1), 5)
@@ -425,7 +425,7 @@ func (s *selector) readModes() []Recommendation {
 		}
 		ld := s.ld.of(st.ID)
 		// The reader that keeps polling: Firehose if one reads (it uses
-		// GetRecords, §2.1, U), else the first.
+		// GetRecords, FH-KDS-POLLING), else the first.
 		keep := readers[0]
 		for _, r := range readers {
 			if r.Service.Name == "firehose" {
@@ -440,25 +440,25 @@ func (s *selector) readModes() []Recommendation {
 		}
 		for _, r := range readers {
 			rec := Recommendation{Kind: KindReadMode, Node: r.ID, Current: r.Str("read"), Severity: pipeline.SeverityInfo,
-				Rule: "§9: more than one consumer needing full throughput or about 70 ms latency → KDS + enhanced fan-out"}
+				Rule: "SELECT-KDS-EFO: more than one consumer needing full throughput or about 70 ms latency → KDS + enhanced fan-out"}
 			want := "polling"
 			switch {
 			case r.Service.Name == "firehose":
-				rec.Rule = "§2.1: Firehose reads a Kinesis stream as a polling consumer (U)"
+				rec.Rule = "FH-KDS-POLLING: Firehose reads a Kinesis stream as a polling consumer (unconfirmed)"
 				rec.Why = "Firehose uses the shard's shared GetRecords budget"
 			case lat > 0 && lat < pollDelay(1)+0.05:
 				want = efo
-				rec.Why = fmt.Sprintf("a %s p99 needs the ~70 ms push of enhanced fan-out; polling adds about %s (§1.6)", secs(lat), secs(pollDelay(1)))
+				rec.Why = fmt.Sprintf("a %s p99 needs the ~70 ms push of enhanced fan-out (KDS-EFO-LATENCY); polling adds about %s (KDS-POLL-LATENCY)", secs(lat), secs(pollDelay(1)))
 			case len(readers) >= 2 && r != keep:
 				want = efo
-				rec.Why = fmt.Sprintf("%d consumers on %s share each shard's 2 MB/s and 5 reads/s when polling (§1.1); AWS suggests one polling consumer plus enhanced fan-out for the others (§1.5 \"Read capacity\"); %s keeps polling",
+				rec.Why = fmt.Sprintf("%d consumers on %s share each shard's 2 MB/s and 5 reads/s when polling (KDS-SHARD-READ, KDS-GETRECORDS-RATE); AWS suggests one polling consumer plus enhanced fan-out for the others (KDS-READ-CAPACITY); %s keeps polling",
 					len(readers), st.ID, keep.ID)
 			case len(readers) >= 2:
-				rec.Why = fmt.Sprintf("one of the %d consumers may poll; the others use enhanced fan-out (§1.5 \"Read capacity\")", len(readers))
+				rec.Why = fmt.Sprintf("one of the %d consumers may poll; the others use enhanced fan-out (KDS-READ-CAPACITY)", len(readers))
 			default:
 				efoCost := float64(max(shards, 1))*pipeline.HoursPerMonth*pipeline.KDSEFOConsumerShardH +
 					ld.AvgBytes*secondsPerMonth/pipeline.GB*pipeline.KDSEFOPerGB
-				rec.Why = fmt.Sprintf("the only consumer has each shard's 2 MB/s and 5 reads/s to itself with about 200 ms of delay (§1.6); enhanced fan-out would cut that to 70 ms for about %s per month (§1.11)",
+				rec.Why = fmt.Sprintf("the only consumer has each shard's 2 MB/s and 5 reads/s to itself with about 200 ms of delay (KDS-POLL-LATENCY); enhanced fan-out would cut that to 70 ms for about %s per month (PRICE-KDS-EFO-SHARD-HOUR, PRICE-KDS-EFO-GB)",
 					money(efoCost))
 			}
 			if want == efo {
