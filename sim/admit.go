@@ -32,6 +32,24 @@ type retryEntry struct {
 	n, b, born float64
 }
 
+// kinesisRecords is how many records the target counts for n user records of
+// b bytes: n without aggregation; with KPL aggregation, the aggregates they
+// fill, never more than n (a record larger than an aggregate goes alone).
+func (e *edge) kinesisRecords(n, b float64) float64 {
+	if e.aggBytes <= 0 || n <= 0 {
+		return n
+	}
+	return min(n, b/e.aggBytes)
+}
+
+// recWeight is the records the target counts per user record this tick.
+func (e *edge) recWeight() float64 {
+	if e.n <= 0 {
+		return 1
+	}
+	return e.kinesisRecords(e.n, e.b) / e.n
+}
+
 const maxBackoffSec = 10 // cap on exponential backoff, as SDK retryers do
 
 func (e *edge) delay(attempt int, dt float64) int64 {
@@ -105,10 +123,7 @@ func (a *admission) offer(tick int64) {
 	for i, e := range a.edges {
 		if e.n > 0 {
 			perRecB := e.b / e.n
-			recW := 1.0
-			if e.aggBytes > 0 {
-				recW = perRecB / e.aggBytes
-			}
+			recW := e.recWeight()
 			byteW := perRecB + e.keyBytes
 			offN, offB, offRec := a.offN, a.offB, a.offRec
 			for u, w := range e.share {
@@ -128,11 +143,7 @@ func (a *admission) offer(tick int64) {
 			for _, en := range rb.entries {
 				a.offN[en.unit] += en.n
 				a.offB[en.unit] += en.b + en.n*e.keyBytes
-				if e.aggBytes > 0 {
-					a.offRec[en.unit] += en.b / e.aggBytes
-				} else {
-					a.offRec[en.unit] += en.n
-				}
+				a.offRec[en.unit] += e.kinesisRecords(en.n, en.b)
 			}
 		}
 	}
@@ -366,19 +377,12 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 		for _, en := range rb.entries {
 			a.offN[en.unit] += en.n
 			a.offB[en.unit] += en.b + en.n*e.keyBytes
-			if e.aggBytes > 0 {
-				a.offRec[en.unit] += en.b / e.aggBytes
-			} else {
-				a.offRec[en.unit] += en.n
-			}
+			a.offRec[en.unit] += e.kinesisRecords(en.n, en.b)
 		}
 	}
-	perRecB, recW := 0.0, 1.0
+	perRecB, recW := 0.0, e.recWeight()
 	if e.n > 0 {
 		perRecB = e.b / e.n
-		if e.aggBytes > 0 {
-			recW = perRecB / e.aggBytes
-		}
 	}
 	byteW := perRecB + e.keyBytes
 	invN, invB := 1/capN, 1/capB

@@ -55,11 +55,12 @@ func (c *consumer) wireIO(e *Engine, efo bool) {
 	}
 }
 
-// pushedBack reports whether a target refused so much that the consumer stops
-// reading (the backpressure a blocked sink puts on a KCL app, Lambda or Firehose).
-func (c *consumer) pushedBack(limit float64) bool {
+// pushedBack reports whether a target holds refused output, so the consumer
+// stops reading: a KCL record processor blocks until its write succeeds,
+// Lambda retries the batch, a Spark micro-batch fails and is run again.
+func (c *consumer) pushedBack() bool {
 	for _, o := range c.outs {
-		if o.q.n > limit {
+		if o.q.n > 1e-6 {
 			return true
 		}
 	}
@@ -226,7 +227,7 @@ func (c *consumer) flush(e *Engine) {
 }
 
 // giveUp drops records a destination refused for longer than the retry window
-// (Firehose §2.4: 300 s for OpenSearch, 3,600 s for Redshift, 24 h for S3; then
+// (Firehose FH-RETRY: 300 s for OpenSearch, 3,600 s for Redshift, 24 h for S3; then
 // the records go to the S3 backup or error prefix, lost for this destination).
 func (c *consumer) giveUp(o *output, now float64) {
 	for !o.q.empty() && now-o.q.front().at > o.wait {
@@ -310,7 +311,7 @@ func (c *consumer) commonMetrics(m map[string]float64, held float64) {
 	m["utilization_max"] = c.util
 }
 
-// retryWindow is how long Firehose keeps retrying a destination (§2.4).
+// retryWindow is how long Firehose keeps retrying a destination (FH-RETRY).
 func retryWindow(d *dest) float64 {
 	switch d.n.Service.Name {
 	case "opensearch":

@@ -28,10 +28,10 @@ func (e *Engine) cost(m model) float64 {
 	case *stream:
 		return e.streamCost(x, gbIn)
 	case *firehose:
-		// §2.5: each record billed rounded up to 5 KB (not for an MSK source).
+		// PRICE-FH-INGEST: each record billed rounded up to 5 KB (not for an MSK source).
 		billed := gbIn
 		if x.src == nil || x.src.svc == "kinesis-data-streams" {
-			billed = e.monthly(st.in) * e.unitsPerRecord(pipeline.FirehoseBillUnit, x.src != nil) * pipeline.FirehoseBillUnit / pipeline.GB
+			billed = e.monthly(st.in) * e.unitsPerRecord(n.ID, pipeline.FirehoseBillUnit, x.src != nil) * pipeline.FirehoseBillUnit / pipeline.GB
 		}
 		c := billed * pipeline.FirehosePerGB
 		if f := n.Str("format"); f == "parquet" || f == "orc" {
@@ -63,12 +63,12 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 	switch s.svc {
 	case "kinesis-data-streams":
 		if s.onDemand {
-			billedIn := e.monthly(s.in) * e.unitsPerRecord(pipeline.KDSOnDemandBillUnit, true) * pipeline.KDSOnDemandBillUnit / pipeline.GB
+			billedIn := e.monthly(s.in) * e.unitsPerRecord(n.ID, pipeline.KDSOnDemandBillUnit, true) * pipeline.KDSOnDemandBillUnit / pipeline.GB
 			return h*pipeline.KDSOnDemandStreamH + billedIn*pipeline.KDSOnDemandInGB +
 				(gbOut-efoGB)*pipeline.KDSOnDemandOutGB + efoGB*pipeline.KDSOnDemandEFOOutGB
 		}
 		shards := float64(s.units)
-		units := e.monthly(s.in) * e.unitsPerRecord(pipeline.KDSPutUnit, true) // PUT payload units of 25 KB
+		units := e.monthly(s.in) * e.unitsPerRecord(n.ID, pipeline.KDSPutUnit, true) // PUT payload units of 25 KB
 		c := shards*h*pipeline.KDSShardHour + units/1e6*pipeline.KDSPutUnitsPerM
 		ret := s.retention
 		if ret > 86400 {
@@ -103,7 +103,7 @@ func (e *Engine) processorCost(p *processor, h float64) float64 {
 		if el := e.elapsed(); el > 0 && p.flink.kpuSeconds > 0 {
 			kpus = p.flink.kpuSeconds / el // autoscaling: the average
 		}
-		return (kpus+1)*h*pipeline.FlinkKPUHour + kpus*pipeline.FlinkStoragePerKPUMo // §4 worked example
+		return (kpus+1)*h*pipeline.FlinkKPUHour + kpus*pipeline.FlinkStoragePerKPUMo // PRICE-FLINK-KPU-HOUR, PRICE-FLINK-STORAGE
 	case "glue-streaming":
 		return p.units * h * pipeline.GlueDPUHour
 	case "emr":

@@ -83,18 +83,21 @@ func (d *dest) reconfigure(e *Engine) {
 
 func (d *dest) wire(e *Engine) error {
 	if src, ok := e.byID[d.n.From].(*stream); ok {
-		// Redshift streaming ingestion (§7.3): the materialized view reads the
+		// Redshift streaming ingestion (RS-STREAMING-INGESTION): the materialized view reads the
 		// stream itself, as fast as the cluster loads.
 		d.src = src
 		d.rd = src.addReader(&d.nodeStats, false)
 		d.rd.capB = redshiftPerNode * d.cfg.nodes
 	}
-	// DynamoDB partitions see the producers' key skew: the busiest key's share.
-	for _, p := range e.prods {
-		_, w := p.keys.hotKey()
-		d.hot = max(d.hot, w)
+	// DynamoDB partitions see the key skew of the producers that reach the
+	// table: the busiest key's share.
+	for i, r := range e.flowInto(d.n.ID).all {
+		if r > 0 {
+			_, w := e.prods[i].keys.hotKey()
+			d.hot = max(d.hot, w)
+		}
 	}
-	d.wcuSize = max(1, e.unitsPerRecord(pipeline.DDBItemUnit, false)) // §7.2 "Write unit": per 1 KB
+	d.wcuSize = max(1, e.unitsPerRecord(d.n.ID, pipeline.DDBItemUnit, false)) // DDB-WRITE-UNIT: per 1 KB
 	return nil
 }
 
@@ -112,7 +115,7 @@ func (d *dest) budget(e *Engine) {
 	}
 	switch d.svc {
 	case "s3":
-		d.budO, d.limO = pipeline.S3PutPerPrefix*d.cfg.prefixes*dt, true // §7.1 "Request rate"
+		d.budO, d.limO = pipeline.S3PutPerPrefix*d.cfg.prefixes*dt, true // S3-PREFIX-RATE
 	case "opensearch":
 		d.budB, d.limB = d.cfg.perInstance*d.cfg.instances*dt, true
 	case "dynamodb":
@@ -122,7 +125,7 @@ func (d *dest) budget(e *Engine) {
 	}
 }
 
-// ddbCapacity returns the write units per second DynamoDB accepts (§7.2): the
+// ddbCapacity returns the write units per second DynamoDB accepts (DDB-PARTITION-WCU, DDB-ONDEMAND-SCALING): the
 // table's WCU (or on-demand's 4,000 start / 2 × previous peak), and the most the
 // table can take before the busiest key's partition passes its 1,000 WCU.
 func (d *dest) ddbCapacity(e *Engine) (table, partition float64) {
@@ -212,7 +215,7 @@ func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
 
 // copyLoad queues data for Redshift: a COPY (or a materialized-view refresh)
 // never refuses data, it takes longer. Loads run back to back at the cluster's
-// rate (§2.4 / §7.3), so a backlog shows as latency, not as throttling.
+// rate (FH-RETRY / RS-STREAMING-INGESTION), so a backlog shows as latency, not as throttling.
 func (d *dest) copyLoad(e *Engine, c cohort) float64 {
 	rate := redshiftPerNode * d.cfg.nodes
 	start := max(c.at, e.nowSec(), d.copyFree)
@@ -226,7 +229,7 @@ func (d *dest) step(e *Engine) {
 		d.ingest(e)
 	}
 	if d.svc == "dynamodb" && d.cfg.onDemand {
-		// §7.2 "On-demand scaling": headroom is 2 × the previous peak; growing
+		// DDB-ONDEMAND-SCALING: headroom is 2 × the previous peak; growing
 		// past that within 30 minutes throttles, so a new peak only counts once
 		// the 30-minute window it was reached in is over.
 		d.winPeak = max(d.winPeak, d.ddbUsed/e.dt)
@@ -259,7 +262,7 @@ func (d *dest) metrics(e *Engine, m map[string]float64) {
 	}
 }
 
-// ingest is Redshift streaming ingestion (§7.3): the materialized view's
+// ingest is Redshift streaming ingestion (RS-STREAMING-INGESTION): the materialized view's
 // refresh reads the stream (within the shards' read limits and the cluster's
 // load rate) and the rows become queryable when the refresh that loaded them
 // commits, at the next multiple of the refresh interval.

@@ -54,7 +54,7 @@ type Engine struct {
 	prev      map[string]totalsAt   // node totals at the last Snapshot, for rates
 	prevRead  map[string][2]float64 // refused reads and tick at the last Snapshot
 	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
-	unitsCache map[float64]float64
+	unitsCache unitsMemo
 }
 
 // Event is something that happened during the run: a timeline change applied,
@@ -251,7 +251,7 @@ func (e *Engine) Apply(c pipeline.Change) error {
 
 func (e *Engine) apply(c pipeline.Change) {
 	now := e.nowSec()
-	clear(e.unitsCache)
+	e.unitsCache.reset()
 	touched := map[string]bool{}
 	var order []string
 	for _, a := range c.Set {

@@ -6,12 +6,12 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
-// Managed Flink checkpoints and autoscaling (§4), Lambda poison records (§1.10).
+// Managed Flink checkpoints and autoscaling (FLINK-CHECKPOINT, FLINK-AUTOSCALING), Lambda poison records (LAMBDA-ESM-ERRORS).
 
 const (
 	checkpointPause = 1.0     // seconds a checkpoint barrier holds processing (U: depends on state size)
 	poisonAttempt   = 1.0     // seconds per failing Lambda invocation (it polls about once a second)
-	scaleUpAfter    = 15 * 60 // §4 "Autoscaling": CPU ≥ 75% for 15 minutes
+	scaleUpAfter    = 15 * 60 // FLINK-AUTOSCALING: CPU ≥ 75% for 15 minutes
 	scaleDownAfter  = 6 * 3600
 )
 
@@ -58,7 +58,7 @@ func (p *processor) flinkTick(e *Engine) (avail, extra float64) {
 	return avail, extra
 }
 
-// autoscale follows §4: double the KPUs after 15 minutes at ≥ 75% CPU, halve
+// autoscale follows FLINK-AUTOSCALING: double the KPUs after 15 minutes at ≥ 75% CPU, halve
 // them (never below the configured count) after 6 hours under 10%. CPU is the
 // demand on the job's capacity.
 func (p *processor) autoscale(e *Engine, now float64) {
@@ -101,7 +101,7 @@ type poisonState struct {
 }
 
 // injectPoison puts one new poison record on the next shard: the batch holding
-// it fails and is retried, blocking the shard (§1.10 "Error behaviour"). With
+// it fails and is retried, blocking the shard (LAMBDA-ESM-ERRORS). With
 // `retries: R` the batch is discarded after R retries — the whole batch, or with
 // `bisect: true` only the poison record once halving has isolated it. With the
 // default -1 the shard stays blocked until the record expires from the stream.

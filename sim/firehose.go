@@ -5,8 +5,8 @@ import (
 )
 
 // firehose models Amazon Data Firehose: it reads a stream (as a polling or EFO
-// consumer) or takes Direct PUT within its quotas (§2.1), buffers per shard or
-// partition (§2.2 "Scope") until the size or interval hint is reached, and
+// consumer) or takes Direct PUT within its quotas (FH-DIRECT-PUT-QUOTA), buffers per shard or
+// partition (FH-BUFFER-SCOPE) until the size or interval hint is reached, and
 // writes one object per flush.
 type firehose struct {
 	consumer
@@ -41,15 +41,27 @@ func (f *firehose) reconfigure(e *Engine) {
 }
 
 // setReaderCaps: Firehose scales with its source, except that a Lambda transform
-// allows at most 5 invocations of 1 MB in flight per shard (§2.3).
+// allows at most 5 invocations of 1 MB in flight per shard (FH-LAMBDA), and a
+// `capacity` key, for the delivery stream as a whole, caps it.
 func (f *firehose) setReaderCaps() {
 	if f.rd == nil {
 		return
 	}
 	f.rd.perUnit = true
-	f.rd.capB = -1
+	f.rd.capN, f.rd.capB = -1, -1
 	if f.xform > 0 {
 		f.rd.capB = float64(f.units()) * 5 * pipeline.FirehoseLambdaBuffer / f.xform
+	}
+	if f.n.Has("capacity") {
+		r := f.n.Rate("capacity")
+		switch {
+		case !r.Bytes:
+			f.rd.capN = r.PerSec
+		case f.rd.capB < 0:
+			f.rd.capB = r.PerSec
+		default:
+			f.rd.capB = min(f.rd.capB, r.PerSec)
+		}
 	}
 }
 
@@ -107,16 +119,19 @@ func (f *firehose) step(e *Engine) {
 	f.endTick(e)
 }
 
-// directPut admits Direct PUT records within §2.1's quota (5 MiB/s, 500,000
-// records/s, 2,000 requests/s of up to 500 records each).
+// directPut admits Direct PUT records within FH-DIRECT-PUT-QUOTA's quota for the scenario's
+// region (FH-DIRECT-PUT-QUOTA): in us-east-1, us-west-2 and eu-west-1 5 MiB/s,
+// 500,000 records/s and 2,000 requests/s of up to 500 records each; elsewhere
+// 1 MiB/s, 100,000 records/s and 1,000 requests/s.
 func (f *firehose) directPut(e *Engine, failed bool) {
 	dt := e.dt
 	f.adm.offer(e.tick)
 	if failed {
 		f.adm.frac[0] = 0
 	} else {
-		capN := min(pipeline.FirehoseDirectRecs, pipeline.FirehoseDirectRequests*pipeline.KDSPutRecordsMax) * dt
-		f.util = max(f.util, f.adm.limit(0, capN, pipeline.FirehoseDirectBytes*dt))
+		recs, reqs, bytes := e.sc.DirectPutQuota()
+		capN := min(recs, reqs*pipeline.KDSPutRecordsMax) * dt
+		f.util = max(f.util, f.adm.limit(0, capN, bytes*dt))
 	}
 	now := e.nowSec()
 	f.throttled += f.adm.settle(e.tick, dt)

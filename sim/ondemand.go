@@ -6,7 +6,7 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
-// onDemandState follows §1.5 / §10.4 for on-demand Standard streams: write
+// onDemandState follows KDS-ONDEMAND-START / KDS-ONDEMAND-SCALING for on-demand Standard streams: write
 // capacity is max(4 MiB/s, 2 × the highest sustained peak). A new peak (a
 // one-minute average of accepted writes) raises the capacity 15 minutes after it
 // is reached: traffic that more than doubles faster than that is throttled for
@@ -23,7 +23,7 @@ type onDemandState struct {
 
 type peakAt struct{ at, rate float64 }
 
-const onDemandScaleAfter = 15 * 60 // §1.5 "Throttle window": about 15 minutes
+const onDemandScaleAfter = 15 * 60 // KDS-ONDEMAND-SCALING: about 15 minutes
 
 func (o *onDemandState) init(peak float64) {
 	o.capB = max(pipeline.KDSOnDemandStart, 2*peak)

@@ -25,10 +25,14 @@ type processor struct {
 	// Lambda
 	invocations float64
 	perShardN   float64 // records/s one shard can push through its concurrent batches
+	shardCapN   float64 // Lambda's capacity per shard, records/s (0: none)
+	shardCapB   float64 // Lambda's capacity per shard, bytes/s (0: none)
 	batchSize   float64
 	fnDur       float64 // seconds per record
 	batchWindow float64 // seconds
 	pieces      gather
+	batches     []lambdaBatch // per shard: the batch being filled
+	lread       []shardPiece  // this tick's reads, per shard
 	flink       flinkState
 	poison      poisonState
 	pieceDelay  float64 // extra latency of what is read this tick (checkpoint pause)
@@ -106,18 +110,27 @@ func (p *processor) reconfigure(e *Engine) {
 }
 
 // setCapacity sets the consumer's capacity from its units: per bytes/s each by
-// the rule of thumb (0: none, as for Lambda), or the `capacity` key when set.
+// the rule of thumb, or the `capacity` key when set. Lambda's units are its
+// concurrent batches per shard, so its capacity is per shard: parallelization
+// ÷ duration records/s by default, or parallelization × capacity.
 func (p *processor) setCapacity(per float64) {
-	p.capN, p.capB = -1, -1
-	if per > 0 {
+	p.capN, p.capB, p.shardCapN, p.shardCapB = -1, -1, 0, 0
+	if p.svc == "lambda" {
+		p.shardCapN = p.perShardN
+	} else if per > 0 {
 		p.capB = p.units * per
 	}
 	if p.n.Has("capacity") {
 		r := p.n.Rate("capacity")
-		p.capB = -1
-		if r.Bytes {
+		p.capB, p.shardCapN = -1, 0
+		switch {
+		case p.svc == "lambda" && r.Bytes:
+			p.shardCapB = r.PerSec * p.units
+		case p.svc == "lambda":
+			p.shardCapN = r.PerSec * p.units
+		case r.Bytes:
 			p.capB = r.PerSec * p.units
-		} else {
+		default:
 			p.capN = r.PerSec * p.units
 		}
 	}
@@ -146,7 +159,7 @@ func (p *processor) setReaderCaps() {
 	if p.rd == nil {
 		return
 	}
-	p.rd.capN, p.rd.capB, p.rd.unitCapN = p.capN, p.capB, p.perShardN
+	p.rd.capN, p.rd.capB, p.rd.unitCapN, p.rd.unitCapB = p.capN, p.capB, p.shardCapN, p.shardCapB
 	p.rd.perUnit = p.svc == "lambda"
 }
 
@@ -174,26 +187,12 @@ func (p *processor) step(e *Engine) {
 		p.holdPoisoned(e)
 	}
 	p.pieceDelay = extra
-	p.readTick(e, failed || p.pushedBack(p.pushLimit(e)))
+	p.readTick(e, failed || p.pushedBack())
 	if !failed && p.window > 0 && now+e.dt >= p.winEnd-1e-9 {
 		p.closeWindow(e)
 	}
 	p.flush(e)
 	p.endTick(e)
-}
-
-// pushLimit is how much refused output the consumer holds before it stops reading.
-func (p *processor) pushLimit(e *Engine) float64 {
-	if p.capN > 0 {
-		return p.capN * e.dt
-	}
-	if p.svc == "lambda" {
-		return p.batchSize * float64(max(1, p.srcUnits()))
-	}
-	if p.capB > 0 && p.rd != nil && p.rd.outB > 0 {
-		return p.capB * e.dt / (p.rd.outB / max(1, p.rd.out))
-	}
-	return 1e4
 }
 
 func (p *processor) srcUnits() int {
@@ -209,42 +208,32 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	}
 	dt := e.dt
 	p.pieces.reset(e.nowSec(), e.dt)
+	lambda := p.svc == "lambda"
+	p.lread = p.lread[:0]
 	p.read(e, skip, func(u int, co cohort) {
 		co.at += p.pieceDelay
-		if p.svc == "lambda" {
-			co.at += p.lambdaLatency(co.n, dt)
+		if lambda {
+			p.lread = append(p.lread, shardPiece{u, co})
+			return
 		}
 		p.pieces.add(co)
 	})
+	if lambda && !p.failed(e.nowSec()) {
+		p.batchTick(e, p.lread)
+	}
 	for i, co := range p.pieces.cs {
 		if p.window > 0 {
 			p.win.push(co)
 			continue
 		}
-		co.obj = 0
-		if i == 0 {
-			co.obj = p.objSec * p.units * dt
-		}
-		if p.svc == "lambda" {
-			co.obj = math.Ceil(co.n / p.batchSize)
+		if !lambda {
+			co.obj = 0
+			if i == 0 {
+				co.obj = p.objSec * p.units * dt
+			}
 		}
 		p.emit(co)
 	}
-}
-
-// lambdaLatency is the time a shard's records spend in the function: waiting
-// for the batching window when the batch does not fill, then the batch's run.
-func (p *processor) lambdaLatency(n, dt float64) float64 {
-	size, per := p.batchSize, p.fnDur
-	perShard := n // pieces arrive one per shard
-	batch := min(size, max(1, perShard))
-	p.invocations += math.Ceil(n / size)
-	wait := 0.0
-	if w := p.batchWindow; w > 0 && perShard/dt < size {
-		fill := size / max(perShard/dt, 1e-9)
-		wait = min(w, fill) / 2
-	}
-	return wait + batch*per
 }
 
 // closeWindow emits everything held when a tumbling window or micro-batch ends.
@@ -252,8 +241,12 @@ func (p *processor) lambdaLatency(n, dt float64) float64 {
 func (p *processor) closeWindow(e *Engine) {
 	end := p.winEnd
 	var runTime float64
-	if p.svc != "flink" && p.capB > 0 {
+	switch {
+	case p.svc == "flink":
+	case p.capB > 0:
 		runTime = p.win.b / p.capB
+	case p.capN > 0:
+		runTime = p.win.n / p.capN
 	}
 	// A Flink window emits one result per key it saw: its records fold into
 	// at most as many rows as there are keys.
@@ -281,7 +274,7 @@ func (p *processor) closeWindow(e *Engine) {
 }
 
 func (p *processor) held() float64 {
-	return p.win.n*float64(max(1, len(p.outs))) + p.heldOut()
+	return (p.win.n+p.batched())*float64(max(1, len(p.outs))) + p.heldOut()
 }
 
 func (p *processor) metrics(e *Engine, m map[string]float64) {

@@ -76,7 +76,7 @@ func (p *producer) wire(e *Engine) error {
 	return nil
 }
 
-// kplAggregate is §1.8 "AggregationMaxSize": the KPL packs user records into
+// kplAggregate is KPL-AGGREGATION's AggregationMaxSize: the KPL packs user records into
 // Kinesis records of up to 51,200 B.
 const kplAggregate = 51200
 
@@ -156,40 +156,128 @@ func (p *producer) metrics(e *Engine, m map[string]float64) {
 // retried is the throttled attempts that were (or will be) sent again rather than dropped.
 func (p *producer) retried() float64 { return max(0, p.throttled-p.lost) }
 
-// unitsPerRecord is the traffic-weighted expected number of billing units of
-// `unit` bytes per user record over all producers (a 3 KB record is one 5 KB
-// Firehose unit; a lognormal mix has some records in the next unit up). With
-// kinesis set, producers that aggregate (KPL, §1.8) are billed per 50 KiB
-// aggregated Kinesis record instead of per user record.
-func (e *Engine) unitsPerRecord(unit float64, kinesis bool) float64 {
-	key := unit
-	if kinesis {
-		key = -unit
-	}
-	if v, ok := e.unitsCache[key]; ok {
+// unitsPerRecord is the expected number of billing units of `unit` bytes per
+// user record reaching node id, weighted by the rates of the producers upstream
+// of it (a 3 KB record is one 5 KB Firehose unit; a lognormal mix has some
+// records in the next unit up). Producers on unrelated paths do not count. With
+// kinesis set, records a producer KPL-aggregates (KPL-AGGREGATION) into a stream, and
+// their reads from it, are billed per 50 KiB aggregated Kinesis record instead.
+//
+// A Flink window's or micro-batch's results count as the records they fold,
+// each of its producer's size: the engine gives result rows no sizes of their
+// own (their bytes are a rule of thumb), so a table behind a window pays the
+// upstream records' units per row.
+func (e *Engine) unitsPerRecord(id string, unit float64, kinesis bool) float64 {
+	key := unitsKey{id, unit, kinesis}
+	if v, ok := e.unitsCache.units[key]; ok {
 		return v
 	}
-	v := e.computeUnits(unit, kinesis)
-	if e.unitsCache == nil {
-		e.unitsCache = map[float64]float64{}
+	v := e.computeUnits(e.flowInto(id), unit, kinesis)
+	if e.unitsCache.units == nil {
+		e.unitsCache.units = map[unitsKey]float64{}
 	}
-	e.unitsCache[key] = v
+	e.unitsCache.units[key] = v
 	return v
 }
 
-func (e *Engine) computeUnits(unit float64, kinesis bool) float64 {
+func (e *Engine) computeUnits(f flow, unit float64, kinesis bool) float64 {
 	var w, sum float64
-	for _, p := range e.prods {
-		r := max(p.rate, 1e-9)
-		w += r
-		if kinesis && p.n.Bool("aggregation") {
-			sum += r * p.size / kplAggregate * math.Ceil(kplAggregate/unit)
+	for i, all := range f.all {
+		if all == 0 {
 			continue
 		}
-		sum += r * p.sizes.Units(unit)
+		p, agg := e.prods[i], 0.0
+		if kinesis {
+			agg = f.agg[i]
+		}
+		w += all
+		sum += agg*p.size/kplAggregate*math.Ceil(kplAggregate/unit) + (all-agg)*p.sizes.Units(unit)
 	}
 	if w == 0 {
 		return 1
 	}
 	return sum / w
+}
+
+// unitsKey names one memoised unitsPerRecord answer.
+type unitsKey struct {
+	node    string
+	unit    float64
+	kinesis bool
+}
+
+// unitsMemo memoises unitsPerRecord and the flows under it; a timeline change
+// may change sizes or rates, so Engine.apply resets it.
+type unitsMemo struct {
+	units map[unitsKey]float64
+	flows map[string]flow // nil until first needed
+}
+
+func (u *unitsMemo) reset() {
+	clear(u.units)
+	u.flows = nil
+}
+
+// flow is the traffic reaching a node, per producer (indexed as Engine.prods):
+// records/s summed over every path from the producer, and the part of it that
+// arrives as the producer's KPL aggregates.
+type flow struct{ all, agg []float64 }
+
+// flowInto is the flow reaching node id.
+func (e *Engine) flowInto(id string) flow {
+	if e.unitsCache.flows == nil {
+		e.unitsCache.flows = e.flows()
+	}
+	return e.unitsCache.flows[id]
+}
+
+// flows follows every producer's mean rate through the graph in topological
+// order (e.models), so each node has its inputs before it passes them on: along
+// `to` (producer → stream or Direct PUT, consumer → destination or stream) and
+// `from` (stream → consumer or reading destination). Aggregates stay
+// aggregates from stream to reader; a consumer writes its records one by one.
+func (e *Engine) flows() map[string]flow {
+	k := len(e.prods)
+	out := make(map[string]flow, len(e.models))
+	get := func(id string) flow {
+		f, ok := out[id]
+		if !ok {
+			f = flow{make([]float64, k), make([]float64, k)}
+			out[id] = f
+		}
+		return f
+	}
+	prodIdx := make(map[*pipeline.Node]int, k)
+	for i, p := range e.prods {
+		prodIdx[p.n] = i
+	}
+	for _, m := range e.models {
+		n := m.node()
+		f := get(n.ID)
+		if src, ok := out[n.From]; ok && n.From != "" {
+			addFlow(f.all, src.all)
+			addFlow(f.agg, src.agg)
+		}
+		i, isProd := prodIdx[n]
+		if isProd {
+			f.all[i] = max(e.prods[i].rate, 1e-9)
+		}
+		for _, t := range n.To {
+			if _, ok := e.byID[t]; !ok {
+				continue
+			}
+			g := get(t)
+			addFlow(g.all, f.all)
+			if isProd && n.Bool("aggregation") {
+				g.agg[i] += f.all[i]
+			}
+		}
+	}
+	return out
+}
+
+func addFlow(dst, src []float64) {
+	for i, v := range src {
+		dst[i] += v
+	}
 }

@@ -109,7 +109,10 @@ func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 			}
 		}
 		if part <= 1e-12 {
-			break
+			if f.n > 1e-12 {
+				break
+			}
+			part = f.n // dust left by rounding goes with its neighbour, or it would block the queue
 		}
 		piece := *f
 		piece.n = part

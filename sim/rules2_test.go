@@ -2,7 +2,7 @@ package sim_test
 
 import "testing"
 
-// §7.2: DynamoDB provisioned 1,000 WCU takes 1,000 items/s of ≤ 1 KB. A Lambda
+// DDB-WRITE-UNIT: DynamoDB provisioned 1,000 WCU takes 1,000 items/s of ≤ 1 KB. A Lambda
 // writing 1,500 records/s is pushed back: it reads only what the table takes,
 // and the stream holds the rest (lag grows, nothing is lost while retention lasts).
 func TestDynamoDBPushback(t *testing.T) {
@@ -47,7 +47,7 @@ destinations:
 	}
 }
 
-// §7.2: one partition takes 1,000 WCU. With 4,000 WCU (4 partitions) and one key
+// DDB-PARTITION-WCU: one partition takes 1,000 WCU. With 4,000 WCU (4 partitions) and one key
 // carrying half the writes, the hot partition caps the table at
 // 1,000 ÷ (0.5 + 0.5/4) = 1,600 writes/s.
 func TestDynamoDBHotPartition(t *testing.T) {
@@ -79,7 +79,7 @@ destinations:
 	near(t, "t.records_in", m["t.records_in"], 300*1600, 300*10)
 }
 
-// §7.1: 3,500 PUTs/s per prefix. A Lambda writing one object per invocation of
+// S3-PREFIX-RATE: 3,500 PUTs/s per prefix. A Lambda writing one object per invocation of
 // 1-record batches at 5,000 records/s needs 5,000 PUT/s: S3 refuses 1,500/s.
 func TestS3PrefixLimit(t *testing.T) {
 	sc := load(t, `version: 1
@@ -114,7 +114,7 @@ destinations:
 	}
 }
 
-// §1.8: KPL aggregation packs 100 B user records into 50 KiB Kinesis records, so
+// KPL-AGGREGATION: KPL aggregation packs 100 B user records into 50 KiB Kinesis records, so
 // 5,000 records/s fit one shard (500 KB/s, 10 aggregated records/s) instead of
 // being capped at 1,000/s.
 func TestAggregationLiftsRecordLimit(t *testing.T) {
@@ -141,7 +141,7 @@ storage:
 	near(t, "aggregated s.records_in", agg["s.records_in"], 60*5000, 1)
 }
 
-// §1.10: Lambda runs ParallelizationFactor batches per shard; at 10 ms a record
+// LAMBDA-ESM-PARALLEL: Lambda runs ParallelizationFactor batches per shard; at 10 ms a record
 // one shard with factor 1 processes 100 records/s, factor 10 processes 1,000/s.
 func TestLambdaParallelization(t *testing.T) {
 	src := func(par string) string {
@@ -178,7 +178,7 @@ destinations:
 	}
 }
 
-// §1.11 PUT units with lognormal sizes: records of mean 20 KB (max 100 KB)
+// PRICE-KDS-PUT-UNIT: PUT units with lognormal sizes: records of mean 20 KB (max 100 KB)
 // straddle the 25 KB unit, so they cost more than one unit on average.
 func TestLognormalBilling(t *testing.T) {
 	src := func(size string) string {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// §3.1: 3 × kafka.m5.large, replication 3, one consumer group. Per broker:
+// MSK-EBS-THROUGHPUT: 3 × kafka.m5.large, replication 3, one consumer group. Per broker:
 // storage 250 MiB/s, EBS network 650 Mbps = 81.25 MB/s, EC2 network 750 Mbps =
 // 93.75 MB/s. Cluster = min(250 MiB/s·3/3, 81.25·3/3, 93.75·3/(1+3−1)) =
 // 81.25 MB/s. Offering 120 MB/s evenly keeps 81.25 MB/s.
@@ -78,7 +78,7 @@ timeline:
 	near(t, "RF 1 lost", rf1["p.lost_records"], 60*1000, 600) // murmur2 spreads keys within ~1%
 }
 
-// §4: 2 KPUs process about 4 MiB/s (rule of thumb 2 MiB/s per KPU); 6 MiB/s
+// FLINK-KPU-CAPACITY: 2 KPUs process about 4 MiB/s (rule of thumb 2 MiB/s per KPU); 6 MiB/s
 // leaves the job falling behind. Price: (2 + 1) × 730 h × $0.11 + 2 × $5 storage.
 func TestFlinkCapacityAndPrice(t *testing.T) {
 	sc := load(t, `version: 1
@@ -115,7 +115,7 @@ destinations:
 	near(t, "f.cost_monthly", m["f.cost_monthly"], 3*730*0.11+2*5, 0.01)
 }
 
-// §4 autoscaling: at ≥ 75% CPU for 15 minutes the KPUs double.
+// FLINK-AUTOSCALING: at ≥ 75% CPU for 15 minutes the KPUs double.
 func TestFlinkAutoscaling(t *testing.T) {
 	sc := load(t, `version: 1
 name: flink-scale
@@ -162,7 +162,7 @@ destinations:
 	}
 }
 
-// §4 window: a one-minute tumbling window holds records to the minute's end:
+// FLINK-WINDOW-RESULTS: a one-minute tumbling window holds records to the minute's end:
 // p50 ≈ 30 s, p99 ≈ 60 s; results count every record they fold.
 func TestFlinkWindowLatency(t *testing.T) {
 	sc := load(t, `version: 1
@@ -193,7 +193,7 @@ destinations:
 	near(t, "o.records_in", m["o.records_in"], 30*60*100, 100*61)
 }
 
-// §5: Glue streaming, 2 × G.1X = 2 DPU: 8 MiB/s, micro-batches every 100 s,
+// GLUE-DPU-CAPACITY: Glue streaming, 2 × G.1X = 2 DPU: 8 MiB/s, micro-batches every 100 s,
 // $0.44 per DPU-hour → 2 × 730 × 0.44 = $642.40 a month.
 func TestGlueMicroBatches(t *testing.T) {
 	sc := load(t, `version: 1
@@ -230,7 +230,7 @@ destinations:
 	near(t, "lake.objects", m["lake.objects"], 18*2, 2) // one file per DPU per batch
 }
 
-// §6: EMR Spark Structured Streaming with a 10 s trigger delivers in batches;
+// EMR-SPARK-TRIGGER: EMR Spark Structured Streaming with a 10 s trigger delivers in batches;
 // Storm is per record; both bill instance-hours.
 func TestEMREngines(t *testing.T) {
 	src := func(engine string) string {
@@ -270,7 +270,7 @@ destinations:
 	near(t, "x.cost_monthly", spark["x.cost_monthly"], 3*730*(0.192+0.048), 0.01)
 }
 
-// §1.10 poison record: without bisect and with 2 retries the batch (100 records)
+// LAMBDA-ESM-ERRORS: poison record: without bisect and with 2 retries the batch (100 records)
 // is discarded after 3 failing invocations; with bisect only the poison record
 // (after 3 + 7 invocations); with the default -1 the shard is blocked until the
 // record expires, and lag builds up behind it.
@@ -315,7 +315,7 @@ timeline:
 	}
 }
 
-// §2.4: OpenSearch down for 10 minutes: Firehose retries for 300 s, then sends
+// FH-RETRY: OpenSearch down for 10 minutes: Firehose retries for 300 s, then sends
 // what it could not deliver to the S3 backup (lost for OpenSearch).
 func TestFirehoseOpenSearchOutage(t *testing.T) {
 	sc := load(t, `version: 1
@@ -348,7 +348,7 @@ timeline:
 	}
 }
 
-// §8: a Kinesis video stream takes 12.5 MB/s; 20 MB/s of 1 MB fragments from one
+// KVS-INGEST: a Kinesis video stream takes 12.5 MB/s; 20 MB/s of 1 MB fragments from one
 // camera keeps 12.5.
 func TestKVSStreamBandwidth(t *testing.T) {
 	sc := load(t, `version: 1
@@ -379,7 +379,7 @@ destinations:
 	near(t, "v.bytes_in per second", m["v.bytes_in"]/60, 12.5e6, 1)
 }
 
-// §7.3 streaming ingestion: Redshift reads the stream itself, no Firehose or
+// RS-STREAMING-INGESTION: streaming ingestion: Redshift reads the stream itself, no Firehose or
 // S3 staging. With a 10 s refresh, records wait for the next refresh (5 s on
 // average, up to 10 s) and the load; 2 nodes load 20 MiB/s.
 func TestRedshiftStreamingIngestion(t *testing.T) {

@@ -33,7 +33,9 @@ type stream struct {
 	maxUtil    float64
 	expired    float64
 	readThrot  float64
-	accepted   float64 // bytes accepted this tick (on-demand peak tracking)
+	demand     []float64 // per reader: bytes wanted from the unit being shared (<0: not sharing)
+	recPer     float64   // Kinesis records per user record written (KPL aggregation), last tick with writes
+	accepted   float64   // bytes accepted this tick (on-demand peak tracking)
 	mskGroups  int
 	mskBrokerT float64 // per-broker ingress limit, bytes/s (Express: the max rate)
 	mskSustain float64 // per-broker sustained ingress, bytes/s (utilisation is measured against it)
@@ -58,10 +60,11 @@ type reader struct {
 	delay     float64   // propagation delay of a read (seconds)
 	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
 
-	capN, capB float64 // consumer capacity per second, all units (<0: unlimited)
-	short      float64 // this tick's read calls that got less than they asked for
-	unitCapN   float64 // records per second per unit (Lambda's concurrent batches; 0: none)
-	demand     float64 // this tick's demand ÷ capacity
+	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)
+	short      float64   // this tick's read calls that got less than they asked for
+	unitCapN   float64   // records per second per unit (Lambda's concurrent batches; 0: none)
+	unitCapB   float64   // bytes per second per unit (0: none)
+	want, can  []float64 // scratch for shareCapacity: per unit, what waits and what it can give
 
 	iterAge    float64
 	iterAgeMax float64
@@ -149,7 +152,7 @@ func (s *stream) setQueueLimits() {
 	}
 }
 
-// setDelays sets each reader's propagation delay: §1.6 about 200 ms with one
+// setDelays sets each reader's propagation delay: KDS-POLL-LATENCY about 200 ms with one
 // polling consumer and about 1 s with five; 70 ms with enhanced fan-out.
 func (s *stream) setDelays() {
 	polling := 0
@@ -198,7 +201,7 @@ func (s *stream) reconfigure(e *Engine) {
 	}
 }
 
-// switchMode follows §1.5 "Mode switches": at most two per 24 h; the shard count carries over.
+// switchMode follows KDS-MODE-SWITCHES: at most two per 24 h; the shard count carries over.
 func (s *stream) switchMode(e *Engine, od bool) {
 	now := e.nowSec()
 	recent := 0
@@ -235,8 +238,8 @@ func intValue(n int) pipeline.Value {
 	return pipeline.Value{Kind: pipeline.KindInt, Num: float64(n), Set: true}
 }
 
-// requestReshard follows §1.4 UpdateShardCount: each call within ½×..2× of the
-// current count, at most 10 per rolling 24 h, and it takes minutes (§10.5: 2–10 min, U).
+// requestReshard follows KDS-RESHARD-STEP and KDS-RESHARD-RATE (UpdateShardCount): each call within ½×..2× of the
+// current count, at most 10 per rolling 24 h, and it takes minutes (KDS-RESHARD-TIME: 2–10 min, unconfirmed).
 func (s *stream) requestReshard(e *Engine, want int) {
 	cur := s.units
 	if s.reshard.doneAt > 0 {
@@ -343,7 +346,7 @@ func (s *stream) wire(e *Engine) error {
 }
 
 // mskLayout places partition leaders on the brokers in service and sets the
-// per-broker limit from §3.1's model over those brokers. Partition p is led by
+// per-broker limit from MSK-EBS-THROUGHPUT's model over those brokers. Partition p is led by
 // broker p mod brokers; when that broker is down and the partition has a
 // replica (replication ≥ 2), leadership moves to the next broker in service;
 // with replication 1 the partition is unavailable.
@@ -370,7 +373,7 @@ func (s *stream) mskLayout(e *Engine) {
 		s.mskSustain = pipeline.MSKClusterThroughput(b, s.mskUp, rf, s.mskGroups) / float64(s.mskUp)
 		s.mskBrokerT = s.mskSustain
 		if b.Express {
-			// §3.3: above the sustained rate performance degrades; at the max rate MSK throttles.
+			// MSK-EXPRESS-THROUGHPUT: above the sustained rate performance degrades; at the max rate MSK throttles.
 			s.mskBrokerT = min(b.InMax, b.OutMax/float64(max(1, s.mskGroups)))
 		}
 	}
@@ -451,7 +454,7 @@ func (s *stream) limits(e *Engine) {
 		}
 		s.adm.limitAll(s.util, pipeline.KDSShardWriteRecs*dt, pipeline.KDSShardWriteBytes*dt)
 	case "kinesis-video-streams":
-		// §8: 12.5 MB/s and 5 PutMedia fragments per second per stream (a record is a fragment).
+		// KVS-INGEST: 12.5 MB/s and 5 PutMedia fragments per second per stream (a record is a fragment).
 		for u := 0; u < s.units; u++ {
 			s.util[u] = s.adm.limit(u, pipeline.KVSPutMediaTPS*dt, pipeline.KVSStreamBytes*dt)
 		}
@@ -481,7 +484,7 @@ func (s *stream) clusterCap(accepted, limit float64) {
 	}
 }
 
-// brokerLimits applies §3.1's sustained throughput per broker to the partitions
+// brokerLimits applies MSK-EBS-THROUGHPUT's sustained throughput per broker to the partitions
 // each broker leads; partitions without a leader in service refuse writes.
 func (s *stream) brokerLimits(dt float64) {
 	brokers := max(1, s.n.Int("brokers"))
@@ -538,76 +541,51 @@ func (s *stream) expire(now float64) {
 	}
 }
 
-// allocateReads shares each unit's read budget among its readers: polling
-// readers split 2 MB/s and 5 calls/s per shard (§1.1), enhanced fan-out
-// readers get 2 MB/s each (§1.6). Kafka and video have no per-unit read limit
-// here (MSK egress is part of the broker throughput model). Each reader's
-// allowance is then scaled to its consumer's capacity.
+// allocateReads shares each unit's read budget among its readers, then fits
+// every reader's allowances to its consumer's capacity. Kinesis polling
+// readers split 2 MB/s and 5 calls/s per shard (KDS-SHARD-READ), each call
+// returning at most 10,000 Kinesis records (KDS-GETRECORDS-MAX); enhanced
+// fan-out readers get 2 MB/s per shard each (KDS-EFO-THROUGHPUT). On MSK
+// Serverless every reader shares 10 MB/s per partition and 400 MB/s per
+// cluster (MSK-SERVERLESS-THROUGHPUT). Provisioned MSK's egress is part of its
+// broker throughput model; video has no read limit here.
 func (s *stream) allocateReads(e *Engine) {
 	dt := e.dt
 	failed := s.failed(e.nowSec())
-	polling := 0
-	for _, r := range s.readers {
-		if !r.efo {
-			polling++
-		}
-	}
-	callShare := 1.0 // fraction of its 1 call/s a polling reader gets
-	if polling > pipeline.KDSShardReadCalls {
-		callShare = float64(pipeline.KDSShardReadCalls) / float64(polling)
-	}
+	polling := s.pollingReaders()
 	kds := s.svc == "kinesis-data-streams"
-	accN, accB := s.adm.accN, s.adm.accB
 	if kds && polling == 1 && len(s.readers) == 1 && !failed {
-		s.allocateOne(s.readers[0], dt, callShare)
+		s.allocateOne(s.readers[0], dt)
 		return
 	}
-	var demand [8]float64
+	budget := s.sharedReadBudget(dt)
+	maxN := s.callRecords(dt)
+	if cap(s.demand) < len(s.readers) {
+		s.demand = make([]float64, len(s.readers))
+	}
+	demand := s.demand[:len(s.readers)]
 	for u := 0; u < s.units; u++ {
-		if failed {
-			for _, r := range s.readers {
-				r.allow[u], r.allowN[u] = 0, 0
-			}
-			continue
-		}
 		var want float64
 		for i, r := range s.readers {
-			d := r.q[u].b + s.adm.retB[u]
-			if s.adm.oneMode {
-				d += accN[u] * s.adm.onePer
-			} else {
-				d += accB[u]
-			}
-			r.allowN[u] = r.q[u].n + accN[u] + s.adm.retN[u]
+			n, b := r.unitDemand(u)
+			demand[i] = -1 // not sharing the unit's budget
+			r.allow[u], r.allowN[u] = b, n
 			switch {
-			case s.mskLeader != nil && s.mskLeader[u] < 0:
+			case failed || s.mskLeader != nil && s.mskLeader[u] < 0:
 				r.allow[u], r.allowN[u] = 0, 0
-			case !kds:
-				r.allow[u] = d
 			case r.efo:
-				r.allow[u] = min(d, pipeline.KDSEFOBytes*dt)
-			default:
-				if i < len(demand) {
-					demand[i] = d
-				}
-				want += d
-				// Each GetRecords call returns at most 10,000 records.
-				r.allowN[u] = min(r.allowN[u], pipeline.KDSGetRecordsMaxRec*callShare*dt)
-			}
-		}
-		if !kds || polling == 0 {
-			continue
-		}
-		budget := pipeline.KDSShardReadBytes * dt
-		if want <= budget {
-			for i, r := range s.readers {
-				if !r.efo && i < len(demand) {
-					r.allow[u] = demand[i]
+				r.allow[u] = min(b, pipeline.KDSEFOBytes*dt)
+			case budget > 0:
+				demand[i] = b
+				want += b
+				if kds {
+					r.allowN[u] = min(n, maxN)
 				}
 			}
-			continue
 		}
-		s.waterFill(u, budget, demand[:min(len(s.readers), len(demand))])
+		if want > budget {
+			s.waterFill(u, budget, demand)
+		}
 	}
 	if kds && polling > pipeline.KDSShardReadCalls {
 		s.readThrot += float64((polling-pipeline.KDSShardReadCalls)*s.units) * dt
@@ -615,34 +593,114 @@ func (s *stream) allocateReads(e *Engine) {
 	for _, r := range s.readers {
 		s.settleReads(r, dt)
 	}
+	if s.svc == "msk-serverless" {
+		s.clusterEgress(pipeline.MSKServerlessOut * dt)
+	}
+}
+
+func (s *stream) pollingReaders() int {
+	polling := 0
+	for _, r := range s.readers {
+		if !r.efo {
+			polling++
+		}
+	}
+	return polling
+}
+
+// sharedReadBudget is the bytes per unit and tick that the readers sharing a
+// unit split among them (0: readers do not share one).
+func (s *stream) sharedReadBudget(dt float64) float64 {
+	switch s.svc {
+	case "kinesis-data-streams":
+		return pipeline.KDSShardReadBytes * dt
+	case "msk-serverless":
+		return pipeline.MSKServerlessPartOut * dt
+	}
+	return 0
+}
+
+// callRecords is the user records a polling reader may get from one shard in
+// a tick: one call per second (fewer when more than five readers share the
+// shard's calls), each of at most 10,000 Kinesis records, which with KPL
+// aggregation hold several user records each.
+func (s *stream) callRecords(dt float64) float64 {
+	callShare := 1.0 // fraction of its 1 call/s a polling reader gets
+	if p := s.pollingReaders(); p > pipeline.KDSShardReadCalls {
+		callShare = float64(pipeline.KDSShardReadCalls) / float64(p)
+	}
+	return pipeline.KDSGetRecordsMaxRec * callShare * dt / s.kinesisPerUser()
+}
+
+// kinesisPerUser is the Kinesis records per user record written this tick
+// (1 without aggregation), remembered from the last tick that had writes.
+func (s *stream) kinesisPerUser() float64 {
+	var n, k float64
+	for _, ed := range s.adm.edges {
+		n += ed.n
+		k += ed.n * ed.recWeight()
+	}
+	if n > 0 {
+		s.recPer = k / n
+	}
+	if s.recPer <= 0 {
+		return 1
+	}
+	return s.recPer
+}
+
+// clusterEgress scales every reader's byte allowance down when together they
+// would read more than the cluster's egress limit this tick.
+func (s *stream) clusterEgress(limit float64) {
+	var total float64
+	for _, r := range s.readers {
+		for _, b := range r.allow {
+			total += b
+		}
+	}
+	if total <= limit {
+		return
+	}
+	k := limit / total
+	for _, r := range s.readers {
+		for u := range r.allow {
+			r.allow[u] *= k
+		}
+	}
 }
 
 // allocateOne is allocateReads for the common case of one polling reader.
-func (s *stream) allocateOne(r *reader, dt, callShare float64) {
-	accN, accB := s.adm.accN, s.adm.accB
+func (s *stream) allocateOne(r *reader, dt float64) {
 	budget := pipeline.KDSShardReadBytes * dt
-	maxN := pipeline.KDSGetRecordsMaxRec * callShare * dt
+	maxN := s.callRecords(dt)
 	for u := range r.allow {
-		q := &r.q[u]
-		var d float64
-		if s.adm.oneMode {
-			d = q.b + accN[u]*s.adm.onePer
-		} else {
-			d = q.b + accB[u]
-		}
-		rn := 0.0
-		if s.adm.anyRet {
-			d += s.adm.retB[u]
-			rn = s.adm.retN[u]
-		}
-		if d > budget {
-			d = budget
+		n, b := r.unitDemand(u)
+		if b > budget {
+			b = budget
 			r.short++
 		}
-		r.allow[u] = d
-		r.allowN[u] = min(q.n+accN[u]+rn, maxN)
+		r.allow[u] = b
+		r.allowN[u] = min(n, maxN)
 	}
 	s.settleReads(r, dt)
+}
+
+// unitDemand is what the reader could read from unit u this tick: what it has
+// not read yet and what the unit accepted this tick, in records and bytes.
+func (r *reader) unitDemand(u int) (n, b float64) {
+	a := &r.s.adm
+	q := &r.q[u]
+	n = q.n + a.accN[u]
+	if a.oneMode {
+		b = q.b + a.accN[u]*a.onePer
+	} else {
+		b = q.b + a.accB[u]
+	}
+	if a.anyRet {
+		n += a.retN[u]
+		b += a.retB[u]
+	}
+	return n, b
 }
 
 // settleReads fits a reader's allowances to its consumer's capacity and counts
@@ -655,55 +713,120 @@ func (s *stream) settleReads(r *reader, dt float64) {
 	r.short = 0
 }
 
-// fitCapacity scales the reader's allowances down to its consumer's capacity
-// and reports whether it had to (the consumer is the bottleneck this tick).
+// fitCapacity limits the reader to its consumer's capacity and reports whether
+// the capacity bound this tick. What a unit can give is the records that fit
+// both its record and its byte allowance; the capacity, in whichever unit it
+// is set, is shared among the units (shareCapacity), and only the allowance in
+// the capacity's own unit is lowered, so the two never multiply.
 func (r *reader) fitCapacity(dt float64) bool {
-	r.demand = 0
-	if r.unitCapN > 0 {
-		capN := r.unitCapN * dt
-		for u := range r.allowN {
-			r.demand = max(r.demand, r.allowN[u]/capN)
-			r.allowN[u] = min(r.allowN[u], capN)
-		}
-	}
 	bound := false
 	if r.unitCapN > 0 {
-		for u := range r.allowN {
-			if r.allowN[u] >= r.unitCapN*dt*(1-1e-9) {
+		c := r.unitCapN * dt
+		for u, n := range r.allowN {
+			if n >= c*(1-1e-9) {
 				bound = true
+				r.allowN[u] = min(n, c)
+			}
+		}
+	}
+	if r.unitCapB > 0 {
+		c := r.unitCapB * dt
+		for u := range r.allow {
+			if _, b := r.readable(u); b >= c*(1-1e-9) {
+				bound = true
+				r.allow[u] = min(r.allow[u], c)
 			}
 		}
 	}
 	if r.capB < 0 && r.capN < 0 {
 		return bound
 	}
-	var sumB, sumN float64
+	var sumN, sumB float64
 	for u := range r.allow {
-		sumB += r.allow[u]
-		sumN += r.allowN[u]
+		n, b := r.readable(u)
+		sumN += n
+		sumB += b
 	}
-	scale := 1.0
-	if r.capB >= 0 {
-		c := r.capB * dt
-		r.demand = max(r.demand, sumB/max(c, 1e-9))
-		if sumB > c {
-			scale = c / sumB
-		}
-	}
+	overN, overB := 0.0, 0.0 // readable ÷ capacity
 	if r.capN >= 0 {
-		c := r.capN * dt
-		r.demand = max(r.demand, sumN/max(c, 1e-9))
-		if sumN*scale > c {
-			scale = c / sumN
+		overN = sumN / max(r.capN*dt, 1e-12)
+	}
+	if r.capB >= 0 {
+		overB = sumB / max(r.capB*dt, 1e-12)
+	}
+	if overN <= 1 && overB <= 1 {
+		return bound
+	}
+	if overN >= overB {
+		r.shareCapacity(r.capN*dt, true)
+	} else {
+		r.shareCapacity(r.capB*dt, false)
+	}
+	return true
+}
+
+// shareCapacity gives each unit a part of the capacity c (records when
+// byRecords, else bytes) in proportion to what waits on it, but never more
+// than the unit can give: x_u = min(can_u, λ·want_u) with Σ x_u = c, found by
+// saturating the units whose allowance binds and sharing the rest again.
+func (r *reader) shareCapacity(c float64, byRecords bool) {
+	if len(r.want) != len(r.allow) {
+		r.want = make([]float64, len(r.allow))
+		r.can = make([]float64, len(r.allow))
+	}
+	var wsum float64
+	for u := range r.allow {
+		dn, db := r.unitDemand(u)
+		n, b := r.readable(u)
+		r.want[u], r.can[u] = db, b
+		if byRecords {
+			r.want[u], r.can[u] = dn, n
+		}
+		wsum += r.want[u]
+	}
+	left, lam := c, 0.0
+	for wsum > 0 && left > 0 {
+		lam = left / wsum
+		saturated := false
+		for u, w := range r.want {
+			if w > 0 && r.can[u] <= lam*w {
+				left -= r.can[u]
+				wsum -= w
+				r.want[u] = -1 // gives all it can
+				saturated = true
+			}
+		}
+		if !saturated {
+			break
+		}
+		lam = 0
+	}
+	for u, w := range r.want {
+		x := r.can[u]
+		if w >= 0 {
+			x = lam * w
+		}
+		if byRecords {
+			r.allowN[u] = x
+		} else {
+			r.allow[u] = x
 		}
 	}
-	if scale < 1 {
-		for u := range r.allow {
-			r.allow[u] *= scale
-			r.allowN[u] *= scale
-		}
+}
+
+// readable is what unit u can give the reader within both of its allowances,
+// taking the unread records' mean size.
+func (r *reader) readable(u int) (n, b float64) {
+	dn, db := r.unitDemand(u)
+	if dn <= 0 {
+		return 0, 0
 	}
-	return bound || scale < 1
+	per := db / dn
+	n = r.allowN[u]
+	if per > 0 {
+		n = min(n, max(0, r.allow[u])/per)
+	}
+	return n, n * per
 }
 
 // held is the records stored and not yet read, once per reader.
@@ -979,12 +1102,12 @@ func (s *stream) metrics(e *Engine, m map[string]float64) {
 func (s *stream) unitUtil() []float64 { return slices.Clone(s.util) }
 
 // waterFill splits budget among polling readers by demand, fairly, and counts
-// the calls of readers that wanted more as throttled (§1.1: a shard short of
+// the calls of readers that wanted more as throttled (KDS-SHARD-READ: a shard short of
 // read throughput fails the calls of the next second).
 func (s *stream) waterFill(u int, budget float64, demand []float64) {
 	idx := make([]int, 0, len(demand))
-	for i, r := range s.readers {
-		if !r.efo && i < len(demand) {
+	for i, d := range demand {
+		if d >= 0 {
 			idx = append(idx, i)
 		}
 	}
@@ -1001,7 +1124,7 @@ func (s *stream) waterFill(u int, budget float64, demand []float64) {
 	}
 }
 
-// timeLag is §3.5's EstimatedMaxTimeLag: the time the slowest consumer group
+// timeLag is MSK-LAG's EstimatedMaxTimeLag: the time the slowest consumer group
 // needs to drain its lag at the rate it has been reading.
 func (s *stream) timeLag(e *Engine) float64 {
 	var worst float64
