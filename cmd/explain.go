@@ -103,10 +103,10 @@ func writeLabelled(w io.Writer, label string, lines []string, sub string) {
 	}
 }
 
-// sourceURL is a source's address, or says the notes record none.
+// sourceURL is a source's address, or says it has none.
 func sourceURL(s pipeline.Source) string {
 	if s.URL == "" && !s.Own {
-		return "(no URL in the research notes)"
+		return "(no web address)"
 	}
 	return s.URL
 }

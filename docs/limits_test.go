@@ -54,7 +54,7 @@ func ruleSources(r pipeline.Rule) string {
 		case s.URL != "":
 			title = "[" + strings.NewReplacer("[", `\[`, "]", `\]`).Replace(title) + "](" + s.URL + ")"
 		case !s.Own:
-			title += " (no URL in the research notes)"
+			title += " (no web address)"
 		}
 		if s.Note != "" {
 			title += " — " + cell(s.Note)

@@ -20,7 +20,7 @@ const (
 	ConfirmedOld                       // read in an older or archived AWS page
 	Secondary                          // secondary sources only (blogs, cost tools)
 	Unconfirmed                        // one weak source, or none
-	NotInNotes                         // not in the research notes: an estimate
+	NotInNotes                         // no AWS figure found: an estimate
 	Assumption                         // streamsim's own, not an AWS figure
 )
 
@@ -36,15 +36,14 @@ func (c Confidence) String() string {
 	case Unconfirmed:
 		return "unconfirmed"
 	case NotInNotes:
-		return "unconfirmed: not in the project's research notes"
+		return "unconfirmed: no AWS figure found, an estimate"
 	case Assumption:
 		return "streamsim's own assumption, not an AWS figure"
 	}
 	return "unknown"
 }
 
-// RulesChecked is the day every rule was last checked against the project's
-// research notes on AWS.
+// RulesChecked is the day every rule was last checked against its sources.
 const RulesChecked = "2026-12-05"
 
 // Number is one figure of a rule, with its unit.
@@ -56,7 +55,7 @@ type Number struct {
 // Source is a page where a rule is published.
 type Source struct {
 	Title string
-	URL   string // "" when the research notes record none
+	URL   string // "" when no public page holds it
 	Note  string // how it was read, or which file of a repository
 	Own   bool   // streamsim's own assumption: a page of its docs, not AWS's
 }
@@ -91,11 +90,11 @@ func (r Rule) NumberText(n Number) string {
 func (r Rule) CheckedText() string {
 	switch r.Conf {
 	case NotInNotes:
-		return RulesChecked + ", against the project's research notes, which do not have it"
+		return RulesChecked + " (no AWS figure found)"
 	case Assumption:
-		return RulesChecked + ", against the project's research notes (no AWS figure exists)"
+		return RulesChecked + " (no AWS figure exists)"
 	}
-	return RulesChecked + ", against the project's research notes"
+	return RulesChecked
 }
 
 // The services the rule book is grouped by, in the order it lists them.

@@ -1,8 +1,7 @@
 package pipeline
 
-// Where the rules are published: the sources of the project's research notes
-// on AWS, with the page title and address they record. A URL is empty where
-// the notes record none.
+// Where the rules are published: each source's page title and address. A URL
+// is empty where no public page holds the figure.
 
 const (
 	awsDocs     = "https://docs.aws.amazon.com/"
@@ -12,7 +11,7 @@ const (
 	mskDocs     = awsDocs + "msk/latest/developerguide/"
 	ddbDocs     = awsDocs + "amazondynamodb/latest/developerguide/"
 	toolkitRepo = "https://github.com/aws/agent-toolkit-for-aws"
-	notInNotes  = "AWS's pricing page; the value is not in the project's research notes"
+	notInNotes  = "AWS's pricing page; the value could not be confirmed there: an estimate"
 	secondary   = "price tables not readable as text; the value comes from secondary sources"
 )
 
@@ -71,9 +70,11 @@ var (
 		Note: "file skills/specialized-skills/analytics-skills/managing-amazon-msk/references/size-and-choose-cluster.md"}
 	srcToolkitStream = Source{Title: "AWS agent toolkit: messaging and streaming service selection (AWS-published guidance)", URL: toolkitRepo,
 		Note: "file plugins/aws-core/skills/aws-messaging-and-streaming/SKILL.md"}
-	srcEC2Specs = Source{Title: "Amazon EC2 instance specifications (baseline network and EBS bandwidth)", Note: "not in the project's research notes"}
+	srcEC2Specs = Source{Title: "Specifications for Amazon EC2 general purpose instances (baseline network and EBS bandwidth)",
+		URL: awsDocs + "ec2/latest/instancetypes/gp.html"}
 	srcKVSQuota = Source{Title: `"Amazon Kinesis Video Streams service quotas"`, URL: awsDocs + "kinesisvideostreams/latest/dg/limits.html"}
-	srcKVSAPI   = Source{Title: "Kinesis Video Streams API reference: CreateStream (DataRetentionInHours)"}
+	srcKVSAPI   = Source{Title: "Kinesis Video Streams API reference: CreateStream (DataRetentionInHours)",
+		URL: awsDocs + "kinesisvideostreams/latest/dg/API_CreateStream.html"}
 	srcKVSPrice = Source{Title: "Amazon Kinesis Video Streams pricing", URL: "https://aws.amazon.com/kinesis/video-streams/pricing/",
 		Note: "values not read; commonly quoted figures"}
 )
@@ -83,39 +84,43 @@ var (
 	srcFlinkRes   = Source{Title: `"Review Managed Service for Apache Flink application resources"`, URL: awsDocs + "managed-flink/latest/java/how-resources.html"}
 	srcFlinkScale = Source{Title: `Managed Flink "Implement application scaling"`, URL: awsDocs + "managed-flink/latest/java/how-scaling.html",
 		Note: "autoscaling thresholds from the Kinesis Data Analytics era archived copy"}
-	srcFlinkAPI   = Source{Title: "Managed Flink API reference: ParallelismConfiguration and CheckpointConfiguration"}
+	srcFlinkAPI = Source{Title: "Managed Flink API reference: ParallelismConfiguration and CheckpointConfiguration",
+		URL: awsDocs + "managed-flink/latest/apiv2/API_ParallelismConfiguration.html"}
 	srcFlinkPrice = Source{Title: `"Per second billing in Managed Service for Apache Flink"`, URL: awsDocs + "managed-flink/latest/java/how-pricing.html"}
 	srcGlueWT     = Source{Title: `"AWS Glue worker types"`, URL: awsDocs + "glue/latest/dg/worker-types.html"}
 	srcGlueCDK    = Source{Title: "AWS CDK Glue WorkerType (G.025X)"}
 	srcGluePG     = Source{Title: `AWS Prescriptive Guidance "AWS Glue ETL"`}
 	srcGlueBatch  = Source{Title: "AWS Glue GlueContext forEachBatch", Note: "awsdocs aws-glue-developer-guide copy"}
 	srcGluePrice  = Source{Title: "AWS Glue pricing", URL: "https://aws.amazon.com/glue/pricing/"}
-	srcSpark      = Source{Title: "Apache Spark Structured Streaming programming guide, triggers", Note: "apache/spark PR #19138 (SPARK-20209)"}
-	srcEMRFAQ     = Source{Title: "Amazon EMR FAQ, billing"}
-	srcEMRPrice   = Source{Title: "Amazon EMR pricing", URL: "https://aws.amazon.com/emr/pricing/", Note: notInNotes}
-	srcEC2Price   = Source{Title: "Amazon EC2 On-Demand pricing", URL: "https://aws.amazon.com/ec2/pricing/on-demand/", Note: notInNotes}
-	srcThumb      = Source{Title: `streamsim's own rule of thumb: docs/scenario-format.md "Capacity rules of thumb"`,
+	srcSpark      = Source{Title: "Apache Spark Structured Streaming programming guide, triggers",
+		URL: "https://spark.apache.org/docs/latest/structured-streaming-programming-guide.html#triggers", Note: "apache/spark PR #19138 (SPARK-20209)"}
+	srcEMRFAQ   = Source{Title: "Amazon EMR FAQ, billing", URL: "https://aws.amazon.com/emr/faqs/"}
+	srcEMRPrice = Source{Title: "Amazon EMR pricing", URL: "https://aws.amazon.com/emr/pricing/", Note: notInNotes}
+	srcEC2Price = Source{Title: "Amazon EC2 On-Demand pricing", URL: "https://aws.amazon.com/ec2/pricing/on-demand/", Note: notInNotes}
+	srcThumb    = Source{Title: `streamsim's own rule of thumb: docs/scenario-format.md "Capacity rules of thumb"`,
 		Note: "set capacity on the consumer when you know better", Own: true}
 	srcOwn  = Source{Title: "streamsim's own assumption: docs/engine.md", Own: true}
-	srcNone = Source{Title: "no source recorded in the project's research notes"}
+	srcNone = Source{Title: "no published source found"}
 )
 
 // Destinations.
 var (
 	srcS3Perf = Source{Title: `"Best practices design patterns: optimizing Amazon S3 performance"`,
 		URL: awsDocs + "AmazonS3/latest/userguide/optimizing-performance.html"}
-	srcS3Price  = Source{Title: "Amazon S3 pricing", URL: "https://aws.amazon.com/s3/pricing/", Note: notInNotes}
-	srcDDBOD    = Source{Title: `"DynamoDB on-demand capacity mode"`, URL: ddbDocs + "on-demand-capacity-mode.html"}
-	srcDDBRW    = Source{Title: `"DynamoDB read and write operations"`, URL: ddbDocs + "read-write-operations.html"}
-	srcDDBWarm  = Source{Title: `"Understanding DynamoDB warm throughput in different scenarios"`, URL: ddbDocs + "warm-throughput-scenarios.html"}
-	srcDDBKC    = Source{Title: `AWS re:Post Knowledge Center "on-demand-table-throttling-dynamodb"`}
-	srcDDBBatch = Source{Title: "DynamoDB API reference: BatchWriteItem"}
-	srcDDBBurst = Source{Title: "Amazon DynamoDB Developer Guide, burst capacity", Note: "not in the project's research notes"}
+	srcS3Price = Source{Title: "Amazon S3 pricing", URL: "https://aws.amazon.com/s3/pricing/", Note: notInNotes}
+	srcDDBOD   = Source{Title: `"DynamoDB on-demand capacity mode"`, URL: ddbDocs + "on-demand-capacity-mode.html"}
+	srcDDBRW   = Source{Title: `"DynamoDB read and write operations"`, URL: ddbDocs + "read-write-operations.html"}
+	srcDDBWarm = Source{Title: `"Understanding DynamoDB warm throughput in different scenarios"`, URL: ddbDocs + "warm-throughput-scenarios.html"}
+	srcDDBKC   = Source{Title: `AWS re:Post Knowledge Center "on-demand-table-throttling-dynamodb"`,
+		URL: "https://repost.aws/knowledge-center/on-demand-table-throttling-dynamodb"}
+	srcDDBBatch = Source{Title: "DynamoDB API reference: BatchWriteItem", URL: awsDocs + "amazondynamodb/latest/APIReference/API_BatchWriteItem.html"}
+	srcDDBBurst = Source{Title: `DynamoDB "Burst and adaptive capacity"`, URL: ddbDocs + "burst-adaptive-capacity.html"}
 	srcDDBPrice = Source{Title: "Amazon DynamoDB pricing", URL: "https://aws.amazon.com/dynamodb/pricing/", Note: notInNotes}
 	srcRSStream = Source{Title: `Redshift "Streaming ingestion to a materialized view"`,
 		URL: awsDocs + "redshift/latest/dg/materialized-view-streaming-ingestion.html"}
 	srcRSCopy  = Source{Title: `Redshift "Loading data files"`, URL: awsDocs + "redshift/latest/dg/c_best-practices-use-multiple-files.html"}
 	srcRSPrice = Source{Title: "Amazon Redshift pricing", URL: "https://aws.amazon.com/redshift/pricing/", Note: notInNotes}
-	srcOSKC    = Source{Title: `AWS Knowledge Center "opensearch-indexing-performance"`}
+	srcOSKC    = Source{Title: `AWS re:Post Knowledge Center "opensearch-indexing-performance"`,
+		URL: "https://repost.aws/knowledge-center/opensearch-indexing-performance"}
 	srcOSPrice = Source{Title: "Amazon OpenSearch Service pricing", URL: "https://aws.amazon.com/opensearch-service/pricing/", Note: notInNotes}
 )

@@ -56,6 +56,15 @@ func checkRuleText(t *testing.T, r Rule) {
 		if strings.Contains(s.Title+s.Note, "§") {
 			t.Errorf("%s: source %q cites the research notes' sections", r.ID, s.Title)
 		}
+		// Users have no copy of the notes the rules were gathered from.
+		if strings.Contains(strings.ToLower(s.Title+s.Note), "research notes") {
+			t.Errorf("%s: source %q points at notes users do not have", r.ID, s.Title)
+		}
+	}
+	for _, txt := range []string{r.Statement, r.Conf.String(), r.CheckedText()} {
+		if strings.Contains(strings.ToLower(txt), "research notes") {
+			t.Errorf("%s: %q points at notes users do not have", r.ID, txt)
+		}
 	}
 }
 
