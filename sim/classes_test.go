@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/sim"
 )
 
 var soak = flag.Int("soak", 0, "cases per cell of the consumer table (default: 2, 1 with -short or -race)")
@@ -61,17 +60,12 @@ func checkFlow(t *testing.T, c flowCase) {
 	if err != nil {
 		t.Fatalf("%v: %v\n%s", c, err, src)
 	}
-	e, err := sim.New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !e.Done() {
-		e.Step()
-		if err := e.CheckInvariants(); err != nil {
-			t.Fatalf("%v: %v", c, err)
+	defer func() {
+		if t.Failed() {
+			t.Logf("case: %v", c)
 		}
-	}
-	m := e.Result().Metrics
+	}()
+	_, m := runChecked(t, sc)
 	want := c.answer()
 	slackN := 3 * c.rate
 	slackAge := 3.0
