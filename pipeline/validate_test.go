@@ -361,7 +361,7 @@ func TestCheckParam(t *testing.T) {
 	}
 }
 
-// Redshift reads Kinesis and MSK itself (streaming ingestion, §7.3); other
+// Redshift reads Kinesis and MSK itself (streaming ingestion, RS-STREAMING-INGESTION); other
 // destinations have no from.
 func TestDestinationFrom(t *testing.T) {
 	src := func(dest string) string {

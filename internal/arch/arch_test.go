@@ -1,4 +1,4 @@
-// Package arch_test checks the dependency direction of the house style (§1):
+// Package arch_test checks the dependency direction of the house style (its first section):
 // cmd → ui, backends, pipeline, scenarios; ui → backends, pipeline;
 // backends → sim, pipeline; sim → pipeline; pipeline → stdlib, yaml.v3.
 // The AWS SDK and franz-go appear only in backends/aws; bubbletea only in
