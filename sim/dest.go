@@ -24,11 +24,12 @@ type dest struct {
 	hot      float64 // share of writes on the busiest key (DynamoDB partitions)
 	ddbPeak  float64 // on-demand: highest sustained write units per second
 	ddbUsed  float64
-	winPeak  float64 // highest write rate in the current 30-minute window
-	winStart float64
+	winPeak  float64 // highest write rate while held at the table's limit
+	winStart float64 // when the table first hit its limit (<0: it has not)
 	util     float64
 	wcuSize  float64
 	burst    float64 // DynamoDB: banked write units
+	maxWCU   float64 // DynamoDB: the most WCU provisioned so far
 	rows     float64 // items written (a window's results are fewer than its records)
 	copyFree float64 // Redshift: when the load queue is free
 	src      *stream // Redshift streaming ingestion: the stream it reads
@@ -56,7 +57,7 @@ const (
 )
 
 func newDest(e *Engine, n *pipeline.Node) *dest {
-	d := &dest{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, svc: n.Service.Name, budTick: -1}
+	d := &dest{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, svc: n.Service.Name, budTick: -1, winStart: -1}
 	d.reconfigure(e)
 	return d
 }
@@ -72,10 +73,15 @@ func (d *dest) reconfigure(e *Engine) {
 		nodes: float64(n.Int("nodes")), wcu: float64(n.Int("wcu")),
 		onDemand: n.Str("mode") == "on-demand", perInstance: openSearchPerInstance[n.Str("instance_type")],
 	}
+	if !d.cfg.onDemand {
+		d.maxWCU = max(d.maxWCU, d.cfg.wcu)
+	} else if d.svc == "dynamodb" {
+		// DDB-ONDEMAND-SWITCH: a table switched from provisioned starts with
+		// a previous peak of half the most it was provisioned with.
+		d.ddbPeak = max(d.ddbPeak, d.maxWCU/2)
+	}
 	d.delay = 0
 	switch d.svc {
-	case "opensearch":
-		d.delay = d.n.Dur("refresh").Seconds() / 2 // searchable at the next refresh: half an interval on average
 	case "redshift":
 		d.delay = redshiftCopySec // a COPY (or materialized-view refresh) runs before rows are queryable
 	}
@@ -192,7 +198,7 @@ func (d *dest) land(e *Engine, c cohort, n, at float64) {
 // bursts (a window's results arriving at once) and indexes them at the
 // domain's rate; only when the queue holds more than openSearchQueueSec of
 // work does the domain answer 429 Too Many Requests and the sender must retry
-// (OS-KC). Documents are searchable half a refresh interval after indexing.
+// (OS-KC). Documents are searchable at the next refresh after indexing.
 func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
 	now := e.nowSec()
 	rate := d.cfg.perInstance * d.cfg.instances
@@ -209,8 +215,22 @@ func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
 		return 0
 	}
 	d.copyFree = start + c.b*(ok/c.n)/rate
-	d.land(e, c, ok, max(c.at, d.copyFree)+d.delay)
+	// Refreshes fall half a tick after tick boundaries: writes landing on a
+	// boundary then wait half an interval on average, as writes spread
+	// within the tick would, rather than none at a refresh of one tick.
+	half := e.dt / 2
+	d.land(e, c, ok, nextRefresh(max(c.at, d.copyFree)-half, d.n.Dur("refresh").Seconds())+half)
 	return ok
+}
+
+// nextRefresh is when data indexed or loaded at t becomes visible: at the
+// next refresh, every `every` seconds from the start (OS-REFRESH,
+// RS-STREAMING-INGESTION), so waits spread over the whole interval.
+func nextRefresh(t, every float64) float64 {
+	if every <= 0 {
+		return t
+	}
+	return math.Ceil(t/every-1e-9) * every
 }
 
 // copyLoad queues data for Redshift: a COPY (or a materialized-view refresh)
@@ -229,14 +249,7 @@ func (d *dest) step(e *Engine) {
 		d.ingest(e)
 	}
 	if d.svc == "dynamodb" && d.cfg.onDemand {
-		// DDB-ONDEMAND-SCALING: headroom is 2 × the previous peak; growing
-		// past that within 30 minutes throttles, so a new peak only counts once
-		// the 30-minute window it was reached in is over.
-		d.winPeak = max(d.winPeak, d.ddbUsed/e.dt)
-		if now := e.nowSec() + e.dt; now-d.winStart >= 1800 {
-			d.ddbPeak = max(d.ddbPeak, d.winPeak)
-			d.winPeak, d.winStart = 0, now
-		}
+		d.onDemandPeak(e)
 	}
 	if d.svc == "dynamodb" && !d.cfg.onDemand {
 		// Burst capacity: unused write capacity of the last 300 seconds is kept
@@ -246,6 +259,30 @@ func (d *dest) step(e *Engine) {
 		d.burst = min(300*d.cfg.wcu, max(0, d.burst+spare))
 	}
 	d.ddbUsed = 0
+}
+
+// onDemandPeak follows DDB-ONDEMAND-SCALING's clock. A table serves up to
+// twice its previous peak at once, so writes it served below its limit are
+// the new previous peak at once. Demand beyond twice the peak is met over 30
+// minutes: a table held at its limit gets the peak it was held at 30 minutes
+// after it first hit the limit, and throttles until then. A peak never
+// falls.
+func (d *dest) onDemandPeak(e *Engine) {
+	rate := d.ddbUsed / e.dt
+	table, _ := d.ddbCapacity(e)
+	now := e.nowSec() + e.dt
+	if rate < table*(1-1e-3) {
+		d.ddbPeak = max(d.ddbPeak, rate)
+	} else {
+		if d.winStart < 0 {
+			d.winStart = now
+		}
+		d.winPeak = max(d.winPeak, rate)
+	}
+	if d.winStart >= 0 && now-d.winStart >= pipeline.DDBOnDemandGrowSec-1e-9 {
+		d.ddbPeak = max(d.ddbPeak, d.winPeak)
+		d.winPeak, d.winStart = 0, -1
+	}
 }
 
 func (d *dest) metrics(e *Engine, m map[string]float64) {
@@ -273,10 +310,7 @@ func (d *dest) ingest(e *Engine) {
 		c.at = max(c.at, now) + d.rd.delay
 		start := max(c.at, d.copyFree)
 		d.copyFree = start + c.b/(redshiftPerNode*d.cfg.nodes)
-		visible := d.copyFree
-		if refresh > 0 {
-			visible = math.Ceil(visible/refresh-1e-9) * refresh
-		}
+		visible := nextRefresh(d.copyFree, refresh)
 		d.land(e, c, c.n, visible)
 	})
 	d.rd.updateAge(now)
