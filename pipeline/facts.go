@@ -122,6 +122,7 @@ const (
 	DDBItemUnit          = 1024     // DDB-WRITE-UNIT (1 KB as 1,024 B)
 	DDBPartitionWCU      = 1000     // DDB-PARTITION-WCU
 	DDBOnDemandStartWRU  = 4000     // DDB-ONDEMAND-START
+	DDBOnDemandGrowSec   = 1800     // DDB-ONDEMAND-SCALING (beyond 2 × the previous peak)
 	DDBTableMaxWRU       = 40000    // DDB-TABLE-QUOTA
 	DDBWCUHour           = 0.00065  // PRICE-DDB-WCU-HOUR
 	DDBPerMWrites        = 0.625    // PRICE-DDB-WRITE-REQUESTS

@@ -1,0 +1,201 @@
+package sim_test
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/streamsim/streamsim/sim"
+)
+
+// writesBetween steps e and returns, for each [from, to) window in seconds,
+// the records node id took per second in it (its records_in).
+func writesBetween(t *testing.T, e *sim.Engine, id string, windows ...[2]float64) []float64 {
+	t.Helper()
+	out := make([]float64, len(windows))
+	in := func() float64 { return e.Result().Metrics[id+".records_in"] }
+	for i, w := range windows {
+		for e.Now().Seconds() < w[0] && !e.Done() {
+			e.Step()
+		}
+		start := in()
+		for e.Now().Seconds() < w[1] && !e.Done() {
+			e.Step()
+			if err := e.CheckInvariants(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out[i] = (in() - start) / (w[1] - w[0])
+	}
+	return out
+}
+
+// ddbScenario: a producer at `rate` into one shard-rich stream, an app that
+// writes every record as one item of 500 B into an on-demand table, and a
+// timeline of load changes. The keys are spread so that no partition binds.
+func ddbScenario(rate string, mode string, timeline string) string {
+	return fmt.Sprintf(`version: 1
+name: ddb-clock
+duration: 90m
+producers:
+  - {id: p, rate: %s, record_size: 500B, keys: {dist: uniform, count: 1000000}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 40, retention: 24h}
+consumers:
+  - {id: c, service: app, from: s, instances: 20, to: [t]}
+destinations:
+  - {id: t, service: dynamodb, %s}
+timeline:
+%s`, rate, mode, timeline)
+}
+
+func newEngine(t *testing.T, src string) *sim.Engine {
+	t.Helper()
+	e, err := sim.New(load(t, src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func within(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	if math.Abs(got-want) > tol*want {
+		t.Errorf("%s: %.0f writes/s, want %.0f ± %.0f%%", what, got, want, tol*100)
+	}
+}
+
+// DDB-ONDEMAND-SCALING: a table that ran at 3,000 writes/s serves 6,000 at
+// once when the load jumps to 8,000, throttles the rest for 30 minutes, and
+// then serves twice the 6,000 it was held at, so the backlog drains.
+func TestDynamoDBOnDemandStepUp(t *testing.T) {
+	e := newEngine(t, ddbScenario("3000/s", "mode: on-demand", "  - {at: 10m, set: {p.rate: 8000/s}}\n"))
+	got := writesBetween(t, e, "t", [2]float64{300, 600}, [2]float64{660, 2340}, [2]float64{4200, 5400})
+	within(t, "before the jump", got[0], 3000, 0.02)
+	within(t, "the 30 minutes after the jump (2 × the 3,000 peak)", got[1], 6000, 0.02)
+	within(t, "after the 30 minutes, backlog drained", got[2], 8000, 0.02)
+}
+
+// DDB-ONDEMAND-SCALING within the headroom: 3,000 → 5,500 writes/s is under
+// twice the previous peak and never throttles; a peak then stays after the
+// load falls, so 1,000 → 10,000 (under 2 × 5,500) is served at once too.
+func TestDynamoDBOnDemandWithinHeadroomAndStepDown(t *testing.T) {
+	tl := "  - {at: 10m, set: {p.rate: 5500/s}}\n  - {at: 20m, set: {p.rate: 1000/s}}\n  - {at: 60m, set: {p.rate: 10000/s}}\n"
+	e := newEngine(t, ddbScenario("3000/s", "mode: on-demand", tl))
+	got := writesBetween(t, e, "t", [2]float64{660, 1200}, [2]float64{1260, 3600}, [2]float64{3660, 5400})
+	within(t, "3,000 → 5,500", got[0], 5500, 0.02)
+	within(t, "after the drop", got[1], 1000, 0.02)
+	within(t, "1,000 → 10,000 after a 5,500 peak", got[2], 10000, 0.02)
+	if thr := e.Result().Metrics["t.throttled_records"]; thr > 0 {
+		t.Errorf("%.0f writes throttled; every step was within twice the previous peak", thr)
+	}
+}
+
+// DDB-ONDEMAND-START: a new table serves 4,000 writes/s at once, whatever
+// the load, until it has been held there 30 minutes; then 8,000, which
+// drains the 3.6 M held back at 2,000/s. (The timeline entry changes
+// nothing; the scenario needs one.)
+func TestDynamoDBOnDemandNewTable(t *testing.T) {
+	e := newEngine(t, ddbScenario("6000/s", "mode: on-demand", "  - {at: 80m, set: {p.rate: 6000/s}}\n"))
+	got := writesBetween(t, e, "t", [2]float64{60, 1740}, [2]float64{3000, 3600})
+	within(t, "a new table", got[0], 4000, 0.02)
+	within(t, "after 30 minutes at 4,000, draining", got[1], 8000, 0.02)
+}
+
+// DDB-ONDEMAND-SWITCH: a table provisioned with 10,000 WCU and switched to
+// on-demand starts from a previous peak of 5,000, so 9,000 writes/s are
+// served at once.
+func TestDynamoDBSwitchToOnDemand(t *testing.T) {
+	tl := "  - {at: 5m, set: {t.mode: on-demand}}\n  - {at: 10m, set: {p.rate: 9000/s}}\n"
+	e := newEngine(t, ddbScenario("2000/s", "mode: provisioned, wcu: 10000", tl))
+	got := writesBetween(t, e, "t", [2]float64{60, 300}, [2]float64{660, 1800})
+	within(t, "provisioned", got[0], 2000, 0.02)
+	within(t, "switched, then 9,000", got[1], 9000, 0.02)
+	if thr := e.Result().Metrics["t.throttled_records"]; thr > 0 {
+		t.Errorf("%.0f writes throttled after the switch", thr)
+	}
+}
+
+// throttledBetween steps e and returns the stream's refused attempts in each
+// [from, to) window in seconds.
+func throttledBetween(t *testing.T, e *sim.Engine, id string, windows ...[2]float64) []float64 {
+	t.Helper()
+	out := make([]float64, len(windows))
+	thr := func() float64 { return e.Result().Metrics[id+".throttled_records"] }
+	for i, w := range windows {
+		for e.Now().Seconds() < w[0] && !e.Done() {
+			e.Step()
+		}
+		start := thr()
+		for e.Now().Seconds() < w[1] && !e.Done() {
+			e.Step()
+		}
+		out[i] = thr() - start
+	}
+	return out
+}
+
+func kdsOnDemand(rate, timeline string) string {
+	return fmt.Sprintf(`version: 1
+name: kds-clock
+duration: 80m
+producers:
+  - {id: p, rate: %s, record_size: 2KiB, keys: {dist: uniform, count: 100000}, retries: {max: 0}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, mode: on-demand}
+timeline:
+%s`, rate, timeline)
+}
+
+// KDS-ONDEMAND-SCALING within the headroom: a new stream at 3 MiB/s (under
+// its 4 MiB/s start) has a 3 MiB/s peak after its first minute, so 5.5 MiB/s
+// at 10 minutes is served at once; after a drop to 1 MiB/s the 5.5 MiB/s
+// peak stays, so 10 MiB/s later is served at once too.
+func TestKinesisOnDemandWithinHeadroom(t *testing.T) {
+	tl := "  - {at: 10m, set: {p.rate: 5.5MiB/s}}\n  - {at: 25m, set: {p.rate: 1MiB/s}}\n  - {at: 40m, set: {p.rate: 10MiB/s}}\n"
+	e := newEngine(t, kdsOnDemand("3MiB/s", tl))
+	got := throttledBetween(t, e, "s", [2]float64{0, 4800})
+	if got[0] > 0 {
+		t.Errorf("%.0f records refused; every step stayed within twice the previous peak", got[0])
+	}
+}
+
+// KDS-ONDEMAND-SCALING beyond the headroom: 3 → 8 MiB/s at 10 minutes is
+// more than twice the 3 MiB/s peak: 6 MiB/s is served and the rest refused
+// until the stream has been held at its capacity for 15 minutes; then its
+// capacity is twice the 6 MiB/s it was held at.
+func TestKinesisOnDemandBeyondHeadroom(t *testing.T) {
+	e := newEngine(t, kdsOnDemand("3MiB/s", "  - {at: 10m, set: {p.rate: 8MiB/s}}\n"))
+	got := throttledBetween(t, e, "s", [2]float64{0, 600}, [2]float64{660, 1500}, [2]float64{1740, 4800})
+	if got[0] > 0 {
+		t.Errorf("%.0f refused before the jump", got[0])
+	}
+	// 2 MiB/s of 2 KiB records over 840 s (2 KiB records, so that bytes,
+	// not a shard's 1,000 records/s, bind).
+	if want := 2.0 * 512 * 840; math.Abs(got[1]-want) > 0.05*want {
+		t.Errorf("%.0f refused in the 15 minutes after the jump, want about %.0f (2 MiB/s over 6 MiB/s)", got[1], want)
+	}
+	if got[2] > 0 {
+		t.Errorf("%.0f refused after 15 minutes at the limit", got[2])
+	}
+}
+
+// KDS-MODE-SWITCHES, a restart from a switched mode: a provisioned stream of
+// 10 shards switched to on-demand keeps its 10 MiB/s, so 9 MiB/s is served.
+func TestKinesisSwitchToOnDemandKeepsShards(t *testing.T) {
+	src := `version: 1
+name: kds-switch
+duration: 30m
+producers:
+  - {id: p, rate: 2MiB/s, record_size: 1KiB, keys: {dist: uniform, count: 100000}, retries: {max: 0}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 10}
+timeline:
+  - {at: 5m, set: {s.mode: on-demand}}
+  - {at: 10m, set: {p.rate: 9MiB/s}}
+`
+	e := newEngine(t, src)
+	if got := throttledBetween(t, e, "s", [2]float64{0, 1800}); got[0] > 0 {
+		t.Errorf("%.0f refused after switching 10 shards to on-demand", got[0])
+	}
+}
