@@ -215,7 +215,7 @@ type flowAnswer struct {
 // refusal downstream, which stops a consumer that holds its output) reads
 // nothing for its span; afterwards the backlog drains at read − rate.
 func (c flowCase) answer() flowAnswer {
-	a := flowAnswer{read: min(c.readLimit(), c.capacity())}
+	read := min(c.readLimit(), c.capacity())
 	down := 0.0
 	switch {
 	case c.fault == "outage":
@@ -226,15 +226,23 @@ func (c flowCase) answer() flowAnswer {
 		// writes per batch. Firehose buffers instead and keeps reading.
 		down = c.span - c.batchEvery()
 	}
-	d, in := c.duration, c.rate
-	if a.read >= in {
-		drained := (a.read - in) * (d - c.at - down)
+	return fluid(c.rate, read, c.duration, c.at, down, 0)
+}
+
+// fluid is the closed form of a queue fed at `in` records/s for d seconds and
+// drained at most `read` per second, except for `down` seconds from `at`;
+// `ahead` records more leave once when a backlog exists (a write queue or a
+// banked capacity spent at once).
+func fluid(in, read, d, at, down, ahead float64) flowAnswer {
+	a := flowAnswer{read: read}
+	if read >= in {
+		drained := (read-in)*(d-at-down) + ahead
 		a.lagEnd = max(0, in*down-drained)
 		a.ageMax = down
 	} else {
-		a.lagEnd = in*d - a.read*(d-down)
+		a.lagEnd = max(0, in*d-read*(d-down)-ahead)
 		// The oldest unread record was written when the reader's position was.
-		a.ageMax = d - a.read*(d-down)/in
+		a.ageMax = d - (read*(d-down)+ahead)/in
 	}
 	a.readEnd = in*d - a.lagEnd
 	return a
