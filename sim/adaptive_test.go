@@ -3,6 +3,7 @@ package sim_test
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/streamsim/streamsim/sim"
@@ -197,5 +198,42 @@ timeline:
 	e := newEngine(t, src)
 	if got := throttledBetween(t, e, "s", [2]float64{0, 1800}); got[0] > 0 {
 		t.Errorf("%.0f refused after switching 10 shards to on-demand", got[0])
+	}
+}
+
+// FLINK-AUTOSCALING, walked: 2 KPUs (4 MiB/s). 80% CPU for 10 minutes is
+// not 15 and scales nothing; 87.5% from 20m doubles the KPUs 15 minutes
+// later; 2.5% from 60m halves them after 6 hours, back to the configured 2
+// and never below.
+func TestFlinkAutoscalingClock(t *testing.T) {
+	src := `version: 1
+name: flink-clock
+duration: 8h
+tick: 10s
+producers:
+  - {id: p, rate: 3.2MiB/s, record_size: 1KiB, keys: {dist: uniform, count: 100000}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 8}
+consumers:
+  - {id: f, service: flink, from: s, kpus: 2, autoscaling: true, checkpoint: 0s, read: enhanced-fan-out, to: [lake]}
+destinations:
+  - {id: lake, service: s3}
+timeline:
+  - {at: 10m, set: {p.rate: 2MiB/s}}
+  - {at: 20m, set: {p.rate: 3.5MiB/s}}
+  - {at: 60m, set: {p.rate: 0.2MiB/s}}
+`
+	e, _ := runChecked(t, load(t, src))
+	var got []string
+	var at []float64
+	for _, ev := range e.Events() {
+		if strings.Contains(ev.Text, "autoscaling") {
+			got = append(got, ev.At.String()+" "+ev.Text)
+			at = append(at, ev.At.Minutes())
+		}
+	}
+	if len(at) != 2 || at[0] < 35 || at[0] > 37 || at[1] < 420 || at[1] > 422 ||
+		!strings.Contains(got[0], "2 → 4") || !strings.Contains(got[1], "4 → 2") {
+		t.Errorf("autoscaling events %q, want 2 → 4 at 35–37 min and 4 → 2 at 7h00–7h02", got)
 	}
 }
