@@ -125,10 +125,10 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := outs.open(); err != nil {
+	if err := outs.open(arg); err != nil {
 		return invalid(err)
 	}
-	defer outs.close()
+	defer outs.abort() // a no-op once the reports are written
 
 	e, err := sim.New(s)
 	if err != nil {
@@ -305,115 +305,6 @@ func checkSetKey(s *pipeline.Scenario, ref string) error {
 		return fmt.Errorf("%s is not numeric: --set changes numeric keys (and mode, read); edit the file to change %s", k.Name, k.Name)
 	}
 	return nil
-}
-
-// runOutputs are the report files of a run; at most one of them is stdout.
-type runOutputs struct {
-	stdout           io.Writer
-	toStdout         bool // one report goes to stdout: the summary goes to stderr
-	json, junit, csv *output
-}
-
-// output is one report destination.
-type output struct {
-	flag, path string
-	w          io.Writer
-	f          *os.File // nil for stdout
-}
-
-func newRunOutputs(stdout io.Writer, f *runFlags) (*runOutputs, error) {
-	o := &runOutputs{stdout: stdout}
-	var dash []string
-	mk := func(flag, path string) *output {
-		if path == "" {
-			return nil
-		}
-		if path == "-" {
-			dash = append(dash, "--"+flag)
-		}
-		return &output{flag: flag, path: path}
-	}
-	o.json, o.junit, o.csv = mk("json", f.jsonPath), mk("junit", f.junitPath), mk("csv", f.csvPath)
-	if len(dash) > 1 {
-		return nil, fmt.Errorf("%s: only one report can go to stdout (-)", strings.Join(dash, " and "))
-	}
-	o.toStdout = len(dash) == 1
-	return o, nil
-}
-
-func (o *runOutputs) all() []*output {
-	var out []*output
-	for _, x := range []*output{o.json, o.junit, o.csv} {
-		if x != nil {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// open creates the report files before the run, so a bad path fails at once.
-func (o *runOutputs) open() error {
-	for _, x := range o.all() {
-		if x.path == "-" {
-			x.w = o.stdout
-			continue
-		}
-		f, err := os.Create(x.path)
-		if err != nil {
-			o.abort()
-			return fmt.Errorf("--%s: %w", x.flag, err)
-		}
-		x.f, x.w = f, f
-	}
-	return nil
-}
-
-// summary is where the human-readable summary goes.
-func (o *runOutputs) summary(stderr io.Writer) io.Writer {
-	if o.toStdout {
-		return stderr
-	}
-	return o.stdout
-}
-
-// write writes the JSON and JUnit reports (the CSV is written during the run).
-func (o *runOutputs) write(rep *pipeline.Report) error {
-	if o.json != nil {
-		if err := rep.WriteJSON(o.json.w); err != nil {
-			return fmt.Errorf("--json %s: %w", o.json.path, err)
-		}
-	}
-	if o.junit != nil {
-		if err := rep.WriteJUnit(o.junit.w); err != nil {
-			return fmt.Errorf("--junit %s: %w", o.junit.path, err)
-		}
-	}
-	return o.close()
-}
-
-// close closes the files; the first error is returned.
-func (o *runOutputs) close() error {
-	var first error
-	for _, x := range o.all() {
-		if x.f != nil {
-			if err := x.f.Close(); err != nil && first == nil {
-				first = fmt.Errorf("--%s %s: %w", x.flag, x.path, err)
-			}
-			x.f = nil
-		}
-	}
-	return first
-}
-
-// abort closes and removes the files created for a run that produced no report.
-func (o *runOutputs) abort() {
-	for _, x := range o.all() {
-		if x.f != nil {
-			_ = x.f.Close()
-			_ = os.Remove(x.path)
-			x.f = nil
-		}
-	}
 }
 
 // series writes the CSV time series from the engine's snapshots.

@@ -154,10 +154,10 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	if len(kafka.Brokers) > 0 && !f.quiet {
 		fmt.Fprintf(summary, "kafka: %s\n", kafka)
 	}
-	if err := outs.open(); err != nil {
+	if err := outs.open(arg); err != nil {
 		return invalid(err)
 	}
-	defer outs.close()
+	defer outs.abort() // a no-op once the reports are written
 	if !f.quiet {
 		opts.Log = &prefixWriter{w: summary, prefix: "  "}
 	}

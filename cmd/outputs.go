@@ -1,0 +1,213 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// runOutputs are the report files of a run; at most one of them is stdout.
+// Each file is written to a temporary file beside its target and renamed
+// onto it only when the run has written the whole report, so a run that
+// fails leaves every path as it found it.
+type runOutputs struct {
+	stdout           io.Writer
+	toStdout         bool // one report goes to stdout: the summary goes to stderr
+	json, junit, csv *output
+}
+
+// output is one report destination.
+type output struct {
+	flag, path string
+	w          io.Writer
+	f          *os.File    // the temporary file; nil for stdout
+	target     string      // the file it replaces (a symlink's target)
+	mode       fs.FileMode // the mode the target keeps, or gets
+}
+
+func newRunOutputs(stdout io.Writer, f *runFlags) (*runOutputs, error) {
+	o := &runOutputs{stdout: stdout}
+	var dash []string
+	mk := func(flag, path string) *output {
+		if path == "" {
+			return nil
+		}
+		if path == "-" {
+			dash = append(dash, "--"+flag)
+		}
+		return &output{flag: flag, path: path}
+	}
+	o.json, o.junit, o.csv = mk("json", f.jsonPath), mk("junit", f.junitPath), mk("csv", f.csvPath)
+	if len(dash) > 1 {
+		return nil, fmt.Errorf("%s: only one report can go to stdout (-)", strings.Join(dash, " and "))
+	}
+	o.toStdout = len(dash) == 1
+	if f.baseline != "" {
+		if err := checkReadable(f.baseline); err != nil {
+			return nil, fmt.Errorf("--baseline: %w", err)
+		}
+	}
+	return o, nil
+}
+
+// checkReadable fails at once for a path that does not name a regular file.
+func checkReadable(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file", showPath(path))
+	}
+	return nil
+}
+
+func (o *runOutputs) all() []*output {
+	var out []*output
+	for _, x := range []*output{o.json, o.junit, o.csv} {
+		if x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// open checks every report path and creates its temporary file, so a bad
+// path fails before the run. A path may not be the scenario file, another
+// report's path, a directory or any other non-regular file.
+func (o *runOutputs) open(scenario string) error {
+	seen := map[string]string{}
+	if abs, err := filepath.Abs(scenario); err == nil && checkReadable(scenario) == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			seen[real] = "the scenario file"
+		}
+	}
+	for _, x := range o.all() {
+		if x.path == "-" {
+			x.w = o.stdout
+			continue
+		}
+		if err := x.resolve(); err != nil {
+			o.abort()
+			return fmt.Errorf("--%s %s: %w", x.flag, showPath(x.path), err)
+		}
+		if other, ok := seen[x.target]; ok {
+			o.abort()
+			return fmt.Errorf("--%s %s: is %s; choose another path", x.flag, showPath(x.path), other)
+		}
+		seen[x.target] = "the --" + x.flag + " path"
+		f, err := os.CreateTemp(filepath.Dir(x.target), "."+filepath.Base(x.target)+".*.tmp")
+		if err != nil {
+			o.abort()
+			return fmt.Errorf("--%s %s: %w", x.flag, showPath(x.path), err)
+		}
+		x.f, x.w = f, f
+	}
+	return nil
+}
+
+// resolve finds the file an output replaces: the path itself, or what a
+// symlink points to (the link stays), and the mode it keeps.
+func (x *output) resolve() error {
+	abs, err := filepath.Abs(x.path)
+	if err != nil {
+		return err
+	}
+	x.target, x.mode = abs, 0o644
+	st, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+			x.target = filepath.Join(real, filepath.Base(abs))
+		}
+		return nil
+	case err != nil:
+		return err
+	case !st.Mode().IsRegular():
+		return errors.New("not a regular file; reports are written to regular files (or - for stdout)")
+	}
+	if x.target, err = filepath.EvalSymlinks(abs); err != nil {
+		return err
+	}
+	x.mode = st.Mode().Perm()
+	return nil
+}
+
+// summary is where the human-readable summary goes.
+func (o *runOutputs) summary(stderr io.Writer) io.Writer {
+	if o.toStdout {
+		return stderr
+	}
+	return o.stdout
+}
+
+// write writes the JSON and JUnit reports (the CSV is written during the
+// run) and puts every report in place.
+func (o *runOutputs) write(rep *pipeline.Report) error {
+	if o.json != nil {
+		if err := rep.WriteJSON(o.json.w); err != nil {
+			o.abort()
+			return fmt.Errorf("--json %s: %w", showPath(o.json.path), err)
+		}
+	}
+	if o.junit != nil {
+		if err := rep.WriteJUnit(o.junit.w); err != nil {
+			o.abort()
+			return fmt.Errorf("--junit %s: %w", showPath(o.junit.path), err)
+		}
+	}
+	return o.commit()
+}
+
+// commit closes each temporary file and renames it onto its target; after a
+// failure the rest are removed.
+func (o *runOutputs) commit() error {
+	for _, x := range o.all() {
+		if x.f == nil {
+			continue
+		}
+		tmp := x.f.Name()
+		err := x.f.Close()
+		x.f = nil
+		if err == nil {
+			err = os.Chmod(tmp, x.mode)
+		}
+		if err == nil {
+			err = os.Rename(tmp, x.target)
+		}
+		if err != nil {
+			_ = os.Remove(tmp)
+			o.abort()
+			return fmt.Errorf("--%s %s: %w", x.flag, showPath(x.path), err)
+		}
+	}
+	return nil
+}
+
+// abort removes the temporary files of a run that produced no report; the
+// report paths themselves are never touched.
+func (o *runOutputs) abort() {
+	for _, x := range o.all() {
+		if x.f != nil {
+			_ = x.f.Close()
+			_ = os.Remove(x.f.Name())
+			x.f = nil
+		}
+	}
+}
+
+// showPath is a path as it can be printed: quoted with escapes when it holds
+// anything but printable characters, so no byte of it reaches the terminal raw.
+func showPath(p string) string {
+	if q := strconv.Quote(p); q != `"`+p+`"` {
+		return q
+	}
+	return p
+}
