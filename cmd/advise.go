@@ -106,11 +106,7 @@ const textWidth = 100
 
 func writeAdviseText(w io.Writer, st style, r adviseResult) {
 	s := r.s
-	title := s.Name
-	if s.Title != "" {
-		title += " — " + s.Title
-	}
-	fmt.Fprintln(w, st.bold("advise "+title))
+	fmt.Fprintln(w, st.bold("advise "+scenarioTitle(s)))
 	fmt.Fprintln(w)
 	head := &table{}
 	if req := requirementsText(s.Requirements); req != "" {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
 )
@@ -74,5 +75,5 @@ func reportHead(path string, r *pipeline.Report) string {
 	if !math.IsNaN(r.DurationS) {
 		d = pipeline.FormatDuration(time.Duration(math.Round(r.DurationS*1000)) * time.Millisecond)
 	}
-	return fmt.Sprintf("%s: %s · seed %d · %s · %s · %s", path, r.Scenario, r.Seed, r.Backend, d, verdict)
+	return textsafe.Line(fmt.Sprintf("%s: %s · seed %d · %s · %s · %s", path, r.Scenario, r.Seed, r.Backend, d, verdict))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	simbackend "github.com/streamsim/streamsim/backends/sim"
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/scenarios"
 	"github.com/streamsim/streamsim/ui"
 	"github.com/streamsim/streamsim/ui/common"
@@ -38,7 +39,7 @@ only checks the scenario.`,
 				path = args[0] // a file: s saves back to it; a built-in asks where
 			}
 			if !interactive(c) {
-				fmt.Fprintf(c.ErrOrStderr(), "%s is valid; the builder needs a terminal (try 'streamsim run %s')\n", args[0], args[0])
+				fmt.Fprintf(c.ErrOrStderr(), "%s is valid; the builder needs a terminal (try 'streamsim run %[1]s')\n", textsafe.Line(args[0]))
 				return nil
 			}
 			return runTUI(c.Context(), ui.Options{Open: sc, OpenPath: path})

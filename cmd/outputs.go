@@ -7,9 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 )
 
@@ -64,7 +64,7 @@ func checkReadable(path string) error {
 		return err
 	}
 	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", showPath(path))
+		return fmt.Errorf("%s: not a regular file", textsafe.Line(path))
 	}
 	return nil
 }
@@ -96,17 +96,17 @@ func (o *runOutputs) open(scenario string) error {
 		}
 		if err := x.resolve(); err != nil {
 			o.abort()
-			return fmt.Errorf("--%s %s: %w", x.flag, showPath(x.path), err)
+			return fmt.Errorf("--%s %s: %w", x.flag, textsafe.Line(x.path), err)
 		}
 		if other, ok := seen[x.target]; ok {
 			o.abort()
-			return fmt.Errorf("--%s %s: is %s; choose another path", x.flag, showPath(x.path), other)
+			return fmt.Errorf("--%s %s: is %s; choose another path", x.flag, textsafe.Line(x.path), other)
 		}
 		seen[x.target] = "the --" + x.flag + " path"
 		f, err := os.CreateTemp(filepath.Dir(x.target), "."+filepath.Base(x.target)+".*.tmp")
 		if err != nil {
 			o.abort()
-			return fmt.Errorf("--%s %s: %w", x.flag, showPath(x.path), err)
+			return fmt.Errorf("--%s %s: %w", x.flag, textsafe.Line(x.path), err)
 		}
 		x.f, x.w = f, f
 	}
@@ -154,13 +154,13 @@ func (o *runOutputs) write(rep *pipeline.Report) error {
 	if o.json != nil {
 		if err := rep.WriteJSON(o.json.w); err != nil {
 			o.abort()
-			return fmt.Errorf("--json %s: %w", showPath(o.json.path), err)
+			return fmt.Errorf("--json %s: %w", textsafe.Line(o.json.path), err)
 		}
 	}
 	if o.junit != nil {
 		if err := rep.WriteJUnit(o.junit.w); err != nil {
 			o.abort()
-			return fmt.Errorf("--junit %s: %w", showPath(o.junit.path), err)
+			return fmt.Errorf("--junit %s: %w", textsafe.Line(o.junit.path), err)
 		}
 	}
 	return o.commit()
@@ -185,7 +185,7 @@ func (o *runOutputs) commit() error {
 		if err != nil {
 			_ = os.Remove(tmp)
 			o.abort()
-			return fmt.Errorf("--%s %s: %w", x.flag, showPath(x.path), err)
+			return fmt.Errorf("--%s %s: %w", x.flag, textsafe.Line(x.path), err)
 		}
 	}
 	return nil
@@ -201,13 +201,4 @@ func (o *runOutputs) abort() {
 			x.f = nil
 		}
 	}
-}
-
-// showPath is a path as it can be printed: quoted with escapes when it holds
-// anything but printable characters, so no byte of it reaches the terminal raw.
-func showPath(p string) string {
-	if q := strconv.Quote(p); q != `"`+p+`"` {
-		return q
-	}
-	return p
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/ui"
 )
 
@@ -45,6 +46,17 @@ func Execute() int {
 // ExecuteArgs runs streamsim with args (without the program name), writing to
 // stdout and stderr, and returns the exit code. Tests call it in-process.
 func ExecuteArgs(args []string, stdout, stderr io.Writer) int {
+	// Everything a command prints passes one guard: text from a file, an
+	// argument, a report or AWS that reached a print unescaped still cannot
+	// act on the terminal. Colours pass only where the summary uses them.
+	out := textsafe.NewWriter(stdout, isTerminal(stdout) && !plainEnv(os.Getenv))
+	errw := textsafe.NewWriter(stderr, isTerminal(stderr) && !plainEnv(os.Getenv))
+	defer out.Flush()
+	defer errw.Flush()
+	return execute(args, out, errw)
+}
+
+func execute(args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	if args == nil {
 		args = []string{} // cobra reads os.Args when given nil
@@ -59,12 +71,12 @@ func ExecuteArgs(args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "streamsim: %v\n", ee.err)
+			fmt.Fprintf(stderr, "streamsim: %s\n", textsafe.Block(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Anything else comes from cobra before a command ran: a usage error.
-	fmt.Fprintf(stderr, "streamsim: %v\n", err)
+	fmt.Fprintf(stderr, "streamsim: %s\n", textsafe.Block(err.Error()))
 	if c == nil {
 		c = root
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/sim"
 )
@@ -227,12 +228,12 @@ func applyOverrides(c *cobra.Command, s *pipeline.Scenario, f *runFlags) error {
 			continue
 		}
 		if err := checkSetKey(s, ref); err != nil {
-			bad = append(bad, fmt.Sprintf("--set %s: %v", set, err))
+			bad = append(bad, textsafe.Line(fmt.Sprintf("--set %s: %v", set, err)))
 			continue
 		}
 		a, err := s.ParseAssignment(ref, text)
 		if err != nil {
-			bad = append(bad, fmt.Sprintf("--set %s: %s", set, strings.TrimPrefix(err.Error(), ref+": ")))
+			bad = append(bad, textsafe.Line(fmt.Sprintf("--set %s: %s", set, strings.TrimPrefix(err.Error(), ref+": "))))
 			continue
 		}
 		n := s.Node(a.Node)
@@ -375,6 +376,9 @@ func csvNum(v float64) string {
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
@@ -445,11 +449,7 @@ func verdictLine(st style, rep *pipeline.Report, simulated, wall time.Duration) 
 // expectations and the events of a run.
 func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result, rep *pipeline.Report, simulated time.Duration) {
 	m := res.Metrics
-	title := s.Name
-	if s.Title != "" {
-		title += " — " + s.Title
-	}
-	fmt.Fprintln(w, st.bold(title))
+	fmt.Fprintln(w, st.bold(scenarioTitle(s)))
 	fmt.Fprintf(w, "seed %d · %s simulated in ticks of %s · backend sim\n\n", s.Seed,
 		pipeline.FormatDuration(simulated), pipeline.FormatDuration(s.Tick))
 
@@ -570,7 +570,13 @@ type table struct {
 	rows   [][]string
 }
 
-func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+// add adds a row; the cells are escaped, as some quote files and reports.
+func (t *table) add(cells ...string) {
+	for i, c := range cells {
+		cells[i] = textsafe.Line(c)
+	}
+	t.rows = append(t.rows, cells)
+}
 
 func (t *table) write(w io.Writer) {
 	var widths []int

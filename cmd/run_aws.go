@@ -334,11 +334,7 @@ func awsVerdictLine(st style, rep *pipeline.Report, res awsb.Result, wall time.D
 func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Plan, res awsb.Result, rep *pipeline.Report) {
 	m := res.Metrics
 	fmt.Fprintln(w)
-	title := s.Name
-	if s.Title != "" {
-		title += " — " + s.Title
-	}
-	fmt.Fprintln(w, st.bold(title))
+	fmt.Fprintln(w, st.bold(scenarioTitle(s)))
 	fmt.Fprintf(w, "run %s · %s of real time · backend aws\n\n", plan.RunID, pipeline.FormatDuration(res.Elapsed.Round(time.Second)))
 	t := &table{right: []bool{false, false, false, true, true, true, true, false}}
 	t.add("STAGE", "NODE", "RUNS AS", "RECORDS IN", "RECORDS OUT", "LOST", "THROTTLED", "KEY METRIC")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/scenarios"
 )
@@ -45,7 +46,7 @@ func loadScenario(arg string) (*pipeline.Scenario, scenarioSource, error) {
 
 // notFound explains that arg is neither a file nor a built-in scenario.
 func notFound(arg string) error {
-	msg := fmt.Sprintf("%s: no such file, and no built-in scenario of that name", arg)
+	msg := fmt.Sprintf("%s: no such file, and no built-in scenario of that name", textsafe.Line(arg))
 	if m := pipeline.Suggest(strings.TrimSuffix(arg, ".yaml"), scenarios.Names()); m != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", m)
 	}
@@ -66,7 +67,7 @@ func writeLoadError(w io.Writer, src scenarioSource, err error) {
 	if !strings.HasPrefix(msg, src.arg+":") {
 		msg = src.file + ": " + msg
 	}
-	fmt.Fprintln(w, msg)
+	fmt.Fprintln(w, textsafe.Line(msg))
 }
 
 // mustLoad loads the scenario of a command that needs exactly one valid file:
@@ -78,6 +79,14 @@ func mustLoad(c *cobra.Command, arg string) (*pipeline.Scenario, error) {
 		return nil, &exitError{code: exitInvalid}
 	}
 	return s, nil
+}
+
+// scenarioTitle is "name — title" for a heading, escaped.
+func scenarioTitle(s *pipeline.Scenario) string {
+	if s.Title == "" {
+		return s.Name
+	}
+	return s.Name + " — " + textsafe.Line(s.Title)
 }
 
 // completeScenario offers the built-in names and YAML files for a SCENARIO argument.

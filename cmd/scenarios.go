@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/scenarios"
 )
 
@@ -32,7 +33,7 @@ example 'streamsim graph seed-pipeline'.`,
 				for _, svc := range s.Services() {
 					services = append(services, svc.Name)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", name, s.Title, strings.Join(services, ", "))
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", name, textsafe.Line(s.Title), strings.Join(services, ", "))
 			}
 			return tw.Flush()
 		},

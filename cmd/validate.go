@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
 func newValidateCmd() *cobra.Command {
@@ -28,7 +30,7 @@ otherwise.`,
 					bad++
 					continue
 				}
-				fmt.Fprintf(out, "%s: ok\n", src.file)
+				fmt.Fprintf(out, "%s: ok\n", textsafe.Line(src.file))
 			}
 			if bad > 0 {
 				return invalid(fmt.Errorf("%d of %d %s invalid", bad, len(args), plural(len(args), "scenario", "scenarios")))

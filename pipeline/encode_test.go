@@ -275,7 +275,7 @@ func TestEncodeTrickyValues(t *testing.T) {
 	cases := []string{
 		"title: \"true\"\n",
 		"title: \"5\"\n",
-		"title: \"multi\\nline\"\n",
+		"description: \"multi\\nline\"\n",
 		"title: \"# not a comment\"\n",
 		"description: \"  leading spaces\\nand a trailing newline\\n\"\n",
 		"description: \"trailing spaces   \\nx\"\n",

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
 // Problem is one thing wrong with a scenario file, with where it is.
@@ -14,11 +16,13 @@ type Problem struct {
 	Msg  string // what is wrong and what was expected
 }
 
-// Error formats the problem as file:line:col: path: message.
+// Error formats the problem as file:line:col: path: message. The file name
+// came from the user and is escaped; the path and message are the loader's
+// own and quote what they show from the file.
 func (p Problem) Error() string {
 	var b strings.Builder
 	if p.File != "" {
-		b.WriteString(p.File)
+		b.WriteString(textsafe.Line(p.File))
 		b.WriteString(":")
 	}
 	if p.Pos.Line > 0 {

@@ -11,9 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
 // Limits that keep a hostile or broken file from exhausting memory or time.
@@ -287,7 +290,7 @@ func (l *loader) guard(root *yaml.Node) bool {
 		}
 		if it.n.Kind == yaml.AliasNode {
 			if aliases < 10 {
-				l.add(posOf(it.n), "", "aliases (*%s) are not supported in scenario files; write the value out", it.n.Value)
+				l.add(posOf(it.n), "", "aliases (*%s) are not supported in scenario files; write the value out", textsafe.Line(it.n.Value))
 			}
 			aliases++
 			continue
@@ -322,6 +325,10 @@ func (l *loader) mapping(n *yaml.Node, path, what string) ([]kv, bool) {
 			l.add(posOf(k), path, "expected a plain key, got %s", describe(k))
 			continue
 		}
+		if i := textsafe.Bad(k.Value, false); i >= 0 {
+			l.add(posOf(k), path, "key %s holds %s: expected a plain key", strconv.Quote(k.Value), badChar(k.Value, i))
+			continue
+		}
 		if p, dup := seen[k.Value]; dup {
 			l.add(posOf(k), join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, p.Line)
 			continue
@@ -344,7 +351,18 @@ func (l *loader) list(n *yaml.Node, path, what string) []*yaml.Node {
 }
 
 // scalar returns the text of a scalar, or reports what was expected instead.
+// The text is one line of printable characters: a control, bidi or
+// zero-width character would reach the terminal of whoever runs the file.
 func (l *loader) scalar(n *yaml.Node, path, what string) (string, bool) {
+	return l.text(n, path, what, false)
+}
+
+// block is scalar for text that may span lines (newlines and tabs allowed).
+func (l *loader) block(n *yaml.Node, path, what string) (string, bool) {
+	return l.text(n, path, what, true)
+}
+
+func (l *loader) text(n *yaml.Node, path, what string, block bool) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
 		l.add(posOf(n), path, "expected %s, got %s", what, describe(n))
 		return "", false
@@ -353,7 +371,26 @@ func (l *loader) scalar(n *yaml.Node, path, what string) (string, bool) {
 		l.add(posOf(n), path, "missing value: expected %s", what)
 		return "", false
 	}
+	if i := textsafe.Bad(n.Value, block); i >= 0 {
+		l.add(posOf(n), path, "%s holds %s: expected %s", describe(n), badChar(n.Value, i), what)
+		return "", false
+	}
 	return n.Value, true
+}
+
+// badChar names the character at byte i of s and where it is.
+func badChar(s string, i int) string {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	what := "a control character"
+	switch {
+	case r == utf8.RuneError && size == 1:
+		what = "a byte that is not UTF-8"
+	case r == '\n' || r == '\r':
+		what = "a line break"
+	case unicode.Is(unicode.Cf, r) || unicode.IsGraphic(r):
+		what = "an invisible formatting character"
+	}
+	return fmt.Sprintf("%s (%s at character %d)", what, textsafe.Line(s[i:i+size]), utf8.RuneCountInString(s[:i])+1)
 }
 
 func isNull(n *yaml.Node) bool {
@@ -433,7 +470,7 @@ func (l *loader) scenario(root *yaml.Node) {
 		s.Title, _ = l.scalar(p.v, "title", "a one-line title")
 	}
 	if p, ok := got["description"]; ok && !isNull(p.v) {
-		s.Description, _ = l.scalar(p.v, "description", "a text (Markdown)")
+		s.Description, _ = l.block(p.v, "description", "a text (Markdown)")
 	}
 	if p, ok := got["seed"]; ok {
 		if t, ok := l.scalar(p.v, "seed", "an integer"); ok {
@@ -1172,7 +1209,7 @@ func (l *loader) lesson(n *yaml.Node) {
 				switch q.key {
 				case "say":
 					haveSay = true
-					step.Say, _ = l.scalar(q.v, join(path, "say"), "the text to show")
+					step.Say, _ = l.block(q.v, join(path, "say"), "the text to show")
 				case "at":
 					if d, ok := l.duration(q.v, join(path, "at")); ok {
 						step.At, step.Has = d, true

@@ -5,6 +5,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
 // Unit says how a metric's value is written in `expect` and reported in JSON.
@@ -147,8 +150,14 @@ var expectOps = []string{"<=", ">=", "==", "!=", "<", ">"}
 // ParseExpect reads one `expect` line against the scenario's metrics. Unknown
 // metrics are errors, so a misspelt threshold never passes silently.
 func (s *Scenario) ParseExpect(text string) (Expectation, error) {
-	e := Expectation{Text: strings.TrimSpace(text)}
-	fields := strings.Fields(e.Text)
+	e := Expectation{Text: strings.Trim(text, " \t")}
+	if i := textsafe.Bad(strings.ReplaceAll(e.Text, "\t", " "), false); i >= 0 {
+		return e, fmt.Errorf("%q: %s at character %d: expected METRIC OP VALUE such as \"pipeline.lost_records == 0\"",
+			text, "a character that is not printable", utf8.RuneCountInString(e.Text[:i])+1)
+	}
+	// Fields are split at spaces and tabs only: other separators (a vertical
+	// tab, NEL, no-break space) would make a line read other than it runs.
+	fields := strings.FieldsFunc(e.Text, func(r rune) bool { return r == ' ' || r == '\t' })
 	if len(fields) < 3 {
 		return e, fmt.Errorf("%q: expected METRIC OP VALUE such as \"pipeline.lost_records == 0\"", text)
 	}

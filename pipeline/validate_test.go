@@ -79,6 +79,13 @@ var badFiles = map[string]string{
 	"requirements-bad-ordering.yaml":  `4:13: requirements.ordering: "total": expected one of none, per-key`,
 	"lesson-missing-say.yaml":         `21:7: lesson.steps[0]: missing say`,
 	"many-problems.yaml":              `17:24: consumers[0].buffer.interval: 2000s: out of range`,
+	"title-escape.yaml":               `3:8: title: "Clicks \x1b]52;c;aGk=\a now" holds a control character (\x1b at character 8): expected a one-line title`,
+	"title-bidi.yaml":                 `3:8: title: "invoice\u202efdp.exe" holds an invisible formatting character (\u202e at character 8)`,
+	"title-newline.yaml":              `3:8: title: "done\nPASS  all expectations hold" holds a line break (\n at character 5)`,
+	"key-escape.yaml":                 `6:5: producers[0]: key "rate\x1b[2J" holds a control character (\x1b at character 5): expected a plain key`,
+	"expect-vtab.yaml":                `19:5: expect[0]: "pipeline.lost_records\v== 0" holds a control character (\x0b at character 22)`,
+	"expect-nel.yaml":                 `19:5: expect[0]: "pipeline.lost_records\u0085== 0" holds a control character (\x85 at character 22)`,
+	"lesson-escape.yaml":              `20:12: lesson.steps[0].say: "Watch shard 3\x1b[2J and see" holds a control character (\x1b at character 14)`,
 }
 
 func TestBadFiles(t *testing.T) {

@@ -26,14 +26,15 @@ type rule struct {
 }
 
 var rules = []rule{
-	{"pipeline", []string{"gopkg.in/yaml.v3", "streamsim/pipeline"}},
+	{"internal", nil}, // the standard library only
+	{"pipeline", []string{"gopkg.in/yaml.v3", "streamsim/pipeline", "streamsim/internal/textsafe"}},
 	{"sim", []string{"streamsim/pipeline"}},
 	{"scenarios", []string{"streamsim/pipeline"}},
-	{"backends", []string{"streamsim/backends", "streamsim/pipeline"}},
+	{"backends", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/internal/textsafe"}},
 	{"backends/sim", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/sim"}},
-	{"backends/aws", []string{"streamsim/backends", "streamsim/pipeline",
+	{"backends/aws", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/internal/textsafe",
 		"github.com/aws/", "github.com/twmb/franz-go/"}},
-	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline",
+	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/internal/textsafe",
 		"github.com/charmbracelet/", "github.com/muesli/", "github.com/mattn/", "golang.org/x/"}},
 	{"cmd", []string{"streamsim/", "github.com/spf13/", "github.com/charmbracelet/", "github.com/mattn/"}},
 }
