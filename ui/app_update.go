@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/layout"
@@ -25,7 +26,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = ""
 		}
 	case common.StatusPostedMsg:
-		m.status, m.statusErr = msg.Text, msg.Err
+		m.status, m.statusErr = textsafe.Line(msg.Text), msg.Err // may quote a file or AWS
 		m.statusGen++
 		if !msg.Err {
 			cmd = m.after(statusTTL, statusExpiredMsg{Gen: m.statusGen})

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/components/findings"
@@ -78,7 +79,7 @@ func (m *Model) estimateLine() string {
 	case m.estimating:
 		return st.Muted.Render(fmt.Sprintf(" estimating… (simulating up to %s)", pipeline.FormatDuration(common.EstimateSpan)))
 	case m.estErr != nil:
-		return st.Warn.Render(" no estimate: " + m.estErr.Error())
+		return st.Warn.Render(" no estimate: " + textsafe.Line(m.estErr.Error()))
 	case m.est == nil:
 		return ""
 	}

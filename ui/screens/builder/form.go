@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 )
@@ -113,7 +114,7 @@ func (f *form) validate(i int) {
 		return
 	}
 	if _, err := pipeline.ParseParam(f.node.Service, fl.key.Name, text); err != nil {
-		fl.err = err.Error()
+		fl.err = textsafe.Line(err.Error())
 	}
 }
 

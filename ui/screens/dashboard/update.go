@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/ui/common"
@@ -198,7 +199,7 @@ func orderFindings(dst []common.Finding, list []advice.Finding) []common.Finding
 func (m *Model) Findings() []common.Finding { return slices.Clone(m.findings) }
 
 func (m *Model) addEvent(k eventKind, text string) {
-	m.events = append(m.events, eventLine{kind: k, text: text})
+	m.events = append(m.events, eventLine{kind: k, text: textsafe.Line(text)}) // errors quote AWS
 	if len(m.events) > eventsKept {
 		m.events = append(m.events[:0], m.events[len(m.events)-eventsKept:]...)
 	}

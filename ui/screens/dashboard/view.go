@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/components/findings"
@@ -452,7 +453,7 @@ func (m *Model) lessonPane(w, h int) string {
 		if step.Has {
 			at = " (" + common.Clock(step.At) + ")"
 		}
-		wrapped := layout.Wrap(fmt.Sprintf("%d%s %s", i+1, at, strings.Join(strings.Fields(step.Say), " ")), max(1, iw-4))
+		wrapped := layout.Wrap(fmt.Sprintf("%d%s %s", i+1, at, textsafe.Line(strings.Join(strings.Fields(step.Say), " "))), max(1, iw-4))
 		for j, l := range wrapped {
 			prefix := "   "
 			if j == 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 )
@@ -142,5 +143,5 @@ func describe(err error) string {
 		}
 		return strings.TrimRight(b.String(), "\n")
 	}
-	return err.Error()
+	return textsafe.Line(err.Error())
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/layout"
@@ -73,7 +74,7 @@ func (m *Model) listLines(w, h int) []string {
 		if w >= 70 { // room for the services on the right
 			svcW = min(28, w/3)
 		}
-		rest := layout.PadRight(b.Scenario.Title, max(0, w-nameW-4-svcW))
+		rest := layout.PadRight(textsafe.Line(b.Scenario.Title), max(0, w-nameW-4-svcW))
 		svcs := ""
 		if svcW > 0 {
 			svcs = layout.PadLeft(serviceList(b.Scenario, "·"), svcW-1) + " "
@@ -125,11 +126,11 @@ func (m *Model) detailLines(w int) []string {
 	}
 	s := b.Scenario
 	var out []string
-	for _, l := range layout.Wrap(s.Title, w-1) {
+	for _, l := range layout.Wrap(textsafe.Line(s.Title), w-1) {
 		out = append(out, " "+st.Bold.Render(l))
 	}
 	out = append(out, "")
-	for _, para := range paragraphs(plainMarkdown(s.Description)) {
+	for _, para := range paragraphs(plainMarkdown(textsafe.Block(s.Description))) {
 		if para == "" {
 			out = append(out, "")
 			continue
