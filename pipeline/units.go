@@ -138,13 +138,16 @@ func ParseSize(s string) (float64, error) {
 	return math.Round(v), nil
 }
 
-// FormatSize writes a byte count with the largest binary unit that divides it.
+// FormatSize writes a byte count as people write sizes: in the largest unit
+// that gives at most two decimals exactly (binary units first, as AWS quotes
+// its limits), else in bytes: 1536 → 1.5KiB, 2000 → 2KB, 4194305 → 4194305B.
+// ParseSize reads it back to the same number.
 func FormatSize(b float64) string {
 	for _, u := range []struct {
 		suffix string
 		mult   float64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if b >= u.mult && math.Mod(b, u.mult/1024) == 0 {
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}} {
+		if b >= u.mult && math.Mod(b*100, u.mult) == 0 {
 			return trimFloat(b/u.mult) + u.suffix
 		}
 	}
