@@ -6,9 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/streamsim/streamsim/internal/safefile"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -59,14 +59,11 @@ func newRunOutputs(stdout io.Writer, f *runFlags) (*runOutputs, error) {
 
 // checkReadable fails at once for a path that does not name a regular file.
 func checkReadable(path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
+	_, _, exists, err := safefile.Target(path, 0)
+	if err == nil && !exists {
+		err = fs.ErrNotExist
 	}
-	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", textsafe.Line(path))
-	}
-	return nil
+	return err
 }
 
 func (o *runOutputs) all() []*output {
@@ -84,10 +81,8 @@ func (o *runOutputs) all() []*output {
 // report's path, a directory or any other non-regular file.
 func (o *runOutputs) open(scenario string) error {
 	seen := map[string]string{}
-	if abs, err := filepath.Abs(scenario); err == nil && checkReadable(scenario) == nil {
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			seen[real] = "the scenario file"
-		}
+	if t, _, exists, err := safefile.Target(scenario, 0); err == nil && exists {
+		seen[t] = "the scenario file"
 	}
 	for _, x := range o.all() {
 		if x.path == "-" {
@@ -103,7 +98,7 @@ func (o *runOutputs) open(scenario string) error {
 			return fmt.Errorf("--%s %s: is %s; choose another path", x.flag, textsafe.Line(x.path), other)
 		}
 		seen[x.target] = "the --" + x.flag + " path"
-		f, err := os.CreateTemp(filepath.Dir(x.target), "."+filepath.Base(x.target)+".*.tmp")
+		f, err := safefile.CreateTemp(x.target)
 		if err != nil {
 			o.abort()
 			return fmt.Errorf("--%s %s: %w", x.flag, textsafe.Line(x.path), err)
@@ -113,31 +108,14 @@ func (o *runOutputs) open(scenario string) error {
 	return nil
 }
 
-// resolve finds the file an output replaces: the path itself, or what a
-// symlink points to (the link stays), and the mode it keeps.
-func (x *output) resolve() error {
-	abs, err := filepath.Abs(x.path)
-	if err != nil {
-		return err
+// resolve finds the file an output replaces and the mode it keeps.
+func (x *output) resolve() (err error) {
+	x.target, x.mode, _, err = safefile.Target(x.path, 0o644)
+	var nr *safefile.NotRegularError
+	if errors.As(err, &nr) {
+		return fmt.Errorf("%w; reports are written to regular files (or - for stdout)", err)
 	}
-	x.target, x.mode = abs, 0o644
-	st, err := os.Stat(abs)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-			x.target = filepath.Join(real, filepath.Base(abs))
-		}
-		return nil
-	case err != nil:
-		return err
-	case !st.Mode().IsRegular():
-		return errors.New("not a regular file; reports are written to regular files (or - for stdout)")
-	}
-	if x.target, err = filepath.EvalSymlinks(abs); err != nil {
-		return err
-	}
-	x.mode = st.Mode().Perm()
-	return nil
+	return err
 }
 
 // summary is where the human-readable summary goes.
@@ -173,17 +151,9 @@ func (o *runOutputs) commit() error {
 		if x.f == nil {
 			continue
 		}
-		tmp := x.f.Name()
-		err := x.f.Close()
+		err := safefile.Commit(x.f, x.target, x.mode, nil)
 		x.f = nil
-		if err == nil {
-			err = os.Chmod(tmp, x.mode)
-		}
-		if err == nil {
-			err = os.Rename(tmp, x.target)
-		}
 		if err != nil {
-			_ = os.Remove(tmp)
 			o.abort()
 			return fmt.Errorf("--%s %s: %w", x.flag, textsafe.Line(x.path), err)
 		}

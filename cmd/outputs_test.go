@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -35,6 +38,37 @@ func listDir(t *testing.T, dir string) string {
 	return strings.Join(names, " ")
 }
 
+// snapshotDir is every entry of dir with its type, mode, link target and
+// content, to compare a directory byte for byte before and after a command.
+func snapshotDir(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		st, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %v", p, st.Mode())
+		switch {
+		case st.Mode()&os.ModeSymlink != 0:
+			to, _ := os.Readlink(p)
+			fmt.Fprintf(&b, " -> %s", to)
+		case st.Mode().IsRegular():
+			data, _ := os.ReadFile(p)
+			fmt.Fprintf(&b, " %x", sha256.Sum256(data))
+		}
+		b.WriteString("\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
 func unchanged(t *testing.T, path, want string) {
 	t.Helper()
 	got, err := os.ReadFile(path)
@@ -62,8 +96,22 @@ func TestFailedRunLeavesFilesAlone(t *testing.T) {
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	before := listDir(t, dir)
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink(sc, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshotDir(t, dir)
 	cases := [][]string{
+		{"run", sc, "--json", link},
+		{"run", link, "--junit", sc},
+		{"run", sc, "--csv", fifo},
+		{"run", sc, "--json", old, "--baseline", fifo},
+		{"run", sc, "--json", old, "--set", "nosuch.rate=1/s"},
+		{"run", sc, "--json", old, "--backend", "nosuch"},
 		{"run", sc, "--json", sc},
 		{"run", sc, "--json", old, "--baseline", filepath.Join(dir, "missing.json")},
 		{"run", sc, "--csv", old, "--baseline", sub},
@@ -86,8 +134,8 @@ func TestFailedRunLeavesFilesAlone(t *testing.T) {
 			if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
 				t.Errorf("%s was replaced: %v", os.DevNull, err)
 			}
-			if got := listDir(t, dir); got != before {
-				t.Errorf("the directory now holds %q, was %q", got, before)
+			if got := snapshotDir(t, dir); got != before {
+				t.Errorf("the directory changed:\n%s\nwas\n%s", got, before)
 			}
 		})
 	}

@@ -2,15 +2,17 @@ package cmd
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamsim/streamsim/internal/safefile"
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/sim"
@@ -139,9 +141,19 @@ func simulate(s *pipeline.Scenario) (sim.Result, []pipeline.Advice, error) {
 	return res, a.diag.Findings(), nil
 }
 
+// maxReportSize bounds what compare and --baseline read: a report of the
+// largest scenario (10,000 nodes, each with a few dozen metrics) is about 20 MiB.
+const maxReportSize = 64 << 20
+
 // readReport reads a JSON report written by `run --json`.
+// Only a regular file of at most maxReportSize is read.
 func readReport(path string) (*pipeline.Report, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, maxReportSize)
+	var tl *safefile.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%s: file is %s; reports are read up to %s",
+			textsafe.Line(path), pipeline.ApproxSize(float64(tl.Size)), pipeline.ApproxSize(maxReportSize))
+	}
 	if err != nil {
 		return nil, err
 	}

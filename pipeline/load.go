@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/streamsim/streamsim/internal/safefile"
 	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
@@ -54,17 +54,22 @@ var (
 
 // LoadFile reads and loads a scenario file. Problems with the file's content are
 // returned as Problems; a file that cannot be read gives the os error, wrapped.
+// Only a regular file is read (a FIFO or a device is refused at once), and
+// only up to MaxFileSize.
 func LoadFile(path string) (*Scenario, error) {
-	f, err := os.Open(path)
+	data, err := safefile.Read(path, MaxFileSize)
+	var tl *safefile.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, Problems{{File: path, Pos: Pos{1, 1}, Msg: tooLarge(float64(tl.Size))}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read scenario %s: %w", path, err)
-	}
 	return Load(path, data)
+}
+
+func tooLarge(size float64) string {
+	return fmt.Sprintf("file is %s; scenario files are limited to %s", ApproxSize(size), FormatSize(MaxFileSize))
 }
 
 // Load parses a scenario file and validates it. file names the file in problems.
@@ -83,8 +88,7 @@ func Load(file string, data []byte) (s *Scenario, err error) {
 		}
 	}()
 	if len(data) > MaxFileSize {
-		return nil, Problems{{File: file, Pos: Pos{1, 1},
-			Msg: fmt.Sprintf("file is %s; scenario files are limited to %s", FormatSize(float64(len(data))), FormatSize(MaxFileSize))}}
+		return nil, Problems{{File: file, Pos: Pos{1, 1}, Msg: tooLarge(float64(len(data)))}}
 	}
 	if n := valueBound(data); n > maxYAMLValues {
 		// Checked before parsing: the YAML parser needs about 300 bytes of

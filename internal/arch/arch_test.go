@@ -27,14 +27,14 @@ type rule struct {
 
 var rules = []rule{
 	{"internal", nil}, // the standard library only
-	{"pipeline", []string{"gopkg.in/yaml.v3", "streamsim/pipeline", "streamsim/internal/textsafe"}},
+	{"pipeline", []string{"gopkg.in/yaml.v3", "streamsim/pipeline", "streamsim/internal/"}},
 	{"sim", []string{"streamsim/pipeline"}},
 	{"scenarios", []string{"streamsim/pipeline"}},
-	{"backends", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/internal/textsafe"}},
+	{"backends", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/internal/"}},
 	{"backends/sim", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/sim"}},
-	{"backends/aws", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/internal/textsafe",
+	{"backends/aws", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/internal/",
 		"github.com/aws/", "github.com/twmb/franz-go/"}},
-	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/internal/textsafe",
+	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/internal/",
 		"github.com/charmbracelet/", "github.com/muesli/", "github.com/mattn/", "golang.org/x/"}},
 	{"cmd", []string{"streamsim/", "github.com/spf13/", "github.com/charmbracelet/", "github.com/mattn/"}},
 }
