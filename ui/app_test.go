@@ -340,3 +340,66 @@ func TestSaveFromTheDashboard(t *testing.T) {
 		t.Fatalf("builder path %q", hs.m.Builder().Path())
 	}
 }
+
+// Saving onto a file that is there asks first; n keeps the file, y replaces
+// it. The file the builder loaded is saved without a question.
+func TestSaveAsAsksBeforeReplacing(t *testing.T) {
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	hs := newHarness(t, Options{Open: sc}, 120, 34)
+	hs.store.Files["shop.yaml"] = []byte("keep me")
+	hs.keys("x", "s", "enter") // an edit, then save as shop.yaml, offered
+	if v := hs.view(); !strings.Contains(v, "shop.yaml exists: replace it? y replace · n keep it") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	hs.keys("n")
+	if got, _ := hs.store.Get("shop.yaml"); got != "keep me" {
+		t.Fatalf("n replaced the file: %q", got)
+	}
+	if !strings.Contains(hs.view(), "not saved") || !hs.m.Builder().Dirty() {
+		t.Fatal("n: the builder does not say it is unsaved")
+	}
+	hs.keys("s", "enter", "y")
+	if got, _ := hs.store.Get("shop.yaml"); !strings.Contains(got, "name: shop") {
+		t.Fatalf("y did not replace the file: %q", got)
+	}
+	if hs.m.Builder().Dirty() || hs.m.Builder().Path() != "shop.yaml" {
+		t.Fatal("y: the builder is not saved to shop.yaml")
+	}
+	hs.keys("x", "s") // its own file now: no question
+	if strings.Contains(hs.view(), "replace it?") {
+		t.Fatal("asked before saving to the file it loaded")
+	}
+}
+
+// A recorded session saved onto a file that is there asks first too.
+func TestRecordingAsksBeforeReplacing(t *testing.T) {
+	hs := newHarness(t, Options{}, 120, 34)
+	hs.store.Files["shop-session.yaml"] = []byte("keep me")
+	hs.keys("r", "R")
+	hs.keys("ctrl+u")
+	for _, r := range "shop-session.yaml" {
+		hs.keys(string(r))
+	}
+	hs.keys("enter")
+	if !strings.Contains(hs.view(), "shop-session.yaml exists: replace it?") {
+		t.Fatalf("no question:\n%s", hs.view())
+	}
+	hs.keys("esc")
+	if got, _ := hs.store.Get("shop-session.yaml"); got != "keep me" {
+		t.Fatalf("esc replaced the file: %q", got)
+	}
+}
+
+// Below the minimum size a question still shows, so y never answers one the
+// user could not see.
+func TestQuestionShowsWhenTooSmall(t *testing.T) {
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	hs := newHarness(t, Options{Open: sc}, 120, 34)
+	hs.keys("x")
+	hs.send(tea.WindowSizeMsg{Width: 60, Height: 10})
+	hs.keys("q")
+	if v := hs.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), "shop has unsaved changes: quit anyway?") {
+		t.Fatalf("the question is not shown:\n%s", v)
+	}
+	uitest.CheckFits(t, hs.m.View(), 60, 10)
+}

@@ -40,6 +40,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			cmd = m.do(a)
 		}
+	case common.OverwriteAskedMsg:
+		m.confirm = &confirmation{question: fmt.Sprintf("%s exists: replace it? y replace · n keep it", textsafe.Line(msg.Path)),
+			action: action{kind: retryAction, retry: msg.Retry}}
 	case common.BuilderRequestedMsg:
 		m.screen = BuilderScreen
 	case common.PickerRequestedMsg:
@@ -59,18 +62,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 type actionKind int
 
 const (
-	openAction actionKind = iota // show a scenario in the builder
-	runAction                    // run a scenario on the dashboard
-	quitAction                   // leave the program
+	openAction  actionKind = iota // show a scenario in the builder
+	runAction                     // run a scenario on the dashboard
+	quitAction                    // leave the program
+	retryAction                   // run a command again (a save allowed to overwrite)
 )
 
 // action is something that may discard the builder's unsaved changes, so it
 // may have to wait for a yes.
 type action struct {
-	kind actionKind
-	sc   *pipeline.Scenario
-	path string
-	load bool // runAction: also load sc into the builder
+	kind  actionKind
+	sc    *pipeline.Scenario
+	path  string
+	load  bool    // runAction: also load sc into the builder
+	retry tea.Cmd // retryAction
 }
 
 // guard does a now, or asks first when it would discard unsaved changes.
@@ -105,6 +110,8 @@ func (m *Model) do(a action) tea.Cmd {
 		}
 		m.screen = DashboardScreen
 		return tea.Batch(m.dash.Start(a.sc, a.path), load)
+	case retryAction:
+		return a.retry
 	}
 	return tea.Sequence(m.dash.Stop(), tea.Quit)
 }
@@ -114,11 +121,21 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	g := m.c.Keys
 	if m.confirm != nil {
 		switch msg.String() {
-		case "y", "Y", "ctrl+c":
+		case "ctrl+c":
+			if m.confirm.action.kind != quitAction { // a second question: quit, asking if work would be lost
+				m.confirm = nil
+				return m, m.guard(action{kind: quitAction})
+			}
+			m.confirm = nil
+			return m, m.do(action{kind: quitAction})
+		case "y", "Y":
 			a := m.confirm.action
 			m.confirm = nil
 			return m, m.do(a)
 		case "n", "N", "esc", "q":
+			if m.confirm.action.kind == retryAction {
+				m.status, m.statusErr = "not saved", false
+			}
 			m.confirm = nil
 		}
 		return m, nil

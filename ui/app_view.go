@@ -36,7 +36,11 @@ func (m Model) View() string {
 	st := m.c.Styles
 	if layout.TooSmall(m.w, m.h) {
 		msg := fmt.Sprintf("terminal too small (need ≥ %d×%d, have %d×%d) · q quits", layout.MinWidth, layout.MinHeight, m.w, m.h)
+		if m.confirm != nil { // a question must be seen before y answers it
+			msg = m.confirm.question
+		}
 		lines := layout.Wrap(msg, m.w)
+		lines = lines[:min(len(lines), m.h)]
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, st.Warn.Render(strings.Join(lines, "\n")))
 	}
 	body := m.active().View()

@@ -10,9 +10,8 @@ package common
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
@@ -20,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/streamsim/streamsim/backends"
+	"github.com/streamsim/streamsim/internal/safefile"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/keys"
 	"github.com/streamsim/streamsim/ui/styles"
@@ -47,9 +47,14 @@ type Builtin struct {
 type Store interface {
 	// Load reads and validates the scenario at path.
 	Load(path string) (*pipeline.Scenario, error)
-	// Save writes data to path, replacing what is there.
-	Save(path string, data []byte) error
+	// Save writes data to path. A file already there is replaced only when
+	// overwrite is set (else the error is ErrExists), and keeps its mode; a
+	// path that is not a regular file is refused.
+	Save(path string, data []byte, overwrite bool) error
 }
+
+// ErrExists is Save's answer for a file it would replace without overwrite.
+var ErrExists = errors.New("a file of that name exists")
 
 // DiskStore is the Store of real files.
 type DiskStore struct{}
@@ -57,31 +62,27 @@ type DiskStore struct{}
 // Load implements Store.
 func (DiskStore) Load(path string) (*pipeline.Scenario, error) { return pipeline.LoadFile(path) }
 
-// Save implements Store: it writes a temporary file beside path and renames
-// it, so a failed save never leaves half a file.
-func (DiskStore) Save(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".streamsim-*.yaml")
+// Save implements Store with a temporary file beside path, renamed onto it,
+// so a failed save never leaves half a file or changes the one there.
+func (DiskStore) Save(path string, data []byte, overwrite bool) error {
+	_, _, exists, err := safefile.Target(path, 0o644)
+	if err == nil && exists && !overwrite {
+		err = ErrExists
+	}
+	if err == nil {
+		err = safefile.Write(path, data, 0o644)
+	}
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", path, werr)
-	}
 	return nil
+}
+
+// OverwriteAskedMsg asks the user whether Save may replace the file at Path;
+// yes runs Retry (the same save, with overwrite set).
+type OverwriteAskedMsg struct {
+	Path  string
+	Retry tea.Cmd
 }
 
 // Screen is what the root model asks of every screen.

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/common"
 )
 
 // MemStore is a common.Store over a map of file contents.
@@ -38,7 +39,7 @@ func (s *MemStore) Load(path string) (*pipeline.Scenario, error) {
 }
 
 // Save implements common.Store.
-func (s *MemStore) Save(path string, data []byte) error {
+func (s *MemStore) Save(path string, data []byte, overwrite bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.SaveErr != nil {
@@ -46,6 +47,9 @@ func (s *MemStore) Save(path string, data []byte) error {
 	}
 	if path == "" {
 		return errors.New("empty path")
+	}
+	if _, ok := s.Files[path]; ok && !overwrite {
+		return common.ErrExists
 	}
 	s.Files[path] = append([]byte(nil), data...)
 	return nil

@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,12 +21,17 @@ type ScenarioSavedMsg struct {
 	Gen int
 }
 
-// saveCmd encodes sc as its file should read (only what is set) and writes it.
-func saveCmd(store common.Store, path string, sc *pipeline.Scenario, gen int) tea.Cmd {
+// saveCmd encodes sc as its file should read (only what is set) and writes
+// it; a file already at path is replaced only with overwrite, else the
+// answer asks the user first.
+func saveCmd(store common.Store, path string, sc *pipeline.Scenario, gen int, overwrite bool) tea.Cmd {
 	return func() tea.Msg {
 		data, err := pipeline.Encode(sc, false)
 		if err == nil {
-			err = store.Save(path, data)
+			err = store.Save(path, data, overwrite)
+		}
+		if errors.Is(err, common.ErrExists) {
+			return common.OverwriteAskedMsg{Path: path, Retry: saveCmd(store, path, sc, gen, true)}
 		}
 		return ScenarioSavedMsg{Path: path, Err: err, Gen: gen}
 	}
@@ -57,7 +63,7 @@ func (m *Model) Save() tea.Cmd {
 		m.pathIn.CursorEnd()
 		return m.pathIn.Focus()
 	}
-	return saveCmd(m.c.Store, m.path, m.sc.Clone(), m.edits)
+	return saveCmd(m.c.Store, m.path, m.sc.Clone(), m.edits, true) // the file it came from
 }
 
 // Update implements common.Screen. An edit starts a new estimate.
@@ -90,7 +96,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return status("saved %s", msg.Path)
 	case common.SaveRequestedMsg:
 		if msg.Path != "" && m.sc != nil {
-			return saveCmd(m.c.Store, msg.Path, m.sc.Clone(), m.edits)
+			return saveCmd(m.c.Store, msg.Path, m.sc.Clone(), m.edits, msg.Path == m.path)
 		}
 		return m.Save()
 	case tea.KeyMsg:
@@ -239,7 +245,7 @@ func (m *Model) updateSaveAs(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.mode = browsing
 		m.pathIn.Blur()
-		return saveCmd(m.c.Store, p, m.sc.Clone(), m.edits)
+		return saveCmd(m.c.Store, p, m.sc.Clone(), m.edits, p == m.path)
 	}
 	var cmd tea.Cmd
 	m.pathIn, cmd = m.pathIn.Update(msg)

@@ -86,7 +86,7 @@ func applyChangeCmd(r backends.Run, c pipeline.Change) tea.Cmd {
 }
 
 // saveSessionCmd encodes the recorded scenario and writes it.
-func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, changes int) tea.Cmd {
+func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, changes int, overwrite bool) tea.Cmd {
 	return func() tea.Msg {
 		data, err := pipeline.Encode(sc, false)
 		if err == nil {
@@ -96,7 +96,10 @@ func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, chan
 			}
 		}
 		if err == nil {
-			err = store.Save(path, data)
+			err = store.Save(path, data, overwrite)
+		}
+		if errors.Is(err, common.ErrExists) {
+			return common.OverwriteAskedMsg{Path: path, Retry: saveSessionCmd(store, path, sc, changes, true)}
 		}
 		return SessionSavedMsg{Path: path, Changes: changes, Err: err}
 	}

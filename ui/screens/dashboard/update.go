@@ -453,7 +453,7 @@ func (m *Model) submit() tea.Cmd {
 		}
 		m.prompt = noPrompt
 		m.input.Blur()
-		return saveSessionCmd(m.c.Store, path, Recording(m.sc, m.changes), len(m.changes))
+		return saveSessionCmd(m.c.Store, path, Recording(m.sc, m.changes), len(m.changes), false)
 	}
 	c, err := m.parse()
 	if err != nil {
