@@ -403,3 +403,60 @@ func TestQuestionShowsWhenTooSmall(t *testing.T) {
 	}
 	uitest.CheckFits(t, hs.m.View(), 60, 10)
 }
+
+// typeText sends each rune of s as a key.
+func (hs *harness) typeText(s string) {
+	hs.t.Helper()
+	for _, r := range s {
+		hs.keys(string(r))
+	}
+}
+
+// ctrl+c with a settings form open and typed in asks before the typing is lost.
+func TestCtrlCInAFormAsks(t *testing.T) {
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	hs := newHarness(t, Options{Open: sc}, 120, 34)
+	hs.keys("e", "ctrl+u")
+	hs.typeText("web2")
+	hs.keys("ctrl+c")
+	if hs.quit || !strings.Contains(hs.view(), "has unsaved changes: quit anyway?") {
+		t.Fatalf("ctrl+c quit with a form typed in:\n%s", hs.view())
+	}
+	hs.keys("n")
+	if hs.quit || !hs.m.Builder().CapturesInput() {
+		t.Fatal("n did not keep the form open")
+	}
+}
+
+// A run with recorded changes that no session holds is not thrown away by
+// esc, r or q without a question; after R saves them, nothing is asked.
+func TestRecordedChangesAreKept(t *testing.T) {
+	for _, k := range []string{"esc", "r", "q"} {
+		t.Run(k, func(t *testing.T) {
+			hs := newHarness(t, Options{}, 120, 34)
+			hs.keys("r")
+			run := hs.b.Runs()[0]
+			run.Send(pipeline.Snapshot{Time: time.Minute, Duration: 2 * time.Minute})
+			hs.send(dashboard.SnapshotReadyMsg{RunID: run.ID(), Snap: <-run.Snapshots()})
+			hs.keys("k")
+			hs.typeText("orders.rate=50/s")
+			hs.keys("enter")
+			if got := hs.m.Dashboard().Unsaved(); got != 1 {
+				t.Fatalf("%d unsaved changes after k", got)
+			}
+			hs.keys(k)
+			if !strings.Contains(hs.view(), "1 recorded change(s)") || hs.quit || run.Stopped() {
+				t.Fatalf("%s: no question:\n%s", k, hs.view())
+			}
+			hs.keys("n")
+			if hs.m.Screen() != DashboardScreen || run.Stopped() {
+				t.Fatalf("%s then n: left the run", k)
+			}
+			hs.keys("R", "enter") // save the session
+			hs.keys(k)
+			if strings.Contains(hs.view(), "recorded change(s)") {
+				t.Fatalf("%s after R: asked again:\n%s", k, hs.view())
+			}
+		})
+	}
+}

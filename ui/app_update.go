@@ -34,15 +34,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.ScenarioOpenedMsg:
 		cmd = m.guard(action{kind: openAction, sc: msg.Scenario, path: msg.Path})
 	case common.RunRequestedMsg:
-		a := action{kind: runAction, sc: msg.Scenario, path: msg.Path, load: msg.Open}
-		if msg.Open {
-			cmd = m.guard(a)
-		} else {
-			cmd = m.do(a)
-		}
-	case common.OverwriteAskedMsg:
-		m.confirm = &confirmation{question: fmt.Sprintf("%s exists: replace it? y replace · n keep it", textsafe.Line(msg.Path)),
-			action: action{kind: retryAction, retry: msg.Retry}}
+		cmd = m.guard(action{kind: runAction, sc: msg.Scenario, path: msg.Path, load: msg.Open})
+	case common.ConfirmAskedMsg:
+		m.confirm = &confirmation{question: msg.Question, action: action{kind: yesAction, yes: msg.Yes, no: msg.NoStatus}}
 	case common.BuilderRequestedMsg:
 		m.screen = BuilderScreen
 	case common.PickerRequestedMsg:
@@ -62,39 +56,60 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 type actionKind int
 
 const (
-	openAction  actionKind = iota // show a scenario in the builder
-	runAction                     // run a scenario on the dashboard
-	quitAction                    // leave the program
-	retryAction                   // run a command again (a save allowed to overwrite)
+	openAction actionKind = iota // show a scenario in the builder
+	runAction                    // run a scenario on the dashboard
+	quitAction                   // leave the program
+	yesAction                    // run the command a screen's question gave
 )
 
 // action is something that may discard the builder's unsaved changes, so it
 // may have to wait for a yes.
 type action struct {
-	kind  actionKind
-	sc    *pipeline.Scenario
-	path  string
-	load  bool    // runAction: also load sc into the builder
-	retry tea.Cmd // retryAction
+	kind actionKind
+	sc   *pipeline.Scenario
+	path string
+	load bool    // runAction: also load sc into the builder
+	yes  tea.Cmd // yesAction: what yes does
+	no   string  // yesAction: the status no posts
 }
 
 // guard does a now, or asks first when it would discard unsaved changes.
 func (m *Model) guard(a action) tea.Cmd {
-	if !m.builder.Dirty() || a.kind == runAction && !a.load {
+	recorded := 0
+	if a.kind != openAction { // opening a scenario leaves the run as it is
+		recorded = m.dash.Unsaved()
+	}
+	edited := m.builder.Dirty() && (a.kind != runAction || a.load)
+	if recorded == 0 && !edited {
 		return m.do(a)
 	}
 	name := m.builder.Scenario().Name
 	var q string
-	switch a.kind {
-	case quitAction:
+	switch {
+	case recorded > 0 && edited:
+		q = fmt.Sprintf("%d recorded change(s) of the run and %s's edits are not saved: %s anyway? y/n", recorded, name, verb(a))
+	case recorded > 0:
+		q = fmt.Sprintf("%d recorded change(s) of the run not saved: %s anyway? y/n (R on the dashboard saves them)", recorded, verb(a))
+	case a.kind == quitAction:
 		q = fmt.Sprintf("%s has unsaved changes: quit anyway? y quit · n stay (s in the builder saves)", name)
-	case openAction:
+	case a.kind == openAction:
 		q = fmt.Sprintf("%s has unsaved changes: discard them and open %s? y/n", name, a.sc.Name)
 	default:
 		q = fmt.Sprintf("%s has unsaved changes: discard them and run %s? y/n", name, a.sc.Name)
 	}
 	m.confirm = &confirmation{question: q, action: a}
 	return nil
+}
+
+// verb is what an action does, for a question.
+func verb(a action) string {
+	switch a.kind {
+	case quitAction:
+		return "quit"
+	case openAction:
+		return "open " + a.sc.Name
+	}
+	return "run " + a.sc.Name
 }
 
 // do carries out an action.
@@ -110,8 +125,8 @@ func (m *Model) do(a action) tea.Cmd {
 		}
 		m.screen = DashboardScreen
 		return tea.Batch(m.dash.Start(a.sc, a.path), load)
-	case retryAction:
-		return a.retry
+	case yesAction:
+		return a.yes
 	}
 	return tea.Sequence(m.dash.Stop(), tea.Quit)
 }
@@ -133,8 +148,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 			m.confirm = nil
 			return m, m.do(a)
 		case "n", "N", "esc", "q":
-			if m.confirm.action.kind == retryAction {
-				m.status, m.statusErr = "not saved", false
+			if m.confirm.action.no != "" {
+				m.status, m.statusErr = m.confirm.action.no, false
 			}
 			m.confirm = nil
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/internal/safefile"
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/keys"
 	"github.com/streamsim/streamsim/ui/styles"
@@ -78,11 +79,20 @@ func (DiskStore) Save(path string, data []byte, overwrite bool) error {
 	return nil
 }
 
-// OverwriteAskedMsg asks the user whether Save may replace the file at Path;
-// yes runs Retry (the same save, with overwrite set).
-type OverwriteAskedMsg struct {
-	Path  string
-	Retry tea.Cmd
+// ConfirmAskedMsg asks the user a yes/no question in the footer: yes runs
+// Yes (a command, or one that emits a message back to the screen that asked),
+// no posts NoStatus when it is set.
+type ConfirmAskedMsg struct {
+	Question string
+	Yes      tea.Cmd
+	NoStatus string
+}
+
+// OverwriteAsked is the question of a save that would replace the file at
+// path; retry is the same save allowed to overwrite.
+func OverwriteAsked(path string, retry tea.Cmd) ConfirmAskedMsg {
+	return ConfirmAskedMsg{Question: textsafe.Line(path) + " exists: replace it? y replace · n keep it",
+		Yes: retry, NoStatus: "not saved"}
 }
 
 // Screen is what the root model asks of every screen.

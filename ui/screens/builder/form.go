@@ -29,6 +29,17 @@ type form struct {
 	sc     *pipeline.Scenario
 	fields []field
 	focus  int
+	typed  []string // each field's text when the form opened
+}
+
+// changed reports whether any field differs from what the form opened with.
+func (f *form) changed() bool {
+	for i, fl := range f.fields {
+		if fl.input.Value() != f.typed[i] {
+			return true
+		}
+	}
+	return false
 }
 
 func newForm(sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
@@ -52,6 +63,9 @@ func newForm(sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
 			ph = "(not set)"
 		}
 		f.fields = append(f.fields, mk(k, value, ph))
+	}
+	for _, fl := range f.fields {
+		f.typed = append(f.typed, fl.input.Value())
 	}
 	f.setWidth(width)
 	f.validateAll()

@@ -119,7 +119,9 @@ func (m *Model) Scenario() *pipeline.Scenario { return m.sc }
 func (m *Model) Path() string { return m.path }
 
 // Dirty reports unsaved changes.
-func (m *Model) Dirty() bool { return m.dirty }
+func (m *Model) Dirty() bool {
+	return m.dirty || m.mode == editing && m.form != nil && m.form.changed()
+}
 
 // Problems returns what keeps the scenario from running.
 func (m *Model) Problems() pipeline.Problems { return m.problems }

@@ -31,7 +31,7 @@ func saveCmd(store common.Store, path string, sc *pipeline.Scenario, gen int, ov
 			err = store.Save(path, data, overwrite)
 		}
 		if errors.Is(err, common.ErrExists) {
-			return common.OverwriteAskedMsg{Path: path, Retry: saveCmd(store, path, sc, gen, true)}
+			return common.OverwriteAsked(path, saveCmd(store, path, sc, gen, true))
 		}
 		return ScenarioSavedMsg{Path: path, Err: err, Gen: gen}
 	}

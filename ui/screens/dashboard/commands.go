@@ -99,7 +99,7 @@ func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, chan
 			err = store.Save(path, data, overwrite)
 		}
 		if errors.Is(err, common.ErrExists) {
-			return common.OverwriteAskedMsg{Path: path, Retry: saveSessionCmd(store, path, sc, changes, true)}
+			return common.OverwriteAsked(path, saveSessionCmd(store, path, sc, changes, true))
 		}
 		return SessionSavedMsg{Path: path, Changes: changes, Err: err}
 	}

@@ -151,6 +151,7 @@ type Model struct {
 	lastTotals pipeline.PipelineSnapshot // totals then
 	events     []eventLine
 	changes    []pipeline.Change // applied by the user, At = when they took effect
+	saved      int               // how many of changes a saved session holds
 
 	storage    []string // ids of the storage nodes
 	storageSel int
@@ -201,6 +202,10 @@ func (m *Model) CapturesInput() bool { return m.prompt != noPrompt }
 
 // Running reports whether a run is under way (started and not ended).
 func (m *Model) Running() bool { return m.state == running || m.state == paused || m.state == starting }
+
+// Unsaved is how many recorded changes no saved session holds: work that
+// leaving the run, running again or quitting would lose.
+func (m *Model) Unsaved() int { return len(m.changes) - m.saved }
 
 // Recorded returns the changes made during the run, in order.
 func (m *Model) Recorded() []pipeline.Change { return m.changes }

@@ -29,7 +29,7 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.snap, m.has = pipeline.Snapshot{}, false
 	m.in, m.out = sparkline.NewHistory(historyLen), sparkline.NewHistory(historyLen)
 	m.lastPush = -1
-	m.events, m.changes = nil, nil
+	m.events, m.changes, m.saved = nil, nil, 0
 	m.storage = m.storage[:0]
 	for _, n := range sc.Stage(pipeline.Storage) {
 		m.storage = append(m.storage, n.ID)
@@ -126,10 +126,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		return nil
+	case leaveConfirmedMsg:
+		return m.leave(msg)
 	case SessionSavedMsg:
 		if msg.Err != nil {
 			return emit(common.Error(msg.Err))
 		}
+		m.saved = max(m.saved, msg.Changes)
 		return emit(common.Status("saved the session to %s (%d change(s) in its timeline); streamsim run %s replays it",
 			msg.Path, msg.Changes, msg.Path))
 	case tea.KeyMsg:
@@ -269,11 +272,39 @@ func (m *Model) updateKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Right):
 		m.arrow(1, 0)
 	case key.Matches(msg, k.Rerun):
-		return m.Start(m.sc, m.path)
+		return m.discarding(leaveConfirmedMsg{gen: m.gen, rerun: true}, "run again")
 	case key.Matches(msg, k.Back):
-		return tea.Batch(m.Stop(), emit(common.BuilderRequestedMsg{}))
+		return m.discarding(leaveConfirmedMsg{gen: m.gen}, "go back")
 	}
 	return nil
+}
+
+// leaveConfirmedMsg is the yes to leaving a run (or running it again).
+type leaveConfirmedMsg struct {
+	gen   int
+	rerun bool
+}
+
+// discarding leaves the run at once, or asks first when recorded changes
+// would be lost.
+func (m *Model) discarding(leave leaveConfirmedMsg, what string) tea.Cmd {
+	if n := m.Unsaved(); n > 0 {
+		return emit(common.ConfirmAskedMsg{
+			Question: fmt.Sprintf("%d recorded change(s) not saved: %s anyway? y %s · n stay (R saves them)", n, what, what),
+			Yes:      emit(leave),
+		})
+	}
+	return m.leave(leave)
+}
+
+func (m *Model) leave(msg leaveConfirmedMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil // the run it was asked for is gone
+	}
+	if msg.rerun {
+		return m.Start(m.sc, m.path)
+	}
+	return tea.Batch(m.Stop(), emit(common.BuilderRequestedMsg{}))
 }
 
 // focusPane gives the arrows to p. Below wideAt, focusing the advice or
