@@ -478,7 +478,9 @@ func (l *loader) scenario(root *yaml.Node) {
 	}
 	if p, ok := got["seed"]; ok {
 		if t, ok := l.scalar(p.v, "seed", "an integer"); ok {
-			if n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64); err != nil {
+			if err := leadingZero(t); err != nil {
+				l.add(posOf(p.v), "seed", "%v", err)
+			} else if n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64); err != nil {
 				l.add(posOf(p.v), "seed", "%q: expected an integer such as 42", t)
 			} else {
 				s.Seed = n
@@ -957,6 +959,13 @@ func (l *loader) tooMany(items []*yaml.Node, path, what string) bool {
 	return true
 }
 
+// beforeEnd refuses a moment at or after the end of the run.
+func (l *loader) beforeEnd(v *yaml.Node, path string, at time.Duration, never string) {
+	if at >= l.s.Duration {
+		l.add(posOf(v), path, "%s is not before the run ends (duration %s): %s", FormatDuration(at), FormatDuration(l.s.Duration), never)
+	}
+}
+
 // timeline loads the changes; each needs at and set or fail.
 func (l *loader) timeline(n *yaml.Node) {
 	items := l.list(n, "timeline", "a list of changes such as - {at: 10m, set: {web.rate: 6000/s}}")
@@ -981,6 +990,7 @@ func (l *loader) timeline(n *yaml.Node) {
 				hasAt = true
 				if d, ok := l.duration(p.v, join(path, "at")); ok {
 					c.At = d
+					l.beforeEnd(p.v, join(path, "at"), d, "this change would never happen")
 				} else {
 					valid = false
 				}
@@ -1217,6 +1227,7 @@ func (l *loader) lesson(n *yaml.Node) {
 				case "at":
 					if d, ok := l.duration(q.v, join(path, "at")); ok {
 						step.At, step.Has = d, true
+						l.beforeEnd(q.v, join(path, "at"), d, "this step would never show")
 					}
 				default:
 					l.unknown(q, path, []string{"say", "at"})

@@ -319,7 +319,7 @@ func TestParseAssignment(t *testing.T) {
 func TestLoadHostile(t *testing.T) {
 	nodes := func(n int) string {
 		var b strings.Builder
-		b.WriteString("version: 1\nname: big\nproducers:\n")
+		b.WriteString("version: 1\nname: big\nduration: 3h\nproducers:\n")
 		for i := range n {
 			fmt.Fprintf(&b, "  - {id: p%d, rate: 1/s, to: [s]}\n", i)
 		}
@@ -418,7 +418,7 @@ func TestLoadLargeValidFile(t *testing.T) {
 		t.Skip("large file")
 	}
 	var b strings.Builder
-	b.WriteString("version: 1\nname: big\nproducers:\n")
+	b.WriteString("version: 1\nname: big\nduration: 3h\nproducers:\n")
 	const streams = 100
 	for i := range MaxItems - 2*streams {
 		fmt.Fprintf(&b, "  - {id: p%d, rate: 1/s, to: [s%d]}\n", i, i%streams)

@@ -241,6 +241,27 @@ func ParseFactor(s string) (float64, error) {
 
 var errNotNumber = errors.New("not a number")
 
+// leadingZero refuses an integer written with a leading zero (017): YAML 1.1
+// tools read it as octal 15, so what the file means would depend on who
+// reads it. A zero inside a value with a unit (05MiB, 1h05m) is read as
+// written, since no YAML reader takes that for a number.
+func leadingZero(text string) error {
+	t := strings.TrimLeft(strings.TrimSpace(text), "+-")
+	if len(t) < 2 || t[0] != '0' {
+		return nil
+	}
+	for _, c := range t {
+		if c < '0' || c > '9' {
+			return nil
+		}
+	}
+	fixed := strings.TrimLeft(t, "0")
+	if fixed == "" {
+		fixed = "0"
+	}
+	return fmt.Errorf("%q: an integer with a leading zero is ambiguous (YAML 1.1 reads 017 as octal 15); write %s", text, fixed)
+}
+
 // parsePlainNumber accepts decimal numbers only: no hex, no exponent, no inf/nan.
 func parsePlainNumber(t string) (float64, error) {
 	if t == "" || len(t) > 40 {

@@ -85,6 +85,8 @@ var badFiles = map[string]string{
 	"key-escape.yaml":                 `6:5: producers[0]: key "rate\x1b[2J" holds a control character (\x1b at character 5): expected a plain key`,
 	"expect-vtab.yaml":                `19:5: expect[0]: "pipeline.lost_records\v== 0" holds a control character (\x0b at character 22)`,
 	"expect-nel.yaml":                 `19:5: expect[0]: "pipeline.lost_records\u0085== 0" holds a control character (\x85 at character 22)`,
+	"leading-zero.yaml":               `10:13: storage[0].shards: "017": an integer with a leading zero is ambiguous (YAML 1.1 reads 017 as octal 15); write 17`,
+	"timeline-after-end.yaml":         `20:10: timeline[0].at: 2h is not before the run ends (duration 1h): this change would never happen`,
 	"lesson-escape.yaml":              `20:12: lesson.steps[0].say: "Watch shard 3\x1b[2J and see" holds a control character (\x1b at character 14)`,
 }
 

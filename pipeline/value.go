@@ -62,6 +62,11 @@ type Value struct {
 // ParseValue parses text as a value of kind k; enum values are checked by the caller.
 func ParseValue(k Kind, text string) (Value, error) {
 	v := Value{Kind: k, Set: true}
+	if k.Numeric() {
+		if err := leadingZero(text); err != nil {
+			return v, err
+		}
+	}
 	var err error
 	switch k {
 	case KindInt:
