@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	goccyyaml "github.com/goccy/go-yaml"
+	goccy "github.com/goccy/go-yaml/parser"
 	"gopkg.in/yaml.v3"
 
 	"github.com/streamsim/streamsim/internal/safefile"
@@ -186,7 +188,7 @@ func (l *loader) parse(data []byte) (*yaml.Node, bool) {
 	}
 	if err != nil {
 		pos, msg := yamlErrorPos(data, err)
-		l.add(pos, "", "invalid YAML: %s", msg)
+		l.add(pos, "", "invalid YAML: %s", textsafe.Line(msg))
 		return nil, false
 	}
 	var extra yaml.Node
@@ -210,10 +212,17 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 var parserMessages = []string{"did not find expected", "found duplicate %", "found incompatible YAML",
 	"found undefined tag handle"}
 
-// yamlErrorPos finds where a yaml.v3 error happened; yaml.v3 gives only a line,
-// and for some errors not even that.
+// yamlErrorPos finds where a yaml.v3 error happened. yaml.v3 gives only a
+// line, and for some errors not even that, so the file is parsed a second
+// time by goccy/go-yaml, whose syntax errors carry the line and column of
+// the token at fault; its message goes with its position. Where the second
+// parser finds nothing (the two differ on a few corners of YAML), the line
+// of yaml.v3 and the heuristics below give the place.
 func yamlErrorPos(data []byte, err error) (Pos, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if pos, m, ok := syntaxErrorAt(data); ok && !strings.Contains(m, "\t") {
+		return pos, m
+	}
 	pos := Pos{1, 1}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		msg = m[2]
@@ -252,6 +261,23 @@ func yamlErrorPos(data []byte, err error) (Pos, string) {
 		}
 	}
 	return pos, msg
+}
+
+// syntaxErrorAt asks goccy/go-yaml where the syntax error of data is.
+func syntaxErrorAt(data []byte) (pos Pos, msg string, ok bool) {
+	defer func() {
+		if recover() != nil { // third-party code on untrusted input
+			ok = false
+		}
+	}()
+	_, err := goccy.ParseBytes(data, 0)
+	var se *goccyyaml.SyntaxError
+	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil || se.Token.Position.Line < 1 {
+		return Pos{}, "", false
+	}
+	p := se.Token.Position
+	msg, _, _ = strings.Cut(se.Message, "\n")
+	return Pos{p.Line, max(p.Column, 1)}, msg, msg != ""
 }
 
 // valueBound is an upper bound, roughly, on the number of YAML values in data:

@@ -451,3 +451,26 @@ func TestLoadLargeValidFile(t *testing.T) {
 		t.Errorf("%d nodes, %d changes", len(s.Nodes), len(s.Timeline))
 	}
 }
+
+// TestSyntaxErrorColumns: a YAML syntax error points at the line and column
+// of the token at fault, not at column 1 of a nearby line.
+func TestSyntaxErrorColumns(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"version: 1\nname: x\nproducers:\n  - id: a\n    rate: 5/s\n   to: [b]\n", "6:4:"},
+		{"version: 1\nname: \"x\nseed: 3\n", "2:7: invalid YAML: could not find end character of double-quoted text"},
+		{"version: 1\nname: 'abc\n", "2:7: invalid YAML: could not find end character of single-quoted text"},
+		{"version: 1\nname: x: y\n", "2:7: invalid YAML: mapping value is not allowed in this context"},
+		{"version: 1\nname: x\n  seed: 2\n", "2:7:"},
+		{"version: 1\nname: @x\n", "2:7: invalid YAML: '@' is a reserved character"},
+		{"version: 1\nproducers:\n  - {id: a, rate: 3/s\n", "3:5:"},
+		{"version: 1\nname: \"x\\q\"\n", "2:10: invalid YAML: found unknown escape character 'q'"},
+		{"version: 1\nname: [a, b]]\n", "2:13:"},
+		{"version: 1\n\tname: x\n", "2:1: invalid YAML: found a tab; indent with spaces only"},
+		{"a: &x 1\nb: *y\n", "2:4: invalid YAML: unknown anchor 'y' referenced"},
+	} {
+		_, err := Load("f.yaml", []byte(c.yaml))
+		if err == nil || !strings.HasPrefix(err.Error(), "f.yaml:"+c.want) {
+			t.Errorf("%q:\n got %v\nwant f.yaml:%s…", c.yaml, err, c.want)
+		}
+	}
+}

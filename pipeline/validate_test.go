@@ -55,7 +55,7 @@ var badFiles = map[string]string{
 	"empty.yaml":                      `1:1: empty file: expected a scenario`,
 	"only-comments.yaml":              `1:1: empty file: expected a scenario`,
 	"tabs.yaml":                       `4:1: invalid YAML: found a tab; indent with spaces only`,
-	"invalid-yaml.yaml":               `4:1: invalid YAML: did not find expected ',' or '}'`,
+	"invalid-yaml.yaml":               `4:3: invalid YAML: could not find flow mapping end token '}'`,
 	"two-documents.yaml":              `19:1: a scenario file holds one YAML document`,
 	"duplicate-key.yaml":              `6:5: producers[0].rate: duplicate key "rate" (first at line 5)`,
 	"timeline-unknown-node.yaml":      `21:11: timeline[0].set.wbe.rate: no node "wbe"; did you mean "web"?`,
