@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
 // Diagram exports. Both formats draw the pipeline left to right with one group per
@@ -15,7 +17,7 @@ import (
 func Mermaid(s *Scenario) string {
 	var b strings.Builder
 	if t := diagramTitle(s); t != "" {
-		fmt.Fprintf(&b, "---\ntitle: %s\n---\n", strconv.Quote(t))
+		fmt.Fprintf(&b, "---\ntitle: %s\n---\n", strconv.Quote(textsafe.Line(t)))
 	}
 	b.WriteString("flowchart LR\n")
 	for _, st := range []Stage{Producer, Storage, Consumer, Destination} {
@@ -264,9 +266,9 @@ var (
 
 // mermaidEscape makes text safe inside a quoted Mermaid label, using Mermaid's
 // entity codes for the characters that would end the label or start markup.
-func mermaidEscape(s string) string { return mermaidReplacer.Replace(s) }
+func mermaidEscape(s string) string { return textsafe.Line(mermaidReplacer.Replace(s)) }
 
 // dotEscape makes text safe inside a double-quoted DOT string.
-func dotEscape(s string) string { return dotReplacer.Replace(s) }
+func dotEscape(s string) string { return textsafe.Line(dotReplacer.Replace(s)) }
 
 func dotQuote(s string) string { return `"` + dotEscape(s) + `"` }

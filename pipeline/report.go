@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
 // Report is the outcome of one run in the shape of the JSON report of the CLI
@@ -379,10 +381,31 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		suite.Cases = append(suite.Cases, c)
 	}
 	doc := junitSuites{Name: "streamsim", Tests: len(r.Expectations), Failures: failed, Time: "0", Suites: []junitSuite{suite}}
-	data, err := xml.MarshalIndent(doc, "", "  ")
+	// A report read back from a file may carry anything; XML 1.0 cannot hold
+	// control characters at all, and a CI page shows the names.
+	data, err := xml.MarshalIndent(doc.escaped(), "", "  ")
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(w, "%s%s\n", xml.Header, data)
 	return err
+}
+
+// escaped is doc with every text escaped by textsafe.
+func (doc junitSuites) escaped() junitSuites {
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		s.Name = textsafe.Line(s.Name)
+		for j := range s.Properties {
+			s.Properties[j].Value = textsafe.Line(s.Properties[j].Value)
+		}
+		for j := range s.Cases {
+			c := &s.Cases[j]
+			c.Name, c.Classname = textsafe.Line(c.Name), textsafe.Line(c.Classname)
+			if c.Failure != nil {
+				c.Failure.Message, c.Failure.Text = textsafe.Line(c.Failure.Message), textsafe.Block(c.Failure.Text)
+			}
+		}
+	}
+	return doc
 }
