@@ -6,6 +6,8 @@
 // units, metric names, diagrams, Snapshots (what a running pipeline looks
 // like) and reports.
 //
-// It is pure Go: it imports the standard library and gopkg.in/yaml.v3 only —
-// no bubbletea, no AWS SDK, no goroutines. Everything else imports it.
+// It is pure Go: it imports the standard library, go.yaml.in/yaml/v3 (the
+// YAML parser), goccy/go-yaml (only for where a syntax error is) and
+// internal/textsafe and internal/safefile — no bubbletea, no AWS SDK, no
+// goroutines. Everything else imports it.
 package pipeline

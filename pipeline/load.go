@@ -15,7 +15,7 @@ import (
 
 	goccyyaml "github.com/goccy/go-yaml"
 	goccy "github.com/goccy/go-yaml/parser"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/streamsim/streamsim/internal/safefile"
 	"github.com/streamsim/streamsim/internal/textsafe"
