@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,6 +151,8 @@ type kinesisReader struct {
 	efo      bool
 	prov     *provisioner
 
+	paths int // deliveries a record read here is worth
+
 	consumerARN string
 	efoFailed   atomic.Bool
 	efoOnce     sync.Once
@@ -173,7 +174,7 @@ func (r *kinesisReader) start(ctx context.Context) error {
 		}
 	}
 	for _, s := range shards {
-		r.startShard(ctx, s.id)
+		r.startShard(ctx, s)
 	}
 	return nil
 }
@@ -215,27 +216,35 @@ func (r *kinesisReader) register(ctx context.Context) error {
 	})
 }
 
-func (r *kinesisReader) startShard(ctx context.Context, shard string) {
+func (r *kinesisReader) startShard(ctx context.Context, s shardRange) {
 	r.mu.Lock()
-	if r.started[shard] {
+	if r.started[s.id] {
 		r.mu.Unlock()
 		return
 	}
-	r.started[shard] = true
+	r.started[s.id] = true
 	r.mu.Unlock()
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		r.readShard(ctx, shard)
+		r.readShard(ctx, s)
 	}()
 }
 
-func (r *kinesisReader) readShard(ctx context.Context, shard string) {
+// startChildren starts reading the shards a closed shard split or merged into.
+func (r *kinesisReader) startChildren(ctx context.Context, children []kintypes.ChildShard) {
+	for _, ch := range children {
+		r.startShard(ctx, newShardRange(aws.ToString(ch.ShardId), ch.HashKeyRange))
+	}
+}
+
+func (r *kinesisReader) readShard(ctx context.Context, s shardRange) {
+	shard := s.id
 	var last string // sequence number of the last record read
 	if r.efo && !r.efoFailed.Load() {
 		var got bool
 		var err error
-		last, got, err = r.subscribe(ctx, shard)
+		last, got, err = r.subscribe(ctx, s)
 		if err == nil || ctx.Err() != nil {
 			return
 		}
@@ -245,13 +254,14 @@ func (r *kinesisReader) readShard(ctx context.Context, shard string) {
 			r.fallback(err)
 		}
 	}
-	r.poll(ctx, shard, last)
+	r.poll(ctx, s, last)
 }
 
 // subscribe reads a shard by SubscribeToShard, renewing the subscription
 // (every 5 minutes, KDS-EFO-SUBSCRIPTION) until ctx ends or the shard closes. got says
 // whether any event arrived before an error.
-func (r *kinesisReader) subscribe(ctx context.Context, shard string) (last string, got bool, err error) {
+func (r *kinesisReader) subscribe(ctx context.Context, s shardRange) (last string, got bool, err error) {
+	shard := s.id
 	for ctx.Err() == nil {
 		pos := &kintypes.StartingPosition{Type: kintypes.ShardIteratorTypeTrimHorizon}
 		if last != "" {
@@ -277,12 +287,10 @@ func (r *kinesisReader) subscribe(ctx context.Context, shard string) (last strin
 				last = aws.ToString(e.Value.ContinuationSequenceNumber)
 			}
 			r.m.iterAge(r.c.n.ID, shard, float64(aws.ToInt64(e.Value.MillisBehindLatest))/1000)
-			r.handle(ctx, e.Value.Records)
+			r.handle(ctx, s, e.Value.Records)
 			if len(e.Value.ChildShards) > 0 && e.Value.ContinuationSequenceNumber == nil {
 				closed = true
-				for _, ch := range e.Value.ChildShards {
-					r.startShard(ctx, aws.ToString(ch.ShardId))
-				}
+				r.startChildren(ctx, e.Value.ChildShards)
 			}
 		}
 		_ = es.Close()
@@ -311,7 +319,8 @@ func ownEventStreamClient(api FanOut) FanOut {
 // poll reads a shard with GetRecords (≤ 10,000 records a call, KDS-GETRECORDS-MAX),
 // waiting the reader's interval between calls, and a second after a
 // throttled read.
-func (r *kinesisReader) poll(ctx context.Context, shard, after string) {
+func (r *kinesisReader) poll(ctx context.Context, s shardRange, after string) {
+	shard := s.id
 	iter, err := r.iterator(ctx, shard, after)
 	for err != nil {
 		if ctx.Err() != nil {
@@ -348,11 +357,9 @@ func (r *kinesisReader) poll(ctx context.Context, shard, after string) {
 			after = aws.ToString(out.Records[n-1].SequenceNumber)
 		}
 		r.m.iterAge(r.c.n.ID, shard, float64(aws.ToInt64(out.MillisBehindLatest))/1000)
-		r.handle(ctx, out.Records)
+		r.handle(ctx, s, out.Records)
 		if out.NextShardIterator == nil {
-			for _, ch := range out.ChildShards {
-				r.startShard(ctx, aws.ToString(ch.ShardId))
-			}
+			r.startChildren(ctx, out.ChildShards)
 			return // the shard is closed and read to its end
 		}
 		iter = aws.ToString(out.NextShardIterator)
@@ -374,13 +381,16 @@ func (r *kinesisReader) iterator(ctx context.Context, shard, after string) (stri
 	return aws.ToString(out.ShardIterator), nil
 }
 
-// handle de-aggregates and decodes records and hands them on.
-func (r *kinesisReader) handle(ctx context.Context, records []kintypes.Record) {
+// handle de-aggregates and decodes records read from shard s and hands them
+// on. A user record in an aggregate whose partition key s's hash range does
+// not hold is discarded, as the KCL discards it, and counted lost: a
+// producer aggregated it for a shard map that a reshard had changed.
+func (r *kinesisReader) handle(ctx context.Context, s shardRange, records []kintypes.Record) {
 	if len(records) == 0 {
 		return
 	}
 	var recs []userRecord
-	size := 0
+	size, outside, outsideBytes := 0, 0, 0
 	for _, kr := range records {
 		datas, err := deaggregate(kr.Data)
 		if err != nil {
@@ -391,40 +401,25 @@ func (r *kinesisReader) handle(ctx context.Context, records []kintypes.Record) {
 			if err != nil || p.Run != r.runID {
 				continue
 			}
+			if len(datas) > 1 || isAggregate(kr.Data) {
+				if !s.holds(p.Key) {
+					outside++
+					outsideBytes += len(d)
+					continue
+				}
+			}
 			recs = append(recs, userRecord{key: p.Key, data: d, ts: p.TS, src: p.Src})
 			size += len(d)
 		}
+	}
+	if outside > 0 {
+		r.m.discarded(r.c.n.ID, r.streamID, outside, outsideBytes, r.paths)
+		r.m.event(fmt.Sprintf("%s: %d aggregated record(s) on %s lie outside its hash key range: discarded as the KCL does, and counted lost",
+			r.c.n.ID, outside, s.id))
 	}
 	if len(recs) == 0 {
 		return
 	}
 	r.m.readBy(r.c.n.ID, r.streamID, len(recs), size)
 	r.c.process(ctx, recs)
-}
-
-// listShards lists a stream's shards with their hash key ranges.
-func listShards(ctx context.Context, api RecordGetter, stream string) ([]shardRange, error) {
-	var out []shardRange
-	in := &kinesis.ListShardsInput{StreamName: aws.String(stream)}
-	for {
-		resp, err := api.ListShards(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("list shards of %s: %w", stream, err)
-		}
-		for _, s := range resp.Shards {
-			sr := shardRange{id: aws.ToString(s.ShardId), start: new(big.Int), end: new(big.Int)}
-			if s.HashKeyRange != nil {
-				sr.start.SetString(aws.ToString(s.HashKeyRange.StartingHashKey), 10)
-				sr.end.SetString(aws.ToString(s.HashKeyRange.EndingHashKey), 10)
-			}
-			if s.SequenceNumberRange != nil && s.SequenceNumberRange.EndingSequenceNumber != nil {
-				sr.closed = true
-			}
-			out = append(out, sr)
-		}
-		if resp.NextToken == nil {
-			return out, nil
-		}
-		in = &kinesis.ListShardsInput{NextToken: resp.NextToken}
-	}
 }

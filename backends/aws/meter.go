@@ -168,6 +168,20 @@ func (m *meter) gaveUp(writer string, n int, paths int) {
 	m.mu.Unlock()
 }
 
+// discarded counts user records a consumer read from source and dropped
+// (outside their shard's hash range), each worth paths deliveries.
+func (m *meter) discarded(consumer, source string, n, bytes, paths int) {
+	m.mu.Lock()
+	c, s := m.node(consumer), m.node(source)
+	c.in += float64(n)
+	c.inB += float64(bytes)
+	c.lost += float64(n)
+	s.out += float64(n)
+	s.outB += float64(bytes)
+	m.lost += float64(n * paths)
+	m.mu.Unlock()
+}
+
 // skip counts records sent towards a node the run leaves out.
 func (m *meter) skip(writer string, n int) {
 	m.mu.Lock()

@@ -155,10 +155,15 @@ func aggregatedSize(dataBytes, keyBytes, n int) int {
 	return len(kplMagic) + md5.Size + dataBytes + keyBytes + 8*n
 }
 
+// isAggregate reports whether b starts as a KPL aggregate does.
+func isAggregate(b []byte) bool {
+	return len(b) >= len(kplMagic)+md5.Size && bytes.Equal(b[:len(kplMagic)], kplMagic)
+}
+
 // deaggregate returns the user records' data of a Kinesis record: itself if
 // it is not a KPL aggregate, else every record inside.
 func deaggregate(b []byte) ([][]byte, error) {
-	if len(b) < len(kplMagic)+md5.Size || !bytes.Equal(b[:len(kplMagic)], kplMagic) {
+	if !isAggregate(b) {
 		return [][]byte{b}, nil
 	}
 	body := b[len(kplMagic) : len(b)-md5.Size]

@@ -218,6 +218,9 @@ type Run struct {
 	allEvents []string
 	shardsEnd map[string]float64 // stream node → open shards at the end
 	kafkaLag  map[string]float64 // topic node → largest partition lag of its groups at the end
+
+	smu       sync.Mutex
+	shardMaps map[string]*shardMap // stream node → the map its aggregating producers share
 }
 
 var _ backends.Run = (*Run)(nil)
@@ -454,6 +457,24 @@ func (r *Run) newEdge(w, t *pipeline.Node) *edge {
 	return e
 }
 
+// shardMap is the shard map of a stream, read once and shared.
+func (r *Run) shardMap(ctx context.Context, node, stream string) (*shardMap, error) {
+	r.smu.Lock()
+	defer r.smu.Unlock()
+	if m := r.shardMaps[node]; m != nil {
+		return m, nil
+	}
+	m, err := newShardMap(ctx, r.opts.Clients.Kinesis, stream)
+	if err != nil {
+		return nil, err
+	}
+	if r.shardMaps == nil {
+		r.shardMaps = map[string]*shardMap{}
+	}
+	r.shardMaps[node] = m
+	return m, nil
+}
+
 // senderFor connects writer w to target t.
 func (r *Run) senderFor(ctx context.Context, w, t *pipeline.Node) (sender, error) {
 	e := r.newEdge(w, t)
@@ -463,15 +484,14 @@ func (r *Run) senderFor(ctx context.Context, w, t *pipeline.Node) (sender, error
 	switch t.Service.Name {
 	case "kinesis-data-streams":
 		res, _ := r.plan.Find(KindStream, t.ID)
-		var shards []shardRange
-		agg := w.Stage == pipeline.Producer && w.Bool("aggregation")
-		if agg {
+		var shards *shardMap
+		if w.Stage == pipeline.Producer && w.Bool("aggregation") {
 			var err error
-			if shards, err = listShards(ctx, r.opts.Clients.Kinesis, res.Name); err != nil {
+			if shards, err = r.shardMap(ctx, t.ID, res.Name); err != nil {
 				return nil, err
 			}
 		}
-		return newKinesisSender(ctx, e, r.opts.Clients.Kinesis, res.Name, shards, agg, r.opts.Workers), nil
+		return newKinesisSender(ctx, e, r.opts.Clients.Kinesis, res.Name, shards, r.opts.Workers), nil
 	case "msk", "msk-serverless":
 		res, _ := r.plan.Find(KindTopic, t.ID)
 		if r.kcl == nil {
@@ -589,7 +609,7 @@ func (r *Run) wire(ctx context.Context) error {
 			res, _ := r.plan.Find(KindStream, src.ID)
 			kr := &kinesisReader{c: c, api: r.opts.Clients.Kinesis, stream: res.Name, streamID: src.ID, runID: r.plan.RunID,
 				m: r.m, interval: r.opts.PollInterval * time.Duration(max(1, polling[src.ID])),
-				efo: n.Str("read") == "enhanced-fan-out", prov: r.prov}
+				efo: n.Str("read") == "enhanced-fan-out", prov: r.prov, paths: r.pathsFrom(n.ID)}
 			if err := kr.start(ctx); err != nil {
 				return err
 			}
@@ -838,11 +858,21 @@ func (r *Run) apply(c pipeline.Change) (time.Duration, error) {
 		case n != nil && n.Service.Name == "kinesis-data-streams" && a.Key == "shards":
 			res, _ := r.plan.Find(KindStream, a.Node)
 			target := int32(a.Value.Num)
+			r.smu.Lock()
+			if m := r.shardMaps[a.Node]; m != nil {
+				m.invalidate(r.work, int(target)) // no aggregates until the new shards are known
+			}
+			r.smu.Unlock()
 			go func() {
 				_, err := r.opts.Clients.Kinesis.UpdateShardCount(r.ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String(res.Name),
 					TargetShardCount: aws.Int32(target), ScalingType: kintypes.ScalingTypeUniformScaling})
 				if err != nil {
 					r.logf("%s: UpdateShardCount to %d: %s", a.Node, target, shortErr(err))
+					r.smu.Lock()
+					if m := r.shardMaps[a.Node]; m != nil {
+						m.settle()
+					}
+					r.smu.Unlock()
 					return
 				}
 				r.logf("%s: resharding to %d shards (UpdateShardCount)", a.Node, target)

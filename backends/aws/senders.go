@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"sort"
 	"sync"
@@ -66,9 +65,10 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // entry is one record as a service takes it: a user record, or a KPL
 // aggregate of several.
 type entry struct {
-	key  string
-	data []byte
-	recs []userRecord
+	key   string
+	data  []byte
+	recs  []userRecord
+	shard string // an aggregate: the shard its records were packed for
 }
 
 func userBytes(recs []userRecord) int {
@@ -200,23 +200,40 @@ func (p *pipe) pending() int64 { return p.pend.Load() }
 // kinesisSender writes into a Kinesis stream with PutRecords: batches of up
 // to 500 records and 5 MiB (KDS-PUTRECORDS-MAX), failed records retried one by one with
 // exponential backoff up to the writer's retries.max, then counted lost.
-// With aggregation, user records bound for the same shard are packed into KPL
-// aggregates of up to 51,200 bytes first.
+// With aggregation (shards not nil), user records bound for the same shard
+// are packed into KPL aggregates of up to 51,200 bytes first, while the
+// stream's shard map is current; an aggregate that lands on another shard
+// than it was packed for makes the map stale.
 type kinesisSender struct {
 	*pipe
 	e      *edge
 	c      RecordPutter
 	stream string
+	shards *shardMap
 }
 
-func newKinesisSender(ctx context.Context, e *edge, c RecordPutter, stream string, shards []shardRange, aggregated bool, workers int) *kinesisSender {
-	s := &kinesisSender{e: e, c: c, stream: stream}
+func newKinesisSender(ctx context.Context, e *edge, c RecordPutter, stream string, shards *shardMap, workers int) *kinesisSender {
+	s := &kinesisSender{e: e, c: c, stream: stream, shards: shards}
 	var pack func([]userRecord) []entry
-	if aggregated && len(shards) > 0 {
-		pack = func(recs []userRecord) []entry { return aggregateByShard(recs, shards) }
+	if shards != nil {
+		pack = func(recs []userRecord) []entry {
+			if cur, ok := shards.current(); ok {
+				return aggregateByShard(recs, cur)
+			}
+			return oneByOne(recs)
+		}
 	}
 	s.pipe = newPipe(ctx, workers, 500, 5<<20, 100*time.Millisecond, pack, s.put)
 	return s
+}
+
+// oneByOne is each user record as an entry of its own.
+func oneByOne(recs []userRecord) []entry {
+	out := make([]entry, len(recs))
+	for i, r := range recs {
+		out[i] = entry{key: r.key, data: r.data, recs: recs[i : i+1]}
+	}
+	return out
 }
 
 func (s *kinesisSender) put(ctx context.Context, batch []entry) {
@@ -264,6 +281,12 @@ func (s *kinesisSender) put(ctx context.Context, batch []entry) {
 				}
 				continue
 			}
+			if en.shard != "" && aws.ToString(rr.ShardId) != en.shard && s.shards != nil {
+				// The stream was resharded under us: what this aggregate holds
+				// may belong to other shards (a reader discards those, as the
+				// KCL does). Stop aggregating until the map is read again.
+				s.shards.invalidate(ctx, 0)
+			}
 			s.e.m.wrote(s.e.writer, s.e.target, len(en.recs), userBytes(en.recs))
 			s.e.m.shardLoad(s.e.target, aws.ToString(rr.ShardId), 1, float64(len(en.data)+len(en.key)), now)
 		}
@@ -271,51 +294,38 @@ func (s *kinesisSender) put(ctx context.Context, batch []entry) {
 	}
 }
 
-// shardRange is a shard's hash key range.
-type shardRange struct {
-	id         string
-	start, end *big.Int
-	closed     bool
-}
-
-// shardFor finds the shard a partition key goes to (MD5 as a 128-bit number, KDS-PARTITION-KEY).
-func shardFor(key string, shards []shardRange) int {
-	h := new(big.Int).SetBytes(md5Sum(key))
-	for i, s := range shards {
-		if !s.closed && h.Cmp(s.start) >= 0 && h.Cmp(s.end) <= 0 {
-			return i
-		}
-	}
-	return 0
-}
-
 // aggregateByShard packs records into KPL aggregates, one group per shard, each
 // at most maxAggregate bytes; the aggregate is put with its first record's
-// key, which lands on the same shard as every record in it.
+// key, which lands on the same shard as every record in it (as long as the
+// map is current). A record no open shard holds goes on its own.
 func aggregateByShard(recs []userRecord, shards []shardRange) []entry {
 	groups := map[int][]userRecord{}
 	var order []int
+	var out []entry
 	for _, r := range recs {
 		s := shardFor(r.key, shards)
+		if s < 0 {
+			out = append(out, entry{key: r.key, data: r.data, recs: []userRecord{r}})
+			continue
+		}
 		if _, ok := groups[s]; !ok {
 			order = append(order, s)
 		}
 		groups[s] = append(groups[s], r)
 	}
 	sort.Ints(order)
-	var out []entry
 	for _, s := range order {
-		g := groups[s]
+		g, id := groups[s], shards[s].id
 		start, size, keys := 0, 0, 0
 		for i, r := range g {
 			if i > start && aggregatedSize(size+len(r.data), keys+len(r.key), i-start+1) > maxAggregate {
-				out = append(out, entry{key: g[start].key, data: aggregate(g[start:i]), recs: g[start:i]})
+				out = append(out, entry{key: g[start].key, data: aggregate(g[start:i]), recs: g[start:i], shard: id})
 				start, size, keys = i, 0, 0
 			}
 			size += len(r.data)
 			keys += len(r.key)
 		}
-		out = append(out, entry{key: g[start].key, data: aggregate(g[start:]), recs: g[start:]})
+		out = append(out, entry{key: g[start].key, data: aggregate(g[start:]), recs: g[start:], shard: id})
 	}
 	return out
 }

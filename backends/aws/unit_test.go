@@ -68,14 +68,22 @@ func TestAggregationRoundTrip(t *testing.T) {
 			if !bytes.Equal(d, e.recs[i].data) {
 				t.Fatal("record changed in aggregation")
 			}
-			if shardFor(e.recs[i].key, shards) != shardFor(e.key, shards) {
-				t.Error("an aggregate mixes shards")
+			if shardFor(e.recs[i].key, shards) != shardFor(e.key, shards) || shards[shardFor(e.key, shards)].id != e.shard {
+				t.Error("an aggregate mixes shards, or names another shard than its records'")
 			}
 		}
 		seen += len(datas)
 	}
 	if seen != len(recs) {
 		t.Errorf("%d records after aggregation, want %d", seen, len(recs))
+	}
+	// A stale map: each record goes on its own, so AWS routes it by its key.
+	sm := &shardMap{shards: shards, stale: true}
+	if cur, ok := sm.current(); ok || len(cur) != 2 {
+		t.Error("a stale map reads as current")
+	}
+	if one := oneByOne(recs[:3]); len(one) != 3 || one[1].key != recs[1].key || one[1].shard != "" || len(one[1].recs) != 1 {
+		t.Errorf("oneByOne: %+v", one)
 	}
 	plain := []byte("not aggregated")
 	if d, _ := deaggregate(plain); len(d) != 1 || !bytes.Equal(d[0], plain) {
