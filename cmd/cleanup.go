@@ -20,6 +20,7 @@ type cleanupFlags struct {
 	kafkaUser    string
 	kafkaTLS     bool
 	s3PathStyle  bool
+	awsServices  string
 }
 
 func newCleanupCmd() *cobra.Command {
@@ -37,7 +38,11 @@ Without --yes it only lists them (a dry run). With --yes it deletes them,
 emptying buckets first. --run ID limits it to one run.
 
 Credentials, region and endpoints come from the standard AWS chain
-(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>, …).`,
+(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>, the config file's
+[services], …). When some services resolve to local endpoints and others to
+AWS, cleanup refuses (exit 2) before it calls any of them: an endpoint left
+unset would otherwise list, and with --yes delete, real resources. Name the
+services meant to be on AWS with --aws-services to go ahead.`,
 		Example: `  streamsim cleanup
   streamsim cleanup --run 1a2b3c4d --yes`,
 		Args: cobra.NoArgs,
@@ -51,7 +56,8 @@ Credentials, region and endpoints come from the standard AWS chain
 	fl.StringVar(&f.kafkaAuth, "kafka-auth", "", "none, scram-sha-512, scram-sha-256 or iam (env STREAMSIM_KAFKA_AUTH)")
 	fl.StringVar(&f.kafkaUser, "kafka-user", "", "SCRAM user (env STREAMSIM_KAFKA_USER; password from STREAMSIM_KAFKA_PASSWORD)")
 	fl.BoolVar(&f.kafkaTLS, "kafka-tls", false, "connect to Kafka with TLS (default on for scram and iam)")
-	fl.BoolVar(&f.s3PathStyle, "s3-path-style", false, "address buckets by path (default on when AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL is set)")
+	fl.BoolVar(&f.s3PathStyle, "s3-path-style", false, "address buckets by path (default on when S3's endpoint is a local one)")
+	fl.StringVar(&f.awsServices, "aws-services", "", "services that may go to AWS while others go to local endpoints, e.g. s3 (a mix is refused otherwise)")
 	return c
 }
 
@@ -59,17 +65,32 @@ func runCleanup(c *cobra.Command, f *cleanupFlags) error {
 	ctx := contextOf(c)
 	getenv := os.Getenv
 	w := c.OutOrStdout()
-	cfgOpts := awsb.ConfigOptions{Region: f.region, FallbackRegion: "",
-		S3PathStyle: f.s3PathStyle || getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""}
+	allowAWS, err := awsb.ParseServices(f.awsServices)
+	if err != nil {
+		return invalid(fmt.Errorf("--aws-services: %w", err))
+	}
+	cfgOpts := awsb.ConfigOptions{Region: f.region, FallbackRegion: ""}
 	cfg, err := awsb.LoadConfig(ctx, cfgOpts)
 	if err != nil {
 		return invalid(err)
+	}
+	eps := awsb.ResolveEndpoints(cfg)
+	cfgOpts.S3PathStyle = f.s3PathStyle || eps.Local(awsb.SvcS3)
+	// Firehose is left alone where runs used the stand-in (other services
+	// local, Firehose not): it holds nothing of theirs.
+	mode, why := awsb.ResolveFirehoseMode(awsb.FirehoseAuto, eps)
+	services := []awsb.Service{awsb.SvcKinesis, awsb.SvcS3, awsb.SvcDynamoDB}
+	if mode == awsb.FirehoseService {
+		services = append(services, awsb.SvcFirehose)
+	}
+	if err := eps.CheckMix(services, allowAWS); err != nil {
+		return invalid(fmt.Errorf("%w; nothing was listed or deleted", err))
 	}
 	cl, err := awsb.NewClients(ctx, cfg, cfgOpts)
 	if err != nil {
 		return invalid(err)
 	}
-	fmt.Fprintf(w, "looking for leftovers in %s (credentials from %s)%s\n", cl.Region, orUnknown(cl.Credentials), endpointNote(getenv))
+	fmt.Fprintf(w, "looking for leftovers in %s (credentials from %s)%s\n", cl.Region, orUnknown(cl.Credentials), eps.Note(services))
 	var ka *awsb.KafkaAdmin
 	brokers := splitList(firstNonEmpty(f.kafkaBrokers, getenv("STREAMSIM_KAFKA_BROKERS")))
 	if len(brokers) > 0 {
@@ -85,7 +106,6 @@ func runCleanup(c *cobra.Command, f *cleanupFlags) error {
 		defer kc.Close()
 		ka = adm
 	}
-	mode, why := awsb.ResolveFirehoseMode(awsb.FirehoseAuto, getenv)
 	if mode == awsb.FirehoseClient {
 		fmt.Fprintf(w, "not looking at Firehose: %s\n", why)
 	}

@@ -38,6 +38,7 @@ type awsRunFlags struct {
 	drain                 string
 	runID                 string
 	s3PathStyle           bool
+	awsServices           string
 }
 
 // addAWSRunFlags registers the flags of the aws backend on run.
@@ -57,7 +58,8 @@ func addAWSRunFlags(fl *pflag.FlagSet) *awsRunFlags {
 	fl.StringVar(&a.firehoseRole, "firehose-role", "", "aws: IAM role ARN real delivery streams use (env STREAMSIM_FIREHOSE_ROLE_ARN)")
 	fl.StringVar(&a.drain, "drain", "30s", "aws: how long consumers may catch up after the producers stop")
 	fl.StringVar(&a.runID, "run-id", "", "aws: the run id in resource names (default: random)")
-	fl.BoolVar(&a.s3PathStyle, "s3-path-style", false, "aws: address buckets by path (default on when AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL is set)")
+	fl.BoolVar(&a.s3PathStyle, "s3-path-style", false, "aws: address buckets by path (default on when S3's endpoint is a local one)")
+	fl.StringVar(&a.awsServices, "aws-services", "", "aws: services that may go to AWS while others go to local endpoints, e.g. s3,dynamodb (a mix is refused otherwise)")
 	return a
 }
 
@@ -77,19 +79,24 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	if err != nil {
 		return invalid(fmt.Errorf("--drain %v", err))
 	}
+	allowAWS, err := awsb.ParseServices(a.awsServices)
+	if err != nil {
+		return invalid(fmt.Errorf("--aws-services: %w", err))
+	}
 	summary := outs.summary(c.ErrOrStderr())
 	getenv := os.Getenv
 
 	ctx, stop := signal.NotifyContext(contextOf(c), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	cfgOpts := awsb.ConfigOptions{Region: a.region, FallbackRegion: s.Region,
-		S3PathStyle: a.s3PathStyle || getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""}
-	cfg, cfgErr := awsb.LoadConfig(ctx, cfgOpts)
-	region := cfg.Region
-	if cfgErr != nil {
-		region = firstNonEmpty(a.region, s.Region)
+	cfgOpts := awsb.ConfigOptions{Region: a.region, FallbackRegion: s.Region}
+	cfg, err := awsb.LoadConfig(ctx, cfgOpts)
+	if err != nil { // a profile that does not exist, a broken config file: even a plan would mislead
+		return invalid(err)
 	}
+	region := cfg.Region
+	eps := awsb.ResolveEndpoints(cfg)
+	cfgOpts.S3PathStyle = a.s3PathStyle || eps.Local(awsb.SvcS3)
 	kafka := awsb.KafkaOptions{
 		Brokers:  splitList(firstNonEmpty(a.kafkaBrokers, getenv("STREAMSIM_KAFKA_BROKERS"))),
 		Auth:     awsb.KafkaAuth(firstNonEmpty(a.kafkaAuth, getenv("STREAMSIM_KAFKA_AUTH"), "none")),
@@ -101,7 +108,7 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	if !c.Flags().Changed("kafka-tls") && kafka.Auth != awsb.KafkaAuthNone {
 		kafka.TLS = true
 	}
-	mode, why := awsb.ResolveFirehoseMode(awsb.FirehoseMode(a.firehose.value), getenv)
+	mode, why := awsb.ResolveFirehoseMode(awsb.FirehoseMode(a.firehose.value), eps)
 	opts := awsb.Options{
 		Kafka: kafka, RunID: a.runID, Region: region, Duration: s.Duration,
 		FirehoseMode: mode, FirehoseRoleARN: firstNonEmpty(a.firehoseRole, getenv("STREAMSIM_FIREHOSE_ROLE_ARN")),
@@ -113,10 +120,14 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	}
 	if !f.quiet {
 		plan.Write(summary)
-		if why != "" {
+		if why != "" && hasService(s, "firehose") {
 			fmt.Fprintf(summary, "note: %s\n", why)
 		}
 		fmt.Fprintln(summary)
+	}
+	services := plan.Services()
+	if err := eps.CheckMix(services, allowAWS); err != nil {
+		return invalid(fmt.Errorf("%w; nothing was created", err))
 	}
 	if a.maxCost > 0 && plan.CostPerHour > a.maxCost {
 		return invalid(fmt.Errorf("cost guard: about $%.4f per hour is above --max-cost $%.2f; nothing was created (raise --max-cost if that is intended)",
@@ -130,9 +141,6 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 		fmt.Fprintf(summary, "nothing was created: this was the plan. Run again with --yes to create these resources, run for %s of real time and delete them at the end.\n",
 			pipeline.FormatDuration(s.Duration))
 		return nil
-	}
-	if cfgErr != nil {
-		return invalid(cfgErr)
 	}
 
 	needAWS := false
@@ -148,7 +156,7 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 		}
 		opts.Clients = cl
 		if !f.quiet {
-			fmt.Fprintf(summary, "credentials from %s, region %s%s\n", orUnknown(cl.Credentials), cl.Region, endpointNote(getenv))
+			fmt.Fprintf(summary, "credentials from %s, region %s%s\n", orUnknown(cl.Credentials), cl.Region, eps.Note(services))
 		}
 	}
 	if len(kafka.Brokers) > 0 && !f.quiet {
@@ -258,22 +266,14 @@ func orUnknown(s string) string {
 	return s
 }
 
-// endpointNote names the custom endpoints in use (URLs only, never secrets).
-func endpointNote(getenv func(string) string) string {
-	var parts []string
-	for _, svc := range []string{"", "KINESIS", "S3", "DYNAMODB", "FIREHOSE"} {
-		name := "AWS_ENDPOINT_URL"
-		if svc != "" {
-			name += "_" + svc
-		}
-		if v := getenv(name); v != "" {
-			parts = append(parts, name+"="+v)
+// hasService reports whether a node of the scenario uses the service.
+func hasService(s *pipeline.Scenario, name string) bool {
+	for _, n := range s.Nodes {
+		if n.Service != nil && n.Service.Name == name {
+			return true
 		}
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
+	return false
 }
 
 // prefixWriter indents every line written to it.

@@ -108,7 +108,7 @@ func TestRunAWSAgainstEmulators(t *testing.T) {
 		t.Error("an unmeasured metric is not null")
 	}
 	stderr := errb.String()
-	for _, want := range []string{"plan for aws-e2e", "credentials from EnvConfigCredentials", "AWS_ENDPOINT_URL_KINESIS=" + kin,
+	for _, want := range []string{"plan for aws-e2e", "credentials from EnvConfigCredentials", "kinesis " + kin,
 		"client-side stand-in", "falling back", "kept 4 resources (--keep)", "PASS aws-e2e",
 		"compare with the simulator", "pipeline.produced_records"} {
 		if want == "falling back" {

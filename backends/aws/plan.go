@@ -108,19 +108,21 @@ const (
 	FirehoseClient FirehoseMode = "client"
 )
 
-// ResolveFirehoseMode turns auto into service or client from the endpoint
-// variables of the AWS chain, read through getenv.
-func ResolveFirehoseMode(m FirehoseMode, getenv func(string) string) (FirehoseMode, string) {
+// ResolveFirehoseMode turns auto into service or client from where the SDK
+// sends each service's calls (ResolveEndpoints): the stand-in when other
+// services go to local endpoints and Firehose does not (emulators have no
+// Firehose), the service otherwise.
+func ResolveFirehoseMode(m FirehoseMode, e Endpoints) (FirehoseMode, string) {
 	switch m {
 	case FirehoseService, FirehoseClient:
 		return m, ""
 	}
-	if getenv("AWS_ENDPOINT_URL_FIREHOSE") != "" || getenv("AWS_ENDPOINT_URL") != "" {
+	if e.Local(SvcFirehose) {
 		return FirehoseService, ""
 	}
-	for _, v := range []string{"AWS_ENDPOINT_URL_KINESIS", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_DYNAMODB"} {
-		if getenv(v) != "" {
-			return FirehoseClient, v + " is set but no Firehose endpoint is: Firehose runs as a client-side stand-in"
+	for _, s := range []Service{SvcKinesis, SvcS3, SvcDynamoDB} {
+		if e.Local(s) {
+			return FirehoseClient, fmt.Sprintf("%s goes to %s but Firehose has no local endpoint: Firehose runs as a client-side stand-in", s, e.Shown(s))
 		}
 	}
 	return FirehoseService, ""

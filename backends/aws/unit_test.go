@@ -237,26 +237,20 @@ func TestResourceNamesFitLimits(t *testing.T) {
 }
 
 func TestResolveFirehoseMode(t *testing.T) {
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1]
-				}
-			}
-			return ""
-		}
-	}
-	if m, _ := ResolveFirehoseMode(FirehoseAuto, env()); m != FirehoseService {
+	if m, _ := ResolveFirehoseMode(FirehoseAuto, Endpoints{}); m != FirehoseService {
 		t.Errorf("real AWS: %s", m)
 	}
-	if m, why := ResolveFirehoseMode(FirehoseAuto, env("AWS_ENDPOINT_URL_KINESIS", "http://127.0.0.1:4568")); m != FirehoseClient || why == "" {
+	if m, why := ResolveFirehoseMode(FirehoseAuto, Endpoints{SvcKinesis: "http://127.0.0.1:4568"}); m != FirehoseClient || why == "" {
 		t.Errorf("emulators: %s %q", m, why)
 	}
-	if m, _ := ResolveFirehoseMode(FirehoseAuto, env("AWS_ENDPOINT_URL", "http://localhost:4566")); m != FirehoseService {
+	all := Endpoints{SvcKinesis: "http://localhost:4566", SvcS3: "http://localhost:4566", SvcFirehose: "http://localhost:4566"}
+	if m, _ := ResolveFirehoseMode(FirehoseAuto, all); m != FirehoseService {
 		t.Errorf("LocalStack: %s", m)
 	}
-	if m, _ := ResolveFirehoseMode(FirehoseClient, env()); m != FirehoseClient {
+	if m, _ := ResolveFirehoseMode(FirehoseAuto, Endpoints{SvcKinesis: "https://vpce-1.kinesis.us-east-1.vpce.amazonaws.com"}); m != FirehoseService {
+		t.Errorf("a VPC endpoint is AWS: %s", m)
+	}
+	if m, _ := ResolveFirehoseMode(FirehoseClient, Endpoints{}); m != FirehoseClient {
 		t.Errorf("explicit client: %s", m)
 	}
 }
