@@ -116,6 +116,7 @@ const (
 	KVSStoragePerGBMo    = 0.023    // PRICE-KVS
 	KVSStreamBytes       = 12.5e6   // KVS-INGEST
 	KVSPutMediaTPS       = 5        // KVS-INGEST
+	KVSGetMediaBytes     = 25e6     // KVS-GETMEDIA (per stream, per reader)
 	S3PutPerPrefix       = 3500     // S3-PREFIX-RATE
 	S3PutPer1000         = 0.005    // PRICE-S3-PUT
 	S3StoragePerGBMo     = 0.023    // PRICE-S3-STORAGE

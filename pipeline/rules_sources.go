@@ -73,7 +73,9 @@ var (
 	srcEC2Specs = Source{Title: "Specifications for Amazon EC2 general purpose instances (baseline network and EBS bandwidth)",
 		URL: awsDocs + "ec2/latest/instancetypes/gp.html"}
 	srcKVSQuota = Source{Title: `"Amazon Kinesis Video Streams service quotas"`, URL: awsDocs + "kinesisvideostreams/latest/dg/limits.html"}
-	srcKVSAPI   = Source{Title: "Kinesis Video Streams API reference: CreateStream (DataRetentionInHours)",
+	srcKVSOld   = Source{Title: `"Kinesis Video Streams Limits" (archived copy)`, URL: "https://github.com/awsdocs/AWS-Kinesis-Video-Documentation",
+		Note: "file doc_source/limits.md, Data Plane API limits"}
+	srcKVSAPI = Source{Title: "Kinesis Video Streams API reference: CreateStream (DataRetentionInHours)",
 		URL: awsDocs + "kinesisvideostreams/latest/dg/API_CreateStream.html"}
 	srcKVSPrice = Source{Title: "Amazon Kinesis Video Streams pricing", URL: "https://aws.amazon.com/kinesis/video-streams/pricing/",
 		Note: "values not read; commonly quoted figures"}

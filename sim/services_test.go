@@ -415,3 +415,33 @@ destinations:
 		t.Error("streaming ingestion refused records")
 	}
 }
+
+// KVS-GETMEDIA: a GetMedia reader gets at most 25 MB/s from a stream. A
+// camera sends 3 fragments of 4 MB a second (12 MB/s); the reader, able to
+// process 100 MiB/s, is down for 10 minutes from minute 1. It catches up
+// at 25 MB/s (6.25 fragments/s), 13 MB/s more than arrives: the 7.2 GB
+// behind take 554 s, so a minute after the outage 1,605 fragments are still
+// unread, and none at the end.
+func TestKVSGetMediaCatchUp(t *testing.T) {
+	src := `version: 1
+name: kvs-catch-up
+duration: 30m
+producers:
+  - {id: cam, kind: iot, rate: 3/s, record_size: 4MB, keys: {dist: uniform, count: 1}, retries: {max: 0}, to: [v]}
+storage:
+  - {id: v, service: kinesis-video-streams, streams: 1, retention: 24h}
+consumers:
+  - {id: ml, service: app, from: v, instances: 20, to: [lake]}
+destinations:
+  - {id: lake, service: s3}
+timeline:
+  - {at: 1m, fail: ml, for: 10m}
+`
+	e := newEngine(t, src)
+	for e.Now().Seconds() < 720 {
+		e.Step()
+	}
+	near(t, "fragments unread a minute after the outage", e.Result().Metrics["ml.lag_records"], 1800-60*3.25, 10)
+	_, m := runChecked(t, load(t, src))
+	near(t, "fragments unread at the end", m["ml.lag_records"], 0, 1)
+}

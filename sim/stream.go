@@ -548,7 +548,8 @@ func (s *stream) expire(now float64) {
 // fan-out readers get 2 MB/s per shard each (KDS-EFO-THROUGHPUT). On MSK
 // Serverless every reader shares 10 MB/s per partition and 400 MB/s per
 // cluster (MSK-SERVERLESS-THROUGHPUT). Provisioned MSK's egress is part of its
-// broker throughput model; video has no read limit here.
+// broker throughput model. A video stream serves each GetMedia reader 25 MB/s
+// (KVS-GETMEDIA).
 func (s *stream) allocateReads(e *Engine) {
 	dt := e.dt
 	failed := s.failed(e.nowSec())
@@ -575,6 +576,8 @@ func (s *stream) allocateReads(e *Engine) {
 				r.allow[u], r.allowN[u] = 0, 0
 			case r.efo:
 				r.allow[u] = min(b, pipeline.KDSEFOBytes*dt)
+			case s.svc == "kinesis-video-streams":
+				r.allow[u] = min(b, pipeline.KVSGetMediaBytes*dt) // KVS-GETMEDIA: each reader's own
 			case budget > 0:
 				demand[i] = b
 				want += b
