@@ -88,6 +88,8 @@ var (
 		Note: "autoscaling thresholds from the Kinesis Data Analytics era archived copy"}
 	srcFlinkAPI = Source{Title: "Managed Flink API reference: ParallelismConfiguration and CheckpointConfiguration",
 		URL: awsDocs + "managed-flink/latest/apiv2/API_ParallelismConfiguration.html"}
+	srcFlinkFileSink = Source{Title: `Apache Flink documentation "FileSystem" connector, File Sink`,
+		URL: "https://nightlies.apache.org/flink/flink-docs-stable/docs/connectors/datastream/filesystem/"}
 	srcFlinkPrice = Source{Title: `"Per second billing in Managed Service for Apache Flink"`, URL: awsDocs + "managed-flink/latest/java/how-pricing.html"}
 	srcGlueWT     = Source{Title: `"AWS Glue worker types"`, URL: awsDocs + "glue/latest/dg/worker-types.html"}
 	srcGlueCDK    = Source{Title: "AWS CDK Glue WorkerType (G.025X)"}

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -444,4 +445,31 @@ timeline:
 	near(t, "fragments unread a minute after the outage", e.Result().Metrics["ml.lag_records"], 1800-60*3.25, 10)
 	_, m := runChecked(t, load(t, src))
 	near(t, "fragments unread at the end", m["ml.lag_records"], 0, 1)
+}
+
+// FLINK-FILESINK-COMMIT: what Managed Flink writes to S3 is readable when
+// the next checkpoint finalizes the part files, so with a 60 s checkpoint
+// waits spread over 60 s (p50 ≈ 30 s, p99 ≈ 59.4 s). What it writes to
+// DynamoDB is readable at once.
+func TestFlinkFileSinkCommitsOnCheckpoint(t *testing.T) {
+	src := `version: 1
+name: filesink
+duration: 30m
+producers:
+  - {id: p, rate: 50/s, record_size: 200B, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 1}
+consumers:
+  - {id: f, service: flink, from: s, kpus: 1, checkpoint: 60s, to: [out]}
+destinations:
+  - {id: out, service: %s}
+`
+	_, m := runChecked(t, load(t, fmt.Sprintf(src, "s3")))
+	if p50, p99 := m["pipeline.latency_p50"], m["pipeline.latency_p99"]; p50 < 29 || p50 > 32 || p99 < 58 || p99 > 61 {
+		t.Errorf("to S3: p50 %.1f s, p99 %.1f s; want about 30 s and 59.4 s", p50, p99)
+	}
+	_, m = runChecked(t, load(t, fmt.Sprintf(src, "dynamodb")))
+	if p99 := m["pipeline.latency_p99"]; p99 > 2.5 {
+		t.Errorf("to DynamoDB: p99 %.1f s, want about 1 s (no commit to wait for)", p99)
+	}
 }
