@@ -61,9 +61,9 @@ var firehoseRules = []Rule{
 
 var computeRules = []Rule{
 	{ID: "LAMBDA-ESM-BATCH", Service: SvcLambda, Conf: Confirmed,
-		Statement: "A Kinesis event source mapping sends batches of up to BatchSize records and waits up to MaximumBatchingWindowInSeconds for one to fill.",
+		Statement: "A Kinesis event source mapping sends batches of up to BatchSize records and waits up to MaximumBatchingWindowInSeconds for one to fill; the next window starts when the previous invocation finishes.",
 		Numbers:   nums("BatchSize 1–10,000, default 100", "MaximumBatchingWindowInSeconds 0–300, default 0"),
-		Sources:   srcs(srcLambdaKDS)},
+		Sources:   srcs(srcLambdaKDS, srcLambdaBatch)},
 	{ID: "LAMBDA-ESM-PARALLEL", Service: SvcLambda, Conf: Confirmed,
 		Statement: "Each shard runs 1–10 concurrent batches (ParallelizationFactor, 1 by default), keeping order per partition key.",
 		Numbers:   nums("1–10 concurrent batches per shard"),

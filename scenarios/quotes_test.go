@@ -190,9 +190,9 @@ var quotes = []quote{
 	{sc: "hot-partition-key", in: workshop, text: "{3,860,977} retried records", v: metric("orders.retried_records")},
 	{sc: "hot-partition-key", in: workshop, text: "still {632,537} lost", v: metric("pipeline.lost_records")},
 	{sc: "hot-partition-key", in: workshop, text: "finishing at {17m4s}", v: eventAt(`resharding done`, 0)},
-	{sc: "hot-partition-key", in: workshop, text: "DynamoDB: {695,263} refused writes", v: metric("table.throttled_records")},
+	{sc: "hot-partition-key", in: workshop, text: "DynamoDB: {423,787} refused writes", v: metric("table.throttled_records")},
 	{sc: "hot-partition-key", change: 4, in: workshop, text: "busiest shard at {50.0%}", v: metric("events.max_shard_utilization")},
-	{sc: "hot-partition-key", change: 4, in: workshop, text: "p99 latency {300 ms} instead", v: metric("pipeline.latency_p99")},
+	{sc: "hot-partition-key", change: 4, in: workshop, text: "p99 latency {500 ms} instead", v: metric("pipeline.latency_p99")},
 	{sc: "hot-partition-key", in: workshop, text: "instead of {384.0 s}", v: metric("pipeline.latency_p99")},
 
 	// firehose-buffering
@@ -259,7 +259,7 @@ var quotes = []quote{
 	{sc: "lambda-poison-record", in: workshop, text: "{3,000} failed invocations by the end", v: metric("validate.failed_batches")},
 	{sc: "lambda-poison-record", in: workshop, text: "iterator age {2,999 s}", v: metric("validate.iterator_age_max")},
 	{sc: "lambda-poison-record", in: workshop, text: "{299,719} orders waiting", v: metric("validate.lag_records")},
-	{sc: "lambda-poison-record", in: workshop, text: "stays {700 ms}", v: metric("pipeline.latency_p99")},
+	{sc: "lambda-poison-record", in: workshop, text: "stays {730 ms}", v: metric("pipeline.latency_p99")},
 	{sc: "lambda-poison-record", change: 3, in: workshop, text: "after {3} failed invocations", v: metric("validate.failed_batches")},
 	{sc: "lambda-poison-record", change: 3, in: workshop, text: "{100} orders lost", v: metric("pipeline.lost_records")},
 	{sc: "lambda-poison-record", change: 3, in: workshop, text: "iterator age at most {2.0 s}", v: metric("validate.iterator_age_max")},
