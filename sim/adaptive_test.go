@@ -237,3 +237,75 @@ timeline:
 		t.Errorf("autoscaling events %q, want 2 → 4 at 35–37 min and 4 → 2 at 7h00–7h02", got)
 	}
 }
+
+// eventsMatching lists the engine's events for node id whose text holds s.
+func eventsMatching(e *sim.Engine, id, s string) []string {
+	var out []string
+	for _, ev := range e.Events() {
+		if ev.Node == id && strings.Contains(ev.Text, s) {
+			out = append(out, ev.At.String()+" "+ev.Text)
+		}
+	}
+	return out
+}
+
+// KDS-MODE-SWITCHES, restarts from a switched mode: a stream of 4 shards
+// at 3 MiB/s switched to on-demand keeps 4 MiB/s and a minute later has
+// twice its 3 MiB/s peak, 6 MiB/s (6 shards); switched back to provisioned
+// it keeps those 6 shards. A third switch within 24 h is refused, so
+// 8 MiB/s at 20 minutes meets 6 provisioned shards (KDS-SHARD-WRITE), and
+// no on-demand growth.
+func TestKinesisModeSwitchesPerDay(t *testing.T) {
+	src := `version: 1
+name: kds-switches
+duration: 40m
+producers:
+  - {id: p, rate: 3MiB/s, record_size: 2KiB, keys: {dist: uniform, count: 100000}, retries: {max: 0}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 4}
+timeline:
+  - {at: 5m, set: {s.mode: on-demand}}
+  - {at: 10m, set: {s.mode: provisioned}}
+  - {at: 15m, set: {s.mode: on-demand}}
+  - {at: 20m, set: {p.rate: 8MiB/s}}
+`
+	e := newEngine(t, src)
+	got := writesBetween(t, e, "s", [2]float64{60, 1200}, [2]float64{1260, 2400})
+	within(t, "3 MiB/s through two switches", got[0], 3*512, 0.02)
+	within(t, "8 MiB/s on 6 provisioned shards", got[1], 6*512, 0.03)
+	if ev := eventsMatching(e, "s", "refused"); len(ev) != 1 {
+		t.Errorf("events %q, want the third switch refused", ev)
+	}
+}
+
+// KDS-ONDEMAND-SCALING across a round trip to provisioned: capacity covers
+// twice the peak of the previous 30 days, whatever the mode in between. An
+// on-demand stream that ran at 5.5 MiB/s (capacity 11 MiB/s) is switched to
+// provisioned (its 11 shards carry over), resharded to 6, and switched back
+// to on-demand: its 5.5 MiB/s peak still counts, so 10 MiB/s is served at
+// once.
+func TestKinesisOnDemandPeakSurvivesSwitch(t *testing.T) {
+	src := `version: 1
+name: kds-round-trip
+duration: 60m
+producers:
+  - {id: p, rate: 3MiB/s, record_size: 2KiB, keys: {dist: uniform, count: 100000}, retries: {max: 0}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, mode: on-demand}
+timeline:
+  - {at: 5m, set: {p.rate: 5.5MiB/s}}
+  - {at: 15m, set: {p.rate: 2MiB/s}}
+  - {at: 16m, set: {s.mode: provisioned}}
+  - {at: 20m, set: {s.shards: 6}}
+  - {at: 35m, set: {s.mode: on-demand}}
+  - {at: 40m, set: {p.rate: 10MiB/s}}
+`
+	e := newEngine(t, src)
+	got := throttledBetween(t, e, "s", [2]float64{0, 2400}, [2]float64{2400, 3600})
+	if got[0] > 0 {
+		t.Errorf("%.0f refused before 40 min; every step was within the capacity", got[0])
+	}
+	if got[1] > 0 {
+		t.Errorf("%.0f refused at 10 MiB/s after the round trip; the 5.5 MiB/s peak gives 11 MiB/s", got[1])
+	}
+}

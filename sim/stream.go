@@ -218,7 +218,9 @@ func (s *stream) switchMode(e *Engine, od bool) {
 	s.switches = append(s.switches, now)
 	s.onDemand = od
 	if od {
-		s.od.init(float64(s.units) * pipeline.KDSShardWriteBytes / 2)
+		// The shard count carries over (KDS-MODE-SWITCHES), and a peak of
+		// the last 30 days still counts (KDS-ONDEMAND-SCALING).
+		s.od.init(max(s.od.peak, float64(s.units)*pipeline.KDSShardWriteBytes/2))
 		e.event(s.id, "switched to on-demand (capacity %.0f MiB/s)", s.od.capB/pipeline.MiB)
 		s.relayout(e, s.od.units())
 	} else {
