@@ -125,6 +125,7 @@ const (
 	DDBOnDemandStartWRU  = 4000     // DDB-ONDEMAND-START
 	DDBOnDemandGrowSec   = 1800     // DDB-ONDEMAND-SCALING (beyond 2 × the previous peak)
 	DDBTableMaxWRU       = 40000    // DDB-TABLE-QUOTA
+	DDBModeSwitches      = 4        // DDB-MODE-SWITCHES (provisioned → on-demand per 24 h)
 	DDBWCUHour           = 0.00065  // PRICE-DDB-WCU-HOUR
 	DDBPerMWrites        = 0.625    // PRICE-DDB-WRITE-REQUESTS
 	OSRefreshS           = 1        // OS-REFRESH (default)

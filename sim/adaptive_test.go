@@ -309,3 +309,42 @@ timeline:
 		t.Errorf("%.0f refused at 10 MiB/s after the round trip; the 5.5 MiB/s peak gives 11 MiB/s", got[1])
 	}
 }
+
+// DDB-ONDEMAND-SWITCH and DDB-ONDEMAND-SCALING across a round trip: an
+// on-demand table that served 5,500 writes/s (within twice its 3,000 peak,
+// so 5,500 is its new peak) is switched to provisioned with 3,000 WCU
+// (held to 3,000; the stream keeps the rest), then back to on-demand: the
+// 5,500 peak still counts, so the table drains at 11,000 and then serves
+// 10,000 writes/s at once.
+func TestDynamoDBOnDemandPeakSurvivesSwitch(t *testing.T) {
+	tl := "  - {at: 2m, set: {p.rate: 5500/s}}\n" +
+		"  - {at: 10m, set: {t.mode: provisioned, t.wcu: 3000}}\n" +
+		"  - {at: 20m, set: {t.mode: on-demand}}\n" +
+		"  - {at: 30m, set: {p.rate: 10000/s}}\n"
+	e := newEngine(t, ddbScenario("3000/s", "mode: on-demand", tl))
+	got := writesBetween(t, e, "t", [2]float64{180, 600}, [2]float64{660, 1200},
+		[2]float64{1260, 1380}, [2]float64{1860, 3600})
+	within(t, "on-demand at 5,500", got[0], 5500, 0.02)
+	within(t, "provisioned 3,000 WCU", got[1], 3000, 0.02)
+	within(t, "back on demand, draining at 2 × 5,500", got[2], 11000, 0.02)
+	within(t, "10,000 after the round trip", got[3], 10000, 0.02)
+}
+
+// DDB-MODE-SWITCHES: a table may switch from provisioned to on-demand at
+// most four times in 24 hours; the fifth is refused and the table stays
+// provisioned.
+func TestDynamoDBModeSwitchesPerDay(t *testing.T) {
+	var tl strings.Builder
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&tl, "  - {at: %dm, set: {t.mode: on-demand}}\n  - {at: %dm, set: {t.mode: provisioned}}\n", 5+10*i, 10+10*i)
+	}
+	tl.WriteString("  - {at: 55m, set: {t.mode: on-demand}}\n  - {at: 60m, set: {p.rate: 3000/s}}\n")
+	e := newEngine(t, ddbScenario("1000/s", "mode: provisioned, wcu: 2000", tl.String()))
+	got := writesBetween(t, e, "t", [2]float64{3900, 5400})
+	// The fifth switch (45 min) is refused; so is the one at 55 min. The
+	// table stays at its 2,000 WCU.
+	within(t, "3,000 writes/s on a table that stayed provisioned", got[0], 2000, 0.02)
+	if ev := eventsMatching(e, "t", "refused"); len(ev) != 2 {
+		t.Errorf("events %q, want the fifth and sixth switches refused", ev)
+	}
+}
