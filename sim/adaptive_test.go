@@ -348,3 +348,80 @@ func TestDynamoDBModeSwitchesPerDay(t *testing.T) {
 		t.Errorf("events %q, want the fifth and sixth switches refused", ev)
 	}
 }
+
+// FLINK-AUTOSCALING restarted from a changed configuration: an application
+// autoscaled from 2 to 4 KPUs and then given 3 KPUs restarts its clock at
+// 3 (the new floor): 15 more minutes at ≥ 75% CPU double it to 6.
+func TestFlinkAutoscalingRestart(t *testing.T) {
+	src := `version: 1
+name: flink-restart
+duration: 2h
+tick: 10s
+producers:
+  - {id: p, rate: 3.5MiB/s, record_size: 1KiB, keys: {dist: uniform, count: 100000}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 12}
+consumers:
+  - {id: f, service: flink, from: s, kpus: 2, autoscaling: true, checkpoint: 0s, read: enhanced-fan-out, to: [lake]}
+destinations:
+  - {id: lake, service: s3}
+timeline:
+  - {at: 30m, set: {f.kpus: 3}}
+  - {at: 40m, set: {p.rate: 5MiB/s}}
+`
+	e, _ := runChecked(t, load(t, src))
+	var at []float64
+	var got []string
+	for _, ev := range e.Events() {
+		if strings.Contains(ev.Text, "autoscaling") {
+			got = append(got, ev.At.String()+" "+ev.Text)
+			at = append(at, ev.At.Minutes())
+		}
+	}
+	// 3.5 of 4 MiB/s is 87.5%: 2 → 4 after 15 min. At 30 min the
+	// application restarts with 3 KPUs (3.5 of 6: 58%, no scaling); at 40
+	// min 5 of 6 MiB/s is 83%: 3 → 6 at 55 min.
+	if len(at) != 2 || at[0] < 15 || at[0] > 17 || at[1] < 55 || at[1] > 57 ||
+		!strings.Contains(got[0], "2 → 4") || !strings.Contains(got[1], "3 → 6") {
+		t.Errorf("autoscaling events %q, want 2 → 4 at 15–17 min and 3 → 6 at 55–57 min", got)
+	}
+}
+
+// MSK Serverless has no adaptive clock: AWS publishes fixed quotas
+// (MSK-SERVERLESS-PARTITION: 5 MB/s in and 10 MB/s out per partition;
+// MSK-SERVERLESS-THROUGHPUT: 200 MB/s in and 400 MB/s out per cluster) and
+// throttles beyond them. Held above every cap for two hours, the cluster
+// serves the same in its last ten minutes as in its first.
+func TestMSKServerlessCapsStayFixed(t *testing.T) {
+	cases := []struct {
+		name          string
+		parts, groups int
+		rate          float64 // MB/s written
+		in, out       float64 // MB/s accepted, MB/s each group reads
+	}{
+		{"one partition: 5 MB/s in", 1, 1, 8, 5, 5},
+		{"60 partitions: 200 MB/s in", 60, 1, 260, 200, 200},
+		{"one partition, three groups: 10 MB/s out", 1, 3, 4, 4, 10.0 / 3},
+		{"50 partitions, three groups: 400 MB/s out", 50, 3, 180, 180, 400.0 / 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b strings.Builder
+			fmt.Fprintf(&b, "version: 1\nname: msk-fixed\nduration: 2h\ntick: 5s\nproducers:\n  - {id: p, rate: %gMB/s, record_size: 1MB, keys: {dist: random}, retries: {max: 0}, to: [s]}\n", c.rate)
+			fmt.Fprintf(&b, "storage:\n  - {id: s, service: msk-serverless, partitions: %d}\nconsumers:\n", c.parts)
+			for g := 0; g < c.groups; g++ {
+				fmt.Fprintf(&b, "  - {id: g%d, service: app, from: s, instances: 100}\n", g)
+			}
+			b.WriteString("timeline:\n  - {at: 1h, set: {p.rate: " + fmt.Sprintf("%gMB/s", c.rate) + "}}\n")
+			e := newEngine(t, b.String())
+			first, last := [2]float64{600, 1200}, [2]float64{6600, 7200}
+			in := writesBetween(t, e, "s", first, last)
+			e = newEngine(t, b.String())
+			out := writesBetween(t, e, "g0", first, last)
+			for i, w := range []string{"first", "last"} {
+				within(t, w+" ten minutes in (MB/s)", in[i], c.in, 0.02)
+				within(t, w+" ten minutes out per group (MB/s)", out[i], c.out, 0.03)
+			}
+		})
+	}
+}
