@@ -102,13 +102,7 @@ func (p *processor) fullBatch(b *lambdaBatch) float64 {
 // shard's slots is free, and its records leave when it has run. A fraction
 // of a record (the fluid model's) counts as that fraction of an invocation.
 func (p *processor) invoke(b *lambdaBatch, n, at, dt float64) float64 {
-	var seen float64
-	b.q.each(func(c *cohort) {
-		if seen < n-1e-9 {
-			at = max(at, c.at)
-			seen += c.n
-		}
-	})
+	at = max(at, b.q.lastArrival(n))
 	slot := argmin(b.busy)
 	start := max(at, b.busy[slot])
 	run := n * p.fnDur
