@@ -315,7 +315,7 @@ var quotes = []quote{
 	{sc: "iot-telemetry", in: step(1), text: "p99 latency is about {133 s}", v: metric("pipeline.latency_p99")},
 
 	// security-log-analytics
-	{sc: "security-log-analytics", in: workshop, text: "p50 {11.5 s}", v: metric("pipeline.latency_p50")},
+	{sc: "security-log-analytics", in: workshop, text: "p50 {12.5 s}", v: metric("pipeline.latency_p50")},
 	{sc: "security-log-analytics", in: workshop, text: "fills in about {11 s}", v: f(fillTime(5*mib, "logs.bytes_in", 6))},
 	{sc: "security-log-analytics", in: workshop, text: "iterator age up to {221 s}", v: metric("detector.iterator_age_max")},
 	{sc: "security-log-analytics", in: workshop, text: "within about {a minute}", about: 0.5, v: firehoseDrained},
@@ -850,7 +850,7 @@ var given = map[string][]string{
 	},
 	"security-log-analytics": {
 		"a {5} MiB buffer", "the {4}-minute outage", "within its {300} s window", "Flink ({2} KPUs,",
-		"records after {300} s and", "keeps {24} hours,",
+		"records after {300} s and", "keeps {24} hours,", "waits for {1} MB per", "shard (about {2} s), then",
 	},
 	"fraud-detection-msk": {
 		"lunch is {2} MB/s", "Firehose's {300} s buffer", "about {5,000} writes in a second", "against {4,000} WCU",

@@ -69,6 +69,10 @@ var periodics = []periodic{
 		return "consumers:\n  - {id: c, service: firehose, from: s, buffer: {size: 128MiB, interval: " + p + "}, to: [d]}\n" +
 			"destinations:\n  - {id: d, service: s3}\n"
 	}, fixed},
+	{"Firehose Lambda transform buffer", "FH-LAMBDA-BUFFER", func(p string) string {
+		return "consumers:\n  - {id: c, service: firehose, from: s, buffer: {size: 128MiB, interval: " + p + "}, transform: {lambda: true, duration: 100ms}, to: [d]}\n" +
+			"destinations:\n  - {id: d, service: s3}\n"
+	}, transformTiming},
 	{"Lambda batching window", "LAMBDA-ESM-BATCH", func(p string) string {
 		return "consumers:\n  - {id: c, service: lambda, from: s, batch_size: 10000, batch_window: " + p + ", duration: 1ms, to: [d]}\n" +
 			"destinations:\n  - {id: d, service: s3}\n"
@@ -89,6 +93,18 @@ var periodics = []periodic{
 		return "consumers:\n  - {id: c, service: emr, engine: spark-streaming, from: s, instances: 2, batch: " + p + ", to: [d]}\n" +
 			"destinations:\n  - {id: d, service: s3}\n"
 	}, batchRun(2 * 8 * pipeline.MiB)},
+}
+
+// transformTiming: FH-LAMBDA-BUFFER holds a shard's records until 1 MB or
+// 60 s, whichever comes first (L), then the transform runs (0.1 s) and
+// the records join the delivery buffer, which opens with the first of
+// them and flushes an interval I later. A record waits 0 to L for the
+// transform and then for the delivery flush: in all from min(I, L) to
+// I + L, spread evenly.
+func transformTiming(rate, interval float64) (float64, float64) {
+	perShard := rate / float64(periodicShards(rate)) * periodicSize
+	l := min(pipeline.FirehoseLambdaInterval, pipeline.FirehoseLambdaBuffer/perShard)
+	return max(interval, l), min(interval, l) + 0.1
 }
 
 // lambdaTiming: LAMBDA-ESM-BATCH and -PAYLOAD per shard, one batch at a
