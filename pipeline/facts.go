@@ -116,6 +116,7 @@ const (
 	KVSStoragePerGBMo    = 0.023    // PRICE-KVS
 	KVSStreamBytes       = 12.5e6   // KVS-INGEST
 	KVSPutMediaTPS       = 5        // KVS-INGEST
+	KVSGetMediaBytes     = 25e6     // KVS-GETMEDIA (per stream, per reader)
 	S3PutPerPrefix       = 3500     // S3-PREFIX-RATE
 	S3PutPer1000         = 0.005    // PRICE-S3-PUT
 	S3StoragePerGBMo     = 0.023    // PRICE-S3-STORAGE
@@ -124,6 +125,7 @@ const (
 	DDBOnDemandStartWRU  = 4000     // DDB-ONDEMAND-START
 	DDBOnDemandGrowSec   = 1800     // DDB-ONDEMAND-SCALING (beyond 2 × the previous peak)
 	DDBTableMaxWRU       = 40000    // DDB-TABLE-QUOTA
+	DDBModeSwitches      = 4        // DDB-MODE-SWITCHES (provisioned → on-demand per 24 h)
 	DDBWCUHour           = 0.00065  // PRICE-DDB-WCU-HOUR
 	DDBPerMWrites        = 0.625    // PRICE-DDB-WRITE-REQUESTS
 	OSRefreshS           = 1        // OS-REFRESH (default)

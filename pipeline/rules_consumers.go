@@ -61,9 +61,9 @@ var firehoseRules = []Rule{
 
 var computeRules = []Rule{
 	{ID: "LAMBDA-ESM-BATCH", Service: SvcLambda, Conf: Confirmed,
-		Statement: "A Kinesis event source mapping sends batches of up to BatchSize records and waits up to MaximumBatchingWindowInSeconds for one to fill.",
+		Statement: "A Kinesis event source mapping sends batches of up to BatchSize records and waits up to MaximumBatchingWindowInSeconds for one to fill; the next window starts when the previous invocation finishes.",
 		Numbers:   nums("BatchSize 1–10,000, default 100", "MaximumBatchingWindowInSeconds 0–300, default 0"),
-		Sources:   srcs(srcLambdaKDS)},
+		Sources:   srcs(srcLambdaKDS, srcLambdaBatch)},
 	{ID: "LAMBDA-ESM-PARALLEL", Service: SvcLambda, Conf: Confirmed,
 		Statement: "Each shard runs 1–10 concurrent batches (ParallelizationFactor, 1 by default), keeping order per partition key.",
 		Numbers:   nums("1–10 concurrent batches per shard"),
@@ -88,6 +88,10 @@ var computeRules = []Rule{
 		Statement: "By default Managed Flink checkpoints every 60 s with at least 5 s between checkpoints, overriding the application's code.",
 		Numbers:   nums("60 s checkpoint interval", "5 s minimum pause"),
 		Sources:   srcs(srcFlinkAPI)},
+	{ID: "FLINK-FILESINK-COMMIT", Service: SvcFlink, Conf: Confirmed,
+		Statement: "A Flink FileSink (files in S3) in streaming mode finalizes its part files only when a checkpoint succeeds, so records become readable at the next checkpoint; with checkpointing off they are never finalized.",
+		Numbers:   nums("readable at the next checkpoint (every 60 s by default)"),
+		Sources:   srcs(srcFlinkFileSink)},
 	{ID: "FLINK-AUTOSCALING", Service: SvcFlink, Conf: ConfirmedOld,
 		Statement: "With autoscaling, Managed Flink scales up after 15 minutes at 75% CPU or more and down after 6 hours below 10%, never below the configured parallelism.",
 		Numbers:   nums("up: CPU ≥ 75% for 15 min", "down: CPU < 10% for 6 h"),

@@ -73,7 +73,9 @@ var (
 	srcEC2Specs = Source{Title: "Specifications for Amazon EC2 general purpose instances (baseline network and EBS bandwidth)",
 		URL: awsDocs + "ec2/latest/instancetypes/gp.html"}
 	srcKVSQuota = Source{Title: `"Amazon Kinesis Video Streams service quotas"`, URL: awsDocs + "kinesisvideostreams/latest/dg/limits.html"}
-	srcKVSAPI   = Source{Title: "Kinesis Video Streams API reference: CreateStream (DataRetentionInHours)",
+	srcKVSOld   = Source{Title: `"Kinesis Video Streams Limits" (archived copy)`, URL: "https://github.com/awsdocs/AWS-Kinesis-Video-Documentation",
+		Note: "file doc_source/limits.md, Data Plane API limits"}
+	srcKVSAPI = Source{Title: "Kinesis Video Streams API reference: CreateStream (DataRetentionInHours)",
 		URL: awsDocs + "kinesisvideostreams/latest/dg/API_CreateStream.html"}
 	srcKVSPrice = Source{Title: "Amazon Kinesis Video Streams pricing", URL: "https://aws.amazon.com/kinesis/video-streams/pricing/",
 		Note: "values not read; commonly quoted figures"}
@@ -86,6 +88,8 @@ var (
 		Note: "autoscaling thresholds from the Kinesis Data Analytics era archived copy"}
 	srcFlinkAPI = Source{Title: "Managed Flink API reference: ParallelismConfiguration and CheckpointConfiguration",
 		URL: awsDocs + "managed-flink/latest/apiv2/API_ParallelismConfiguration.html"}
+	srcFlinkFileSink = Source{Title: `Apache Flink documentation "FileSystem" connector, File Sink`,
+		URL: "https://nightlies.apache.org/flink/flink-docs-stable/docs/connectors/datastream/filesystem/"}
 	srcFlinkPrice = Source{Title: `"Per second billing in Managed Service for Apache Flink"`, URL: awsDocs + "managed-flink/latest/java/how-pricing.html"}
 	srcGlueWT     = Source{Title: `"AWS Glue worker types"`, URL: awsDocs + "glue/latest/dg/worker-types.html"}
 	srcGlueCDK    = Source{Title: "AWS CDK Glue WorkerType (G.025X)"}

@@ -190,9 +190,9 @@ var quotes = []quote{
 	{sc: "hot-partition-key", in: workshop, text: "{3,860,977} retried records", v: metric("orders.retried_records")},
 	{sc: "hot-partition-key", in: workshop, text: "still {632,537} lost", v: metric("pipeline.lost_records")},
 	{sc: "hot-partition-key", in: workshop, text: "finishing at {17m4s}", v: eventAt(`resharding done`, 0)},
-	{sc: "hot-partition-key", in: workshop, text: "DynamoDB: {695,263} refused writes", v: metric("table.throttled_records")},
+	{sc: "hot-partition-key", in: workshop, text: "DynamoDB: {423,787} refused writes", v: metric("table.throttled_records")},
 	{sc: "hot-partition-key", change: 4, in: workshop, text: "busiest shard at {50.0%}", v: metric("events.max_shard_utilization")},
-	{sc: "hot-partition-key", change: 4, in: workshop, text: "p99 latency {300 ms} instead", v: metric("pipeline.latency_p99")},
+	{sc: "hot-partition-key", change: 4, in: workshop, text: "p99 latency {500 ms} instead", v: metric("pipeline.latency_p99")},
 	{sc: "hot-partition-key", in: workshop, text: "instead of {384.0 s}", v: metric("pipeline.latency_p99")},
 
 	// firehose-buffering
@@ -259,7 +259,7 @@ var quotes = []quote{
 	{sc: "lambda-poison-record", in: workshop, text: "{3,000} failed invocations by the end", v: metric("validate.failed_batches")},
 	{sc: "lambda-poison-record", in: workshop, text: "iterator age {2,999 s}", v: metric("validate.iterator_age_max")},
 	{sc: "lambda-poison-record", in: workshop, text: "{299,719} orders waiting", v: metric("validate.lag_records")},
-	{sc: "lambda-poison-record", in: workshop, text: "stays {700 ms}", v: metric("pipeline.latency_p99")},
+	{sc: "lambda-poison-record", in: workshop, text: "stays {730 ms}", v: metric("pipeline.latency_p99")},
 	{sc: "lambda-poison-record", change: 3, in: workshop, text: "after {3} failed invocations", v: metric("validate.failed_batches")},
 	{sc: "lambda-poison-record", change: 3, in: workshop, text: "{100} orders lost", v: metric("pipeline.lost_records")},
 	{sc: "lambda-poison-record", change: 3, in: workshop, text: "iterator age at most {2.0 s}", v: metric("validate.iterator_age_max")},
@@ -315,7 +315,7 @@ var quotes = []quote{
 	{sc: "iot-telemetry", in: step(1), text: "p99 latency is about {133 s}", v: metric("pipeline.latency_p99")},
 
 	// security-log-analytics
-	{sc: "security-log-analytics", in: workshop, text: "p50 {11.5 s}", v: metric("pipeline.latency_p50")},
+	{sc: "security-log-analytics", in: workshop, text: "p50 {12.5 s}", v: metric("pipeline.latency_p50")},
 	{sc: "security-log-analytics", in: workshop, text: "fills in about {11 s}", v: f(fillTime(5*mib, "logs.bytes_in", 6))},
 	{sc: "security-log-analytics", in: workshop, text: "iterator age up to {221 s}", v: metric("detector.iterator_age_max")},
 	{sc: "security-log-analytics", in: workshop, text: "within about {a minute}", about: 0.5, v: firehoseDrained},
@@ -850,7 +850,7 @@ var given = map[string][]string{
 	},
 	"security-log-analytics": {
 		"a {5} MiB buffer", "the {4}-minute outage", "within its {300} s window", "Flink ({2} KPUs,",
-		"records after {300} s and", "keeps {24} hours,",
+		"records after {300} s and", "keeps {24} hours,", "waits for {1} MB per", "shard (about {2} s), then",
 	},
 	"fraud-detection-msk": {
 		"lunch is {2} MB/s", "Firehose's {300} s buffer", "about {5,000} writes in a second", "against {4,000} WCU",

@@ -237,3 +237,191 @@ timeline:
 		t.Errorf("autoscaling events %q, want 2 → 4 at 35–37 min and 4 → 2 at 7h00–7h02", got)
 	}
 }
+
+// eventsMatching lists the engine's events for node id whose text holds s.
+func eventsMatching(e *sim.Engine, id, s string) []string {
+	var out []string
+	for _, ev := range e.Events() {
+		if ev.Node == id && strings.Contains(ev.Text, s) {
+			out = append(out, ev.At.String()+" "+ev.Text)
+		}
+	}
+	return out
+}
+
+// KDS-MODE-SWITCHES, restarts from a switched mode: a stream of 4 shards
+// at 3 MiB/s switched to on-demand keeps 4 MiB/s and a minute later has
+// twice its 3 MiB/s peak, 6 MiB/s (6 shards); switched back to provisioned
+// it keeps those 6 shards. A third switch within 24 h is refused, so
+// 8 MiB/s at 20 minutes meets 6 provisioned shards (KDS-SHARD-WRITE), and
+// no on-demand growth.
+func TestKinesisModeSwitchesPerDay(t *testing.T) {
+	src := `version: 1
+name: kds-switches
+duration: 40m
+producers:
+  - {id: p, rate: 3MiB/s, record_size: 2KiB, keys: {dist: uniform, count: 100000}, retries: {max: 0}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 4}
+timeline:
+  - {at: 5m, set: {s.mode: on-demand}}
+  - {at: 10m, set: {s.mode: provisioned}}
+  - {at: 15m, set: {s.mode: on-demand}}
+  - {at: 20m, set: {p.rate: 8MiB/s}}
+`
+	e := newEngine(t, src)
+	got := writesBetween(t, e, "s", [2]float64{60, 1200}, [2]float64{1260, 2400})
+	within(t, "3 MiB/s through two switches", got[0], 3*512, 0.02)
+	within(t, "8 MiB/s on 6 provisioned shards", got[1], 6*512, 0.03)
+	if ev := eventsMatching(e, "s", "refused"); len(ev) != 1 {
+		t.Errorf("events %q, want the third switch refused", ev)
+	}
+}
+
+// KDS-ONDEMAND-SCALING across a round trip to provisioned: capacity covers
+// twice the peak of the previous 30 days, whatever the mode in between. An
+// on-demand stream that ran at 5.5 MiB/s (capacity 11 MiB/s) is switched to
+// provisioned (its 11 shards carry over), resharded to 6, and switched back
+// to on-demand: its 5.5 MiB/s peak still counts, so 10 MiB/s is served at
+// once.
+func TestKinesisOnDemandPeakSurvivesSwitch(t *testing.T) {
+	src := `version: 1
+name: kds-round-trip
+duration: 60m
+producers:
+  - {id: p, rate: 3MiB/s, record_size: 2KiB, keys: {dist: uniform, count: 100000}, retries: {max: 0}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, mode: on-demand}
+timeline:
+  - {at: 5m, set: {p.rate: 5.5MiB/s}}
+  - {at: 15m, set: {p.rate: 2MiB/s}}
+  - {at: 16m, set: {s.mode: provisioned}}
+  - {at: 20m, set: {s.shards: 6}}
+  - {at: 35m, set: {s.mode: on-demand}}
+  - {at: 40m, set: {p.rate: 10MiB/s}}
+`
+	e := newEngine(t, src)
+	got := throttledBetween(t, e, "s", [2]float64{0, 2400}, [2]float64{2400, 3600})
+	if got[0] > 0 {
+		t.Errorf("%.0f refused before 40 min; every step was within the capacity", got[0])
+	}
+	if got[1] > 0 {
+		t.Errorf("%.0f refused at 10 MiB/s after the round trip; the 5.5 MiB/s peak gives 11 MiB/s", got[1])
+	}
+}
+
+// DDB-ONDEMAND-SWITCH and DDB-ONDEMAND-SCALING across a round trip: an
+// on-demand table that served 5,500 writes/s (within twice its 3,000 peak,
+// so 5,500 is its new peak) is switched to provisioned with 3,000 WCU
+// (held to 3,000; the stream keeps the rest), then back to on-demand: the
+// 5,500 peak still counts, so the table drains at 11,000 and then serves
+// 10,000 writes/s at once.
+func TestDynamoDBOnDemandPeakSurvivesSwitch(t *testing.T) {
+	tl := "  - {at: 2m, set: {p.rate: 5500/s}}\n" +
+		"  - {at: 10m, set: {t.mode: provisioned, t.wcu: 3000}}\n" +
+		"  - {at: 20m, set: {t.mode: on-demand}}\n" +
+		"  - {at: 30m, set: {p.rate: 10000/s}}\n"
+	e := newEngine(t, ddbScenario("3000/s", "mode: on-demand", tl))
+	got := writesBetween(t, e, "t", [2]float64{180, 600}, [2]float64{660, 1200},
+		[2]float64{1260, 1380}, [2]float64{1860, 3600})
+	within(t, "on-demand at 5,500", got[0], 5500, 0.02)
+	within(t, "provisioned 3,000 WCU", got[1], 3000, 0.02)
+	within(t, "back on demand, draining at 2 × 5,500", got[2], 11000, 0.02)
+	within(t, "10,000 after the round trip", got[3], 10000, 0.02)
+}
+
+// DDB-MODE-SWITCHES: a table may switch from provisioned to on-demand at
+// most four times in 24 hours; the fifth is refused and the table stays
+// provisioned.
+func TestDynamoDBModeSwitchesPerDay(t *testing.T) {
+	var tl strings.Builder
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&tl, "  - {at: %dm, set: {t.mode: on-demand}}\n  - {at: %dm, set: {t.mode: provisioned}}\n", 5+10*i, 10+10*i)
+	}
+	tl.WriteString("  - {at: 55m, set: {t.mode: on-demand}}\n  - {at: 60m, set: {p.rate: 3000/s}}\n")
+	e := newEngine(t, ddbScenario("1000/s", "mode: provisioned, wcu: 2000", tl.String()))
+	got := writesBetween(t, e, "t", [2]float64{3900, 5400})
+	// The fifth switch (45 min) is refused; so is the one at 55 min. The
+	// table stays at its 2,000 WCU.
+	within(t, "3,000 writes/s on a table that stayed provisioned", got[0], 2000, 0.02)
+	if ev := eventsMatching(e, "t", "refused"); len(ev) != 2 {
+		t.Errorf("events %q, want the fifth and sixth switches refused", ev)
+	}
+}
+
+// FLINK-AUTOSCALING restarted from a changed configuration: an application
+// autoscaled from 2 to 4 KPUs and then given 3 KPUs restarts its clock at
+// 3 (the new floor): 15 more minutes at ≥ 75% CPU double it to 6.
+func TestFlinkAutoscalingRestart(t *testing.T) {
+	src := `version: 1
+name: flink-restart
+duration: 2h
+tick: 10s
+producers:
+  - {id: p, rate: 3.5MiB/s, record_size: 1KiB, keys: {dist: uniform, count: 100000}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 12}
+consumers:
+  - {id: f, service: flink, from: s, kpus: 2, autoscaling: true, checkpoint: 0s, read: enhanced-fan-out, to: [lake]}
+destinations:
+  - {id: lake, service: s3}
+timeline:
+  - {at: 30m, set: {f.kpus: 3}}
+  - {at: 40m, set: {p.rate: 5MiB/s}}
+`
+	e, _ := runChecked(t, load(t, src))
+	var at []float64
+	var got []string
+	for _, ev := range e.Events() {
+		if strings.Contains(ev.Text, "autoscaling") {
+			got = append(got, ev.At.String()+" "+ev.Text)
+			at = append(at, ev.At.Minutes())
+		}
+	}
+	// 3.5 of 4 MiB/s is 87.5%: 2 → 4 after 15 min. At 30 min the
+	// application restarts with 3 KPUs (3.5 of 6: 58%, no scaling); at 40
+	// min 5 of 6 MiB/s is 83%: 3 → 6 at 55 min.
+	if len(at) != 2 || at[0] < 15 || at[0] > 17 || at[1] < 55 || at[1] > 57 ||
+		!strings.Contains(got[0], "2 → 4") || !strings.Contains(got[1], "3 → 6") {
+		t.Errorf("autoscaling events %q, want 2 → 4 at 15–17 min and 3 → 6 at 55–57 min", got)
+	}
+}
+
+// MSK Serverless has no adaptive clock: AWS publishes fixed quotas
+// (MSK-SERVERLESS-PARTITION: 5 MB/s in and 10 MB/s out per partition;
+// MSK-SERVERLESS-THROUGHPUT: 200 MB/s in and 400 MB/s out per cluster) and
+// throttles beyond them. Held above every cap for two hours, the cluster
+// serves the same in its last ten minutes as in its first.
+func TestMSKServerlessCapsStayFixed(t *testing.T) {
+	cases := []struct {
+		name          string
+		parts, groups int
+		rate          float64 // MB/s written
+		in, out       float64 // MB/s accepted, MB/s each group reads
+	}{
+		{"one partition: 5 MB/s in", 1, 1, 8, 5, 5},
+		{"60 partitions: 200 MB/s in", 60, 1, 260, 200, 200},
+		{"one partition, three groups: 10 MB/s out", 1, 3, 4, 4, 10.0 / 3},
+		{"50 partitions, three groups: 400 MB/s out", 50, 3, 180, 180, 400.0 / 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b strings.Builder
+			fmt.Fprintf(&b, "version: 1\nname: msk-fixed\nduration: 2h\ntick: 5s\nproducers:\n  - {id: p, rate: %gMB/s, record_size: 1MB, keys: {dist: random}, retries: {max: 0}, to: [s]}\n", c.rate)
+			fmt.Fprintf(&b, "storage:\n  - {id: s, service: msk-serverless, partitions: %d}\nconsumers:\n", c.parts)
+			for g := 0; g < c.groups; g++ {
+				fmt.Fprintf(&b, "  - {id: g%d, service: app, from: s, instances: 100}\n", g)
+			}
+			b.WriteString("timeline:\n  - {at: 1h, set: {p.rate: " + fmt.Sprintf("%gMB/s", c.rate) + "}}\n")
+			e := newEngine(t, b.String())
+			first, last := [2]float64{600, 1200}, [2]float64{6600, 7200}
+			in := writesBetween(t, e, "s", first, last)
+			e = newEngine(t, b.String())
+			out := writesBetween(t, e, "g0", first, last)
+			for i, w := range []string{"first", "last"} {
+				within(t, w+" ten minutes in (MB/s)", in[i], c.in, 0.02)
+				within(t, w+" ten minutes out per group (MB/s)", out[i], c.out, 0.03)
+			}
+		})
+	}
+}

@@ -26,6 +26,9 @@ type output struct {
 	ed   *edge   // a stream or Firehose written through an edge
 	q    fifo    // processed records not yet accepted
 	wait float64 // Firehose: how long to retry before giving up (seconds)
+	// commit, when set, is when records written at t become readable (a
+	// Flink FileSink's next checkpoint).
+	commit func(t float64) float64
 }
 
 func newConsumer(n *pipeline.Node) consumer {
@@ -196,7 +199,11 @@ func (c *consumer) flush(e *Engine) {
 			c.giveUp(o, now)
 			for !o.q.empty() {
 				f := o.q.front()
-				ok := o.dest.accept(e, *f)
+				co := *f
+				if o.commit != nil {
+					co.at = o.commit(max(co.at, now))
+				}
+				ok := o.dest.accept(e, co)
 				if ok <= 0 {
 					break
 				}

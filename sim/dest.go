@@ -28,11 +28,13 @@ type dest struct {
 	winStart float64 // when the table first hit its limit (<0: it has not)
 	util     float64
 	wcuSize  float64
-	burst    float64 // DynamoDB: banked write units
-	maxWCU   float64 // DynamoDB: the most WCU provisioned so far
-	rows     float64 // items written (a window's results are fewer than its records)
-	copyFree float64 // Redshift: when the load queue is free
-	src      *stream // Redshift streaming ingestion: the stream it reads
+	burst    float64   // DynamoDB: banked write units
+	maxWCU   float64   // DynamoDB: the most WCU provisioned so far
+	switches []float64 // DynamoDB: when it switched from provisioned to on-demand
+	wired    bool      // built: a change of configuration from now on is a change at run time
+	rows     float64   // items written (a window's results are fewer than its records)
+	copyFree float64   // Redshift: when the load queue is free
+	src      *stream   // Redshift streaming ingestion: the stream it reads
 	rd       *reader
 	cfg      destCfg
 }
@@ -68,6 +70,9 @@ func (d *dest) held() float64        { return 0 }
 
 func (d *dest) reconfigure(e *Engine) {
 	n := d.n
+	if d.svc == "dynamodb" && d.wired && !d.cfg.onDemand && n.Str("mode") == "on-demand" {
+		d.switchToOnDemand(e)
+	}
 	d.cfg = destCfg{
 		prefixes: float64(n.Int("prefixes")), instances: float64(n.Int("instances")),
 		nodes: float64(n.Int("nodes")), wcu: float64(n.Int("wcu")),
@@ -87,7 +92,27 @@ func (d *dest) reconfigure(e *Engine) {
 	}
 }
 
+// switchToOnDemand follows DDB-MODE-SWITCHES: a table switches from
+// provisioned to on-demand at most four times in a rolling 24 hours; a
+// further switch is refused and the table stays provisioned.
+func (d *dest) switchToOnDemand(e *Engine) {
+	now := e.nowSec()
+	recent := 0
+	for _, t := range d.switches {
+		if now-t < 86400 {
+			recent++
+		}
+	}
+	if recent >= pipeline.DDBModeSwitches {
+		e.event(d.id, "mode switch refused: at most %d switches to on-demand per 24 h", pipeline.DDBModeSwitches)
+		d.n.Params["mode"] = pipeline.Value{Kind: pipeline.KindEnum, Str: "provisioned", Set: true}
+		return
+	}
+	d.switches = append(d.switches, now)
+}
+
 func (d *dest) wire(e *Engine) error {
+	d.wired = true
 	if src, ok := e.byID[d.n.From].(*stream); ok {
 		// Redshift streaming ingestion (RS-STREAMING-INGESTION): the materialized view reads the
 		// stream itself, as fast as the cluster loads.

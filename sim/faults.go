@@ -58,6 +58,23 @@ func (p *processor) flinkTick(e *Engine) (avail, extra float64) {
 	return avail, extra
 }
 
+// fileSinkCommit is when records a Managed Flink application writes to S3 at
+// t become readable: a FileSink finalizes its part files only when the next
+// checkpoint succeeds (FLINK-FILESINK-COMMIT), so waits spread over the
+// checkpoint interval. With checkpointing off Flink never finalizes them;
+// streamsim then shows them at once rather than never.
+func (p *processor) fileSinkCommit(t float64) float64 {
+	every := p.n.Dur("checkpoint").Seconds()
+	if every <= 0 {
+		return t
+	}
+	cp := p.flink.nextCkpt
+	if cp < t {
+		cp += math.Ceil((t-cp)/every-1e-9) * every
+	}
+	return cp
+}
+
 // autoscale follows FLINK-AUTOSCALING: double the KPUs after 15 minutes at ≥ 75% CPU, halve
 // them (never below the configured count) after 6 hours under 10%. CPU is the
 // demand on the job's capacity.

@@ -22,6 +22,8 @@ type firehose struct {
 type fbuf struct {
 	q      fifo
 	opened float64
+	t      fifo    // Lambda transform: records waiting for their invocation (FH-LAMBDA-BUFFER)
+	topen  float64 // when t was opened
 }
 
 func newFirehose(e *Engine, n *pipeline.Node) *firehose {
@@ -103,10 +105,13 @@ func (f *firehose) step(e *Engine) {
 	if f.adm != nil {
 		f.directPut(e, failed)
 	}
-	f.read(e, failed, func(u int, co cohort) { f.bufs[u].add(co, now) })
+	f.read(e, failed, func(u int, co cohort) { f.intake(&f.bufs[u], co, now) })
 	if !failed {
 		f.flushed.reset(now, e.dt)
 		for u := range f.bufs {
+			if f.xform > 0 {
+				f.transform(e, &f.bufs[u], now)
+			}
 			f.maybeFlush(e, &f.bufs[u], now)
 		}
 		// Shards flushing in the same tick hand on records of the same birth
@@ -139,7 +144,7 @@ func (f *firehose) directPut(e *Engine, failed bool) {
 		if co.n > 0 {
 			f.in += co.n
 			f.inB += co.b
-			f.bufs[0].add(co, now)
+			f.intake(&f.bufs[0], co, now)
 		}
 	}
 }
@@ -148,7 +153,14 @@ func (f *firehose) rebuffer() {
 	old := f.bufs
 	f.bufs = make([]fbuf, f.units())
 	for i := range old {
-		old[i].q.each(func(c *cohort) { f.bufs[i%len(f.bufs)].add(*c, c.at) })
+		nb := &f.bufs[i%len(f.bufs)]
+		old[i].q.each(func(c *cohort) { nb.add(*c, c.at) })
+		old[i].t.each(func(c *cohort) {
+			if nb.t.empty() {
+				nb.topen = old[i].topen
+			}
+			nb.t.push(*c)
+		})
 	}
 }
 
@@ -159,23 +171,69 @@ func (b *fbuf) add(c cohort, now float64) {
 	b.q.push(c)
 }
 
+// intake takes records into a shard's buffer, through the Lambda
+// transform's buffer when there is one.
+func (f *firehose) intake(b *fbuf, c cohort, now float64) {
+	if f.xform <= 0 {
+		b.add(c, now)
+		return
+	}
+	if b.t.empty() {
+		b.topen = now
+	}
+	b.t.push(c)
+}
+
+// transform invokes the Lambda transform (FH-LAMBDA-BUFFER): each time the
+// shard's transform buffer reaches 1 MB, and when it has been open 60 s,
+// its records are transformed (taking the invocation's duration) and join
+// the delivery buffer. Waits for the transform spread from 0 to the lesser
+// of 60 s and the time 1 MB takes to arrive.
+func (f *firehose) transform(e *Engine, b *fbuf, now float64) {
+	move := func(at float64) func(cohort) {
+		return func(c cohort) {
+			c.at = max(c.at, at)
+			b.add(c, c.at) // the delivery buffer opens when they arrive
+		}
+	}
+	for !b.t.empty() && b.t.b >= pipeline.FirehoseLambdaBuffer*(1-1e-9) {
+		b.t.take(b.t.n, pipeline.FirehoseLambdaBuffer, move(now+f.xform))
+		b.topen = now
+	}
+	if b.t.empty() || now+e.dt-b.topen < pipeline.FirehoseLambdaInterval-1e-9 {
+		return
+	}
+	b.t.drain(move(now + e.dt + f.xform))
+}
+
 // maybeFlush writes objects: one of exactly the size hint for every full
 // buffer's worth (during this tick), then what is left once the buffer has been
 // open for the interval hint.
 func (f *firehose) maybeFlush(e *Engine, b *fbuf, now float64) {
 	for !b.q.empty() && b.q.b >= f.size {
-		f.object(b, now+f.xform, f.size)
+		f.object(b, now, b.q.n, f.size)
 		b.opened = now
 	}
 	if b.q.empty() || now+e.dt-b.opened < f.every-1e-9 {
 		return
 	}
-	f.object(b, now+e.dt+f.xform, -1)
+	// Records that arrive as the interval ends (a transformed chunk can)
+	// go into the next object, whose interval starts with them.
+	if f.xform > 0 && f.every > 0 {
+		if n := arrivedBefore(&b.q, b.opened+f.every); n < b.q.n*(1-1e-9) {
+			if n > 0 {
+				f.object(b, now+e.dt, n, -1)
+			}
+			b.opened = b.q.front().at
+			return
+		}
+	}
+	f.object(b, now+e.dt, b.q.n, -1)
 }
 
-// object takes up to size bytes (all when size < 0) from the buffer as one
-// object delivered at `at`.
-func (f *firehose) object(b *fbuf, at, size float64) {
+// object takes up to n records and size bytes (any when size < 0) from the
+// buffer as one object delivered at `at`.
+func (f *firehose) object(b *fbuf, at, n, size float64) {
 	f.objects++
 	first := true
 	send := func(c cohort) {
@@ -186,17 +244,17 @@ func (f *firehose) object(b *fbuf, at, size float64) {
 		}
 		f.flushed.add(c)
 	}
-	if size < 0 {
+	if size < 0 && n >= b.q.n {
 		b.q.drain(send)
 		return
 	}
-	b.q.take(b.q.n, size, send)
+	b.q.take(n, size, send)
 }
 
 func (f *firehose) held() float64 {
 	var h float64
 	for i := range f.bufs {
-		h += f.bufs[i].q.n
+		h += f.bufs[i].q.n + f.bufs[i].t.n
 	}
 	h *= float64(max(1, len(f.outs)))
 	// Direct PUT retries are held (and counted) by the producers.

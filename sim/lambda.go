@@ -1,6 +1,10 @@
 package sim
 
-import "github.com/streamsim/streamsim/pipeline"
+import (
+	"math"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
 
 // Lambda's event source mapping (LAMBDA-ESM-BATCH): per shard, records read
 // are gathered into a batch that is invoked when the first of three things
@@ -8,24 +12,40 @@ import "github.com/streamsim/streamsim/pipeline"
 // (with no window, each poll's records are invoked at once). A batch of n
 // records runs n × duration. Under a backlog every batch is full, so
 // invocations are records ÷ batch size, never one per shard and tick.
+//
+// A shard runs at most `parallelization` batches at once
+// (LAMBDA-ESM-PARALLEL): a batch starts when it closes and one of the
+// shard's slots is free, and its records leave when it has run. The next
+// batching window starts when the previous invocation has finished.
 
 // lambdaBatch is one shard's batch being filled.
 type lambdaBatch struct {
 	q      fifo
-	opened float64 // when the batch's window started (seconds)
+	opened float64   // when the batch's window started (seconds)
+	busy   []float64 // per concurrent batch: when its invocation finishes
+}
+
+// free is when the shard next has a slot for a batch.
+func (b *lambdaBatch) free() float64 { return b.busy[argmin(b.busy)] }
+
+// open starts the next window with a piece stamped t: its records arrived
+// during the tick up to t (a tick's records travel together), and the
+// window starts no sooner than the previous invocation has finished.
+func (b *lambdaBatch) open(t, dt float64) {
+	b.opened = max(t-dt, b.free())
 }
 
 // batchTick puts this tick's reads into their shards' batches and invokes
 // the batches that are due, handing their records on through p.pieces.
 func (p *processor) batchTick(e *Engine, read []shardPiece) {
 	now, dt := e.nowSec(), e.dt
-	if len(p.batches) != p.srcUnits() {
+	if len(p.batches) != p.srcUnits() || len(p.batches[0].busy) != int(p.units) {
 		p.rebatch()
 	}
 	for _, sp := range read {
 		b := &p.batches[sp.u]
 		if b.q.empty() {
-			b.opened = sp.c.at
+			b.open(sp.c.at, dt)
 		}
 		b.q.push(sp.c)
 	}
@@ -49,7 +69,7 @@ func (p *processor) closeBatches(u int, now, dt float64) {
 		if b.q.n < full*(1-1e-9) {
 			break
 		}
-		if p.invoke(b, full, b.q.front().at) == 0 {
+		if p.invoke(b, full, b.q.front().at, dt) == 0 {
 			break // rounding left q.n above what its cohorts hold
 		}
 	}
@@ -58,12 +78,12 @@ func (p *processor) closeBatches(u int, now, dt float64) {
 	}
 	if w := p.batchWindow; w > 0 {
 		if end := b.opened + w; now+dt >= end-1e-9 {
-			p.invoke(b, arrivedBefore(&b.q, end), max(end, now))
+			p.invoke(b, arrivedBefore(&b.q, end), max(end, now), dt)
 		}
 		return
 	}
 	if p.rd == nil || p.rd.q[u].empty() {
-		p.invoke(b, b.q.n, now)
+		p.invoke(b, b.q.n, now, dt)
 	}
 }
 
@@ -77,29 +97,33 @@ func (p *processor) fullBatch(b *lambdaBatch) float64 {
 	return n
 }
 
-// invoke runs one batch of n records from the front of b, invoked at `at`:
-// its records leave when the batch has run. A fraction of a record (the fluid
-// model's) counts as that fraction of an invocation.
-func (p *processor) invoke(b *lambdaBatch, n, at float64) float64 {
-	var got, last float64
-	first := true
+// invoke runs one batch of the first n records of b, closed at `at` or when
+// its last record arrived, whichever is later: it starts when one of the
+// shard's slots is free, and its records leave when it has run. A fraction
+// of a record (the fluid model's) counts as that fraction of an invocation.
+func (p *processor) invoke(b *lambdaBatch, n, at, dt float64) float64 {
+	at = max(at, b.q.lastArrival(n))
+	slot := argmin(b.busy)
+	start := max(at, b.busy[slot])
 	run := n * p.fnDur
+	var got float64
+	first := true
 	b.q.take(n, -1, func(c cohort) {
-		last = max(last, c.at)
 		got += c.n
-		c.at = max(c.at, at) + run
+		c.at = start + run
 		c.obj = 0
 		if first {
 			c.obj, first = 1, false
 		}
 		p.pieces.add(c)
 	})
+	b.busy[slot] = start + run
 	p.invocations += min(1, got)
-	b.opened = max(at, last)
+	b.opened = b.free()
 	if !b.q.empty() {
 		// What is left opens the next batch: its window starts with its
-		// first record, so windows follow each other without a gap.
-		b.opened = b.q.front().at
+		// first record, once an invocation has finished.
+		b.open(b.q.front().at, dt)
 	}
 	return got
 }
@@ -116,16 +140,28 @@ func arrivedBefore(q *fifo, t float64) float64 {
 	return n
 }
 
-// rebatch follows a reshard: open batches move to the shard of the same index
-// (or wrap), as records of a closed parent are read before its children.
+// rebatch follows a reshard (open batches move to the shard of the same
+// index, or wrap, as records of a closed parent are read before its
+// children) or a change of parallelization (each shard keeps its busiest
+// slots).
 func (p *processor) rebatch() {
 	old := p.batches
 	p.batches = make([]lambdaBatch, p.srcUnits())
+	slots := max(1, int(p.units))
+	// Keep about 64k cohorts in all open batches (at least 64 a shard), so
+	// that a long window keeps its records' arrival times apart.
+	limit := 1 << int(math.Ceil(math.Log2(float64(max(64, (1<<16)/len(p.batches))))))
 	for u := range p.batches {
-		p.batches[u].q.limit = 64
+		p.batches[u].q.limit = limit
+		p.batches[u].busy = make([]float64, slots)
 	}
 	for i := range old {
 		nb := &p.batches[i%len(p.batches)]
+		for _, x := range old[i].busy {
+			if j := argmin(nb.busy); x > nb.busy[j] {
+				nb.busy[j] = x
+			}
+		}
 		old[i].q.each(func(c *cohort) {
 			if nb.q.empty() {
 				nb.opened = old[i].opened
@@ -133,6 +169,16 @@ func (p *processor) rebatch() {
 			nb.q.push(*c)
 		})
 	}
+}
+
+func argmin(xs []float64) int {
+	j := 0
+	for i, x := range xs {
+		if x < xs[j] {
+			j = i
+		}
+	}
+	return j
 }
 
 // batched is the records waiting in open batches.

@@ -140,6 +140,13 @@ func (p *processor) setCapacity(per float64) {
 func (p *processor) wire(e *Engine) error {
 	p.wireIO(e, p.n.Str("read") == "enhanced-fan-out")
 	p.setReaderCaps()
+	if p.svc == "flink" {
+		for _, o := range p.outs {
+			if o.dest != nil && o.dest.svc == "s3" {
+				o.commit = p.fileSinkCommit
+			}
+		}
+	}
 	p.keyCount = 0
 	for _, pr := range e.prods {
 		if pr.n.Str("keys.dist") == "random" {

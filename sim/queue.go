@@ -171,3 +171,14 @@ func (q *fifo) each(fn func(c *cohort)) {
 		fn(&q.buf[(q.head+i)&(len(q.buf)-1)])
 	}
 }
+
+// lastArrival is the latest arrival among the first n records.
+func (q *fifo) lastArrival(n float64) float64 {
+	var seen, last float64
+	for i := 0; i < q.size && seen < n-1e-9; i++ {
+		c := &q.buf[(q.head+i)&(len(q.buf)-1)]
+		last = max(last, c.at)
+		seen += c.n
+	}
+	return last
+}

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -413,5 +414,62 @@ destinations:
 	}
 	if m["wh.throttled_records"] != 0 {
 		t.Error("streaming ingestion refused records")
+	}
+}
+
+// KVS-GETMEDIA: a GetMedia reader gets at most 25 MB/s from a stream. A
+// camera sends 3 fragments of 4 MB a second (12 MB/s); the reader, able to
+// process 100 MiB/s, is down for 10 minutes from minute 1. It catches up
+// at 25 MB/s (6.25 fragments/s), 13 MB/s more than arrives: the 7.2 GB
+// behind take 554 s, so a minute after the outage 1,605 fragments are still
+// unread, and none at the end.
+func TestKVSGetMediaCatchUp(t *testing.T) {
+	src := `version: 1
+name: kvs-catch-up
+duration: 30m
+producers:
+  - {id: cam, kind: iot, rate: 3/s, record_size: 4MB, keys: {dist: uniform, count: 1}, retries: {max: 0}, to: [v]}
+storage:
+  - {id: v, service: kinesis-video-streams, streams: 1, retention: 24h}
+consumers:
+  - {id: ml, service: app, from: v, instances: 20, to: [lake]}
+destinations:
+  - {id: lake, service: s3}
+timeline:
+  - {at: 1m, fail: ml, for: 10m}
+`
+	e := newEngine(t, src)
+	for e.Now().Seconds() < 720 {
+		e.Step()
+	}
+	near(t, "fragments unread a minute after the outage", e.Result().Metrics["ml.lag_records"], 1800-60*3.25, 10)
+	_, m := runChecked(t, load(t, src))
+	near(t, "fragments unread at the end", m["ml.lag_records"], 0, 1)
+}
+
+// FLINK-FILESINK-COMMIT: what Managed Flink writes to S3 is readable when
+// the next checkpoint finalizes the part files, so with a 60 s checkpoint
+// waits spread over 60 s (p50 ≈ 30 s, p99 ≈ 59.4 s). What it writes to
+// DynamoDB is readable at once.
+func TestFlinkFileSinkCommitsOnCheckpoint(t *testing.T) {
+	src := `version: 1
+name: filesink
+duration: 30m
+producers:
+  - {id: p, rate: 50/s, record_size: 200B, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 1}
+consumers:
+  - {id: f, service: flink, from: s, kpus: 1, checkpoint: 60s, to: [out]}
+destinations:
+  - {id: out, service: %s}
+`
+	_, m := runChecked(t, load(t, fmt.Sprintf(src, "s3")))
+	if p50, p99 := m["pipeline.latency_p50"], m["pipeline.latency_p99"]; p50 < 29 || p50 > 32 || p99 < 58 || p99 > 61 {
+		t.Errorf("to S3: p50 %.1f s, p99 %.1f s; want about 30 s and 59.4 s", p50, p99)
+	}
+	_, m = runChecked(t, load(t, fmt.Sprintf(src, "dynamodb")))
+	if p99 := m["pipeline.latency_p99"]; p99 > 2.5 {
+		t.Errorf("to DynamoDB: p99 %.1f s, want about 1 s (no commit to wait for)", p99)
 	}
 }

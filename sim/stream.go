@@ -218,7 +218,9 @@ func (s *stream) switchMode(e *Engine, od bool) {
 	s.switches = append(s.switches, now)
 	s.onDemand = od
 	if od {
-		s.od.init(float64(s.units) * pipeline.KDSShardWriteBytes / 2)
+		// The shard count carries over (KDS-MODE-SWITCHES), and a peak of
+		// the last 30 days still counts (KDS-ONDEMAND-SCALING).
+		s.od.init(max(s.od.peak, float64(s.units)*pipeline.KDSShardWriteBytes/2))
 		e.event(s.id, "switched to on-demand (capacity %.0f MiB/s)", s.od.capB/pipeline.MiB)
 		s.relayout(e, s.od.units())
 	} else {
@@ -548,7 +550,8 @@ func (s *stream) expire(now float64) {
 // fan-out readers get 2 MB/s per shard each (KDS-EFO-THROUGHPUT). On MSK
 // Serverless every reader shares 10 MB/s per partition and 400 MB/s per
 // cluster (MSK-SERVERLESS-THROUGHPUT). Provisioned MSK's egress is part of its
-// broker throughput model; video has no read limit here.
+// broker throughput model. A video stream serves each GetMedia reader 25 MB/s
+// (KVS-GETMEDIA).
 func (s *stream) allocateReads(e *Engine) {
 	dt := e.dt
 	failed := s.failed(e.nowSec())
@@ -575,6 +578,8 @@ func (s *stream) allocateReads(e *Engine) {
 				r.allow[u], r.allowN[u] = 0, 0
 			case r.efo:
 				r.allow[u] = min(b, pipeline.KDSEFOBytes*dt)
+			case s.svc == "kinesis-video-streams":
+				r.allow[u] = min(b, pipeline.KVSGetMediaBytes*dt) // KVS-GETMEDIA: each reader's own
 			case budget > 0:
 				demand[i] = b
 				want += b
