@@ -73,12 +73,12 @@ func runAdvise(c *cobra.Command, arg string, asJSON bool) error {
 		return err
 	}
 	r := adviseResult{s: s, recs: advice.Select(s)}
-	res, findings, err := simulate(s)
+	run, err := simulate(s)
 	if err != nil {
 		return invalid(fmt.Errorf("%s: %w", s.Name, err))
 	}
-	r.findings = findings
-	r.costs, r.total = advice.Costs(s, res.Metrics)
+	r.findings = run.findings
+	r.costs, r.total = advice.Costs(s, run.res.Metrics)
 	for _, n := range s.Stage(pipeline.Storage) {
 		if n.Service.Name != "kinesis-data-streams" {
 			continue

@@ -109,6 +109,7 @@ func hostileCommands(t *testing.T, s string) [][]string {
 			[]string{"graph", file, "--format", "dot"},
 			[]string{"graph", file},
 			[]string{"metrics", file},
+			[]string{"test", file, "--format", "github"},
 			[]string{"open", file},
 		)
 	}

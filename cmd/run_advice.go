@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -125,11 +126,18 @@ func writeAdvice(w io.Writer, list []pipeline.Advice) {
 	t.write(w)
 }
 
+// simulated is a whole run of a scenario, with the diagnoser's findings.
+type simulated struct {
+	res      sim.Result
+	findings []pipeline.Advice
+	length   time.Duration // simulated time (whole ticks)
+}
+
 // simulate runs s to its end with the diagnoser watching as in `run`.
-func simulate(s *pipeline.Scenario) (sim.Result, []pipeline.Advice, error) {
+func simulate(s *pipeline.Scenario) (simulated, error) {
 	e, err := sim.New(s)
 	if err != nil {
-		return sim.Result{}, nil, err
+		return simulated{}, err
 	}
 	a, _ := newRunAdvice(s, e, "")
 	for !e.Done() {
@@ -138,7 +146,22 @@ func simulate(s *pipeline.Scenario) (sim.Result, []pipeline.Advice, error) {
 	}
 	res := e.Result()
 	a.diag.Finish(res.Metrics)
-	return res, a.diag.Findings(), nil
+	return simulated{res: res, findings: a.diag.Findings(), length: e.Duration()}, nil
+}
+
+// simulateReport runs s to its end and builds the report `run --json` writes
+// for it: the same metrics, expectations and advice, byte for byte.
+func simulateReport(s *pipeline.Scenario) (*pipeline.Report, error) {
+	run, err := simulate(s)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := newRunReport(s, run.length, run.res.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	rep.Advice = withPricesNote(run.findings, s.RegionOrDefault())
+	return rep, nil
 }
 
 // maxReportSize bounds what compare and --baseline read: a report of the

@@ -442,8 +442,8 @@ func sizeWhy(base *pipeline.Scenario, vars []sizeVar, targets []pipeline.Expecta
 		}
 		n.Params[v.key.Name] = pipeline.Value{Kind: pipeline.KindInt, Num: float64(last.Values[i]), Set: true}
 	}
-	if _, findings, err := simulate(sc); err == nil {
-		for i, f := range findings {
+	if run, err := simulate(sc); err == nil {
+		for i, f := range run.findings {
 			if i == 3 {
 				break
 			}
