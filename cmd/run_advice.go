@@ -149,6 +149,12 @@ func simulate(s *pipeline.Scenario) (simulated, error) {
 	return simulated{res: res, findings: a.diag.Findings(), length: e.Duration()}, nil
 }
 
+// simulateMetrics runs s to its end without the advisor: the metrics only.
+func simulateMetrics(s *pipeline.Scenario) (map[string]float64, error) {
+	res, err := sim.Run(s)
+	return res.Metrics, err
+}
+
 // simulateReport runs s to its end and builds the report `run --json` writes
 // for it: the same metrics, expectations and advice, byte for byte.
 func simulateReport(s *pipeline.Scenario) (*pipeline.Report, error) {

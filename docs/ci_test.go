@@ -75,3 +75,28 @@ func TestCIDocQuotesTheWorkflow(t *testing.T) {
 		t.Error("docs/ci.md does not quote ci/streamsim.yml from jobs: on")
 	}
 }
+
+// The GitHub Actions matrix of docs/sweep.md passes actionlint too.
+func TestSweepWorkflowLints(t *testing.T) {
+	doc, err := os.ReadFile("sweep.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(doc), "### GitHub Actions: a matrix")
+	_, block, ok2 := strings.Cut(after, "```yaml\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("no workflow in docs/sweep.md")
+	}
+	l, err := actionlint.NewLinter(io.Discard, &actionlint.LinterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, err := l.Lint("sweep.yml", []byte("name: sweep\non: workflow_dispatch\n"+block), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range errs {
+		t.Errorf("docs/sweep.md workflow:%d:%d: %s [%s]", e.Line, e.Column, e.Message, e.Kind)
+	}
+}
