@@ -45,7 +45,7 @@ type Engine struct {
 	models    []model // in topological order
 	byID      map[string]model
 	prods     []*producer
-	lat       *hist
+	lat       *pipeline.Histogram
 	tickDeliv float64 // records delivered this tick, for snapshots
 	nextChg   int
 	events    []Event
@@ -85,7 +85,7 @@ func New(sc *pipeline.Scenario) (*Engine, error) {
 		ticks: int64(math.Ceil(sc.Duration.Seconds()/dt - 1e-9)),
 		rng:   newRNG(sc.Seed),
 		byID:  make(map[string]model, len(sc.Nodes)),
-		lat:   newHist(),
+		lat:   pipeline.NewHistogram(),
 	}
 	order, err := topoOrder(sc)
 	if err != nil {
@@ -290,7 +290,7 @@ func (e *Engine) apply(c pipeline.Change) {
 // their latency is recorded.
 func (e *Engine) deliver(c cohort, at float64) {
 	lat := max(0, at-c.born)
-	e.lat.add(lat, c.n)
+	e.lat.Add(lat, c.n)
 	e.tickDeliv += c.n
 	e.deliv += c.n
 }

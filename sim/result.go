@@ -47,9 +47,9 @@ func (e *Engine) Result() Result {
 	m["pipeline.lost_records"] = lost
 	m["pipeline.in_flight_records"] = held
 	m["pipeline.throttled_records"] = throttled
-	m["pipeline.latency_p50"] = e.lat.quantile(0.50)
-	m["pipeline.latency_p99"] = e.lat.quantile(0.99)
-	m["pipeline.latency_max"] = e.lat.max
+	m["pipeline.latency_p50"] = e.lat.Quantile(0.50)
+	m["pipeline.latency_p99"] = e.lat.Quantile(0.99)
+	m["pipeline.latency_max"] = e.lat.Max()
 	m["pipeline.cost_monthly"] = cost
 	return Result{Metrics: m, Events: append([]Event(nil), e.events...)}
 }
@@ -136,7 +136,7 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 			held += md.held()
 		}
 	}
-	lat := e.lat.quantiles(0.5, 0.99)
+	lat := e.lat.Quantiles(0.5, 0.99)
 	s.Pipeline = pipeline.PipelineSnapshot{
 		Produced:    e.produced,
 		Delivered:   e.deliv,
@@ -144,7 +144,7 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 		InFlight:    held,
 		LatencyP50:  lat[0],
 		LatencyP99:  lat[1],
-		LatencyMax:  e.lat.max,
+		LatencyMax:  e.lat.Max(),
 		CostMonthly: cost,
 	}
 	for _, p := range e.prods {

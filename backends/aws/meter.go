@@ -22,7 +22,7 @@ type meter struct {
 	expected  float64 // deliveries the produced records are worth
 	delivered float64
 	lost      float64 // records given up, counted once per destination they would have reached
-	lat       histogram
+	lat       *pipeline.Histogram // the simulator's, so percentiles compare
 
 	events []string
 }
@@ -53,7 +53,7 @@ type nodeMeter struct {
 type totals struct{ in, out, inB, thr float64 }
 
 func newMeter(sc *pipeline.Scenario) *meter {
-	m := &meter{nodes: map[string]*nodeMeter{}}
+	m := &meter{nodes: map[string]*nodeMeter{}, lat: pipeline.NewHistogram()}
 	for _, n := range sc.Nodes {
 		m.nodes[n.ID] = &nodeMeter{iterAge: map[string]float64{}, shardRecs: map[string]float64{}, shardBytes: map[string]float64{}}
 		m.order = append(m.order, n.ID)
@@ -228,7 +228,7 @@ func (m *meter) deliver(dest string, tss []int64, bytes int, at time.Time) {
 	m.delivered += float64(len(tss))
 	now := at.UnixNano()
 	for _, ts := range tss {
-		m.lat.add(math.Max(0, float64(now-ts)/1e9))
+		m.lat.Add(math.Max(0, float64(now-ts)/1e9), 1)
 	}
 }
 
@@ -244,53 +244,6 @@ func (m *meter) setHeld(node string, n float64) {
 	m.mu.Lock()
 	m.node(node).heldNow = n
 	m.mu.Unlock()
-}
-
-// histogram keeps latencies in buckets 1% wide from 1 ms up, and the exact maximum.
-type histogram struct {
-	counts map[int]float64
-	n      float64
-	max    float64
-}
-
-const histBase = 1.01
-
-func (h *histogram) add(v float64) {
-	if h.counts == nil {
-		h.counts = map[int]float64{}
-	}
-	b := -1
-	if v > 0.001 {
-		b = int(math.Ceil(math.Log(v/0.001) / math.Log(histBase)))
-	}
-	h.counts[b]++
-	h.n++
-	h.max = math.Max(h.max, v)
-}
-
-// quantile returns the upper edge of the bucket holding quantile q (never
-// above the maximum seen).
-func (h *histogram) quantile(q float64) float64 {
-	if h.n == 0 {
-		return 0
-	}
-	keys := make([]int, 0, len(h.counts))
-	for k := range h.counts {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	want := q * h.n
-	acc := 0.0
-	for _, k := range keys {
-		acc += h.counts[k]
-		if acc >= want {
-			if k < 0 {
-				return math.Min(0.001, h.max)
-			}
-			return math.Min(0.001*math.Pow(histBase, float64(k)), h.max)
-		}
-	}
-	return h.max
 }
 
 // clearIterAge says a reader is caught up on every shard.

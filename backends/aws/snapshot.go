@@ -72,7 +72,7 @@ func (r *Run) snapshot() pipeline.Snapshot {
 	s.Pipeline = pipeline.PipelineSnapshot{
 		Produced: m.produced, Delivered: m.delivered, Lost: m.lost,
 		InFlight:   math.Max(0, m.expected-m.delivered-m.lost),
-		LatencyP50: m.lat.quantile(0.5), LatencyP99: m.lat.quantile(0.99), LatencyMax: m.lat.max,
+		LatencyP50: m.lat.Quantile(0.5), LatencyP99: m.lat.Quantile(0.99), LatencyMax: m.lat.Max(),
 		CostMonthly: cost,
 	}
 	for _, n := range r.sc.Stage(pipeline.Producer) {
@@ -269,9 +269,9 @@ func (r *Run) metrics() (map[string]float64, []string) {
 	out["pipeline.lost_records"] = m.lost
 	out["pipeline.in_flight_records"] = math.Max(0, m.expected-m.delivered-m.lost)
 	out["pipeline.throttled_records"] = throttled
-	out["pipeline.latency_p50"] = m.lat.quantile(0.5)
-	out["pipeline.latency_p99"] = m.lat.quantile(0.99)
-	out["pipeline.latency_max"] = m.lat.max
+	out["pipeline.latency_p50"] = m.lat.Quantile(0.5)
+	out["pipeline.latency_p99"] = m.lat.Quantile(0.99)
+	out["pipeline.latency_max"] = m.lat.Max()
 	out["pipeline.cost_monthly"] = cost
 	var unmeasured []string
 	for k, v := range out {

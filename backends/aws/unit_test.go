@@ -254,19 +254,3 @@ func TestResolveFirehoseMode(t *testing.T) {
 		t.Errorf("explicit client: %s", m)
 	}
 }
-
-func TestHistogramQuantiles(t *testing.T) {
-	var h histogram
-	for i := 1; i <= 1000; i++ {
-		h.add(float64(i) / 1000) // 1 ms … 1 s
-	}
-	if q := h.quantile(0.5); math.Abs(q-0.5)/0.5 > 0.02 {
-		t.Errorf("p50 %.4f", q)
-	}
-	if q := h.quantile(0.99); math.Abs(q-0.99)/0.99 > 0.02 {
-		t.Errorf("p99 %.4f", q)
-	}
-	if h.max != 1 || h.quantile(1) != 1 {
-		t.Errorf("max %.4f q1 %.4f", h.max, h.quantile(1))
-	}
-}

@@ -1,11 +1,13 @@
-package sim
+package pipeline
 
 import "math"
 
-// hist is a log-linear latency histogram: 128 sub-buckets per power of two from
-// 1 ms, so every percentile is within 0.8% of the true value. Weights are
-// record counts (fractional in the fluid model).
-type hist struct {
+// Histogram is the latency histogram of the simulator and of real runs
+// alike, so their percentiles mean the same: log-linear, 128 sub-buckets per
+// power of two from 1 ms, every percentile within 0.8% of the true value, and
+// the exact maximum. Weights are record counts (fractional in the
+// simulator's fluid model).
+type Histogram struct {
 	counts []float64
 	total  float64
 	max    float64
@@ -17,7 +19,8 @@ const (
 	histOctave = 40 // 1 ms × 2^40 ≈ 35 years
 )
 
-func newHist() *hist { return &hist{counts: make([]float64, histSub*histOctave+1)} }
+// NewHistogram returns an empty histogram.
+func NewHistogram() *Histogram { return &Histogram{counts: make([]float64, histSub*histOctave+1)} }
 
 func histIndex(sec float64) int {
 	if sec < histMinSec {
@@ -39,7 +42,8 @@ func histValue(i int) float64 {
 	return (lo + hi) / 2
 }
 
-func (h *hist) add(sec, n float64) {
+// Add records n records that took sec seconds.
+func (h *Histogram) Add(sec, n float64) {
 	if n <= 0 {
 		return
 	}
@@ -50,8 +54,8 @@ func (h *hist) add(sec, n float64) {
 	}
 }
 
-// quantile returns the q-quantile (0..1) of the recorded latencies.
-func (h *hist) quantile(q float64) float64 {
+// Quantile returns the q-quantile (0..1) of the recorded latencies.
+func (h *Histogram) Quantile(q float64) float64 {
 	if h.total <= 0 {
 		return 0
 	}
@@ -66,8 +70,8 @@ func (h *hist) quantile(q float64) float64 {
 	return h.max
 }
 
-// quantiles returns several quantiles (ascending) in one pass over the buckets.
-func (h *hist) quantiles(qs ...float64) []float64 {
+// Quantiles returns several quantiles (ascending) in one pass over the buckets.
+func (h *Histogram) Quantiles(qs ...float64) []float64 {
 	out := make([]float64, len(qs))
 	if h.total <= 0 {
 		return out
@@ -92,3 +96,6 @@ func (h *hist) quantiles(qs ...float64) []float64 {
 	}
 	return out
 }
+
+// Max is the largest latency recorded.
+func (h *Histogram) Max() float64 { return h.max }
