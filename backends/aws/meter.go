@@ -21,7 +21,7 @@ type meter struct {
 	produced  float64
 	expected  float64 // deliveries the produced records are worth
 	delivered float64
-	lost      float64 // records given up, counted once per destination they would have reached
+	lost      float64             // records given up, counted once per destination they would have reached
 	lat       *pipeline.Histogram // the simulator's, so percentiles compare
 
 	events []string
