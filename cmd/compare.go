@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"time"
 
@@ -10,10 +11,12 @@ import (
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
+	"github.com/streamsim/streamsim/pipeline/htmlreport"
 )
 
 func newCompareCmd() *cobra.Command {
-	return &cobra.Command{
+	var htmlPath string
+	c := &cobra.Command{
 		Use:   "compare A.json B.json",
 		Short: "Show metric-by-metric differences between two JSON reports, regressions first",
 		Long: `Compare two reports written by 'streamsim run --json': the verdict, each
@@ -43,6 +46,10 @@ Which way is worse, per metric:
 
 'run --baseline A.json' prints the same comparison after a run.
 
+--html PATH writes the comparison as one self-contained HTML page; when both
+reports were written with 'run --json FILE --series', their charts are drawn
+over each other (A solid, B dashed).
+
 Exit code: 0 (2 when a file cannot be read as a report).`,
 		Example: `  streamsim run seed-pipeline --json a.json
   streamsim run seed-pipeline --set clicks.shards=2 --json b.json
@@ -58,11 +65,40 @@ Exit code: 0 (2 when a file cannot be read as a report).`,
 				return invalid(err)
 			}
 			w := c.OutOrStdout()
+			d := advice.Compare(a, b)
+			if htmlPath != "" {
+				return writeCompareHTML(w, htmlPath, a, b, d)
+			}
 			fmt.Fprintf(w, "A  %s\nB  %s\n\n", reportHead(args[0], a), reportHead(args[1], b))
-			writeDiff(w, advice.Compare(a, b), "")
+			writeDiff(w, d, "")
 			return nil
 		},
 	}
+	c.Flags().StringVar(&htmlPath, "html", "", "write the comparison as an HTML page to `PATH` (- = stdout)")
+	return c
+}
+
+// writeCompareHTML writes compare's page, replacing PATH in one step.
+func writeCompareHTML(stdout io.Writer, path string, a, b *pipeline.Report, d advice.Diff) error {
+	o, err := newRunOutputs(stdout, &runFlags{htmlPath: path})
+	if err == nil {
+		err = o.open("")
+	}
+	if err != nil {
+		return invalid(err)
+	}
+	defer o.abort()
+	var deltas []htmlreport.Delta
+	for _, x := range d.Deltas {
+		deltas = append(deltas, htmlreport.Delta{Key: x.Key, Class: x.Class, A: advice.FormatValue(x.Key, x.A), B: advice.FormatValue(x.Key, x.B), Change: x.Change()})
+	}
+	if err := htmlreport.WriteCompare(o.html.w, a, b, a.Series, b.Series, deltas); err != nil {
+		return invalid(err)
+	}
+	if err := o.commit(); err != nil {
+		return invalid(err)
+	}
+	return nil
 }
 
 // reportHead is one line about a report: "a.json: seed-pipeline · seed 42 · sim · 1h · PASS".

@@ -11,6 +11,7 @@ import (
 	"github.com/streamsim/streamsim/internal/safefile"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/pipeline/htmlreport"
 )
 
 // runOutputs are the report files of a run; at most one of them is stdout.
@@ -18,9 +19,9 @@ import (
 // onto it only when the run has written the whole report, so a run that
 // fails leaves every path as it found it.
 type runOutputs struct {
-	stdout           io.Writer
-	toStdout         bool // one report goes to stdout: the summary goes to stderr
-	json, junit, csv *output
+	stdout                 io.Writer
+	toStdout               bool // one report goes to stdout: the summary goes to stderr
+	json, junit, csv, html *output
 }
 
 // output is one report destination.
@@ -44,7 +45,7 @@ func newRunOutputs(stdout io.Writer, f *runFlags) (*runOutputs, error) {
 		}
 		return &output{flag: flag, path: path}
 	}
-	o.json, o.junit, o.csv = mk("json", f.jsonPath), mk("junit", f.junitPath), mk("csv", f.csvPath)
+	o.json, o.junit, o.csv, o.html = mk("json", f.jsonPath), mk("junit", f.junitPath), mk("csv", f.csvPath), mk("html", f.htmlPath)
 	if len(dash) > 1 {
 		return nil, fmt.Errorf("%s: only one report can go to stdout (-)", strings.Join(dash, " and "))
 	}
@@ -68,7 +69,7 @@ func checkReadable(path string) error {
 
 func (o *runOutputs) all() []*output {
 	var out []*output
-	for _, x := range []*output{o.json, o.junit, o.csv} {
+	for _, x := range []*output{o.json, o.junit, o.csv, o.html} {
 		if x != nil {
 			out = append(out, x)
 		}
@@ -126,8 +127,20 @@ func (o *runOutputs) summary(stderr io.Writer) io.Writer {
 	return o.stdout
 }
 
+// writeHTML writes the --html page of the run.
+func (o *runOutputs) writeHTML(r htmlreport.Run) error {
+	if o.html == nil {
+		return nil
+	}
+	if err := htmlreport.Write(o.html.w, r); err != nil {
+		o.abort()
+		return fmt.Errorf("--html %s: %w", textsafe.Line(o.html.path), err)
+	}
+	return nil
+}
+
 // write writes the JSON and JUnit reports (the CSV is written during the
-// run) and puts every report in place.
+// run, the HTML by writeHTML) and puts every report in place.
 func (o *runOutputs) write(rep *pipeline.Report) error {
 	if o.json != nil {
 		if err := rep.WriteJSON(o.json.w); err != nil {

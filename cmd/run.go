@@ -17,6 +17,7 @@ import (
 
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/pipeline/htmlreport"
 	"github.com/streamsim/streamsim/sim"
 )
 
@@ -38,6 +39,8 @@ type runFlags struct {
 	jsonPath  string
 	junitPath string
 	csvPath   string
+	htmlPath  string
+	series    bool
 	backend   *enumValue
 	quiet     bool
 	baseline  string
@@ -67,6 +70,12 @@ Reports, each to a PATH or - for stdout (then the summary goes to stderr):
            null, no wall-clock times)
   --junit  JUnit XML: one testsuite named after the scenario, one testcase per
            expectation, times written as 0
+  --html   one self-contained HTML page (no script, no request): the pipeline
+           as a graph, totals, expectations, advice, cost by node, and charts
+           over the simulated clock with the shard heatmap over time; the same
+           bytes for the same file, seed and flags
+  --series with --json: the run over time in the report, so that
+           'streamsim compare A.json B.json --html' draws both runs' charts
   --csv    the time series: time_s, then per node records in/s, out/s,
            throttled/s, lag and iterator age, then the pipeline's latency p99
            so far; one row per tick, or per N ticks (rates averaged over them)
@@ -92,6 +101,8 @@ without escape codes, and expectations read PASS / FAIL instead of ✓ / ✗.`,
 	fl.StringVar(&f.jsonPath, "json", "", "write the JSON report to `PATH` (- = stdout, and nothing else goes there)")
 	fl.StringVar(&f.junitPath, "junit", "", "write JUnit XML to `PATH`: one test case per expectation")
 	fl.StringVar(&f.csvPath, "csv", "", "write the per-tick time series to `PATH`")
+	fl.StringVar(&f.htmlPath, "html", "", "write a self-contained HTML report (graph, totals, expectations, advice, cost, charts) to `PATH`")
+	fl.BoolVar(&f.series, "series", false, "put the run over time in the JSON report, for compare --html")
 	fl.Var(f.backend, "backend", "sim (deterministic, in-process) or aws (real services)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line")
 	addBaselineFlag(c, &f.baseline)
@@ -149,6 +160,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		outs.abort()
 		return invalid(err)
 	}
+	hist := newHistoryTaker(s, e, f.htmlPath != "" || f.series)
 	start := time.Now()
 	prog.start = start
 	for !e.Done() {
@@ -159,6 +171,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 			return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
 		}
 		adv.step(e)
+		hist.step(e)
 		prog.update(e.Now(), e.Duration())
 	}
 	prog.clear()
@@ -174,6 +187,12 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	if err := series.flush(); err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
+	}
+	if err := outs.writeHTML(htmlreport.Run{Scenario: s, Report: rep, History: hist.history()}); err != nil {
+		return invalid(err)
+	}
+	if f.series {
+		rep.Series = hist.history()
 	}
 	if err := outs.write(rep); err != nil {
 		return invalid(err)

@@ -27,7 +27,7 @@ func Mermaid(s *Scenario) string {
 		}
 		fmt.Fprintf(&b, "  subgraph %s[\"%s\"]\n", st, mermaidEscape(st.Title()))
 		for _, n := range nodes {
-			lines := nodeLabel(s, n)
+			lines := s.NodeLabel(n)
 			for i := range lines {
 				lines[i] = mermaidEscape(lines[i])
 			}
@@ -35,7 +35,7 @@ func Mermaid(s *Scenario) string {
 		}
 		b.WriteString("  end\n")
 	}
-	for _, e := range diagramEdges(s) {
+	for _, e := range s.Edges() {
 		fmt.Fprintf(&b, "  %s --> %s\n", mermaidID(e[0]), mermaidID(e[1]))
 	}
 	return b.String()
@@ -64,7 +64,7 @@ func Dot(s *Scenario) string {
 		fmt.Fprintf(&b, "  subgraph cluster_%s {\n", st)
 		fmt.Fprintf(&b, "    label=%s;\n", dotQuote(st.Title()))
 		for _, n := range nodes {
-			lines := nodeLabel(s, n)
+			lines := s.NodeLabel(n)
 			for i := range lines {
 				lines[i] = dotEscape(lines[i])
 			}
@@ -72,7 +72,7 @@ func Dot(s *Scenario) string {
 		}
 		b.WriteString("  }\n")
 	}
-	for _, e := range diagramEdges(s) {
+	for _, e := range s.Edges() {
 		fmt.Fprintf(&b, "  %s -> %s;\n", dotQuote(e[0]), dotQuote(e[1]))
 	}
 	b.WriteString("}\n")
@@ -86,10 +86,10 @@ func diagramTitle(s *Scenario) string {
 	return s.Name
 }
 
-// diagramEdges lists the data flows: every node to the nodes in its `to`, and every
+// Edges lists the data flows: every node to the nodes in its `to`, and every
 // storage node to the consumers that name it in `from`. Edges to nodes that do not
 // exist are left out (validation reports them); duplicates are drawn once.
-func diagramEdges(s *Scenario) [][2]string {
+func (s *Scenario) Edges() [][2]string {
 	var out [][2]string
 	seen := map[[2]string]bool{}
 	add := func(from, to string) {
@@ -111,9 +111,9 @@ func diagramEdges(s *Scenario) [][2]string {
 	return out
 }
 
-// nodeLabel is the text of a node's box: its id, its service and, when there is
+// NodeLabel is the text of a node's box: its id, its service and, when there is
 // anything to say, its key settings on one line.
-func nodeLabel(s *Scenario, n *Node) []string {
+func (s *Scenario) NodeLabel(n *Node) []string {
 	service := ""
 	if n.Service != nil {
 		service = n.Service.Label

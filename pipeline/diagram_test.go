@@ -126,7 +126,7 @@ func TestDiagramsAreDeterministic(t *testing.T) {
 func TestDiagramEdges(t *testing.T) {
 	s := seedDiagramScenario(t)
 	var got []string
-	for _, e := range diagramEdges(s) {
+	for _, e := range s.Edges() {
 		got = append(got, e[0]+">"+e[1])
 	}
 	want := "web>clicks iot>clicks clicks>delivery clicks>analytics delivery>lake analytics>search"

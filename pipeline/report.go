@@ -30,6 +30,8 @@ type Report struct {
 	Metrics      map[string]float64  // report key (ReportKey) → rounded value; NaN and ±Inf are written as null
 	Expectations []ExpectationResult // in the order of the scenario's expect lines
 	Advice       []Advice            // empty until the advisor fills it
+	// Series is the run over time (run --series), for charts of compare --html.
+	Series *History
 }
 
 // ExpectationResult is one `expect` line checked against a run.
@@ -213,6 +215,7 @@ type jsonReport struct {
 	Metrics      map[string]*float64 `json:"metrics"`
 	Expectations []jsonExpectation   `json:"expectations"`
 	Advice       []jsonAdvice        `json:"advice"`
+	Series       *History            `json:"series,omitempty"`
 }
 
 type jsonExpectation struct {
@@ -242,6 +245,7 @@ func (r *Report) wire() jsonReport {
 		Metrics:      make(map[string]*float64, len(r.Metrics)),
 		Expectations: make([]jsonExpectation, 0, len(r.Expectations)),
 		Advice:       make([]jsonAdvice, 0, len(r.Advice)),
+		Series:       r.Series,
 	}
 	for k, v := range r.Metrics {
 		w.Metrics[k] = finite(v)
@@ -294,6 +298,7 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 		Metrics:      make(map[string]float64, len(w.Metrics)),
 		Expectations: make([]ExpectationResult, 0, len(w.Expectations)),
 		Advice:       make([]Advice, 0, len(w.Advice)),
+		Series:       w.Series,
 	}
 	for k, v := range w.Metrics {
 		r.Metrics[k] = num(v)

@@ -1,0 +1,47 @@
+package cmd
+
+import (
+	"math"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+)
+
+// historySamples bounds the snapshots a run's history takes (the History
+// itself keeps at most pipeline.HistoryBuckets buckets).
+const historySamples = 4096
+
+// historyTaker builds the run's History for --html and --series. It takes
+// snapshots only on the CSV's grid, as the advisor does (see adviceSampler),
+// so neither the advice nor the CSV changes with these flags.
+type historyTaker struct {
+	h            *pipeline.History
+	every, ticks int64
+}
+
+// newHistoryTaker returns nil when no history is wanted.
+func newHistoryTaker(s *pipeline.Scenario, e *sim.Engine, on bool) *historyTaker {
+	if !on {
+		return nil
+	}
+	ticks := int64(math.Round(e.Duration().Seconds() / s.Tick.Seconds()))
+	stride := max(1, (ticks+maxCSVRows-1)/maxCSVRows) // as newSeries
+	rows := (ticks + stride - 1) / stride
+	k := max(1, (rows+historySamples-1)/historySamples)
+	return &historyTaker{h: &pipeline.History{}, every: stride * k, ticks: ticks}
+}
+
+// step is called after every engine step.
+func (t *historyTaker) step(e *sim.Engine) {
+	if t != nil && (e.Tick()%t.every == 0 || e.Done()) {
+		t.h.Add(e.Snapshot())
+	}
+}
+
+// history is what was taken, or nil.
+func (t *historyTaker) history() *pipeline.History {
+	if t == nil {
+		return nil
+	}
+	return t.h
+}
