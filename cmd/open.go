@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
@@ -69,7 +69,7 @@ func runTUI(ctx context.Context, o ui.Options) error {
 	o.Builtins = builtins
 	// Runs start paused: the dashboard sets the speed, then resumes.
 	o.Backend = simbackend.New(simbackend.Options{Paused: true})
-	p := tea.NewProgram(ui.New(o), tea.WithAltScreen(), tea.WithContext(ctx))
+	p := tea.NewProgram(ui.New(o), tea.WithContext(ctx)) // the view asks for the alternate screen
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("tui: %w", err)
 	}

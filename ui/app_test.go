@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends/fake"
 	"github.com/streamsim/streamsim/internal/golden"
@@ -17,8 +17,6 @@ import (
 	"github.com/streamsim/streamsim/ui/screens/dashboard"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
-
-func TestMain(m *testing.M) { uitest.Main(m) }
 
 type harness struct {
 	t       *testing.T
@@ -97,7 +95,7 @@ func (hs *harness) keys(ks ...string) {
 	}
 }
 
-func (hs *harness) view() string { return uitest.Plain(hs.m.View()) }
+func (hs *harness) view() string { return uitest.Plain(hs.m.View().Content) }
 
 func TestPickRunBackQuit(t *testing.T) {
 	hs := newHarness(t, Options{}, 120, 34)
@@ -222,7 +220,7 @@ func TestHelpToggles(t *testing.T) {
 	if !strings.Contains(full, "ctrl+c") || !strings.Contains(full, "↑/k") {
 		t.Fatalf("full help:\n%s", full)
 	}
-	uitest.CheckFits(t, hs.m.View(), 120, 34)
+	uitest.CheckFits(t, hs.m.View().Content, 120, 34)
 }
 
 func TestTooSmall(t *testing.T) {
@@ -231,7 +229,7 @@ func TestTooSmall(t *testing.T) {
 		t.Fatalf("79 wide:\n%s", v)
 	}
 	hs.send(tea.WindowSizeMsg{Width: 100, Height: 23})
-	uitest.CheckFits(t, hs.m.View(), 100, 23)
+	uitest.CheckFits(t, hs.m.View().Content, 100, 23)
 	hs.keys("r") // nothing but quit works
 	if hs.m.Screen() != PickerScreen {
 		t.Fatal("a key worked below the minimum size")
@@ -278,7 +276,7 @@ func TestLayoutSweep(t *testing.T) {
 		hs.keys(sc.keys...)
 		for _, sz := range uitest.Sizes() {
 			hs.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-			v := hs.m.View()
+			v := hs.m.View().Content
 			uitest.CheckFits(t, v, sz[0], sz[1])
 			if got := strings.Count(v, "\n") + 1; got != sz[1] {
 				t.Errorf("%s %dx%d: %d lines, want the full height", sc.name, sz[0], sz[1], got)
@@ -401,7 +399,7 @@ func TestQuestionShowsWhenTooSmall(t *testing.T) {
 	if v := hs.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), "shop has unsaved changes: quit anyway?") {
 		t.Fatalf("the question is not shown:\n%s", v)
 	}
-	uitest.CheckFits(t, hs.m.View(), 60, 10)
+	uitest.CheckFits(t, hs.m.View().Content, 60, 10)
 }
 
 // typeText sends each rune of s as a key.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends/fake"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
@@ -19,8 +19,6 @@ import (
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
-
-func TestMain(m *testing.M) { uitest.Main(m) }
 
 type harness struct {
 	t     *testing.T
