@@ -48,9 +48,9 @@ only checks the scenario.`,
 }
 
 // interactive reports whether the TUI can run: stdin and the command's stdout
-// are both terminals.
+// (under the textsafe guard) are both terminals.
 func interactive(c *cobra.Command) bool {
-	out, ok := c.OutOrStdout().(*os.File)
+	out, ok := fileOf(c.OutOrStdout())
 	return ok && term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(out.Fd())
 }
 
