@@ -48,9 +48,10 @@ func Execute() int {
 func ExecuteArgs(args []string, stdout, stderr io.Writer) int {
 	// Everything a command prints passes one guard: text from a file, an
 	// argument, a report or AWS that reached a print unescaped still cannot
-	// act on the terminal. Colours pass only where the summary uses them.
-	out := textsafe.NewWriter(stdout, isTerminal(stdout) && !plainEnv(os.Getenv))
-	errw := textsafe.NewWriter(stderr, isTerminal(stderr) && !plainEnv(os.Getenv))
+	// act on the terminal. Colours pass only where the summary uses them: on
+	// a terminal that shows colour (terminal.go).
+	env := os.Environ()
+	out, errw := newTermWriter(stdout, env), newTermWriter(stderr, env)
 	defer out.Flush()
 	defer errw.Flush()
 	return execute(args, out, errw)
@@ -120,8 +121,8 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 }
 
 // runDefault is what `streamsim` without a command does: the TUI on the
-// scenario picker when stdin and stdout are terminals, the help otherwise (so
-// CI and pipes get text and exit 0).
+// scenario picker when stdin and stdout are terminals (and TERM is not dumb),
+// the help otherwise (so CI, pipes and dumb terminals get text and exit 0).
 func runDefault(c *cobra.Command, _ []string) error {
 	if !interactive(c) {
 		return c.Help()
