@@ -458,3 +458,23 @@ func TestRecordedChangesAreKept(t *testing.T) {
 		})
 	}
 }
+
+// Bubble Tea v2 sends a bracketed paste as a PasteMsg, not as keys: it goes
+// into the field being typed, and nowhere when none is.
+func TestPasteGoesIntoTheFieldBeingTyped(t *testing.T) {
+	hs := newHarness(t, Options{}, 120, 34)
+	hs.send(tea.PasteMsg{Content: "tiny"})
+	if hs.m.Picker().CapturesInput() || strings.Contains(hs.view(), "tiny.yaml") {
+		t.Fatalf("a paste while browsing did something:\n%s", hs.view())
+	}
+	hs.keys("o")
+	hs.send(tea.PasteMsg{Content: "pasted/path.yaml"})
+	if v := hs.view(); !strings.Contains(v, "open file: pasted/path.yaml") {
+		t.Fatalf("the paste is not in the path prompt:\n%s", v)
+	}
+	hs.keys("esc", "/")
+	hs.send(tea.PasteMsg{Content: "tiny"})
+	if b, ok := hs.m.Picker().Selected(); !ok || b.Name != "tiny" {
+		t.Fatalf("the pasted filter did not select tiny: %+v", b)
+	}
+}

@@ -35,6 +35,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		m, cmd = m.handleKey(msg)
+	case tea.PasteMsg: // Bubble Tea v2 sends a bracketed paste apart from the keys
+		if m.confirm == nil && !layout.TooSmall(m.w, m.h) && m.active().CapturesInput() {
+			cmd = m.active().Update(msg)
+		}
 	case statusExpiredMsg:
 		if msg.Gen == m.statusGen && !m.statusErr {
 			m.status = ""

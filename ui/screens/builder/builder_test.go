@@ -439,3 +439,14 @@ func TestEstimateOnTheSimulator(t *testing.T) {
 		t.Fatalf("a cancelled estimate: %v", err)
 	}
 }
+
+// A bracketed paste (tea.PasteMsg in Bubble Tea v2) goes into the form's
+// field and is checked as typing is.
+func TestPasteIntoTheForm(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, "shop.yaml")
+	hs.keys("l", "e", "down", "down", "ctrl+u") // the stream's shards
+	hs.feed(hs.m.Update(tea.PasteMsg{Content: "99999"}))
+	if v := hs.view(); !strings.Contains(v, "Kinesis allows 1..20000 shards") {
+		t.Fatalf("the pasted value is not checked:\n%s", v)
+	}
+}

@@ -94,6 +94,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return status("saved %s (%d problem(s) still to fix before it runs)", msg.Path, n)
 		}
 		return status("saved %s", msg.Path)
+	case tea.PasteMsg: // bracketed paste, into the field being typed
+		var cmd tea.Cmd
+		switch m.mode {
+		case editing:
+			cmd = m.form.update(msg)
+		case savingAs:
+			m.pathIn, cmd = m.pathIn.Update(msg)
+		}
+		return cmd
 	case common.StylesChangedMsg:
 		m.pathIn.SetStyles(m.c.Styles.Input)
 		if m.form != nil {

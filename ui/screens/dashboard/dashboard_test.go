@@ -912,3 +912,20 @@ func (hs *harness) help() string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// A bracketed paste (tea.PasteMsg in Bubble Tea v2) goes into the prompt's
+// field and is checked as typing is; with no prompt open it does nothing.
+func TestPasteIntoThePrompt(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 42*time.Second, 0.5))
+	hs.do(tea.PasteMsg{Content: "stream.shards=99999"})
+	if hs.d.CapturesInput() {
+		t.Fatal("a paste opened a prompt")
+	}
+	hs.keys("k")
+	hs.do(tea.PasteMsg{Content: "stream.shards=99999"})
+	if !strings.Contains(hs.view(), "out of range") {
+		t.Fatalf("the pasted text is not checked:\n%s", hs.view())
+	}
+}

@@ -135,6 +135,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.saved = max(m.saved, msg.Changes)
 		return emit(common.Status("saved the session to %s (%d change(s) in its timeline); streamsim run %s replays it",
 			msg.Path, msg.Changes, msg.Path))
+	case tea.PasteMsg: // bracketed paste, into the prompt's field
+		if m.prompt == noPrompt || m.prompt == pickFail || m.prompt == pickReshard {
+			return nil
+		}
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		m.validate()
+		return cmd
 	case common.StylesChangedMsg:
 		m.input.SetStyles(m.c.Styles.Input)
 		return nil

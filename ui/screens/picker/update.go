@@ -44,6 +44,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return emit(common.StatusPostedMsg{Text: "could not open " + msg.Path, Err: true})
 		}
 		return emit(common.ScenarioOpenedMsg{Scenario: msg.Scenario, Path: msg.Path})
+	case tea.PasteMsg: // bracketed paste, into the field being typed
+		var cmd tea.Cmd
+		switch m.mode {
+		case filtering:
+			m.filter, cmd = m.filter.Update(msg)
+			m.applyFilter()
+		case opening:
+			m.path, cmd = m.path.Update(msg)
+		}
+		return cmd
 	case common.StylesChangedMsg:
 		m.filter.SetStyles(m.c.Styles.Input)
 		m.path.SetStyles(m.c.Styles.Input)
