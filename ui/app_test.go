@@ -3,12 +3,14 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/streamsim/streamsim/backends/fake"
 	"github.com/streamsim/streamsim/internal/golden"
@@ -476,5 +478,32 @@ func TestPasteGoesIntoTheFieldBeingTyped(t *testing.T) {
 	hs.send(tea.PasteMsg{Content: "tiny"})
 	if b, ok := hs.m.Picker().Selected(); !ok || b.Name != "tiny" {
 		t.Fatalf("the pasted filter did not select tiny: %+v", b)
+	}
+}
+
+// The root asks the terminal for its background only when Bubble Tea reports
+// a profile with colours, and rebuilds the styles in place for a light one.
+func TestStylesFollowTheBackground(t *testing.T) {
+	hs := newHarness(t, Options{}, 120, 34)
+	if _, cmd := hs.m.Update(tea.ColorProfileMsg{Profile: colorprofile.ASCII}); cmd != nil {
+		t.Fatal("asked for the background colour on a terminal without colours")
+	}
+	_, cmd := hs.m.Update(tea.ColorProfileMsg{Profile: colorprofile.ANSI256})
+	if cmd == nil || cmd() != tea.RequestBackgroundColor() {
+		t.Fatal("did not ask for the background colour on a colour terminal")
+	}
+	st := hs.m.c.Styles
+	if !st.Dark {
+		t.Fatal("the styles do not start dark")
+	}
+	hs.send(tea.BackgroundColorMsg{Color: color.White})
+	theme := st.Theme
+	switch {
+	case hs.m.c.Styles != st:
+		t.Fatal("the styles were replaced, not rebuilt in place: screens hold the pointer")
+	case st.Dark || st.Title.GetForeground() != theme.Primary.Light:
+		t.Fatalf("not the light palette: %+v", st.Title.GetForeground())
+	case hs.m.help.Styles.ShortKey.GetForeground() != theme.Accent.Light:
+		t.Fatal("the help keeps the dark palette")
 	}
 }
