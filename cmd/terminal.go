@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -16,42 +17,48 @@ import (
 //
 // Nothing here, nor anything cmd imports, talks to the terminal when the
 // program starts: no query, and no escape byte unless the output is a
-// terminal that shows colour. The decision is made once per stream, in
-// ExecuteArgs: a stream is plain (colorprofile.NoTTY, no escape codes at all)
-// when it is not a terminal, when the terminal is dumb (TERM=dumb or unset),
-// or when the environment asks for plain output (NO_COLOR set to anything,
-// CI set to anything but false or 0); otherwise it has the profile
-// colorprofile.Detect finds (ANSI, ANSI256 or TrueColor, CLICOLOR honoured).
-// The summary's colours are lipgloss styles rendered for that profile; the
-// textsafe guard lets the program's decorations through only on such a
-// stream.
+// terminal that shows colour. Whether a stream shows colour is decided once,
+// in ExecuteArgs, from the environment alone: a stream is plain (no escape
+// code at all) when it is not a terminal, when the terminal is dumb
+// (TERM=dumb or unset), or when the environment asks for plain output
+// (NO_COLOR set to anything, CI set to anything but false or 0); otherwise it
+// shows colour (CLICOLOR honoured). Its exact profile (ANSI, ANSI256 or
+// TrueColor) is colorprofile.Detect's, asked only when something is styled:
+// Detect may read the terminfo database and run `tmux info`, which a command
+// that prints no colour should not pay for. The summary's colours are lipgloss
+// styles rendered for that profile; the textsafe guard lets the program's
+// decorations through only on a colour stream.
 
 // termWriter is a command's stdout or stderr: the textsafe guard over the
-// real writer, with the colour profile detected when the command started.
+// real writer, and the stream's colour profile.
 type termWriter struct {
 	*textsafe.Writer // its Unwrap gives the real writer, for isTerminal
-	profile          colorprofile.Profile
+	profile          func() colorprofile.Profile
 }
 
 func newTermWriter(w io.Writer, environ []string) *termWriter {
-	p := detectProfile(w, environ)
-	return &termWriter{Writer: textsafe.NewWriter(w, p >= colorprofile.ANSI), profile: p}
+	colour := colourStream(w, environ)
+	return &termWriter{Writer: textsafe.NewWriter(w, colour), profile: sync.OnceValue(func() colorprofile.Profile {
+		if !colour {
+			return colorprofile.NoTTY
+		}
+		f, _ := fileOf(w)
+		return max(colorprofile.Detect(f, environ), colorprofile.ANSI)
+	})}
 }
 
-// ColorProfile is the profile detected for the stream.
-func (t *termWriter) ColorProfile() colorprofile.Profile { return t.profile }
+// ColorProfile is the stream's profile, detected on the first call.
+func (t *termWriter) ColorProfile() colorprofile.Profile { return t.profile() }
 
-// detectProfile is the colour profile of w for the commands' own output (see above).
+// colourStream reports whether w shows colour (see above).
+func colourStream(w io.Writer, environ []string) bool {
+	return isTerminal(w) && !plainEnv(getenvFrom(environ)) && colorprofile.Env(environ) >= colorprofile.ANSI
+}
+
+// detectProfile is the colour profile of w for the commands' own output: NoTTY
+// for a plain stream.
 func detectProfile(w io.Writer, environ []string) colorprofile.Profile {
-	f, ok := fileOf(w)
-	if !ok || !isTerminal(f) || plainEnv(getenvFrom(environ)) {
-		return colorprofile.NoTTY
-	}
-	p := colorprofile.Detect(f, environ)
-	if p < colorprofile.ANSI {
-		return colorprofile.NoTTY // a dumb terminal, or NO_COLOR as colorprofile reads it
-	}
-	return p
+	return newTermWriter(w, environ).ColorProfile()
 }
 
 // profileOf is the colour profile of a command's writer: the one detected
