@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
@@ -25,8 +25,8 @@ func newOpenCmd() *cobra.Command {
 builder: edit it, save it, and press r to watch it run.
 
 The scenario is checked first: if it is not valid, every problem is printed
-and open exits with status 2 before the TUI starts. Without a terminal it
-only checks the scenario.`,
+and open exits with status 2 before the TUI starts. Without a terminal (or
+on a dumb one, TERM=dumb) it only checks the scenario.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeScenario,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -48,10 +48,11 @@ only checks the scenario.`,
 }
 
 // interactive reports whether the TUI can run: stdin and the command's stdout
-// are both terminals.
+// (under the textsafe guard) are both terminals, and TERM does not say the
+// terminal is dumb (it could not draw a screen).
 func interactive(c *cobra.Command) bool {
-	out, ok := c.OutOrStdout().(*os.File)
-	return ok && term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(out.Fd())
+	out, ok := fileOf(c.OutOrStdout())
+	return ok && term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(out.Fd()) && !dumbTerminal(os.Environ())
 }
 
 // runTUI runs the TUI full-screen until the user quits.
@@ -69,7 +70,9 @@ func runTUI(ctx context.Context, o ui.Options) error {
 	o.Builtins = builtins
 	// Runs start paused: the dashboard sets the speed, then resumes.
 	o.Backend = simbackend.New(simbackend.Options{Paused: true})
-	p := tea.NewProgram(ui.New(o), tea.WithAltScreen(), tea.WithContext(ctx))
+	// The view asks for the alternate screen. The profile honours NO_COLOR and
+	// CI as the rest of the commands do.
+	p := tea.NewProgram(ui.New(o), tea.WithContext(ctx), tea.WithColorProfile(tuiProfile(os.Stdout, os.Environ())))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("tui: %w", err)
 	}

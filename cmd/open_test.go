@@ -1,8 +1,12 @@
 package cmd
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
 )
 
 // The TUI needs a terminal: in tests (and CI) stdout is a buffer, so these
@@ -37,4 +41,15 @@ func TestOpen(t *testing.T) {
 	t.Run("no argument is a usage error", func(t *testing.T) {
 		wantCode(t, []string{"open"}, 2)
 	})
+}
+
+// The TUI starts when stdin and stdout are terminals; stdout reaches the
+// commands wrapped in the textsafe guard, which must not hide the file.
+func TestFileOfSeesThroughTheGuard(t *testing.T) {
+	if f, ok := fileOf(textsafe.NewWriter(os.Stdout, false)); !ok || f != os.Stdout {
+		t.Fatalf("fileOf(guarded stdout) = %v, %v", f, ok)
+	}
+	if _, ok := fileOf(&bytes.Buffer{}); ok {
+		t.Fatal("a buffer has a file")
+	}
 }

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/streamsim/streamsim/internal/textsafe"
+	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui"
 )
 
@@ -48,9 +51,10 @@ func Execute() int {
 func ExecuteArgs(args []string, stdout, stderr io.Writer) int {
 	// Everything a command prints passes one guard: text from a file, an
 	// argument, a report or AWS that reached a print unescaped still cannot
-	// act on the terminal. Colours pass only where the summary uses them.
-	out := textsafe.NewWriter(stdout, isTerminal(stdout) && !plainEnv(os.Getenv))
-	errw := textsafe.NewWriter(stderr, isTerminal(stderr) && !plainEnv(os.Getenv))
+	// act on the terminal. Colours pass only where the summary uses them: on
+	// a terminal that shows colour (terminal.go).
+	env := os.Environ()
+	out, errw := newTermWriter(stdout, env), newTermWriter(stderr, env)
 	defer out.Flush()
 	defer errw.Flush()
 	return execute(args, out, errw)
@@ -101,7 +105,11 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 		RunE:          runDefault,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
-	root.CompletionOptions.HiddenDefaultCmd = true
+	// A mistyped command gets "Did you mean this?" with the commands at most
+	// two edits away (or starting with what was typed); a mistyped flag gets
+	// the same from suggestFlag. `completion` is listed like any command.
+	root.SuggestionsMinimumDistance = 2
+	root.SetFlagErrorFunc(suggestFlag)
 	root.AddCommand(
 		newRunCmd(),
 		newOpenCmd(),
@@ -121,9 +129,49 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 	return root
 }
 
+// suggestFlag adds the nearest flag of the command to an unknown-flag
+// error, in cobra's words for a mistyped command:
+//
+//	unknown flag: --sed
+//
+//	Did you mean this?
+//		--seed
+//
+// The nearest is the one within pipeline.Suggest's edit distance, else the
+// only flag that starts with what was typed. pflag gives no suggestion of its
+// own; other flag errors (a bad value, a missing one) pass unchanged.
+func suggestFlag(c *cobra.Command, err error) error {
+	var ne *pflag.NotExistError
+	if !errors.As(err, &ne) {
+		return err
+	}
+	typed := ne.GetSpecifiedName()
+	if typed == "" { // a shorthand such as -x: too short to guess from
+		return err
+	}
+	var names, prefixed []string
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Hidden || f.Deprecated != "" {
+			return
+		}
+		names = append(names, f.Name)
+		if len(typed) >= 2 && strings.HasPrefix(f.Name, typed) {
+			prefixed = append(prefixed, f.Name)
+		}
+	})
+	best := pipeline.Suggest(typed, names)
+	if best == "" && len(prefixed) == 1 {
+		best = prefixed[0]
+	}
+	if best == "" {
+		return err
+	}
+	return fmt.Errorf("%w\n\nDid you mean this?\n\t--%s\n", err, best)
+}
+
 // runDefault is what `streamsim` without a command does: the TUI on the
-// scenario picker when stdin and stdout are terminals, the help otherwise (so
-// CI and pipes get text and exit 0).
+// scenario picker when stdin and stdout are terminals (and TERM is not dumb),
+// the help otherwise (so CI, pipes and dumb terminals get text and exit 0).
 func runDefault(c *cobra.Command, _ []string) error {
 	if !interactive(c) {
 		return c.Help()

@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/mattn/go-isatty"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
 	"github.com/streamsim/streamsim/internal/textsafe"
@@ -82,8 +81,9 @@ Reports, each to a PATH or - for stdout (then the summary goes to stderr):
            when the run has more than 100,000 ticks
 
 On a terminal a progress bar shows on stderr for runs that take a while; with
-CI=true, NO_COLOR or output that is not a terminal the output is plain text
-without escape codes, and expectations read PASS / FAIL instead of ✓ / ✗.`,
+CI=true, NO_COLOR, TERM=dumb or output that is not a terminal the output is
+plain text without escape codes, and expectations read PASS / FAIL instead of
+✓ / ✗.`,
 		Example: `  streamsim run seed-pipeline
   streamsim run my-pipeline.yaml --set clicks.shards=8 --duration 2h
   streamsim run seed-pipeline --json - > report.json
@@ -153,8 +153,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		return invalid(err)
 	}
 	summary := outs.summary(c.ErrOrStderr())
-	prog := &progress{w: c.ErrOrStderr(), name: s.Name,
-		on: !f.quiet && isTerminal(c.OutOrStdout()) && isTerminal(c.ErrOrStderr()) && !plainEnv(os.Getenv)}
+	prog := newProgress(c, s.Name, f.quiet)
 	series, err := newSeries(outs.csv, s, e)
 	if err != nil {
 		outs.abort()
@@ -393,60 +392,6 @@ func csvNum(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
-		w = u.Unwrap()
-	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
-}
-
-// plainEnv reports whether the environment asks for plain output: CI set (to
-// anything but false or 0), or NO_COLOR set to anything (no-color.org).
-func plainEnv(getenv func(string) string) bool {
-	ci := strings.ToLower(strings.TrimSpace(getenv("CI")))
-	return (ci != "" && ci != "false" && ci != "0") || getenv("NO_COLOR") != ""
-}
-
-// style decorates the summary: symbols and colours on a terminal, plain words elsewhere.
-type style struct{ fancy bool }
-
-func newStyle(w io.Writer) style { return style{fancy: isTerminal(w) && !plainEnv(os.Getenv)} }
-
-func (st style) ansi(code, s string) string {
-	if !st.fancy {
-		return s
-	}
-	return "\x1b[" + code + "m" + s + "\x1b[0m"
-}
-
-func (st style) bold(s string) string { return st.ansi("1", s) }
-
-// mark is ✓ / ✗ on a terminal and PASS / FAIL elsewhere.
-func (st style) mark(ok bool) string {
-	switch {
-	case st.fancy && ok:
-		return st.ansi("32", "✓")
-	case st.fancy:
-		return st.ansi("31", "✗")
-	case ok:
-		return "PASS"
-	}
-	return "FAIL"
-}
-
-// verdict is the first word of the verdict line.
-func (st style) verdict(ok bool) string {
-	if ok {
-		return st.ansi("1;32", "PASS")
-	}
-	return st.ansi("1;31", "FAIL")
-}
-
 // verdictLine is the last line of every run, e.g.
 // "PASS seed-pipeline: 7/7 expectations hold (simulated 1h in 0.21s)".
 func verdictLine(st style, rep *pipeline.Report, simulated, wall time.Duration) string {
@@ -627,12 +572,21 @@ func (t *table) write(w io.Writer) {
 
 // progress draws a one-line progress bar on a terminal, redrawn with \r, once
 // a run has taken longer than progressDelay, and clears it at the end.
+// It draws only when stdout is a terminal too (else the summary goes to a
+// file or a pipe, and so may the user's attention) and stderr shows colour:
+// not on a dumb terminal, and not under NO_COLOR or CI, which ask for plain
+// text.
 type progress struct {
 	w           io.Writer
 	on          bool
 	name        string
 	start, last time.Time
 	drawn       bool
+}
+
+func newProgress(c *cobra.Command, name string, quiet bool) *progress {
+	return &progress{w: c.ErrOrStderr(), name: name,
+		on: !quiet && isTerminal(c.OutOrStdout()) && profileOf(c.ErrOrStderr()) >= colorprofile.ANSI}
 }
 
 func (p *progress) update(now, total time.Duration) {

@@ -176,8 +176,7 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 		outs.abort()
 		return invalid(err)
 	}
-	prog := &progress{w: c.ErrOrStderr(), name: s.Name,
-		on: !f.quiet && isTerminal(c.OutOrStdout()) && isTerminal(c.ErrOrStderr()) && !plainEnv(os.Getenv)}
+	prog := newProgress(c, s.Name, f.quiet)
 	prog.start = start
 	csvw := newAWSSeries(outs.csv, s)
 	diag := advice.NewDiagnoser(s) // the same findings as a simulated run, from live measurements
@@ -309,7 +308,7 @@ func awsVerdictLine(st style, rep *pipeline.Report, res awsb.Result, wall time.D
 	}
 	verdict := st.verdict(rep.Passed && runErr == nil)
 	if runErr != nil {
-		verdict = st.ansi("1;31", "ERROR")
+		verdict = st.failed("ERROR")
 	}
 	var left string
 	switch {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/streamsim/streamsim/internal/safefile"
@@ -368,7 +369,7 @@ func writeSweepGrid(w io.Writer, st style, doc sweepJSON) {
 
 // colourGrid colours each percentage of the grid by its value.
 func colourGrid(st style, grid string) string {
-	if !st.fancy {
+	if !st.fancy() {
 		return grid
 	}
 	var b strings.Builder
@@ -379,14 +380,14 @@ func colourGrid(st style, grid string) string {
 			b.WriteString(f)
 			continue
 		}
-		code := "31"
+		colour := lipgloss.Red
 		switch {
 		case v >= 95:
-			code = "32"
+			colour = lipgloss.Green
 		case v >= 50:
-			code = "33"
+			colour = lipgloss.Yellow
 		}
-		b.WriteString(strings.Replace(f, word, st.ansi(code, word), 1))
+		b.WriteString(strings.Replace(f, word, st.render(lipgloss.NewStyle().Foreground(colour), word), 1))
 	}
 	return b.String()
 }

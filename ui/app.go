@@ -1,6 +1,11 @@
-// Package ui is streamsim's terminal interface (Bubble Tea v1): the root
+// Package ui is streamsim's terminal interface (Bubble Tea v2): the root
 // model owns the screens (picker, builder, run dashboard), the terminal size,
-// the footer (status line and help) and the routing of messages.
+// the footer (status line and help), the styles and the routing of messages.
+//
+// The root asks the terminal for its background colour (to pick the light or
+// dark palette) only once Bubble Tea reports a colour profile that shows
+// colour: under NO_COLOR, CI or a profile without colours the program sends
+// no query of its own.
 //
 // Imports: bubbletea, bubbles, lipgloss, backends, pipeline and ui/...; never
 // sim (the UI reads snapshots and sends changes through backends.Run). The
@@ -12,8 +17,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
@@ -98,7 +103,7 @@ func New(o Options) Model {
 		o.Estimator = common.SimEstimator(simbackend.New(simbackend.Options{Paused: true}), common.EstimateSpan, common.EstimateMaxTicks)
 	}
 	km := keys.DefaultKeyMap()
-	st := styles.New(styles.DefaultTheme())
+	st := styles.New(styles.DefaultTheme(), true) // dark until the terminal says otherwise
 	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins, Estimate: o.Estimator}
 	h := help.New()
 	h.Styles = st.Help

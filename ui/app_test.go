@@ -3,12 +3,14 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/streamsim/streamsim/backends/fake"
 	"github.com/streamsim/streamsim/internal/golden"
@@ -17,8 +19,6 @@ import (
 	"github.com/streamsim/streamsim/ui/screens/dashboard"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
-
-func TestMain(m *testing.M) { uitest.Main(m) }
 
 type harness struct {
 	t       *testing.T
@@ -97,7 +97,7 @@ func (hs *harness) keys(ks ...string) {
 	}
 }
 
-func (hs *harness) view() string { return uitest.Plain(hs.m.View()) }
+func (hs *harness) view() string { return uitest.Plain(hs.m.View().Content) }
 
 func TestPickRunBackQuit(t *testing.T) {
 	hs := newHarness(t, Options{}, 120, 34)
@@ -222,7 +222,7 @@ func TestHelpToggles(t *testing.T) {
 	if !strings.Contains(full, "ctrl+c") || !strings.Contains(full, "↑/k") {
 		t.Fatalf("full help:\n%s", full)
 	}
-	uitest.CheckFits(t, hs.m.View(), 120, 34)
+	uitest.CheckFits(t, hs.m.View().Content, 120, 34)
 }
 
 func TestTooSmall(t *testing.T) {
@@ -231,7 +231,7 @@ func TestTooSmall(t *testing.T) {
 		t.Fatalf("79 wide:\n%s", v)
 	}
 	hs.send(tea.WindowSizeMsg{Width: 100, Height: 23})
-	uitest.CheckFits(t, hs.m.View(), 100, 23)
+	uitest.CheckFits(t, hs.m.View().Content, 100, 23)
 	hs.keys("r") // nothing but quit works
 	if hs.m.Screen() != PickerScreen {
 		t.Fatal("a key worked below the minimum size")
@@ -278,7 +278,7 @@ func TestLayoutSweep(t *testing.T) {
 		hs.keys(sc.keys...)
 		for _, sz := range uitest.Sizes() {
 			hs.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-			v := hs.m.View()
+			v := hs.m.View().Content
 			uitest.CheckFits(t, v, sz[0], sz[1])
 			if got := strings.Count(v, "\n") + 1; got != sz[1] {
 				t.Errorf("%s %dx%d: %d lines, want the full height", sc.name, sz[0], sz[1], got)
@@ -401,7 +401,7 @@ func TestQuestionShowsWhenTooSmall(t *testing.T) {
 	if v := hs.view(); !strings.Contains(strings.Join(strings.Fields(v), " "), "shop has unsaved changes: quit anyway?") {
 		t.Fatalf("the question is not shown:\n%s", v)
 	}
-	uitest.CheckFits(t, hs.m.View(), 60, 10)
+	uitest.CheckFits(t, hs.m.View().Content, 60, 10)
 }
 
 // typeText sends each rune of s as a key.
@@ -458,5 +458,52 @@ func TestRecordedChangesAreKept(t *testing.T) {
 				t.Fatalf("%s after R: asked again:\n%s", k, hs.view())
 			}
 		})
+	}
+}
+
+// Bubble Tea v2 sends a bracketed paste as a PasteMsg, not as keys: it goes
+// into the field being typed, and nowhere when none is.
+func TestPasteGoesIntoTheFieldBeingTyped(t *testing.T) {
+	hs := newHarness(t, Options{}, 120, 34)
+	hs.send(tea.PasteMsg{Content: "tiny"})
+	if hs.m.Picker().CapturesInput() || strings.Contains(hs.view(), "tiny.yaml") {
+		t.Fatalf("a paste while browsing did something:\n%s", hs.view())
+	}
+	hs.keys("o")
+	hs.send(tea.PasteMsg{Content: "pasted/path.yaml"})
+	if v := hs.view(); !strings.Contains(v, "open file: pasted/path.yaml") {
+		t.Fatalf("the paste is not in the path prompt:\n%s", v)
+	}
+	hs.keys("esc", "/")
+	hs.send(tea.PasteMsg{Content: "tiny"})
+	if b, ok := hs.m.Picker().Selected(); !ok || b.Name != "tiny" {
+		t.Fatalf("the pasted filter did not select tiny: %+v", b)
+	}
+}
+
+// The root asks the terminal for its background only when Bubble Tea reports
+// a profile with colours, and rebuilds the styles in place for a light one.
+func TestStylesFollowTheBackground(t *testing.T) {
+	hs := newHarness(t, Options{}, 120, 34)
+	if _, cmd := hs.m.Update(tea.ColorProfileMsg{Profile: colorprofile.ASCII}); cmd != nil {
+		t.Fatal("asked for the background colour on a terminal without colours")
+	}
+	_, cmd := hs.m.Update(tea.ColorProfileMsg{Profile: colorprofile.ANSI256})
+	if cmd == nil || cmd() != tea.RequestBackgroundColor() {
+		t.Fatal("did not ask for the background colour on a colour terminal")
+	}
+	st := hs.m.c.Styles
+	if !st.Dark {
+		t.Fatal("the styles do not start dark")
+	}
+	hs.send(tea.BackgroundColorMsg{Color: color.White})
+	theme := st.Theme
+	switch {
+	case hs.m.c.Styles != st:
+		t.Fatal("the styles were replaced, not rebuilt in place: screens hold the pointer")
+	case st.Dark || st.Title.GetForeground() != theme.Primary.Light:
+		t.Fatalf("not the light palette: %+v", st.Title.GetForeground())
+	case hs.m.help.Styles.ShortKey.GetForeground() != theme.Accent.Light:
+		t.Fatal("the help keeps the dark palette")
 	}
 }

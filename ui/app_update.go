@@ -3,13 +3,15 @@ package ui
 import (
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/layout"
+	"github.com/streamsim/streamsim/ui/styles"
 )
 
 // Update implements tea.Model.
@@ -18,9 +20,25 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
-		m.help.Width = msg.Width - 1
-	case tea.KeyMsg:
+		m.help.SetWidth(msg.Width - 1)
+	case tea.ColorProfileMsg:
+		if msg.Profile > colorprofile.ASCII {
+			cmd = tea.RequestBackgroundColor // answered by a BackgroundColorMsg
+		}
+	case tea.BackgroundColorMsg:
+		if dark := msg.IsDark(); dark != m.c.Styles.Dark {
+			*m.c.Styles = *styles.New(m.c.Styles.Theme, dark) // in place: every screen holds the pointer
+			m.help.Styles = m.c.Styles.Help
+			for _, s := range m.screens() {
+				cmd = tea.Batch(cmd, s.Update(common.StylesChangedMsg{}))
+			}
+		}
+	case tea.KeyPressMsg:
 		m, cmd = m.handleKey(msg)
+	case tea.PasteMsg: // Bubble Tea v2 sends a bracketed paste apart from the keys
+		if m.confirm == nil && !layout.TooSmall(m.w, m.h) && m.active().CapturesInput() {
+			cmd = m.active().Update(msg)
+		}
 	case statusExpiredMsg:
 		if msg.Gen == m.statusGen && !m.statusErr {
 			m.status = ""
@@ -131,7 +149,7 @@ func (m *Model) do(a action) tea.Cmd {
 	return tea.Sequence(m.dash.Stop(), tea.Quit)
 }
 
-func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	g := m.c.Keys
 	if m.confirm != nil {

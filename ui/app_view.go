@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/keys"
@@ -28,8 +29,15 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 
 func (m *Model) helpKeys() helpKeys { return helpKeys{screen: m.active(), global: *m.c.Keys} }
 
-// View implements tea.Model.
-func (m Model) View() string {
+// View implements tea.Model: the screen, full-screen on the alternate screen.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	return v
+}
+
+// render draws the whole terminal: the active screen, the status line and the help.
+func (m Model) render() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}

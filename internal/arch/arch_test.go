@@ -2,8 +2,11 @@
 // cmd → ui, backends, pipeline, scenarios; ui → backends, pipeline;
 // backends → sim, pipeline; sim → pipeline; pipeline → stdlib, YAML (go.yaml.in/yaml/v3, and
 // goccy/go-yaml for the positions of syntax errors), internal/.
-// The AWS SDK and franz-go appear only in backends/aws; bubbletea only in
-// ui and cmd. It reads the imports of every non-test file with go/parser.
+// The AWS SDK and franz-go appear only in backends/aws; Bubble Tea and Lip Gloss
+// (v2, charm.land) only in ui and cmd. Nothing imports a package that talks to
+// the terminal when it is loaded (see forbidden): every command, even
+// `streamsim version`, would pay for it. It reads the imports of every non-test
+// file with go/parser.
 package arch_test
 
 import (
@@ -36,8 +39,28 @@ var rules = []rule{
 	{"backends/aws", []string{"streamsim/backends", "streamsim/pipeline", "streamsim/internal/",
 		"github.com/aws/", "github.com/twmb/franz-go/"}},
 	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/internal/",
-		"github.com/charmbracelet/", "github.com/muesli/", "github.com/mattn/", "golang.org/x/"}},
-	{"cmd", []string{"streamsim/", "github.com/spf13/", "github.com/charmbracelet/", "github.com/mattn/"}},
+		"charm.land/", "github.com/charmbracelet/", "golang.org/x/"}},
+	{"cmd", []string{"streamsim/", "github.com/spf13/", "charm.land/", "github.com/charmbracelet/", "github.com/mattn/"}},
+}
+
+// forbidden are imports no package may have, whatever its rule allows: each
+// queries the terminal (or reads from it) when the program starts.
+var forbidden = []struct{ path, why string }{
+	{"charm.land/lipgloss/v2/compat", "its init asks the terminal for its background colour"},
+	{"github.com/charmbracelet/bubbletea", "Bubble Tea v1: its init asks the terminal for its background colour; use charm.land/bubbletea/v2"},
+	{"github.com/charmbracelet/lipgloss", "Lip Gloss v1 detects the terminal's background on first use; use charm.land/lipgloss/v2"},
+	{"github.com/charmbracelet/bubbles", "Bubbles v1 needs Bubble Tea v1; use charm.land/bubbles/v2"},
+	{"github.com/muesli/termenv", "its background query blocks on terminals that never answer; use github.com/charmbracelet/colorprofile"},
+}
+
+// banned says why no package may import imp, or "".
+func banned(imp string) string {
+	for _, f := range forbidden {
+		if imp == f.path || strings.HasPrefix(imp, f.path+"/") {
+			return f.why
+		}
+	}
+	return ""
 }
 
 func ruleFor(dir string) *rule {
@@ -54,6 +77,9 @@ func ruleFor(dir string) *rule {
 }
 
 func allowed(r *rule, imp string) bool {
+	if banned(imp) != "" {
+		return false
+	}
 	if !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
 		return true // the standard library
 	}
@@ -97,7 +123,9 @@ func TestDependencyDirection(t *testing.T) {
 		}
 		for _, im := range f.Imports {
 			p, _ := strconv.Unquote(im.Path.Value)
-			if !allowed(r, p) {
+			if why := banned(p); why != "" {
+				bad = append(bad, filepath.ToSlash(path)+": imports "+p+": "+why)
+			} else if !allowed(r, p) {
 				bad = append(bad, filepath.ToSlash(path)+": imports "+p)
 			}
 		}
@@ -121,6 +149,15 @@ func TestRulesBite(t *testing.T) {
 		{"sim", "github.com/aws/aws-sdk-go-v2/aws", false},
 		{"sim", module + "ui", false},
 		{"pipeline", "github.com/charmbracelet/bubbletea", false},
+		{"pipeline", "charm.land/bubbletea/v2", false},
+		{"ui/screens/picker", "charm.land/bubbletea/v2", true},
+		{"ui/styles", "charm.land/lipgloss/v2", true},
+		{"ui/styles", "charm.land/lipgloss/v2/compat", false},
+		{"cmd", "charm.land/lipgloss/v2/compat", false},
+		{"ui", "github.com/charmbracelet/bubbletea", false},
+		{"cmd", "github.com/charmbracelet/lipgloss", false},
+		{"ui/uitest", "github.com/muesli/termenv", false},
+		{"cmd", "github.com/charmbracelet/colorprofile", true},
 		{"pipeline/advice", module + "sim", false},
 		{"ui/screens/dashboard", module + "sim", false},
 		{"ui/screens/dashboard", module + "backends/sim", true},

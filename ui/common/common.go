@@ -13,10 +13,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/internal/safefile"
@@ -109,10 +108,11 @@ type Screen interface {
 	CapturesInput() bool
 }
 
-// NewInput returns a text input with a steady cursor: no blink timers, so the
-// program only redraws when something changes.
-func NewInput() textinput.Model {
+// NewInput returns a text input in the theme's styles, with a steady cursor:
+// no blink timers, so the program only redraws when something changes. A
+// screen gives its inputs the new styles on StylesChangedMsg.
+func NewInput(st *styles.Styles) textinput.Model {
 	in := textinput.New()
-	in.Cursor.SetMode(cursor.CursorStatic)
+	in.SetStyles(st.Input)
 	return in
 }

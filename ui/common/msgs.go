@@ -42,3 +42,8 @@ func Error(err error) StatusPostedMsg { return StatusPostedMsg{Text: err.Error()
 // SaveRequestedMsg asks the builder to save its scenario (s on another
 // screen): to Path, or to its own file when Path is "".
 type SaveRequestedMsg struct{ Path string }
+
+// StylesChangedMsg says that the root rebuilt Common.Styles in place (the
+// terminal answered with its background colour): screens give the styles
+// they hold copies of, such as their text inputs', the new ones.
+type StylesChangedMsg struct{}

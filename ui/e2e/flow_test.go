@@ -2,16 +2,22 @@
 // simulator backend. It lives apart from the screens' tests because teatest
 // registers its own -update flag, which must not meet internal/golden's in
 // one test binary.
+//
+// Bubble Tea v2's renderer writes only the cells that change, with cursor
+// moves between them, so the program's output is not the screen's text: the
+// tests feed it to a virtual terminal (x/vt) and read the screen from there.
 package e2e_test
 
 import (
 	"bytes"
 	"context"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/charmbracelet/x/vt"
 
 	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/ui"
@@ -19,19 +25,57 @@ import (
 	"github.com/streamsim/streamsim/ui/uitest"
 )
 
-func TestMain(m *testing.M) { uitest.Main(m) }
+const (
+	cols, rows = 120, 34
+	patience   = 15 * time.Second // for a screen to show what a test waits for
+)
 
-func key(s string) tea.KeyMsg {
-	if s == " " {
-		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+// terminal is a virtual terminal fed with a program's output.
+type terminal struct {
+	tm  *teatest.TestModel
+	emu *vt.Emulator
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+func start(t *testing.T, m ui.Model) *terminal {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	emu := vt.NewEmulator(cols, rows)
+	// The emulator answers queries on a pipe that must be read. Closing the
+	// pipe's writing end, not the emulator, ends the reader: Emulator.Close
+	// races with Read.
+	go func() { _, _ = io.Copy(io.Discard, emu) }()
+	t.Cleanup(func() {
+		if c, ok := emu.InputPipe().(io.Closer); ok {
+			_ = c.Close()
+		}
+	})
+	return &terminal{tm: teatest.NewTestModel(t, m, teatest.WithInitialTermSize(cols, rows)), emu: emu}
+}
+
+// screen is the terminal's text once the program's output so far is drawn.
+// Without a terminal for input the renderer counts on the output's line
+// discipline to turn a newline into carriage return and newline (ONLCR), as
+// a pty does; the emulator is given that translation.
+func (term *terminal) screen() string {
+	b, _ := io.ReadAll(term.tm.Output())
+	_, _ = term.emu.Write(bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")))
+	return term.emu.String()
+}
+
+// waitFor polls the screen until it shows text, and fails with the screen
+// after the patience runs out.
+func (term *terminal) waitFor(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.Now().Add(patience)
+	for {
+		s := term.screen()
+		if strings.Contains(s, text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %q; the screen:\n%s", patience, text, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // TestPickRunPauseQuit is the first minute of a workshop: pick a scenario,
@@ -48,14 +92,15 @@ func TestPickRunPauseQuit(t *testing.T) {
 			{Name: "tiny", Scenario: uitest.Load(t, "tiny", uitest.TinyYAML)},
 		},
 	})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 34))
-	waitFor(t, tm, "Orders into a lake and a table")
-	tm.Send(key("r"))
-	waitFor(t, tm, "▶ running")
-	waitFor(t, tm, "write load") // the first snapshot is drawn
-	tm.Send(key(" "))
-	waitFor(t, tm, "‖ paused")
-	tm.Send(key("q"))
+	term := start(t, m)
+	tm := term.tm
+	term.waitFor(t, "Orders into a lake and a table")
+	tm.Send(uitest.Key("r"))
+	term.waitFor(t, "▶ running")
+	term.waitFor(t, "write load") // the first snapshot is drawn
+	tm.Send(uitest.Key(" "))
+	term.waitFor(t, "‖ paused")
+	tm.Send(uitest.Key("q"))
 	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(ui.Model)
 	if !ok {
 		t.Fatal("the final model is not ui.Model")
@@ -82,18 +127,19 @@ func TestEstimateThenAdvice(t *testing.T) {
 			{Name: "shop", Scenario: uitest.Load(t, "shop", uitest.ShopYAML)},
 		},
 	})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 34))
-	waitFor(t, tm, "Orders into a lake and a table")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "est. $")
-	tm.Send(key("r"))
-	waitFor(t, tm, "▶ running")
+	term := start(t, m)
+	tm := term.tm
+	term.waitFor(t, "Orders into a lake and a table")
+	tm.Send(uitest.Key("enter"))
+	term.waitFor(t, "est. $")
+	tm.Send(uitest.Key("r"))
+	term.waitFor(t, "▶ running")
 	for range 4 {
-		tm.Send(key("+"))
+		tm.Send(uitest.Key("+"))
 	}
-	waitFor(t, tm, "Hot key: partition key")
-	waitFor(t, tm, "advice (")
-	tm.Send(key("q"))
+	term.waitFor(t, "Hot key: partition key")
+	term.waitFor(t, "advice (")
+	tm.Send(uitest.Key("q"))
 	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(ui.Model)
 	if !ok {
 		t.Fatal("the final model is not ui.Model")

@@ -6,7 +6,7 @@
 // help bar only ever shows keys that work.
 package keys
 
-import "github.com/charmbracelet/bubbles/key"
+import "charm.land/bubbles/v2/key"
 
 // KeyMap holds the bindings that work on every screen.
 type KeyMap struct {
@@ -58,7 +58,7 @@ func Run() key.Binding { return key.NewBinding(key.WithKeys("r"), key.WithHelp("
 
 // Pause pauses or resumes a run.
 func Pause() key.Binding {
-	return key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause"))
+	return key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pause"))
 }
 
 // Faster raises a run's speed.

@@ -1,15 +1,18 @@
 package styles
 
 import (
+	"image/color"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/lipgloss/v2"
 )
 
 // Styles are every style the screens use, built once by New.
 type Styles struct {
 	Theme Theme
+	Dark  bool // built for a dark background
 
 	Title    lipgloss.Style // screen title in the header
 	Header   lipgloss.Style // the rest of the header line
@@ -33,12 +36,14 @@ type Styles struct {
 	BoxMarked   lipgloss.Style // the source while connecting
 	BoxBroken   lipgloss.Style // a node with a problem
 
-	Help help.Styles
+	Help  help.Styles
+	Input textinput.Styles // text fields: a steady cursor, no blink timers
 }
 
-// New builds the styles of a theme.
-func New(t Theme) *Styles {
-	s := &Styles{Theme: t}
+// New builds the styles of a theme for a dark or a light background.
+func New(theme Theme, dark bool) *Styles {
+	s := &Styles{Theme: theme, Dark: dark}
+	t := palette(theme, dark)
 	s.Text = lipgloss.NewStyle()
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(t.Primary)
 	s.Header = lipgloss.NewStyle().Foreground(t.Muted)
@@ -70,7 +75,29 @@ func New(t Theme) *Styles {
 		FullDesc:       lipgloss.NewStyle().Foreground(t.Muted),
 		FullSeparator:  lipgloss.NewStyle().Foreground(t.Border),
 	}
+
+	in := textinput.StyleState{
+		Text:        lipgloss.NewStyle(),
+		Placeholder: lipgloss.NewStyle().Foreground(t.Muted),
+		Suggestion:  lipgloss.NewStyle().Foreground(t.Muted),
+		Prompt:      lipgloss.NewStyle(),
+	}
+	s.Input = textinput.Styles{Focused: in, Blurred: in,
+		Cursor: textinput.CursorStyle{Color: t.Primary, Blink: false}}
 	return s
+}
+
+// colours is a Theme with one variant picked.
+type colours struct {
+	Primary, Accent, Muted, OK, Warn, Hot, Border, Focus, SelectBg color.Color
+}
+
+func palette(t Theme, dark bool) colours {
+	return colours{
+		Primary: t.Primary.On(dark), Accent: t.Accent.On(dark), Muted: t.Muted.On(dark),
+		OK: t.OK.On(dark), Warn: t.Warn.On(dark), Hot: t.Hot.On(dark),
+		Border: t.Border.On(dark), Focus: t.Focus.On(dark), SelectBg: t.SelectBg.On(dark),
+	}
 }
 
 // Level is how close a figure is to its limit.
@@ -121,7 +148,8 @@ func NewPaint(s lipgloss.Style) Paint {
 	return Paint{pre: r[:i], post: r[i+1:]}
 }
 
-// Render wraps text in the style's codes (nothing under NO_COLOR or ASCII).
+// Render wraps text in the style's codes. lipgloss v2 always renders them;
+// the program strips or lowers them for the terminal's colour profile.
 func (p Paint) Render(text string) string {
 	if p.pre == "" && p.post == "" || text == "" {
 		return text

@@ -2,38 +2,55 @@
 // Styles built from it once. Nothing here is a package-level style: screens
 // get their Styles through ui/common.Common.
 //
-// Colours are lipgloss.AdaptiveColor (a light and a dark variant); lipgloss
-// picks the terminal's profile itself, so NO_COLOR and dumb terminals get plain
-// text. Meaning never rests on colour alone: hot shards also say HOT, warnings
-// carry ▲, and so on.
+// Each colour of the Theme has a light and a dark variant; New picks one set
+// for the terminal's background, which the root model asks Bubble Tea for
+// (tea.BackgroundColorMsg) only when the terminal shows colour. lipgloss v2
+// always renders full colour; Bubble Tea lowers it to what the terminal's
+// profile allows when it draws, so NO_COLOR, CI and dumb terminals get plain
+// text. Meaning never rests on colour alone: hot shards also say HOT,
+// warnings carry ▲, and so on.
 package styles
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+)
+
+// Colour is a colour in a variant for light and one for dark backgrounds.
+type Colour struct{ Light, Dark color.Color }
+
+// On picks the variant for a dark or light background.
+func (c Colour) On(dark bool) color.Color { return lipgloss.LightDark(dark)(c.Light, c.Dark) }
+
+func hex(light, dark string) Colour {
+	return Colour{Light: lipgloss.Color(light), Dark: lipgloss.Color(dark)}
+}
 
 // Theme is the palette, by meaning.
 type Theme struct {
-	Primary  lipgloss.AdaptiveColor // titles, selected items
-	Accent   lipgloss.AdaptiveColor // keys in help, highlights
-	Muted    lipgloss.AdaptiveColor // secondary text, what is fine
-	OK       lipgloss.AdaptiveColor // healthy
-	Warn     lipgloss.AdaptiveColor // close to a limit
-	Hot      lipgloss.AdaptiveColor // over a limit, errors
-	Border   lipgloss.AdaptiveColor // pane borders
-	Focus    lipgloss.AdaptiveColor // the focused pane's border
-	SelectBg lipgloss.AdaptiveColor // background of the selected row
+	Primary  Colour // titles, selected items
+	Accent   Colour // keys in help, highlights
+	Muted    Colour // secondary text, what is fine
+	OK       Colour // healthy
+	Warn     Colour // close to a limit
+	Hot      Colour // over a limit, errors
+	Border   Colour // pane borders
+	Focus    Colour // the focused pane's border
+	SelectBg Colour // background of the selected row
 }
 
 // DefaultTheme is streamsim's palette.
 func DefaultTheme() Theme {
 	return Theme{
-		Primary:  lipgloss.AdaptiveColor{Light: "#1F4E9E", Dark: "#7AA2F7"},
-		Accent:   lipgloss.AdaptiveColor{Light: "#8A4B00", Dark: "#FF9E3B"},
-		Muted:    lipgloss.AdaptiveColor{Light: "#6B6B6B", Dark: "#8A8F98"},
-		OK:       lipgloss.AdaptiveColor{Light: "#2E7D32", Dark: "#9ECE6A"},
-		Warn:     lipgloss.AdaptiveColor{Light: "#B26A00", Dark: "#E0AF68"},
-		Hot:      lipgloss.AdaptiveColor{Light: "#C62828", Dark: "#F7768E"},
-		Border:   lipgloss.AdaptiveColor{Light: "#B0B0B0", Dark: "#44475A"},
-		Focus:    lipgloss.AdaptiveColor{Light: "#1F4E9E", Dark: "#7AA2F7"},
-		SelectBg: lipgloss.AdaptiveColor{Light: "#DDE6F7", Dark: "#283457"},
+		Primary:  hex("#1F4E9E", "#7AA2F7"),
+		Accent:   hex("#8A4B00", "#FF9E3B"),
+		Muted:    hex("#6B6B6B", "#8A8F98"),
+		OK:       hex("#2E7D32", "#9ECE6A"),
+		Warn:     hex("#B26A00", "#E0AF68"),
+		Hot:      hex("#C62828", "#F7768E"),
+		Border:   hex("#B0B0B0", "#44475A"),
+		Focus:    hex("#1F4E9E", "#7AA2F7"),
+		SelectBg: hex("#DDE6F7", "#283457"),
 	}
 }

@@ -15,7 +15,7 @@ import (
 // given scenarios as built-ins.
 func Common(b backends.Backend, st common.Store, builtins ...*pipeline.Scenario) *common.Common {
 	km := keys.DefaultKeyMap()
-	c := &common.Common{Ctx: context.Background(), Styles: styles.New(styles.DefaultTheme()), Keys: &km, Backend: b, Store: st}
+	c := &common.Common{Ctx: context.Background(), Styles: styles.New(styles.DefaultTheme(), true), Keys: &km, Backend: b, Store: st}
 	for _, s := range builtins {
 		c.Builtins = append(c.Builtins, common.Builtin{Name: s.Name, Scenario: s})
 	}

@@ -1,26 +1,18 @@
 package findings
 
 import (
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/styles"
 )
 
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
-
 func TestLinesWrapAndMarkSeverity(t *testing.T) {
-	st := styles.New(styles.DefaultTheme())
+	st := styles.New(styles.DefaultTheme(), true)
 	list := []common.Finding{
 		{Severity: pipeline.SeverityCritical, Node: "events", Problem: "Hot key: one key carries 60% of the records on shard 3, which runs at 367% of its write limit.", Fix: "salt the key (key + \"-\" + id mod 2)."},
 		{Severity: pipeline.SeverityWarning, Node: "", Problem: "Over budget.", Fix: ""},

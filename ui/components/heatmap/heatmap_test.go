@@ -1,26 +1,18 @@
 package heatmap
 
 import (
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/streamsim/streamsim/ui/styles"
 )
 
-func TestMain(m *testing.M) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	os.Exit(m.Run())
-}
-
 func TestLabelledWhenItFits(t *testing.T) {
-	st := styles.New(styles.DefaultTheme())
+	st := styles.New(styles.DefaultTheme(), true)
 	lines, legend := Map{Units: []float64{0.54, 0.49, 1.2, 0.85}, Noun: "shard"}.Render(st, 60, 3)
-	got := strings.Join(lines, "\n")
+	got := ansi.Strip(strings.Join(lines, "\n"))
 	for _, want := range []string{"0 ████····  54%", "2 ████████ 120% HOT", "3 ███████·  85%"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in\n%s", want, got)
@@ -32,7 +24,7 @@ func TestLabelledWhenItFits(t *testing.T) {
 }
 
 func TestGridGroupsUnitsWhenTheyDoNotFit(t *testing.T) {
-	st := styles.New(styles.DefaultTheme())
+	st := styles.New(styles.DefaultTheme(), true)
 	units := make([]float64, 1000)
 	units[999] = 1.5
 	lines, legend := Map{Units: units, Noun: "shard"}.Render(st, 50, 10)
@@ -47,7 +39,7 @@ func TestGridGroupsUnitsWhenTheyDoNotFit(t *testing.T) {
 	if !strings.Contains(legend, "each cell = 2 shards") {
 		t.Fatalf("legend %q", legend)
 	}
-	last := lines[len(lines)-1]
+	last := ansi.Strip(lines[len(lines)-1])
 	if !strings.HasSuffix(last, "█") {
 		t.Fatalf("the hot group is not shown last: %q", last)
 	}
@@ -82,7 +74,7 @@ func TestCursorMovesCellByCell(t *testing.T) {
 }
 
 func TestCursorIsDrawnAndDetailed(t *testing.T) {
-	st := styles.New(styles.DefaultTheme())
+	st := styles.New(styles.DefaultTheme(), true)
 	units := make([]float64, 1000)
 	for i := range units {
 		units[i] = 0.3
@@ -91,8 +83,9 @@ func TestCursorIsDrawnAndDetailed(t *testing.T) {
 	m := Map{Units: units, Noun: "shard", Cursor: 41, ShowCursor: true}
 	pl := Plan(len(units), 50, 10)
 	lines, _ := m.Render(st, 50, 10)
-	if got := strings.Count(strings.Join(lines, ""), "◆"); got != 1 || !strings.HasPrefix(lines[0], strings.Repeat("░", 20)+"◆") {
-		t.Fatalf("cursor cell: %q", lines[0])
+	first := ansi.Strip(lines[0])
+	if got := strings.Count(strings.Join(lines, ""), "◆"); got != 1 || !strings.HasPrefix(first, strings.Repeat("░", 20)+"◆") {
+		t.Fatalf("cursor cell: %q", first)
 	}
 	if d := ansi.Strip(m.Detail(st, pl, 80)); d != "▸ shards 40–41: 40 30% · 41 120% HOT" {
 		t.Fatalf("detail %q", d)
@@ -114,10 +107,10 @@ func TestCursorIsDrawnAndDetailed(t *testing.T) {
 }
 
 func TestCursorOnLabelledBars(t *testing.T) {
-	st := styles.New(styles.DefaultTheme())
+	st := styles.New(styles.DefaultTheme(), true)
 	m := Map{Units: []float64{0.54, 1.2}, Noun: "shard", Cursor: 1, ShowCursor: true}
 	lines, _ := m.Render(st, 60, 3)
-	if got := strings.Join(lines, "\n"); !strings.Contains(got, "1▸████████ 120% HOT") || !strings.Contains(got, "0 ████") {
+	if got := ansi.Strip(strings.Join(lines, "\n")); !strings.Contains(got, "1▸████████ 120% HOT") || !strings.Contains(got, "0 ████") {
 		t.Fatalf("labelled cursor:\n%s", got)
 	}
 	if d := ansi.Strip(m.Detail(st, Plan(2, 60, 3), 60)); d != "▸ shard 1: 120% HOT" {

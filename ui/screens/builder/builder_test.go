@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends/fake"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
@@ -19,8 +19,6 @@ import (
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
-
-func TestMain(m *testing.M) { uitest.Main(m) }
 
 type harness struct {
 	t     *testing.T
@@ -439,5 +437,16 @@ func TestEstimateOnTheSimulator(t *testing.T) {
 	cancel()
 	if _, err := est(ctx, sc); !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled estimate: %v", err)
+	}
+}
+
+// A bracketed paste (tea.PasteMsg in Bubble Tea v2) goes into the form's
+// field and is checked as typing is.
+func TestPasteIntoTheForm(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, "shop.yaml")
+	hs.keys("l", "e", "down", "down", "ctrl+u") // the stream's shards
+	hs.feed(hs.m.Update(tea.PasteMsg{Content: "99999"}))
+	if v := hs.view(); !strings.Contains(v, "Kinesis allows 1..20000 shards") {
+		t.Fatalf("the pasted value is not checked:\n%s", v)
 	}
 }

@@ -5,12 +5,13 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/styles"
 )
 
 var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -42,10 +43,10 @@ func (f *form) changed() bool {
 	return false
 }
 
-func newForm(sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
+func newForm(st *styles.Styles, sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
 	f := &form{node: n, sc: sc}
 	mk := func(k pipeline.Key, value, placeholder string) field {
-		in := common.NewInput()
+		in := common.NewInput(st)
 		in.Prompt = ""
 		in.CharLimit = 64
 		in.SetValue(value)
@@ -74,7 +75,14 @@ func newForm(sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
 
 func (f *form) setWidth(w int) {
 	for i := range f.fields {
-		f.fields[i].input.Width = max(8, min(24, w/4))
+		f.fields[i].input.SetWidth(max(8, min(24, w/4)))
+	}
+}
+
+// setStyles gives every field the styles' input look.
+func (f *form) setStyles(st *styles.Styles) {
+	for i := range f.fields {
+		f.fields[i].input.SetStyles(st.Input)
 	}
 }
 

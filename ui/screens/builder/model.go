@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -92,7 +92,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns a builder with nothing loaded.
 func New(c *common.Common) *Model {
-	p := common.NewInput()
+	p := common.NewInput(c.Styles)
 	p.Prompt = "save as: "
 	p.CharLimit = 4096
 	m := &Model{c: c, keys: defaultKeyMap(), pathIn: p}
@@ -129,7 +129,7 @@ func (m *Model) Problems() pipeline.Problems { return m.problems }
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.pathIn.Width = max(10, w-14)
+	m.pathIn.SetWidth(max(10, w-14))
 	if m.form != nil {
 		m.form.setWidth(w)
 	}

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -94,12 +94,27 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return status("saved %s (%d problem(s) still to fix before it runs)", msg.Path, n)
 		}
 		return status("saved %s", msg.Path)
+	case tea.PasteMsg: // bracketed paste, into the field being typed
+		var cmd tea.Cmd
+		switch m.mode {
+		case editing:
+			cmd = m.form.update(msg)
+		case savingAs:
+			m.pathIn, cmd = m.pathIn.Update(msg)
+		}
+		return cmd
+	case common.StylesChangedMsg:
+		m.pathIn.SetStyles(m.c.Styles.Input)
+		if m.form != nil {
+			m.form.setStyles(m.c.Styles)
+		}
+		return nil
 	case common.SaveRequestedMsg:
 		if msg.Path != "" && m.sc != nil {
 			return saveCmd(m.c.Store, msg.Path, m.sc.Clone(), m.edits, msg.Path == m.path)
 		}
 		return m.Save()
-	case tea.KeyMsg:
+	case tea.KeyPressMsg:
 		switch m.mode {
 		case adding:
 			return m.updateAdd(msg)
@@ -115,7 +130,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) move(msg tea.KeyMsg) bool {
+func (m *Model) move(msg tea.KeyPressMsg) bool {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -133,7 +148,7 @@ func (m *Model) move(msg tea.KeyMsg) bool {
 	return true
 }
 
-func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.move(msg) {
 		return nil
@@ -162,7 +177,7 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Delete):
 		return m.delete(m.Selected())
 	case key.Matches(msg, k.Edit):
-		m.form = newForm(m.sc, m.Selected(), m.w)
+		m.form = newForm(m.c.Styles, m.sc, m.Selected(), m.w)
 		m.mode = editing
 		return m.form.focusCmd()
 	case key.Matches(msg, k.Advice):
@@ -179,7 +194,7 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) updateAdvice(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateAdvice(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -192,7 +207,7 @@ func (m *Model) updateAdvice(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) updateAdd(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateAdd(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -208,7 +223,7 @@ func (m *Model) updateAdd(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Cancel):
@@ -231,7 +246,7 @@ func (m *Model) updateForm(msg tea.KeyMsg) tea.Cmd {
 	return m.form.update(msg)
 }
 
-func (m *Model) updateSaveAs(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateSaveAs(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Cancel):

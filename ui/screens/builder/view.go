@@ -177,7 +177,8 @@ func (m *Model) box(n *pipeline.Node, w int, selected bool) string {
 	case m.broken(n):
 		style = st.BoxBroken
 	}
-	iw := max(1, w-2)
+	iw, _ := layout.Inner(style, w, 0)
+	iw = max(1, iw)
 	short := n.Service.Short
 	if n.Stage == pipeline.Producer {
 		short = n.Str("kind")
@@ -188,7 +189,7 @@ func (m *Model) box(n *pipeline.Node, w int, selected bool) string {
 	for i := range body {
 		body[i] = layout.PadRight(body[i], iw)
 	}
-	return style.Width(iw).MaxWidth(w).Render(strings.Join(body, "\n"))
+	return style.Width(w).MaxWidth(w).Render(strings.Join(body, "\n")) // lipgloss v2: Width counts the border
 }
 
 // broken reports whether a validation problem points at n.
@@ -300,7 +301,7 @@ func (m *Model) formView(w, h int) string {
 		labelW = max(labelW, len(fl.key.Name))
 	}
 	labelW = min(labelW+2, 22)
-	inputW := f.fields[0].input.Width + 2
+	inputW := f.fields[0].input.Width() + 2
 	var rows []string
 	for i, fl := range f.fields {
 		name := fl.key.Name

@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends/fake"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
@@ -20,8 +18,6 @@ import (
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
-
-func TestMain(m *testing.M) { uitest.Main(m) }
 
 const wait = 5 * time.Second
 
@@ -543,20 +539,16 @@ func BenchmarkViewBigStream(b *testing.B) {
 	if len(d.Findings()) == 0 {
 		b.Fatal("no findings to draw")
 	}
+	// lipgloss v2 renders one form, in full colour, whatever the terminal
+	// (the program lowers it to the terminal's profile as it draws), so a
+	// frame costs the same under NO_COLOR.
 	for _, focus := range []pane{advicePane, shardsPane} {
-		for _, p := range []struct {
-			name    string
-			profile termenv.Profile
-		}{{"ascii", termenv.Ascii}, {"truecolor", termenv.TrueColor}} {
-			b.Run(focus.String()+"/"+p.name, func(b *testing.B) {
-				d.focusPane(focus)
-				lipgloss.SetColorProfile(p.profile)
-				defer lipgloss.SetColorProfile(termenv.Ascii)
-				for b.Loop() {
-					_ = d.View()
-				}
-			})
-		}
+		b.Run(focus.String(), func(b *testing.B) {
+			d.focusPane(focus)
+			for b.Loop() {
+				_ = d.View()
+			}
+		})
 	}
 }
 
@@ -919,4 +911,21 @@ func (hs *harness) help() string {
 		}
 	}
 	return strings.Join(parts, " · ")
+}
+
+// A bracketed paste (tea.PasteMsg in Bubble Tea v2) goes into the prompt's
+// field and is checked as typing is; with no prompt open it does nothing.
+func TestPasteIntoThePrompt(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 42*time.Second, 0.5))
+	hs.do(tea.PasteMsg{Content: "stream.shards=99999"})
+	if hs.d.CapturesInput() {
+		t.Fatal("a paste opened a prompt")
+	}
+	hs.keys("k")
+	hs.do(tea.PasteMsg{Content: "stream.shards=99999"})
+	if !strings.Contains(hs.view(), "out of range") {
+		t.Fatalf("the pasted text is not checked:\n%s", hs.view())
+	}
 }

@@ -19,8 +19,8 @@ import (
 	"math"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/pipeline"
@@ -184,7 +184,7 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns an idle dashboard.
 func New(c *common.Common) *Model {
-	in := common.NewInput()
+	in := common.NewInput(c.Styles)
 	in.CharLimit = 200
 	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1}
 	m.syncKeys()
@@ -194,7 +194,7 @@ func New(c *common.Common) *Model {
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.input.Width = max(10, w/2)
+	m.input.SetWidth(max(10, w/2))
 }
 
 // CapturesInput implements common.Screen.

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
@@ -135,7 +135,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.saved = max(m.saved, msg.Changes)
 		return emit(common.Status("saved the session to %s (%d change(s) in its timeline); streamsim run %s replays it",
 			msg.Path, msg.Changes, msg.Path))
-	case tea.KeyMsg:
+	case tea.PasteMsg: // bracketed paste, into the prompt's field
+		if m.prompt == noPrompt || m.prompt == pickFail || m.prompt == pickReshard {
+			return nil
+		}
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		m.validate()
+		return cmd
+	case common.StylesChangedMsg:
+		m.input.SetStyles(m.c.Styles.Input)
+		return nil
+	case tea.KeyPressMsg:
 		if m.prompt != noPrompt {
 			return m.updatePrompt(msg)
 		}
@@ -208,7 +219,7 @@ func (m *Model) addEvent(k eventKind, text string) {
 	}
 }
 
-func (m *Model) updateKey(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Pause):
@@ -374,7 +385,7 @@ func (m *Model) askReshard() tea.Cmd {
 	return m.ask(askReshard, fmt.Sprintf("%s: %ss (now %d): ", n.ID, noun, now), "")
 }
 
-func (m *Model) updatePrompt(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updatePrompt(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch m.prompt {
 	case pickFail, pickReshard:

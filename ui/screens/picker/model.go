@@ -6,8 +6,8 @@ package picker
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -61,10 +61,10 @@ var _ common.Screen = (*Model)(nil)
 
 // New returns the picker over c.Builtins.
 func New(c *common.Common) *Model {
-	f := common.NewInput()
+	f := common.NewInput(c.Styles)
 	f.Prompt = "/ "
 	f.Placeholder = "filter by name, title or service"
-	p := common.NewInput()
+	p := common.NewInput(c.Styles)
 	p.Prompt = "open file: "
 	p.Placeholder = "path/to/scenario.yaml"
 	m := &Model{c: c, keys: defaultKeyMap(), filter: f, path: p}
@@ -76,8 +76,8 @@ func New(c *common.Common) *Model {
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.filter.Width = max(10, w/2-8)
-	m.path.Width = max(10, w-16)
+	m.filter.SetWidth(max(10, w/2-8))
+	m.path.SetWidth(max(10, w-16))
 }
 
 // CapturesInput implements common.Screen.

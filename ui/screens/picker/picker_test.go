@@ -6,15 +6,13 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends/fake"
 	"github.com/streamsim/streamsim/internal/golden"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
-
-func TestMain(m *testing.M) { uitest.Main(m) }
 
 func newPicker(t *testing.T, files map[string]string) *Model {
 	t.Helper()

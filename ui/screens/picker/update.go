@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
@@ -44,7 +44,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return emit(common.StatusPostedMsg{Text: "could not open " + msg.Path, Err: true})
 		}
 		return emit(common.ScenarioOpenedMsg{Scenario: msg.Scenario, Path: msg.Path})
-	case tea.KeyMsg:
+	case tea.PasteMsg: // bracketed paste, into the field being typed
+		var cmd tea.Cmd
+		switch m.mode {
+		case filtering:
+			m.filter, cmd = m.filter.Update(msg)
+			m.applyFilter()
+		case opening:
+			m.path, cmd = m.path.Update(msg)
+		}
+		return cmd
+	case common.StylesChangedMsg:
+		m.filter.SetStyles(m.c.Styles.Input)
+		m.path.SetStyles(m.c.Styles.Input)
+		return nil
+	case tea.KeyPressMsg:
 		switch m.mode {
 		case filtering:
 			return m.updateFilter(msg)
@@ -56,7 +70,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	m.loadErr = ""
 	switch {
@@ -88,7 +102,7 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updateFilter(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Accept):
 		m.mode = browsing
@@ -107,7 +121,7 @@ func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) updatePath(msg tea.KeyMsg) tea.Cmd {
+func (m *Model) updatePath(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Accept):
 		p := strings.TrimSpace(m.path.Value())
