@@ -40,6 +40,7 @@ type runFlags struct {
 	csvPath   string
 	htmlPath  string
 	series    bool
+	lesson    bool
 	backend   *enumValue
 	quiet     bool
 	baseline  string
@@ -103,6 +104,7 @@ plain text without escape codes, and expectations read PASS / FAIL instead of
 	fl.StringVar(&f.csvPath, "csv", "", "write the per-tick time series to `PATH`")
 	fl.StringVar(&f.htmlPath, "html", "", "write a self-contained HTML report (graph, totals, expectations, advice, cost, charts) to `PATH`")
 	fl.BoolVar(&f.series, "series", false, "put the run over time in the JSON report, for compare --html")
+	fl.BoolVar(&f.lesson, "lesson", false, "judge the lesson's steps (checks, actions, predictions) as the TUI does; with a recorded session, whether the learner did them (exit 1 if not)")
 	fl.Var(f.backend, "backend", "sim (deterministic, in-process) or aws (real services)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the verdict line")
 	addBaselineFlag(c, &f.baseline)
@@ -160,6 +162,8 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		return invalid(err)
 	}
 	hist := newHistoryTaker(s, e, f.htmlPath != "" || f.series)
+	lesson := newLessonReplay(s, f.lesson)
+	lesson.step(e) // the steps shown from the start
 	start := time.Now()
 	prog.start = start
 	for !e.Done() {
@@ -171,10 +175,12 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		}
 		adv.step(e)
 		hist.step(e)
+		lesson.step(e)
 		prog.update(e.Now(), e.Duration())
 	}
 	prog.clear()
 	wall := time.Since(start)
+	lessonDone := lesson.finish(e)
 
 	res := e.Result()
 	rep, err := newRunReport(s, e.Duration(), res.Metrics)
@@ -202,8 +208,11 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		writeRunSummary(summary, st, s, res, rep, e.Duration())
 		adv.write(summary, st, rep)
 	}
-	fmt.Fprintln(summary, verdictLine(st, rep, e.Duration(), wall))
-	if !rep.Passed {
+	if !f.quiet || !lessonDone {
+		lesson.write(summary, st)
+	}
+	fmt.Fprintln(summary, verdictLine(st, rep, e.Duration(), wall)+lesson.verdict())
+	if !rep.Passed || !lessonDone {
 		return &exitError{code: exitFailed}
 	}
 	return nil

@@ -167,12 +167,7 @@ func (e *encoder) scenario() *yaml.Node {
 	if len(s.Lesson) > 0 {
 		steps := seqNode(false)
 		for _, st := range s.Lesson {
-			sm := mapNode(false)
-			put(sm, "say", str(st.Say))
-			if st.Has {
-				put(sm, "at", durNode(st.At))
-			}
-			steps.Content = append(steps.Content, sm)
+			steps.Content = append(steps.Content, lessonStepNode(st))
 		}
 		lesson := mapNode(false)
 		put(lesson, "steps", steps)
@@ -359,4 +354,38 @@ func (e *encoder) expectText(x Expectation) string {
 		v = trimFloat(x.Value)
 	}
 	return x.Metric + " " + x.Op + " " + v
+}
+
+// lessonStepNode writes a step with its keys in the format's order.
+func lessonStepNode(st LessonStep) *yaml.Node {
+	sm := mapNode(false)
+	if st.Say != "" || st.Predict == nil { // a prediction's question may stand alone
+		put(sm, "say", str(st.Say))
+	}
+	if st.Has {
+		put(sm, "at", durNode(st.At))
+	}
+	if st.Check != nil {
+		put(sm, "check", str(st.Check.Text))
+	}
+	if st.Did != nil {
+		put(sm, "did", str(st.Did.Text))
+	}
+	if p := st.Predict; p != nil {
+		put(sm, "predict", str(p.Question))
+		put(sm, "answer", str(p.Metric))
+		if p.AnswerAt > 0 {
+			put(sm, "answer_at", durNode(p.AnswerAt))
+		}
+		if p.Explain != "" {
+			put(sm, "explain", str(p.Explain))
+		}
+		if p.Guessed {
+			put(sm, "guess", &yaml.Node{Kind: yaml.ScalarNode, Value: strconv.FormatFloat(p.Guess, 'f', -1, 64)})
+		}
+	}
+	if st.Hint != "" {
+		put(sm, "hint", str(st.Hint))
+	}
+	return sm
 }

@@ -13,6 +13,20 @@ import (
 // sameScenario describes the first difference between two scenarios that
 // matters to a run (positions and whether a value was a default do not), or "".
 // With effective, node settings are compared with defaults applied.
+// lessonText is the lesson without positions, to compare two loads.
+func lessonText(steps []LessonStep) string {
+	var b strings.Builder
+	for _, st := range steps {
+		st.Pos = Pos{}
+		fmt.Fprintf(&b, "%+v", st)
+		for _, p := range []any{st.Check, st.Did, st.Predict} {
+			fmt.Fprintf(&b, " %+v", p)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 func sameScenario(a, b *Scenario, effective bool) string {
 	if a.Version != b.Version || a.Name != b.Name || a.Title != b.Title || a.Description != b.Description ||
 		a.Seed != b.Seed || a.Duration != b.Duration || a.Tick != b.Tick || a.Region != b.Region {
@@ -76,8 +90,8 @@ func sameScenario(a, b *Scenario, effective bool) string {
 			return fmt.Sprintf("expect[%d] %+v vs %+v", i, x, y)
 		}
 	}
-	if !slices.Equal(a.Lesson, b.Lesson) {
-		return fmt.Sprintf("lesson %+v vs %+v", a.Lesson, b.Lesson)
+	if lessonText(a.Lesson) != lessonText(b.Lesson) {
+		return fmt.Sprintf("lesson %s vs %s", lessonText(a.Lesson), lessonText(b.Lesson))
 	}
 	return ""
 }

@@ -125,6 +125,20 @@ func (s *Scenario) LookupMetric(name string) (MetricDef, bool) {
 	return MetricDef{}, false
 }
 
+// totals are the metrics that count up from the start of the run; the
+// others are levels now (lag, held) or the highest so far.
+var totals = map[string]bool{"records_in": true, "records_out": true, "bytes_in": true, "bytes_out": true,
+	"lost_records": true, "throttled_records": true, "retried_records": true, "expired_records": true,
+	"backup_records": true, "failed_batches": true, "invocations": true, "objects": true, "read_throttled": true,
+	"produced_records": true, "delivered_records": true}
+
+// Cumulative reports whether a metric is a running total, so that "over the
+// last 5m" means what it added in those 5 minutes.
+func Cumulative(name string) bool {
+	_, m := SplitRef(name)
+	return totals[m]
+}
+
 // ReportKey is the JSON report's key for a metric: durations get _s, money _usd.
 func ReportKey(name string, u Unit) string {
 	switch u {

@@ -111,12 +111,21 @@ type Change struct {
 	Pos  Pos
 }
 
-// LessonStep is one step of a workshop lesson.
+// LessonStep is one step of a workshop lesson: text, and at most one thing
+// the learner must do before the lesson goes on (lesson.go).
 type LessonStep struct {
-	Say string
-	At  time.Duration
-	Has bool // At was given
+	Say     string
+	At      time.Duration
+	Has     bool // At was given
+	Check   *Check
+	Did     *Action
+	Predict *Prediction
+	Hint    string // shown when the learner has waited a while at the step
+	Pos     Pos
 }
+
+// Asks reports whether the step waits for the learner.
+func (st LessonStep) Asks() bool { return st.Check != nil || st.Did != nil || st.Predict != nil }
 
 // Scenario is one pipeline with its load over time and what must hold at the end.
 type Scenario struct {

@@ -1,0 +1,145 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/streamsim/streamsim/internal/textsafe"
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+)
+
+// lessonEvery is how often, in simulated time, `run --lesson` looks at the
+// run for the lesson's checks (and at every timeline change).
+const lessonEvery = 5 * time.Second
+
+// lessonReplay judges a run's lesson steps, as the TUI does live: with a
+// recorded session, the learner's changes are in its timeline and their
+// guesses in the predict steps.
+type lessonReplay struct {
+	t     *pipeline.LessonTracker
+	s     *pipeline.Scenario
+	every int64
+	last  time.Duration
+	next  int // the first timeline change not yet handed over
+}
+
+func newLessonReplay(s *pipeline.Scenario, on bool) *lessonReplay {
+	if !on {
+		return nil
+	}
+	return &lessonReplay{t: pipeline.NewLessonTracker(s), s: s, every: max(1, int64(lessonEvery/s.Tick)), last: -1}
+}
+
+// step is called after every engine step.
+func (r *lessonReplay) step(e *sim.Engine) {
+	if r == nil {
+		return
+	}
+	now := e.Now()
+	changed := r.next < len(r.s.Timeline) && r.s.Timeline[r.next].At <= now
+	if e.Tick()%r.every != 0 && !changed && !e.Done() {
+		return
+	}
+	r.t.Observe(r.view(e, now))
+}
+
+// view is the run now, with the timeline's changes made since the last view.
+func (r *lessonReplay) view(e *sim.Engine, now time.Duration) pipeline.LessonView {
+	var changes []pipeline.Change
+	for r.next < len(r.s.Timeline) && r.s.Timeline[r.next].At <= now {
+		changes = append(changes, r.s.Timeline[r.next])
+		r.next++
+	}
+	r.last = now
+	m := e.Result().Metrics
+	sc := e.Scenario()
+	return pipeline.LessonView{Now: now, Changes: changes,
+		Metric: func(name string) (float64, bool) { v, ok := m[name]; return v, ok && !math.IsNaN(v) },
+		Setting: func(id, key string) (float64, bool) {
+			n := sc.Node(id)
+			if n == nil {
+				return 0, false
+			}
+			v, ok := n.Param(key)
+			return v.Num, ok
+		}}
+}
+
+// finish judges the end of the run and says whether every step was done.
+func (r *lessonReplay) finish(e *sim.Engine) bool {
+	if r == nil {
+		return true
+	}
+	r.t.Finish(r.view(e, e.Now()))
+	return r.t.Current() >= len(r.s.Lesson)
+}
+
+// write prints each step: ✓ or ✗, when it was done or why not, and a
+// prediction's guess beside the answer.
+func (r *lessonReplay) write(w io.Writer, st style) {
+	if r == nil {
+		return
+	}
+	res := r.t.Results()
+	n := len(res)
+	fmt.Fprintln(w, st.bold(fmt.Sprintf("lesson (%d %s)", n, plural(n, "step", "steps"))))
+	for i, x := range res {
+		step := r.s.Lesson[i]
+		when := "       "
+		if x.Done {
+			when = clockText(x.At)
+		}
+		text := step.Say
+		if step.Predict != nil && text == "" {
+			text = step.Predict.Question
+		}
+		line := fmt.Sprintf("  %s %d/%d  %s  %s", st.mark(x.Done), i+1, n, when, textsafe.Line(firstLine(text)))
+		if why := r.t.Why(i); why != "" {
+			line += "  (" + textsafe.Line(why) + ")"
+		}
+		fmt.Fprintln(w, line)
+		if p := step.Predict; p != nil && x.Guessed && x.Answered {
+			fmt.Fprintf(w, "           guess %s, answer %s%s\n", pipeline.FormatCount(x.Guess), pipeline.FormatCount(x.Answer), explainText(p))
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// verdict is the lesson's part of the last line, or "".
+func (r *lessonReplay) verdict() string {
+	if r == nil {
+		return ""
+	}
+	done := 0
+	for _, x := range r.t.Results() {
+		if x.Done {
+			done++
+		}
+	}
+	if done == len(r.s.Lesson) {
+		return fmt.Sprintf("; lesson: all %d steps done", done)
+	}
+	first := r.t.Current()
+	return fmt.Sprintf("; lesson: %d of %d steps done, step %d not done: %s", done, len(r.s.Lesson), first+1, textsafe.Line(r.t.Why(first)))
+}
+
+func explainText(p *pipeline.Prediction) string {
+	if p.Explain == "" {
+		return ""
+	}
+	return " — " + textsafe.Line(firstLine(p.Explain))
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
+}
+
+func clockText(d time.Duration) string {
+	s := int64(d / time.Second)
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+}
