@@ -30,7 +30,7 @@ type rule struct {
 }
 
 var rules = []rule{
-	{"internal", nil}, // the standard library only
+	{"internal", []string{"streamsim/internal/"}}, // the standard library, and one another
 	{"pipeline", []string{"go.yaml.in/yaml/v3", "github.com/goccy/go-yaml", "streamsim/pipeline", "streamsim/internal/"}},
 	{"sim", []string{"streamsim/pipeline"}},
 	{"scenarios", []string{"streamsim/pipeline"}},
