@@ -319,9 +319,9 @@ func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs,
 	return recs, bytes
 }
 
-// keyProducer finds the producer whose key space holds key: the simulator
-// names keys after their producer; otherwise the busiest writer.
-func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, key string) (*pipeline.Node, *pipeline.NodeSnapshot) {
+// keyProducer finds the producer whose key space holds the stream's hot key:
+// the one the snapshot names (HotProducer); otherwise the busiest writer.
+func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, producer string) (*pipeline.Node, *pipeline.NodeSnapshot) {
 	var best *pipeline.Node
 	var bestS *pipeline.NodeSnapshot
 	for _, w := range d.sc.Writers(stream) {
@@ -329,7 +329,7 @@ func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, key string) (*pipel
 		if w.Stage != pipeline.Producer || ws == nil {
 			continue
 		}
-		if key != "" && strings.HasPrefix(key, w.ID+"-") {
+		if producer != "" && w.ID == producer {
 			return w, ws
 		}
 		if bestS == nil || ws.InRate > bestS.InRate {
@@ -381,7 +381,7 @@ func (d *Diagnoser) hotKeyRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 		return
 	}
 	recLimit, byteLimit, unit := unitLimit(n)
-	p, ps := d.keyProducer(s, n.ID, ns.HotKey)
+	p, ps := d.keyProducer(s, n.ID, ns.HotProducer)
 	var keyRecs, keyBytes float64
 	if p != nil && ns.HotKey != "" {
 		keyRecs = ns.HotShare * ps.InRate / float64(max(1, len(p.To)))

@@ -71,7 +71,7 @@ func TestDiagnosis(t *testing.T) {
 			yes:  pipe("duration: 5m\nseed: 1\n", "", producer("app", "3200/s", "200B", "{dist: uniform, count: 8}", ""), kds8, appToLake, lake),
 			no:   pipe("duration: 5m\nseed: 1\n", "", producer("app", "3200/s", "200B", evenKeys, ""), kds8, appToLake, lake),
 			rule: "hot-shard", node: "stream", sev: pipeline.SeverityWarning,
-			has: []string{"Hot shard: shard 6 of 8", "no single key dominates", "Fix: split shard 6"}},
+			has: []string{"Hot shard: shard 1 of 8", "no single key dominates", "Fix: split shard 1"}},
 		{name: "write throttling",
 			yes:  pipe(short, "", producer("app", "3000/s", "200B", evenKeys, ""), kds2, appToLake, lake),
 			no:   pipe(short, "", producer("app", "3000/s", "200B", evenKeys, ""), kds4, appToLake, lake),
