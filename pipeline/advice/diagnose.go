@@ -276,8 +276,8 @@ func (d *Diagnoser) flowInto(s pipeline.Snapshot, id string) (recs, bytes float6
 		}
 		switch w.Stage {
 		case pipeline.Producer:
-			// A producer counts a record once per target; bytes once.
-			recs += ws.InRate / float64(max(1, len(w.To)))
+			// A producer sends every record it makes to each of its targets.
+			recs += ws.InRate
 			bytes += ws.InBytesRate
 		case pipeline.Consumer:
 			r := ws.OutRate / float64(max(1, len(w.To)))
@@ -308,7 +308,7 @@ func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs,
 		}
 		switch w.Stage {
 		case pipeline.Producer:
-			recs += ws.InRate / float64(max(1, len(w.To)))
+			recs += ws.InRate
 			bytes += ws.InBytesRate
 		case pipeline.Consumer:
 			r, b := d.sourceFlow(s, w.ID, depth+1)
@@ -384,7 +384,7 @@ func (d *Diagnoser) hotKeyRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 	p, ps := d.keyProducer(s, n.ID, ns.HotProducer)
 	var keyRecs, keyBytes float64
 	if p != nil && ns.HotKey != "" {
-		keyRecs = ns.HotShare * ps.InRate / float64(max(1, len(p.To)))
+		keyRecs = ns.HotShare * ps.InRate
 		keyBytes = ns.HotShare * ps.InBytesRate
 	}
 	var keyUtil float64
