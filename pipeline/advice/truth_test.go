@@ -354,3 +354,43 @@ func TestSuggestionsFollowTheRules(t *testing.T) {
 		t.Errorf("rules missing from diagnoserRules: %v", extra)
 	}
 }
+
+// TestHotKeyOutranksEarlierShardAdvice: a stream throttles before the
+// snapshots name its hot key (another backend, or the first minute), so a
+// write-throttling finding asks for 5 shards; then the stream is resharded
+// to 8 and the hot key shows. At the end the old advice must not stand next
+// to the hot key: more shards do not help a single key.
+func TestHotKeyOutranksEarlierShardAdvice(t *testing.T) {
+	s := load(t, pipe("duration: 10m\n", "", producer("app", "2000/s", "512B", "{dist: hot, count: 1000, fraction: 0.6}", ""), kds4, appToLake, lake)+
+		"timeline:\n  - at: 2m\n    set: {stream.shards: 8}\n")
+	snap := func(at time.Duration, units []float64, thr float64, hot bool) pipeline.Snapshot {
+		st := pipeline.NodeSnapshot{ID: "stream", Stage: pipeline.Storage, Units: units, Throttled: thr, InRate: 1800, InBytesRate: 1800 * 512, HotUnit: -1}
+		if hot {
+			st.HotKey, st.HotShare, st.HotUnit, st.HotProducer = "key-0123456789abcdef", 0.6, 2, "app"
+		}
+		return pipeline.Snapshot{Time: at, Duration: 10 * time.Minute, Done: at == 10*time.Minute, Nodes: []pipeline.NodeSnapshot{
+			{ID: "app", Stage: pipeline.Producer, InRate: 2000, InBytesRate: 2000 * 512},
+			st,
+			{ID: "c", Stage: pipeline.Consumer, InRate: 1800, OutRate: 1800},
+			{ID: "lake", Stage: pipeline.Destination, InRate: 1800},
+		}}
+	}
+	d := NewDiagnoser(s)
+	for at := 10 * time.Second; at <= time.Minute; at += 10 * time.Second {
+		d.Observe(snap(at, []float64{1.25, 1.2, 1.2, 1.2}, 300, false))
+	}
+	if f, ok := finding(d, "write-throttling", "stream"); !ok || !strings.Contains(f.Fix, "set stream.shards to at least 5") {
+		t.Fatalf("the setup gives no early shard advice: %+v", f)
+	}
+	for at := 2 * time.Minute; at <= 10*time.Minute; at += 10 * time.Second {
+		d.Observe(snap(at, []float64{0.1, 0.1, 3.2, 0.1, 0.1, 0.1, 0.1, 0.1}, 2200, true))
+	}
+	d.Finish(nil)
+	if _, ok := finding(d, "hot-key", "stream"); !ok {
+		t.Fatalf("no hot-key finding: %v", rules(d))
+	}
+	f, _ := finding(d, "write-throttling", "stream")
+	if strings.Contains(f.Fix, "shards to at least") || !strings.Contains(f.Fix, "hot key") || !f.Past {
+		t.Errorf("write-throttling finding at the end: %+v", f)
+	}
+}

@@ -131,6 +131,10 @@ func snapshot(sc *pipeline.Scenario, t time.Duration, hot float64) pipeline.Snap
 	for _, n := range sc.Nodes {
 		ns := pipeline.NodeSnapshot{ID: n.ID, Service: n.Service.Name, Stage: n.Stage, InRate: 2000, OutRate: 1990, CostMonthly: 40}
 		switch n.ID {
+		case "orders":
+			// The producer's view of the stream's refusals, as the engine
+			// reports it: the throughput pane must not add it again.
+			ns.Throttled = math.Max(0, (hot-1)*1000)
 		case "stream":
 			ns.Units = []float64{0.21, hot, 0.19, 0.83}
 			ns.HotKey, ns.HotShare, ns.HotUnit = "pk-0007", 0.6, 1
