@@ -84,6 +84,7 @@ type track struct {
 	// until the node's refusals stop: an episode of it.
 	inOutage              bool
 	outageFrom, outageEnd float64 // seconds: when the first outage began, the last one ended
+	downFrom              float64 // seconds: when the latest outage began
 	outagePeakThr         float64 // refused writes/s during outage episodes
 	outageLost            float64 // records lost by writers during them
 }

@@ -23,18 +23,23 @@ func (d *Diagnoser) inOutageNow(ns *pipeline.NodeSnapshot) bool {
 
 // noteOutage follows a node's outage episodes: an episode starts when the
 // node goes out of service and lasts until it is back and refuses nothing
-// more (the writers' backlog it held back has been taken). What the node
-// refuses in an episode is the outage's doing, not a lack of capacity.
+// more (the writers' backlog it held back has been taken), or at most twice
+// the outage and five minutes more: refusals that go on longer are a lack of
+// capacity the outage only revealed. What the node refuses in an episode is
+// the outage's doing.
 func (d *Diagnoser) noteOutage(ns *pipeline.NodeSnapshot, now float64) {
 	t := d.track(ns.ID)
 	switch {
 	case d.inOutageNow(ns):
-		if !t.inOutage && t.outageEnd == 0 {
-			t.outageFrom = now
+		if !t.inOutage {
+			t.downFrom = now
+			if t.outageEnd == 0 {
+				t.outageFrom = now
+			}
 		}
 		t.inOutage = true
 		t.outageEnd = now
-	case t.inOutage && ns.Throttled < 0.5:
+	case t.inOutage && (ns.Throttled < 0.5 || now-t.outageEnd > 300+2*(t.outageEnd-t.downFrom)):
 		t.inOutage = false
 	}
 	if t.inOutage {

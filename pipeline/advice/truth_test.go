@@ -394,3 +394,20 @@ func TestHotKeyOutranksEarlierShardAdvice(t *testing.T) {
 		t.Errorf("write-throttling finding at the end: %+v", f)
 	}
 }
+
+// TestOutageDoesNotHideCapacity: a destination too small for its load that
+// also goes down gets both findings: the outage, and the pushback that goes
+// on long after it (the outage only claims its own catch-up).
+func TestOutageDoesNotHideCapacity(t *testing.T) {
+	s := load(t, pipe("duration: 20m\n", "", producer("app", "4000/s", "1KiB", evenKeys, ""), kds8,
+		"  - id: c\n    service: app\n    from: stream\n    instances: 4\n    to: [search]\n",
+		"  - id: search\n    service: opensearch\n    instances: 1\n    instance_type: t3.medium.search\n")+
+		"timeline:\n  - at: 2m\n    fail: search\n    for: 1m\n")
+	d, _ := diagnose(t, s)
+	if _, ok := finding(d, "outage", "search"); !ok {
+		t.Errorf("no outage finding:\n%s", messages(d))
+	}
+	if f, ok := finding(d, "pushback", "search"); !ok || !strings.Contains(f.Fix, "search.instances") {
+		t.Errorf("the lack of capacity after the outage is not found: %+v\n%s", f, messages(d))
+	}
+}
