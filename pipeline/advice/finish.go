@@ -278,6 +278,16 @@ func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 	if key == "" || units < 2 || (n.Service.Name == "flink" && n.Bool("autoscaling")) {
 		return
 	}
+	// A consumer that fell behind, or that its targets held back, did less
+	// than it was asked to: its utilisation says nothing about its size.
+	if d.has("lag", n.ID) || d.has("iterator-age", n.ID) {
+		return
+	}
+	for _, t := range n.To {
+		if tt := d.tracks[t]; tt != nil && tt.peakThr > 0 {
+			return
+		}
+	}
 	util := d.track(n.ID).peakUtil
 	if v, ok := get(n.ID + ".utilization_max"); ok {
 		util = max(util, v)

@@ -103,7 +103,7 @@ func (d *Diagnoser) outageRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 		f.lost = l
 		f.Problem += sprintf("; %s records were lost when their writers' retries ran out", count(l))
 	}
-	f.Problem += ". The refusals come from the outage, not from a lack of capacity."
+	f.Problem += ". These refusals come from the outage, not from a lack of capacity."
 	f.Fix = d.outageFix(n)
 	d.report(f)
 }
@@ -145,7 +145,7 @@ func (d *Diagnoser) outageFix(n *pipeline.Node) string {
 	if len(parts) == 0 {
 		return "nothing to add for capacity: make the writers retry for longer than the outage, or keep what fails in a backup or dead-letter queue."
 	}
-	return strings.Join(parts, "; ") + ". More capacity would not have helped."
+	return strings.Join(parts, "; ") + "."
 }
 
 // outageSeconds is how long n was out of service, from the timeline (or the

@@ -400,14 +400,18 @@ func TestHotKeyOutranksEarlierShardAdvice(t *testing.T) {
 // on long after it (the outage only claims its own catch-up).
 func TestOutageDoesNotHideCapacity(t *testing.T) {
 	s := load(t, pipe("duration: 20m\n", "", producer("app", "4000/s", "1KiB", evenKeys, ""), kds8,
-		"  - id: c\n    service: app\n    from: stream\n    instances: 4\n    to: [search]\n",
-		"  - id: search\n    service: opensearch\n    instances: 1\n    instance_type: t3.medium.search\n")+
-		"timeline:\n  - at: 2m\n    fail: search\n    for: 1m\n")
+		"  - id: c\n    service: app\n    from: stream\n    instances: 4\n    to: [table]\n",
+		"  - id: table\n    service: dynamodb\n    wcu: 1500\n")+
+		"timeline:\n  - at: 0s\n    fail: table\n    for: 1m\n")
 	d, _ := diagnose(t, s)
-	if _, ok := finding(d, "outage", "search"); !ok {
+	if _, ok := finding(d, "outage", "table"); !ok {
 		t.Errorf("no outage finding:\n%s", messages(d))
 	}
-	if f, ok := finding(d, "pushback", "search"); !ok || !strings.Contains(f.Fix, "search.instances") {
+	if f, ok := finding(d, "pushback", "table"); !ok || !strings.Contains(f.Fix, "table.wcu") {
 		t.Errorf("the lack of capacity after the outage is not found: %+v\n%s", f, messages(d))
+	}
+	// c reads little because table holds it back, not because it is too big.
+	if f, ok := finding(d, "idle", "c"); ok {
+		t.Errorf("a consumer held back by its target called idle: %+v", f)
 	}
 }
