@@ -442,8 +442,12 @@ func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result
 			if v, ok := get("cost_monthly"); ok {
 				cost = pipeline.FormatMetric(pipeline.UnitDollars, v)
 			}
+			thr := "-"
+			if refusesWrites(n) {
+				thr = num("throttled_records")
+			}
 			t.add(label, n.ID, n.Service.Name, num("records_in"), num("records_out"), num("lost_records"),
-				num("throttled_records"), keyMetric(n, m), cost)
+				thr, keyMetric(n, m), cost)
 			label = ""
 		}
 	}
@@ -473,6 +477,21 @@ func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// refusesWrites reports whether a node's throttled_records are attempts it
+// refused itself (a stream, a destination, Firehose's Direct PUT), so that the
+// summary's THROTTLED column adds up to the pipeline's total. A producer's or
+// a processing consumer's throttled_records are its attempts that its target
+// refused, already in the target's row (docs/totals.md).
+func refusesWrites(n *pipeline.Node) bool {
+	switch n.Stage {
+	case pipeline.Storage, pipeline.Destination:
+		return true
+	case pipeline.Consumer:
+		return n.Service.Name == "firehose"
+	}
+	return false
 }
 
 // keyMetric is the one figure that says most about a node.
@@ -640,9 +659,9 @@ func progressLine(name string, now, total time.Duration) string {
 func writeTotals(w io.Writer, m map[string]float64, latencyNote, costNote string) {
 	p := func(k string) float64 { return m["pipeline."+k] }
 	sec := func(k string) string { return pipeline.FormatMetric(pipeline.UnitSeconds, p(k)) }
-	fmt.Fprintf(w, "pipeline  produced %s · delivered %s · lost %s · in flight %s\n",
+	fmt.Fprintf(w, "pipeline  produced %s · delivered %s · lost %s · in flight %s · throttled %s\n",
 		formatCount(p("produced_records")), formatCount(p("delivered_records")),
-		formatCount(p("lost_records")), formatCount(p("in_flight_records")))
+		formatCount(p("lost_records")), formatCount(p("in_flight_records")), formatCount(p("throttled_records")))
 	fmt.Fprintf(w, "latency   p50 %s · p99 %s · max %s%s\n", sec("latency_p50"), sec("latency_p99"), sec("latency_max"), latencyNote)
 	fmt.Fprintf(w, "cost      %s per month%s\n", pipeline.FormatMetric(pipeline.UnitDollars, p("cost_monthly")), costNote)
 }

@@ -346,8 +346,12 @@ func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Pla
 				}
 				return "-"
 			}
+			thr := "-"
+			if refusesWrites(n) {
+				thr = num("throttled_records")
+			}
 			t.add(label, n.ID, runsAs(plan, n), num("records_in"), num("records_out"), num("lost_records"),
-				num("throttled_records"), keyMetric(n, finite(m)))
+				thr, keyMetric(n, finite(m)))
 			label = ""
 		}
 	}

@@ -88,16 +88,32 @@ func (s *Service) CanWriteTo(dst string) bool { return slices.Contains(s.WritesT
 var streamStores = []string{"kinesis-data-streams", "msk", "msk-serverless"}
 var allDestinations = []string{"s3", "redshift", "dynamodb", "opensearch"}
 
-func readKeys() []Key {
+func readKeys(efo bool) []Key {
+	read := Key{Name: "read", Kind: KindEnum, Default: "polling", Enum: []string{"polling", "enhanced-fan-out"},
+		Doc: "how it reads a Kinesis stream: polling shares 2 MB/s and 5 reads/s per shard; EFO has its own 2 MB/s"}
+	if !efo {
+		read.Enum = []string{"polling"}
+		read.Doc = "how it reads a Kinesis stream: by polling only, sharing 2 MB/s and 5 reads/s per shard (FH-KDS-POLLING)"
+	}
 	return []Key{
-		{Name: "read", Kind: KindEnum, Default: "polling", Enum: []string{"polling", "enhanced-fan-out"},
-			Doc: "how it reads a Kinesis stream: polling shares 2 MB/s and 5 reads/s per shard; EFO has its own 2 MB/s"},
+		read,
 		{Name: "capacity", Kind: KindRate, Min: 0.001, Max: 1e12,
 			Doc: "records/s or bytes/s one unit (KPU, worker, instance, invocation) can process; overrides the rule of thumb"},
 	}
 }
 
-func withRead(keys ...Key) []Key { return append(keys, readKeys()...) }
+func withRead(keys ...Key) []Key { return append(keys, readKeys(true)...) }
+
+// withPollingRead is withRead for a consumer that cannot use enhanced
+// fan-out: Firehose reads a Kinesis stream by polling (FH-KDS-POLLING).
+func withPollingRead(keys ...Key) []Key { return append(keys, readKeys(false)...) }
+
+// CanUseEFO reports whether this consumer may read a Kinesis stream with
+// enhanced fan-out (read: enhanced-fan-out). Firehose may not: it polls.
+func (s *Service) CanUseEFO() bool {
+	k, ok := s.Key("read")
+	return ok && slices.Contains(k.Enum, "enhanced-fan-out")
+}
 
 func concat(lists ...[]string) []string {
 	var out []string
@@ -179,7 +195,7 @@ var catalog = []*Service{
 	},
 	{
 		Name: "firehose", Label: "Amazon Data Firehose", Short: "Firehose", Stage: Consumer, DirectPut: true,
-		Keys: withRead(
+		Keys: withPollingRead(
 			// FH-BUFFER-HINTS for S3: 1–128 MB (5), 0–900 s (300).
 			Key{Name: "buffer.size", Kind: KindSize, Default: "5MiB", Min: 1 * MiB, Max: 128 * MiB},
 			Key{Name: "buffer.interval", Kind: KindDuration, Default: "300s", Min: 0, Max: 900},

@@ -30,11 +30,11 @@ type MetricDef struct {
 }
 
 var pipelineMetrics = []MetricDef{
-	{"produced_records", UnitCount, "records the producers generated"},
-	{"delivered_records", UnitCount, "records that reached a destination (once per destination)"},
-	{"lost_records", UnitCount, "records dropped: retries exhausted, retention expired, failed delivery"},
-	{"in_flight_records", UnitCount, "records still inside at the end"},
-	{"throttled_records", UnitCount, "write attempts refused anywhere in the pipeline"},
+	{"produced_records", UnitCount, "records the producers generated, once however many targets each is sent to"},
+	{"delivered_records", UnitCount, "records that reached a destination (once per destination): the destinations' records_in"},
+	{"lost_records", UnitCount, "records dropped, at the node that dropped them: retries exhausted, retention expired, failed delivery"},
+	{"in_flight_records", UnitCount, "records still inside at the end (buffered, unread, waiting to retry)"},
+	{"throttled_records", UnitCount, "write attempts refused, each once, at the node that refused it (streams, Firehose, destinations)"},
 	{"latency_p50", UnitSeconds, "median producer-to-destination time of delivered records"},
 	{"latency_p99", UnitSeconds, "99th percentile producer-to-destination time"},
 	{"latency_max", UnitSeconds, "largest producer-to-destination time"},
@@ -57,7 +57,7 @@ func NodeMetrics(n *Node) []MetricDef {
 	svc := n.Service.Name
 	switch n.Stage {
 	case Producer:
-		add("throttled_records", UnitCount, "write attempts refused downstream of this producer")
+		add("throttled_records", UnitCount, "its write attempts its targets refused (counted there too, not again in the pipeline's total)")
 		add("retried_records", UnitCount, "records sent again after a throttle")
 	case Storage:
 		add("throttled_records", UnitCount, "write attempts refused for exceeding a limit (each attempt counts)")
@@ -78,7 +78,7 @@ func NodeMetrics(n *Node) []MetricDef {
 		add("lag_records", UnitCount, "records not yet read from its source, at the end")
 		add("held_records", UnitCount, "records buffered or in process at the end")
 		add("iterator_age_max", UnitSeconds, "largest age of the oldest unread record")
-		add("throttled_records", UnitCount, "write attempts refused (direct PUT quota or downstream pushback)")
+		add("throttled_records", UnitCount, "Firehose: Direct PUT attempts it refused; others: their writes a stream or Firehose refused (counted there)")
 		add("utilization_max", UnitRatio, "peak processing demand ÷ capacity")
 		if svc == "firehose" {
 			add("objects", UnitCount, "objects (flushes) delivered")

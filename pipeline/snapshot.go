@@ -24,7 +24,8 @@ type NodeSnapshot struct {
 	InRate        float64   // records/s
 	OutRate       float64   // records/s
 	InBytesRate   float64   // bytes/s
-	Throttled     float64   // refused write attempts per second
+	Throttled     float64   // refused write attempts per second: refused by this node (storage, destinations, Firehose's Direct PUT), or for a producer or a consumer writing to a stream, its attempts its targets refused (counted there too)
+	LostWrites    float64   // storage, Firehose: records its writers gave up on after it refused them (lost at the writer, counted in the writer's Lost)
 	Lost          float64   // records lost so far
 	Held          float64   // records held now
 	Lag           float64   // records not yet read (storage: slowest reader; consumers: own)
@@ -40,10 +41,16 @@ type NodeSnapshot struct {
 	CostMonthly   float64
 }
 
-// PipelineSnapshot is the pipeline's totals and latency so far.
+// PipelineSnapshot is the pipeline's totals and latency so far, as
+// docs/totals.md defines them: Produced counts a record once however many
+// targets it is sent to; Delivered once per destination it reaches; Lost at
+// the node that dropped it; Throttled each refused write attempt once, at the
+// node that refused it.
 type PipelineSnapshot struct {
 	Produced, Delivered, Lost, InFlight float64
+	Throttled                           float64 // refused write attempts so far
 	ProducedRate, DeliveredRate         float64 // records/s over the last tick
+	ThrottledRate                       float64 // refused write attempts per second, over the same interval as the nodes' rates (the sum of what each node refused)
 	LatencyP50, LatencyP99, LatencyMax  float64 // seconds, over the run so far
 	CostMonthly                         float64
 }

@@ -41,6 +41,9 @@ func checkParam(svc *Service, k Key, v Value, text string) error {
 	if k.Kind != v.Kind {
 		return fmt.Errorf("%s: expected %s", key, k.Kind)
 	}
+	if k.Name == "read" && v.Str == "enhanced-fan-out" && !svc.CanUseEFO() {
+		return fmt.Errorf("%s reads a Kinesis stream by polling (FH-KDS-POLLING): it cannot use enhanced fan-out; expected polling", svc.Label)
+	}
 	if k.Kind == KindEnum && !slices.Contains(k.Enum, v.Str) {
 		return fmt.Errorf("%q: expected one of %s%s", v.Str, strings.Join(k.Enum, ", "), hint(v.Str, k.Enum))
 	}

@@ -39,6 +39,7 @@ var badFiles = map[string]string{
 	"bad-enum.yaml":                   `15:13: consumers[0].format: "avro": expected one of json, parquet, orc`,
 	"lambda-batch-window.yaml":        `15:19: consumers[0].batch_window: 400s: out of range; Lambda waits 0s..300s to fill a batch`,
 	"efo-on-msk.yaml":                 `14:11: consumers[0].read: enhanced fan-out is a Kinesis Data Streams feature; payments is msk`,
+	"efo-on-firehose.yaml":            `14:11: consumers[0].read: Amazon Data Firehose reads a Kinesis stream by polling (FH-KDS-POLLING): it cannot use enhanced fan-out; expected polling`,
 	"unknown-metric.yaml":             `21:5: expect[1]: "pipeline.happiness > 3": unknown metric "pipeline.happiness"`,
 	"misspelt-metric.yaml":            `20:5: expect[0]: "pipeline.lost_record == 0": unknown metric "pipeline.lost_record" (did you mean "pipeline.lost_records"?)`,
 	"expect-missing-node.yaml":        `20:5: expect[0]: "clics.throttled_records == 0": unknown metric "clics.throttled_records" (no node "clics"; did you mean "clicks"?)`,

@@ -18,6 +18,10 @@ type edge struct {
 
 	retries []retryBatch // pending, in creation order
 	spare   []retryBatch // recycled batches
+
+	// lost is the records the writer gave up on after this target refused
+	// them (retries used up); they count as lost at the writer.
+	lost float64
 }
 
 // retryBatch is the records of one attempt number throttled in one tick, due again at `due`.
@@ -232,7 +236,7 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 			e.writer.out += okSum
 			e.writer.outB += okSum * perRecB
 			throttled += rejSum
-			e.writer.throttled += rejSum
+			e.writer.writeRefused += rejSum
 		}
 		t, _, _ := a.settleDue(e, a.due[i], tick, dt)
 		throttled += t
@@ -268,7 +272,7 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 			}
 			if rej := en.n - ok; rej > 1e-12 {
 				throttled += rej
-				e.writer.throttled += rej
+				e.writer.writeRefused += rej
 				follow.entries = append(follow.entries, retryEntry{en.unit, rej, en.b * rej / en.n, en.born})
 			}
 		}
@@ -324,6 +328,7 @@ func (e *edge) schedule(rb retryBatch, tick int64, dt float64) {
 	if e.maxRetries >= 0 && rb.attempt > e.maxRetries {
 		for _, en := range rb.entries {
 			e.writer.lost += en.n
+			e.lost += en.n
 		}
 		return
 	}
@@ -414,7 +419,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	e.writer.out += inN
 	e.writer.outB += inB
 	throttled = rejSum
-	e.writer.throttled += rejSum
+	e.writer.writeRefused += rejSum
 	t, n, b := a.settleDue(e, due, tick, dt)
 	throttled += t
 	inN += n

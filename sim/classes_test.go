@@ -37,8 +37,8 @@ func TestConsumerTable(t *testing.T) {
 			for _, capUnit := range flowCaps {
 				for _, fault := range flowFaults {
 					for _, efo := range []bool{false, true} {
-						if efo && store != "kinesis-data-streams" {
-							continue
+						if efo && (store != "kinesis-data-streams" || kind == "firehose") {
+							continue // Firehose reads by polling only (FH-KDS-POLLING)
 						}
 						for i := 0; i < per; i++ {
 							c := genFlowCase(r, store, kind, capUnit, fault, efo)

@@ -314,7 +314,9 @@ func (c *consumer) commonMetrics(m map[string]float64, held float64) {
 	m["lag_records"] = lag
 	m["held_records"] = held
 	m["iterator_age_max"] = age
-	m["throttled_records"] = c.throttled
+	// Firehose's own Direct PUT refusals, or a consumer's writes that the
+	// stream or Firehose it writes to refused (one of the two is always 0).
+	m["throttled_records"] = c.throttled + c.writeRefused
 	m["utilization_max"] = c.util
 }
 

@@ -9,10 +9,16 @@ import (
 )
 
 // nodeStats are the running totals every node keeps, in producer records.
+//
+// throttled is the write attempts this node refused (a stream, a
+// destination, Firehose's Direct PUT): what the pipeline's total adds up.
+// writeRefused is the attempts of this node, as a writer, that its targets
+// refused; they count there, so it is never added to a total.
 type nodeStats struct {
 	id                       string
 	in, inB, out, outB, lost float64
 	throttled                float64
+	writeRefused             float64
 	failedUntil              float64 // seconds; failure ends then (math.Inf = never)
 	failedFrom               float64
 }

@@ -11,6 +11,11 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
+// keyPrefix starts every partition key's name. Names are hashed (MD5,
+// murmur2) and their bytes count toward Kinesis' write limit, so they must
+// not depend on what a user calls a node.
+const keyPrefix = "key"
+
 // explicitKeys bounds how many partition keys are hashed one by one; the tail of a
 // larger key space is spread evenly, which is what so many keys do on average.
 const explicitKeys = 100_000
@@ -26,6 +31,9 @@ type keySpace struct {
 
 // newKeySpace builds the key distribution of a producer. Key names come from the
 // seeded generator, so a different seed gives a different key → shard mapping.
+// They do not carry the producer's id: producers draw their keys in file
+// order, so a key depends on the seed and the producer's position only, and
+// renaming a node changes nothing a run measures (keyPrefix).
 func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 	dist := p.Str("keys.dist")
 	count := max(1, p.Int("keys.count"))
@@ -35,7 +43,7 @@ func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 	k := min(count, explicitKeys)
 	ks := keySpace{names: make([]string, k), weights: make([]float64, k)}
 	for i := range ks.names {
-		ks.names[i] = fmt.Sprintf("%s-%016x", p.ID, g.uint64())
+		ks.names[i] = fmt.Sprintf("%s-%016x", keyPrefix, g.uint64())
 	}
 	switch dist {
 	case "zipf":

@@ -126,16 +126,14 @@ func (p *producer) step(e *Engine) {
 		n = 0
 	}
 	p.lastRate = n / e.dt
+	// A record is produced once, whatever the number of targets it is
+	// sent to; records_out counts it once per target that accepts it, as a
+	// stream counts a record once per reader (fanOut).
 	e.produced += n
 	p.in += n
 	p.inB += n * p.size
 	for _, ed := range p.edges {
 		ed.n, ed.b, ed.born, ed.at = n, n*p.size, now, now
-	}
-	// A record sent to several targets counts once per target, like fan-out downstream.
-	if len(p.edges) > 1 {
-		e.produced += n * float64(len(p.edges)-1)
-		p.in += n * float64(len(p.edges)-1)
 	}
 }
 
@@ -149,12 +147,12 @@ func (p *producer) held() float64 {
 }
 
 func (p *producer) metrics(e *Engine, m map[string]float64) {
-	m["throttled_records"] = p.throttled
+	m["throttled_records"] = p.writeRefused
 	m["retried_records"] = p.retried()
 }
 
-// retried is the throttled attempts that were (or will be) sent again rather than dropped.
-func (p *producer) retried() float64 { return max(0, p.throttled-p.lost) }
+// retried is the refused attempts that were (or will be) sent again rather than dropped.
+func (p *producer) retried() float64 { return max(0, p.writeRefused-p.lost) }
 
 // unitsPerRecord is the expected number of billing units of `unit` bytes per
 // user record reaching node id, weighted by the rates of the producers upstream

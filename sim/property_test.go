@@ -50,7 +50,9 @@ func randomScenario(r *rand.Rand, seed int) string {
 		c := cons{fmt.Sprintf("c%d", i), pick("firehose", "app", "lambda", "flink", "glue-streaming", "emr")}
 		cs = append(cs, c)
 		fmt.Fprintf(&b, "  - id: %s\n    service: %s\n    from: s\n", c.id, c.svc)
-		if storeKind == "kinesis-data-streams" && r.IntN(2) == 0 {
+		// Firehose reads by polling only (FH-KDS-POLLING); the draw is kept
+		// so that the other scenarios stay as they were.
+		if storeKind == "kinesis-data-streams" && r.IntN(2) == 0 && c.svc != "firehose" {
 			b.WriteString("    read: enhanced-fan-out\n")
 		}
 		switch c.svc {

@@ -28,7 +28,7 @@ func Run(sc *pipeline.Scenario) (Result, error) {
 // Result gathers every metric at the current time.
 func (e *Engine) Result() Result {
 	m := make(map[string]float64, 16*len(e.models))
-	var lost, held, throttled, cost float64
+	var lost, held, cost float64
 	for _, md := range e.models {
 		nm := e.nodeMetrics(md)
 		id := md.node().ID
@@ -39,9 +39,9 @@ func (e *Engine) Result() Result {
 		if md.node().Stage != pipeline.Destination {
 			held += md.held()
 		}
-		throttled += nm["throttled_records"]
 		cost += nm["cost_monthly"]
 	}
+	throttled := e.refused()
 	m["pipeline.produced_records"] = e.produced
 	m["pipeline.delivered_records"] = e.deliv
 	m["pipeline.lost_records"] = lost
@@ -105,9 +105,21 @@ func (e *Engine) CheckInvariants() error {
 	return nil
 }
 
+// refused is the write attempts refused anywhere, each counted once, at the
+// node that refused it (docs/totals.md): not again at its writer.
+func (e *Engine) refused() float64 {
+	var n float64
+	for _, md := range e.models {
+		n += md.stats().throttled
+	}
+	return n
+}
+
 // fanOut is how many copies of each record a node hands on.
 func fanOut(md model) int {
 	switch x := md.(type) {
+	case *producer:
+		return max(1, len(x.edges))
 	case *stream:
 		return max(1, len(x.readers))
 	case *firehose:
@@ -122,11 +134,12 @@ func fanOut(md model) int {
 // so the caller may keep it while the engine goes on.
 func (e *Engine) Snapshot() pipeline.Snapshot {
 	s := pipeline.Snapshot{Time: e.Now(), Duration: e.Duration(), Done: e.Done()}
-	var cost float64
+	var cost, refusedRate float64
 	for _, n := range e.sc.Nodes {
 		md := e.byID[n.ID]
-		ns := e.nodeSnapshot(md)
+		ns, own := e.nodeSnapshot(md)
 		cost += ns.CostMonthly
+		refusedRate += own
 		s.Nodes = append(s.Nodes, ns)
 	}
 	var lost, held float64
@@ -142,6 +155,7 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 		Delivered:   e.deliv,
 		Lost:        lost,
 		InFlight:    held,
+		Throttled:   e.refused(),
 		LatencyP50:  lat[0],
 		LatencyP99:  lat[1],
 		LatencyMax:  e.lat.Max(),
@@ -151,10 +165,13 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 		s.Pipeline.ProducedRate += p.lastRate
 	}
 	s.Pipeline.DeliveredRate = e.tickDeliv / e.dt
+	s.Pipeline.ThrottledRate = refusedRate
 	return s
 }
 
-func (e *Engine) nodeSnapshot(md model) pipeline.NodeSnapshot {
+// nodeSnapshot is one node's view now, and the write attempts it refused
+// itself per second over the same interval as its rates.
+func (e *Engine) nodeSnapshot(md model) (pipeline.NodeSnapshot, float64) {
 	n := md.node()
 	st := md.stats()
 	ns := pipeline.NodeSnapshot{
@@ -166,6 +183,7 @@ func (e *Engine) nodeSnapshot(md model) pipeline.NodeSnapshot {
 	ns.InRate, ns.OutRate, ns.InBytesRate, ns.Throttled = rt.in, rt.out, rt.inB, rt.thr
 	switch x := md.(type) {
 	case *stream:
+		ns.LostWrites = lostWrites(x.adm.edges)
 		ns.Units = x.unitUtil()
 		for _, r := range x.readers {
 			ns.Lag = max(ns.Lag, r.lag())
@@ -176,10 +194,13 @@ func (e *Engine) nodeSnapshot(md model) pipeline.NodeSnapshot {
 		ns.Lost = x.expired
 	case *firehose:
 		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.load
+		if x.adm != nil {
+			ns.LostWrites = lostWrites(x.adm.edges)
+		}
 	case *processor:
 		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.load
 	}
-	return ns
+	return ns, rt.own
 }
 
 func readerLag(r *reader) float64 {
@@ -221,14 +242,17 @@ func (e *Engine) readRate(s *stream) float64 {
 	return (s.readThrot - p[0]) / el
 }
 
-type tickRates struct{ in, out, inB, thr float64 }
+// tickRates are a node's rates: thr counts the attempts it refused and its
+// own attempts its targets refused (NodeSnapshot.Throttled), own only the
+// former (what the pipeline's total adds up).
+type tickRates struct{ in, out, inB, thr, own float64 }
 
 // rates returns a node's per-second rates over the last tick, from the change
 // in its totals since the previous call.
 func (e *Engine) rates(md model) tickRates {
 	st := md.stats()
 	prev := e.prevTotals(st.id)
-	cur := tickRates{st.in, st.out, st.inB, st.throttled}
+	cur := tickRates{st.in, st.out, st.inB, st.throttled + st.writeRefused, st.throttled}
 	if s, ok := md.(*stream); ok {
 		cur.out = 0
 		for _, r := range s.readers {
@@ -239,7 +263,8 @@ func (e *Engine) rates(md model) tickRates {
 	if el <= 0 {
 		return prev.rate
 	}
-	r := tickRates{(cur.in - prev.t.in) / el, (cur.out - prev.t.out) / el, (cur.inB - prev.t.inB) / el, (cur.thr - prev.t.thr) / el}
+	r := tickRates{(cur.in - prev.t.in) / el, (cur.out - prev.t.out) / el, (cur.inB - prev.t.inB) / el,
+		(cur.thr - prev.t.thr) / el, (cur.own - prev.t.own) / el}
 	e.prev[st.id] = totalsAt{cur, e.tick, r}
 	return r
 }
@@ -255,6 +280,15 @@ func (e *Engine) prevTotals(id string) totalsAt {
 		e.prev = map[string]totalsAt{}
 	}
 	return e.prev[id]
+}
+
+// lostWrites is the records writers gave up on after a target refused them.
+func lostWrites(edges []*edge) float64 {
+	var n float64
+	for _, ed := range edges {
+		n += ed.lost
+	}
+	return n
 }
 
 // lostRecords is what a node has dropped: expired records for a stream,

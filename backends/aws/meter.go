@@ -85,8 +85,8 @@ func (m *meter) takeEvents() []string {
 	return ev
 }
 
-// made counts records a producer made for one target (once per target, as
-// the simulator does), each worth paths deliveries.
+// made counts records a producer made (once, however many targets it sends
+// them to, as the simulator does), each worth paths deliveries.
 func (m *meter) made(producer string, n int, bytes int, paths int) {
 	m.mu.Lock()
 	nm := m.node(producer)

@@ -171,8 +171,14 @@ func (p *producerRun) loop(ctx, sendCtx context.Context, runTime func() time.Dur
 				continue
 			}
 			size := userBytes(recs)
-			for i, o := range p.outs {
-				p.m.made(p.id, len(recs), size, p.edges[i].paths)
+			// Produced once, whatever the number of targets (docs/totals.md);
+			// each target's paths are deliveries the records are worth.
+			paths := 0
+			for i := range p.outs {
+				paths += p.edges[i].paths
+			}
+			p.m.made(p.id, len(recs), size, paths)
+			for _, o := range p.outs {
 				if err := o.send(sendCtx, recs); err != nil {
 					return
 				}

@@ -81,6 +81,14 @@ func (r *Run) snapshot() pipeline.Snapshot {
 	for _, n := range r.sc.Stage(pipeline.Destination) {
 		s.Pipeline.DeliveredRate += m.node(n.ID).rateNow.out
 	}
+	// Refusals once, where they happened: a producer's count is its view of
+	// its targets' (as in the metrics' pipeline.throttled_records).
+	for _, n := range r.sc.Nodes {
+		if n.Stage != pipeline.Producer {
+			s.Pipeline.Throttled += m.node(n.ID).throttled
+			s.Pipeline.ThrottledRate += m.node(n.ID).rateNow.thr
+		}
+	}
 	return s
 }
 

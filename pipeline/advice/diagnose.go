@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -11,11 +12,21 @@ import (
 // Finding is one diagnosis: a rule that fired on a node, what is wrong (with
 // its numbers) and one line of what to change.
 type Finding struct {
-	Rule     string // hot-key, hot-shard, write-throttling, read-throttling, iterator-age, lag, firehose-buffer, polling-consumers, idle, pushback, budget, latency
+	Rule     string // hot-key, hot-shard, write-throttling, read-throttling, iterator-age, lag, firehose-buffer, polling-consumers, idle, pushback, outage, budget, latency
 	Severity string
 	Node     string
 	Problem  string
 	Fix      string
+	// From and Until are the first and the last snapshot at which a rule
+	// judged live found this. Past says its condition no longer held at the
+	// end of the run; Problem then says when it held.
+	From, Until time.Duration
+	Past        bool
+
+	live  bool          // found by a live rule (re-judged at the end)
+	gap   time.Duration // the longest pause between two times it was found
+	pause int           // how many pauses longer than a minute it had
+	lost  float64       // records the finding reports lost
 }
 
 // Advice is the finding in the report's shape: the message is the problem
@@ -44,6 +55,15 @@ type Diagnoser struct {
 	spacing  float64            // seconds between kept history points
 	hotNow   map[string]bool    // storage nodes whose throttling a hot key explains
 	final    map[string]float64 // the metrics given to Finish
+	// orig is the scenario as written, before the timeline changed it: what
+	// load estimates over the whole run read.
+	orig      *pipeline.Scenario
+	now       time.Duration // time of the snapshot being judged
+	interval  time.Duration // the longest time between two snapshots
+	observing bool          // the live rules are running
+	// loadsSeen and loadsAll are the scenario's load over the part a short
+	// run simulated and over its whole duration (judgedOver), once needed.
+	loadsSeen, loadsAll *loads
 }
 
 // track is what the diagnoser remembers about one node.
@@ -59,6 +79,14 @@ type track struct {
 	keptAt     float64
 	lastSeen   float64 // time of the previous snapshot
 	failedSecs float64 // how long the node was seen failed
+
+	// An outage (a timeline `fail`, an MSK broker lost) and what follows it
+	// until the node's refusals stop: an episode of it.
+	inOutage              bool
+	outageFrom, outageEnd float64 // seconds: when the first outage began, the last one ended
+	downFrom              float64 // seconds: when the latest outage began
+	outagePeakThr         float64 // refused writes/s during outage episodes
+	outageLost            float64 // records lost by writers during them
 }
 
 type point struct{ t, v float64 }
@@ -68,7 +96,7 @@ type point struct{ t, v float64 }
 func NewDiagnoser(sc *pipeline.Scenario) *Diagnoser {
 	c := sc.Clone()
 	c.SortTimeline()
-	return &Diagnoser{sc: c, tracks: map[string]*track{}, index: map[string]int{}, hotNow: map[string]bool{}}
+	return &Diagnoser{sc: c, orig: c.Clone(), tracks: map[string]*track{}, index: map[string]int{}, hotNow: map[string]bool{}}
 }
 
 // Findings returns what has been found so far, deduplicated by rule and node,
@@ -87,13 +115,25 @@ func (d *Diagnoser) List() []Finding { return slices.Clone(d.list) }
 var severityRank = map[string]int{pipeline.SeverityInfo: 0, pipeline.SeverityWarning: 1, pipeline.SeverityCritical: 2}
 
 // report adds a finding or updates the one with the same rule and node: the
-// newer text, the higher severity, the first position.
+// newer text, the higher severity, the first position. It notes when the
+// finding held, for rejudge.
 func (d *Diagnoser) report(f Finding) {
 	key := f.Rule + "\x00" + f.Node
+	f.From, f.Until = d.now, d.now
+	f.live = d.observing && f.Rule != "polling-consumers"
 	if i, ok := d.index[key]; ok {
-		if severityRank[d.list[i].Severity] > severityRank[f.Severity] {
-			f.Severity = d.list[i].Severity
+		old := d.list[i]
+		if severityRank[old.Severity] > severityRank[f.Severity] {
+			f.Severity = old.Severity
 		}
+		f.From, f.gap, f.pause = old.From, old.gap, old.pause
+		if f.live && old.live {
+			f.gap = max(f.gap, d.now-old.Until)
+			if d.now-old.Until > time.Minute {
+				f.pause++
+			}
+		}
+		f.lost = max(f.lost, old.lost)
 		d.list[i] = f
 		return
 	}
@@ -135,6 +175,12 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 		return
 	}
 	now := s.Time.Seconds()
+	if d.seen {
+		d.interval = max(d.interval, s.Time-d.now)
+	}
+	d.now = s.Time
+	d.observing = true
+	defer func() { d.observing = false }()
 	for d.next < len(d.sc.Timeline) && d.sc.Timeline[d.next].At <= s.Time {
 		d.Apply(d.sc.Timeline[d.next])
 		d.next++
@@ -150,6 +196,7 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 	d.last = s
 	for i := range s.Nodes {
 		d.remember(&s.Nodes[i], now)
+		d.noteOutage(&s.Nodes[i], now)
 		if s.Nodes[i].Stage == pipeline.Storage {
 			t := d.track(s.Nodes[i].ID)
 			r, b := d.flowInto(s, s.Nodes[i].ID)
@@ -175,10 +222,17 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 			d.lagRule(s, n, ns, false)
 			d.firehoseRule(s, n, ns, false)
 			if n.From == "" && ns.Throttled > 0 {
-				d.directPutRule(s, n, ns)
+				if d.track(n.ID).inOutage {
+					d.outageRule(s, n, ns)
+				} else {
+					d.directPutRule(s, n, ns)
+				}
 			}
 		case pipeline.Destination:
-			if ns.Throttled >= 0.5 { // fractions of a record are the fluid model's rounding
+			switch {
+			case ns.Throttled >= 0.5 && d.track(n.ID).inOutage: // fractions of a record are the fluid model's rounding
+				d.outageRule(s, n, ns)
+			case ns.Throttled >= 0.5:
 				d.pushbackRule(s, n, ns.Throttled)
 			}
 		}
@@ -276,8 +330,8 @@ func (d *Diagnoser) flowInto(s pipeline.Snapshot, id string) (recs, bytes float6
 		}
 		switch w.Stage {
 		case pipeline.Producer:
-			// A producer counts a record once per target; bytes once.
-			recs += ws.InRate / float64(max(1, len(w.To)))
+			// A producer sends every record it makes to each of its targets.
+			recs += ws.InRate
 			bytes += ws.InBytesRate
 		case pipeline.Consumer:
 			r := ws.OutRate / float64(max(1, len(w.To)))
@@ -308,7 +362,7 @@ func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs,
 		}
 		switch w.Stage {
 		case pipeline.Producer:
-			recs += ws.InRate / float64(max(1, len(w.To)))
+			recs += ws.InRate
 			bytes += ws.InBytesRate
 		case pipeline.Consumer:
 			r, b := d.sourceFlow(s, w.ID, depth+1)
@@ -319,9 +373,9 @@ func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs,
 	return recs, bytes
 }
 
-// keyProducer finds the producer whose key space holds key: the simulator
-// names keys after their producer; otherwise the busiest writer.
-func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, key string) (*pipeline.Node, *pipeline.NodeSnapshot) {
+// keyProducer finds the producer whose key space holds the stream's hot key:
+// the one the snapshot names (HotProducer); otherwise the busiest writer.
+func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, producer string) (*pipeline.Node, *pipeline.NodeSnapshot) {
 	var best *pipeline.Node
 	var bestS *pipeline.NodeSnapshot
 	for _, w := range d.sc.Writers(stream) {
@@ -329,7 +383,7 @@ func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, key string) (*pipel
 		if w.Stage != pipeline.Producer || ws == nil {
 			continue
 		}
-		if key != "" && strings.HasPrefix(key, w.ID+"-") {
+		if producer != "" && w.ID == producer {
 			return w, ws
 		}
 		if bestS == nil || ws.InRate > bestS.InRate {
@@ -381,10 +435,10 @@ func (d *Diagnoser) hotKeyRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 		return
 	}
 	recLimit, byteLimit, unit := unitLimit(n)
-	p, ps := d.keyProducer(s, n.ID, ns.HotKey)
+	p, ps := d.keyProducer(s, n.ID, ns.HotProducer)
 	var keyRecs, keyBytes float64
 	if p != nil && ns.HotKey != "" {
-		keyRecs = ns.HotShare * ps.InRate / float64(max(1, len(p.To)))
+		keyRecs = ns.HotShare * ps.InRate
 		keyBytes = ns.HotShare * ps.InBytesRate
 	}
 	var keyUtil float64
@@ -448,17 +502,23 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 		return
 	}
 	tr := d.track(n.ID)
+	if tr.inOutage {
+		d.outageRule(s, n, ns)
+		return
+	}
 	wr, wb := tr.peakFlowR, tr.peakFlowB
 	thr := max(ns.Throttled, tr.peakThr)
 	f := Finding{Rule: "write-throttling", Severity: pipeline.SeverityWarning, Node: n.ID}
-	if d.lostByProducers(s, n.ID) > 0 {
+	l := d.lostTo(s, n, ns)
+	if l > 0 {
 		f.Severity = pipeline.SeverityCritical
+		f.lost = l
 	}
 	units := len(ns.Units)
 	_, u := maxUnit(ns.Units)
 	u = max(u, tr.peakUnit)
 	lost := ""
-	if l := d.lostByProducers(s, n.ID); l > 0 {
+	if l > 0 {
 		lost = sprintf("; %s records lost after their retries ran out", count(l))
 	}
 	switch n.Service.Name {
@@ -466,11 +526,11 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 		if n.Str("mode") == "on-demand" {
 			f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; producers send up to %s (%s), above the on-demand capacity it has grown to (%d shards' worth)%s. On-demand takes 4 MB/s at first and doubles only after about 15 minutes of throttling (KDS-ONDEMAND-START, KDS-ONDEMAND-SCALING).",
 				n.ID, count(thr), recs(wr), bytesRate(wb), units, lost)
-			need, _ := kdsShardsFor(wr, wb, 1)
-			f.Fix = sprintf("pre-warm the stream (On-demand Advantage WarmThroughput) before the surge, or switch to provisioned with at least %d shards.", need)
+			need, why := shardsForPeak(wr, wb)
+			f.Fix = sprintf("pre-warm the stream (On-demand Advantage WarmThroughput) before the surge, or switch to provisioned with at least %d shards (%s, the peak plus 25%% headroom).", need, why)
 			break
 		}
-		need, why := kdsShardsFor(wr/idleTarget, wb/idleTarget, 0)
+		need, why := shardsForPeak(wr, wb)
 		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s take %s and %s, but producers send up to %s (%s); the busiest shard peaks at %s of its limit%s.",
 			n.ID, count(thr), units, plural(units, "shard", "shards"), recs(float64(units)*pipeline.KDSShardWriteRecs),
 			bytesRate(float64(units)*pipeline.KDSShardWriteBytes), recs(wr), bytesRate(wb), pct(u), lost)
@@ -502,17 +562,6 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 		return
 	}
 	d.report(f)
-}
-
-// lostByProducers is what the producers writing into id have lost so far.
-func (d *Diagnoser) lostByProducers(s pipeline.Snapshot, id string) float64 {
-	var l float64
-	for _, w := range d.sc.Writers(id) {
-		if ws := s.Node(w.ID); ws != nil && w.Stage == pipeline.Producer {
-			l += ws.Lost
-		}
-	}
-	return l
 }
 
 // iteratorAgeRule: the oldest unread record keeps getting older; project when
@@ -617,6 +666,10 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 	}
 	for _, t := range c.To {
 		if tt := d.tracks[t]; tt != nil && tt.peakThr > 0 {
+			if d.has("outage", t) && !d.has("pushback", t) && !d.has("write-throttling", t) {
+				return sprintf("%s's target %s was out of service %s and held it back: see %s's outage finding; %s catches up once it is back.",
+					c.ID, t, d.outageWhen(d.sc.Node(t)), t, c.ID)
+			}
 			return sprintf("%s's target %s refuses writes and holds it back: fix %s first (see its finding).", c.ID, t, t)
 		}
 	}
@@ -635,13 +688,25 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 	}
 	src := d.sc.Node(srcID)
 	polling := c.Str("read") != efo && src != nil && src.Service.Name == kds
+	if polling && !c.Service.CanUseEFO() && (d.has("polling-consumers", srcID) || d.has("read-throttling", srcID) || len(d.sc.Readers(srcID)) > 1) {
+		// Firehose reads by polling (FH-KDS-POLLING): the others can make room.
+		var others []string
+		for _, r := range d.sc.Readers(srcID) {
+			if r.ID != c.ID && r.Str("read") != efo && r.Service.CanUseEFO() {
+				others = append(others, r.ID)
+			}
+		}
+		if len(others) > 0 {
+			return sprintf("read %s with enhanced fan-out (read: enhanced-fan-out) so %s, which reads by polling only (FH-KDS-POLLING), gets more of each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ, KDS-GETRECORDS-RATE).",
+				listAnd(others), c.ID)
+		}
+		return sprintf("add shards to %s: %s reads by polling only (FH-KDS-POLLING) and shares each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ).", srcID, c.ID)
+	}
 	switch {
 	case polling && d.has("polling-consumers", srcID):
 		return sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): the polling consumers split each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ, KDS-EFO-THROUGHPUT).", c.ID)
 	case polling && d.has("read-throttling", srcID):
 		return sprintf("read with enhanced fan-out (its own 2 MB/s per shard, KDS-EFO-THROUGHPUT) or add shards to %s: reads are throttled (KDS-SHARD-READ).", srcID)
-	case c.Service.Name == "firehose" && polling && len(d.sc.Readers(srcID)) > 1:
-		return sprintf("give %s's other readers enhanced fan-out so %s gets more of each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ, KDS-GETRECORDS-RATE).", srcID, c.ID)
 	case known:
 		return fix
 	}
@@ -795,19 +860,25 @@ func (d *Diagnoser) pollingRule() {
 			continue
 		}
 		var polling []string
+		var readers []*pipeline.Node
 		for _, r := range d.sc.Readers(st.ID) {
 			if r.Str("read") != efo {
 				polling = append(polling, r.ID)
+				readers = append(readers, r)
 			}
 		}
 		p := len(polling)
 		if p < 3 && !(p >= 2 && lat > 0 && lat < pollDelay(p)) {
 			continue
 		}
+		fix := efoFix(readers, ": 2 MB/s per shard each and about 70 ms (KDS-EFO-THROUGHPUT, KDS-EFO-LATENCY), for $0.015 per consumer-shard-hour plus $0.013 per GB (PRICE-KDS-EFO-SHARD-HOUR, PRICE-KDS-EFO-GB)")
+		if fix == "" {
+			fix = sprintf("add shards to %s (each adds 2 MB/s and 5 reads/s), or read with fewer consumers: none of these can use enhanced fan-out.", st.ID)
+		}
 		d.report(Finding{Rule: "polling-consumers", Severity: pipeline.SeverityWarning, Node: st.ID,
 			Problem: sprintf("Too many polling consumers: %s (%d) share the 2 MB/s and 5 reads/s of each shard of %s (KDS-SHARD-READ, KDS-GETRECORDS-RATE), and a record takes about %s to reach them (KDS-POLL-LATENCY).",
 				listAnd(polling), p, st.ID, secs(pollDelay(p))),
-			Fix: sprintf("read with enhanced fan-out (read: enhanced-fan-out) in all but one of them: 2 MB/s per shard each and about 70 ms (KDS-EFO-THROUGHPUT, KDS-EFO-LATENCY), for $0.015 per consumer-shard-hour plus $0.013 per GB (PRICE-KDS-EFO-SHARD-HOUR, PRICE-KDS-EFO-GB).")})
+			Fix: fix})
 	}
 }
 
@@ -847,6 +918,9 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 			f.Problem = sprintf("DynamoDB pushback: %s %s; the writers need about %s write units/s and a new on-demand table serves 4,000, doubling its headroom only 30 minutes after a new peak (DDB-ONDEMAND-START, DDB-ONDEMAND-SCALING). %s %s behind.",
 				n.ID, rate, count(need), who, verb)
 			f.Fix = sprintf("pre-warm the table (warm throughput) to at least %s write units/s, or use provisioned mode with that many WCU.", count(math.Ceil(need*1.25)))
+			if need*1.25 > pipeline.DDBTableMaxWRU {
+				f.Fix = "spread the writes over several tables, or ask AWS for more than a table's 40,000 write units/s (DDB-TABLE-QUOTA)."
+			}
 		case n.Num("wcu") >= need*1.1:
 			// Enough capacity on average: the refusals are bursts (window results,
 			// checkpoint pauses, catch-up) above what the partitions take.
@@ -854,7 +928,7 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 			have := n.Num("wcu")
 			peak := max(need, (t.peakIn+t.peakThr)*wcu)
 			burst := sprintf("writes arrive at up to about %s/s", count(peak))
-			fix := sprintf("smooth the writes (Lambda batching window, smaller or staggered windows) or set %s.wcu to at least %s.", n.ID, count(math.Ceil(peak*1.1)))
+			fix := sprintf("smooth the writes (Lambda batching window, smaller or staggered windows) or %s.", wcuFix(n.ID, peak*1.1))
 			if peak <= have*1.05 {
 				burst = sprintf("within single seconds writes arrive above %s/s (window results, checkpoint pauses, catch-up)", count(have))
 				fix = "smooth the writes (Lambda batching window, smaller or staggered windows, spreading a window's results over a few seconds); more WCU only helps as far as it adds partitions."
@@ -865,7 +939,7 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 		default:
 			f.Problem = sprintf("DynamoDB pushback: %s %s; %s WCU for about %s write units/s (items of %s). %s %s behind.",
 				n.ID, rate, count(n.Num("wcu")), count(need), pipeline.ApproxSize(size), who, verb)
-			f.Fix = sprintf("set %s.wcu to at least %s, or mode: on-demand.", n.ID, count(math.Ceil(need*1.25)))
+			f.Fix = wcuFix(n.ID, need*1.25) + ", or mode: on-demand."
 		}
 	case "opensearch":
 		per := openSearchPerInstance(n.Str("instance_type"))

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -36,7 +37,7 @@ func (d *Diagnoser) Finish(metrics map[string]float64) {
 		switch n.Stage {
 		case pipeline.Storage:
 			if v, ok := get(id + ".throttled_records"); ok && v > 0 &&
-				!d.has("write-throttling", id) && !d.has("hot-key", id) && !d.has("hot-shard", id) {
+				!d.has("write-throttling", id) && !d.has("hot-key", id) && !d.has("hot-shard", id) && !d.has("outage", id) {
 				d.throttledOverRun(n, v, get)
 			}
 			if v, ok := get(id + ".expired_records"); ok && v > 0 && ns.Lost < v {
@@ -52,7 +53,8 @@ func (d *Diagnoser) Finish(metrics map[string]float64) {
 			d.firehoseRule(s, n, ns, true)
 			d.idleConsumer(n, get)
 		case pipeline.Destination:
-			if v, ok := get(id + ".throttled_records"); ok && v > 0 && !d.has("pushback", id) {
+			// Refusals an outage explains are its finding's (outageRule).
+			if v, ok := get(id + ".throttled_records"); ok && v > 0 && !d.has("pushback", id) && !d.has("outage", id) {
 				d.pushbackRule(s, n, -v)
 			}
 		}
@@ -61,6 +63,7 @@ func (d *Diagnoser) Finish(metrics map[string]float64) {
 	d.latencyRule(s, get)
 	d.refreshFixes(s)
 	d.pastLag(s, get)
+	d.rejudge(s)
 }
 
 // pastLag rewrites a "Lag growing" finding whose consumer caught up by the
@@ -85,8 +88,13 @@ func (d *Diagnoser) pastLag(s pipeline.Snapshot, get func(string) (float64, bool
 			worst = max(worst, p.v)
 		}
 		d.list[i].Severity = pipeline.SeverityInfo
-		d.list[i].Problem = sprintf("Lag during the run: %s fell up to %s records behind %s and caught up by the end.",
-			f.Node, count(worst), n.From)
+		d.list[i].Past = true
+		when := "growing at times from " + pipeline.FormatDuration(f.From.Truncate(time.Second)) + " to " + pipeline.FormatDuration(f.Until.Truncate(time.Second))
+		if f.Until-f.From < time.Second {
+			when = "growing at " + pipeline.FormatDuration(f.From.Truncate(time.Second))
+		}
+		d.list[i].Problem = sprintf("Lag during the run (%s): %s fell up to %s records behind %s and caught up by the end.",
+			when, f.Node, count(worst), n.From)
 	}
 }
 
@@ -113,15 +121,15 @@ type getter func(string) (float64, bool)
 // throttledOverRun reports write throttling the snapshots did not catch, from
 // the run's totals.
 func (d *Diagnoser) throttledOverRun(n *pipeline.Node, refused float64, get getter) {
-	ld := StreamLoad(d.sc, n.ID)
+	ld := StreamLoad(d.orig, n.ID)
 	f := Finding{Rule: "write-throttling", Severity: pipeline.SeverityWarning, Node: n.ID}
 	peak, _ := get(n.ID + ".max_shard_utilization")
 	f.Problem = sprintf("Write throttling: %s refused %s write attempts over the run; its busiest unit peaked at %s of its write limit.",
 		n.ID, count(refused), pct(peak))
 	switch {
 	case n.Service.Name == kds && n.Str("mode") != "on-demand":
-		need, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, 0)
-		f.Fix = sprintf("set %s.shards to at least %d (%s), or mode: on-demand.", n.ID, max(need, n.Int("shards")+1), why)
+		need, why := shardsForPeak(ld.PeakRecs, ld.PeakBytes)
+		f.Fix = sprintf("set %s.shards to at least %d (%s, the peak plus 25%% headroom), or mode: on-demand.", n.ID, max(need, n.Int("shards")+1), why)
 	case n.Service.Name == kds:
 		f.Fix = "pre-warm the on-demand stream before surges (On-demand Advantage WarmThroughput), or size a provisioned stream for the peak."
 	default:
@@ -135,16 +143,22 @@ func (d *Diagnoser) throttledOverRun(n *pipeline.Node, refused float64, get gett
 // polling consumer).
 func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	var polling []string
+	var readers []*pipeline.Node
 	for _, r := range d.sc.Readers(n.ID) {
 		if r.Str("read") != efo {
 			polling = append(polling, r.ID)
+			readers = append(readers, r)
 		}
 	}
 	if len(polling) >= 2 {
+		fix := efoFix(readers, ": 2 MB/s per shard each (KDS-EFO-THROUGHPUT), $0.015 per consumer-shard-hour plus $0.013 per GB (PRICE-KDS-EFO-SHARD-HOUR, PRICE-KDS-EFO-GB)")
+		if fix == "" {
+			fix = sprintf("add shards to %s (each adds 2 MB/s and 5 reads/s), or read with fewer consumers: none of these can use enhanced fan-out.", n.ID)
+		}
 		d.report(Finding{Rule: "polling-consumers", Severity: pipeline.SeverityWarning, Node: n.ID,
 			Problem: sprintf("Too many polling consumers: %s share the 2 MB/s and 5 reads/s of each shard of %s (KDS-SHARD-READ, KDS-GETRECORDS-RATE), and %s read calls were refused over the run.",
 				listAnd(polling), n.ID, count(refused)),
-			Fix: sprintf("read with enhanced fan-out (read: enhanced-fan-out) in all but one of them: 2 MB/s per shard each (KDS-EFO-THROUGHPUT), $0.015 per consumer-shard-hour plus $0.013 per GB (PRICE-KDS-EFO-SHARD-HOUR, PRICE-KDS-EFO-GB).")})
+			Fix: fix})
 		return
 	}
 	if len(polling) == 1 {
@@ -155,16 +169,27 @@ func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 		}
 	}
 	who := "its consumer"
+	fix := sprintf("add shards to %s, or read with enhanced fan-out (its own 2 MB/s per shard, KDS-EFO-THROUGHPUT).", n.ID)
 	if len(polling) == 1 {
 		who = polling[0]
+		c := d.sc.Node(who)
+		if !c.Service.CanUseEFO() {
+			fix = sprintf("add shards to %s: %s reads by polling only and cannot use enhanced fan-out.", n.ID, who)
+		}
 		if t := d.tracks[who]; t != nil && t.failedSecs > 0 {
 			who += " (catching up after its outage)"
+			faster := "more shards"
+			if c.Service.CanUseEFO() {
+				faster = "more shards or enhanced fan-out"
+			}
+			fix = sprintf("nothing to add for the outage's sake: a reader catching up reads as fast as a shard allows. Keep %s.retention longer than the outage plus the catch-up (see %s's finding); %s only make the catch-up shorter.",
+				n.ID, polling[0], faster)
 		}
 	}
 	d.report(Finding{Rule: "read-throttling", Severity: pipeline.SeverityWarning, Node: n.ID,
 		Problem: sprintf("Read throttling: %s read calls to %s were refused over the run; %s wants more than a shard's 2 MB/s or 5 reads/s (KDS-SHARD-READ, KDS-GETRECORDS-RATE).",
 			count(refused), n.ID, who),
-		Fix: sprintf("add shards to %s, or read with enhanced fan-out (its own 2 MB/s per shard, KDS-EFO-THROUGHPUT).", n.ID)})
+		Fix: fix})
 }
 
 // idleFloor is the peak utilisation below which capacity counts as idle, and
@@ -182,6 +207,9 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 	if v, ok := get(n.ID + ".max_shard_utilization"); ok {
 		peak = max(peak, v)
 	}
+	scale, over := d.judgedOver(n.ID)
+	peak *= scale
+	peakInB := t.peakInB * scale
 	switch n.Service.Name {
 	case kds:
 		units := len(ns.Units)
@@ -197,7 +225,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 			}
 		}
 		need := max(1, ceilDiv(float64(units)*peak, idleTarget, 1),
-			ceilDiv(t.peakInB*float64(polling), idleTarget*pipeline.KDSShardReadBytes, 1))
+			ceilDiv(peakInB*float64(polling), idleTarget*pipeline.KDSShardReadBytes, 1))
 		if need >= units {
 			return
 		}
@@ -208,7 +236,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 		p := kdsPricesFor(size, polling, efos, n.Dur("retention").Seconds())
 		save := float64(units-need) * p.perShard
 		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
-			Problem: sprintf("Idle capacity: %s's %d shards peak at %s of their write limit.", n.ID, units, pct(peak)),
+			Problem: sprintf("Idle capacity: %s's %d shards peak at %s of their write limit%s.", n.ID, units, pct(peak), over),
 			Fix: sprintf("set %s.shards to %d (UpdateShardCount at most halves per call, KDS-RESHARD-STEP): that peaks near %s and saves about %s per month (%s per shard, PRICE-KDS-SHARD-HOUR).",
 				n.ID, need, pct(peak*float64(units)/float64(need)), money(save), money(p.perShard))})
 	case msk:
@@ -223,11 +251,11 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 		}
 		rf := n.Int("replication")
 		have := pipeline.MSKClusterThroughput(b, brokers, rf, groups)
-		if t.peakInB >= idleFloor*have {
+		if peakInB >= idleFloor*have {
 			return
 		}
 		need := 3
-		for need < brokers && (pipeline.MSKClusterThroughput(b, need, rf, groups)*idleTarget < t.peakInB ||
+		for need < brokers && (pipeline.MSKClusterThroughput(b, need, rf, groups)*idleTarget < peakInB ||
 			need*b.MaxPartitions < n.Int("partitions")*rf) {
 			need += 3
 		}
@@ -236,8 +264,8 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 		}
 		per := float64(pipeline.HoursPerMonth)*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo
 		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
-			Problem: sprintf("Idle capacity: %s's %d × %s sustain about %s (MSK-CLUSTER-THROUGHPUT) and the peak is %s, %s of it.",
-				n.ID, brokers, b.Name, bytesRate(have), bytesRate(t.peakInB), pct(t.peakInB/have)),
+			Problem: sprintf("Idle capacity: %s's %d × %s sustain about %s (MSK-CLUSTER-THROUGHPUT) and the peak is %s, %s of it%s.",
+				n.ID, brokers, b.Name, bytesRate(have), bytesRate(peakInB), pct(peakInB/have), over),
 			Fix: sprintf("set %s.brokers to %d (a multiple of the AZ count, MSK-BROKER-COUNT): saves about %s per month (%s per broker with its storage, PRICE-MSK-BROKER-HOUR, PRICE-MSK-STORAGE).",
 				n.ID, need, money(float64(brokers-need)*per), money(per))})
 	}
@@ -250,10 +278,22 @@ func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 	if key == "" || units < 2 || (n.Service.Name == "flink" && n.Bool("autoscaling")) {
 		return
 	}
+	// A consumer that fell behind, or that its targets held back, did less
+	// than it was asked to: its utilisation says nothing about its size.
+	if d.has("lag", n.ID) || d.has("iterator-age", n.ID) {
+		return
+	}
+	for _, t := range n.To {
+		if tt := d.tracks[t]; tt != nil && tt.peakThr > 0 {
+			return
+		}
+	}
 	util := d.track(n.ID).peakUtil
 	if v, ok := get(n.ID + ".utilization_max"); ok {
 		util = max(util, v)
 	}
+	scale, over := d.judgedOver(n.ID)
+	util *= scale
 	if util >= idleFloor || util <= 0 {
 		return
 	}
@@ -275,7 +315,7 @@ func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 		per = h * pipeline.AppInstanceHour
 	}
 	d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
-		Problem: sprintf("Idle capacity: %s's %s %s peak at %s of their processing capacity.", n.ID, trim1(units), key, pct(util)),
+		Problem: sprintf("Idle capacity: %s's %s %s peak at %s of their processing capacity%s.", n.ID, trim1(units), key, pct(util), over),
 		Fix:     sprintf("set %s.%s to %d: saves about %s per month (%s each).", n.ID, key, need, money((units-float64(need))*per), money(per))})
 }
 
@@ -375,6 +415,9 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 		}
 		if t := d.tracks[n.ID]; n.Stage == pipeline.Consumer && t != nil && t.failedSecs > 0 {
 			ds = append(ds, delay{n.ID, "the " + secs(t.failedSecs) + " outage of " + n.ID, d.consumerFix(s, n), t.failedSecs})
+		}
+		if t := d.tracks[n.ID]; n.Stage != pipeline.Consumer && t != nil && t.failedSecs > 0 {
+			ds = append(ds, delay{n.ID, "the " + secs(t.failedSecs) + " outage of " + n.ID, d.outageFix(n), t.failedSecs})
 		}
 		if n.Stage == pipeline.Consumer {
 			age := ns.IterAge

@@ -101,9 +101,19 @@ func (s *selector) latencyFlags(add addFlag) {
 			continue
 		}
 		polling := 0
+		var can, must []string // polling readers that may switch to enhanced fan-out, and those that may not (Firehose)
+		pollOnly := ""
 		for _, r := range s.sc.Readers(st.ID) {
 			if r.Str("read") != efo {
 				polling++
+				if r.Service.CanUseEFO() {
+					can = append(can, r.ID)
+				} else {
+					must = append(must, r.ID)
+					if r.Service.Name == "firehose" {
+						pollOnly = " (FH-KDS-POLLING)"
+					}
+				}
 			}
 		}
 		switch {
@@ -112,7 +122,16 @@ func (s *selector) latencyFlags(add addFlag) {
 				"KDS-EFO-LATENCY: about 70 ms",
 				fmt.Sprintf("a %s p99 is below Kinesis's fastest propagation delay", secs(lat)))
 		case polling > 0 && lat < pollDelay(polling):
-			add(warn, st.ID, "read with enhanced fan-out (read: enhanced-fan-out): about 70 ms",
+			choice := fmt.Sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): about 70 ms", listAnd(can))
+			if len(must) > 0 {
+				choice = fmt.Sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): about 70 ms; %s %s by polling only%s, so deliver the latency-critical path through another consumer",
+					listAnd(can), listAnd(must), plural(len(must), "reads", "read"), pollOnly)
+				if len(can) == 0 {
+					choice = fmt.Sprintf("deliver the latency-critical path through a consumer that can use enhanced fan-out (Lambda, Flink, a KCL app): %s %s by polling only%s",
+						listAnd(must), plural(len(must), "reads", "read"), pollOnly)
+				}
+			}
+			add(warn, st.ID, choice,
 				"KDS-POLL-LATENCY: about 200 ms with one polling consumer, 1 s with five",
 				fmt.Sprintf("a %s p99 is below the about %s a record takes to reach %d polling %s",
 					secs(lat), secs(pollDelay(polling)), polling, plural(polling, "consumer", "consumers")))
@@ -462,7 +481,7 @@ func (s *selector) dynamoThroughput(d *pipeline.Node, ld Load, add addFlag) {
 		return
 	}
 	if have := float64(d.Int("wcu")); have < need {
-		add(warn, d.ID, fmt.Sprintf("set %s.wcu to at least %s", d.ID, count(math.Ceil(need))), "DDB-WRITE-UNIT: one 1 KB write per second",
+		add(warn, d.ID, wcuFix(d.ID, need), "DDB-WRITE-UNIT: one 1 KB write per second",
 			fmt.Sprintf("%s WCU for a peak of %s items of %s", count(have), recs(ld.PeakRecs), pipeline.ApproxSize(ld.RecordSize)))
 	}
 }

@@ -61,7 +61,9 @@ func SimEstimator(b backends.Backend, span time.Duration, maxTicks int) Estimato
 		}
 		defer r.Stop()
 		r.Pause()
-		d := advice.NewDiagnoser(short)
+		// The diagnoser gets the whole scenario: advice that capacity can
+		// shrink then counts the peaks the short run did not reach.
+		d := advice.NewDiagnoser(sc)
 		var last pipeline.Snapshot
 		for {
 			var s pipeline.Snapshot

@@ -176,11 +176,9 @@ func (m *Model) throughputPane(w, h int) string {
 	}
 	series("in", m.in, styles.NewPaint(st.Accent).Render)
 	series("out", m.out, styles.NewPaint(st.OK).Render)
-	var thr, lost float64
-	for _, n := range m.snap.Nodes {
-		thr += n.Throttled
-	}
-	lost = m.snap.Pipeline.Lost
+	// Each refused attempt once, where it was refused (docs/totals.md): a
+	// producer's view of the same refusals is not added again.
+	thr, lost := m.snap.Pipeline.ThrottledRate, m.snap.Pipeline.Lost
 	line := fmt.Sprintf(" throttled %s/s · lost %s", common.Count(thr), common.Count(lost))
 	if thr > 0 || lost > 0 {
 		line = st.Hot.Render(line)
