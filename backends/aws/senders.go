@@ -39,6 +39,24 @@ type edge struct {
 	m              *meter
 	maxRetries     int
 	backoff        time.Duration
+	// svc is the target's service, h its endpoint's health (nil: Kafka, or none).
+	svc Service
+	h   *Health
+}
+
+// admit says whether to call the target's service now: not while its
+// endpoint is down (but for a probe now and then), so a dead endpoint costs
+// records, not the run's end.
+func (e *edge) admit() bool { return e.h.admit(e.svc) }
+
+// lose counts n records the writer could not hand to the target.
+func (e *edge) lose(n int) {
+	e.m.gaveUp(e.writer, fmt.Sprintf("writes %s → %s that failed", e.writer, e.target), n, e.paths)
+}
+
+// loseDown counts n records not sent because the target's endpoint is down.
+func (e *edge) loseDown(n int) {
+	e.m.gaveUp(e.writer, fmt.Sprintf("not sent %s → %s: the %s endpoint %s was down", e.writer, e.target, e.svc, e.h.Shown(e.svc)), n, e.paths)
 }
 
 // backoffFor returns the wait before retry attempt (1, 2, …): exponential
@@ -242,14 +260,18 @@ func (s *kinesisSender) put(ctx context.Context, batch []entry) {
 		if attempt > 0 {
 			users := len(entriesUsers(todo))
 			if attempt > s.e.maxRetries {
-				s.e.m.gaveUp(s.e.writer, users, s.e.paths)
+				s.e.lose(users)
 				return
 			}
 			s.e.m.retried(s.e.writer, users)
 			if !sleepCtx(ctx, s.e.backoffFor(attempt)) {
-				s.e.m.gaveUp(s.e.writer, users, s.e.paths)
+				s.e.lose(users)
 				return
 			}
+		}
+		if !s.e.admit() {
+			s.e.loseDown(len(entriesUsers(todo)))
+			return
 		}
 		in := &kinesis.PutRecordsInput{StreamName: aws.String(s.stream)}
 		for _, en := range todo {
@@ -262,7 +284,7 @@ func (s *kinesisSender) put(ctx context.Context, batch []entry) {
 				s.e.m.refused(s.e.writer, s.e.target, len(entriesUsers(todo)))
 			}
 			if ctx.Err() != nil {
-				s.e.m.gaveUp(s.e.writer, len(entriesUsers(todo)), s.e.paths)
+				s.e.lose(len(entriesUsers(todo)))
 				return
 			}
 			continue // the whole call failed: every record is retried
@@ -351,10 +373,14 @@ func (s *firehoseSender) put(ctx context.Context, batch []entry) {
 		if attempt > 0 {
 			users := len(entriesUsers(todo))
 			if attempt > s.e.maxRetries || !sleepCtx(ctx, s.e.backoffFor(attempt)) {
-				s.e.m.gaveUp(s.e.writer, users, s.e.paths)
+				s.e.lose(users)
 				return
 			}
 			s.e.m.retried(s.e.writer, users)
+		}
+		if !s.e.admit() {
+			s.e.loseDown(len(entriesUsers(todo)))
+			return
 		}
 		in := &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String(s.name)}
 		for _, en := range todo {
@@ -367,7 +393,7 @@ func (s *firehoseSender) put(ctx context.Context, batch []entry) {
 				s.e.m.refused(s.e.writer, s.e.target, len(todo))
 			}
 			if ctx.Err() != nil {
-				s.e.m.gaveUp(s.e.writer, len(entriesUsers(todo)), s.e.paths)
+				s.e.lose(len(entriesUsers(todo)))
 				return
 			}
 			continue
@@ -409,7 +435,10 @@ func (s *kafkaSender) send(ctx context.Context, recs []userRecord) error {
 			defer s.wg.Done()
 			defer s.pend.Add(-1)
 			if err != nil {
-				s.e.m.gaveUp(s.e.writer, 1, s.e.paths)
+				if !errors.Is(err, context.Canceled) {
+					s.e.h.Observe(SvcKafka, "Produce", err)
+				}
+				s.e.lose(1)
 				return
 			}
 			s.e.m.wrote(s.e.writer, s.e.target, 1, size)
@@ -418,8 +447,17 @@ func (s *kafkaSender) send(ctx context.Context, recs []userRecord) error {
 	return ctx.Err()
 }
 
+// kafkaFlushTimeout bounds the wait for a topic's last records: a broker that
+// stopped answering costs those records (purged, counted lost), not the run's end.
+const kafkaFlushTimeout = 30 * time.Second
+
 func (s *kafkaSender) close() {
-	_ = s.cl.Flush(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), kafkaFlushTimeout)
+	defer cancel()
+	if err := s.cl.Flush(ctx); err != nil {
+		s.e.m.event(fmt.Sprintf("%s: records for %s not acknowledged within %s: given up", s.e.writer, s.topic, kafkaFlushTimeout))
+		s.cl.PurgeTopicsFromProducing(s.topic) // fails what is buffered, which the promises count lost
+	}
 	s.wg.Wait()
 }
 
@@ -447,7 +485,7 @@ func (s *s3Sender) put(ctx context.Context, batch []entry) {
 	key := objectKey(s.e.writer, s.runID, s.seq.Add(1), time.Now())
 	err := putObject(ctx, s.c, s.e, s.bucket, key, recs)
 	if err != nil {
-		s.e.m.gaveUp(s.e.writer, len(recs), s.e.paths)
+		s.e.loseWith(err, len(recs))
 		s.e.m.event(fmt.Sprintf("%s: could not write s3://%s/%s: %v", s.e.writer, s.bucket, key, shortErr(err)))
 	}
 }
@@ -477,6 +515,9 @@ func putObject(ctx context.Context, c S3API, e *edge, bucket, key string, recs [
 			}
 			e.m.retried(e.writer, len(recs))
 		}
+		if !e.admit() {
+			return errDown
+		}
 		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
 			Body: bytes.NewReader(body), ContentType: aws.String("application/x-ndjson")})
 		if err == nil {
@@ -494,6 +535,18 @@ func putObject(ctx context.Context, c S3API, e *edge, bucket, key string, recs [
 			return err
 		}
 	}
+}
+
+// errDown says a write was not sent because its endpoint is down.
+var errDown = errors.New("not sent: the endpoint is down")
+
+// loseWith counts n records lost by a write that ended with err.
+func (e *edge) loseWith(err error, n int) {
+	if errors.Is(err, errDown) {
+		e.loseDown(n)
+		return
+	}
+	e.lose(n)
 }
 
 func isSlowDown(err error) bool {
@@ -544,10 +597,14 @@ func (s *dynamoSender) put(ctx context.Context, batch []entry) {
 	for attempt := 0; len(todo) > 0; attempt++ {
 		if attempt > 0 {
 			if attempt > maxAttempts || !sleepCtx(ctx, s.e.backoffFor(attempt)) {
-				s.e.m.gaveUp(s.e.writer, len(todo), s.e.paths)
+				s.e.lose(len(todo))
 				return
 			}
 			s.e.m.retried(s.e.writer, len(todo))
+		}
+		if !s.e.admit() {
+			s.e.loseDown(len(todo))
+			return
 		}
 		reqs := make([]ddbtypes.WriteRequest, len(todo))
 		for i, it := range todo {
@@ -560,7 +617,7 @@ func (s *dynamoSender) put(ctx context.Context, batch []entry) {
 				s.e.m.refused(s.e.writer, s.e.target, len(todo))
 			}
 			if ctx.Err() != nil {
-				s.e.m.gaveUp(s.e.writer, len(todo), s.e.paths)
+				s.e.lose(len(todo))
 				return
 			}
 			continue
