@@ -419,6 +419,8 @@ func awsVerdictLine(st style, rep *pipeline.Report, res awsb.Result, wall time.D
 		left = fmt.Sprintf("kept %d resources (--keep)", len(res.Created))
 	case len(res.Left) > 0:
 		left = fmt.Sprintf("could not delete %d of the %d resources it created: streamsim cleanup --run %s --yes", len(res.Left), len(res.Created), runID)
+	case len(res.Gone) > 0:
+		left = fmt.Sprintf("of the %d resources it created, deleted %d and found %d already gone", len(res.Created), len(res.Created)-len(res.Gone), len(res.Gone))
 	default:
 		left = fmt.Sprintf("deleted all %d resources it created", len(res.Created))
 	}

@@ -323,9 +323,9 @@ func (r *kinesisReader) poll(ctx context.Context, s shardRange, after string) {
 	shard := s.id
 	var said string // the last error said, so a failing endpoint is not reported every second
 	say := func(what string, err error) {
-		if msg := shortErr(err); msg != said {
-			said = msg
-			r.m.event(fmt.Sprintf("%s: %s on %s: %s", r.c.n.ID, what, shard, msg))
+		if key := what + " " + errorKey(err); key != said {
+			said = key
+			r.m.event(fmt.Sprintf("%s: %s on %s: %s", r.c.n.ID, what, shard, shortErr(err)))
 		}
 	}
 	iter, err := r.iterator(ctx, shard, after)

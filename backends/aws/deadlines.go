@@ -214,6 +214,17 @@ func classify(err error) (FaultKind, string) {
 	return FaultUnreachable, lastCause(err)
 }
 
+// errorKey is what kind of error err is, without what changes from call to
+// call (request ids): the API's error code, or the fault's reason.
+func errorKey(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	k, why := classify(err)
+	return k.String() + " " + why
+}
+
 // lastCause is the innermost part of an error's text ("connection refused").
 func lastCause(err error) string {
 	s := shortErr(err)

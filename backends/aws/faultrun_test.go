@@ -106,12 +106,21 @@ func TestKilledEndpointFailsTheRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var killedAt time.Time
+	var killedAt, seenAt time.Time
 	for s := range r.Snapshots() {
 		if s.Time > 4*time.Second && killedAt.IsZero() {
 			kin.Kill(t)
 			killedAt = time.Now()
 		}
+		// The dashboard shows the snapshots' events: the dead endpoint must be among them.
+		for _, e := range s.Events {
+			if seenAt.IsZero() && strings.Contains(e, "kinesis endpoint "+kin.Endpoint+" is down") {
+				seenAt = time.Now()
+			}
+		}
+	}
+	if seenAt.IsZero() || seenAt.Sub(killedAt) > 10*time.Second {
+		t.Errorf("the snapshots' events did not name the dead endpoint within 10 s (killed at %s, named at %s)", killedAt, seenAt)
 	}
 	t.Cleanup(func() {
 		found, _ := FindLeftovers(testContext(t, time.Minute), c, nil, runID)

@@ -41,6 +41,7 @@ type provisioner struct {
 	created []Resource
 	arns    map[string]string // stream name → ARN
 	tables  map[string]string // table name → ARN
+	gone    []Resource        // found already gone by the teardown
 }
 
 // tableARN returns the ARN of a table this run created, or "".
@@ -342,11 +343,22 @@ func (p *provisioner) teardown(ctx context.Context) error {
 	return nil
 }
 
-// deleted forgets a resource that is gone.
-func (p *provisioner) deleted(r Resource) {
+// deleted forgets a resource that is gone, and counts those that were gone
+// before the teardown came to them.
+func (p *provisioner) deleted(r Resource, already bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.created = slices.DeleteFunc(p.created, func(c Resource) bool { return c.Kind == r.Kind && c.Name == r.Name })
+	if already {
+		p.gone = append(p.gone, r)
+	}
+}
+
+// Gone lists the resources the teardown found already gone.
+func (p *provisioner) Gone() []Resource {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Resource(nil), p.gone...)
 }
 
 // resourceTimeout bounds the deletion of one resource, waiting until it is
@@ -376,7 +388,7 @@ func serviceOf(k Kind) Service {
 // answer, its other resources are not tried. gone is called for each
 // resource deleted; the resources not deleted are returned.
 func deleteAll(ctx context.Context, c *Clients, ka *kadm.Client, list []Resource, poll time.Duration,
-	logf func(string, ...any), gone func(Resource)) ([]Resource, error) {
+	logf func(string, ...any), gone func(r Resource, already bool)) ([]Resource, error) {
 	var first, rest []Resource
 	for _, r := range list {
 		if r.Kind == KindDeliveryStream {
@@ -397,10 +409,14 @@ func deleteAll(ctx context.Context, c *Clients, ka *kadm.Client, list []Resource
 			} else {
 				err = deleteOne(ctx, c, ka, r, poll)
 			}
-			if err == nil {
-				logf("deleted %s %s", r.Kind, r.Name)
+			if err == nil || errors.Is(err, errAlreadyGone) {
+				if err == nil {
+					logf("deleted %s %s", r.Kind, r.Name)
+				} else {
+					logf("%s %s was already gone (deleted by someone else, or never created)", r.Kind, r.Name)
+				}
 				if gone != nil {
-					gone(r)
+					gone(r, err != nil)
 				}
 				continue
 			}
@@ -461,7 +477,7 @@ func deleteOne(ctx context.Context, c *Clients, ka *kadm.Client, r Resource, pol
 
 // deleteResource deletes one resource and waits until it is gone (streams
 // and tables), so that "deleted" is true when it is said. A resource that is
-// already gone counts as deleted. A stream or table still being created (or
+// already gone returns errAlreadyGone. A stream or table still being created (or
 // updated) is waited for first: AWS refuses to delete it until then.
 func deleteResource(ctx context.Context, c *Clients, ka *kadm.Client, r Resource, poll time.Duration) error {
 	if poll <= 0 {
@@ -475,13 +491,13 @@ func deleteResource(ctx context.Context, c *Clients, ka *kadm.Client, r Resource
 			return err
 		})
 		if isNotFound(err) {
-			return nil
+			return errAlreadyGone
 		}
 	case KindStreamConsumer:
 		_, err = c.Kinesis.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{
 			StreamARN: aws.String(r.Stream), ConsumerName: aws.String(r.Name)})
 		if isNotFound(err) {
-			return nil
+			return errAlreadyGone
 		}
 	case KindStream:
 		describe := func() (bool, error) {
@@ -496,7 +512,7 @@ func deleteResource(ctx context.Context, c *Clients, ka *kadm.Client, r Resource
 			return st == kintypes.StreamStatusCreating || st == kintypes.StreamStatusUpdating, nil
 		}
 		if err = waitSettled(ctx, poll, describe); isNotFound(err) {
-			return nil
+			return errAlreadyGone
 		}
 		if err == nil {
 			err = whileInUse(ctx, poll, func() error {
@@ -506,7 +522,7 @@ func deleteResource(ctx context.Context, c *Clients, ka *kadm.Client, r Resource
 			})
 		}
 		if isNotFound(err) {
-			return nil
+			return errAlreadyGone
 		}
 		if err == nil {
 			err = waitGone(ctx, poll, func() error {
@@ -520,7 +536,7 @@ func deleteResource(ctx context.Context, c *Clients, ka *kadm.Client, r Resource
 			return err
 		})
 		if isNotFound(err) {
-			return nil
+			return errAlreadyGone
 		}
 		if err == nil {
 			err = waitGone(ctx, poll, func() error {
@@ -534,7 +550,7 @@ func deleteResource(ctx context.Context, c *Clients, ka *kadm.Client, r Resource
 			_, err = c.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(r.Name)})
 		}
 		if isNotFound(err) {
-			return nil
+			return errAlreadyGone
 		}
 	case KindTopic:
 		if ka == nil {
@@ -552,6 +568,10 @@ func deleteResource(ctx context.Context, c *Clients, ka *kadm.Client, r Resource
 	}
 	return err
 }
+
+// errAlreadyGone says a resource to delete was not there any more: someone
+// else deleted it (cleanup --force, a person), or it never came to be.
+var errAlreadyGone = errors.New("already gone")
 
 // isInUse reports whether err says the resource cannot be changed yet (it
 // is being created or updated).

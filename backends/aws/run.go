@@ -185,6 +185,8 @@ type Result struct {
 	// Left is what the run created and could not delete (empty when kept:
 	// see Kept).
 	Left []Resource
+	// Gone is what the teardown found already gone (deleted by someone else).
+	Gone []Resource
 	// Losses says where the lost records were lost (pipeline.lost_records
 	// is their sum). Records a run that is not kept did not deliver by its
 	// end are lost too, at the place they were.
@@ -418,6 +420,7 @@ func (r *Run) loop() {
 	}
 	if !r.res.Kept {
 		r.res.Left = r.prov.Created()
+		r.res.Gone = r.prov.Gone()
 	}
 	r.err = err
 	r.health().SetSink(nil)
