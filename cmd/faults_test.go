@@ -398,7 +398,9 @@ func TestCleanupLeavesLiveRun(t *testing.T) {
 	p := startProc(t, env, "run", awsScenario, "--backend", "aws", "--yes", "--duration", "15s", "--run-id", runID, "--json", report)
 	p.waitFor(t, "producers started", 2*time.Minute)
 	time.Sleep(2 * time.Second)
-	code, cout := runIn(t, env, time.Minute, "cleanup", "--yes")
+	// --run: the emulators are shared with tests that run side by side, and
+	// whose kept runs have ended (and are cleanup's to delete).
+	code, cout := runIn(t, env, time.Minute, "cleanup", "--run", runID, "--yes")
 	if code != 0 {
 		t.Errorf("cleanup: exit %d\n%s", code, cout)
 	}

@@ -125,7 +125,7 @@ func (s *standIn) flush(ctx context.Context, recs []userRecord, seq int64) {
 	}
 	key := objectKey(s.n.ID, s.runID, seq, time.Now())
 	if err := putObject(ctx, s.c, s.out, s.bucket, key, recs); err != nil {
-		s.out.loseWith(err, len(recs))
+		s.out.loseWith(ctx, err, len(recs))
 		s.m.event(fmt.Sprintf("%s: could not write s3://%s/%s: %v", s.n.ID, s.bucket, key, shortErr(err)))
 	}
 }

@@ -454,22 +454,27 @@ func (h *Health) Down(s Service) bool {
 }
 
 // admit says whether a writer should call the service now: always while it
-// answers; while it is down, one call every Stall, to notice it coming back.
-func (h *Health) admit(s Service) bool {
+// answers; while it is down, only when no call to it is in flight (that
+// call is the probe that notices it coming back) and at most once every
+// Stall. Writers never all wait on a dead endpoint at once.
+// probing is false when the writer is flushing at the end of the run: then
+// nothing is sent to a down endpoint. A probe gets Stall, not the call's
+// whole deadline: the endpoint has had its chance.
+func (h *Health) admit(s Service, probing bool) (ok, probe bool) {
 	if h == nil {
-		return true
+		return true, false
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	v := h.svc(s)
 	if !v.stalled && !v.down {
-		return true
+		return true, false
 	}
-	if time.Since(v.lastProbe) >= h.d.Stall {
+	if probing && len(v.inflight) == 0 && time.Since(v.lastProbe) >= h.d.Stall {
 		v.lastProbe = time.Now()
-		return true
+		return true, true
 	}
-	return false
+	return false, false
 }
 
 // TakeEvents returns the events since the last call.

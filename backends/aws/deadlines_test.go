@@ -134,11 +134,17 @@ func TestHealthCancelAndAdmit(t *testing.T) {
 		t.Errorf("a cancelled call: err %v, down %v, faults %v", err, c.Health.Down(SvcKinesis), c.Health.faultsSince(0))
 	}
 	_, _ = c.Kinesis.ListStreams(context.Background(), &kinesis.ListStreamsInput{})
-	if !c.Health.admit(SvcKinesis) || c.Health.admit(SvcKinesis) {
-		t.Error("a down endpoint should admit one probe, then none until Stall has passed")
+	if ok, probe := c.Health.admit(SvcKinesis, false); ok || probe {
+		t.Error("a down endpoint admits a flush at the end")
+	}
+	if ok, probe := c.Health.admit(SvcKinesis, true); !ok || !probe {
+		t.Error("a down endpoint should admit one probe")
+	}
+	if ok, _ := c.Health.admit(SvcKinesis, true); ok {
+		t.Error("a second probe within Stall")
 	}
 	time.Sleep(quick.Stall)
-	if !c.Health.admit(SvcKinesis) {
+	if ok, _ := c.Health.admit(SvcKinesis, true); !ok {
 		t.Error("no probe after Stall")
 	}
 }
