@@ -241,6 +241,7 @@ func TestLeases(t *testing.T) {
 	}{
 		{"one live lease keeps the run", []Resource{{Run: "a", Lease: Lease{State: LeaseExpired}}, {Run: "a", Lease: live}}, LeaseLive, false},
 		{"an ended lease proves it", []Resource{{Run: "a", Lease: Lease{Why: "topics"}}, {Run: "a", Lease: Lease{State: LeaseEnded}}}, LeaseEnded, true},
+		{"ended wins over a lease it could not end", []Resource{{Run: "a", Lease: live}, {Run: "a", Lease: Lease{State: LeaseEnded}}}, LeaseEnded, true},
 		{"an expired lease proves it", []Resource{{Run: "a", Lease: Lease{State: LeaseExpired}}}, LeaseExpired, true},
 		{"nothing readable proves nothing", []Resource{{Run: "a", Lease: Lease{Why: "Kafka topics carry no lease"}}}, LeaseUnknown, false},
 	} {

@@ -46,7 +46,10 @@ const DefaultLeaseTTL = 3 * time.Minute
 // LeaseState says what a resource's lease tells of the run that created it.
 type LeaseState int
 
-// Lease states, from the least to the most telling.
+// Lease states, from the least to the most telling: a run that wrote
+// "ended" on any of its resources is over, whatever the others say (it
+// writes it last, and could not reach them, or they were gone); else one
+// live lease means it may be going; else leases that ran out prove it dead.
 const (
 	// LeaseUnknown: no lease could be read (an older streamsim, a Kafka
 	// topic, a service that keeps no tags, or a resource whose tags could
@@ -54,11 +57,11 @@ const (
 	LeaseUnknown LeaseState = iota
 	// LeaseExpired: the run stopped renewing it: it is dead.
 	LeaseExpired
-	// LeaseEnded: the run ended and said so.
-	LeaseEnded
 	// LeaseLive: the run renewed it lately: it is going, or died less than
 	// a lease ago.
 	LeaseLive
+	// LeaseEnded: the run ended and said so.
+	LeaseEnded
 )
 
 // Lease is what a resource's lease says.
@@ -189,7 +192,7 @@ func (r *Run) endLeases(ctx context.Context) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		r.logf("could not mark %s as ended (%s): cleanup leaves it alone until its lease runs out, or given --force", n, shortErr(failed[n]))
+		r.logf("could not mark %s as ended (%s): cleanup goes by the run's other resources, else waits until its lease runs out", n, shortErr(failed[n]))
 	}
 }
 
@@ -227,8 +230,8 @@ func readLease(ctx context.Context, c *Clients, r Resource, tags map[string]stri
 type RunLeftovers struct {
 	RunID     string
 	Resources []Resource
-	// Lease is the most telling lease among the resources': live if any is
-	// live; else ended or expired if any says so; else unknown.
+	// Lease is the most telling lease among the resources': ended if any
+	// says so; else live if any is; else expired if any is; else unknown.
 	Lease Lease
 }
 
