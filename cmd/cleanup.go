@@ -3,6 +3,8 @@ package cmd
 import (
 	"fmt"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +23,8 @@ type cleanupFlags struct {
 	kafkaTLS     bool
 	s3PathStyle  bool
 	awsServices  string
+	force        bool
+	callTimeout  string
 }
 
 func newCleanupCmd() *cobra.Command {
@@ -36,6 +40,17 @@ named so on the cluster of --kafka-brokers.
 
 Without --yes it only lists them (a dry run). With --yes it deletes them,
 emptying buckets first. --run ID limits it to one run.
+
+A run holds a lease on its resources while it goes on (a streamsim:lease tag,
+or a streamsim-lease object in buckets), renewed every half minute. Cleanup
+deletes the resources of a run only when their leases prove the run is over:
+it ended and said so, or it stopped renewing and the lease ran out. It leaves
+alone, and says so, a run whose lease is live and a run whose leases cannot
+be read (an older streamsim, Kafka topics only, tags that could not be read);
+--force deletes those too.
+
+Every call has a deadline (--call-timeout); a service whose endpoint does
+not answer is named, and the others are still cleaned up.
 
 Credentials, region and endpoints come from the standard AWS chain
 (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>, the config file's
@@ -58,6 +73,8 @@ services meant to be on AWS with --aws-services to go ahead.`,
 	fl.BoolVar(&f.kafkaTLS, "kafka-tls", false, "connect to Kafka with TLS (default on for scram and iam)")
 	fl.BoolVar(&f.s3PathStyle, "s3-path-style", false, "address buckets by path (default on when S3's endpoint is a local one)")
 	fl.StringVar(&f.awsServices, "aws-services", "", "services that may go to AWS while others go to local endpoints, e.g. s3 (a mix is refused otherwise)")
+	fl.BoolVar(&f.force, "force", false, "also delete the resources of runs that may still be going (a live lease, or none that can be read)")
+	fl.StringVar(&f.callTimeout, "call-timeout", "20s", "the longest one AWS call may take, retries included")
 	return c
 }
 
@@ -69,7 +86,11 @@ func runCleanup(c *cobra.Command, f *cleanupFlags) error {
 	if err != nil {
 		return invalid(fmt.Errorf("--aws-services: %w", err))
 	}
-	cfgOpts := awsb.ConfigOptions{Region: f.region, FallbackRegion: ""}
+	deadlines, err := parseDeadlines(f.callTimeout)
+	if err != nil {
+		return err
+	}
+	cfgOpts := awsb.ConfigOptions{Region: f.region, FallbackRegion: "", Deadlines: deadlines}
 	cfg, err := awsb.LoadConfig(ctx, cfgOpts)
 	if err != nil {
 		return invalid(err)
@@ -91,6 +112,13 @@ func runCleanup(c *cobra.Command, f *cleanupFlags) error {
 		return invalid(err)
 	}
 	fmt.Fprintf(w, "looking for leftovers in %s (credentials from %s)%s\n", cl.Region, orUnknown(cl.Credentials), eps.Note(services))
+	var mu sync.Mutex // services are cleaned side by side
+	say := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "  "+format+"\n", args...)
+	}
+	cl.Health.SetSink(func(e string) { say("%s", e) }) // an endpoint that stops answering is named at once
 	var ka *awsb.KafkaAdmin
 	brokers := splitList(firstNonEmpty(f.kafkaBrokers, getenv("STREAMSIM_KAFKA_BROKERS")))
 	if len(brokers) > 0 {
@@ -111,29 +139,87 @@ func runCleanup(c *cobra.Command, f *cleanupFlags) error {
 	}
 	found, findErr := awsb.FindLeftoversWith(ctx, cl, ka, awsb.LeftoverOptions{RunID: f.runID, SkipFirehose: mode == awsb.FirehoseClient})
 	if findErr != nil {
-		fmt.Fprintf(c.ErrOrStderr(), "some services could not be listed: %v\n", findErr)
+		fmt.Fprintf(c.ErrOrStderr(), "could not list everything: %s\n", strings.ReplaceAll(findErr.Error(), "\n", "; "))
 	}
 	if len(found) == 0 {
-		fmt.Fprintln(w, "nothing to clean up")
 		if findErr != nil {
+			fmt.Fprintln(w, "found nothing on the services that could be listed; those that could not may still hold leftovers")
 			return &exitError{code: exitInvalid}
 		}
+		fmt.Fprintln(w, "nothing to clean up")
 		return nil
 	}
-	for _, r := range found {
-		fmt.Fprintf(w, "  %s\n", r.Describe())
+	var doomed, spared []awsb.Resource
+	for _, g := range awsb.ByRun(found) {
+		fmt.Fprintf(w, "run %s: %s\n", g.RunID, runState(g, f.force))
+		for _, r := range g.Resources {
+			fmt.Fprintf(w, "  %s\n", r.Describe())
+		}
+		if g.Dead() || f.force {
+			doomed = append(doomed, g.Resources...)
+		} else {
+			spared = append(spared, g.Resources...)
+		}
 	}
 	if !f.yes {
 		fmt.Fprintf(w, "%d %s found; nothing was deleted (dry run): run again with --yes to delete %s\n",
-			len(found), plural(len(found), "resource", "resources"), plural(len(found), "it", "them"))
-		return nil
+			len(found), plural(len(found), "resource", "resources"), theOnes(len(doomed), len(found)))
+		return listErr(findErr)
 	}
-	err = awsb.DeleteLeftovers(ctx, cl, ka, found, time.Second, func(format string, args ...any) {
-		fmt.Fprintf(w, format+"\n", args...)
-	})
+	if len(doomed) > 0 {
+		err = awsb.DeleteLeftovers(ctx, cl, ka, doomed, time.Second, say)
+	}
+	if len(spared) > 0 {
+		fmt.Fprintf(w, "left alone: %d %s of runs that may still be going (--force deletes them)\n",
+			len(spared), plural(len(spared), "resource", "resources"))
+	}
 	if err != nil {
 		return invalid(err)
 	}
-	fmt.Fprintf(w, "deleted %d %s\n", len(found), plural(len(found), "resource", "resources"))
+	if len(doomed) > 0 {
+		fmt.Fprintf(w, "deleted %d %s\n", len(doomed), plural(len(doomed), "resource", "resources"))
+	}
+	return listErr(findErr)
+}
+
+// listErr is the exit of a cleanup that could not list every service: 2,
+// having said so already.
+func listErr(err error) error {
+	if err != nil {
+		return &exitError{code: exitInvalid}
+	}
 	return nil
+}
+
+// theOnes says which of the found resources --yes would delete.
+func theOnes(doomed, found int) string {
+	switch {
+	case doomed == found:
+		return plural(found, "it", "them")
+	case doomed == 0:
+		return "none of them (their runs may still be going; --force deletes them anyway)"
+	}
+	return fmt.Sprintf("the %d of runs that are over (--force deletes the others too)", doomed)
+}
+
+// runState says what the leases tell of a run, and what cleanup does with it.
+func runState(g awsb.RunLeftovers, force bool) string {
+	spare := "left alone (--force deletes it anyway)"
+	if force {
+		spare = "deleted anyway (--force)"
+	}
+	l := g.Lease
+	switch l.State {
+	case awsb.LeaseLive:
+		return fmt.Sprintf("still going: its lease is live until %s; %s", l.Until.UTC().Format(time.RFC3339), spare)
+	case awsb.LeaseEnded:
+		return "ended (its lease says so)"
+	case awsb.LeaseExpired:
+		return fmt.Sprintf("stopped renewing its lease, which ran out at %s: it is over", l.Until.UTC().Format(time.RFC3339))
+	}
+	why := l.Why
+	if why == "" {
+		why = "no lease"
+	}
+	return fmt.Sprintf("cannot tell whether it is still going (%s); %s", why, spare)
 }

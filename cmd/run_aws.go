@@ -39,6 +39,8 @@ type awsRunFlags struct {
 	runID                 string
 	s3PathStyle           bool
 	awsServices           string
+	callTimeout           string
+	leaseTTL              string
 }
 
 // addAWSRunFlags registers the flags of the aws backend on run.
@@ -60,7 +62,23 @@ func addAWSRunFlags(fl *pflag.FlagSet) *awsRunFlags {
 	fl.StringVar(&a.runID, "run-id", "", "aws: the run id in resource names (default: random)")
 	fl.BoolVar(&a.s3PathStyle, "s3-path-style", false, "aws: address buckets by path (default on when S3's endpoint is a local one)")
 	fl.StringVar(&a.awsServices, "aws-services", "", "aws: services that may go to AWS while others go to local endpoints, e.g. s3,dynamodb (a mix is refused otherwise)")
+	fl.StringVar(&a.callTimeout, "call-timeout", "20s", "aws: the longest one AWS call may take, retries included (an endpoint silent for a quarter of it is reported)")
+	fl.StringVar(&a.leaseTTL, "lease-ttl", awsb.DefaultLeaseTTL.String(), "aws: how long the run's lease on its resources lasts unless renewed")
+	_ = fl.MarkHidden("lease-ttl") // for tests of what cleanup does once a killed run's lease ran out
 	return a
+}
+
+// parseDeadlines reads --call-timeout: one call's deadline, and from it how
+// long an endpoint may be silent before it is reported (a quarter, at most 5 s).
+func parseDeadlines(flag string) (awsb.Deadlines, error) {
+	d, err := pipeline.ParseDuration(flag)
+	if err != nil || d < time.Second {
+		if err == nil {
+			err = errors.New("is below 1s")
+		}
+		return awsb.Deadlines{}, invalid(fmt.Errorf("--call-timeout %v", err))
+	}
+	return awsb.Deadlines{Call: d, Attempt: min(8*time.Second, d/2), Stall: min(5*time.Second, d/4)}, nil
 }
 
 // runAWS is `streamsim run SCENARIO --backend aws`: print the plan; with
@@ -83,13 +101,40 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	if err != nil {
 		return invalid(fmt.Errorf("--aws-services: %w", err))
 	}
+	deadlines, err := parseDeadlines(a.callTimeout)
+	if err != nil {
+		return err
+	}
+	leaseTTL, err := pipeline.ParseDuration(a.leaseTTL)
+	if err != nil || leaseTTL < 3*time.Second {
+		return invalid(fmt.Errorf("--lease-ttl %s: give a duration of 3s or more", a.leaseTTL))
+	}
 	summary := outs.summary(c.ErrOrStderr())
 	getenv := os.Getenv
 
-	ctx, stop := signal.NotifyContext(contextOf(c), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first Ctrl-C (or SIGTERM) stops the run, which then deletes what
+	// it created; a second one leaves at once.
+	ctx, cancel := context.WithCancel(contextOf(c))
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	first, second := make(chan os.Signal, 1), make(chan os.Signal, 1)
+	quit := make(chan struct{})
+	defer close(quit)
+	go func() {
+		for _, ch := range []chan os.Signal{first, second} {
+			select {
+			case sig := <-sigs:
+				cancel()
+				ch <- sig
+			case <-quit:
+				return
+			}
+		}
+	}()
 
-	cfgOpts := awsb.ConfigOptions{Region: a.region, FallbackRegion: s.Region}
+	cfgOpts := awsb.ConfigOptions{Region: a.region, FallbackRegion: s.Region, Deadlines: deadlines}
 	cfg, err := awsb.LoadConfig(ctx, cfgOpts)
 	if err != nil { // a profile that does not exist, a broken config file: even a plan would mislead
 		return invalid(err)
@@ -112,7 +157,7 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	opts := awsb.Options{
 		Kafka: kafka, RunID: a.runID, Region: region, Duration: s.Duration,
 		FirehoseMode: mode, FirehoseRoleARN: firstNonEmpty(a.firehoseRole, getenv("STREAMSIM_FIREHOSE_ROLE_ARN")),
-		MaxCostPerHour: a.maxCost, Confirmed: a.yes, Keep: a.keep, Drain: drain,
+		MaxCostPerHour: a.maxCost, Confirmed: a.yes, Keep: a.keep, Drain: drain, LeaseTTL: leaseTTL,
 	}
 	plan, err := awsb.New(opts).Plan(s)
 	if err != nil {
@@ -180,13 +225,30 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	prog.start = start
 	csvw := newAWSSeries(outs.csv, s)
 	diag := advice.NewDiagnoser(s) // the same findings as a simulated run, from live measurements
-	for snap := range run.Snapshots() {
-		if len(snap.Events) > 0 {
+	for snaps := run.Snapshots(); snaps != nil; {
+		select {
+		case snap, ok := <-snaps:
+			if !ok {
+				snaps = nil
+				continue
+			}
+			if len(snap.Events) > 0 {
+				prog.clear()
+			}
+			csvw.add(snap)
+			diag.Observe(snap)
+			prog.update(snap.Time, snap.Duration)
+		case sig := <-first:
 			prog.clear()
+			what := "deleting what it created"
+			if a.keep {
+				what = "keeping what it created (--keep)"
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "%s: stopping the run and %s; %s again leaves at once\n", signalName(sig), what, signalName(sig))
+		case sig := <-second:
+			prog.clear()
+			return leaveAtOnce(c.ErrOrStderr(), sig, run, plan, a.keep, leaseTTL)
 		}
-		csvw.add(snap)
-		diag.Observe(snap)
-		prog.update(snap.Time, snap.Duration)
 	}
 	prog.clear()
 	wall := time.Since(start)
@@ -197,6 +259,9 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	if err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("internal error: %w", errors.Join(err, runErr)))
+	}
+	if runErr != nil {
+		rep.Passed = false // the run failed: what it measured is incomplete
 	}
 	diag.Finish(res.Metrics)
 	rep.Advice = withPricesNote(diag.Findings(), plan.Region)
@@ -221,7 +286,10 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 			}
 		}
 	}
-	fmt.Fprintln(summary, awsVerdictLine(st, rep, res, wall, runErr))
+	if !f.quiet && !measured && len(rep.Expectations) > 0 {
+		fmt.Fprintf(summary, "expectations not checked: the run measured nothing\n")
+	}
+	fmt.Fprintln(summary, awsVerdictLine(st, rep, res, wall, runErr, plan.RunID))
 	if runErr != nil {
 		return &exitError{code: exitInvalid, err: runErr}
 	}
@@ -294,13 +362,45 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// signalName names a signal as people press it.
+func signalName(sig os.Signal) string {
+	if sig == os.Interrupt {
+		return "Ctrl-C"
+	}
+	return sig.String()
+}
+
+// leaveAtOnce ends the command on a second signal, while the run is still
+// stopping: it says what may be left and how to delete it.
+func leaveAtOnce(w io.Writer, sig os.Signal, run *awsb.Run, plan *awsb.Plan, keep bool, ttl time.Duration) error {
+	left := run.Remaining()
+	if len(left) == 0 {
+		fmt.Fprintf(w, "%s again: leaving at once; the run had created nothing that is left\n", signalName(sig))
+		return &exitError{code: exitInvalid, err: errors.New("interrupted twice")}
+	}
+	fmt.Fprintf(w, "%s again: leaving at once; these may be left behind:\n", signalName(sig))
+	for _, r := range left {
+		fmt.Fprintf(w, "  %s %s\n", r.Kind, r.Name)
+	}
+	how := "kept (--keep)"
+	if !keep {
+		how = "not deleted"
+	}
+	fmt.Fprintf(w, "they are %s. Delete them with: streamsim cleanup --run %s --yes\n", how, plan.RunID)
+	fmt.Fprintf(w, "(the run's lease on them runs out within %s of its last renewal; until then cleanup leaves them alone unless given --force)\n",
+		pipeline.FormatDuration(ttl))
+	return &exitError{code: exitInvalid, err: fmt.Errorf("interrupted twice: %d %s may be left behind", len(left), plural(len(left), "resource", "resources"))}
+}
+
 // awsVerdictLine is the last line of an aws run.
-func awsVerdictLine(st style, rep *pipeline.Report, res awsb.Result, wall time.Duration, runErr error) string {
+func awsVerdictLine(st style, rep *pipeline.Report, res awsb.Result, wall time.Duration, runErr error, runID string) string {
 	n, failed := len(rep.Expectations), rep.Failed()
 	var what string
 	switch {
 	case n == 0:
 		what = "no expectations to check"
+	case res.Elapsed <= 0:
+		what = fmt.Sprintf("%d %s not checked", n, plural(n, "expectation", "expectations"))
 	case failed == 0:
 		what = fmt.Sprintf("%d/%d %s", n, n, plural(n, "expectation holds", "expectations hold"))
 	default:
@@ -316,8 +416,10 @@ func awsVerdictLine(st style, rep *pipeline.Report, res awsb.Result, wall time.D
 		left = "nothing was created"
 	case res.Kept:
 		left = fmt.Sprintf("kept %d resources (--keep)", len(res.Created))
-	case runErr != nil && strings.Contains(runErr.Error(), "could not delete"):
-		left = "some resources could not be deleted: run streamsim cleanup"
+	case len(res.Left) > 0:
+		left = fmt.Sprintf("could not delete %d of the %d resources it created: streamsim cleanup --run %s --yes", len(res.Left), len(res.Created), runID)
+	case len(res.Gone) > 0:
+		left = fmt.Sprintf("of the %d resources it created, deleted %d and found %d already gone", len(res.Created), len(res.Created)-len(res.Gone), len(res.Gone))
 	default:
 		left = fmt.Sprintf("deleted all %d resources it created", len(res.Created))
 	}
@@ -362,7 +464,22 @@ func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Pla
 		costNote += "; " + n
 	}
 	writeTotals(w, m, " (from each record's timestamp to its write into a destination)", costNote+")")
+	writeLosses(w, res)
+	if len(res.Faults) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.bold("endpoint faults (the run fails: what it measured is incomplete)"))
+		for _, l := range res.Faults {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 	writeExpectations(w, st, rep)
+	if len(res.Left) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.bold("not deleted"))
+		for _, r := range res.Left {
+			fmt.Fprintf(w, "  %s %s\n", r.Kind, r.Name)
+		}
+	}
 	if len(res.Unmeasured) > 0 {
 		fmt.Fprintf(w, "\nnot measured on aws (null in the JSON report): %s\n", strings.Join(res.Unmeasured, ", "))
 	}
@@ -371,6 +488,21 @@ func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Pla
 		fmt.Fprintln(w, st.bold("advice"))
 		writeAdvice(w, rep.Advice)
 		fmt.Fprintln(w)
+	}
+}
+
+// writeLosses says where lost records were lost, and what a kept run
+// leaves in flight.
+func writeLosses(w io.Writer, res awsb.Result) {
+	m := res.Metrics
+	if len(res.Losses) > 0 {
+		fmt.Fprintf(w, "lost      %s records, by where they were:\n", formatCount(m["pipeline.lost_records"]))
+		for _, l := range res.Losses {
+			fmt.Fprintf(w, "          %s %s\n", formatCount(l.Records), l.Where)
+		}
+	}
+	if v := m["pipeline.in_flight_records"]; v > 0 {
+		fmt.Fprintf(w, "in flight %s records still in the kept resources (or buffered by their services)\n", formatCount(v))
 	}
 }
 

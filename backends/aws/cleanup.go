@@ -35,8 +35,9 @@ func runOfName(name string) string {
 
 // LeftoverOptions narrow what FindLeftovers looks at.
 type LeftoverOptions struct {
-	RunID        string // "" = every run
-	SkipFirehose bool   // the endpoint has no Firehose (local emulators)
+	RunID        string    // "" = every run
+	SkipFirehose bool      // the endpoint has no Firehose (local emulators)
+	Now          time.Time // leases are judged at this time (zero: now)
 }
 
 // FindLeftovers lists resources that runs of streamsim created: by tag where
@@ -49,6 +50,18 @@ func FindLeftovers(ctx context.Context, c *Clients, ka *kadm.Client, runID strin
 func FindLeftoversWith(ctx context.Context, c *Clients, ka *kadm.Client, o LeftoverOptions) ([]Resource, error) {
 	var out []Resource
 	var errs []error
+	now := time.Now()
+	if !o.Now.IsZero() {
+		now = o.Now
+	}
+	// Once an endpoint is down, its other resources' tags are not asked for:
+	// each would cost a call's deadline, and say nothing.
+	down := func(s Service) error {
+		if c != nil && c.Health.Down(s) {
+			return fmt.Errorf("not read: the %s endpoint %s is down", s, c.Health.Shown(s))
+		}
+		return nil
+	}
 	keep := func(kind Kind, name string, tags map[string]string, tagErr error) {
 		byName := runOfName(name)
 		if byName == "" {
@@ -63,7 +76,14 @@ func FindLeftoversWith(ctx context.Context, c *Clients, ka *kadm.Client, o Lefto
 		if o.RunID != "" && run != o.RunID {
 			return
 		}
-		out = append(out, Resource{Kind: kind, Name: name, Size: "found by " + how})
+		r := Resource{Kind: kind, Name: name, Size: "found by " + how, Run: run}
+		if err := down(serviceOf(kind)); err != nil && kind != KindTopic {
+			r.Lease = Lease{Why: err.Error()}
+			out = append(out, r)
+			return
+		}
+		r.Lease = readLease(ctx, c, r, tags, tagErr, now)
+		out = append(out, r)
 	}
 	if c != nil && c.Kinesis != nil {
 		names, err := listStreamNames(ctx, c.Kinesis)
@@ -72,6 +92,10 @@ func FindLeftoversWith(ctx context.Context, c *Clients, ka *kadm.Client, o Lefto
 		}
 		for _, n := range names {
 			if runOfName(n) == "" {
+				continue
+			}
+			if err := down(SvcKinesis); err != nil {
+				keep(KindStream, n, nil, err)
 				continue
 			}
 			tags, err := c.Kinesis.ListTagsForStream(ctx, &kinesis.ListTagsForStreamInput{StreamName: aws.String(n)})
@@ -91,6 +115,10 @@ func FindLeftoversWith(ctx context.Context, c *Clients, ka *kadm.Client, o Lefto
 		}
 		for _, n := range names {
 			if runOfName(n) == "" {
+				continue
+			}
+			if err := down(SvcDynamoDB); err != nil {
+				keep(KindTable, n, nil, err)
 				continue
 			}
 			m := map[string]string{}
@@ -117,6 +145,10 @@ func FindLeftoversWith(ctx context.Context, c *Clients, ka *kadm.Client, o Lefto
 				if runOfName(n) == "" {
 					continue
 				}
+				if err := down(SvcS3); err != nil {
+					keep(KindBucket, n, nil, err)
+					continue
+				}
 				m := map[string]string{}
 				tags, err := c.S3.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(n)})
 				if err == nil {
@@ -135,6 +167,10 @@ func FindLeftoversWith(ctx context.Context, c *Clients, ka *kadm.Client, o Lefto
 		}
 		for _, n := range names {
 			if runOfName(n) == "" {
+				continue
+			}
+			if err := down(SvcFirehose); err != nil {
+				keep(KindDeliveryStream, n, nil, err)
 				continue
 			}
 			m := map[string]string{}
@@ -170,16 +206,8 @@ func FindLeftoversWith(ctx context.Context, c *Clients, ka *kadm.Client, o Lefto
 // DeleteLeftovers deletes what FindLeftovers found, reporting each through
 // logf, and returns what could not be deleted.
 func DeleteLeftovers(ctx context.Context, c *Clients, ka *kadm.Client, list []Resource, poll time.Duration, logf func(string, ...any)) error {
-	var errs []error
-	for _, r := range list {
-		if err := deleteResource(ctx, c, ka, r, poll); err != nil {
-			errs = append(errs, fmt.Errorf("delete %s %s: %w", r.Kind, r.Name, err))
-			logf("could not delete %s %s: %s", r.Kind, r.Name, shortErr(err))
-			continue
-		}
-		logf("deleted %s %s", r.Kind, r.Name)
-	}
-	return errors.Join(errs...)
+	_, err := deleteAll(ctx, c, ka, list, poll, logf, nil)
+	return err
 }
 
 func listStreamNames(ctx context.Context, c StreamAdmin) ([]string, error) {
@@ -236,5 +264,5 @@ func listDeliveryNames(ctx context.Context, c FirehoseAPI) ([]string, error) {
 
 // Describe writes a found resource for people.
 func (r Resource) Describe() string {
-	return strings.TrimSpace(fmt.Sprintf("%s %s (%s)", r.Kind, r.Name, r.Size))
+	return strings.TrimSpace(fmt.Sprintf("%s %s (%s; lease: %s)", r.Kind, r.Name, r.Size, r.Lease))
 }

@@ -77,6 +77,7 @@ type DynamoDBAPI interface {
 	ListTables(ctx context.Context, in *dynamodb.ListTablesInput, o ...func(*dynamodb.Options)) (*dynamodb.ListTablesOutput, error)
 	ListTagsOfResource(ctx context.Context, in *dynamodb.ListTagsOfResourceInput, o ...func(*dynamodb.Options)) (*dynamodb.ListTagsOfResourceOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
+	TagResource(ctx context.Context, in *dynamodb.TagResourceInput, o ...func(*dynamodb.Options)) (*dynamodb.TagResourceOutput, error)
 }
 
 // FirehoseAPI is every Firehose call the backend makes.
@@ -87,6 +88,7 @@ type FirehoseAPI interface {
 	ListDeliveryStreams(ctx context.Context, in *firehose.ListDeliveryStreamsInput, o ...func(*firehose.Options)) (*firehose.ListDeliveryStreamsOutput, error)
 	ListTagsForDeliveryStream(ctx context.Context, in *firehose.ListTagsForDeliveryStreamInput, o ...func(*firehose.Options)) (*firehose.ListTagsForDeliveryStreamOutput, error)
 	PutRecordBatch(ctx context.Context, in *firehose.PutRecordBatchInput, o ...func(*firehose.Options)) (*firehose.PutRecordBatchOutput, error)
+	TagDeliveryStream(ctx context.Context, in *firehose.TagDeliveryStreamInput, o ...func(*firehose.Options)) (*firehose.TagDeliveryStreamOutput, error)
 }
 
 // Clients are the service clients of one account and region.
@@ -102,6 +104,9 @@ type Clients struct {
 	Credentials string
 	// Config is the loaded AWS configuration (for the MSK IAM signer).
 	Config aws.Config
+	// Health follows how each endpoint answers; every call of the clients
+	// above has the deadlines it holds.
+	Health *Health
 }
 
 // ConfigOptions choose the region and S3 addressing.
@@ -114,6 +119,10 @@ type ConfigOptions struct {
 	// S3PathStyle addresses buckets as http://host/bucket, which local S3
 	// servers need unless their endpoint is an IP address.
 	S3PathStyle bool
+	// Deadlines bound every call (zero: the defaults).
+	Deadlines Deadlines
+	// Endpoints set in code win over the configuration's (tests use them).
+	Endpoints Endpoints
 }
 
 // LoadConfig loads the standard AWS configuration chain (environment,
@@ -148,14 +157,76 @@ func NewClients(ctx context.Context, cfg aws.Config, o ConfigOptions) (*Clients,
 	if err != nil {
 		return nil, fmt.Errorf("no AWS credentials from the standard chain (environment, profile, SSO, instance role): %w", err)
 	}
-	c := &Clients{
-		Kinesis:     kinesis.NewFromConfig(cfg),
-		DynamoDB:    dynamodb.NewFromConfig(cfg),
-		Firehose:    firehose.NewFromConfig(cfg),
-		S3:          s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = o.S3PathStyle }),
-		Region:      cfg.Region,
-		Credentials: creds.Source,
-		Config:      cfg,
-	}
+	c := newClients(cfg, o)
+	c.Credentials = creds.Source
 	return c, nil
+}
+
+// newClients makes the clients of cfg, each call bounded by o.Deadlines and
+// followed by the clients' Health. It calls nothing.
+func newClients(cfg aws.Config, o ConfigOptions) *Clients {
+	d := o.Deadlines.withDefaults()
+	cfg.HTTPClient = d.httpClient(cfg.HTTPClient)
+	base := func(s Service) *string {
+		if v := o.Endpoints[s]; v != "" {
+			return aws.String(v)
+		}
+		return nil
+	}
+	kc := kinesis.NewFromConfig(cfg, func(ko *kinesis.Options) {
+		if v := base(SvcKinesis); v != nil {
+			ko.BaseEndpoint = v
+		}
+	})
+	dc := dynamodb.NewFromConfig(cfg, func(do *dynamodb.Options) {
+		if v := base(SvcDynamoDB); v != nil {
+			do.BaseEndpoint = v
+		}
+	})
+	fc := firehose.NewFromConfig(cfg, func(fo *firehose.Options) {
+		if v := base(SvcFirehose); v != nil {
+			fo.BaseEndpoint = v
+		}
+	})
+	sc := s3.NewFromConfig(cfg, func(so *s3.Options) {
+		so.UsePathStyle = o.S3PathStyle
+		if v := base(SvcS3); v != nil {
+			so.BaseEndpoint = v
+		}
+	})
+	eps := Endpoints{
+		SvcKinesis:  aws.ToString(kc.Options().BaseEndpoint),
+		SvcDynamoDB: aws.ToString(dc.Options().BaseEndpoint),
+		SvcFirehose: aws.ToString(fc.Options().BaseEndpoint),
+		SvcS3:       aws.ToString(sc.Options().BaseEndpoint),
+	}
+	shown := map[Service]string{}
+	for _, s := range AllServices {
+		shown[s] = eps.Shown(s)
+		if eps[s] == "" {
+			shown[s] = "AWS " + cfg.Region
+		}
+	}
+	h := NewHealth(d, shown)
+	return &Clients{
+		Kinesis: kinesis.New(kc.Options(), func(ko *kinesis.Options) {
+			ko.Retryer = d.retryer(ko.Retryer)
+			ko.APIOptions = append(ko.APIOptions, h.middleware(SvcKinesis))
+		}),
+		DynamoDB: dynamodb.New(dc.Options(), func(do *dynamodb.Options) {
+			do.Retryer = d.retryer(do.Retryer)
+			do.APIOptions = append(do.APIOptions, h.middleware(SvcDynamoDB))
+		}),
+		Firehose: firehose.New(fc.Options(), func(fo *firehose.Options) {
+			fo.Retryer = d.retryer(fo.Retryer)
+			fo.APIOptions = append(fo.APIOptions, h.middleware(SvcFirehose))
+		}),
+		S3: s3.New(sc.Options(), func(so *s3.Options) {
+			so.Retryer = d.retryer(so.Retryer)
+			so.APIOptions = append(so.APIOptions, h.middleware(SvcS3))
+		}),
+		Region: cfg.Region,
+		Config: cfg,
+		Health: h,
+	}
 }

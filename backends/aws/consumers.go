@@ -125,7 +125,7 @@ func (s *standIn) flush(ctx context.Context, recs []userRecord, seq int64) {
 	}
 	key := objectKey(s.n.ID, s.runID, seq, time.Now())
 	if err := putObject(ctx, s.c, s.out, s.bucket, key, recs); err != nil {
-		s.m.gaveUp(s.n.ID, len(recs), s.out.paths)
+		s.out.loseWith(ctx, err, len(recs))
 		s.m.event(fmt.Sprintf("%s: could not write s3://%s/%s: %v", s.n.ID, s.bucket, key, shortErr(err)))
 	}
 }
@@ -321,12 +321,19 @@ func ownEventStreamClient(api FanOut) FanOut {
 // throttled read.
 func (r *kinesisReader) poll(ctx context.Context, s shardRange, after string) {
 	shard := s.id
+	var said string // the last error said, so a failing endpoint is not reported every second
+	say := func(what string, err error) {
+		if key := what + " " + errorKey(err); key != said {
+			said = key
+			r.m.event(fmt.Sprintf("%s: %s on %s: %s", r.c.n.ID, what, shard, shortErr(err)))
+		}
+	}
 	iter, err := r.iterator(ctx, shard, after)
 	for err != nil {
 		if ctx.Err() != nil {
 			return
 		}
-		r.m.event(fmt.Sprintf("%s: GetShardIterator on %s: %s", r.c.n.ID, shard, shortErr(err)))
+		say("GetShardIterator", err)
 		if !sleepCtx(ctx, time.Second) {
 			return
 		}
@@ -348,11 +355,12 @@ func (r *kinesisReader) poll(ctx context.Context, s shardRange, after string) {
 					iter = it
 				}
 			default:
-				r.m.event(fmt.Sprintf("%s: GetRecords on %s: %s", r.c.n.ID, shard, shortErr(err)))
+				say("GetRecords", err)
 			}
 			sleepCtx(ctx, time.Second)
 			continue
 		}
+		said = ""
 		if n := len(out.Records); n > 0 {
 			after = aws.ToString(out.Records[n-1].SequenceNumber)
 		}

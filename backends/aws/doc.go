@@ -28,6 +28,15 @@
 // OpenSearch and Kinesis Video Streams are not created; flows into them are
 // counted as skipped.
 //
+// Faults: every SDK call has a deadline of its own and bounded retries
+// (Deadlines); Health follows each endpoint, names one that stops answering
+// within seconds (an event of the snapshots), and keeps writers from waiting
+// on it. A fault during the measured part fails the run. Teardown gives each
+// resource its own deadline and carries on with the rest. A run holds a
+// lease on its resources (a tag, or a marker object in buckets) that cleanup
+// respects. At the end, what was not delivered is lost, booked where it was,
+// unless the run is kept (see losses.go).
+//
 // Every SDK client is used through a narrow interface (KinesisAPI, S3API, …)
 // so tests can wrap a real client to inject what an emulator cannot do
 // (throttling, partial failures).

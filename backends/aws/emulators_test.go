@@ -10,9 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -67,16 +64,18 @@ func emulatorClients(t *testing.T) *Clients {
 	t.Helper()
 	kin := needEnv(t, envKinesis)
 	ddb := needEnv(t, envDynamoDB)
-	s3url := startS3(t)
-	cfg := testConfig()
-	return &Clients{
-		Kinesis:     kinesis.NewFromConfig(cfg, func(o *kinesis.Options) { o.BaseEndpoint = aws.String(kin) }),
-		DynamoDB:    dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(ddb) }),
-		S3:          s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(s3url); o.UsePathStyle = true }),
-		Region:      cfg.Region,
-		Credentials: "static test credentials",
-		Config:      cfg,
+	return clientsFor(Endpoints{SvcKinesis: kin, SvcDynamoDB: ddb, SvcS3: startS3(t)}, Deadlines{})
+}
+
+// clientsFor makes clients for the endpoints given, as NewClients makes
+// them (deadlines, retries, health), with static test credentials.
+func clientsFor(eps Endpoints, d Deadlines) *Clients {
+	c := newClients(testConfig(), ConfigOptions{Endpoints: eps, S3PathStyle: true, Deadlines: d})
+	c.Credentials = "static test credentials"
+	if eps[SvcFirehose] == "" {
+		c.Firehose = nil // no emulator: runs use the stand-in, cleanup leaves Firehose alone
 	}
+	return c
 }
 
 // startKafka runs an in-process kfake cluster of three brokers.

@@ -24,6 +24,11 @@ type meter struct {
 	lost      float64             // records given up, counted once per destination they would have reached
 	lat       *pipeline.Histogram // the simulator's, so percentiles compare
 
+	// losses splits lost by where the records were when they were lost
+	// (deliveries, like lost), in the order the places first lost any.
+	losses    map[string]float64
+	lossOrder []string
+
 	events []string
 }
 
@@ -160,12 +165,27 @@ func (m *meter) retried(writer string, n int) {
 }
 
 // gaveUp counts records a writer dropped (retries exhausted, or a failed
-// call), each worth paths deliveries.
-func (m *meter) gaveUp(writer string, n int, paths int) {
+// call), each worth paths deliveries, lost at where.
+func (m *meter) gaveUp(writer, where string, n int, paths int) {
 	m.mu.Lock()
 	m.node(writer).lost += float64(n)
 	m.lost += float64(n * paths)
+	m.lossLocked(where, float64(n*paths))
 	m.mu.Unlock()
+}
+
+// lossLocked books deliveries lost at where (m.mu held).
+func (m *meter) lossLocked(where string, deliveries float64) {
+	if deliveries <= 0 {
+		return
+	}
+	if m.losses == nil {
+		m.losses = map[string]float64{}
+	}
+	if _, ok := m.losses[where]; !ok {
+		m.lossOrder = append(m.lossOrder, where)
+	}
+	m.losses[where] += deliveries
 }
 
 // discarded counts user records a consumer read from source and dropped
@@ -179,6 +199,7 @@ func (m *meter) discarded(consumer, source string, n, bytes, paths int) {
 	s.out += float64(n)
 	s.outB += float64(bytes)
 	m.lost += float64(n * paths)
+	m.lossLocked("discarded by "+consumer+" (aggregated records outside their shard's hash key range)", float64(n*paths))
 	m.mu.Unlock()
 }
 

@@ -62,6 +62,10 @@ type Resource struct {
 	Stream string
 
 	CostPerHour float64 // estimated, at the scenario's mean load
+
+	// Found by cleanup: the run that created it, and what its lease says.
+	Run   string
+	Lease Lease
 }
 
 // Note is a node the run treats specially: run by this process in place of
@@ -436,7 +440,8 @@ func plural(n int, one, many string) string {
 // and cost, what runs in this process and what is left out.
 func (p *Plan) Write(w io.Writer) {
 	fmt.Fprintf(w, "plan for %s: run id %s, region %s, %s of real time\n", p.Scenario, p.RunID, orDash(p.Region), pipeline.FormatDuration(p.Duration))
-	fmt.Fprintf(w, "every resource is named %s%s-<node> and tagged %s=%s\n\n", NamePrefix, p.RunID, TagRun, p.RunID)
+	fmt.Fprintf(w, "every resource is named %s%s-<node> and tagged %s=%s, and holds a lease while the run goes on (cleanup leaves it alone until then)\n\n",
+		NamePrefix, p.RunID, TagRun, p.RunID)
 	rows := [][]string{{"CREATE", "NODE", "NAME", "SIZE", "COST/HOUR"}}
 	for _, r := range p.Resources {
 		cost := fmt.Sprintf("$%.4f", r.CostPerHour)

@@ -44,6 +44,9 @@ type Options struct {
 	Confirmed bool
 	// Keep leaves the resources in place at the end.
 	Keep bool
+	// LeaseTTL is how long the run's lease on its resources lasts unless
+	// renewed (default DefaultLeaseTTL); the run renews it every sixth of it.
+	LeaseTTL time.Duration
 
 	// Drain is how long consumers may go on after the producers stop, to
 	// catch up (default 30 s).
@@ -147,7 +150,18 @@ func (b *Backend) StartPlan(ctx context.Context, sc *pipeline.Scenario, p *Plan)
 		prods: map[string]*producerRun{}, cons: map[string]*consumer{}, paths: map[string]int{}}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.work, r.stopWork = context.WithCancel(r.ctx)
-	r.prov = &provisioner{c: b.opts.Clients, plan: p, roleARN: b.opts.FirehoseRoleARN, logf: r.logf, poll: b.opts.ReadyPoll}
+	r.prov = &provisioner{c: b.opts.Clients, plan: p, roleARN: b.opts.FirehoseRoleARN, logf: r.logf, poll: b.opts.ReadyPoll,
+		leaseTTL: b.opts.LeaseTTL}
+	if b.opts.Clients != nil {
+		r.h = b.opts.Clients.Health
+	} else {
+		r.h = NewHealth(Deadlines{}, map[Service]string{})
+	}
+	if len(b.opts.Kafka.Brokers) > 0 {
+		r.h.name(SvcKafka, strings.Join(b.opts.Kafka.Brokers, ","))
+	}
+	r.h.TakeEvents() // an earlier run's, if the clients are shared
+	r.h.SetSink(r.m.event)
 	go r.loop()
 	return r, nil
 }
@@ -168,6 +182,18 @@ type Result struct {
 	Kept    bool
 	// Interrupted says the run was cancelled before its end.
 	Interrupted bool
+	// Left is what the run created and could not delete (empty when kept:
+	// see Kept).
+	Left []Resource
+	// Gone is what the teardown found already gone (deleted by someone else).
+	Gone []Resource
+	// Losses says where the lost records were lost (pipeline.lost_records
+	// is their sum). Records a run that is not kept did not deliver by its
+	// end are lost too, at the place they were.
+	Losses []Loss
+	// Faults names the endpoints that failed during the run, one line per
+	// service (see SummarizeFaults). A run with faults fails.
+	Faults []string
 }
 
 // Run is one run against AWS. It satisfies backends.Run.
@@ -212,7 +238,9 @@ type Run struct {
 	kadm *kadm.Client
 	kadc *kgo.Client // admin client
 
+	h   *Health        // the endpoints' health: the clients', or the run's own for Kafka only
 	kwg sync.WaitGroup // Kafka readers
+	swg sync.WaitGroup // Firehose stand-ins
 
 	seq       int64
 	allEvents []string
@@ -340,9 +368,22 @@ func (r *Run) loop() {
 			r.err = errors.Join(r.err, fmt.Errorf("the aws run stopped: %v", p), r.teardown())
 		}
 	}()
+	h := r.health()
+	mark := h.mark()
+	begun := time.Now()
+	leaseCtx, stopLease := context.WithCancel(context.WithoutCancel(r.ctx))
+	leaseDone := make(chan struct{})
+	go func() {
+		defer close(leaseDone)
+		r.leaseLoop(leaseCtx, r.prov.ttl())
+	}()
+	defer stopLease()
 	r.publish(false)
 	err := r.setup()
 	if err == nil {
+		// Faults count from here on: those of the setup either made it fail
+		// or were handled (a tag an emulator refused).
+		mark = h.mark()
 		r.produce()
 	}
 	interrupted := r.ctx.Err() != nil
@@ -353,20 +394,46 @@ func (r *Run) loop() {
 	if err == nil {
 		r.finalMeasures()
 	}
+	faults := h.faultsSince(mark)
+	r.mu.Lock()
+	if !r.started.IsZero() {
+		begun = r.started
+	}
+	r.mu.Unlock()
+	r.res.Faults = SummarizeFaults(faults, begun)
+	if len(faults) > 0 && (err == nil || interrupted) {
+		err = errors.Join(err, &FaultError{Lines: r.res.Faults})
+	}
+	r.settleLosses(r.opts.Keep)
 	r.res.Metrics, r.res.Unmeasured = r.metrics()
+	r.res.Losses = r.m.lossList()
 	r.res.Elapsed = r.runTime()
 	r.res.Created = r.prov.Created()
 	r.res.Interrupted = interrupted
 	if interrupted && !r.stopped.Load() {
-		err = errors.Join(err, fmt.Errorf("interrupted after %s: %w", clockText(r.runTime()), r.ctx.Err()))
+		err = errors.Join(fmt.Errorf("interrupted after %s: %w", clockText(r.runTime()), r.ctx.Err()), err)
 	}
+	stopLease()
+	<-leaseDone
 	if terr := r.teardown(); terr != nil {
 		err = errors.Join(err, terr)
 	}
+	if !r.res.Kept {
+		r.res.Left = r.prov.Created()
+		r.res.Gone = r.prov.Gone()
+	}
 	r.err = err
+	r.health().SetSink(nil)
 	r.publish(true)
 	r.res.Events = append([]string(nil), r.allEvents...)
 }
+
+// health follows the endpoints of the run's calls.
+func (r *Run) health() *Health { return r.h }
+
+// Remaining is what the run has created and not deleted yet: what would be
+// left if the process ended now.
+func (r *Run) Remaining() []Resource { return r.prov.Created() }
 
 // teardown deletes what was created unless Keep, and says so.
 func (r *Run) teardown() error {
@@ -374,8 +441,11 @@ func (r *Run) teardown() error {
 	if len(created) == 0 {
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), 30*time.Second)
+	defer cancel()
 	if r.opts.Keep {
 		r.res.Kept = true
+		r.endLeases(ctx)
 		r.logf("kept %d resources (--keep): delete them with streamsim cleanup --run %s --yes", len(created), r.plan.RunID)
 		r.flushEvents()
 		return nil
@@ -385,7 +455,10 @@ func (r *Run) teardown() error {
 	if err == nil {
 		r.logf("deleted everything this run created")
 	} else {
-		r.logf("%v", err)
+		r.endLeases(ctx)
+		left := r.prov.Created()
+		r.logf("could not delete %d of the %d resources this run created: streamsim cleanup --run %s --yes tries again",
+			len(left), len(created), r.plan.RunID)
 	}
 	r.flushEvents()
 	return err
@@ -449,7 +522,24 @@ func (r *Run) pathsFrom(id string) int {
 }
 
 func (r *Run) newEdge(w, t *pipeline.Node) *edge {
-	e := &edge{writer: w.ID, target: t.ID, paths: r.pathsFrom(t.ID), m: r.m, maxRetries: 3, backoff: 100 * time.Millisecond}
+	e := &edge{writer: w.ID, target: t.ID, paths: r.pathsFrom(t.ID), m: r.m, maxRetries: 3, backoff: 100 * time.Millisecond, h: r.h}
+	if t.Service.Name == "msk" || t.Service.Name == "msk-serverless" {
+		e.svc = SvcKafka
+	}
+	if r.opts.Clients != nil {
+		switch t.Service.Name {
+		case "kinesis-data-streams":
+			e.svc = SvcKinesis
+		case "firehose":
+			if _, real := r.plan.Find(KindDeliveryStream, t.ID); real {
+				e.svc = SvcFirehose
+			}
+		case "s3":
+			e.svc = SvcS3
+		case "dynamodb":
+			e.svc = SvcDynamoDB
+		}
+	}
 	if w.Stage == pipeline.Producer {
 		e.maxRetries = w.Int("retries.max")
 		e.backoff = w.Dur("retries.backoff")
@@ -495,7 +585,10 @@ func (r *Run) senderFor(ctx context.Context, w, t *pipeline.Node) (sender, error
 	case "msk", "msk-serverless":
 		res, _ := r.plan.Find(KindTopic, t.ID)
 		if r.kcl == nil {
-			cl, err := r.opts.Kafka.newClient(kgo.ProducerLinger(20 * time.Millisecond))
+			// A record not acknowledged within a call's deadline fails (and
+			// is counted lost) instead of being retried forever.
+			cl, err := r.opts.Kafka.newClient(kgo.ProducerLinger(20*time.Millisecond),
+				kgo.RecordDeliveryTimeout(r.health().Deadlines().Call))
 			if err != nil {
 				return nil, err
 			}
@@ -669,7 +762,11 @@ func (r *Run) produce() {
 		}()
 	}
 	for _, s := range r.standIns {
-		go s.loop(workCtx)
+		r.swg.Add(1)
+		go func() {
+			defer r.swg.Done()
+			s.loop(workCtx)
+		}()
 	}
 	r.mu.Lock()
 	r.started = time.Now()
@@ -781,6 +878,7 @@ func (r *Run) stopAll() {
 		kr.wait()
 	}
 	r.kwg.Wait()
+	r.swg.Wait()
 	for _, s := range r.senders[r.nProd:] {
 		s.close()
 	}
@@ -792,11 +890,22 @@ func (r *Run) stopAll() {
 // finalMeasures reads what only the services know: open shards, Kafka
 // consumer lag, the last objects real delivery streams wrote.
 func (r *Run) finalMeasures() {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), time.Minute)
+	h := r.health()
+	limit := 30 * time.Second
+	if r.ctx.Err() != nil {
+		limit = h.Deadlines().Stall // interrupted: the teardown should not wait on a slow endpoint
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), limit)
 	defer cancel()
-	r.scanWatchers(ctx)
+	if !h.Down(SvcS3) {
+		r.scanWatchers(ctx)
+	}
 	if r.opts.Clients != nil {
-		r.shardsEnd = r.finalShards(ctx)
+		if h.Down(SvcKinesis) {
+			r.logf("not counting open shards at the end: the kinesis endpoint %s is down", h.Shown(SvcKinesis))
+		} else {
+			r.shardsEnd = r.finalShards(ctx)
+		}
 	}
 	r.kafkaLag = map[string]float64{}
 	if r.kadm != nil {

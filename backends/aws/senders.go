@@ -39,6 +39,38 @@ type edge struct {
 	m              *meter
 	maxRetries     int
 	backoff        time.Duration
+	// svc is the target's service, h its endpoint's health (nil: Kafka, or none).
+	svc Service
+	h   *Health
+}
+
+// admit says whether to call the target's service now: not while its
+// endpoint is down (but for a probe now and then), so a dead endpoint costs
+// records, not the run's end.
+//
+// closing says the writer is flushing at the end of the run: no probes then.
+// It returns the context to call with (a probe's has a short deadline).
+func (e *edge) admit(ctx context.Context, closing bool) (context.Context, bool) {
+	ok, probe := e.h.admit(e.svc, !closing)
+	if probe {
+		ctx = withCallTimeout(ctx, e.h.Deadlines().Stall)
+	}
+	return ctx, ok
+}
+
+// lose counts n records the writer could not hand to the target: their
+// writes failed, or were cut off when the run stopped (ctx ended).
+func (e *edge) lose(ctx context.Context, n int) {
+	if ctx.Err() != nil {
+		e.m.gaveUp(e.writer, fmt.Sprintf("writes %s → %s cut off when the run stopped", e.writer, e.target), n, e.paths)
+		return
+	}
+	e.m.gaveUp(e.writer, fmt.Sprintf("writes %s → %s that failed", e.writer, e.target), n, e.paths)
+}
+
+// loseDown counts n records not sent because the target's endpoint is down.
+func (e *edge) loseDown(n int) {
+	e.m.gaveUp(e.writer, fmt.Sprintf("not sent %s → %s: the %s endpoint %s was down", e.writer, e.target, e.svc, e.h.Shown(e.svc)), n, e.paths)
 }
 
 // backoffFor returns the wait before retry attempt (1, 2, …): exponential
@@ -102,6 +134,7 @@ type pipe struct {
 	flush    func(ctx context.Context, batch []entry)
 	ctx      context.Context
 	closeOne sync.Once
+	closing  atomic.Bool // close was called: what is left is flushed, not probed with
 }
 
 func newPipe(ctx context.Context, workers, maxRecs, maxBytes int, linger time.Duration,
@@ -191,6 +224,7 @@ func (p *pipe) send(ctx context.Context, recs []userRecord) error {
 }
 
 func (p *pipe) close() {
+	p.closing.Store(true)
 	p.closeOne.Do(func() { close(p.in) })
 	p.wg.Wait()
 }
@@ -242,27 +276,32 @@ func (s *kinesisSender) put(ctx context.Context, batch []entry) {
 		if attempt > 0 {
 			users := len(entriesUsers(todo))
 			if attempt > s.e.maxRetries {
-				s.e.m.gaveUp(s.e.writer, users, s.e.paths)
+				s.e.lose(ctx, users)
 				return
 			}
 			s.e.m.retried(s.e.writer, users)
 			if !sleepCtx(ctx, s.e.backoffFor(attempt)) {
-				s.e.m.gaveUp(s.e.writer, users, s.e.paths)
+				s.e.lose(ctx, users)
 				return
 			}
+		}
+		cctx, ok := s.e.admit(ctx, s.closing.Load())
+		if !ok {
+			s.e.loseDown(len(entriesUsers(todo)))
+			return
 		}
 		in := &kinesis.PutRecordsInput{StreamName: aws.String(s.stream)}
 		for _, en := range todo {
 			in.Records = append(in.Records, kintypes.PutRecordsRequestEntry{PartitionKey: aws.String(en.key), Data: en.data})
 		}
-		out, err := s.c.PutRecords(ctx, in)
+		out, err := s.c.PutRecords(cctx, in)
 		if err != nil {
 			var pte *kintypes.ProvisionedThroughputExceededException
 			if errors.As(err, &pte) {
 				s.e.m.refused(s.e.writer, s.e.target, len(entriesUsers(todo)))
 			}
 			if ctx.Err() != nil {
-				s.e.m.gaveUp(s.e.writer, len(entriesUsers(todo)), s.e.paths)
+				s.e.lose(ctx, len(entriesUsers(todo)))
 				return
 			}
 			continue // the whole call failed: every record is retried
@@ -351,23 +390,28 @@ func (s *firehoseSender) put(ctx context.Context, batch []entry) {
 		if attempt > 0 {
 			users := len(entriesUsers(todo))
 			if attempt > s.e.maxRetries || !sleepCtx(ctx, s.e.backoffFor(attempt)) {
-				s.e.m.gaveUp(s.e.writer, users, s.e.paths)
+				s.e.lose(ctx, users)
 				return
 			}
 			s.e.m.retried(s.e.writer, users)
+		}
+		cctx, ok := s.e.admit(ctx, s.closing.Load())
+		if !ok {
+			s.e.loseDown(len(entriesUsers(todo)))
+			return
 		}
 		in := &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String(s.name)}
 		for _, en := range todo {
 			in.Records = append(in.Records, fhtypes.Record{Data: en.data})
 		}
-		out, err := s.c.PutRecordBatch(ctx, in)
+		out, err := s.c.PutRecordBatch(cctx, in)
 		if err != nil {
 			var su *fhtypes.ServiceUnavailableException
 			if errors.As(err, &su) {
 				s.e.m.refused(s.e.writer, s.e.target, len(todo))
 			}
 			if ctx.Err() != nil {
-				s.e.m.gaveUp(s.e.writer, len(entriesUsers(todo)), s.e.paths)
+				s.e.lose(ctx, len(entriesUsers(todo)))
 				return
 			}
 			continue
@@ -409,7 +453,10 @@ func (s *kafkaSender) send(ctx context.Context, recs []userRecord) error {
 			defer s.wg.Done()
 			defer s.pend.Add(-1)
 			if err != nil {
-				s.e.m.gaveUp(s.e.writer, 1, s.e.paths)
+				if !errors.Is(err, context.Canceled) {
+					s.e.h.Observe(SvcKafka, "Produce", err)
+				}
+				s.e.lose(ctx, 1)
 				return
 			}
 			s.e.m.wrote(s.e.writer, s.e.target, 1, size)
@@ -418,8 +465,17 @@ func (s *kafkaSender) send(ctx context.Context, recs []userRecord) error {
 	return ctx.Err()
 }
 
+// kafkaFlushTimeout bounds the wait for a topic's last records: a broker that
+// stopped answering costs those records (purged, counted lost), not the run's end.
+const kafkaFlushTimeout = 30 * time.Second
+
 func (s *kafkaSender) close() {
-	_ = s.cl.Flush(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), kafkaFlushTimeout)
+	defer cancel()
+	if err := s.cl.Flush(ctx); err != nil {
+		s.e.m.event(fmt.Sprintf("%s: records for %s not acknowledged within %s: given up", s.e.writer, s.topic, kafkaFlushTimeout))
+		s.cl.PurgeTopicsFromProducing(s.topic) // fails what is buffered, which the promises count lost
+	}
 	s.wg.Wait()
 }
 
@@ -447,7 +503,7 @@ func (s *s3Sender) put(ctx context.Context, batch []entry) {
 	key := objectKey(s.e.writer, s.runID, s.seq.Add(1), time.Now())
 	err := putObject(ctx, s.c, s.e, s.bucket, key, recs)
 	if err != nil {
-		s.e.m.gaveUp(s.e.writer, len(recs), s.e.paths)
+		s.e.loseWith(ctx, err, len(recs))
 		s.e.m.event(fmt.Sprintf("%s: could not write s3://%s/%s: %v", s.e.writer, s.bucket, key, shortErr(err)))
 	}
 }
@@ -477,7 +533,11 @@ func putObject(ctx context.Context, c S3API, e *edge, bucket, key string, recs [
 			}
 			e.m.retried(e.writer, len(recs))
 		}
-		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
+		cctx, ok := e.admit(ctx, false)
+		if !ok {
+			return errDown
+		}
+		_, err = c.PutObject(cctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
 			Body: bytes.NewReader(body), ContentType: aws.String("application/x-ndjson")})
 		if err == nil {
 			now := time.Now()
@@ -494,6 +554,18 @@ func putObject(ctx context.Context, c S3API, e *edge, bucket, key string, recs [
 			return err
 		}
 	}
+}
+
+// errDown says a write was not sent because its endpoint is down.
+var errDown = errors.New("not sent: the endpoint is down")
+
+// loseWith counts n records lost by a write that ended with err.
+func (e *edge) loseWith(ctx context.Context, err error, n int) {
+	if errors.Is(err, errDown) {
+		e.loseDown(n)
+		return
+	}
+	e.lose(ctx, n)
 }
 
 func isSlowDown(err error) bool {
@@ -544,23 +616,28 @@ func (s *dynamoSender) put(ctx context.Context, batch []entry) {
 	for attempt := 0; len(todo) > 0; attempt++ {
 		if attempt > 0 {
 			if attempt > maxAttempts || !sleepCtx(ctx, s.e.backoffFor(attempt)) {
-				s.e.m.gaveUp(s.e.writer, len(todo), s.e.paths)
+				s.e.lose(ctx, len(todo))
 				return
 			}
 			s.e.m.retried(s.e.writer, len(todo))
+		}
+		cctx, ok := s.e.admit(ctx, s.closing.Load())
+		if !ok {
+			s.e.loseDown(len(todo))
+			return
 		}
 		reqs := make([]ddbtypes.WriteRequest, len(todo))
 		for i, it := range todo {
 			reqs[i] = it.req
 		}
-		out, err := s.c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]ddbtypes.WriteRequest{s.table: reqs}})
+		out, err := s.c.BatchWriteItem(cctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]ddbtypes.WriteRequest{s.table: reqs}})
 		if err != nil {
 			var pte *ddbtypes.ProvisionedThroughputExceededException
 			if errors.As(err, &pte) {
 				s.e.m.refused(s.e.writer, s.e.target, len(todo))
 			}
 			if ctx.Err() != nil {
-				s.e.m.gaveUp(s.e.writer, len(todo), s.e.paths)
+				s.e.lose(ctx, len(todo))
 				return
 			}
 			continue
