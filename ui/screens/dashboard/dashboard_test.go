@@ -259,7 +259,16 @@ func TestReshardAndFail(t *testing.T) {
 	if !strings.Contains(hs.view(), "stream: shards (now 4):") {
 		t.Fatalf("reshard prompt:\n%s", hs.view())
 	}
-	hs.typeText("16")
+	hs.typeText("16") // more than double: UpdateShardCount refuses it
+	if v := hs.view(); !strings.Contains(flat(v), "UpdateShardCount to 16 refused: a call can at most double or halve the shard count (4 shards now: 2 to 8 in one call)") {
+		t.Fatalf("no refusal:\n%s", v)
+	}
+	hs.keys("enter")
+	if len(r.Applied()) != 0 || !hs.d.CapturesInput() || strings.Contains(hs.view(), "update-shard-count") {
+		t.Fatalf("a refused reshard was sent (%d) or its CLI shown:\n%s", len(r.Applied()), hs.view())
+	}
+	hs.keys("backspace", "backspace")
+	hs.typeText("8")
 	hs.keys("enter")
 	hs.keys("f")
 	if !strings.Contains(hs.view(), "fail which node?") {
@@ -337,7 +346,7 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 		d.Update(m)
 	}
 	d.Update(uitest.Key(" "))
-	for _, step := range []string{"k", "stream.shards=2", "enter", "t", "8", "enter", "f", "down", "enter", "30s", "enter"} {
+	for _, step := range []string{"k", "stream.shards=2", "enter", "k", "orders.rate=3000/s", "enter", "f", "down", "enter", "30s", "enter"} {
 		var c tea.Cmd
 		if len(step) > 1 && step != "enter" && step != "down" {
 			for _, m := range uitest.Type(step) {
@@ -927,5 +936,44 @@ func TestPasteIntoThePrompt(t *testing.T) {
 	hs.do(tea.PasteMsg{Content: "stream.shards=99999"})
 	if !strings.Contains(hs.view(), "out of range") {
 		t.Fatalf("the pasted text is not checked:\n%s", hs.view())
+	}
+}
+
+// flat joins the words of a view's lines that have no pane border: the
+// footer, whose refusals wrap whole onto lines of their own.
+func flat(v string) string {
+	var words []string
+	for _, l := range strings.Split(v, "\n") {
+		if !strings.ContainsAny(l, "│┃") {
+			words = append(words, strings.Fields(l)...)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// A change the run refuses (the engine judges what only it knows: a reshard
+// still UPDATING, the calls of the last 24 h) shows the refusal whole, even
+// at 80 columns, and no AWS CLI line; it is not recorded.
+func TestRefusedChangeShowsNoCLI(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 10*time.Second, 0.5))
+	r.ApplyErr = &pipeline.ResizeError{Op: "UpdateShardCount", Want: 6, Reason: "the stream is still UPDATING",
+		Hint: "one call at a time: wait until the last one is done"}
+	hs.keys("t")
+	hs.typeText("6")
+	hs.keys("enter")
+	v := hs.view()
+	if strings.Contains(v, "update-shard-count") || len(hs.d.Recorded()) != 0 {
+		t.Fatalf("a refused change shows its CLI or was recorded:\n%s", v)
+	}
+	var events []string // the words inside the right-hand panes
+	for _, l := range strings.Split(v, "\n") {
+		if r := []rune(l); len(r) == 80 && strings.ContainsRune("│┃", r[40]) {
+			events = append(events, strings.Fields(string(r[41:79]))...)
+		}
+	}
+	if got := strings.Join(events, " "); !strings.Contains(got, "✗ UpdateShardCount to 6 refused: the stream is still UPDATING (one call at a time: wait until the last one is done)") {
+		t.Fatalf("the refusal is not there whole: %q\n%s", got, v)
 	}
 }

@@ -106,6 +106,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.Err != nil {
 			m.addEvent(evError, msg.Err.Error())
+			m.showEvents() // the refusal, where the CLI line would have been
 			return emit(common.Error(msg.Err))
 		}
 		m.changes = append(m.changes, msg.Change)
@@ -116,15 +117,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		for _, c := range awsCommands(m.sc, msg.Change) {
 			m.addEvent(evCLI, "$ "+c)
 		}
-		// Show what the change would be on AWS: below wideAt the events
-		// share their place with the advice.
-		m.eventsBack = 0
-		if !m.wide() {
-			m.side = eventsPane
-			if m.focus == advicePane {
-				m.focus = eventsPane
-			}
-		}
+		m.showEvents() // what the change would be on AWS
 		return nil
 	case leaveConfirmedMsg:
 		return m.leave(msg)
@@ -153,6 +146,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.updateKey(msg)
 	}
 	return nil
+}
+
+// showEvents scrolls the events to the newest and, below wideAt, where they
+// share their place with the advice, brings them up.
+func (m *Model) showEvents() {
+	m.eventsBack = 0
+	if !m.wide() {
+		m.side = eventsPane
+		if m.focus == advicePane {
+			m.focus = eventsPane
+		}
+	}
 }
 
 // take draws a new snapshot.
@@ -213,6 +218,9 @@ func orderFindings(dst []common.Finding, list []advice.Finding) []common.Finding
 func (m *Model) Findings() []common.Finding { return slices.Clone(m.findings) }
 
 func (m *Model) addEvent(k eventKind, text string) {
+	if k == evError {
+		text = "✗ " + text // an error reads as one without its colour
+	}
 	m.events = append(m.events, eventLine{kind: k, text: textsafe.Line(text)}) // errors quote AWS
 	if len(m.events) > eventsKept {
 		m.events = append(m.events[:0], m.events[len(m.events)-eventsKept:]...)
@@ -442,6 +450,9 @@ func (m *Model) parse() (pipeline.Change, error) {
 			return pipeline.Change{}, fmt.Errorf("expected node.key=value such as web.rate=4000/s")
 		}
 		a, err := m.sc.ParseAssignment(strings.TrimSpace(ref), strings.TrimSpace(val))
+		if err == nil {
+			err = m.checkResize(a)
+		}
 		if err != nil {
 			return pipeline.Change{}, err
 		}
@@ -453,12 +464,54 @@ func (m *Model) parse() (pipeline.Change, error) {
 			return pipeline.Change{}, fmt.Errorf("type the new count")
 		}
 		a, err := m.sc.ParseAssignment(m.target+"."+k, text)
+		if err == nil {
+			err = m.checkResize(a)
+		}
 		if err != nil {
 			return pipeline.Change{}, err
 		}
 		return pipeline.Change{Set: []pipeline.Assignment{a}}, nil
 	}
 	return pipeline.Change{}, nil
+}
+
+// checkResize refuses a change of a stream's shards or partitions that the
+// service refuses, by the rule the engine judges it with
+// (pipeline.CheckResize), against the units the latest snapshot shows. What
+// only the run knows (a reshard still UPDATING, the calls of the last 24 h)
+// the run judges when the change is sent: a refused change comes back as an
+// error, and no CLI line is shown for it.
+func (m *Model) checkResize(a pipeline.Assignment) error {
+	n := m.sc.Node(a.Node)
+	if n == nil {
+		return nil
+	}
+	if k, _ := capacityKey(n); k == "" || a.Key != k {
+		return nil
+	}
+	ns := m.snap.Node(n.ID)
+	if ns == nil || len(ns.Units) == 0 {
+		return nil
+	}
+	want := int(math.Round(a.Value.Num))
+	if want == len(ns.Units) {
+		return nil
+	}
+	return pipeline.CheckResize(pipeline.ResizeState{Service: n.Service.Name, Units: len(ns.Units), OnDemand: m.mode(n) == "on-demand"}, want)
+}
+
+// mode is a Kinesis stream's capacity mode now: as started, or as a change
+// made during the run set it.
+func (m *Model) mode(n *pipeline.Node) string {
+	mode := n.Str("mode")
+	for _, c := range m.changes {
+		for _, a := range c.Set {
+			if a.Node == n.ID && a.Key == "mode" {
+				mode = a.Value.Str
+			}
+		}
+	}
+	return mode
 }
 
 func (m *Model) validate() {

@@ -28,7 +28,7 @@ type rects struct {
 func (m *Model) wide() bool { return m.w >= wideAt }
 
 func (m *Model) rects() rects {
-	rows := layout.Split(max(0, m.h-2), 11, 9)
+	rows := layout.Split(max(0, m.h-1-m.footerHeight()), 11, 9)
 	r := rects{topH: rows[0], bottomH: rows[1]}
 	if m.wide() {
 		c := layout.Split(m.w, 1, 1, 1)
@@ -61,7 +61,7 @@ func (m *Model) View() string {
 	default:
 		bottom = layout.Row(m.lagPane(r.lagW, r.bottomH), m.slotPane(r.slotW, r.bottomH))
 	}
-	return m.header() + "\n" + top + "\n" + bottom + "\n" + m.footer()
+	return m.header() + "\n" + top + "\n" + bottom + "\n" + strings.Join(m.footer(), "\n")
 }
 
 // slotPane is what stands in the events' place: a picker while one is open,
@@ -106,37 +106,100 @@ func (m *Model) header() string {
 	return layout.PadRight(left, m.w-ansi.StringWidth(right)) + right
 }
 
-func (m *Model) footer() string {
+// maxErrLines is the most lines a prompt's refusal takes under it.
+const maxErrLines = 3
+
+// footerHeight is the lines the footer takes: one, and under a prompt whose
+// text is refused the reason, wrapped whole.
+func (m *Model) footerHeight() int {
+	if m.typing() && m.inputErr != "" {
+		return 1 + len(m.errLines())
+	}
+	return 1
+}
+
+// typing reports whether a prompt with a text field is open.
+func (m *Model) typing() bool {
+	switch m.prompt {
+	case askFailFor, askSet, askReshard, askRecord, askSave:
+		return true
+	}
+	return false
+}
+
+// errLines is the prompt's refusal wrapped to the width, at most maxErrLines.
+func (m *Model) errLines() []string {
+	lines := layout.WrapWords("✗ "+m.inputErr, max(1, m.w-3))
+	if len(lines) > maxErrLines {
+		lines = lines[:maxErrLines]
+		lines[maxErrLines-1] = layout.Truncate(lines[maxErrLines-1]+" …", m.w-3)
+	}
+	return lines
+}
+
+func (m *Model) footer() []string {
 	st := m.c.Styles
-	if m.prompt == askFailFor || m.prompt == askSet || m.prompt == askReshard || m.prompt == askRecord || m.prompt == askSave {
-		line := " " + m.input.View()
+	if m.typing() {
+		out := []string{layout.PadRight(" "+m.input.View(), m.w)}
 		if m.inputErr != "" {
-			line += "  " + st.Error.Render(m.inputErr)
+			for _, l := range m.errLines() {
+				out = append(out, layout.PadRight("  "+st.Error.Render(l), m.w))
+			}
 		}
-		return layout.PadRight(line, m.w)
+		return out
 	}
 	if m.prompt == pickFail || m.prompt == pickReshard {
-		return layout.PadRight(st.Muted.Render(" ↑/↓ choose · enter ok · esc cancel"), m.w)
+		return []string{layout.PadRight(st.Muted.Render(" ↑/↓ choose · enter ok · esc cancel"), m.w)}
 	}
 	p := m.snap.Pipeline
 	if !m.has {
-		return layout.PadRight("", m.w)
+		return []string{layout.PadRight("", m.w)}
 	}
 	lostStyle := st.Muted
 	if p.Lost > 0 {
 		lostStyle = st.Hot
 	}
-	parts := []string{
-		"produced " + common.Count(p.Produced),
-		"delivered " + common.Count(p.Delivered),
-		lostStyle.Render("lost " + common.Count(p.Lost)),
-		"in flight " + common.Count(p.InFlight),
-		"cost " + common.Money(p.CostMonthly),
+	// In the order shown; when they do not all fit, the lowest drop first.
+	parts := []struct {
+		text string
+		rank int // lower drops first
+	}{
+		{"produced " + common.Count(p.Produced), 5},
+		{m.delivered(), 5},
+		{lostStyle.Render("lost " + common.Count(p.Lost)), 4},
+		{"in flight " + common.Count(p.InFlight), 1},
+		{"cost " + common.Money(p.CostMonthly), 2},
 	}
 	if n := len(m.changes); n > 0 {
-		parts = append(parts, st.Accent.Render(fmt.Sprintf("%d change(s) recorded", n)))
+		parts = append(parts, struct {
+			text string
+			rank int
+		}{st.Accent.Render(fmt.Sprintf("%d change(s) recorded", n)), 3})
 	}
-	return layout.PadRight(" "+strings.Join(parts, st.Muted.Render(" · ")), m.w)
+	sep := st.Muted.Render(" · ")
+	for drop := 0; ; drop++ {
+		var shown []string
+		for _, pt := range parts {
+			if pt.rank > drop {
+				shown = append(shown, pt.text)
+			}
+		}
+		line := " " + strings.Join(shown, sep)
+		if layout.Width(line) <= m.w || drop >= 4 {
+			return []string{layout.PadRight(line, m.w)}
+		}
+	}
+}
+
+// delivered says what the destinations took: a record counts once per
+// destination it reaches (docs/totals.md), so with several destinations the
+// figure says to how many, lest it read as more than was produced.
+func (m *Model) delivered() string {
+	s := "delivered " + common.Count(m.snap.Pipeline.Delivered)
+	if n := len(m.sc.Stage(pipeline.Destination)); n > 1 {
+		s += fmt.Sprintf(" to %d destinations", n)
+	}
+	return s
 }
 
 func (m *Model) pane(title string, body []string, w, h int) string {
@@ -352,7 +415,7 @@ func (m *Model) eventLines(iw, limit int) []string {
 			style = st.Muted.Render
 		}
 		wrapped := []string{e.text}
-		if e.kind == evCLI {
+		if e.kind == evCLI || e.kind == evError {
 			wrapped = layout.WrapWords(e.text, max(1, iw-3))
 			for j := 1; j < len(wrapped); j++ {
 				wrapped[j] = "  " + wrapped[j]
