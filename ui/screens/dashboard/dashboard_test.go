@@ -373,7 +373,7 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 	if !last.Done {
 		t.Fatalf("the live run did not finish: %v", last.Time)
 	}
-	rec := Recording(sc, d.Recorded())
+	rec := Recording(sc, d.Recorded(), 0)
 	data, err := pipeline.Encode(rec, false)
 	if err != nil {
 		t.Fatal(err)
@@ -975,5 +975,113 @@ func TestRefusedChangeShowsNoCLI(t *testing.T) {
 	}
 	if got := strings.Join(events, " "); !strings.Contains(got, "✗ UpdateShardCount to 6 refused: the stream is still UPDATING (one call at a time: wait until the last one is done)") {
 		t.Fatalf("the refusal is not there whole: %q\n%s", got, v)
+	}
+}
+
+// R in the middle of a run records the session up to where the run stands:
+// its duration is set there, and a headless run of it ends exactly where
+// the dashboard stood, not at the scenario's end.
+func TestRecordingStopsWhereTheRunStood(t *testing.T) {
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	store := uitest.NewMemStore(nil)
+	d := New(uitest.Common(simbackend.New(simbackend.Options{Paused: true}), store))
+	d.SetSize(120, 30)
+	var last pipeline.Snapshot
+	take := func(cmd tea.Cmd) { // one snapshot; its answer (the next listener) is left behind
+		for _, m := range uitest.RunCmd(cmd, wait) {
+			if s, ok := m.(SnapshotReadyMsg); ok {
+				last = s.Snap
+			}
+			d.Update(m)
+		}
+	}
+	for _, m := range uitest.RunCmd(d.Start(sc, ""), wait) {
+		d.Update(m)
+	}
+	d.Update(uitest.Key(" ")) // paused: from here the run moves only by steps
+	step := func(n int) {
+		for range n {
+			d.Update(uitest.Key("."))
+			take(waitForSnapshotCmd(d.run))
+		}
+	}
+	step(20)
+	for _, k := range append(append([]string{"k"}, strings.Split("orders.rate=3000/s", "")...), "enter") {
+		for _, m := range uitest.RunCmd(d.Update(uitest.Key(k)), wait) {
+			d.Update(m)
+		}
+	}
+	step(25)
+	if last.Done || last.Time >= sc.Duration || len(d.Recorded()) != 1 {
+		t.Fatalf("at %v (done %v) with %d change(s)", last.Time, last.Done, len(d.Recorded()))
+	}
+	var msgs []tea.Msg
+	for _, k := range []string{"R", "enter"} {
+		msgs = uitest.RunCmd(d.Update(uitest.Key(k)), wait)
+	}
+	for _, m := range msgs {
+		for _, m2 := range uitest.RunCmd(d.Update(m), wait) {
+			msgs = append(msgs, m2)
+		}
+	}
+	data, ok := store.Get("shop-session.yaml")
+	if !ok {
+		t.Fatalf("not saved: %v", msgs)
+	}
+	var status string
+	for _, m := range msgs {
+		if s, ok := m.(common.StatusPostedMsg); ok {
+			status = s.Text
+		}
+	}
+	if want := "replays it up to " + common.Clock(last.Time) + ", where the run stood"; !strings.Contains(status, want) {
+		t.Fatalf("the status does not say where the session stops: %q (want %q)", status, want)
+	}
+	replay, err := pipeline.Load("replay.yaml", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replay.Duration != last.Time {
+		t.Fatalf("duration %v, want %v (where the run stood)", replay.Duration, last.Time)
+	}
+	e, err := sim.New(replay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.RunToEnd()
+	got, want := e.Snapshot().Pipeline, last.Pipeline
+	if got.Produced != want.Produced || got.Delivered != want.Delivered || got.Lost != want.Lost || got.InFlight != want.InFlight {
+		t.Fatalf("replay ends at\n%+v\nthe dashboard stood at\n%+v\n%s", got, want, data)
+	}
+	// The file's 1m entry and its 1m lesson step were never reached; the
+	// step without a time stays.
+	if len(replay.Timeline) != 1 || len(replay.Lesson) != 2 {
+		t.Fatalf("timeline %+v lesson %+v", replay.Timeline, replay.Lesson)
+	}
+}
+
+// tab in the session's path prompt completes from the files there.
+func TestRecordPromptCompletes(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	hs.store.Files["sessions/monday.yaml"] = []byte("x")
+	hs.store.Files["sessions/tuesday.yaml"] = []byte("x")
+	hs.start()
+	hs.keys("R", "ctrl+u")
+	hs.typeText("ses")
+	hs.keys("tab")
+	if got := hs.d.input.Value(); got != "sessions/" {
+		t.Fatalf("tab: %q", got)
+	}
+	hs.keys("tab")
+	if v := hs.view(); !strings.Contains(v, "tab: monday.yaml  tuesday.yaml") {
+		t.Fatalf("choices:\n%s", v)
+	}
+	hs.typeText("m")
+	hs.keys("tab")
+	if got := hs.d.input.Value(); got != "sessions/monday.yaml" {
+		t.Fatalf("tab after m: %q", got)
+	}
+	if !strings.Contains(hs.help(), "tab complete") {
+		t.Fatalf("help: %s", hs.help())
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/pipeline"
@@ -81,32 +82,33 @@ const wideAt = 160
 // KeyMap is the dashboard's bindings.
 type KeyMap struct {
 	Pause, Faster, Slower, Step, Fail, Set, Reshard, Record, Save, Lesson, Tab, PrevTab, Stream, Rerun, Back key.Binding
-	Up, Down, Left, Right, Accept, Cancel                                                                    key.Binding
+	Up, Down, Left, Right, Accept, Cancel, Complete                                                          key.Binding
 }
 
 func defaultKeyMap() KeyMap {
 	return KeyMap{
-		Pause:   keys.Pause(),
-		Faster:  keys.Faster(),
-		Slower:  keys.Slower(),
-		Step:    keys.New(".", "step"),
-		Fail:    keys.New("f", "fail node"),
-		Set:     keys.New("k", "set key"),
-		Reshard: keys.New("t", "reshard"),
-		Record:  keys.New("R", "record session"),
-		Save:    keys.Save(),
-		Lesson:  keys.New("l", "lesson"),
-		Tab:     keys.Tab("next pane"),
-		PrevTab: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Stream:  keys.New("n", "next stream"),
-		Rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
-		Back:    keys.Back("builder"),
-		Up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
-		Down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
-		Left:    key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "left")),
-		Right:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "right")),
-		Accept:  keys.Enter("ok"),
-		Cancel:  keys.Back("cancel"),
+		Pause:    keys.Pause(),
+		Faster:   keys.Faster(),
+		Slower:   keys.Slower(),
+		Step:     keys.New(".", "step"),
+		Fail:     keys.New("f", "fail node"),
+		Set:      keys.New("k", "set key"),
+		Reshard:  keys.New("t", "reshard"),
+		Record:   keys.New("R", "record"),
+		Save:     keys.Save(),
+		Lesson:   keys.New("l", "lesson"),
+		Tab:      keys.Tab("next pane"),
+		PrevTab:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Stream:   keys.New("n", "next stream"),
+		Rerun:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
+		Back:     keys.Back("builder"),
+		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "left")),
+		Right:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "right")),
+		Accept:   keys.Enter("ok"),
+		Cancel:   keys.Back("cancel"),
+		Complete: keys.Tab("complete"),
 	}
 }
 
@@ -173,11 +175,15 @@ type Model struct {
 	}
 
 	prompt   prompt
+	then     tea.Msg // what saving the session is for (leaving, quitting), if a question's s asked for it
 	input    textinput.Model
 	inputErr string
 	pickList []string
 	pick     int
-	target   string // node chosen for the current prompt
+	compID   int      // of the last completion asked for (tab in a path prompt)
+	choices  []string // the paths tab found, when there are several
+	compErr  string   // why tab found nothing
+	target   string   // node chosen for the current prompt
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -277,7 +283,12 @@ func (m *Model) syncKeys() {
 	}
 	k.Accept.SetEnabled(!free)
 	k.Cancel.SetEnabled(!free)
+	_, canComplete := m.c.Store.(common.Completer)
+	k.Complete.SetEnabled(m.askingPath() && canComplete)
 }
+
+// askingPath reports whether the prompt asks for a file's path.
+func (m *Model) askingPath() bool { return m.prompt == askRecord || m.prompt == askSave }
 
 // arrows reports what the arrow keys do now (no prompt open): move up and
 // down (a cursor or a scroll), and move across (the heatmap's cursor).
@@ -317,9 +328,12 @@ func (m *Model) units() int {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if m.prompt != noPrompt {
-		return []key.Binding{k.Up, k.Down, k.Accept, k.Cancel}
+		return []key.Binding{k.Up, k.Down, k.Accept, k.Complete, k.Cancel}
 	}
-	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.Tab, m.arrowHelp(), k.Fail, k.Set, k.Reshard, k.Record, k.Lesson, k.Back}
+	// By priority: the help bar keeps the first that fit (after the main
+	// action, esc, ? and q, which it always shows).
+	return []key.Binding{k.Pause, k.Record, k.Lesson, k.Tab, m.arrowHelp(), k.Fail, k.Set, k.Reshard,
+		k.Faster, k.Slower, k.Step, k.Stream, k.Save, k.Rerun, k.Back}
 }
 
 // arrowHelp is one help entry for the arrow keys as they work now.
@@ -333,6 +347,15 @@ func (m *Model) arrowHelp() key.Binding {
 	return b
 }
 
+// MainKeys implements common.MainKeyer: what the help bar always shows.
+func (m *Model) MainKeys() []key.Binding {
+	k := m.keys
+	if m.prompt != noPrompt {
+		return []key.Binding{k.Accept, k.Cancel}
+	}
+	return []key.Binding{k.Pause}
+}
+
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
@@ -341,6 +364,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Fail, k.Set, k.Reshard, k.Stream},
 		{k.Record, k.Save, k.Lesson, k.Rerun, k.Back},
 		{k.Tab, k.PrevTab, k.Up, k.Down, k.Left, k.Right},
-		{k.Accept, k.Cancel},
+		{k.Accept, k.Complete, k.Cancel},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -123,11 +124,25 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.leave(msg)
 	case SessionSavedMsg:
 		if msg.Err != nil {
-			return emit(common.Error(msg.Err))
+			return emit(common.StatusPostedMsg{Text: "session not saved: " + common.FileError(msg.Path, msg.Err), Err: true})
 		}
 		m.saved = max(m.saved, msg.Changes)
-		return emit(common.Status("saved the session to %s (%d change(s) in its timeline); streamsim run %s replays it",
-			msg.Path, msg.Changes, msg.Path))
+		length := "to the end of the run"
+		if m.sc != nil && msg.Duration < m.sc.Duration {
+			length = "up to " + common.Clock(msg.Duration) + ", where the run stood"
+		}
+		status := emit(common.Status("saved the session to %s: %d change(s) in its timeline; streamsim run %s replays it %s",
+			msg.Path, msg.Changes, msg.Path, length))
+		if msg.Then != nil {
+			return tea.Sequence(status, emit(msg.Then))
+		}
+		return status
+	case sessionSaveAskedMsg:
+		if m.sc == nil || m.prompt != noPrompt {
+			return nil
+		}
+		m.then = msg.then
+		return m.askRecord()
 	case tea.PasteMsg: // bracketed paste, into the prompt's field
 		if m.prompt == noPrompt || m.prompt == pickFail || m.prompt == pickReshard {
 			return nil
@@ -136,6 +151,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.input, cmd = m.input.Update(msg)
 		m.validate()
 		return cmd
+	case common.PathsCompletedMsg:
+		if msg.For != "dashboard" || msg.ID != m.compID || !m.askingPath() || m.input.Value() != msg.Text {
+			return nil // typed on since, or another prompt's
+		}
+		text, choices, problem := common.Completion(msg)
+		m.input.SetValue(text)
+		m.input.CursorEnd()
+		m.choices, m.compErr = choices, problem
+		m.validate()
+		return nil
 	case common.StylesChangedMsg:
 		m.input.SetStyles(m.c.Styles.Input)
 		return nil
@@ -262,8 +287,8 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.pickList = append(m.pickList[:0], m.storage...)
 		m.pick, m.prompt = m.storageSel, pickReshard
 	case key.Matches(msg, k.Record):
-		name := m.sc.Name + "-session.yaml"
-		return m.ask(askRecord, "save session as: ", name)
+		m.then = nil
+		return m.askRecord()
 	case key.Matches(msg, k.Save):
 		if m.path != "" {
 			return emit(common.SaveRequestedMsg{})
@@ -304,13 +329,30 @@ type leaveConfirmedMsg struct {
 	rerun bool
 }
 
+// sessionSaveAskedMsg is a question's "s: save the session first": the
+// dashboard asks where, saves, and then sends then.
+type sessionSaveAskedMsg struct{ then tea.Msg }
+
+// SaveSessionThen is the answer "save the session first" to a question
+// about leaving: it asks where to save the recorded session (as R does),
+// saves it, and then sends then (the request to quit or leave, asked anew).
+// Cancelling the prompt, or keeping a file that is there, does neither.
+func (m *Model) SaveSessionThen(then tea.Msg) tea.Cmd { return emit(sessionSaveAskedMsg{then: then}) }
+
+// askRecord asks where to save the session.
+func (m *Model) askRecord() tea.Cmd {
+	return m.ask(askRecord, "save session as: ", m.sc.Name+"-session.yaml")
+}
+
 // discarding leaves the run at once, or asks first when recorded changes
-// would be lost.
+// would be lost: y leaves, s saves the session first, n stays.
 func (m *Model) discarding(leave leaveConfirmedMsg, what string) tea.Cmd {
 	if n := m.Unsaved(); n > 0 {
 		return emit(common.ConfirmAskedMsg{
-			Question: fmt.Sprintf("%d recorded change(s) not saved: %s anyway? y %s · n stay (R saves them)", n, what, what),
+			Question: fmt.Sprintf("%d recorded change(s) not saved: %s anyway? y %s · s save the session first · n stay", n, what, what),
 			Yes:      emit(leave),
+			AltKey:   "s", AltDesc: "save the session first",
+			Alt: m.SaveSessionThen(leave),
 		})
 	}
 	return m.leave(leave)
@@ -320,6 +362,7 @@ func (m *Model) leave(msg leaveConfirmedMsg) tea.Cmd {
 	if msg.gen != m.gen {
 		return nil // the run it was asked for is gone
 	}
+	m.saved = len(m.changes) // kept in a session, or let go with a yes: nothing left to ask about
 	if msg.rerun {
 		return m.Start(m.sc, m.path)
 	}
@@ -413,10 +456,18 @@ func (m *Model) updatePrompt(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	m.choices, m.compErr = nil, ""
 	switch {
+	case key.Matches(msg, k.Complete):
+		m.compID++
+		return common.CompletePathCmd(m.c.Store, "dashboard", m.compID, m.input.Value())
 	case key.Matches(msg, k.Cancel):
 		m.prompt = noPrompt
 		m.input.Blur()
+		if m.then != nil {
+			m.then = nil
+			return emit(common.Status("not saved; the run goes on"))
+		}
 		return nil
 	case key.Matches(msg, k.Accept):
 		return m.submit()
@@ -548,7 +599,9 @@ func (m *Model) submit() tea.Cmd {
 		}
 		m.prompt = noPrompt
 		m.input.Blur()
-		return saveSessionCmd(m.c.Store, path, Recording(m.sc, m.changes), len(m.changes), false)
+		then := m.then
+		m.then = nil
+		return saveSessionCmd(m.c.Store, path, Recording(m.sc, m.changes, m.stoppedAt()), len(m.changes), false, then)
 	}
 	c, err := m.parse()
 	if err != nil {
@@ -561,6 +614,15 @@ func (m *Model) submit() tea.Cmd {
 		return emit(common.Error(fmt.Errorf("no run to change: press r to run again")))
 	}
 	return applyChangeCmd(m.run, c)
+}
+
+// stoppedAt is where the session stands, for a recording: the time of the
+// latest snapshot, or 0 when the run went to its end (or drew nothing yet).
+func (m *Model) stoppedAt() time.Duration {
+	if !m.has || m.snap.Done {
+		return 0
+	}
+	return m.snap.Time
 }
 
 // describeChange says what a change does, in the timeline's words.

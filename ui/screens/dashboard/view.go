@@ -112,10 +112,14 @@ const maxErrLines = 3
 // footerHeight is the lines the footer takes: one, and under a prompt whose
 // text is refused the reason, wrapped whole.
 func (m *Model) footerHeight() int {
+	n := 1
 	if m.typing() && m.inputErr != "" {
-		return 1 + len(m.errLines())
+		n += len(m.errLines())
 	}
-	return 1
+	if m.typing() && (m.choices != nil || m.compErr != "") {
+		n++
+	}
+	return n
 }
 
 // typing reports whether a prompt with a text field is open.
@@ -145,6 +149,12 @@ func (m *Model) footer() []string {
 			for _, l := range m.errLines() {
 				out = append(out, layout.PadRight("  "+st.Error.Render(l), m.w))
 			}
+		}
+		switch {
+		case m.compErr != "":
+			out = append(out, layout.PadRight("  "+st.Warn.Render(layout.Truncate(m.compErr, m.w-3)), m.w))
+		case m.choices != nil:
+			out = append(out, layout.PadRight("  "+st.Muted.Render("tab: "+common.ChoicesLine(m.choices, m.w-8)), m.w))
 		}
 		return out
 	}
