@@ -393,18 +393,57 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 	}
 }
 
+// longLesson is the shop scenario with more lesson than a pane holds.
+var longLesson = strings.Replace(uitest.ShopYAML, "lesson:\n  steps:\n", `lesson:
+  steps:
+    - say: "Before anything, look at the four columns: producers, stream storage, consumers and destinations, as AWS draws them."
+      at: 5s
+`, 1) + `    - say: "At ninety seconds the copier has fallen behind; its iterator age tells by how much."
+      at: 90s
+    - say: Save the session with R and replay it headlessly with streamsim run.
+`
+
+// The lesson follows the step under way (▶), not the last lines, and
+// scrolls with ↑/↓; a new step brings it back to follow.
 func TestLessonPanel(t *testing.T) {
-	hs := newHarness(t, uitest.ShopYAML, 120, 30)
-	r := hs.start()
-	hs.feed(r, snapshot(hs.sc, 30*time.Second, 0.5))
-	hs.keys("l")
-	v := hs.view()
-	if !strings.Contains(v, "● 1 (0:00:10) One customer") || !strings.Contains(v, "○ 2 (0:01:00) At one minute") || !strings.Contains(v, "· 3 Press t") {
-		t.Fatalf("lesson:\n%s", v)
-	}
-	hs.keys("l")
-	if strings.Contains(hs.view(), "One customer") {
-		t.Fatal("l did not go back to the events")
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			hs := newHarness(t, longLesson, sz[0], sz[1])
+			r := hs.start()
+			hs.feed(r, snapshot(hs.sc, 30*time.Second, 0.5))
+			hs.keys("l")
+			v := hs.view()
+			if !strings.Contains(v, "lesson · step 2 of 6") || !strings.Contains(v, "▶ 2 (0:00:10) One customer") || !strings.Contains(v, "○ 3 (0:01:00)") {
+				t.Fatalf("at 0:30:\n%s", v)
+			}
+			if !strings.Contains(hs.help(), "↑/↓ scroll") {
+				t.Fatalf("the lesson does not scroll: %s", hs.help())
+			}
+			hs.feed(r, snapshot(hs.sc, 95*time.Second, 0.5))
+			v = hs.view()
+			if !strings.Contains(v, "lesson · step 5 of 6") || !strings.Contains(v, "▶ 5 (0:01:30) At ninety seconds") || !strings.Contains(v, "· 6 Save the session") {
+				t.Fatalf("at 1:35:\n%s", v)
+			}
+			if sz[0] == 80 { // the pane holds less than the lesson: the step under way is at its top
+				if strings.Contains(v, "One customer") || !strings.Contains(v, "lesson · step 5 of 6 ↑") {
+					t.Fatalf("the step under way is not at the top:\n%s", v)
+				}
+				for range 20 {
+					hs.keys("up")
+				}
+				if v := hs.view(); !strings.Contains(v, "● 1 (0:00:05) Before anything") || !strings.Contains(v, "↓ more") {
+					t.Fatalf("↑ did not scroll back:\n%s", v)
+				}
+				hs.feed(r, snapshot(hs.sc, 100*time.Second, 0.5))
+				if v := hs.view(); !strings.Contains(v, "● 1 (0:00:05) Before anything") {
+					t.Fatalf("a snapshot undid the scroll:\n%s", v)
+				}
+			}
+			hs.keys("l")
+			if strings.Contains(hs.view(), "One customer") || strings.Contains(hs.view(), "ninety seconds") {
+				t.Fatal("l did not go back to the events")
+			}
+		})
 	}
 }
 
@@ -1083,5 +1122,29 @@ func TestRecordPromptCompletes(t *testing.T) {
 	}
 	if !strings.Contains(hs.help(), "tab complete") {
 		t.Fatalf("help: %s", hs.help())
+	}
+}
+
+// Firehose delivers in flushes: between two, nothing reaches the lake. The
+// out figure is an average over a window that spans the flushes (the
+// buffer's 300 s interval here), so it does not read 0/s while records flow.
+func TestOutIsAnAverageAcrossFlushes(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	r := hs.start()
+	if hs.d.avgWindow != 300*time.Second {
+		t.Fatalf("window %v, want the buffer's 300 s", hs.d.avgWindow)
+	}
+	var delivered float64
+	for sec := 1; sec <= 400; sec++ {
+		s := snapshot(hs.sc, time.Duration(sec)*time.Second, 0.5)
+		if sec%60 == 0 { // a flush of the minute's records
+			delivered += 60 * 1000
+		}
+		s.Pipeline.Produced, s.Pipeline.Delivered = 1000*float64(sec), delivered
+		hs.feed(r, s)
+	}
+	v := hs.view()
+	if !strings.Contains(v, "out    1,000/s") || !strings.Contains(v, "avg 5m") {
+		t.Fatalf("between flushes (the last at 6:00, now 6:40):\n%s", v)
 	}
 }

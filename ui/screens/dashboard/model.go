@@ -131,6 +131,12 @@ const (
 	eventsKept = 500
 )
 
+// totalsAt is the pipeline's running totals at a moment of the run.
+type totalsAt struct {
+	at                  time.Duration
+	produced, delivered float64
+}
+
 // Model is the dashboard screen.
 type Model struct {
 	c    *common.Common
@@ -151,6 +157,8 @@ type Model struct {
 	in, out    *sparkline.History
 	lastPush   time.Duration             // sim time of the last sparkline point
 	lastTotals pipeline.PipelineSnapshot // totals then
+	recent     []totalsAt                // running totals over the last avgWindow, oldest first
+	avgWindow  time.Duration             // what the in and out figures average over
 	events     []eventLine
 	changes    []pipeline.Change // applied by the user, At = when they took effect
 	saved      int               // how many of changes a saved session holds
@@ -158,6 +166,9 @@ type Model struct {
 	storage    []string // ids of the storage nodes
 	storageSel int
 	lesson     bool
+	lessonTop  int  // lines of the lesson scrolled past
+	lessonHold bool // scrolled by hand: the lesson stays put until the next step comes
+	lessonCur  int  // the step under way when last looked (-1: none yet)
 
 	focus      pane // the pane the arrows act on
 	side       pane // below wideAt: advicePane or eventsPane, the one shown bottom right
@@ -192,7 +203,7 @@ var _ common.Screen = (*Model)(nil)
 func New(c *common.Common) *Model {
 	in := common.NewInput(c.Styles)
 	in.CharLimit = 200
-	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1}
+	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1, lessonCur: -1}
 	m.syncKeys()
 	return m
 }
@@ -298,7 +309,7 @@ func (m *Model) arrows() (vertical, across bool) {
 		n := m.units()
 		return n > 0, n > 0
 	case eventsPane:
-		return !m.lesson, false
+		return true, false
 	}
 	return true, false
 }

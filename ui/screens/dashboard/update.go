@@ -30,6 +30,7 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.snap, m.has = pipeline.Snapshot{}, false
 	m.in, m.out = sparkline.NewHistory(historyLen), sparkline.NewHistory(historyLen)
 	m.lastPush = -1
+	m.recent, m.avgWindow = m.recent[:0], averageWindow(sc, nil)
 	m.events, m.changes, m.saved = nil, nil, 0
 	m.storage = m.storage[:0]
 	for _, n := range sc.Stage(pipeline.Storage) {
@@ -41,6 +42,7 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.diag, m.diagDone, m.findings = advice.NewDiagnoser(m.sc), false, nil
 	m.findGen++
 	m.cursor, m.adviceTop, m.eventsBack = -1, 0, 0
+	m.lessonTop, m.lessonHold, m.lessonCur = 0, false, -1
 	if m.focus == shardsPane && len(m.storage) == 0 {
 		m.focus = advicePane
 	}
@@ -111,6 +113,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return emit(common.Error(msg.Err))
 		}
 		m.changes = append(m.changes, msg.Change)
+		m.avgWindow = averageWindow(m.sc, m.changes)
 		if m.diag != nil {
 			m.diag.Apply(msg.Change)
 		}
@@ -173,6 +176,41 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// averageWindow is what the throughput figures average over: a minute, or
+// the longest time a consumer holds records before it hands them on (a
+// Firehose buffer's interval, a Flink checkpoint, a Lambda batching
+// window), so that the delivered rate does not read 0/s between flushes
+// while records flow. changes are those made during the run.
+func averageWindow(sc *pipeline.Scenario, changes []pipeline.Change) time.Duration {
+	w := time.Minute
+	held := map[string]string{"firehose": "buffer.interval", "flink": "checkpoint", "lambda": "batch_window"}
+	for _, n := range sc.Nodes {
+		if k, ok := held[n.Service.Name]; ok {
+			w = max(w, n.Dur(k))
+		}
+	}
+	for _, c := range changes {
+		for _, a := range c.Set {
+			if n := sc.Node(a.Node); n != nil && held[n.Service.Name] == a.Key {
+				w = max(w, a.Value.Dur)
+			}
+		}
+	}
+	return min(w, 15*time.Minute)
+}
+
+// averages are the produced and delivered rates over the last avgWindow of
+// the run (less at its start), and the time they cover.
+func (m *Model) averages() (in, out float64, over time.Duration) {
+	if len(m.recent) < 2 {
+		return m.in.Last(), m.out.Last(), 0
+	}
+	a, b := m.recent[0], m.recent[len(m.recent)-1]
+	over = b.at - a.at
+	sec := over.Seconds()
+	return max(0, b.produced-a.produced) / sec, max(0, b.delivered-a.delivered) / sec, over
+}
+
 // showEvents scrolls the events to the newest and, below wideAt, where they
 // share their place with the advice, brings them up.
 func (m *Model) showEvents() {
@@ -204,9 +242,20 @@ func (m *Model) take(s pipeline.Snapshot) {
 		m.in.Push(in)
 		m.out.Push(out)
 		m.lastPush, m.lastTotals = s.Time, s.Pipeline
+		m.recent = append(m.recent, totalsAt{at: s.Time, produced: s.Pipeline.Produced, delivered: s.Pipeline.Delivered})
+		// Keep one sample at or before the window's start, so the average
+		// covers the whole window.
+		drop := 0
+		for drop+1 < len(m.recent) && m.recent[drop+1].at <= s.Time-m.avgWindow {
+			drop++
+		}
+		m.recent = append(m.recent[:0], m.recent[drop:]...)
 	}
 	if s.Done {
 		m.state = finished
+	}
+	if cur := m.lessonStep(); cur != m.lessonCur {
+		m.lessonCur, m.lessonHold = cur, false // a new step: the lesson follows it again
 	}
 	m.diagnose(s)
 }
@@ -298,6 +347,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.lesson = !m.lesson
 		if m.lesson {
 			m.focus, m.side = eventsPane, eventsPane
+			m.lessonHold = false // open on the step under way
 		}
 	case key.Matches(msg, k.Tab):
 		m.focusPane(m.nextPane(1))
@@ -412,6 +462,12 @@ func (m *Model) arrow(dx, dy int) {
 	case eventsPane:
 		r := m.rects()
 		iw, ih := r.slotW-layout.PaneFrame, r.bottomH-layout.PaneFrame
+		if m.lesson {
+			lines, _ := m.lessonLines(iw)
+			m.lessonTop = layout.Clamp(m.lessonTopNow(iw, ih)+dy, 0, len(lines)-ih)
+			m.lessonHold = true
+			return
+		}
 		m.eventsBack = layout.Clamp(m.eventsBack-dy, 0, len(m.eventLines(iw, math.MaxInt))-ih)
 	}
 }

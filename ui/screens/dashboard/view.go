@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -236,19 +237,23 @@ func (m *Model) throughputPane(w, h int) string {
 	const labelW = 15
 	chartW := max(1, iw-labelW-1)
 	top := max(m.in.Max(), m.out.Max())
+	// The figures are averages over a window that spans the consumers'
+	// flushes: between two flushes nothing is delivered, and the last
+	// interval's rate alone would read 0/s while records flow.
+	avgIn, avgOut, over := m.averages()
 	var body []string
-	series := func(label string, h *sparkline.History, style func(string) string) {
+	series := func(label string, h *sparkline.History, avg float64, style func(string) string) {
 		chart := sparkline.Render(h.Values(), chartW, chartRows, top)
 		for i, c := range chart {
 			head := strings.Repeat(" ", labelW)
 			if i == len(chart)-1 {
-				head = layout.PadRight(" "+label, 5) + layout.PadLeft(common.Count(h.Last())+"/s", labelW-5)
+				head = layout.PadRight(" "+label, 5) + layout.PadLeft(common.Count(avg)+"/s", labelW-5)
 			}
 			body = append(body, head+" "+style(c))
 		}
 	}
-	series("in", m.in, styles.NewPaint(st.Accent).Render)
-	series("out", m.out, styles.NewPaint(st.OK).Render)
+	series("in", m.in, avgIn, styles.NewPaint(st.Accent).Render)
+	series("out", m.out, avgOut, styles.NewPaint(st.OK).Render)
 	var thr, lost float64
 	for _, n := range m.snap.Nodes {
 		thr += n.Throttled
@@ -261,7 +266,11 @@ func (m *Model) throughputPane(w, h int) string {
 		line = st.Muted.Render(line)
 	}
 	body = append(body, line)
-	return m.pane("throughput (records/s)", body, w, h)
+	title := "throughput (records/s)"
+	if over > 0 {
+		title = "throughput (records/s) · avg " + pipeline.FormatDuration(over.Round(time.Second))
+	}
+	return m.pane(title, body, w, h)
 }
 
 func (m *Model) selectedStorage() (*pipeline.Node, *pipeline.NodeSnapshot) {
@@ -510,41 +519,85 @@ func (m *Model) advicePane(w, h int) string {
 	return m.focusable(advicePane, title, lines[top:], w, h)
 }
 
-func (m *Model) lessonPane(w, h int) string {
+// lessonStep is the step under way: the last whose time has passed, or -1
+// before the first. Steps without a time (things to try) stand under the
+// one before them, so they show with it.
+func (m *Model) lessonStep() int {
+	if m.sc == nil || !m.has {
+		return -1
+	}
+	cur := -1
+	for i, st := range m.sc.Lesson {
+		if st.Has && m.snap.Time >= st.At {
+			cur = i
+		}
+	}
+	return cur
+}
+
+// lessonLines are the lesson's lines for an inner width iw, and the line
+// each step starts on.
+func (m *Model) lessonLines(iw int) (lines []string, starts []int) {
 	st := m.c.Styles
-	iw := w - layout.PaneFrame
-	var lines []string
+	cur := m.lessonStep()
 	for i, step := range m.sc.Lesson {
 		passed := step.Has && m.has && m.snap.Time >= step.At
-		mark, style := "○", st.Muted
-		if passed {
-			mark, style = "●", st.Text
-		} else if !step.Has {
+		mark, markStyle, style := "○", st.Muted, st.Muted
+		switch {
+		case i == cur:
+			mark, markStyle, style = "▶", st.Accent, st.Bold // the step under way
+		case passed:
+			mark, markStyle, style = "●", st.Accent, st.Text
+		case !step.Has:
 			mark = "·"
 		}
 		at := ""
 		if step.Has {
 			at = " (" + common.Clock(step.At) + ")"
 		}
+		starts = append(starts, len(lines))
 		wrapped := layout.Wrap(fmt.Sprintf("%d%s %s", i+1, at, textsafe.Line(strings.Join(strings.Fields(step.Say), " "))), max(1, iw-4))
 		for j, l := range wrapped {
 			prefix := "   "
 			if j == 0 {
-				if passed {
-					prefix = " " + st.Accent.Render(mark) + " "
-				} else {
-					prefix = " " + st.Muted.Render(mark) + " "
-				}
+				prefix = " " + markStyle.Render(mark) + " "
 			}
 			lines = append(lines, prefix+style.Render(l))
 		}
 	}
-	// Keep the latest passed step in view.
-	ih := h - layout.PaneFrame
-	if len(lines) > ih {
-		lines = lines[len(lines)-ih:]
+	return lines, starts
+}
+
+// lessonTopNow is the first line the lesson shows: where it was scrolled to
+// by hand, or else the start of the step under way (the first step before
+// any).
+func (m *Model) lessonTopNow(iw, ih int) int {
+	lines, starts := m.lessonLines(iw)
+	top := m.lessonTop
+	if !m.lessonHold {
+		top = 0
+		if cur := m.lessonStep(); cur > 0 {
+			top = starts[cur]
+		}
 	}
-	return m.focusable(eventsPane, "lesson", lines, w, h)
+	return layout.Clamp(top, 0, len(lines)-ih)
+}
+
+func (m *Model) lessonPane(w, h int) string {
+	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
+	lines, _ := m.lessonLines(iw)
+	top := m.lessonTopNow(iw, ih)
+	title := fmt.Sprintf("lesson · %d steps", len(m.sc.Lesson))
+	if cur := m.lessonStep(); cur >= 0 {
+		title = fmt.Sprintf("lesson · step %d of %d", cur+1, len(m.sc.Lesson))
+	}
+	if top > 0 {
+		title += " ↑"
+	}
+	if top+ih < len(lines) {
+		title += " ↓ more"
+	}
+	return m.focusable(eventsPane, title, lines[top:], w, h)
 }
 
 func (m *Model) pickPane(w, h int) string {
