@@ -82,6 +82,7 @@ const wideAt = 160
 // KeyMap is the dashboard's bindings.
 type KeyMap struct {
 	Pause, Faster, Slower, Step, Fail, Set, Reshard, Record, Save, Lesson, Tab, PrevTab, Stream, Rerun, Back key.Binding
+	Charts, NextNode, PrevNode                                                                               key.Binding
 	Up, Down, Left, Right, Accept, Cancel, Complete                                                          key.Binding
 }
 
@@ -109,6 +110,9 @@ func defaultKeyMap() KeyMap {
 		Accept:   keys.Enter("ok"),
 		Cancel:   keys.Back("cancel"),
 		Complete: keys.Tab("complete"),
+		Charts:   keys.New("c", "charts"),
+		NextNode: keys.New("n", "next node"),
+		PrevNode: keys.New("N", "previous node"),
 	}
 }
 
@@ -165,6 +169,9 @@ type Model struct {
 
 	storage    []string // ids of the storage nodes
 	storageSel int
+	hist       *pipeline.History // the run so far, for the charts
+	charts     bool              // the charts view is on show
+	chartSel   int               // index in sc.Nodes of the node the charts show
 	lesson     bool
 	lessonTop  int  // lines of the lesson scrolled past
 	lessonHold bool // scrolled by hand: the lesson stays put until the next step comes
@@ -263,24 +270,34 @@ func (m *Model) syncKeys() {
 	k.Reshard.SetEnabled(live && len(m.storage) > 0)
 	k.Record.SetEnabled(free && m.sc != nil)
 	k.Save.SetEnabled(free && m.sc != nil)
-	k.Lesson.SetEnabled(free && m.sc != nil && len(m.sc.Lesson) > 0)
+	k.Lesson.SetEnabled(free && !m.charts && m.sc != nil && len(m.sc.Lesson) > 0)
 	if m.lesson {
 		k.Lesson.SetHelp("l", "events")
 	} else {
 		k.Lesson.SetHelp("l", "lesson")
 	}
-	k.Tab.SetEnabled(free)
+	panes := free && !m.charts // the live view's panes are on show
+	k.Tab.SetEnabled(panes)
 	k.Tab.SetHelp("tab", m.nextPane(1).String())
-	k.PrevTab.SetEnabled(free)
-	k.Stream.SetEnabled(free && len(m.storage) > 1)
+	k.PrevTab.SetEnabled(panes)
+	k.Stream.SetEnabled(panes && len(m.storage) > 1)
+	k.Charts.SetEnabled(free && m.sc != nil)
+	if m.charts {
+		k.Charts.SetHelp("c", "live view")
+	} else {
+		k.Charts.SetHelp("c", "charts")
+	}
+	many := m.sc != nil && len(m.sc.Nodes) > 1
+	k.NextNode.SetEnabled(free && m.charts && many)
+	k.PrevNode.SetEnabled(free && m.charts && many)
 	k.Rerun.SetEnabled(free && m.sc != nil && m.state != starting)
 	k.Back.SetEnabled(free)
 	picking := m.prompt == pickFail || m.prompt == pickReshard
 	vertical, across := m.arrows()
-	k.Up.SetEnabled(picking || free && vertical)
-	k.Down.SetEnabled(picking || free && vertical)
-	k.Left.SetEnabled(free && across)
-	k.Right.SetEnabled(free && across)
+	k.Up.SetEnabled(picking || panes && vertical)
+	k.Down.SetEnabled(picking || panes && vertical)
+	k.Left.SetEnabled(panes && across)
+	k.Right.SetEnabled(panes && across)
 	switch {
 	case picking:
 		k.Up.SetHelp("↑", "up")
@@ -343,8 +360,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	// By priority: the help bar keeps the first that fit (after the main
 	// action, esc, ? and q, which it always shows).
-	return []key.Binding{k.Pause, k.Record, k.Lesson, k.Tab, m.arrowHelp(), k.Fail, k.Set, k.Reshard,
-		k.Faster, k.Slower, k.Step, k.Stream, k.Save, k.Rerun, k.Back}
+	return []key.Binding{k.Pause, k.Tab, k.Record, k.Lesson, k.Charts, k.NextNode, m.arrowHelp(), k.Fail, k.Set, k.Reshard,
+		k.Faster, k.Slower, k.Step, k.Stream, k.PrevNode, k.Save, k.Rerun, k.Back}
 }
 
 // arrowHelp is one help entry for the arrow keys as they work now.
@@ -354,7 +371,7 @@ func (m *Model) arrowHelp() key.Binding {
 	if m.focus == shardsPane {
 		b = key.NewBinding(key.WithKeys("left", "right", "up", "down"), key.WithHelp("←↑↓→", "cell"))
 	}
-	b.SetEnabled(k.Up.Enabled() && m.prompt == noPrompt)
+	b.SetEnabled(k.Up.Enabled() && m.prompt == noPrompt && !m.charts)
 	return b
 }
 
@@ -374,6 +391,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Pause, k.Faster, k.Slower, k.Step},
 		{k.Fail, k.Set, k.Reshard, k.Stream},
 		{k.Record, k.Save, k.Lesson, k.Rerun, k.Back},
+		{k.Charts, k.NextNode, k.PrevNode},
 		{k.Tab, k.PrevTab, k.Up, k.Down, k.Left, k.Right},
 		{k.Accept, k.Complete, k.Cancel},
 	}

@@ -37,6 +37,7 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 		m.storage = append(m.storage, n.ID)
 	}
 	m.storageSel = 0
+	m.hist, m.chartSel = &pipeline.History{}, defaultChartNode(sc)
 	m.prompt = noPrompt
 	m.speed = initialSpeed(sc.Duration)
 	m.diag, m.diagDone, m.findings = advice.NewDiagnoser(m.sc), false, nil
@@ -229,6 +230,7 @@ func (m *Model) take(s pipeline.Snapshot) {
 	for _, e := range s.Events {
 		m.addEvent(evEngine, e)
 	}
+	m.hist.Add(m.historySnapshot(s))
 	if s.Time > m.lastPush {
 		// Rates over the whole interval since the last point, from the
 		// running totals: at high speed a snapshot spans many ticks, and
@@ -320,7 +322,14 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.run.SetSpeed(speeds[m.speed])
 	case key.Matches(msg, k.Step):
 		m.run.Step()
+	case key.Matches(msg, k.Charts):
+		m.charts = !m.charts
+	case key.Matches(msg, k.NextNode):
+		m.chartSel = (m.chartSel + 1) % len(m.sc.Nodes)
+	case key.Matches(msg, k.PrevNode):
+		m.chartSel = (m.chartSel - 1 + len(m.sc.Nodes)) % len(m.sc.Nodes)
 	case key.Matches(msg, k.Fail):
+		m.charts = false // the list to pick from stands in the live view
 		m.pickList = m.pickList[:0]
 		for _, n := range m.sc.Nodes {
 			m.pickList = append(m.pickList, n.ID)
@@ -333,6 +342,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.target = m.storage[0]
 			return m.askReshard()
 		}
+		m.charts = false
 		m.pickList = append(m.pickList[:0], m.storage...)
 		m.pick, m.prompt = m.storageSel, pickReshard
 	case key.Matches(msg, k.Record):

@@ -48,6 +48,9 @@ func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
+	if m.charts {
+		return m.header() + "\n" + m.chartsBody(m.w, max(0, m.h-1-m.footerHeight())) + "\n" + strings.Join(m.footer(), "\n")
+	}
 	r := m.rects()
 	top := layout.Row(
 		m.throughputPane(r.throughputW, r.topH),
