@@ -530,7 +530,7 @@ func TestHelpBarKeepsThePinnedKeys(t *testing.T) {
 			{"picker-open", []string{"o"}, []string{"enter accept", "esc cancel", "ctrl+c quit"}},
 			{"builder", []string{"enter"}, []string{"a add", "esc scenarios", "? help", "q quit"}},
 			{"builder-edit", []string{"enter", "e"}, []string{"enter ", "esc cancel", "ctrl+c quit"}},
-			{"dashboard", []string{"r"}, []string{"space pause", "R record", "l lesson", "esc builder", "? help", "q quit"}},
+			{"dashboard", []string{"r"}, []string{"space pause", "tab events", "R record", "esc builder", "? help", "q quit"}},
 			{"dashboard-prompt", []string{"r", "k"}, []string{"enter ok", "esc cancel", "ctrl+c quit"}},
 			{"key-sheet", []string{"r", "?"}, []string{"esc/? close", "q quit"}},
 		} {

@@ -417,7 +417,7 @@ func TestLessonPanel(t *testing.T) {
 			if !strings.Contains(v, "lesson · step 2 of 6") || !strings.Contains(v, "▶ 2 (0:00:10) One customer") || !strings.Contains(v, "○ 3 (0:01:00)") {
 				t.Fatalf("at 0:30:\n%s", v)
 			}
-			if !strings.Contains(hs.help(), "↑/↓ scroll") {
+			if !strings.Contains(hs.help(), "↑↓ scroll") {
 				t.Fatalf("the lesson does not scroll: %s", hs.help())
 			}
 			hs.feed(r, snapshot(hs.sc, 95*time.Second, 0.5))

@@ -360,14 +360,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	// By priority: the help bar keeps the first that fit (after the main
 	// action, esc, ? and q, which it always shows).
-	return []key.Binding{k.Pause, k.Tab, k.Record, k.Lesson, k.Charts, k.NextNode, m.arrowHelp(), k.Fail, k.Set, k.Reshard,
+	return []key.Binding{k.Pause, k.Tab, m.arrowHelp(), k.Record, k.Lesson, k.Charts, k.NextNode, k.Fail, k.Set, k.Reshard,
 		k.Faster, k.Slower, k.Step, k.Stream, k.PrevNode, k.Save, k.Rerun, k.Back}
 }
 
 // arrowHelp is one help entry for the arrow keys as they work now.
 func (m *Model) arrowHelp() key.Binding {
 	k := m.keys
-	b := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))
+	b := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "scroll"))
 	if m.focus == shardsPane {
 		b = key.NewBinding(key.WithKeys("left", "right", "up", "down"), key.WithHelp("←↑↓→", "cell"))
 	}
