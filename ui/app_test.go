@@ -722,3 +722,29 @@ func TestLongQuestionWraps(t *testing.T) {
 		t.Fatalf("%d lines", got)
 	}
 }
+
+// ctrl+c while typing a change, with a change recorded: s saves the session
+// (the prompt being typed gives way) and then quits.
+func TestCtrlCWhileTypingSavesTheSession(t *testing.T) {
+	hs := newHarness(t, Options{}, 80, 24)
+	hs.keys("r")
+	run := hs.b.Runs()[0]
+	run.Send(pipeline.Snapshot{Time: time.Minute, Duration: 2 * time.Minute})
+	hs.send(dashboard.SnapshotReadyMsg{RunID: run.ID(), Snap: <-run.Snapshots()})
+	hs.keys("k")
+	hs.typeText("orders.rate=50/s")
+	hs.keys("enter", "k")
+	hs.typeText("orders.ra")
+	hs.keys("ctrl+c")
+	if !strings.Contains(hs.view(), "quit anyway?") {
+		t.Fatalf("no question:\n%s", hs.view())
+	}
+	hs.keys("s")
+	if !strings.Contains(hs.view(), "save session as: shop-session.yaml") {
+		t.Fatalf("s:\n%s", hs.view())
+	}
+	hs.keys("enter")
+	if _, ok := hs.store.Get("shop-session.yaml"); !ok || !hs.quit {
+		t.Fatalf("saved %v, quit %v", ok, hs.quit)
+	}
+}

@@ -191,15 +191,15 @@ func (m Model) handleKeys(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			break
 		}
 		var cmd tea.Cmd
-		m, cmd = m.handleKey(RuneKey(r))
+		m, cmd = m.handleKey(runeKey(r))
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Sequence(cmds...)
 }
 
-// RuneKey is the key message of one typed rune, as Bubble Tea v2 decodes
+// runeKey is the key message of one typed rune, as Bubble Tea v2 decodes
 // it: an upper-case letter is shift and the letter.
-func RuneKey(r rune) tea.KeyPressMsg {
+func runeKey(r rune) tea.KeyPressMsg {
 	switch r {
 	case ' ':
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -1516,5 +1517,44 @@ func TestChartsKeys(t *testing.T) {
 	hs.keys("f")
 	if v := hs.view(); !strings.Contains(v, "fail which node?") {
 		t.Fatalf("f on the charts:\n%s", v)
+	}
+}
+
+// Under NO_COLOR the screen is its text (goldens and these tests strip the
+// colours): every marker a colour gives also has its glyph or word.
+func TestMarkersReadWithoutColour(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 160, 48)
+	r := hs.start()
+	s := snapshot(hs.sc, 20*time.Second, 1.6)
+	s.Node("delivery").Failed = true
+	s.Events = []string{"0:00:20 delivery: fails for 5m"}
+	hs.feed(r, s)
+	for i := 21; i <= 30; i++ {
+		s := snapshot(hs.sc, time.Duration(i)*time.Second, 1.6)
+		s.Node("delivery").Failed = true
+		hs.feed(r, s)
+	}
+	r.ApplyErr = errors.New("boom")
+	hs.keys("k")
+	hs.typeText("orders.rate=10/s")
+	hs.keys("enter")
+	v := hs.view()
+	for _, want := range []string{
+		"160% HOT",            // a hot shard
+		"1 HOT",               // the summary
+		"▲ behind 120%",       // a consumer that cannot keep up
+		"✖ stream · critical", // the advisor's severity
+		"✗ boom",              // an error in the events
+		"▶ running",           // the run's state
+		"✗ FAILED",            // a failed node
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q without colour:\n%s", want, v)
+		}
+	}
+	hs.keys("c")
+	v = hs.view()
+	if !strings.Contains(v, "░<50% ▒<80% ▓<100% █ HOT") || !strings.Contains(v, "█") {
+		t.Errorf("the heat strip's shades:\n%s", v)
 	}
 }

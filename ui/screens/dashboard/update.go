@@ -142,9 +142,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return status
 	case sessionSaveAskedMsg:
-		if m.sc == nil || m.prompt != noPrompt {
+		if m.sc == nil {
 			return nil
 		}
+		// A prompt open when the question came (ctrl+c while typing) gives
+		// way: the answer was to save the session and go.
+		m.prompt = noPrompt
 		m.then = msg.then
 		return m.askRecord()
 	case tea.PasteMsg: // bracketed paste, into the prompt's field
