@@ -38,7 +38,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.handleKeys(msg)
 	case tea.PasteMsg: // Bubble Tea v2 sends a bracketed paste apart from the keys
 		switch {
-		case m.confirm == nil && m.sheet == nil && !layout.TooSmall(m.w, m.h) && m.active().CapturesInput():
+		case m.capturing():
 			cmd = m.active().Update(msg)
 		case msg.Content != "":
 			// Pasted text is never taken for keys (a paste of "xx" must not
@@ -129,7 +129,9 @@ func (m *Model) guard(a action) tea.Cmd {
 	if recorded > 0 {
 		// s: the dashboard asks where to save the session; once it is
 		// saved, the same action is asked for again (the builder's edits
-		// may still need a yes).
+		// may still need a yes). Changes are recorded only while the
+		// dashboard is on show, and leaving it settles them, so the
+		// dashboard is where the question is asked.
 		var then tea.Msg = common.QuitRequestedMsg{}
 		if a.kind == runAction {
 			then = common.RunRequestedMsg{Scenario: a.sc, Path: a.path, Open: a.load}
@@ -239,9 +241,6 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m, m.do(c.action)
 		case c.altKey != "" && k == c.altKey:
 			m.confirm = nil
-			if c.altKey == "s" && c.altDesc == "save the session first" {
-				m.screen = DashboardScreen // where the session is saved
-			}
 			return m, c.alt
 		case k == "n" || k == "N" || k == "esc" || k == "q":
 			if c.action.no != "" {
