@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # tmux-smoke.sh drives the real binary in a real terminal (tmux) through the
-# first minutes of a workshop: pick a scenario, run it, pause it, step it,
-# read the builder's estimate, run hot-partition-key until the advisor names
-# its hot key, visit the events and the heatmap's cursor with tab, quit. It
-# fails, printing the screen, as soon as a screen is not what it should be.
+# first minutes of a workshop: keys that arrive together (one write) and a
+# bracketed paste, pick a scenario, run it, pause it, step it, read the
+# builder's estimate, run hot-partition-key until the advisor names its hot
+# key, visit the events and the heatmap's cursor with tab, the charts, steer
+# the run, refuse to lose its recorded change on esc and q, save it as a
+# session on the way out, quit. It fails, printing the screen, as soon as a
+# screen is not what it should be; on every screen the help bar must show
+# ? and q (or ctrl+c while a field has the keys).
 #
 #   scripts/tmux-smoke.sh            # 120×34
 #   COLS=80 ROWS=24 scripts/tmux-smoke.sh
+#   COLS=160 ROWS=48 scripts/tmux-smoke.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,15 +39,36 @@ fail() {
 	exit 1
 }
 
-# check_screen fails on anything that must never show.
+# check_screen fails on anything that must never show, and on a help bar
+# (the last line) without its pinned keys.
 check_screen() {
-	local s
+	local s last
 	s=$(screen)
 	for bad in "panic:" "goroutine " "terminal too small" "✗ stopped" "simulation stopped"; do
 		if grep -qF -- "$bad" <<<"$s"; then
 			fail "unexpected screen (contains \"$bad\")"
 		fi
 	done
+	last=$(tail -n 1 <<<"$s")
+	if ! grep -qF "ctrl+c quit" <<<"$last" && ! { grep -qF "? help" <<<"$last" && grep -qF "q quit" <<<"$last"; } &&
+		! grep -qF "esc/? close" <<<"$last" && ! grep -qF "y yes" <<<"$last"; then
+		fail "the help bar lacks ? and q: \"$last\""
+	fi
+}
+
+# burst TEXT: write TEXT to the terminal in one write, as a fast typist, a
+# paste without bracketing or a slow SSH link delivers it.
+burst() {
+	tmux set-buffer -b smoke -- "$1"
+	tmux paste-buffer -d -b smoke -t "$session"
+	sleep 0.2
+}
+
+# paste TEXT: a bracketed paste (the TUI asks the terminal for them).
+paste() {
+	tmux set-buffer -b smoke -- "$1"
+	tmux paste-buffer -p -d -b smoke -t "$session"
+	sleep 0.2
 }
 
 # wait_for TEXT [SECONDS]: wait until the screen shows TEXT.
@@ -78,12 +104,24 @@ type_text() {
 
 sim_clock() { screen | grep -oE 'sim [0-9]+:[0-9]{2}:[0-9]{2}' | head -1; }
 
-tmux new-session -d -s "$session" -x "$COLS" -y "$ROWS" \
+mkdir -p "$tmp/work"
+tmux new-session -d -s "$session" -x "$COLS" -y "$ROWS" -c "$tmp/work" \
 	"TERM=xterm-256color $tmp/streamsim; echo \$? > $tmp/rc; sleep 30"
 
 echo "tmux-smoke: picker"
 wait_for "streaming pipelines on AWS, simulated"
 wait_for "seed-pipeline"
+wait_for "enter open"
+
+echo "tmux-smoke: keys in one write, and a paste"
+third=$("$tmp/streamsim" scenarios | sed -n 4p | cut -d' ' -f1)
+burst "jjjk" # down three, up one: the third scenario
+wait_for "> $third"
+key /
+paste "hot-partition"
+wait_for "1 of "
+wait_for "> hot-partition-key"
+key Escape
 wait_for "enter open"
 
 echo "tmux-smoke: filter to seed-pipeline and run it"
@@ -117,7 +155,13 @@ c=$(sim_clock)
 echo "tmux-smoke: back to the builder: the estimate"
 key Escape
 wait_for "est. \$" 15
-wait_for "i advice"
+# At 80 columns the help bar keeps ?, q, esc and the main action and drops
+# what does not fit: the key sheet lists the findings' key.
+key "?"
+wait_for "keys · builder"
+wait_for "advice"
+key Escape
+wait_for "esc scenarios"
 
 echo "tmux-smoke: run hot-partition-key: the advisor finds the hot key"
 key Escape
@@ -147,13 +191,53 @@ wait_for "▸ shard"
 key Right
 wait_for "←↑↓→ cell"
 
-echo "tmux-smoke: quit"
+echo "tmux-smoke: the key sheet"
+key "?"
+wait_for "keys · dashboard"
+wait_for "esc/? close"
+key Escape
+wait_for "write load"
+
+echo "tmux-smoke: the charts"
+key c
+wait_for "records/s · "
+wait_for "shards × time"
+wait_for "c live view"
+key n
+wait_for "records/s · "
+key c
+wait_for "write load"
+
+echo "tmux-smoke: steer, then esc and q ask before the change is lost"
+key Space
+wait_for "‖ paused"
+key k
+type_text "events.shards=99"
+wait_for "refused"
+key C-u
+type_text "orders.rate=100/s"
+key Enter
+wait_for "1 change(s) recorded"
+key Escape
+wait_for "go back anyway?"
+key n
+wait_for "‖ paused"
 key q
+wait_for "quit anyway?"
+key s
+wait_for "save session as:"
+key Enter
+
+echo "tmux-smoke: quit"
 for ((i = 0; i < 100; i++)); do
 	[[ -s $tmp/rc ]] && break
 	sleep 0.05
 done
-[[ -s $tmp/rc ]] || fail "q did not end the program"
+[[ -s $tmp/rc ]] || fail "saving the session did not go on to quit"
 rc=$(cat "$tmp/rc")
 [[ $rc == 0 ]] || fail "streamsim exited with status $rc"
-echo "tmux-smoke: OK (ran from ${first#sim } to ${c#sim }; advice: $finding; exit 0)"
+session_file=$(ls "$tmp/work"/*-session.yaml 2>/dev/null | head -1)
+[[ -n $session_file ]] || fail "no session file was saved"
+grep -qF "orders.rate: 100/s" "$session_file" || fail "the session lacks the change: $(cat "$session_file")"
+"$tmp/streamsim" run "$session_file" --quiet >/dev/null || [[ $? == 1 ]] || fail "the session does not replay"
+echo "tmux-smoke: OK (ran from ${first#sim } to ${c#sim }; advice: $finding; session $(basename "$session_file") replays; exit 0)"

@@ -239,11 +239,19 @@ func (e *Engine) RunToEnd() {
 	}
 }
 
-// Apply applies a change now (from the UI); it is also what timeline entries do.
+// Apply applies a change now (from the UI); it is also what timeline entries
+// do. A change of a stream's shards or partitions that the service refuses
+// (pipeline.CheckResize, as the stream itself judges it) is an error and
+// changes nothing: on AWS the call fails. In a timeline the same change is
+// made and refused as an event.
 func (e *Engine) Apply(c pipeline.Change) error {
 	for _, a := range c.Set {
-		if _, ok := e.byID[a.Node]; !ok {
+		m, ok := e.byID[a.Node]
+		if !ok {
 			return fmt.Errorf("no node %q", a.Node)
+		}
+		if err := e.checkResize(m, a, c); err != nil {
+			return err
 		}
 	}
 	if c.Fail != "" {
@@ -252,6 +260,27 @@ func (e *Engine) Apply(c pipeline.Change) error {
 		}
 	}
 	e.apply(c)
+	return nil
+}
+
+// checkResize says why the service refuses a's change of a stream's unit count now, or nil.
+func (e *Engine) checkResize(m model, a pipeline.Assignment, c pipeline.Change) error {
+	s, ok := m.(*stream)
+	if !ok {
+		return nil
+	}
+	want := int(math.Round(a.Value.Num))
+	switch {
+	case s.svc == "kinesis-data-streams" && a.Key == "shards":
+		for _, b := range c.Set {
+			if b.Node == a.Node && b.Key == "mode" {
+				return nil // a mode switch decides what the count means
+			}
+		}
+		return s.checkReshard(e.nowSec(), want)
+	case (s.svc == "msk" || s.svc == "msk-serverless") && a.Key == "partitions" && want != s.units:
+		return pipeline.CheckResize(s.resizeState(e.nowSec()), want)
+	}
 	return nil
 }
 

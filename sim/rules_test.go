@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -481,4 +482,58 @@ storage:
 	_, m := runChecked(t, sc)
 	near(t, "k.bytes_in", m["k.bytes_in"], 10*5e6, 1)
 	near(t, "p.lost_records", m["p.lost_records"], 10*3000, 0.01)
+}
+
+// A change made during a run (Engine.Apply, the dashboard's) that
+// UpdateShardCount refuses is an error and changes nothing, judged by the
+// same rule (pipeline.CheckResize) that refuses it in a timeline.
+func TestApplyRefusesWhatAWSRefuses(t *testing.T) {
+	sc := load(t, `version: 1
+name: steer
+duration: 1h
+producers:
+  - id: p
+    rate: 100/s
+    to: [s, k]
+storage:
+  - id: s
+    service: kinesis-data-streams
+    shards: 4
+  - id: k
+    service: msk-serverless
+    partitions: 4
+`)
+	e, err := sim.New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Step()
+	set := func(node, key string, n int) error {
+		return e.Apply(pipeline.Change{Set: []pipeline.Assignment{{Node: node, Key: key, Value: pipeline.Value{Kind: pipeline.KindInt, Num: float64(n)}}}})
+	}
+	var re *pipeline.ResizeError
+	if err := set("s", "shards", 16); !errors.As(err, &re) || !strings.Contains(err.Error(), "at most double or halve") {
+		t.Fatalf("4 → 16: %v", err)
+	}
+	if err := set("k", "partitions", 2); !errors.As(err, &re) {
+		t.Fatalf("partitions 4 → 2: %v", err)
+	}
+	if err := set("s", "shards", 8); err != nil {
+		t.Fatalf("4 → 8: %v", err)
+	}
+	if err := set("s", "shards", 8); err != nil {
+		t.Fatalf("8 again while UPDATING to 8 is no call: %v", err)
+	}
+	if err := set("s", "shards", 6); err == nil || !strings.Contains(err.Error(), "still UPDATING") {
+		t.Fatalf("a second call while UPDATING: %v", err)
+	}
+	for range 700 {
+		e.Step()
+	}
+	if got := e.Result().Metrics["s.shards_end"]; got != 8 {
+		t.Fatalf("shards %v, want 8: a refused change must change nothing", got)
+	}
+	if err := set("s", "shards", 16); err != nil {
+		t.Fatalf("8 → 16 once 8 are there: %v", err)
+	}
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"sort"
@@ -181,7 +182,8 @@ func (s *stream) reconfigure(e *Engine) {
 		s.retention = 10
 	}
 	if s.svc != "kinesis-data-streams" {
-		if want := s.n.Int("partitions"); s.svc != "kinesis-video-streams" && want > s.units {
+		if want := s.n.Int("partitions"); s.svc != "kinesis-video-streams" && want != s.units &&
+			pipeline.CheckResize(s.resizeState(e.nowSec()), want) == nil {
 			s.relayout(e, want) // Kafka can add partitions, never remove them
 		}
 		if s.svc == "msk" {
@@ -240,37 +242,25 @@ func intValue(n int) pipeline.Value {
 	return pipeline.Value{Kind: pipeline.KindInt, Num: float64(n), Set: true}
 }
 
-// requestReshard follows KDS-RESHARD-STEP and KDS-RESHARD-RATE (UpdateShardCount): each call within ½×..2× of the
-// current count, at most 10 per rolling 24 h, and it takes minutes (KDS-RESHARD-TIME: 2–10 min, unconfirmed).
+// requestReshard asks for UpdateShardCount to want shards: pipeline.CheckResize
+// judges it (KDS-RESHARD-STEP and KDS-RESHARD-RATE: each call within ½×..2×
+// of the current count, at most 10 per rolling 24 h, one at a time), and it
+// takes minutes (KDS-RESHARD-TIME: 2–10 min, unconfirmed).
 func (s *stream) requestReshard(e *Engine, want int) {
 	cur := s.units
 	if s.reshard.doneAt > 0 {
 		cur = s.reshard.target
 	}
-	if want == cur {
-		return
-	}
 	now := e.nowSec()
-	refuse := func(why string) {
-		e.event(s.id, "UpdateShardCount to %d refused: %s", want, why)
-		s.n.Params["shards"] = intValue(cur)
-	}
-	if s.reshard.doneAt > 0 {
-		refuse("the stream is still UPDATING")
-		return
-	}
-	if want > 2*s.units || 2*want < s.units {
-		refuse("a call can at most double or halve the shard count")
-		return
-	}
-	recent := 0
-	for _, t := range s.reshard.ops {
-		if now-t < 86400 {
-			recent++
+	if err := s.checkReshard(now, want); err != nil {
+		var re *pipeline.ResizeError
+		if errors.As(err, &re) {
+			e.event(s.id, "UpdateShardCount to %d refused: %s", want, re.Reason)
 		}
+		s.n.Params["shards"] = intValue(cur)
+		return
 	}
-	if recent >= pipeline.KDSScalingOpsPerDay {
-		refuse("at most 10 scaling operations per 24 h")
+	if want == cur {
 		return
 	}
 	s.reshard.ops = append(s.reshard.ops, now)
@@ -279,6 +269,30 @@ func (s *stream) requestReshard(e *Engine, want int) {
 	took := min(600, 120+float64(abs(want-s.units)))
 	s.reshard.doneAt = now + took
 	e.event(s.id, "UpdateShardCount %d → %d started (UPDATING for about %.0f s)", s.units, want, took)
+}
+
+// checkReshard says why UpdateShardCount to want would be refused now, or nil;
+// asking for the count the stream has (or is going to) is no call at all.
+func (s *stream) checkReshard(now float64, want int) error {
+	cur := s.units
+	if s.reshard.doneAt > 0 {
+		cur = s.reshard.target
+	}
+	if want == cur {
+		return nil
+	}
+	return pipeline.CheckResize(s.resizeState(now), want)
+}
+
+// resizeState is what a change of the unit count is judged against now.
+func (s *stream) resizeState(now float64) pipeline.ResizeState {
+	recent := 0
+	for _, t := range s.reshard.ops {
+		if now-t < 86400 {
+			recent++
+		}
+	}
+	return pipeline.ResizeState{Service: s.svc, Units: s.units, OnDemand: s.onDemand, Updating: s.reshard.doneAt > 0, Recent: recent}
 }
 
 func abs(x int) int {

@@ -17,13 +17,13 @@ import (
 	"context"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/components/keysheet"
 	"github.com/streamsim/streamsim/ui/keys"
 	"github.com/streamsim/streamsim/ui/screens/builder"
 	"github.com/streamsim/streamsim/ui/screens/dashboard"
@@ -71,8 +71,7 @@ type Model struct {
 	builder *builder.Model
 	dash    *dashboard.Model
 
-	help      help.Model
-	helpLines int
+	sheet *keysheet.Sheet // the full key help (?), on show instead of the screen
 
 	status    string
 	statusErr bool
@@ -85,10 +84,14 @@ type Model struct {
 	initCmd tea.Cmd // what Init starts: the estimate of a scenario opened at start
 }
 
-// confirmation is a question that the footer asks, and what yes does.
+// confirmation is a question that the footer asks, and what yes does; a
+// third answer (altKey) runs alt.
 type confirmation struct {
 	question string
 	action   action
+
+	altKey, altDesc string
+	alt             tea.Cmd
 }
 
 // New returns the root model.
@@ -105,11 +108,8 @@ func New(o Options) Model {
 	km := keys.DefaultKeyMap()
 	st := styles.New(styles.DefaultTheme(), true) // dark until the terminal says otherwise
 	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins, Estimate: o.Estimator}
-	h := help.New()
-	h.Styles = st.Help
 	m := Model{
 		c: c, picker: picker.New(c), builder: builder.New(c), dash: dashboard.New(c),
-		help: h, helpLines: 1,
 		after: func(d time.Duration, msg tea.Msg) tea.Cmd {
 			return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 		},

@@ -268,7 +268,9 @@ func TestLayoutSweep(t *testing.T) {
 		{"dashboard", nil},
 		{"dashboard-events", []string{"tab"}},
 		{"dashboard-shards", []string{"tab"}},
-		{"dashboard-help", []string{"?"}},
+		{"dashboard-charts", []string{"c"}},
+		{"dashboard-charts-node", []string{"n", "N", "N"}},
+		{"dashboard-help", []string{"c", "?"}},
 		{"builder", []string{"?", "esc"}},
 		{"builder-edit", []string{"e"}},
 		{"builder-advice", []string{"esc", "i"}},
@@ -503,7 +505,246 @@ func TestStylesFollowTheBackground(t *testing.T) {
 		t.Fatal("the styles were replaced, not rebuilt in place: screens hold the pointer")
 	case st.Dark || st.Title.GetForeground() != theme.Primary.Light:
 		t.Fatalf("not the light palette: %+v", st.Title.GetForeground())
-	case hs.m.help.Styles.ShortKey.GetForeground() != theme.Accent.Light:
+	case st.Help.ShortKey.GetForeground() != theme.Accent.Light:
 		t.Fatal("the help keeps the dark palette")
+	}
+}
+
+// helpLine is the help bar: the terminal's last line.
+func (hs *harness) helpLine() string {
+	lines := strings.Split(hs.view(), "\n")
+	return lines[len(lines)-1]
+}
+
+// The help bar never drops ?, q (ctrl+c while a field takes the keys), esc
+// or the screen's main action, at the smallest size and a large one.
+func TestHelpBarKeepsThePinnedKeys(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		for _, tc := range []struct {
+			name string
+			keys []string
+			want []string
+		}{
+			{"picker", nil, []string{"enter open", "? help", "q quit"}},
+			{"picker-filter", []string{"/"}, []string{"enter accept", "esc cancel", "ctrl+c quit"}},
+			{"picker-open", []string{"o"}, []string{"enter accept", "esc cancel", "ctrl+c quit"}},
+			{"builder", []string{"enter"}, []string{"a add", "esc scenarios", "? help", "q quit"}},
+			{"builder-edit", []string{"enter", "e"}, []string{"enter ", "esc cancel", "ctrl+c quit"}},
+			{"dashboard", []string{"r"}, []string{"space pause", "tab events", "R record", "esc builder", "? help", "q quit"}},
+			{"dashboard-prompt", []string{"r", "k"}, []string{"enter ok", "esc cancel", "ctrl+c quit"}},
+			{"key-sheet", []string{"r", "?"}, []string{"esc/? close", "q quit"}},
+		} {
+			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, sz[0], sz[1]), func(t *testing.T) {
+				hs := newHarness(t, Options{}, sz[0], sz[1])
+				hs.keys(tc.keys...)
+				line := hs.helpLine()
+				for _, w := range tc.want {
+					if !strings.Contains(line, w) {
+						t.Errorf("the help bar lacks %q: %q", w, line)
+					}
+				}
+				if strings.Contains(line, "…") {
+					t.Errorf("the help bar is cut: %q", line)
+				}
+				uitest.CheckFits(t, hs.m.View().Content, sz[0], sz[1])
+			})
+		}
+	}
+}
+
+// The key sheet (?) lists every key of the screen, those that do not work
+// now marked, within the width at 80×24; it closes with esc or ?, and q
+// still quits from it.
+func TestKeySheet(t *testing.T) {
+	hs := newHarness(t, Options{}, 80, 24)
+	hs.keys("r", "?")
+	v := hs.view()
+	for _, col := range hs.m.Dashboard().FullHelp() {
+		for _, k := range col {
+			h := k.Help()
+			want := h.Key + "  "
+			if !strings.Contains(v, want) || !strings.Contains(v, h.Desc) {
+				t.Errorf("the sheet lacks %q %q", h.Key, h.Desc)
+			}
+		}
+	}
+	if !strings.Contains(v, "step (not now)") || strings.Contains(v, "pause (not now)") {
+		t.Errorf("what works now is not told apart:\n%s", v)
+	}
+	uitest.CheckFits(t, hs.m.View().Content, 80, 24)
+	hs.keys("esc")
+	if strings.Contains(hs.view(), "keys · dashboard") || hs.m.Screen() != DashboardScreen {
+		t.Fatalf("esc did not close the sheet:\n%s", hs.view())
+	}
+	hs.keys("?", "?")
+	if strings.Contains(hs.view(), "keys · dashboard") {
+		t.Fatal("? did not close the sheet")
+	}
+	hs.keys("?", "q")
+	if !hs.quit {
+		t.Fatal("q in the sheet did not quit")
+	}
+}
+
+// Every way out of work that is not saved asks, and says how to keep it:
+// the builder's edits (q, ctrl+c, and from the picker opening, running or
+// starting another) and a run's recorded changes (esc, r, q, ctrl+c on the
+// dashboard, q from the key sheet). The picker has no other way to lose
+// work: its prompts hold only what is being typed.
+func TestEveryDiscardAsks(t *testing.T) {
+	edited := func(t *testing.T) *harness {
+		hs := newHarness(t, Options{Open: uitest.Load(t, "shop", uitest.ShopYAML)}, 80, 24)
+		hs.keys("x") // delete a node: unsaved
+		return hs
+	}
+	recorded := func(t *testing.T) *harness {
+		hs := newHarness(t, Options{}, 80, 24)
+		hs.keys("r")
+		run := hs.b.Runs()[0]
+		run.Send(pipeline.Snapshot{Time: time.Minute, Duration: 2 * time.Minute})
+		hs.send(dashboard.SnapshotReadyMsg{RunID: run.ID(), Snap: <-run.Snapshots()})
+		hs.keys("k")
+		hs.typeText("orders.rate=50/s")
+		hs.keys("enter")
+		return hs
+	}
+	for _, tc := range []struct {
+		name  string
+		setup func(*testing.T) *harness
+		keys  []string
+		ask   string
+	}{
+		{"builder q", edited, []string{"q"}, "quit anyway?"},
+		{"builder ctrl+c", edited, []string{"ctrl+c"}, "quit anyway?"},
+		{"builder esc, picker enter", edited, []string{"esc", "down", "enter"}, "discard them and open tiny?"},
+		{"builder esc, picker r", edited, []string{"esc", "r"}, "discard them and run shop?"},
+		{"builder esc, picker n", edited, []string{"esc", "n"}, "discard them and open new-pipeline?"},
+		{"dashboard esc", recorded, []string{"esc"}, "go back anyway? y go back · s save the session first · n stay"},
+		{"dashboard r", recorded, []string{"r"}, "run again anyway?"},
+		{"dashboard q", recorded, []string{"q"}, "quit anyway? y quit · s save the session first · n stay"},
+		{"dashboard ctrl+c", recorded, []string{"ctrl+c"}, "quit anyway?"},
+		{"dashboard ? then q", recorded, []string{"?", "q"}, "quit anyway?"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := tc.setup(t)
+			hs.keys(tc.keys...)
+			if v := strings.Join(strings.Fields(hs.view()), " "); hs.quit || !strings.Contains(v, tc.ask) {
+				t.Fatalf("no question %q (quit %v):\n%s", tc.ask, hs.quit, hs.view())
+			}
+			hs.keys("n")
+			if hs.quit || strings.Contains(hs.view(), "anyway?") {
+				t.Fatal("n did not keep the work")
+			}
+		})
+	}
+}
+
+// s in answer to leaving a run with recorded changes asks where to save the
+// session, saves it and then leaves; esc at that prompt keeps everything.
+func TestSaveTheSessionOnTheWayOut(t *testing.T) {
+	for _, k := range []string{"esc", "q"} {
+		t.Run(k, func(t *testing.T) {
+			hs := newHarness(t, Options{}, 80, 24)
+			hs.keys("r")
+			run := hs.b.Runs()[0]
+			run.Send(pipeline.Snapshot{Time: time.Minute, Duration: 2 * time.Minute})
+			hs.send(dashboard.SnapshotReadyMsg{RunID: run.ID(), Snap: <-run.Snapshots()})
+			hs.keys("k")
+			hs.typeText("orders.rate=50/s")
+			hs.keys("enter", k, "s")
+			if !strings.Contains(hs.view(), "save session as: shop-session.yaml") {
+				t.Fatalf("s did not ask where:\n%s", hs.view())
+			}
+			hs.keys("esc")
+			if hs.quit || run.Stopped() || hs.m.Dashboard().Unsaved() != 1 {
+				t.Fatal("esc at the prompt did not keep the run and its changes")
+			}
+			hs.keys(k, "s", "enter")
+			data, ok := hs.store.Get("shop-session.yaml")
+			if !ok || !strings.Contains(data, "orders.rate: 50/s") {
+				t.Fatalf("not saved: %q", data)
+			}
+			if k == "q" && !hs.quit {
+				t.Fatalf("saved but did not quit:\n%s", hs.view())
+			}
+			if k == "esc" && (hs.m.Screen() != BuilderScreen || !run.Stopped()) {
+				t.Fatalf("saved but did not go back: %v", hs.m.Screen())
+			}
+		})
+	}
+}
+
+// Several runes in one key message (a grapheme of several runes, or text a
+// terminal sends together) are taken rune by rune: each binding matches,
+// none is lost; once a rune opens a field, the rest are typed into it.
+func TestKeyBurstIsSplit(t *testing.T) {
+	hs := newHarness(t, Options{}, 80, 24)
+	hs.send(tea.KeyPressMsg{Code: tea.KeyExtended, Text: "jj"})
+	if b, ok := hs.m.Picker().Selected(); !ok || b.Name != "tiny" {
+		t.Fatalf("jj did not move down twice: %+v", b)
+	}
+	hs.send(tea.KeyPressMsg{Code: tea.KeyExtended, Text: "kk/tiny"})
+	if !hs.m.Picker().CapturesInput() || !strings.Contains(hs.view(), "tiny") {
+		t.Fatalf("the runes after / are not in the filter:\n%s", hs.view())
+	}
+	if b, ok := hs.m.Picker().Selected(); !ok || b.Name != "tiny" {
+		t.Fatalf("the filter did not take tiny: %+v", b)
+	}
+}
+
+// A bracketed paste while no text field is open is not taken for keys, but
+// it is not dropped without a word either.
+func TestPasteWithNoFieldSaysSo(t *testing.T) {
+	hs := newHarness(t, Options{}, 80, 24)
+	hs.send(tea.PasteMsg{Content: "xx"})
+	if s, _ := hs.m.Status(); !strings.Contains(s, "pasted text goes into a text field") {
+		t.Fatalf("status %q", s)
+	}
+}
+
+// A long question wraps: its answers at the end are never cut off at 80
+// columns.
+func TestLongQuestionWraps(t *testing.T) {
+	hs := newHarness(t, Options{Open: uitest.Load(t, "shop", uitest.ShopYAML)}, 80, 24)
+	hs.keys("r")
+	run := hs.b.Runs()[0]
+	run.Send(pipeline.Snapshot{Time: time.Minute, Duration: 2 * time.Minute})
+	hs.send(dashboard.SnapshotReadyMsg{RunID: run.ID(), Snap: <-run.Snapshots()})
+	hs.keys("k")
+	hs.typeText("orders.rate=50/s")
+	hs.keys("enter", "q")
+	v := strings.Join(strings.Fields(hs.view()), " ")
+	if !strings.Contains(v, "1 recorded change(s) of the run not saved: quit anyway? y quit · s save the session first · n stay") {
+		t.Fatalf("the question is cut:\n%s", hs.view())
+	}
+	uitest.CheckFits(t, hs.m.View().Content, 80, 24)
+	if got := strings.Count(hs.m.View().Content, "\n") + 1; got != 24 {
+		t.Fatalf("%d lines", got)
+	}
+}
+
+// ctrl+c while typing a change, with a change recorded: s saves the session
+// (the prompt being typed gives way) and then quits.
+func TestCtrlCWhileTypingSavesTheSession(t *testing.T) {
+	hs := newHarness(t, Options{}, 80, 24)
+	hs.keys("r")
+	run := hs.b.Runs()[0]
+	run.Send(pipeline.Snapshot{Time: time.Minute, Duration: 2 * time.Minute})
+	hs.send(dashboard.SnapshotReadyMsg{RunID: run.ID(), Snap: <-run.Snapshots()})
+	hs.keys("k")
+	hs.typeText("orders.rate=50/s")
+	hs.keys("enter", "k")
+	hs.typeText("orders.ra")
+	hs.keys("ctrl+c")
+	if !strings.Contains(hs.view(), "quit anyway?") {
+		t.Fatalf("no question:\n%s", hs.view())
+	}
+	hs.keys("s")
+	if !strings.Contains(hs.view(), "save session as: shop-session.yaml") {
+		t.Fatalf("s:\n%s", hs.view())
+	}
+	hs.keys("enter")
+	if _, ok := hs.store.Get("shop-session.yaml"); !ok || !hs.quit {
+		t.Fatalf("saved %v, quit %v", ok, hs.quit)
 	}
 }

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"math"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -10,6 +12,7 @@ import (
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/components/keysheet"
 	"github.com/streamsim/streamsim/ui/layout"
 	"github.com/streamsim/streamsim/ui/styles"
 )
@@ -20,7 +23,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width - 1)
 	case tea.ColorProfileMsg:
 		if msg.Profile > colorprofile.ASCII {
 			cmd = tea.RequestBackgroundColor // answered by a BackgroundColorMsg
@@ -28,16 +30,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		if dark := msg.IsDark(); dark != m.c.Styles.Dark {
 			*m.c.Styles = *styles.New(m.c.Styles.Theme, dark) // in place: every screen holds the pointer
-			m.help.Styles = m.c.Styles.Help
 			for _, s := range m.screens() {
 				cmd = tea.Batch(cmd, s.Update(common.StylesChangedMsg{}))
 			}
 		}
 	case tea.KeyPressMsg:
-		m, cmd = m.handleKey(msg)
+		m, cmd = m.handleKeys(msg)
 	case tea.PasteMsg: // Bubble Tea v2 sends a bracketed paste apart from the keys
-		if m.confirm == nil && !layout.TooSmall(m.w, m.h) && m.active().CapturesInput() {
+		switch {
+		case m.capturing():
 			cmd = m.active().Update(msg)
+		case msg.Content != "":
+			// Pasted text is never taken for keys (a paste of "xx" must not
+			// delete two nodes), but it is not dropped without a word either.
+			cmd = emit(common.Status("pasted text goes into a text field: there is none open here"))
 		}
 	case statusExpiredMsg:
 		if msg.Gen == m.statusGen && !m.statusErr {
@@ -54,7 +60,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.RunRequestedMsg:
 		cmd = m.guard(action{kind: runAction, sc: msg.Scenario, path: msg.Path, load: msg.Open})
 	case common.ConfirmAskedMsg:
-		m.confirm = &confirmation{question: msg.Question, action: action{kind: yesAction, yes: msg.Yes, no: msg.NoStatus}}
+		m.confirm = &confirmation{question: msg.Question, action: action{kind: yesAction, yes: msg.Yes, no: msg.NoStatus},
+			altKey: msg.AltKey, altDesc: msg.AltDesc, alt: msg.Alt}
+	case common.QuitRequestedMsg:
+		cmd = m.guard(action{kind: quitAction})
 	case common.BuilderRequestedMsg:
 		m.screen = BuilderScreen
 	case common.PickerRequestedMsg:
@@ -92,6 +101,7 @@ type action struct {
 }
 
 // guard does a now, or asks first when it would discard unsaved changes.
+// Changes recorded on the dashboard may be saved as a session first (s).
 func (m *Model) guard(a action) tea.Cmd {
 	recorded := 0
 	if a.kind != openAction { // opening a scenario leaves the run as it is
@@ -105,9 +115,9 @@ func (m *Model) guard(a action) tea.Cmd {
 	var q string
 	switch {
 	case recorded > 0 && edited:
-		q = fmt.Sprintf("%d recorded change(s) of the run and %s's edits are not saved: %s anyway? y/n", recorded, name, verb(a))
+		q = fmt.Sprintf("%d recorded change(s) of the run and %s's edits are not saved: %s anyway? y %s · s save the session first · n stay", recorded, name, verb(a), verb(a))
 	case recorded > 0:
-		q = fmt.Sprintf("%d recorded change(s) of the run not saved: %s anyway? y/n (R on the dashboard saves them)", recorded, verb(a))
+		q = fmt.Sprintf("%d recorded change(s) of the run not saved: %s anyway? y %s · s save the session first · n stay", recorded, verb(a), verb(a))
 	case a.kind == quitAction:
 		q = fmt.Sprintf("%s has unsaved changes: quit anyway? y quit · n stay (s in the builder saves)", name)
 	case a.kind == openAction:
@@ -116,6 +126,19 @@ func (m *Model) guard(a action) tea.Cmd {
 		q = fmt.Sprintf("%s has unsaved changes: discard them and run %s? y/n", name, a.sc.Name)
 	}
 	m.confirm = &confirmation{question: q, action: a}
+	if recorded > 0 {
+		// s: the dashboard asks where to save the session; once it is
+		// saved, the same action is asked for again (the builder's edits
+		// may still need a yes). Changes are recorded only while the
+		// dashboard is on show, and leaving it settles them, so the
+		// dashboard is where the question is asked.
+		var then tea.Msg = common.QuitRequestedMsg{}
+		if a.kind == runAction {
+			then = common.RunRequestedMsg{Scenario: a.sc, Path: a.path, Open: a.load}
+		}
+		m.confirm.altKey, m.confirm.altDesc = "s", "save the session first"
+		m.confirm.alt = m.dash.SaveSessionThen(then)
+	}
 	return nil
 }
 
@@ -149,25 +172,79 @@ func (m *Model) do(a action) tea.Cmd {
 	return tea.Sequence(m.dash.Stop(), tea.Quit)
 }
 
+// handleKeys takes a key message. One that carries several runes (Bubble
+// Tea v2 decodes each character a terminal sends as a key of its own, but a
+// grapheme of several runes, or input from a terminal that sends text
+// together, comes as one) is split into one key per rune unless a text
+// field has the keys: a binding matches one key, and runes that came
+// together must not be lost for it. Once a key opens a field, the rest of
+// the runes go into it as typed.
+func (m Model) handleKeys(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	runes := []rune(msg.Text)
+	if len(runes) < 2 || msg.Mod&^tea.ModShift != 0 || m.capturing() {
+		return m.handleKey(msg)
+	}
+	var cmds []tea.Cmd
+	for i, r := range runes {
+		if m.capturing() {
+			var cmd tea.Cmd
+			m, cmd = m.handleKey(tea.KeyPressMsg{Code: tea.KeyExtended, Text: string(runes[i:])})
+			cmds = append(cmds, cmd)
+			break
+		}
+		var cmd tea.Cmd
+		m, cmd = m.handleKey(runeKey(r))
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Sequence(cmds...)
+}
+
+// runeKey is the key message of one typed rune, as Bubble Tea v2 decodes
+// it: an upper-case letter is shift and the letter.
+func runeKey(r rune) tea.KeyPressMsg {
+	switch r {
+	case ' ':
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case '\r', '\n':
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case '\t':
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case 0x1b:
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	}
+	if unicode.IsUpper(r) {
+		return tea.KeyPressMsg{Code: unicode.ToLower(r), ShiftedCode: r, Mod: tea.ModShift, Text: string(r)}
+	}
+	return tea.KeyPressMsg{Code: r, Text: string(r)}
+}
+
+// capturing reports whether a text field of the active screen has the keys.
+func (m Model) capturing() bool {
+	return m.confirm == nil && m.sheet == nil && !layout.TooSmall(m.w, m.h) && m.active().CapturesInput()
+}
+
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	g := m.c.Keys
 	if m.confirm != nil {
-		switch msg.String() {
-		case "ctrl+c":
-			if m.confirm.action.kind != quitAction { // a second question: quit, asking if work would be lost
+		c := m.confirm
+		switch k := msg.String(); {
+		case k == "ctrl+c":
+			if c.action.kind != quitAction { // a second question: quit, asking if work would be lost
 				m.confirm = nil
 				return m, m.guard(action{kind: quitAction})
 			}
 			m.confirm = nil
 			return m, m.do(action{kind: quitAction})
-		case "y", "Y":
-			a := m.confirm.action
+		case k == "y" || k == "Y":
 			m.confirm = nil
-			return m, m.do(a)
-		case "n", "N", "esc", "q":
-			if m.confirm.action.no != "" {
-				m.status, m.statusErr = m.confirm.action.no, false
+			return m, m.do(c.action)
+		case c.altKey != "" && k == c.altKey:
+			m.confirm = nil
+			return m, c.alt
+		case k == "n" || k == "N" || k == "esc" || k == "q":
+			if c.action.no != "" {
+				m.status, m.statusErr = c.action.no, false
 			}
 			m.confirm = nil
 		}
@@ -187,11 +264,16 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		cmd = m.guard(action{kind: quitAction})
 		return m, cmd
 	}
+	if m.sheet != nil {
+		return m.sheetKey(msg)
+	}
 	scr := m.active()
 	if !scr.CapturesInput() {
 		switch {
 		case key.Matches(msg, g.Help):
-			m.help.ShowAll = !m.help.ShowAll
+			m.sheet = &keysheet.Sheet{Title: "keys · " + m.screen.String(), Note: " · marked" + keysheet.NotNow + ": in another state",
+				Groups: m.sheetGroups()}
+			m.sheet.SetSize(m.w, m.bodyHeight())
 			return m, nil
 		case key.Matches(msg, g.Quit):
 			cmd = m.guard(action{kind: quitAction})
@@ -201,24 +283,46 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	return m, scr.Update(msg)
 }
 
+// sheetKey handles a key while the full key help is on show: it scrolls,
+// closes with esc or ?, and q still quits.
+func (m Model) sheetKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	g := m.c.Keys
+	sh := m.sheet
+	switch {
+	case key.Matches(msg, g.Help, g.Close):
+		m.sheet = nil
+	case key.Matches(msg, g.Quit):
+		return m, m.guard(action{kind: quitAction})
+	case key.Matches(msg, g.ScrollUp):
+		sh.Scroll(-1)
+	case key.Matches(msg, g.ScrollDown):
+		sh.Scroll(1)
+	case key.Matches(msg, g.PageUp):
+		sh.Scroll(-sh.Page())
+	case key.Matches(msg, g.PageDown):
+		sh.Scroll(sh.Page())
+	case key.Matches(msg, g.Top):
+		sh.Scroll(-math.MaxInt32)
+	case key.Matches(msg, g.Bottom):
+		sh.Scroll(math.MaxInt32)
+	}
+	return m, nil
+}
+
 // resize gives every screen, hidden ones too, the rect left by the footer.
 func (m *Model) resize() {
 	if m.w <= 0 || m.h <= 0 {
 		return
 	}
-	m.helpLines = max(1, countLines(m.help.View(m.helpKeys())))
-	bodyH := m.h - 1 - m.helpLines
 	for _, s := range m.screens() {
-		s.SetSize(m.w, max(0, bodyH))
+		s.SetSize(m.w, m.bodyHeight())
+	}
+	if m.sheet != nil {
+		m.sheet.Groups = m.sheetGroups() // the screen's keys as they work now
+		m.sheet.SetSize(m.w, m.bodyHeight())
 	}
 }
 
-func countLines(s string) int {
-	n := 1
-	for _, r := range s {
-		if r == '\n' {
-			n++
-		}
-	}
-	return n
-}
+// bodyHeight is the rows above the footer: the status line (wrapped, at most
+// maxStatusLines) and the help bar.
+func (m *Model) bodyHeight() int { return max(0, m.h-len(m.statusLines())-1) }

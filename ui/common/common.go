@@ -59,12 +59,16 @@ var ErrExists = errors.New("a file of that name exists")
 // DiskStore is the Store of real files.
 type DiskStore struct{}
 
-// Load implements Store.
-func (DiskStore) Load(path string) (*pipeline.Scenario, error) { return pipeline.LoadFile(path) }
+// Load implements Store. A leading "~" is the home directory.
+func (DiskStore) Load(path string) (*pipeline.Scenario, error) {
+	return pipeline.LoadFile(ExpandHome(path))
+}
 
 // Save implements Store with a temporary file beside path, renamed onto it,
-// so a failed save never leaves half a file or changes the one there.
+// so a failed save never leaves half a file or changes the one there. A
+// leading "~" is the home directory.
 func (DiskStore) Save(path string, data []byte, overwrite bool) error {
+	path = ExpandHome(path)
 	_, _, exists, err := safefile.Target(path, 0o644)
 	if err == nil && exists && !overwrite {
 		err = ErrExists
@@ -80,11 +84,16 @@ func (DiskStore) Save(path string, data []byte, overwrite bool) error {
 
 // ConfirmAskedMsg asks the user a yes/no question in the footer: yes runs
 // Yes (a command, or one that emits a message back to the screen that asked),
-// no posts NoStatus when it is set.
+// no posts NoStatus when it is set. AltKey, when set, is a third answer
+// (such as "s": save first) that runs Alt; AltDesc says what it does in the
+// help bar.
 type ConfirmAskedMsg struct {
 	Question string
 	Yes      tea.Cmd
 	NoStatus string
+
+	AltKey, AltDesc string
+	Alt             tea.Cmd
 }
 
 // OverwriteAsked is the question of a save that would replace the file at

@@ -1,6 +1,10 @@
 package common
 
-import "github.com/streamsim/streamsim/pipeline"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
 
 // ScenarioOpenedMsg asks the root to show a scenario in the builder. Path is
 // the file it came from ("" for a built-in or a new pipeline: saving asks).
@@ -21,6 +25,10 @@ type RunRequestedMsg struct {
 // BuilderRequestedMsg asks the root to go back to the builder.
 type BuilderRequestedMsg struct{}
 
+// QuitRequestedMsg asks the root to quit, asking first as q does when work
+// would be lost.
+type QuitRequestedMsg struct{}
+
 // PickerRequestedMsg asks the root to go back to the picker.
 type PickerRequestedMsg struct{}
 
@@ -38,6 +46,12 @@ func Status(format string, args ...any) StatusPostedMsg {
 
 // Error returns a StatusPostedMsg with an error.
 func Error(err error) StatusPostedMsg { return StatusPostedMsg{Text: err.Error(), Err: true} }
+
+// MainKeyer is a screen that names its main actions: the help bar shows
+// them first and always, whatever else it has to leave out.
+type MainKeyer interface {
+	MainKeys() []key.Binding
+}
 
 // SaveRequestedMsg asks the builder to save its scenario (s on another
 // screen): to Path, or to its own file when Path is "".

@@ -8,19 +8,30 @@ package keys
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap holds the bindings that work on every screen.
+// KeyMap holds the bindings that work on every screen, and those of the
+// full key help that ? opens.
 type KeyMap struct {
 	Help      key.Binding
 	Quit      key.Binding
 	ForceQuit key.Binding
+
+	// The key help's own: close it, scroll it.
+	Close, ScrollUp, ScrollDown, PageUp, PageDown, Top, Bottom key.Binding
 }
 
 // DefaultKeyMap returns the global bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Help:      Help(),
-		Quit:      Quit(),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:       Help(),
+		Quit:       Quit(),
+		ForceQuit:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Close:      Back("close"),
+		ScrollUp:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "scroll")),
+		ScrollDown: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown", "f", "space"), key.WithHelp("pgdn", "page down")),
+		Top:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "top")),
+		Bottom:     key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "bottom")),
 	}
 }
 

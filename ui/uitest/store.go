@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -72,4 +74,31 @@ func (s *MemStore) Names() []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// Complete implements common.Completer over the files' names: the folders
+// (a name's parts up to a slash) and .yaml/.yml files that start with prefix.
+func (s *MemStore) Complete(prefix string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dir := prefix[:strings.LastIndex(prefix, "/")+1]
+	seen := map[string]bool{}
+	var out []string
+	for name := range s.Files {
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		rest := name[len(dir):]
+		if i := strings.Index(rest, "/"); i >= 0 {
+			name = dir + rest[:i+1]
+		} else if !common.IsScenarioFile(name) {
+			continue
+		}
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }

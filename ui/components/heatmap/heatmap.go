@@ -299,3 +299,11 @@ func Counts(units []float64) (hot, warm int) {
 	}
 	return hot, warm
 }
+
+// Shade is how a utilisation is drawn: its glyph (░ below 50 %, ▒ below
+// 80 %, ▓ below 100 %, █ from 100 %) and that level's index, 0 to 3. A
+// heatmap over time draws its cells with it, so both read the same way.
+func Shade(u float64) (glyph string, level int) {
+	s := shade(u)
+	return shades[s], int(s)
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -38,11 +40,14 @@ type ChangeAppliedMsg struct {
 	Err    error
 }
 
-// SessionSavedMsg answers saveSessionCmd.
+// SessionSavedMsg answers saveSessionCmd. Then, when set, is what the
+// save was for (leaving, quitting): the dashboard sends it once saved.
 type SessionSavedMsg struct {
-	Path    string
-	Changes int
-	Err     error
+	Path     string
+	Changes  int
+	Duration time.Duration // the session's length: where the run stood
+	Err      error
+	Then     tea.Msg
 }
 
 // startRunCmd starts a run of sc on the backend.
@@ -85,8 +90,9 @@ func applyChangeCmd(r backends.Run, c pipeline.Change) tea.Cmd {
 	}
 }
 
-// saveSessionCmd encodes the recorded scenario and writes it.
-func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, changes int, overwrite bool) tea.Cmd {
+// saveSessionCmd encodes the recorded scenario and writes it; then travels
+// with the answer (and with the question to replace a file that is there).
+func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, changes int, overwrite bool, then tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		data, err := pipeline.Encode(sc, false)
 		if err == nil {
@@ -99,9 +105,9 @@ func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, chan
 			err = store.Save(path, data, overwrite)
 		}
 		if errors.Is(err, common.ErrExists) {
-			return common.OverwriteAsked(path, saveSessionCmd(store, path, sc, changes, true))
+			return common.OverwriteAsked(path, saveSessionCmd(store, path, sc, changes, true, then))
 		}
-		return SessionSavedMsg{Path: path, Changes: changes, Err: err}
+		return SessionSavedMsg{Path: path, Changes: changes, Duration: sc.Duration, Err: err, Then: then}
 	}
 }
 
@@ -110,10 +116,39 @@ func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, chan
 // a timeline entry of the file goes first, as it did in the run (the engine
 // applies timeline entries at the start of a tick, after changes made while
 // it stood between ticks).
-func Recording(sc *pipeline.Scenario, changes []pipeline.Change) *pipeline.Scenario {
+//
+// end is where the session stopped: the recording's duration, so that the
+// replay ends where the dashboard did (0, or the scenario's own duration or
+// more: the run went to its end). Timeline entries and lesson steps the
+// session never reached are left out, as a scenario may not hold moments
+// after its end. A change made at the very moment the session stopped had
+// no tick to act in yet; the recording then lasts one tick more, so that it
+// keeps the change.
+func Recording(sc *pipeline.Scenario, changes []pipeline.Change, end time.Duration) *pipeline.Scenario {
 	out := sc.Clone()
 	out.SortTimeline()
-	base := out.Timeline
+	planned := out.Duration
+	if end > 0 && end < planned {
+		for _, c := range changes {
+			if c.At >= end {
+				end = min(planned, c.At+tickOf(out))
+			}
+		}
+		out.Duration = end
+	}
+	var base []pipeline.Change
+	for _, c := range out.Timeline {
+		if c.At < out.Duration {
+			base = append(base, c)
+		}
+	}
+	var steps []pipeline.LessonStep
+	for _, st := range out.Lesson {
+		if !st.Has || st.At < out.Duration {
+			steps = append(steps, st)
+		}
+	}
+	out.Lesson = steps
 	if len(changes) > 0 && len(out.Name)+len("-session") <= 64 {
 		out.Name += "-session"
 	}
@@ -129,8 +164,16 @@ func Recording(sc *pipeline.Scenario, changes []pipeline.Change) *pipeline.Scena
 	}
 	tl = append(tl, base[i:]...)
 	out.Timeline = tl
+	var notes []string
 	if len(changes) > 0 {
-		note := fmt.Sprintf("Recorded in streamsim's dashboard: %d change(s) made during the run are in the timeline.", len(changes))
+		notes = append(notes, fmt.Sprintf("Recorded in streamsim's dashboard: %d change(s) made during the run are in the timeline.", len(changes)))
+	}
+	if out.Duration < planned {
+		notes = append(notes, fmt.Sprintf("The session stopped at %s of the %s planned: its duration is set there, so a run of it ends where the dashboard did.",
+			pipeline.FormatDuration(out.Duration), pipeline.FormatDuration(planned)))
+	}
+	if len(notes) > 0 {
+		note := strings.Join(notes, " ")
 		if out.Description != "" {
 			out.Description = out.Description + "\n\n" + note
 		} else {
@@ -138,4 +181,12 @@ func Recording(sc *pipeline.Scenario, changes []pipeline.Change) *pipeline.Scena
 		}
 	}
 	return out
+}
+
+// tickOf is a scenario's tick (a second when it has none).
+func tickOf(sc *pipeline.Scenario) time.Duration {
+	if sc.Tick > 0 {
+		return sc.Tick
+	}
+	return time.Second
 }

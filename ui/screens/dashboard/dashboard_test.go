@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/sim"
 	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/components/chart"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
 
@@ -264,7 +266,16 @@ func TestReshardAndFail(t *testing.T) {
 	if !strings.Contains(hs.view(), "stream: shards (now 4):") {
 		t.Fatalf("reshard prompt:\n%s", hs.view())
 	}
-	hs.typeText("16")
+	hs.typeText("16") // more than double: UpdateShardCount refuses it
+	if v := hs.view(); !strings.Contains(flat(v), "UpdateShardCount to 16 refused: a call can at most double or halve the shard count (4 shards now: 2 to 8 in one call)") {
+		t.Fatalf("no refusal:\n%s", v)
+	}
+	hs.keys("enter")
+	if len(r.Applied()) != 0 || !hs.d.CapturesInput() || strings.Contains(hs.view(), "update-shard-count") {
+		t.Fatalf("a refused reshard was sent (%d) or its CLI shown:\n%s", len(r.Applied()), hs.view())
+	}
+	hs.keys("backspace", "backspace")
+	hs.typeText("8")
 	hs.keys("enter")
 	hs.keys("f")
 	if !strings.Contains(hs.view(), "fail which node?") {
@@ -342,7 +353,7 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 		d.Update(m)
 	}
 	d.Update(uitest.Key(" "))
-	for _, step := range []string{"k", "stream.shards=2", "enter", "t", "8", "enter", "f", "down", "enter", "30s", "enter"} {
+	for _, step := range []string{"k", "stream.shards=2", "enter", "k", "orders.rate=3000/s", "enter", "f", "down", "enter", "30s", "enter"} {
 		var c tea.Cmd
 		if len(step) > 1 && step != "enter" && step != "down" {
 			for _, m := range uitest.Type(step) {
@@ -369,7 +380,7 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 	if !last.Done {
 		t.Fatalf("the live run did not finish: %v", last.Time)
 	}
-	rec := Recording(sc, d.Recorded())
+	rec := Recording(sc, d.Recorded(), 0)
 	data, err := pipeline.Encode(rec, false)
 	if err != nil {
 		t.Fatal(err)
@@ -394,18 +405,57 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 	}
 }
 
+// longLesson is the shop scenario with more lesson than a pane holds.
+var longLesson = strings.Replace(uitest.ShopYAML, "lesson:\n  steps:\n", `lesson:
+  steps:
+    - say: "Before anything, look at the four columns: producers, stream storage, consumers and destinations, as AWS draws them."
+      at: 5s
+`, 1) + `    - say: "At ninety seconds the copier has fallen behind; its iterator age tells by how much."
+      at: 90s
+    - say: Save the session with R and replay it headlessly with streamsim run.
+`
+
+// The lesson follows the step under way (▶), not the last lines, and
+// scrolls with ↑/↓; a new step brings it back to follow.
 func TestLessonPanel(t *testing.T) {
-	hs := newHarness(t, uitest.ShopYAML, 120, 30)
-	r := hs.start()
-	hs.feed(r, snapshot(hs.sc, 30*time.Second, 0.5))
-	hs.keys("l")
-	v := hs.view()
-	if !strings.Contains(v, "● 1 (0:00:10) One customer") || !strings.Contains(v, "○ 2 (0:01:00) At one minute") || !strings.Contains(v, "· 3 Press t") {
-		t.Fatalf("lesson:\n%s", v)
-	}
-	hs.keys("l")
-	if strings.Contains(hs.view(), "One customer") {
-		t.Fatal("l did not go back to the events")
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			hs := newHarness(t, longLesson, sz[0], sz[1])
+			r := hs.start()
+			hs.feed(r, snapshot(hs.sc, 30*time.Second, 0.5))
+			hs.keys("l")
+			v := hs.view()
+			if !strings.Contains(v, "lesson · step 2 of 6") || !strings.Contains(v, "▶ 2 (0:00:10) One customer") || !strings.Contains(v, "○ 3 (0:01:00)") {
+				t.Fatalf("at 0:30:\n%s", v)
+			}
+			if !strings.Contains(hs.help(), "↑↓ scroll") {
+				t.Fatalf("the lesson does not scroll: %s", hs.help())
+			}
+			hs.feed(r, snapshot(hs.sc, 95*time.Second, 0.5))
+			v = hs.view()
+			if !strings.Contains(v, "lesson · step 5 of 6") || !strings.Contains(v, "▶ 5 (0:01:30) At ninety seconds") || !strings.Contains(v, "· 6 Save the session") {
+				t.Fatalf("at 1:35:\n%s", v)
+			}
+			if sz[0] == 80 { // the pane holds less than the lesson: the step under way is at its top
+				if strings.Contains(v, "One customer") || !strings.Contains(v, "lesson · step 5 of 6 ↑") {
+					t.Fatalf("the step under way is not at the top:\n%s", v)
+				}
+				for range 20 {
+					hs.keys("up")
+				}
+				if v := hs.view(); !strings.Contains(v, "● 1 (0:00:05) Before anything") || !strings.Contains(v, "↓ more") {
+					t.Fatalf("↑ did not scroll back:\n%s", v)
+				}
+				hs.feed(r, snapshot(hs.sc, 100*time.Second, 0.5))
+				if v := hs.view(); !strings.Contains(v, "● 1 (0:00:05) Before anything") {
+					t.Fatalf("a snapshot undid the scroll:\n%s", v)
+				}
+			}
+			hs.keys("l")
+			if strings.Contains(hs.view(), "One customer") || strings.Contains(hs.view(), "ninety seconds") {
+				t.Fatal("l did not go back to the events")
+			}
+		})
 	}
 }
 
@@ -478,18 +528,28 @@ func TestViewFitsEverySize(t *testing.T) {
 		hs.d.SetSize(sz[0], sz[1]-2) // the root keeps two lines for the footer
 		big.d.SetSize(sz[0], sz[1]-2)
 		uitest.CheckFits(t, big.d.View(), sz[0], sz[1]-2)
-		for _, mode := range []string{"", "l", "f", "tab", "tab", "tab"} {
+		for _, mode := range []string{"", "l", "f", "tab", "tab", "tab", "c", "n"} {
 			if mode != "" {
 				hs.keys(mode)
 			}
 			uitest.CheckFits(t, hs.d.View(), sz[0], sz[1]-2)
-			if mode == "f" {
+			switch mode {
+			case "f":
 				hs.keys("esc")
-			}
-			if mode == "l" {
+			case "l":
 				hs.keys("l")
+			case "n":
+				hs.keys("c")
 			}
 		}
+		charts := newChartsHarness(t, sz[0], sz[1]-2)
+		for range charts.sc.Nodes {
+			uitest.CheckFits(t, charts.d.View(), sz[0], sz[1]-2)
+			charts.keys("n")
+		}
+		big.keys("c")
+		uitest.CheckFits(t, big.d.View(), sz[0], sz[1]-2)
+		big.keys("c")
 	}
 }
 
@@ -539,9 +599,11 @@ func BenchmarkViewBigStream(b *testing.B) {
 		d.Update(m)
 	}
 	r := fb.Runs()[0]
-	for i := 1; i <= 300; i++ {
-		s := bigSnapshot(sc, i)
-		s.Events = []string{fmt.Sprintf("0:%02d:%02d events: %d writes throttled", i/60, i%60, i)}
+	// A snapshot every 5 s for 50 minutes: the charts' history has merged
+	// its buckets twice and holds the whole run.
+	for i := 1; i <= 600; i++ {
+		s := bigSnapshot(sc, 5*i)
+		s.Events = []string{fmt.Sprintf("0:%02d:%02d events: %d writes throttled", 5*i/60, 5*i%60, i)}
 		r.Send(s)
 		for _, m := range uitest.RunCmd(waitForSnapshotCmd(r), wait) {
 			d.Update(m)
@@ -561,6 +623,19 @@ func BenchmarkViewBigStream(b *testing.B) {
 			}
 		})
 	}
+	// The charts view is drawn from the history on every frame (nothing
+	// cached): the records/s strips, the 1,000 shards' heat strip, lag and
+	// latency.
+	b.Run("charts", func(b *testing.B) {
+		d.charts = true
+		defer func() { d.charts = false }()
+		if v := d.View(); !strings.Contains(v, "shards × time") || !strings.Contains(v, "end-to-end latency") {
+			b.Fatalf("not the charts view:\n%s", uitest.Plain(v))
+		}
+		for b.Loop() {
+			_ = d.View()
+		}
+	})
 }
 
 // BenchmarkTakeBigStream is the work Update does per snapshot of a
@@ -938,5 +1013,559 @@ func TestPasteIntoThePrompt(t *testing.T) {
 	hs.do(tea.PasteMsg{Content: "stream.shards=99999"})
 	if !strings.Contains(hs.view(), "out of range") {
 		t.Fatalf("the pasted text is not checked:\n%s", hs.view())
+	}
+}
+
+// flat joins the words of a view's lines that have no pane border: the
+// footer, whose refusals wrap whole onto lines of their own.
+func flat(v string) string {
+	var words []string
+	for _, l := range strings.Split(v, "\n") {
+		if !strings.ContainsAny(l, "│┃") {
+			words = append(words, strings.Fields(l)...)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// A change the run refuses (the engine judges what only it knows: a reshard
+// still UPDATING, the calls of the last 24 h) shows the refusal whole, even
+// at 80 columns, and no AWS CLI line; it is not recorded.
+func TestRefusedChangeShowsNoCLI(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 10*time.Second, 0.5))
+	r.ApplyErr = &pipeline.ResizeError{Op: "UpdateShardCount", Want: 6, Reason: "the stream is still UPDATING",
+		Hint: "one call at a time: wait until the last one is done"}
+	hs.keys("t")
+	hs.typeText("6")
+	hs.keys("enter")
+	v := hs.view()
+	if strings.Contains(v, "update-shard-count") || len(hs.d.Recorded()) != 0 {
+		t.Fatalf("a refused change shows its CLI or was recorded:\n%s", v)
+	}
+	var events []string // the words inside the right-hand panes
+	for _, l := range strings.Split(v, "\n") {
+		if r := []rune(l); len(r) == 80 && strings.ContainsRune("│┃", r[40]) {
+			events = append(events, strings.Fields(string(r[41:79]))...)
+		}
+	}
+	if got := strings.Join(events, " "); !strings.Contains(got, "✗ UpdateShardCount to 6 refused: the stream is still UPDATING (one call at a time: wait until the last one is done)") {
+		t.Fatalf("the refusal is not there whole: %q\n%s", got, v)
+	}
+}
+
+// R in the middle of a run records the session up to where the run stands:
+// its duration is set there, and a headless run of it ends exactly where
+// the dashboard stood, not at the scenario's end.
+func TestRecordingStopsWhereTheRunStood(t *testing.T) {
+	sc := uitest.Load(t, "shop", uitest.ShopYAML)
+	store := uitest.NewMemStore(nil)
+	d := New(uitest.Common(simbackend.New(simbackend.Options{Paused: true}), store))
+	d.SetSize(120, 30)
+	var last pipeline.Snapshot
+	take := func(cmd tea.Cmd) { // one snapshot; its answer (the next listener) is left behind
+		for _, m := range uitest.RunCmd(cmd, wait) {
+			if s, ok := m.(SnapshotReadyMsg); ok {
+				last = s.Snap
+			}
+			d.Update(m)
+		}
+	}
+	for _, m := range uitest.RunCmd(d.Start(sc, ""), wait) {
+		d.Update(m)
+	}
+	d.Update(uitest.Key(" ")) // paused: from here the run moves only by steps
+	step := func(n int) {
+		for range n {
+			d.Update(uitest.Key("."))
+			take(waitForSnapshotCmd(d.run))
+		}
+	}
+	step(20)
+	for _, k := range append(append([]string{"k"}, strings.Split("orders.rate=3000/s", "")...), "enter") {
+		for _, m := range uitest.RunCmd(d.Update(uitest.Key(k)), wait) {
+			d.Update(m)
+		}
+	}
+	step(25)
+	if last.Done || last.Time >= sc.Duration || len(d.Recorded()) != 1 {
+		t.Fatalf("at %v (done %v) with %d change(s)", last.Time, last.Done, len(d.Recorded()))
+	}
+	var msgs []tea.Msg
+	for _, k := range []string{"R", "enter"} {
+		msgs = uitest.RunCmd(d.Update(uitest.Key(k)), wait)
+	}
+	for _, m := range msgs {
+		for _, m2 := range uitest.RunCmd(d.Update(m), wait) {
+			msgs = append(msgs, m2)
+		}
+	}
+	data, ok := store.Get("shop-session.yaml")
+	if !ok {
+		t.Fatalf("not saved: %v", msgs)
+	}
+	var status string
+	for _, m := range msgs {
+		if s, ok := m.(common.StatusPostedMsg); ok {
+			status = s.Text
+		}
+	}
+	if want := "replays it up to " + common.Clock(last.Time) + ", where the run stood"; !strings.Contains(status, want) {
+		t.Fatalf("the status does not say where the session stops: %q (want %q)", status, want)
+	}
+	replay, err := pipeline.Load("replay.yaml", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replay.Duration != last.Time {
+		t.Fatalf("duration %v, want %v (where the run stood)", replay.Duration, last.Time)
+	}
+	e, err := sim.New(replay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.RunToEnd()
+	got, want := e.Snapshot().Pipeline, last.Pipeline
+	if got.Produced != want.Produced || got.Delivered != want.Delivered || got.Lost != want.Lost || got.InFlight != want.InFlight {
+		t.Fatalf("replay ends at\n%+v\nthe dashboard stood at\n%+v\n%s", got, want, data)
+	}
+	// The file's 1m entry and its 1m lesson step were never reached; the
+	// step without a time stays.
+	if len(replay.Timeline) != 1 || len(replay.Lesson) != 2 {
+		t.Fatalf("timeline %+v lesson %+v", replay.Timeline, replay.Lesson)
+	}
+}
+
+// tab in the session's path prompt completes from the files there.
+func TestRecordPromptCompletes(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	hs.store.Files["sessions/monday.yaml"] = []byte("x")
+	hs.store.Files["sessions/tuesday.yaml"] = []byte("x")
+	hs.start()
+	hs.keys("R", "ctrl+u")
+	hs.typeText("ses")
+	hs.keys("tab")
+	if got := hs.d.input.Value(); got != "sessions/" {
+		t.Fatalf("tab: %q", got)
+	}
+	hs.keys("tab")
+	if v := hs.view(); !strings.Contains(v, "tab: monday.yaml  tuesday.yaml") {
+		t.Fatalf("choices:\n%s", v)
+	}
+	hs.typeText("m")
+	hs.keys("tab")
+	if got := hs.d.input.Value(); got != "sessions/monday.yaml" {
+		t.Fatalf("tab after m: %q", got)
+	}
+	if !strings.Contains(hs.help(), "tab complete") {
+		t.Fatalf("help: %s", hs.help())
+	}
+}
+
+// Firehose delivers in flushes: between two, nothing reaches the lake. The
+// out figure is an average over a window that spans the flushes (the
+// buffer's 300 s interval here), so it does not read 0/s while records flow.
+func TestOutIsAnAverageAcrossFlushes(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	r := hs.start()
+	if hs.d.avgWindow != 300*time.Second {
+		t.Fatalf("window %v, want the buffer's 300 s", hs.d.avgWindow)
+	}
+	var delivered float64
+	for sec := 1; sec <= 400; sec++ {
+		s := snapshot(hs.sc, time.Duration(sec)*time.Second, 0.5)
+		if sec%60 == 0 { // a flush of the minute's records
+			delivered += 60 * 1000
+		}
+		s.Pipeline.Produced, s.Pipeline.Delivered = 1000*float64(sec), delivered
+		hs.feed(r, s)
+	}
+	v := hs.view()
+	if !strings.Contains(v, "out    1,000/s") || !strings.Contains(v, "avg 5m") {
+		t.Fatalf("between flushes (the last at 6:00, now 6:40):\n%s", v)
+	}
+}
+
+// chartsYAML is the shop scenario an hour long, for the charts.
+var chartsYAML = strings.Replace(uitest.ShopYAML, "duration: 2m", "duration: 1h", 1)
+
+// Times of what the charts must show, in seconds.
+const (
+	spikeFrom, spikeTo   = 600, 720   // the producer triples its rate: the stream throttles
+	outageFrom, outageTo = 1500, 1800 // delivery fails: the stream's readers take half
+	reshardAt            = 2100       // 4 → 8 shards
+	chartsEnd            = 2400       // the run stands at 40 minutes
+)
+
+// outageRun is a run of chartsYAML with a spike and an outage, a snapshot
+// every 10 s: hand-made, so that the goldens do not move with the engine.
+func outageRun(sc *pipeline.Scenario) []pipeline.Snapshot {
+	var out []pipeline.Snapshot
+	var produced, delivered, lost, lag float64
+	for sec := 10; sec <= chartsEnd; sec += 10 {
+		spike := sec > spikeFrom && sec <= spikeTo
+		outage := sec > outageFrom && sec <= outageTo
+		rate, accepted, thr := 2000.0, 2000.0, 0.0
+		if spike {
+			rate, accepted, thr = 6000, 4000, 2000
+			lost += 200 * 10 // retries run out for some
+		}
+		units := []float64{0.5, 1.0, 0.4, 0.45}
+		if spike {
+			units = []float64{1.0, 1.9, 0.9, 0.95}
+		}
+		if sec > reshardAt {
+			units = []float64{0.25, 0.3, 1.0, 0.2, 0.2, 0.25, 0.22, 0.2}
+		}
+		deliveryIn := accepted
+		if outage {
+			deliveryIn = 0
+			lag += accepted * 10
+		} else if lag > 0 {
+			deliveryIn = accepted + min(lag/10, 2000)
+			lag -= min(lag, 2000*10)
+		}
+		produced += rate * 10
+		delivered += (deliveryIn + accepted) * 10
+		s := pipeline.Snapshot{Time: time.Duration(sec) * time.Second, Duration: sc.Duration}
+		for _, n := range sc.Nodes {
+			ns := pipeline.NodeSnapshot{ID: n.ID, Service: n.Service.Name, Stage: n.Stage}
+			switch n.ID {
+			case "orders":
+				ns.InRate, ns.OutRate, ns.Throttled, ns.Lost = rate, accepted, thr, lost
+			case "stream":
+				ns.InRate, ns.OutRate, ns.Throttled, ns.Units = accepted, deliveryIn+accepted, thr, units
+				ns.Lag, ns.IterAge = lag, lag/2000
+			case "delivery":
+				ns.InRate, ns.OutRate, ns.Lag, ns.IterAge, ns.Failed = deliveryIn, deliveryIn, lag, lag/2000, outage
+			case "copier", "table":
+				ns.InRate, ns.OutRate = accepted, accepted
+			case "lake":
+				ns.InRate = deliveryIn
+			}
+			s.Nodes = append(s.Nodes, ns)
+		}
+		p99 := 2.0
+		if sec > outageFrom {
+			p99 = 300
+		}
+		s.Pipeline = pipeline.PipelineSnapshot{Produced: produced, Delivered: delivered, Lost: lost,
+			ProducedRate: rate, DeliveredRate: deliveryIn + accepted, LatencyP50: 1.2, LatencyP99: p99, CostMonthly: 412}
+		out = append(out, s)
+	}
+	return out
+}
+
+func newChartsHarness(t *testing.T, w, h int) *harness {
+	t.Helper()
+	hs := newHarness(t, chartsYAML, w, h)
+	r := hs.start()
+	for _, s := range outageRun(hs.sc) {
+		hs.feed(r, s)
+	}
+	hs.keys("c")
+	return hs
+}
+
+// TestGoldenCharts draws the charts view of a run with a spike and an
+// outage, on the stream and on the Firehose that failed.
+func TestGoldenCharts(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		for _, node := range []string{"stream", "delivery"} {
+			t.Run(fmt.Sprintf("%s-%dx%d", node, sz[0], sz[1]), func(t *testing.T) {
+				hs := newChartsHarness(t, sz[0], sz[1])
+				for hs.d.chartNode().ID != node {
+					hs.keys("n")
+				}
+				v := hs.d.View()
+				uitest.CheckFits(t, v, sz[0], sz[1])
+				golden.Check(t, "testdata/"+t.Name()+".golden", uitest.Plain(v))
+			})
+		}
+	}
+}
+
+// strip is a chart strip read off the screen: per plot column, how high it
+// is filled (eighths of a row, all rows added), and the time each column
+// starts at, read from the axis' labels.
+type strip struct {
+	height []int
+	at     []float64 // seconds
+	col    float64   // seconds a column covers
+}
+
+var eighths = map[rune]int{' ': 0, '▁': 1, '▂': 2, '▃': 3, '▄': 4, '▅': 5, '▆': 6, '▇': 7, '█': 8}
+
+// readStrip finds the strip named name in the first chart pane of a plain
+// view (its label at the pane's left, its plot after the "│" that ends the
+// labels) and the axis under that pane.
+func readStrip(t *testing.T, view, name string) strip {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	const plot = 1 + chart.LabelWidth + 1 // pane border, labels, "│"
+	var s strip
+	found := false
+	for i, l := range lines {
+		r := []rune(l)
+		if len(r) < plot+2 || r[0] != '│' {
+			continue
+		}
+		label := strings.TrimSpace(string(r[1 : 1+chart.LabelWidth]))
+		switch {
+		case !found && strings.HasPrefix(label, name+" "):
+			found = true
+			s.height = make([]int, 0)
+			end := strings.IndexRune(string(r[plot:]), '│')
+			cols := len([]rune(string(r[plot:])[:end]))
+			s.height = make([]int, cols)
+			for j := i; j < len(lines); j++ {
+				rj := []rune(lines[j])
+				lj := strings.TrimSpace(string(rj[1 : 1+chart.LabelWidth]))
+				if j > i && (lj != "" && lj != "0" || rj[plot-1] != '│') {
+					break
+				}
+				for c := range cols {
+					s.height[c] += eighths[rj[plot+c]]
+				}
+			}
+		case found && strings.Contains(l, "└"):
+			s.col = readAxis(t, []rune(lines[i+1]), plot, len(s.height))
+			for c := range s.height {
+				s.at = append(s.at, float64(c)*s.col)
+			}
+			return s
+		}
+	}
+	t.Fatalf("no strip %q with an axis:\n%s", name, view)
+	return s
+}
+
+// readAxis reads the labels line of an axis whose plot starts at rune plot
+// and is cols wide, and returns the seconds a column covers.
+func readAxis(t *testing.T, labels []rune, plot, cols int) float64 {
+	t.Helper()
+	pos := map[string]int{}
+	for c := plot; c < plot+cols && c < len(labels); c++ {
+		if labels[c-1] == ' ' && labels[c] != ' ' {
+			pos[strings.Fields(string(labels[c:]))[0]] = c - plot
+		}
+	}
+	// Seconds per column from the farthest label: a tick stands at the
+	// column nearest its time, so the error is half a column over the
+	// whole axis.
+	far, farCol := 0.0, 0
+	for w, c := range pos {
+		if sec := axisSeconds(t, w); sec > far {
+			far, farCol = sec, c
+		}
+	}
+	if c0, ok := pos["0"]; !ok || c0 != 0 || far == 0 {
+		t.Fatalf("the axis does not start at 0 or has no other label: %q", string(labels))
+	}
+	col := far / float64(farCol)
+	for w, c := range pos { // every label where its time says
+		if d := float64(c)*col - axisSeconds(t, w); d > col || d < -col {
+			t.Fatalf("%s is at column %d (%.0f s a column)", w, c, col)
+		}
+	}
+	return col
+}
+
+// axisSeconds reads an axis label: 0, 45s, 10m, 1m30, 2h, 1h30.
+func axisSeconds(t *testing.T, w string) float64 {
+	t.Helper()
+	var h, m, sec int
+	switch {
+	case w == "0" || w == "sim":
+		return 0
+	case strings.Contains(w, "h"):
+		fmt.Sscanf(w, "%dh%d", &h, &m)
+	case strings.Contains(w, "m"):
+		fmt.Sscanf(w, "%dm%d", &m, &sec)
+	default:
+		fmt.Sscanf(w, "%ds", &sec)
+	}
+	return float64(h*3600 + m*60 + sec)
+}
+
+// columnsOff returns the times of the columns whose height differs from
+// the most common one in the run, up to the run's end: higher (up) or
+// lower.
+func (s strip) columnsOff(up bool, end float64) []float64 {
+	count := map[int]int{}
+	for c, h := range s.height {
+		if s.at[c]+s.col <= end {
+			count[h]++
+		}
+	}
+	normal, best := 0, -1
+	for h, n := range count {
+		if n > best {
+			normal, best = h, n
+		}
+	}
+	var out []float64
+	for c, h := range s.height {
+		if s.at[c]+s.col > end {
+			break
+		}
+		if up && h > normal || !up && h < normal {
+			out = append(out, s.at[c])
+		}
+	}
+	return out
+}
+
+// The charts show the spike and the outage where they happened on the
+// simulated clock, at both sizes: a test reads the columns off the screen
+// and the times off the axis.
+func TestChartsShowWhenThingsHappened(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			hs := newChartsHarness(t, sz[0], sz[1])
+			v := hs.view()
+			within := func(what string, at []float64, from, to, col float64) {
+				t.Helper()
+				if len(at) == 0 {
+					t.Fatalf("%s: no column shows it:\n%s", what, v)
+				}
+				inside := false
+				for _, a := range at {
+					if a+col < from || a > to {
+						t.Errorf("%s: a column at %.0f s, outside %.0f–%.0f s", what, a, from, to)
+					}
+					if a >= from-col/2 && a+col <= to+col/2 {
+						inside = true
+					}
+				}
+				if !inside {
+					t.Errorf("%s: no column inside %.0f–%.0f s (%v)", what, from, to, at)
+				}
+			}
+			in := readStrip(t, v, "in")
+			within("the spike (stream in)", in.columnsOff(true, chartsEnd), spikeFrom, spikeTo, in.col)
+			thr := readStrip(t, v, "throttled")
+			within("the spike (throttled)", thr.columnsOff(true, chartsEnd), spikeFrom, spikeTo, thr.col)
+			out := readStrip(t, v, "out")
+			within("the outage (stream out)", out.columnsOff(false, chartsEnd), outageFrom, outageTo, out.col)
+			// The heat strip: the shards the reshard added start at 35m.
+			lines := strings.Split(v, "\n")
+			seen := false
+			for i, l := range lines {
+				r := []rune(l)
+				if len(r) < 20 || r[0] != '│' || strings.TrimSpace(string(r[1:17])) != "7" {
+					continue
+				}
+				seen = true
+				plot := r[18:]
+				cols := 0
+				for cols < len(plot) && plot[cols] != '│' {
+					cols++
+				}
+				j := i
+				for !strings.Contains(lines[j], "└") {
+					j++
+				}
+				col := readAxis(t, []rune(lines[j+1]), 18, cols)
+				first := 0
+				for first < cols && plot[first] == ' ' {
+					first++
+				}
+				if at := float64(first) * col; first == cols || at < reshardAt-col || at > reshardAt+col {
+					t.Errorf("shard 7 starts at %.0f s (column %d of %.0f s), the reshard is at %d s", at, first, col, reshardAt)
+				}
+			}
+			if !seen {
+				t.Fatalf("no row for shard 7:\n%s", v)
+			}
+		})
+	}
+	// The delivery stream itself: its in and out stop for the outage.
+	hs := newChartsHarness(t, 160, 48)
+	for hs.d.chartNode().ID != "delivery" {
+		hs.keys("n")
+	}
+	v := hs.view()
+	out := readStrip(t, v, "out")
+	var zero []float64
+	for c, h := range out.height {
+		if out.at[c]+out.col <= chartsEnd && h == 0 {
+			zero = append(zero, out.at[c])
+		}
+	}
+	if len(zero) == 0 || zero[0] < outageFrom-out.col || zero[len(zero)-1] > outageTo {
+		t.Fatalf("delivery's out is not 0 over the outage: %v", zero)
+	}
+}
+
+// c shows the charts, n and N pick the node, c goes back; the keys of the
+// live view's panes do not work on the charts and the help says so; f
+// brings the live view back, where its list of nodes stands.
+func TestChartsKeys(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 80, 24)
+	r := hs.start()
+	hs.feed(r, snapshot(hs.sc, 10*time.Second, 0.5))
+	if v := hs.view(); strings.Contains(v, "records/s ·") || !strings.Contains(hs.help(), "c charts") {
+		t.Fatalf("the live view:\n%s\n%s", v, hs.help())
+	}
+	hs.keys("c")
+	if v := hs.view(); !strings.Contains(v, "records/s · stream (KDS) · 2/6 n next") || !strings.Contains(v, "shards × time · stream") {
+		t.Fatalf("c:\n%s", v)
+	}
+	help := hs.help()
+	if !strings.Contains(help, "c live view") || !strings.Contains(help, "n next node") || strings.Contains(help, "tab ") || strings.Contains(help, "l lesson") {
+		t.Fatalf("help on the charts: %s", help)
+	}
+	hs.keys("n")
+	if v := hs.view(); !strings.Contains(v, "records/s · delivery (Firehose) · 3/6") || !strings.Contains(v, "lag · iterator age · delivery") {
+		t.Fatalf("n:\n%s", v)
+	}
+	hs.keys("N", "N", "N")
+	if v := hs.view(); !strings.Contains(v, "records/s · table (DDB) · 6/6") && !strings.Contains(v, "records/s · table") {
+		t.Fatalf("N N N:\n%s", v)
+	}
+	hs.keys("f")
+	if v := hs.view(); !strings.Contains(v, "fail which node?") {
+		t.Fatalf("f on the charts:\n%s", v)
+	}
+}
+
+// Under NO_COLOR the screen is its text (goldens and these tests strip the
+// colours): every marker a colour gives also has its glyph or word.
+func TestMarkersReadWithoutColour(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 160, 48)
+	r := hs.start()
+	s := snapshot(hs.sc, 20*time.Second, 1.6)
+	s.Node("delivery").Failed = true
+	s.Events = []string{"0:00:20 delivery: fails for 5m"}
+	hs.feed(r, s)
+	for i := 21; i <= 30; i++ {
+		s := snapshot(hs.sc, time.Duration(i)*time.Second, 1.6)
+		s.Node("delivery").Failed = true
+		hs.feed(r, s)
+	}
+	r.ApplyErr = errors.New("boom")
+	hs.keys("k")
+	hs.typeText("orders.rate=10/s")
+	hs.keys("enter")
+	v := hs.view()
+	for _, want := range []string{
+		"160% HOT",            // a hot shard
+		"1 HOT",               // the summary
+		"▲ behind 120%",       // a consumer that cannot keep up
+		"✖ stream · critical", // the advisor's severity
+		"✗ boom",              // an error in the events
+		"▶ running",           // the run's state
+		"✗ FAILED",            // a failed node
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q without colour:\n%s", want, v)
+		}
+	}
+	hs.keys("c")
+	v = hs.view()
+	if !strings.Contains(v, "░<50% ▒<80% ▓<100% █ HOT") || !strings.Contains(v, "█") {
+		t.Errorf("the heat strip's shades:\n%s", v)
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/pipeline"
@@ -81,32 +82,37 @@ const wideAt = 160
 // KeyMap is the dashboard's bindings.
 type KeyMap struct {
 	Pause, Faster, Slower, Step, Fail, Set, Reshard, Record, Save, Lesson, Tab, PrevTab, Stream, Rerun, Back key.Binding
-	Up, Down, Left, Right, Accept, Cancel                                                                    key.Binding
+	Charts, NextNode, PrevNode                                                                               key.Binding
+	Up, Down, Left, Right, Accept, Cancel, Complete                                                          key.Binding
 }
 
 func defaultKeyMap() KeyMap {
 	return KeyMap{
-		Pause:   keys.Pause(),
-		Faster:  keys.Faster(),
-		Slower:  keys.Slower(),
-		Step:    keys.New(".", "step"),
-		Fail:    keys.New("f", "fail node"),
-		Set:     keys.New("k", "set key"),
-		Reshard: keys.New("t", "reshard"),
-		Record:  keys.New("R", "record session"),
-		Save:    keys.Save(),
-		Lesson:  keys.New("l", "lesson"),
-		Tab:     keys.Tab("next pane"),
-		PrevTab: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-		Stream:  keys.New("n", "next stream"),
-		Rerun:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
-		Back:    keys.Back("builder"),
-		Up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
-		Down:    key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
-		Left:    key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "left")),
-		Right:   key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "right")),
-		Accept:  keys.Enter("ok"),
-		Cancel:  keys.Back("cancel"),
+		Pause:    keys.Pause(),
+		Faster:   keys.Faster(),
+		Slower:   keys.Slower(),
+		Step:     keys.New(".", "step"),
+		Fail:     keys.New("f", "fail node"),
+		Set:      keys.New("k", "set key"),
+		Reshard:  keys.New("t", "reshard"),
+		Record:   keys.New("R", "record"),
+		Save:     keys.Save(),
+		Lesson:   keys.New("l", "lesson"),
+		Tab:      keys.Tab("next pane"),
+		PrevTab:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Stream:   keys.New("n", "next stream"),
+		Rerun:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
+		Back:     keys.Back("builder"),
+		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+		Left:     key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "left")),
+		Right:    key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "right")),
+		Accept:   keys.Enter("ok"),
+		Cancel:   keys.Back("cancel"),
+		Complete: keys.Tab("complete"),
+		Charts:   keys.New("c", "charts"),
+		NextNode: keys.New("n", "next node"),
+		PrevNode: keys.New("N", "previous node"),
 	}
 }
 
@@ -129,6 +135,12 @@ const (
 	eventsKept = 500
 )
 
+// totalsAt is the pipeline's running totals at a moment of the run.
+type totalsAt struct {
+	at                  time.Duration
+	produced, delivered float64
+}
+
 // Model is the dashboard screen.
 type Model struct {
 	c    *common.Common
@@ -149,13 +161,21 @@ type Model struct {
 	in, out    *sparkline.History
 	lastPush   time.Duration             // sim time of the last sparkline point
 	lastTotals pipeline.PipelineSnapshot // totals then
+	recent     []totalsAt                // running totals over the last avgWindow, oldest first
+	avgWindow  time.Duration             // what the in and out figures average over
 	events     []eventLine
 	changes    []pipeline.Change // applied by the user, At = when they took effect
 	saved      int               // how many of changes a saved session holds
 
 	storage    []string // ids of the storage nodes
 	storageSel int
+	hist       *pipeline.History // the run so far, for the charts
+	charts     bool              // the charts view is on show
+	chartSel   int               // index in sc.Nodes of the node the charts show
 	lesson     bool
+	lessonTop  int  // lines of the lesson scrolled past
+	lessonHold bool // scrolled by hand: the lesson stays put until the next step comes
+	lessonCur  int  // the step under way when last looked (-1: none yet)
 
 	focus      pane // the pane the arrows act on
 	side       pane // below wideAt: advicePane or eventsPane, the one shown bottom right
@@ -173,11 +193,15 @@ type Model struct {
 	}
 
 	prompt   prompt
+	then     tea.Msg // what saving the session is for (leaving, quitting), if a question's s asked for it
 	input    textinput.Model
 	inputErr string
 	pickList []string
 	pick     int
-	target   string // node chosen for the current prompt
+	compID   int      // of the last completion asked for (tab in a path prompt)
+	choices  []string // the paths tab found, when there are several
+	compErr  string   // why tab found nothing
+	target   string   // node chosen for the current prompt
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -186,7 +210,7 @@ var _ common.Screen = (*Model)(nil)
 func New(c *common.Common) *Model {
 	in := common.NewInput(c.Styles)
 	in.CharLimit = 200
-	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1}
+	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1, lessonCur: -1}
 	m.syncKeys()
 	return m
 }
@@ -246,24 +270,34 @@ func (m *Model) syncKeys() {
 	k.Reshard.SetEnabled(live && len(m.storage) > 0)
 	k.Record.SetEnabled(free && m.sc != nil)
 	k.Save.SetEnabled(free && m.sc != nil)
-	k.Lesson.SetEnabled(free && m.sc != nil && len(m.sc.Lesson) > 0)
+	k.Lesson.SetEnabled(free && !m.charts && m.sc != nil && len(m.sc.Lesson) > 0)
 	if m.lesson {
 		k.Lesson.SetHelp("l", "events")
 	} else {
 		k.Lesson.SetHelp("l", "lesson")
 	}
-	k.Tab.SetEnabled(free)
+	panes := free && !m.charts // the live view's panes are on show
+	k.Tab.SetEnabled(panes)
 	k.Tab.SetHelp("tab", m.nextPane(1).String())
-	k.PrevTab.SetEnabled(free)
-	k.Stream.SetEnabled(free && len(m.storage) > 1)
+	k.PrevTab.SetEnabled(panes)
+	k.Stream.SetEnabled(panes && len(m.storage) > 1)
+	k.Charts.SetEnabled(free && m.sc != nil)
+	if m.charts {
+		k.Charts.SetHelp("c", "live view")
+	} else {
+		k.Charts.SetHelp("c", "charts")
+	}
+	many := m.sc != nil && len(m.sc.Nodes) > 1
+	k.NextNode.SetEnabled(free && m.charts && many)
+	k.PrevNode.SetEnabled(free && m.charts && many)
 	k.Rerun.SetEnabled(free && m.sc != nil && m.state != starting)
 	k.Back.SetEnabled(free)
 	picking := m.prompt == pickFail || m.prompt == pickReshard
 	vertical, across := m.arrows()
-	k.Up.SetEnabled(picking || free && vertical)
-	k.Down.SetEnabled(picking || free && vertical)
-	k.Left.SetEnabled(free && across)
-	k.Right.SetEnabled(free && across)
+	k.Up.SetEnabled(picking || panes && vertical)
+	k.Down.SetEnabled(picking || panes && vertical)
+	k.Left.SetEnabled(panes && across)
+	k.Right.SetEnabled(panes && across)
 	switch {
 	case picking:
 		k.Up.SetHelp("↑", "up")
@@ -277,7 +311,12 @@ func (m *Model) syncKeys() {
 	}
 	k.Accept.SetEnabled(!free)
 	k.Cancel.SetEnabled(!free)
+	_, canComplete := m.c.Store.(common.Completer)
+	k.Complete.SetEnabled(m.askingPath() && canComplete)
 }
+
+// askingPath reports whether the prompt asks for a file's path.
+func (m *Model) askingPath() bool { return m.prompt == askRecord || m.prompt == askSave }
 
 // arrows reports what the arrow keys do now (no prompt open): move up and
 // down (a cursor or a scroll), and move across (the heatmap's cursor).
@@ -287,7 +326,7 @@ func (m *Model) arrows() (vertical, across bool) {
 		n := m.units()
 		return n > 0, n > 0
 	case eventsPane:
-		return !m.lesson, false
+		return true, false
 	}
 	return true, false
 }
@@ -317,20 +356,32 @@ func (m *Model) units() int {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if m.prompt != noPrompt {
-		return []key.Binding{k.Up, k.Down, k.Accept, k.Cancel}
+		return []key.Binding{k.Up, k.Down, k.Accept, k.Complete, k.Cancel}
 	}
-	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Step, k.Tab, m.arrowHelp(), k.Fail, k.Set, k.Reshard, k.Record, k.Lesson, k.Back}
+	// By priority: the help bar keeps the first that fit (after the main
+	// action, esc, ? and q, which it always shows).
+	return []key.Binding{k.Pause, k.Tab, m.arrowHelp(), k.Record, k.Lesson, k.Charts, k.NextNode, k.Fail, k.Set, k.Reshard,
+		k.Faster, k.Slower, k.Step, k.Stream, k.PrevNode, k.Save, k.Rerun, k.Back}
 }
 
 // arrowHelp is one help entry for the arrow keys as they work now.
 func (m *Model) arrowHelp() key.Binding {
 	k := m.keys
-	b := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))
+	b := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "scroll"))
 	if m.focus == shardsPane {
 		b = key.NewBinding(key.WithKeys("left", "right", "up", "down"), key.WithHelp("←↑↓→", "cell"))
 	}
-	b.SetEnabled(k.Up.Enabled() && m.prompt == noPrompt)
+	b.SetEnabled(k.Up.Enabled() && m.prompt == noPrompt && !m.charts)
 	return b
+}
+
+// MainKeys implements common.MainKeyer: what the help bar always shows.
+func (m *Model) MainKeys() []key.Binding {
+	k := m.keys
+	if m.prompt != noPrompt {
+		return []key.Binding{k.Accept, k.Cancel}
+	}
+	return []key.Binding{k.Pause}
 }
 
 // FullHelp implements help.KeyMap.
@@ -340,7 +391,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Pause, k.Faster, k.Slower, k.Step},
 		{k.Fail, k.Set, k.Reshard, k.Stream},
 		{k.Record, k.Save, k.Lesson, k.Rerun, k.Back},
+		{k.Charts, k.NextNode, k.PrevNode},
 		{k.Tab, k.PrevTab, k.Up, k.Down, k.Left, k.Right},
-		{k.Accept, k.Cancel},
+		{k.Accept, k.Complete, k.Cancel},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -29,17 +30,20 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.snap, m.has = pipeline.Snapshot{}, false
 	m.in, m.out = sparkline.NewHistory(historyLen), sparkline.NewHistory(historyLen)
 	m.lastPush = -1
+	m.recent, m.avgWindow = m.recent[:0], averageWindow(sc, nil)
 	m.events, m.changes, m.saved = nil, nil, 0
 	m.storage = m.storage[:0]
 	for _, n := range sc.Stage(pipeline.Storage) {
 		m.storage = append(m.storage, n.ID)
 	}
 	m.storageSel = 0
+	m.hist, m.chartSel = &pipeline.History{}, defaultChartNode(sc)
 	m.prompt = noPrompt
 	m.speed = initialSpeed(sc.Duration)
 	m.diag, m.diagDone, m.findings = advice.NewDiagnoser(m.sc), false, nil
 	m.findGen++
 	m.cursor, m.adviceTop, m.eventsBack = -1, 0, 0
+	m.lessonTop, m.lessonHold, m.lessonCur = 0, false, -1
 	if m.focus == shardsPane && len(m.storage) == 0 {
 		m.focus = advicePane
 	}
@@ -106,9 +110,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.Err != nil {
 			m.addEvent(evError, msg.Err.Error())
+			m.showEvents() // the refusal, where the CLI line would have been
 			return emit(common.Error(msg.Err))
 		}
 		m.changes = append(m.changes, msg.Change)
+		m.avgWindow = averageWindow(m.sc, m.changes)
 		if m.diag != nil {
 			m.diag.Apply(msg.Change)
 		}
@@ -116,25 +122,34 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		for _, c := range awsCommands(m.sc, msg.Change) {
 			m.addEvent(evCLI, "$ "+c)
 		}
-		// Show what the change would be on AWS: below wideAt the events
-		// share their place with the advice.
-		m.eventsBack = 0
-		if !m.wide() {
-			m.side = eventsPane
-			if m.focus == advicePane {
-				m.focus = eventsPane
-			}
-		}
+		m.showEvents() // what the change would be on AWS
 		return nil
 	case leaveConfirmedMsg:
 		return m.leave(msg)
 	case SessionSavedMsg:
 		if msg.Err != nil {
-			return emit(common.Error(msg.Err))
+			return emit(common.StatusPostedMsg{Text: "session not saved: " + common.FileError(msg.Path, msg.Err), Err: true})
 		}
 		m.saved = max(m.saved, msg.Changes)
-		return emit(common.Status("saved the session to %s (%d change(s) in its timeline); streamsim run %s replays it",
-			msg.Path, msg.Changes, msg.Path))
+		length := "to the end of the run"
+		if m.sc != nil && msg.Duration < m.sc.Duration {
+			length = "up to " + common.Clock(msg.Duration) + ", where the run stood"
+		}
+		status := emit(common.Status("saved the session to %s: %d change(s) in its timeline; streamsim run %s replays it %s",
+			msg.Path, msg.Changes, msg.Path, length))
+		if msg.Then != nil {
+			return tea.Sequence(status, emit(msg.Then))
+		}
+		return status
+	case sessionSaveAskedMsg:
+		if m.sc == nil {
+			return nil
+		}
+		// A prompt open when the question came (ctrl+c while typing) gives
+		// way: the answer was to save the session and go.
+		m.prompt = noPrompt
+		m.then = msg.then
+		return m.askRecord()
 	case tea.PasteMsg: // bracketed paste, into the prompt's field
 		if m.prompt == noPrompt || m.prompt == pickFail || m.prompt == pickReshard {
 			return nil
@@ -143,6 +158,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.input, cmd = m.input.Update(msg)
 		m.validate()
 		return cmd
+	case common.PathsCompletedMsg:
+		if msg.For != "dashboard" || msg.ID != m.compID || !m.askingPath() || m.input.Value() != msg.Text {
+			return nil // typed on since, or another prompt's
+		}
+		text, choices, problem := common.Completion(msg)
+		m.input.SetValue(text)
+		m.input.CursorEnd()
+		m.choices, m.compErr = choices, problem
+		m.validate()
+		return nil
 	case common.StylesChangedMsg:
 		m.input.SetStyles(m.c.Styles.Input)
 		return nil
@@ -155,12 +180,60 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// averageWindow is what the throughput figures average over: a minute, or
+// the longest time a consumer holds records before it hands them on (a
+// Firehose buffer's interval, a Flink checkpoint, a Lambda batching
+// window), so that the delivered rate does not read 0/s between flushes
+// while records flow. changes are those made during the run.
+func averageWindow(sc *pipeline.Scenario, changes []pipeline.Change) time.Duration {
+	w := time.Minute
+	held := map[string]string{"firehose": "buffer.interval", "flink": "checkpoint", "lambda": "batch_window"}
+	for _, n := range sc.Nodes {
+		if k, ok := held[n.Service.Name]; ok {
+			w = max(w, n.Dur(k))
+		}
+	}
+	for _, c := range changes {
+		for _, a := range c.Set {
+			if n := sc.Node(a.Node); n != nil && held[n.Service.Name] == a.Key {
+				w = max(w, a.Value.Dur)
+			}
+		}
+	}
+	return min(w, 15*time.Minute)
+}
+
+// averages are the produced and delivered rates over the last avgWindow of
+// the run (less at its start), and the time they cover.
+func (m *Model) averages() (in, out float64, over time.Duration) {
+	if len(m.recent) < 2 {
+		return m.in.Last(), m.out.Last(), 0
+	}
+	a, b := m.recent[0], m.recent[len(m.recent)-1]
+	over = b.at - a.at
+	sec := over.Seconds()
+	return max(0, b.produced-a.produced) / sec, max(0, b.delivered-a.delivered) / sec, over
+}
+
+// showEvents scrolls the events to the newest and, below wideAt, where they
+// share their place with the advice, brings them up.
+func (m *Model) showEvents() {
+	m.eventsBack = 0
+	if !m.wide() {
+		m.side = eventsPane
+		if m.focus == advicePane {
+			m.focus = eventsPane
+		}
+	}
+}
+
 // take draws a new snapshot.
 func (m *Model) take(s pipeline.Snapshot) {
 	m.snap, m.has = s, true
 	for _, e := range s.Events {
 		m.addEvent(evEngine, e)
 	}
+	m.hist.Add(m.historySnapshot(s))
 	if s.Time > m.lastPush {
 		// Rates over the whole interval since the last point, from the
 		// running totals: at high speed a snapshot spans many ticks, and
@@ -174,9 +247,20 @@ func (m *Model) take(s pipeline.Snapshot) {
 		m.in.Push(in)
 		m.out.Push(out)
 		m.lastPush, m.lastTotals = s.Time, s.Pipeline
+		m.recent = append(m.recent, totalsAt{at: s.Time, produced: s.Pipeline.Produced, delivered: s.Pipeline.Delivered})
+		// Keep one sample at or before the window's start, so the average
+		// covers the whole window.
+		drop := 0
+		for drop+1 < len(m.recent) && m.recent[drop+1].at <= s.Time-m.avgWindow {
+			drop++
+		}
+		m.recent = append(m.recent[:0], m.recent[drop:]...)
 	}
 	if s.Done {
 		m.state = finished
+	}
+	if cur := m.lessonStep(); cur != m.lessonCur {
+		m.lessonCur, m.lessonHold = cur, false // a new step: the lesson follows it again
 	}
 	m.diagnose(s)
 }
@@ -213,6 +297,9 @@ func orderFindings(dst []common.Finding, list []advice.Finding) []common.Finding
 func (m *Model) Findings() []common.Finding { return slices.Clone(m.findings) }
 
 func (m *Model) addEvent(k eventKind, text string) {
+	if k == evError {
+		text = "✗ " + text // an error reads as one without its colour
+	}
 	m.events = append(m.events, eventLine{kind: k, text: textsafe.Line(text)}) // errors quote AWS
 	if len(m.events) > eventsKept {
 		m.events = append(m.events[:0], m.events[len(m.events)-eventsKept:]...)
@@ -238,7 +325,14 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.run.SetSpeed(speeds[m.speed])
 	case key.Matches(msg, k.Step):
 		m.run.Step()
+	case key.Matches(msg, k.Charts):
+		m.charts = !m.charts
+	case key.Matches(msg, k.NextNode):
+		m.chartSel = (m.chartSel + 1) % len(m.sc.Nodes)
+	case key.Matches(msg, k.PrevNode):
+		m.chartSel = (m.chartSel - 1 + len(m.sc.Nodes)) % len(m.sc.Nodes)
 	case key.Matches(msg, k.Fail):
+		m.charts = false // the list to pick from stands in the live view
 		m.pickList = m.pickList[:0]
 		for _, n := range m.sc.Nodes {
 			m.pickList = append(m.pickList, n.ID)
@@ -251,11 +345,12 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.target = m.storage[0]
 			return m.askReshard()
 		}
+		m.charts = false
 		m.pickList = append(m.pickList[:0], m.storage...)
 		m.pick, m.prompt = m.storageSel, pickReshard
 	case key.Matches(msg, k.Record):
-		name := m.sc.Name + "-session.yaml"
-		return m.ask(askRecord, "save session as: ", name)
+		m.then = nil
+		return m.askRecord()
 	case key.Matches(msg, k.Save):
 		if m.path != "" {
 			return emit(common.SaveRequestedMsg{})
@@ -265,6 +360,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.lesson = !m.lesson
 		if m.lesson {
 			m.focus, m.side = eventsPane, eventsPane
+			m.lessonHold = false // open on the step under way
 		}
 	case key.Matches(msg, k.Tab):
 		m.focusPane(m.nextPane(1))
@@ -296,13 +392,30 @@ type leaveConfirmedMsg struct {
 	rerun bool
 }
 
+// sessionSaveAskedMsg is a question's "s: save the session first": the
+// dashboard asks where, saves, and then sends then.
+type sessionSaveAskedMsg struct{ then tea.Msg }
+
+// SaveSessionThen is the answer "save the session first" to a question
+// about leaving: it asks where to save the recorded session (as R does),
+// saves it, and then sends then (the request to quit or leave, asked anew).
+// Cancelling the prompt, or keeping a file that is there, does neither.
+func (m *Model) SaveSessionThen(then tea.Msg) tea.Cmd { return emit(sessionSaveAskedMsg{then: then}) }
+
+// askRecord asks where to save the session.
+func (m *Model) askRecord() tea.Cmd {
+	return m.ask(askRecord, "save session as: ", m.sc.Name+"-session.yaml")
+}
+
 // discarding leaves the run at once, or asks first when recorded changes
-// would be lost.
+// would be lost: y leaves, s saves the session first, n stays.
 func (m *Model) discarding(leave leaveConfirmedMsg, what string) tea.Cmd {
 	if n := m.Unsaved(); n > 0 {
 		return emit(common.ConfirmAskedMsg{
-			Question: fmt.Sprintf("%d recorded change(s) not saved: %s anyway? y %s · n stay (R saves them)", n, what, what),
+			Question: fmt.Sprintf("%d recorded change(s) not saved: %s anyway? y %s · s save the session first · n stay", n, what, what),
 			Yes:      emit(leave),
+			AltKey:   "s", AltDesc: "save the session first",
+			Alt: m.SaveSessionThen(leave),
 		})
 	}
 	return m.leave(leave)
@@ -312,6 +425,7 @@ func (m *Model) leave(msg leaveConfirmedMsg) tea.Cmd {
 	if msg.gen != m.gen {
 		return nil // the run it was asked for is gone
 	}
+	m.saved = len(m.changes) // kept in a session, or let go with a yes: nothing left to ask about
 	if msg.rerun {
 		return m.Start(m.sc, m.path)
 	}
@@ -361,6 +475,12 @@ func (m *Model) arrow(dx, dy int) {
 	case eventsPane:
 		r := m.rects()
 		iw, ih := r.slotW-layout.PaneFrame, r.bottomH-layout.PaneFrame
+		if m.lesson {
+			lines, _ := m.lessonLines(iw)
+			m.lessonTop = layout.Clamp(m.lessonTopNow(iw, ih)+dy, 0, len(lines)-ih)
+			m.lessonHold = true
+			return
+		}
 		m.eventsBack = layout.Clamp(m.eventsBack-dy, 0, len(m.eventLines(iw, math.MaxInt))-ih)
 	}
 }
@@ -405,10 +525,18 @@ func (m *Model) updatePrompt(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	m.choices, m.compErr = nil, ""
 	switch {
+	case key.Matches(msg, k.Complete):
+		m.compID++
+		return common.CompletePathCmd(m.c.Store, "dashboard", m.compID, m.input.Value())
 	case key.Matches(msg, k.Cancel):
 		m.prompt = noPrompt
 		m.input.Blur()
+		if m.then != nil {
+			m.then = nil
+			return emit(common.Status("not saved; the run goes on"))
+		}
 		return nil
 	case key.Matches(msg, k.Accept):
 		return m.submit()
@@ -442,6 +570,9 @@ func (m *Model) parse() (pipeline.Change, error) {
 			return pipeline.Change{}, fmt.Errorf("expected node.key=value such as web.rate=4000/s")
 		}
 		a, err := m.sc.ParseAssignment(strings.TrimSpace(ref), strings.TrimSpace(val))
+		if err == nil {
+			err = m.checkResize(a)
+		}
 		if err != nil {
 			return pipeline.Change{}, err
 		}
@@ -453,12 +584,54 @@ func (m *Model) parse() (pipeline.Change, error) {
 			return pipeline.Change{}, fmt.Errorf("type the new count")
 		}
 		a, err := m.sc.ParseAssignment(m.target+"."+k, text)
+		if err == nil {
+			err = m.checkResize(a)
+		}
 		if err != nil {
 			return pipeline.Change{}, err
 		}
 		return pipeline.Change{Set: []pipeline.Assignment{a}}, nil
 	}
 	return pipeline.Change{}, nil
+}
+
+// checkResize refuses a change of a stream's shards or partitions that the
+// service refuses, by the rule the engine judges it with
+// (pipeline.CheckResize), against the units the latest snapshot shows. What
+// only the run knows (a reshard still UPDATING, the calls of the last 24 h)
+// the run judges when the change is sent: a refused change comes back as an
+// error, and no CLI line is shown for it.
+func (m *Model) checkResize(a pipeline.Assignment) error {
+	n := m.sc.Node(a.Node)
+	if n == nil {
+		return nil
+	}
+	if k, _ := capacityKey(n); k == "" || a.Key != k {
+		return nil
+	}
+	ns := m.snap.Node(n.ID)
+	if ns == nil || len(ns.Units) == 0 {
+		return nil
+	}
+	want := int(math.Round(a.Value.Num))
+	if want == len(ns.Units) {
+		return nil
+	}
+	return pipeline.CheckResize(pipeline.ResizeState{Service: n.Service.Name, Units: len(ns.Units), OnDemand: m.mode(n) == "on-demand"}, want)
+}
+
+// mode is a Kinesis stream's capacity mode now: as started, or as a change
+// made during the run set it.
+func (m *Model) mode(n *pipeline.Node) string {
+	mode := n.Str("mode")
+	for _, c := range m.changes {
+		for _, a := range c.Set {
+			if a.Node == n.ID && a.Key == "mode" {
+				mode = a.Value.Str
+			}
+		}
+	}
+	return mode
 }
 
 func (m *Model) validate() {
@@ -495,7 +668,9 @@ func (m *Model) submit() tea.Cmd {
 		}
 		m.prompt = noPrompt
 		m.input.Blur()
-		return saveSessionCmd(m.c.Store, path, Recording(m.sc, m.changes), len(m.changes), false)
+		then := m.then
+		m.then = nil
+		return saveSessionCmd(m.c.Store, path, Recording(m.sc, m.changes, m.stoppedAt()), len(m.changes), false, then)
 	}
 	c, err := m.parse()
 	if err != nil {
@@ -508,6 +683,15 @@ func (m *Model) submit() tea.Cmd {
 		return emit(common.Error(fmt.Errorf("no run to change: press r to run again")))
 	}
 	return applyChangeCmd(m.run, c)
+}
+
+// stoppedAt is where the session stands, for a recording: the time of the
+// latest snapshot, or 0 when the run went to its end (or drew nothing yet).
+func (m *Model) stoppedAt() time.Duration {
+	if !m.has || m.snap.Done {
+		return 0
+	}
+	return m.snap.Time
 }
 
 // describeChange says what a change does, in the timeline's words.

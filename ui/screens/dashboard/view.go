@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -28,7 +29,7 @@ type rects struct {
 func (m *Model) wide() bool { return m.w >= wideAt }
 
 func (m *Model) rects() rects {
-	rows := layout.Split(max(0, m.h-2), 11, 9)
+	rows := layout.Split(max(0, m.h-1-m.footerHeight()), 11, 9)
 	r := rects{topH: rows[0], bottomH: rows[1]}
 	if m.wide() {
 		c := layout.Split(m.w, 1, 1, 1)
@@ -47,6 +48,9 @@ func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
+	if m.charts {
+		return m.header() + "\n" + m.chartsBody(m.w, max(0, m.h-1-m.footerHeight())) + "\n" + strings.Join(m.footer(), "\n")
+	}
 	r := m.rects()
 	top := layout.Row(
 		m.throughputPane(r.throughputW, r.topH),
@@ -61,7 +65,7 @@ func (m *Model) View() string {
 	default:
 		bottom = layout.Row(m.lagPane(r.lagW, r.bottomH), m.slotPane(r.slotW, r.bottomH))
 	}
-	return m.header() + "\n" + top + "\n" + bottom + "\n" + m.footer()
+	return m.header() + "\n" + top + "\n" + bottom + "\n" + strings.Join(m.footer(), "\n")
 }
 
 // slotPane is what stands in the events' place: a picker while one is open,
@@ -106,37 +110,110 @@ func (m *Model) header() string {
 	return layout.PadRight(left, m.w-ansi.StringWidth(right)) + right
 }
 
-func (m *Model) footer() string {
+// maxErrLines is the most lines a prompt's refusal takes under it.
+const maxErrLines = 3
+
+// footerHeight is the lines the footer takes: one, and under a prompt whose
+// text is refused the reason, wrapped whole.
+func (m *Model) footerHeight() int {
+	n := 1
+	if m.typing() && m.inputErr != "" {
+		n += len(m.errLines())
+	}
+	if m.typing() && (m.choices != nil || m.compErr != "") {
+		n++
+	}
+	return n
+}
+
+// typing reports whether a prompt with a text field is open.
+func (m *Model) typing() bool {
+	switch m.prompt {
+	case askFailFor, askSet, askReshard, askRecord, askSave:
+		return true
+	}
+	return false
+}
+
+// errLines is the prompt's refusal wrapped to the width, at most maxErrLines.
+func (m *Model) errLines() []string {
+	lines := layout.WrapWords("✗ "+m.inputErr, max(1, m.w-3))
+	if len(lines) > maxErrLines {
+		lines = lines[:maxErrLines]
+		lines[maxErrLines-1] = layout.Truncate(lines[maxErrLines-1]+" …", m.w-3)
+	}
+	return lines
+}
+
+func (m *Model) footer() []string {
 	st := m.c.Styles
-	if m.prompt == askFailFor || m.prompt == askSet || m.prompt == askReshard || m.prompt == askRecord || m.prompt == askSave {
-		line := " " + m.input.View()
+	if m.typing() {
+		out := []string{layout.PadRight(" "+m.input.View(), m.w)}
 		if m.inputErr != "" {
-			line += "  " + st.Error.Render(m.inputErr)
+			for _, l := range m.errLines() {
+				out = append(out, layout.PadRight("  "+st.Error.Render(l), m.w))
+			}
 		}
-		return layout.PadRight(line, m.w)
+		switch {
+		case m.compErr != "":
+			out = append(out, layout.PadRight("  "+st.Warn.Render(layout.Truncate(m.compErr, m.w-3)), m.w))
+		case m.choices != nil:
+			out = append(out, layout.PadRight("  "+st.Muted.Render("tab: "+common.ChoicesLine(m.choices, m.w-8)), m.w))
+		}
+		return out
 	}
 	if m.prompt == pickFail || m.prompt == pickReshard {
-		return layout.PadRight(st.Muted.Render(" ↑/↓ choose · enter ok · esc cancel"), m.w)
+		return []string{layout.PadRight(st.Muted.Render(" ↑/↓ choose · enter ok · esc cancel"), m.w)}
 	}
 	p := m.snap.Pipeline
 	if !m.has {
-		return layout.PadRight("", m.w)
+		return []string{layout.PadRight("", m.w)}
 	}
 	lostStyle := st.Muted
 	if p.Lost > 0 {
 		lostStyle = st.Hot
 	}
-	parts := []string{
-		"produced " + common.Count(p.Produced),
-		"delivered " + common.Count(p.Delivered),
-		lostStyle.Render("lost " + common.Count(p.Lost)),
-		"in flight " + common.Count(p.InFlight),
-		"cost " + common.Money(p.CostMonthly),
+	// In the order shown; when they do not all fit, the lowest drop first.
+	parts := []struct {
+		text string
+		rank int // lower drops first
+	}{
+		{"produced " + common.Count(p.Produced), 5},
+		{m.delivered(), 5},
+		{lostStyle.Render("lost " + common.Count(p.Lost)), 4},
+		{"in flight " + common.Count(p.InFlight), 1},
+		{"cost " + common.Money(p.CostMonthly), 2},
 	}
 	if n := len(m.changes); n > 0 {
-		parts = append(parts, st.Accent.Render(fmt.Sprintf("%d change(s) recorded", n)))
+		parts = append(parts, struct {
+			text string
+			rank int
+		}{st.Accent.Render(fmt.Sprintf("%d change(s) recorded", n)), 3})
 	}
-	return layout.PadRight(" "+strings.Join(parts, st.Muted.Render(" · ")), m.w)
+	sep := st.Muted.Render(" · ")
+	for drop := 0; ; drop++ {
+		var shown []string
+		for _, pt := range parts {
+			if pt.rank > drop {
+				shown = append(shown, pt.text)
+			}
+		}
+		line := " " + strings.Join(shown, sep)
+		if layout.Width(line) <= m.w || drop >= 4 {
+			return []string{layout.PadRight(line, m.w)}
+		}
+	}
+}
+
+// delivered says what the destinations took: a record counts once per
+// destination it reaches (docs/totals.md), so with several destinations the
+// figure says to how many, lest it read as more than was produced.
+func (m *Model) delivered() string {
+	s := "delivered " + common.Count(m.snap.Pipeline.Delivered)
+	if n := len(m.sc.Stage(pipeline.Destination)); n > 1 {
+		s += fmt.Sprintf(" to %d destinations", n)
+	}
+	return s
 }
 
 func (m *Model) pane(title string, body []string, w, h int) string {
@@ -163,19 +240,23 @@ func (m *Model) throughputPane(w, h int) string {
 	const labelW = 15
 	chartW := max(1, iw-labelW-1)
 	top := max(m.in.Max(), m.out.Max())
+	// The figures are averages over a window that spans the consumers'
+	// flushes: between two flushes nothing is delivered, and the last
+	// interval's rate alone would read 0/s while records flow.
+	avgIn, avgOut, over := m.averages()
 	var body []string
-	series := func(label string, h *sparkline.History, style func(string) string) {
+	series := func(label string, h *sparkline.History, avg float64, style func(string) string) {
 		chart := sparkline.Render(h.Values(), chartW, chartRows, top)
 		for i, c := range chart {
 			head := strings.Repeat(" ", labelW)
 			if i == len(chart)-1 {
-				head = layout.PadRight(" "+label, 5) + layout.PadLeft(common.Count(h.Last())+"/s", labelW-5)
+				head = layout.PadRight(" "+label, 5) + layout.PadLeft(common.Count(avg)+"/s", labelW-5)
 			}
 			body = append(body, head+" "+style(c))
 		}
 	}
-	series("in", m.in, styles.NewPaint(st.Accent).Render)
-	series("out", m.out, styles.NewPaint(st.OK).Render)
+	series("in", m.in, avgIn, styles.NewPaint(st.Accent).Render)
+	series("out", m.out, avgOut, styles.NewPaint(st.OK).Render)
 	// Each refused attempt once, where it was refused (docs/totals.md): a
 	// producer's view of the same refusals is not added again.
 	thr, lost := m.snap.Pipeline.ThrottledRate, m.snap.Pipeline.Lost
@@ -186,7 +267,11 @@ func (m *Model) throughputPane(w, h int) string {
 		line = st.Muted.Render(line)
 	}
 	body = append(body, line)
-	return m.pane("throughput (records/s)", body, w, h)
+	title := "throughput (records/s)"
+	if over > 0 {
+		title = "throughput (records/s) · avg " + pipeline.FormatDuration(over.Round(time.Second))
+	}
+	return m.pane(title, body, w, h)
 }
 
 func (m *Model) selectedStorage() (*pipeline.Node, *pipeline.NodeSnapshot) {
@@ -350,7 +435,7 @@ func (m *Model) eventLines(iw, limit int) []string {
 			style = st.Muted.Render
 		}
 		wrapped := []string{e.text}
-		if e.kind == evCLI {
+		if e.kind == evCLI || e.kind == evError {
 			wrapped = layout.WrapWords(e.text, max(1, iw-3))
 			for j := 1; j < len(wrapped); j++ {
 				wrapped[j] = "  " + wrapped[j]
@@ -435,41 +520,85 @@ func (m *Model) advicePane(w, h int) string {
 	return m.focusable(advicePane, title, lines[top:], w, h)
 }
 
-func (m *Model) lessonPane(w, h int) string {
+// lessonStep is the step under way: the last whose time has passed, or -1
+// before the first. Steps without a time (things to try) stand under the
+// one before them, so they show with it.
+func (m *Model) lessonStep() int {
+	if m.sc == nil || !m.has {
+		return -1
+	}
+	cur := -1
+	for i, st := range m.sc.Lesson {
+		if st.Has && m.snap.Time >= st.At {
+			cur = i
+		}
+	}
+	return cur
+}
+
+// lessonLines are the lesson's lines for an inner width iw, and the line
+// each step starts on.
+func (m *Model) lessonLines(iw int) (lines []string, starts []int) {
 	st := m.c.Styles
-	iw := w - layout.PaneFrame
-	var lines []string
+	cur := m.lessonStep()
 	for i, step := range m.sc.Lesson {
 		passed := step.Has && m.has && m.snap.Time >= step.At
-		mark, style := "○", st.Muted
-		if passed {
-			mark, style = "●", st.Text
-		} else if !step.Has {
+		mark, markStyle, style := "○", st.Muted, st.Muted
+		switch {
+		case i == cur:
+			mark, markStyle, style = "▶", st.Accent, st.Bold // the step under way
+		case passed:
+			mark, markStyle, style = "●", st.Accent, st.Text
+		case !step.Has:
 			mark = "·"
 		}
 		at := ""
 		if step.Has {
 			at = " (" + common.Clock(step.At) + ")"
 		}
+		starts = append(starts, len(lines))
 		wrapped := layout.Wrap(fmt.Sprintf("%d%s %s", i+1, at, textsafe.Line(strings.Join(strings.Fields(step.Say), " "))), max(1, iw-4))
 		for j, l := range wrapped {
 			prefix := "   "
 			if j == 0 {
-				if passed {
-					prefix = " " + st.Accent.Render(mark) + " "
-				} else {
-					prefix = " " + st.Muted.Render(mark) + " "
-				}
+				prefix = " " + markStyle.Render(mark) + " "
 			}
 			lines = append(lines, prefix+style.Render(l))
 		}
 	}
-	// Keep the latest passed step in view.
-	ih := h - layout.PaneFrame
-	if len(lines) > ih {
-		lines = lines[len(lines)-ih:]
+	return lines, starts
+}
+
+// lessonTopNow is the first line the lesson shows: where it was scrolled to
+// by hand, or else the start of the step under way (the first step before
+// any).
+func (m *Model) lessonTopNow(iw, ih int) int {
+	lines, starts := m.lessonLines(iw)
+	top := m.lessonTop
+	if !m.lessonHold {
+		top = 0
+		if cur := m.lessonStep(); cur > 0 {
+			top = starts[cur]
+		}
 	}
-	return m.focusable(eventsPane, "lesson", lines, w, h)
+	return layout.Clamp(top, 0, len(lines)-ih)
+}
+
+func (m *Model) lessonPane(w, h int) string {
+	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
+	lines, _ := m.lessonLines(iw)
+	top := m.lessonTopNow(iw, ih)
+	title := fmt.Sprintf("lesson · %d steps", len(m.sc.Lesson))
+	if cur := m.lessonStep(); cur >= 0 {
+		title = fmt.Sprintf("lesson · step %d of %d", cur+1, len(m.sc.Lesson))
+	}
+	if top > 0 {
+		title += " ↑"
+	}
+	if top+ih < len(lines) {
+		title += " ↓ more"
+	}
+	return m.focusable(eventsPane, title, lines[top:], w, h)
 }
 
 func (m *Model) pickPane(w, h int) string {

@@ -25,7 +25,7 @@ const (
 
 // KeyMap is the picker's bindings.
 type KeyMap struct {
-	Up, Down, Open, Run, OpenFile, New, Filter, Clear, Accept, Cancel key.Binding
+	Up, Down, Open, Run, OpenFile, New, Filter, Clear, Accept, Cancel, Complete key.Binding
 }
 
 func defaultKeyMap() KeyMap {
@@ -40,6 +40,7 @@ func defaultKeyMap() KeyMap {
 		Clear:    keys.Back("clear filter"),
 		Accept:   keys.Enter("accept"),
 		Cancel:   keys.Back("cancel"),
+		Complete: keys.Tab("complete"),
 	}
 }
 
@@ -55,6 +56,10 @@ type Model struct {
 	path    textinput.Model
 	loadErr string // why the last file did not open
 	loading string // path being loaded
+
+	compID  int      // of the last completion asked for (tab in the path prompt)
+	choices []string // the paths tab found, when there are several
+	compErr string   // why tab found nothing
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -124,18 +129,29 @@ func (m *Model) syncKeys() {
 	m.keys.Clear.SetEnabled(b && m.filter.Value() != "")
 	m.keys.Accept.SetEnabled(!b)
 	m.keys.Cancel.SetEnabled(!b)
+	_, canComplete := m.c.Store.(common.Completer)
+	m.keys.Complete.SetEnabled(m.mode == opening && canComplete)
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Open, k.Run, k.OpenFile, k.New, k.Filter, k.Clear, k.Accept, k.Cancel}
+	return []key.Binding{k.Open, k.Run, k.OpenFile, k.New, k.Filter, k.Clear, k.Accept, k.Complete, k.Cancel}
+}
+
+// MainKeys implements common.MainKeyer: what the help bar always shows.
+func (m *Model) MainKeys() []key.Binding {
+	k := m.keys
+	if m.mode == opening {
+		return []key.Binding{k.Accept, k.Complete}
+	}
+	return []key.Binding{k.Open, k.Run}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Run}, {k.OpenFile, k.New, k.Filter, k.Clear}, {k.Accept, k.Cancel}}
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Run}, {k.OpenFile, k.New, k.Filter, k.Clear}, {k.Accept, k.Complete, k.Cancel}}
 }
 
 // emptyScenario is what `n` starts from: valid top-level settings, no nodes.

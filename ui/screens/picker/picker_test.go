@@ -30,7 +30,8 @@ func press(m *Model, keys ...string) []tea.Msg {
 		out = uitest.RunCmd(m.Update(uitest.Key(k)), time.Second)
 		// Answers to the picker's own commands go back to it.
 		for _, msg := range out {
-			if _, ok := msg.(fileLoadedMsg); ok {
+			switch msg.(type) {
+			case fileLoadedMsg, common.PathsCompletedMsg:
 				out = uitest.RunCmd(m.Update(msg), time.Second)
 			}
 		}
@@ -159,5 +160,51 @@ func TestViewFitsEverySize(t *testing.T) {
 	for _, sz := range uitest.Sizes() {
 		m.SetSize(sz[0], sz[1]-2)
 		uitest.CheckFits(t, m.View(), sz[0], sz[1]-2)
+	}
+}
+
+// tab in the path prompt completes what all the matching paths share and
+// lists them when there are several; a file that cannot be read is said in
+// plain words, named as typed.
+func TestOpenFileCompletes(t *testing.T) {
+	m := newPicker(t, map[string]string{
+		"scenarios/shop.yaml":  uitest.ShopYAML,
+		"scenarios/shop2.yaml": uitest.ShopYAML,
+		"scenarios/tiny.yaml":  uitest.TinyYAML,
+		"notes.txt":            "x",
+	})
+	press(m, "o")
+	for _, msg := range uitest.Type("sc") {
+		m.Update(msg)
+	}
+	press(m, "tab")
+	if got := m.path.Value(); got != "scenarios/" {
+		t.Fatalf("tab: %q", got)
+	}
+	press(m, "tab")
+	v := uitest.Plain(m.View())
+	if !strings.Contains(v, "tab: 3 matches") || !strings.Contains(v, "scenarios/tiny.yaml") {
+		t.Fatalf("choices:\n%s", v)
+	}
+	for _, msg := range uitest.Type("s") {
+		m.Update(msg)
+	}
+	press(m, "tab")
+	if got := m.path.Value(); got != "scenarios/shop" {
+		t.Fatalf("tab after s: %q", got)
+	}
+	for _, msg := range uitest.Type("zz") {
+		m.Update(msg)
+	}
+	press(m, "tab")
+	if v := uitest.Plain(m.View()); !strings.Contains(v, "no folder or .yaml file starts with scenarios/shopzz") {
+		t.Fatalf("no match:\n%s", v)
+	}
+	msgs := press(m, "enter")
+	if len(msgs) != 1 || !msgs[0].(common.StatusPostedMsg).Err {
+		t.Fatalf("missing file: %v", msgs)
+	}
+	if v := uitest.Plain(m.View()); !strings.Contains(v, "scenarios/shopzz") || strings.Contains(v, "open scenarios") || strings.Contains(v, "no such file") {
+		t.Fatalf("the error is not in plain words:\n%s", v)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 )
@@ -40,7 +39,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.loading = ""
 		if msg.Err != nil {
-			m.loadErr = describe(msg.Err)
+			m.loadErr = describe(msg.Path, msg.Err)
 			return emit(common.StatusPostedMsg{Text: "could not open " + msg.Path, Err: true})
 		}
 		return emit(common.ScenarioOpenedMsg{Scenario: msg.Scenario, Path: msg.Path})
@@ -54,6 +53,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.path, cmd = m.path.Update(msg)
 		}
 		return cmd
+	case common.PathsCompletedMsg:
+		if msg.For != "picker" || msg.ID != m.compID || m.mode != opening || m.path.Value() != msg.Text {
+			return nil // typed on since, or another prompt's
+		}
+		text, choices, problem := common.Completion(msg)
+		m.path.SetValue(text)
+		m.path.CursorEnd()
+		m.choices, m.compErr = choices, problem
+		return nil
 	case common.StylesChangedMsg:
 		m.filter.SetStyles(m.c.Styles.Input)
 		m.path.SetStyles(m.c.Styles.Input)
@@ -122,7 +130,11 @@ func (m *Model) updateFilter(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) updatePath(msg tea.KeyPressMsg) tea.Cmd {
+	m.choices, m.compErr = nil, ""
 	switch {
+	case key.Matches(msg, m.keys.Complete):
+		m.compID++
+		return common.CompletePathCmd(m.c.Store, "picker", m.compID, m.path.Value())
 	case key.Matches(msg, m.keys.Accept):
 		p := strings.TrimSpace(m.path.Value())
 		if p == "" {
@@ -143,8 +155,9 @@ func (m *Model) updatePath(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-// describe turns a load error into lines for the detail pane.
-func describe(err error) string {
+// describe turns a load error into lines for the detail pane: the
+// scenario's problems, or why the file could not be read, in plain words.
+func describe(path string, err error) string {
 	var ps pipeline.Problems
 	if errors.As(err, &ps) {
 		var b strings.Builder
@@ -157,5 +170,5 @@ func describe(err error) string {
 		}
 		return strings.TrimRight(b.String(), "\n")
 	}
-	return textsafe.Line(err.Error())
+	return common.FileError(path, err)
 }

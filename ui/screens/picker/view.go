@@ -97,6 +97,12 @@ func (m *Model) listLines(w, h int) []string {
 }
 
 func (m *Model) detailTitle() string {
+	if m.mode == opening && (m.choices != nil || m.compErr != "") {
+		if m.compErr != "" {
+			return "tab: nothing to complete"
+		}
+		return fmt.Sprintf("tab: %d matches, type on to choose", len(m.choices))
+	}
 	if m.loadErr != "" {
 		return "could not open the file"
 	}
@@ -111,6 +117,20 @@ func (m *Model) detailTitle() string {
 
 func (m *Model) detailLines(w int) []string {
 	st := m.c.Styles
+	if m.mode == opening && m.compErr != "" {
+		var out []string
+		for _, l := range layout.Wrap(m.compErr, w-1) {
+			out = append(out, " "+st.Warn.Render(l))
+		}
+		return out
+	}
+	if m.mode == opening && m.choices != nil {
+		var out []string
+		for _, c := range m.choices {
+			out = append(out, " "+layout.Truncate(textsafe.Line(c), w-1))
+		}
+		return out
+	}
 	if m.loadErr != "" {
 		var out []string
 		for _, l := range strings.Split(m.loadErr, "\n") {
