@@ -458,7 +458,7 @@ func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result
 	if n := pricesNote(s.RegionOrDefault()); n != "" {
 		costNote = " (" + n + ")"
 	}
-	writeTotals(w, m, "", costNote)
+	writeTotals(w, s, m, "", costNote)
 	writeExpectations(w, st, rep)
 
 	if len(res.Events) > 0 {
@@ -655,12 +655,14 @@ func progressLine(name string, now, total time.Duration) string {
 }
 
 // writeTotals prints the pipeline's totals, latency and cost; the notes (may be
-// empty) say how a backend measured latency and cost.
-func writeTotals(w io.Writer, m map[string]float64, latencyNote, costNote string) {
+// empty) say how a backend measured latency and cost. Delivered counts a
+// record once per destination it reached (docs/totals.md), so it says to how many.
+func writeTotals(w io.Writer, s *pipeline.Scenario, m map[string]float64, latencyNote, costNote string) {
 	p := func(k string) float64 { return m["pipeline."+k] }
 	sec := func(k string) string { return pipeline.FormatMetric(pipeline.UnitSeconds, p(k)) }
-	fmt.Fprintf(w, "pipeline  produced %s · delivered %s · lost %s · in flight %s · throttled %s\n",
-		formatCount(p("produced_records")), formatCount(p("delivered_records")),
+	dests := len(s.Stage(pipeline.Destination))
+	fmt.Fprintf(w, "pipeline  produced %s · delivered %s to %d %s · lost %s · in flight %s · throttled %s\n",
+		formatCount(p("produced_records")), formatCount(p("delivered_records")), dests, plural(dests, "destination", "destinations"),
 		formatCount(p("lost_records")), formatCount(p("in_flight_records")), formatCount(p("throttled_records")))
 	fmt.Fprintf(w, "latency   p50 %s · p99 %s · max %s%s\n", sec("latency_p50"), sec("latency_p99"), sec("latency_max"), latencyNote)
 	fmt.Fprintf(w, "cost      %s per month%s\n", pipeline.FormatMetric(pipeline.UnitDollars, p("cost_monthly")), costNote)

@@ -463,7 +463,7 @@ func writeAWSSummary(w io.Writer, st style, s *pipeline.Scenario, plan *awsb.Pla
 	if n := pricesNote(plan.Region); n != "" {
 		costNote += "; " + n
 	}
-	writeTotals(w, m, " (from each record's timestamp to its write into a destination)", costNote+")")
+	writeTotals(w, s, m, " (from each record's timestamp to its write into a destination)", costNote+")")
 	writeLosses(w, res)
 	if len(res.Faults) > 0 {
 		fmt.Fprintln(w)
