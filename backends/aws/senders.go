@@ -101,6 +101,7 @@ type entry struct {
 	data  []byte
 	recs  []userRecord
 	shard string // an aggregate: the shard its records were packed for
+	gen   uint64 // and the generation of the shard map it was packed under
 }
 
 func userBytes(recs []userRecord) int {
@@ -251,14 +252,70 @@ func newKinesisSender(ctx context.Context, e *edge, c RecordPutter, stream strin
 	var pack func([]userRecord) []entry
 	if shards != nil {
 		pack = func(recs []userRecord) []entry {
-			if cur, ok := shards.current(); ok {
-				return aggregateByShard(recs, cur)
+			if cur, gen, ok := shards.current(); ok {
+				out := aggregateByShard(recs, cur)
+				for i := range out {
+					out[i].gen = gen
+				}
+				return out
 			}
 			return oneByOne(recs)
 		}
 	}
 	s.pipe = newPipe(ctx, workers, 500, 5<<20, 100*time.Millisecond, pack, s.put)
 	return s
+}
+
+// unpackStale puts the records of aggregates packed under a shard map that
+// a reshard has made stale since (they waited in the queue) one by one, so
+// none lands on a shard whose range does not hold it.
+func (s *kinesisSender) unpackStale(todo []entry) []entry {
+	if s.shards == nil {
+		return todo
+	}
+	var out []entry
+	for i, en := range todo {
+		if en.shard != "" && !s.shards.fresh(en.gen) {
+			if out == nil {
+				out = append(out, todo[:i]...)
+			}
+			out = append(out, oneByOne(en.recs)...)
+			continue
+		}
+		if out != nil {
+			out = append(out, en)
+		}
+	}
+	if out == nil {
+		return todo
+	}
+	return out
+}
+
+func entriesBytes(es []entry) int {
+	n := 0
+	for _, e := range es {
+		n += len(e.data) + len(e.key)
+	}
+	return n
+}
+
+// chunks splits entries into calls of at most n entries and b bytes.
+func chunks(es []entry, n, b int) [][]entry {
+	var out [][]entry
+	start, size := 0, 0
+	for i, e := range es {
+		sz := len(e.data) + len(e.key)
+		if i > start && (i-start == n || size+sz > b) {
+			out = append(out, es[start:i])
+			start, size = i, 0
+		}
+		size += sz
+	}
+	if start < len(es) {
+		out = append(out, es[start:])
+	}
+	return out
 }
 
 // oneByOne is each user record as an entry of its own.
@@ -271,7 +328,13 @@ func oneByOne(recs []userRecord) []entry {
 }
 
 func (s *kinesisSender) put(ctx context.Context, batch []entry) {
-	todo := batch
+	todo := s.unpackStale(batch)
+	if len(todo) != len(batch) && (len(todo) > 500 || entriesBytes(todo) > 5<<20) {
+		for _, c := range chunks(todo, 500, 5<<20) {
+			s.put(ctx, c)
+		}
+		return
+	}
 	for attempt := 0; len(todo) > 0; attempt++ {
 		if attempt > 0 {
 			users := len(entriesUsers(todo))
@@ -288,6 +351,10 @@ func (s *kinesisSender) put(ctx context.Context, batch []entry) {
 		cctx, ok := s.e.admit(ctx, s.closing.Load())
 		if !ok {
 			s.e.loseDown(len(entriesUsers(todo)))
+			return
+		}
+		if fresh := s.unpackStale(todo); len(fresh) != len(todo) {
+			s.put(ctx, fresh) // resharded while waiting to retry: one by one, in calls of the right size
 			return
 		}
 		in := &kinesis.PutRecordsInput{StreamName: aws.String(s.stream)}

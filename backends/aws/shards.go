@@ -90,6 +90,7 @@ type shardMap struct {
 
 	mu         sync.Mutex
 	shards     []shardRange
+	gen        uint64 // counts the invalidations: what was packed under an older one is stale
 	stale      bool
 	want       int // open shards a reshard of our own goes to; 0 = any
 	refreshing bool
@@ -103,11 +104,18 @@ func newShardMap(ctx context.Context, api shardLister, stream string) (*shardMap
 	return &shardMap{api: api, stream: stream, shards: shards, every: time.Second}, nil
 }
 
-// current returns the shards while the map is current.
-func (m *shardMap) current() ([]shardRange, bool) {
+// current returns the shards and their generation while the map is current.
+func (m *shardMap) current() ([]shardRange, uint64, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.shards, !m.stale
+	return m.shards, m.gen, !m.stale
+}
+
+// fresh reports whether what was packed under generation gen still holds.
+func (m *shardMap) fresh(gen uint64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return !m.stale && m.gen == gen
 }
 
 // invalidate marks the map stale and reads it again in the background until
@@ -116,6 +124,7 @@ func (m *shardMap) invalidate(ctx context.Context, want int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.stale = true
+	m.gen++
 	if want > 0 {
 		m.want = want
 	}

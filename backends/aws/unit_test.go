@@ -79,11 +79,34 @@ func TestAggregationRoundTrip(t *testing.T) {
 	}
 	// A stale map: each record goes on its own, so AWS routes it by its key.
 	sm := &shardMap{shards: shards, stale: true}
-	if cur, ok := sm.current(); ok || len(cur) != 2 {
+	if cur, _, ok := sm.current(); ok || len(cur) != 2 {
 		t.Error("a stale map reads as current")
 	}
 	if one := oneByOne(recs[:3]); len(one) != 3 || one[1].key != recs[1].key || one[1].shard != "" || len(one[1].recs) != 1 {
 		t.Errorf("oneByOne: %+v", one)
+	}
+	// What was packed before an invalidation goes out one by one, in calls
+	// of at most 500 records.
+	sm2 := &shardMap{shards: shards}
+	_, gen, _ := sm2.current()
+	packed := aggregateByShard(recs, shards)
+	for i := range packed {
+		packed[i].gen = gen
+	}
+	snd := &kinesisSender{shards: sm2}
+	if got := snd.unpackStale(packed); len(got) != len(packed) {
+		t.Error("a fresh pack was unpacked")
+	}
+	sm2.mu.Lock()
+	sm2.gen++
+	sm2.mu.Unlock()
+	if got := snd.unpackStale(packed); len(got) != len(recs) || got[0].shard != "" {
+		t.Errorf("a stale pack: %d entries, want %d single records", len(got), len(recs))
+	}
+	for _, c := range chunks(oneByOne(recs), 150, 5<<20) {
+		if len(c) > 150 {
+			t.Errorf("a chunk of %d", len(c))
+		}
 	}
 	plain := []byte("not aggregated")
 	if d, _ := deaggregate(plain); len(d) != 1 || !bytes.Equal(d[0], plain) {
