@@ -56,6 +56,8 @@ type Options struct {
 	// Estimator makes the builder's estimates; nil means a short run on the
 	// simulator (common.SimEstimator).
 	Estimator common.Estimator
+	// Progress hears the learner's lesson progress (common.LessonProgress).
+	Progress func(common.LessonProgress)
 }
 
 // statusTTL is how long an information line stays in the footer.
@@ -107,7 +109,8 @@ func New(o Options) Model {
 	}
 	km := keys.DefaultKeyMap()
 	st := styles.New(styles.DefaultTheme(), true) // dark until the terminal says otherwise
-	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins, Estimate: o.Estimator}
+	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins,
+		Estimate: o.Estimator, Progress: o.Progress}
 	m := Model{
 		c: c, picker: picker.New(c), builder: builder.New(c), dash: dashboard.New(c),
 		after: func(d time.Duration, msg tea.Msg) tea.Cmd {

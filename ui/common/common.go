@@ -35,6 +35,20 @@ type Common struct {
 	Builtins []Builtin
 	// Estimate runs the builder's quick simulations; nil means none.
 	Estimate Estimator
+	// Progress hears how the learner gets on with a lesson (the workshop
+	// keeps it; a workshop room shows it on the instructor's board); nil: no one.
+	Progress func(LessonProgress)
+}
+
+// LessonProgress is where a learner stands in a lesson: sent when a step is
+// done, a prediction answered, or a run of a lesson starts or ends.
+type LessonProgress struct {
+	Scenario string  // the built-in's name (or the scenario's)
+	Step     int     // the current step, 0-based; Steps when all are done
+	Steps    int     // steps of the lesson
+	Done     []bool  // per step
+	BestErr  float64 // smallest relative error of a prediction so far; -1: none
+	Ended    bool    // the run ended (or was left)
 }
 
 // Builtin is one scenario the picker offers.
