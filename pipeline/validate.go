@@ -246,8 +246,21 @@ func (v *validator) basics() {
 			}
 		}
 	}
+	for i, st := range s.Lesson {
+		if st.Has && st.At >= s.Duration && s.Duration > 0 {
+			v.add(Pos{}, join(index("lesson.steps", i), "at"), "%s is not before the run ends (duration %s): this step would never show",
+				FormatDuration(st.At), FormatDuration(s.Duration))
+		}
+	}
 	for i, c := range s.Timeline {
 		path := index("timeline", i)
+		if c.At >= s.Duration && s.Duration > 0 {
+			v.add(c.Pos, join(path, "at"), "%s is not before the run ends (duration %s): this change would never happen",
+				FormatDuration(c.At), FormatDuration(s.Duration))
+		}
+		if c.Fail == "" && len(c.Set) == 0 {
+			v.add(c.Pos, path, "the change does nothing: expected set: or fail:")
+		}
 		if c.Fail != "" && s.Node(c.Fail) == nil {
 			v.add(c.Pos, join(path, "fail"), "no node %q", c.Fail)
 		}
