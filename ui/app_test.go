@@ -172,7 +172,11 @@ func TestCtrlCAsksToo(t *testing.T) {
 func TestOpeningAnotherAsksFirst(t *testing.T) {
 	sc := uitest.Load(t, "shop", uitest.ShopYAML)
 	hs := newHarness(t, Options{Open: sc}, 120, 34)
-	hs.keys("x", "esc") // unsaved, back to the picker
+	hs.keys("x", "esc") // unsaved: the builder asks before going back to the picker
+	if hs.m.Screen() != BuilderScreen || !strings.Contains(hs.view(), "unsaved changes: back to the scenarios?") {
+		t.Fatalf("esc did not ask:\n%s", hs.view())
+	}
+	hs.keys("y")
 	if hs.m.Screen() != PickerScreen {
 		t.Fatalf("esc: %v", hs.m.Screen())
 	}

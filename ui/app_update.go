@@ -55,6 +55,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.guard(action{kind: runAction, sc: msg.Scenario, path: msg.Path, load: msg.Open})
 	case common.ConfirmAskedMsg:
 		m.confirm = &confirmation{question: msg.Question, action: action{kind: yesAction, yes: msg.Yes, no: msg.NoStatus}}
+	case tea.MouseMsg: // the pointer belongs to the screen on show
+		if m.confirm == nil && !layout.TooSmall(m.w, m.h) {
+			cmd = m.active().Update(msg)
+		}
 	case common.BuilderRequestedMsg:
 		m.screen = BuilderScreen
 	case common.PickerRequestedMsg:

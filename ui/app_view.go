@@ -33,6 +33,9 @@ func (m *Model) helpKeys() helpKeys { return helpKeys{screen: m.active(), global
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	if m.screen == BuilderScreen {
+		v.MouseMode = tea.MouseModeCellMotion // click, drag and wheel on the graph
+	}
 	return v
 }
 
