@@ -283,16 +283,16 @@ func (l *Layout) boxText(c *canvas, b *Box, r Rect) {
 	if b.Broken {
 		title = "✗ " + title
 	}
+	// The id is what names the box: the service gives way first.
 	tag := b.Tag
-	tw := ansi.StringWidth(tag)
 	idW := ansi.StringWidth(title)
-	switch {
-	case idW+1+tw <= iw:
-	case iw-tw-1 >= min(idW, 6):
-		title = layout.Truncate(title, iw-tw-1)
-	default:
-		tag = layout.Truncate(tag, max(0, iw-min(idW, iw)-1))
-		title = layout.Truncate(title, iw-ansi.StringWidth(tag)-min(1, len(tag)))
+	if idW+1+ansi.StringWidth(tag) > iw {
+		if room := iw - idW - 1; room >= 4 {
+			tag = layout.Truncate(tag, room)
+		} else {
+			tag = ""
+			title = layout.Truncate(title, iw)
+		}
 	}
 	c.text(r.X+1, r.Y+1, title, clsTitle, iw)
 	if tag != "" {
