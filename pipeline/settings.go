@@ -51,6 +51,15 @@ func CheckText(t string) error {
 	return nil
 }
 
+// CheckBlock checks a text of several lines (a description, a lesson
+// step): printable characters, line breaks and tabs.
+func CheckBlock(t string) error {
+	if i := textsafe.Bad(t, true); i >= 0 {
+		return fmt.Errorf("holds %s", badChar(t, i))
+	}
+	return nil
+}
+
 // ParseSeed reads a seed: an integer, written without leading zeros.
 func ParseSeed(t string) (int64, error) {
 	if err := leadingZero(t); err != nil {

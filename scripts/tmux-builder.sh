@@ -129,7 +129,9 @@ add() {
 connect() {
 	local done=$1
 	shift
-	key c "$@" Enter
+	key c
+	wait_for "esc cancels" # c's word first: commands answer in any order
+	key "$@" Enter
 	wait_for "$done"
 }
 
@@ -276,7 +278,9 @@ key l l
 add 1 redshift
 key h h h
 connect "producer → kds" l
-key c l l
+key c
+wait_for "esc cancels"
+key l l
 wait_for "kds → redshift: enter connects them"
 key Enter
 wait_for "redshift now reads kds"

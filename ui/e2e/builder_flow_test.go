@@ -75,7 +75,10 @@ func (f *builderFlow) add(downs int, id string) {
 // the status to say so.
 func (f *builderFlow) connect(done string, moves ...string) {
 	f.t.Helper()
+	// Commands answer in any order: wait for c's word in the footer, or it
+	// could come after (and hide) the answer to enter.
 	f.keys("c")
+	f.wait("esc cancels")
 	f.keys(moves...)
 	f.keys("enter")
 	f.wait(done)

@@ -99,7 +99,7 @@ func (hs *harness) feed(cmd tea.Cmd) {
 func (hs *harness) keys(ks ...string) {
 	hs.t.Helper()
 	named := map[string]bool{"enter": true, "esc": true, "up": true, "down": true, "left": true, "right": true,
-		"tab": true, "shift+tab": true, "backspace": true, "ctrl+u": true, "ctrl+r": true, "ctrl+n": true, "ctrl+p": true}
+		"tab": true, "shift+tab": true, "backspace": true, "ctrl+u": true, "ctrl+r": true, "ctrl+n": true, "ctrl+p": true, "ctrl+j": true}
 	for _, k := range ks {
 		var msgs []tea.Msg
 		if len([]rune(k)) > 1 && !named[k] {

@@ -3,8 +3,11 @@ package builder
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/styles"
@@ -16,7 +19,8 @@ type field struct {
 	name  string // as the format writes the key
 	help  string // one line: what it takes and what it means
 	input textinput.Model
-	typed string // the text when the form opened
+	area  *textarea.Model // a text of several lines (description, a lesson step) instead of input
+	typed string          // the text when the form opened
 	err   string
 	// check says what is wrong with text ("" when nothing is).
 	check func(f *form, text string) string
@@ -48,8 +52,49 @@ func newField(st *styles.Styles, name, value, placeholder, help string) *field {
 	in.Prompt = ""
 	in.CharLimit = 4096
 	in.SetValue(value)
+	in.CursorStart() // a field not being typed in shows its start
 	in.Placeholder = placeholder
 	return &field{name: name, help: help, input: in, typed: value}
+}
+
+// areaRows is how many lines a text field shows.
+const areaRows = 4
+
+// newArea is a field for a text of several lines: ctrl+j starts a new line
+// (enter applies the form, as everywhere).
+func newArea(st *styles.Styles, name, value, placeholder, help string) *field {
+	a := textarea.New()
+	a.ShowLineNumbers = false
+	a.Prompt = ""
+	a.CharLimit = 0
+	a.Placeholder = placeholder
+	a.SetHeight(areaRows)
+	a.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"), key.WithHelp("ctrl+j", "new line"))
+	a.SetStyles(areaStyles(st))
+	a.SetValue(value)
+	fl := &field{name: name, help: help + " · ctrl+j starts a new line", area: &a, typed: value}
+	fl.input = common.NewInput(st) // unused, but a valid model
+	return fl
+}
+
+// areaStyles are a text field's looks in the theme: no cursor-line
+// background, a steady cursor.
+func areaStyles(st *styles.Styles) textarea.Styles {
+	state := textarea.StyleState{
+		Base: lipgloss.NewStyle(), Text: lipgloss.NewStyle(), CursorLine: lipgloss.NewStyle(),
+		Placeholder: st.Muted, Prompt: lipgloss.NewStyle(), EndOfBuffer: st.Muted,
+		LineNumber: st.Muted, CursorLineNumber: st.Muted,
+	}
+	return textarea.Styles{Focused: state, Blurred: state,
+		Cursor: textarea.CursorStyle{Color: st.Input.Cursor.Color, Shape: tea.CursorBlock, Blink: false}}
+}
+
+// text is what the field holds.
+func (fl *field) text() string {
+	if fl.area != nil {
+		return fl.area.Value()
+	}
+	return fl.input.Value()
 }
 
 // get returns a field by name.
@@ -68,7 +113,7 @@ func (f *form) value(name string) string {
 	if fl == nil || fl.isOff(f) {
 		return ""
 	}
-	return strings.TrimSpace(fl.input.Value())
+	return strings.TrimSpace(fl.text())
 }
 
 func (fl *field) isOff(f *form) bool { return fl.off != nil && fl.off(f) != "" }
@@ -76,7 +121,7 @@ func (fl *field) isOff(f *form) bool { return fl.off != nil && fl.off(f) != "" }
 // changed reports whether any field differs from what the form opened with.
 func (f *form) changed() bool {
 	for _, fl := range f.fields {
-		if fl.input.Value() != fl.typed {
+		if fl.text() != fl.typed {
 			return true
 		}
 	}
@@ -86,23 +131,38 @@ func (f *form) changed() bool {
 func (f *form) setWidth(w int) {
 	for _, fl := range f.fields {
 		fl.input.SetWidth(max(8, min(24, w/4)))
+		if fl.area != nil {
+			fl.area.SetWidth(max(20, w-30))
+		}
 	}
 }
 
 func (f *form) setStyles(st *styles.Styles) {
 	for _, fl := range f.fields {
 		fl.input.SetStyles(st.Input)
+		if fl.area != nil {
+			fl.area.SetStyles(areaStyles(st))
+		}
 	}
 }
 
 func (f *form) focusCmd() tea.Cmd {
 	for _, fl := range f.fields {
+		if fl.input.Focused() {
+			fl.input.CursorStart()
+		}
 		fl.input.Blur()
+		if fl.area != nil {
+			fl.area.Blur()
+		}
 	}
 	if f.focus < 0 || f.focus >= len(f.fields) {
 		return nil
 	}
 	fl := f.fields[f.focus]
+	if fl.area != nil {
+		return fl.area.Focus()
+	}
 	fl.input.CursorEnd()
 	return fl.input.Focus()
 }
@@ -137,7 +197,11 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 	}
 	fl := f.fields[f.focus]
 	var cmd tea.Cmd
-	fl.input, cmd = fl.input.Update(msg)
+	if fl.area != nil {
+		*fl.area, cmd = fl.area.Update(msg)
+	} else {
+		fl.input, cmd = fl.input.Update(msg)
+	}
 	f.opt = 0
 	f.validate()
 	return cmd
@@ -150,7 +214,7 @@ func (f *form) validate() {
 		if fl.isOff(f) || fl.check == nil {
 			continue
 		}
-		fl.err = fl.check(f, strings.TrimSpace(fl.input.Value()))
+		fl.err = fl.check(f, strings.TrimSpace(fl.text()))
 	}
 }
 
@@ -176,10 +240,16 @@ func (f *form) options() ([]string, int) {
 		return nil, 0
 	}
 	fl := f.fields[f.focus]
-	if fl.options == nil || fl.isOff(f) {
+	if fl.options == nil || fl.isOff(f) || fl.area != nil {
 		return nil, 0
 	}
 	return fl.options(f, fl.input.Value())
+}
+
+// onArea reports whether the focused field is a text of several lines (the
+// arrows then move in it).
+func (f *form) onArea() bool {
+	return f.focus >= 0 && f.focus < len(f.fields) && f.fields[f.focus].area != nil
 }
 
 // completes reports whether tab completes the word being typed.
@@ -215,7 +285,7 @@ func (f *form) complete() {
 func (f *form) dropped() []string {
 	var out []string
 	for _, fl := range f.fields {
-		if fl.isOff(f) && strings.TrimSpace(fl.input.Value()) != "" {
+		if fl.isOff(f) && strings.TrimSpace(fl.text()) != "" {
 			out = append(out, fl.name)
 		}
 	}

@@ -252,9 +252,9 @@ func (m *Model) settingsForm() *form {
 	}
 	add("name", sc.Name, "", "a-z, 0-9 and - · the scenario's name", pipeline.CheckName)
 	add("title", sc.Title, "(none)", "one line · shown in the picker", pipeline.CheckText)
-	if !strings.Contains(sc.Description, "\n") {
-		add("description", sc.Description, "(none)", "one line here (a longer text: edit the file) · shown in the picker", pipeline.CheckText)
-	}
+	desc := newArea(st, "description", sc.Description, "(none)", "Markdown · shown in the picker and the lesson panel")
+	desc.check = func(_ *form, t string) string { return errText(pipeline.CheckBlock(t)) }
+	f.fields = append(f.fields, desc)
 	add("seed", strconv.FormatInt(sc.Seed, 10), "default 1", "an integer · the same seed gives the same run",
 		func(t string) error { _, err := pipeline.ParseSeed(t); return err })
 	add("duration", pipeline.FormatDuration(sc.Duration), "default 1h", "a duration · simulated time",
@@ -298,8 +298,11 @@ func (m *Model) settingsForm() *form {
 		return m.edit("edited the settings", func(sc *pipeline.Scenario) (string, error) {
 			sc.Name = f.value("name")
 			sc.Title = f.value("title")
-			if f.get("description") != nil {
-				sc.Description = f.value("description")
+			if d := f.value("description"); strings.TrimSpace(d) != strings.TrimSpace(sc.Description) {
+				sc.Description = d
+				if strings.Contains(d, "\n") {
+					sc.Description += "\n" // a block text ends with its line
+				}
 			}
 			sc.Seed = pipeline.DefaultSeed
 			if t := f.value("seed"); t != "" {
@@ -743,15 +746,12 @@ func (m *Model) lessonForm(i int) *form {
 		title = "add a step"
 	}
 	f := &form{title: title, note: "a workshop step: the text to show, and when (empty: shown after the previous one)"}
-	say := newField(st, "say", step.Say, "the text to show", "what the step says (Markdown)")
+	say := newArea(st, "say", step.Say, "the text to show", "what the step says (Markdown)")
 	say.check = func(_ *form, t string) string {
 		if t == "" {
 			return "required: the text of the step"
 		}
-		if err := pipeline.CheckText(strings.ReplaceAll(t, "\n", " ")); err != nil {
-			return errText(err)
-		}
-		return ""
+		return errText(pipeline.CheckBlock(t))
 	}
 	at := newField(st, "at", "", "(no time)", "a duration from the start, before the run ends (empty: no time)")
 	if step.Has {

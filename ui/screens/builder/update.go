@@ -530,6 +530,8 @@ func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 			f.pick(-1)
 		}
 		return nil
+	case f.onArea() && (msg.String() == "up" || msg.String() == "down"):
+		return f.update(msg) // moves in the text
 	case key.Matches(msg, k.NextField) && len(f.fields) > 1:
 		return f.move(1)
 	case key.Matches(msg, k.PrevField) && len(f.fields) > 1:

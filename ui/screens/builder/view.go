@@ -369,6 +369,24 @@ func (m *Model) formView(w, h int) string {
 		default:
 			hint = st.Muted.Render(fl.help)
 		}
+		if fl.area != nil {
+			rows = append(rows, label+hint)
+			pad := strings.Repeat(" ", labelW)
+			if i != f.focus { // a blurred text shows its first lines
+				lines := strings.Split(fl.text(), "\n")
+				for j := 0; j < min(len(lines), areaRows); j++ {
+					rows = append(rows, pad+st.Muted.Render(textsafe.Line(lines[j])))
+				}
+				if fl.text() == "" {
+					rows = append(rows, pad+st.Muted.Render("(empty)"))
+				}
+				continue
+			}
+			for _, l := range strings.Split(fl.area.View(), "\n") {
+				rows = append(rows, pad+l)
+			}
+			continue
+		}
 		rows = append(rows, label+layout.PadRight(fl.input.View(), inputW)+" "+hint)
 		if i == f.focus {
 			words, _ := f.options()
