@@ -364,8 +364,12 @@ func TestEstimateErrorsShow(t *testing.T) {
 		return common.Estimate{}, errors.New("engine on fire")
 	}
 	hs.feed(hs.m.Load(uitest.Load(t, "shop", uitest.ShopYAML), "shop.yaml"))
-	if !strings.Contains(hs.view(), "no estimate: engine on fire") || hs.m.keys.Advice.Enabled() {
+	if !strings.Contains(hs.view(), "no estimate: engine on fire") || hs.m.keys.Advice.Help().Desc != "✗ advice" {
 		t.Fatalf("error:\n%s", hs.view())
+	}
+	hs.keys("i")
+	if st := hs.lastStatus(); hs.m.mode != browsing || !strings.Contains(st.Text, "no advice: there is no estimate") || !strings.Contains(st.Text, "engine on fire") {
+		t.Fatalf("i without an estimate: %+v", st)
 	}
 }
 

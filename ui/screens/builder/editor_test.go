@@ -546,3 +546,31 @@ func TestDescriptionIsEditable(t *testing.T) {
 		t.Fatalf("saved:\n%s", data)
 	}
 }
+
+// A key with nothing to act on stays in the help with ✗, and says why.
+func TestUnavailableKeysSayWhy(t *testing.T) {
+	hs := newHarness(t, "", "")
+	for _, c := range []struct{ key, want string }{
+		{"c", "no node selected: the producers column is empty; a adds one here"},
+		{"x", "no node selected"},
+		{"u", "nothing to undo"},
+		{"ctrl+r", "nothing to redo"},
+	} {
+		hs.keys(c.key)
+		if st := hs.lastStatus(); !strings.Contains(st.Text, c.want) {
+			t.Errorf("%s: %+v", c.key, st)
+		}
+	}
+	if d := hs.m.keys.Connect.Help().Desc; d != "✗ connect" {
+		t.Errorf("connect help %q", d)
+	}
+	hs.keys("tab", "tab") // the timeline, empty
+	hs.keys("x")
+	if st := hs.lastStatus(); st.Text != "the timeline is empty: a adds one" {
+		t.Errorf("%+v", st)
+	}
+	hs.keys("J")
+	if st := hs.lastStatus(); st.Text != "nothing to move: the timeline holds 0" {
+		t.Errorf("%+v", st)
+	}
+}

@@ -1,6 +1,8 @@
 package builder
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -26,18 +28,20 @@ func (m *Model) syncKeys() {
 	k.Left.SetEnabled(b && graphPane && loaded || conn)
 	k.Right.SetEnabled(b && graphPane && loaded || conn)
 	k.Add.SetEnabled(b && loaded && m.pane != paneSettings)
-	k.Connect.SetEnabled(b && graphPane && sel)
-	k.Delete.SetEnabled(b && (graphPane && sel || item))
-	k.Edit.SetEnabled(b && loaded && (graphPane && sel || m.pane == paneSettings || item))
-	k.Advice.SetEnabled(b && loaded && (m.est != nil || len(m.problems) > 0))
+	// The keys below stay listed when they have nothing to act on: their
+	// help says ✗ and pressing them says why.
+	k.Connect.SetEnabled(b && graphPane && loaded)
+	k.Delete.SetEnabled(b && loaded && (graphPane || list))
+	k.Edit.SetEnabled(b && loaded)
+	k.Advice.SetEnabled(b && loaded)
 	k.Run.SetEnabled(b && loaded)
 	k.Save.SetEnabled(b && loaded)
 	k.Back.SetEnabled(b)
 	k.Undo.SetEnabled(b && loaded)
-	k.Redo.SetEnabled(b && loaded && len(m.hist.redo) > 0)
+	k.Redo.SetEnabled(b && loaded)
 	k.NextPane.SetEnabled(b && loaded)
 	k.PrevPane.SetEnabled(b && loaded)
-	k.MoveUp.SetEnabled(b && (m.pane == paneTimeline || m.pane == paneExpect || m.pane == paneLesson) && m.listLen() > 1)
+	k.MoveUp.SetEnabled(b && loaded && list)
 	k.MoveDown.SetEnabled(k.MoveUp.Enabled())
 	k.Accept.SetEnabled(!b && !adv)
 	k.Cancel.SetEnabled(!b)
@@ -45,20 +49,29 @@ func (m *Model) syncKeys() {
 	k.PrevField.SetEnabled(k.NextField.Enabled())
 	k.Complete.SetEnabled(m.mode == savingAs || m.mode == editing && m.form != nil && m.form.completes())
 
+	can := func(b *key.Binding, ok bool, keyName, desc string) {
+		if ok {
+			b.SetHelp(keyName, desc)
+		} else {
+			b.SetHelp(keyName, "✗ "+desc)
+		}
+	}
+	target := graphPane && sel || item || m.pane == paneSettings
 	k.NextPane.SetHelp("tab", ((m.pane + 1) % paneCount).String())
 	k.PrevPane.SetHelp("shift+tab", ((m.pane + paneCount - 1) % paneCount).String())
-	k.Advice.SetHelp("i", "advice")
 	if len(m.problems) > 0 {
 		k.Advice.SetHelp("i", "problems")
+	} else {
+		can(&k.Advice, m.est != nil, "i", "advice")
 	}
-	k.Run.SetHelp("r", "run")
-	if len(m.problems) > 0 {
-		k.Run.SetHelp("r", "✗ run")
-	}
-	k.Undo.SetHelp("u", "undo")
-	if len(m.hist.undo) == 0 {
-		k.Undo.SetHelp("u", "✗ undo")
-	}
+	can(&k.Run, len(m.problems) == 0, "r", "run")
+	can(&k.Undo, len(m.hist.undo) > 0, "u", "undo")
+	can(&k.Redo, len(m.hist.redo) > 0, "ctrl+r", "redo")
+	can(&k.Connect, sel, "c", "connect")
+	can(&k.Delete, graphPane && sel || item, "x", "delete")
+	can(&k.Edit, target, "e", "edit")
+	can(&k.MoveUp, m.listLen() > 1, "K", "move up")
+	can(&k.MoveDown, m.listLen() > 1, "J", "move down")
 	k.Up.SetHelp("↑/k", "up")
 	k.Down.SetHelp("↓/j", "down")
 	switch m.mode {
@@ -112,8 +125,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	var out []key.Binding
 	used := 0
 	for _, b := range want {
-		if !b.Enabled() || b.Help().Key == "u" && len(m.hist.undo) == 0 {
-			continue // nothing to undo: the full help says so
+		if !b.Enabled() || strings.HasPrefix(b.Help().Desc, "✗ ") && b.Help().Key != "r" {
+			continue // not now: the full help says so (run, the main action, shows why here too)
 		}
 		w := ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) + 3
 		if used+w > budget && len(out) > 0 {

@@ -77,6 +77,10 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		case paneLesson:
 			return m.openForm(m.lessonForm(-1))
 		}
+	case n == 0 && (key.Matches(msg, k.Edit) || key.Matches(msg, k.Delete)):
+		return status("the %s is empty: a adds one", p)
+	case n < 2 && (key.Matches(msg, k.MoveUp) || key.Matches(msg, k.MoveDown)):
+		return status("nothing to move: the %s holds %d", p, n)
 	case key.Matches(msg, k.Edit) && n > 0:
 		switch p {
 		case paneTimeline:

@@ -218,6 +218,15 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Save):
 		return m.Save()
 	case key.Matches(msg, k.Advice):
+		if m.est == nil && len(m.problems) == 0 {
+			if m.estimating {
+				return status("no advice yet: the estimate is running")
+			}
+			if m.estErr != nil {
+				return status("no advice: there is no estimate (%s)", textsafe.Line(m.estErr.Error()))
+			}
+			return status("no advice: nothing estimated yet")
+		}
 		m.mode, m.adviceTop = advising, 0
 		return nil
 	case key.Matches(msg, k.Back):
@@ -332,6 +341,9 @@ func (m *Model) updateGraph(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.move(msg) {
 		return nil
+	}
+	if m.Selected() == nil && (key.Matches(msg, k.Connect) || key.Matches(msg, k.Delete) || key.Matches(msg, k.Edit)) {
+		return status("no node selected: the %s column is empty; a adds one here, ←→ picks another column", strings.ToLower(stages[m.col].Title()))
 	}
 	switch {
 	case key.Matches(msg, k.Add):
