@@ -68,12 +68,15 @@ const (
 	left
 )
 
+// canvas holds the rows top … top+h-1 of the drawing: only what shows is
+// painted, however tall the graph.
 type canvas struct {
-	w, h  int
-	cells []cell
+	w, h, top int
+	cells     []cell
 }
 
 func (c *canvas) at(x, y int) *cell {
+	y -= c.top
 	if x < 0 || y < 0 || x >= c.w || y >= c.h {
 		return nil
 	}
@@ -91,6 +94,9 @@ func (c *canvas) line(s seg, w uint8) {
 	a, b := s.a, s.b
 	switch {
 	case a.y == b.y:
+		if a.y < c.top || a.y >= c.top+c.h {
+			return
+		}
 		lo, hi := min(a.x, b.x), max(a.x, b.x)
 		for x := lo; x <= hi; x++ {
 			if x > lo {
@@ -102,7 +108,7 @@ func (c *canvas) line(s seg, w uint8) {
 		}
 	case a.x == b.x:
 		lo, hi := min(a.y, b.y), max(a.y, b.y)
-		for y := lo; y <= hi; y++ {
+		for y := max(lo, c.top-1); y <= min(hi, c.top+c.h); y++ {
 			if y > lo {
 				c.arm(a.x, y, up, w)
 			}
@@ -136,10 +142,15 @@ var frames = map[class][6]rune{ // tl tr bl br h v
 // Render draws the rows v.Top … v.Top+v.Height-1 of the canvas, each
 // exactly width cells wide (the canvas is cut or padded).
 func (l *Layout) Render(st Styles, v View, width int) []string {
-	c := &canvas{w: l.Width, h: l.Height, cells: make([]cell, l.Width*l.Height)}
+	top := max(0, v.Top)
+	rows := max(0, min(l.Height, v.Top+v.Height)-top)
+	c := &canvas{w: l.Width, h: rows, top: top, cells: make([]cell, l.Width*rows)}
 	hi := func(e Edge) bool { return v.Selected != "" && (e.From == v.Selected || e.To == v.Selected) }
 	// Boxes first: lines never enter them.
 	for id, r := range l.rects {
+		if r.Y+r.H <= top || r.Y >= top+rows {
+			continue
+		}
 		b := l.boxes[id]
 		cls := clsBox
 		switch {
@@ -225,7 +236,7 @@ func (l *Layout) Render(st Styles, v View, width int) []string {
 	var b, run strings.Builder
 	for y := v.Top; y < v.Top+v.Height; y++ {
 		b.Reset()
-		if y < 0 || y >= c.h {
+		if y < c.top || y >= c.top+c.h {
 			out = append(out, strings.Repeat(" ", width))
 			continue
 		}

@@ -574,3 +574,31 @@ func TestUnavailableKeysSayWhy(t *testing.T) {
 		t.Errorf("%+v", st)
 	}
 }
+
+// A graph taller than the screen scrolls to the selection, and the
+// headings say which rows show; the wheel scrolls too.
+func TestTallGraphScrolls(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\nname: tall\nproducers:\n")
+	for i := range 7 {
+		fmt.Fprintf(&b, "  - id: p%d\n    rate: 100/s\n    to: [s%d]\n", i, i%2)
+	}
+	b.WriteString("storage:\n  - id: s0\n    service: kinesis-data-streams\n  - id: s1\n    service: msk-serverless\n")
+	hs := newHarness(t, b.String(), "tall.yaml")
+	hs.m.SetSize(80, 22)
+	if v := hs.view(); !strings.Contains(v, "rows 1–18 of") || !strings.Contains(v, "↓") || strings.Contains(v, "│p6 ") {
+		t.Fatalf("top:\n%s", v)
+	}
+	for range 6 {
+		hs.keys("j")
+	}
+	v := hs.view()
+	if !strings.Contains(v, "┃p6 ") || !strings.Contains(v, "↑ rows") {
+		t.Fatalf("the selection is not in view:\n%s", v)
+	}
+	hs.feed(hs.m.Update(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelUp}))
+	hs.feed(hs.m.Update(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelUp}))
+	if v2 := hs.view(); v2 == v {
+		t.Fatal("the wheel did not scroll")
+	}
+}

@@ -131,7 +131,6 @@ type Model struct {
 	estimating bool
 	estCancel  context.CancelFunc // stops the one running
 	adviceTop  int                // lines of the advice list scrolled past
-	estFor     int                // the state the estimate was asked for
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -208,9 +207,17 @@ func (m *Model) column(c int) []*pipeline.Node {
 		return nil
 	}
 	l := m.layout()
-	var out []*pipeline.Node
-	for _, id := range l.Column(c) {
-		if n := m.sc.Node(id); n != nil {
+	ids := l.Column(c)
+	if len(ids) == 0 {
+		return nil
+	}
+	byID := make(map[string]*pipeline.Node, len(ids))
+	for _, n := range m.sc.Nodes {
+		byID[n.ID] = n
+	}
+	out := make([]*pipeline.Node, 0, len(ids))
+	for _, id := range ids {
+		if n := byID[id]; n != nil {
 			out = append(out, n)
 		}
 	}
