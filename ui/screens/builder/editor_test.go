@@ -602,3 +602,17 @@ func TestTallGraphScrolls(t *testing.T) {
 		t.Fatal("the wheel did not scroll")
 	}
 }
+
+// Saving a built-in untouched writes the file it came from, byte for byte:
+// comments, order, blank lines, wrapped texts.
+func TestSaveRoundTripsEveryBuiltin(t *testing.T) {
+	for _, name := range scenarios.Names() {
+		hs := builtin(t, name)
+		hs.keys("s", "ctrl+u", name+".yaml", "enter")
+		got, ok := hs.store.Get(name + ".yaml")
+		want, _ := scenarios.Read(name)
+		if !ok || got != string(want) {
+			t.Fatalf("%s saved differs:\n%s", name, lineDiff(string(want), got))
+		}
+	}
+}
