@@ -101,6 +101,7 @@ type Model struct {
 	path     string // file to save to; "" asks
 	problems pipeline.Problems
 	hist     history
+	loaded   int // the state Load showed: saves of older states were of another scenario
 
 	col      int    // selected stage column
 	selID    string // selected node ("" when its column is empty)
@@ -150,11 +151,11 @@ func New(c *common.Common) *Model {
 // estimates the pipeline.
 func (m *Model) Load(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.sc, m.path = sc, path
-	m.hist = history{}
-	m.hist.reset()
+	m.hist.reset() // ids go on rising: an answer to a save of the last scenario never matches this one
+	m.loaded = m.hist.cur
 	m.mode, m.pane, m.col, m.connFrom, m.form = browsing, paneGraph, 0, "", nil
 	m.rows, m.tops, m.top, m.selID = [paneCount]int{}, [paneCount]int{}, 0, ""
-	m.lay, m.layKey, m.drawKey = nil, "", ""
+	m.lay, m.layKey, m.drawKey, m.drag, m.pathOpts = nil, "", "", "", nil
 	m.revalidate()
 	m.selectFirst()
 	cmd := m.estimate()

@@ -181,6 +181,9 @@ func (m *Model) saved(msg ScenarioSavedMsg) tea.Cmd {
 	if msg.Err != nil {
 		return emit(common.StatusPostedMsg{Text: textsafe.Line(msg.Err.Error()) + " · nothing was changed; your edits are still here", Err: true})
 	}
+	if msg.Gen < m.loaded { // a save of the scenario shown before this one
+		return status("saved %s", msg.Path)
+	}
 	m.path = msg.Path
 	m.hist.saved = msg.Gen
 	if msg.Gen == m.hist.cur && m.sc != nil {
