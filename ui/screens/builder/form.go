@@ -44,7 +44,9 @@ type form struct {
 	// preview says what validation would find after applying (a warning:
 	// the form applies anyway; the pipeline may pass through invalid states).
 	preview func(f *form) string
-	apply   func(m *Model, f *form) tea.Cmd
+	// info is a line about what is being typed (the meaning of a metric).
+	info  func(f *form) string
+	apply func(m *Model, f *form) tea.Cmd
 }
 
 func newField(st *styles.Styles, name, value, placeholder, help string) *field {

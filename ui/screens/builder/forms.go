@@ -667,7 +667,8 @@ func (m *Model) expectForm(i int) *form {
 	for j, d := range defs {
 		names[j] = d.Name
 	}
-	line := newField(st, "expect", text, "pipeline.lost_records == 0", "")
+	line := newField(st, "expect", text, "pipeline.lost_records == 0",
+		"a metric of this scenario, an operator, a value in the metric's unit")
 	line.check = func(_ *form, t string) string {
 		if t == "" {
 			return "required: METRIC OP VALUE"
@@ -682,12 +683,14 @@ func (m *Model) expectForm(i int) *form {
 		return prefixOptions(names, t, "", 6)
 	}
 	f.fields = []*field{line}
-	f.preview = func(f *form) string {
-		word := strings.Fields(f.value("expect") + " ")
-		if len(word) == 0 {
-			return ""
+	f.info = func(f *form) string {
+		name := ""
+		if words, _ := f.options(); len(words) > 0 {
+			name = words[min(f.opt, len(words)-1)] // the one tab would take
+		} else if w := strings.Fields(f.value("expect")); len(w) > 0 {
+			name = w[0]
 		}
-		if d, ok := sc.LookupMetric(word[0]); ok {
+		if d, ok := sc.LookupMetric(name); ok {
 			return d.Name + ": " + d.Doc + " (" + unitWord(d.Unit) + ")"
 		}
 		return ""

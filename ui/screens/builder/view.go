@@ -243,9 +243,9 @@ func (m *Model) settingsView(w, h int) string {
 	iw := w - layout.PaneFrame
 	var lines []string
 	for i, n := range names {
-		label := layout.PadRight("  "+n, 26)
+		label := layout.PadRight("  "+n, 31)
 		if i == m.rows[paneSettings] {
-			label = st.Accent.Render(layout.PadRight("› "+n, 26))
+			label = st.Accent.Render(layout.PadRight("› "+n, 31))
 		}
 		val := layout.PadRight(textsafe.Line(values[n]), max(10, min(30, iw/3)))
 		lines = append(lines, label+val+"  "+st.Muted.Render(helps[n]))
@@ -345,7 +345,7 @@ func (m *Model) formView(w, h int) string {
 	for _, fl := range f.fields {
 		labelW = max(labelW, ansi.StringWidth(fl.name))
 	}
-	labelW = min(labelW+2, 26)
+	labelW = min(labelW+2, 30)
 	inputW := f.fields[0].input.Width() + 2
 	for _, fl := range f.fields {
 		inputW = max(inputW, fl.input.Width()+2)
@@ -409,7 +409,13 @@ func (m *Model) formView(w, h int) string {
 	if f.completes() {
 		foot = append(foot, st.Muted.Render(" tab completes · ctrl+n/ctrl+p pick another"))
 	}
-	if errs := f.errors(); len(errs) > 0 {
+	errs := f.errors()
+	if f.info != nil {
+		if p := f.info(f); p != "" {
+			foot = append(foot, st.Muted.Render(" · "+textsafe.Line(p)))
+		}
+	}
+	if len(errs) > 0 {
 		foot = append(foot, st.Error.Render(" ✗ "+errs[0]+more(len(errs))))
 	} else if f.preview != nil {
 		if p := f.preview(f); p != "" {
