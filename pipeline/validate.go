@@ -246,18 +246,11 @@ func (v *validator) basics() {
 			}
 		}
 	}
-	for i, st := range s.Lesson {
-		if st.Has && st.At >= s.Duration && s.Duration > 0 {
-			v.add(Pos{}, join(index("lesson.steps", i), "at"), "%s is not before the run ends (duration %s): this step would never show",
-				FormatDuration(st.At), FormatDuration(s.Duration))
-		}
-	}
+	// A change or a lesson step after the end is refused in a file, but not
+	// here: --duration may shorten a run, and they then never happen. (The
+	// builder refuses such times in its forms.)
 	for i, c := range s.Timeline {
 		path := index("timeline", i)
-		if c.At >= s.Duration && s.Duration > 0 {
-			v.add(c.Pos, join(path, "at"), "%s is not before the run ends (duration %s): this change would never happen",
-				FormatDuration(c.At), FormatDuration(s.Duration))
-		}
 		if c.Fail == "" && len(c.Set) == 0 {
 			v.add(c.Pos, path, "the change does nothing: expected set: or fail:")
 		}
