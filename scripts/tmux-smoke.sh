@@ -117,7 +117,7 @@ c=$(sim_clock)
 echo "tmux-smoke: back to the builder: the estimate"
 key Escape
 wait_for "est. \$" 15
-wait_for "i advice"
+wait_for "r run" # valid: the run is offered (i advice shows from 100 columns)
 
 echo "tmux-smoke: run hot-partition-key: the advisor finds the hot key"
 key Escape

@@ -447,7 +447,7 @@ func TestHelpAt80Columns(t *testing.T) {
 		}
 		return strings.Join(out, " • ")
 	}
-	if got := help(); got != "esc back • a add • r ✗ run • s save • i problems" {
+	if got := help(); got != "esc back • a add • r ✗ run • s save • tab settings" {
 		t.Fatalf("empty pipeline: %q", got)
 	}
 	if w := len([]rune(help() + " • ? help • q quit")); w > 79 {
@@ -455,11 +455,11 @@ func TestHelpAt80Columns(t *testing.T) {
 	}
 	hs = newHarness(t, uitest.ShopYAML, "shop.yaml")
 	hs.m.SetSize(80, 22)
-	if got := help(); got != "esc back • a add • c connect • e edit • r run • s save" {
+	if got := help(); got != "esc back • a add • r run • s save • tab settings • c connect" {
 		t.Fatalf("shop: %q", got)
 	}
 	hs.keys("tab", "tab")
-	if got := help(); !strings.HasPrefix(got, "esc back • a add • e edit • x delete") {
+	if got := help(); !strings.HasPrefix(got, "esc back • a add • r run • s save • tab expect • e edit") {
 		t.Fatalf("timeline: %q", got)
 	}
 }

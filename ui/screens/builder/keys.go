@@ -93,8 +93,9 @@ func (m *Model) syncKeys() {
 }
 
 // ShortHelp implements help.KeyMap: the keys that matter most now, as many
-// as fit beside the root's "? help · q quit" at the screen's width (esc and
-// the pane's main action first).
+// as fit beside the root's "? help · q quit" at the screen's width: esc, the
+// pane's main action, then r, s and tab (keys of the CLI contract), then the
+// rest.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	var want []key.Binding
@@ -112,11 +113,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	default:
 		switch m.pane {
 		case paneGraph:
-			want = []key.Binding{k.Back, k.Add, k.Connect, k.Edit, k.Run, k.Save, k.Undo, k.Advice, k.NextPane, k.Delete, k.Redo}
+			want = []key.Binding{k.Back, k.Add, k.Run, k.Save, k.NextPane, k.Connect, k.Edit, k.Undo, k.Advice, k.Delete, k.Redo}
 		case paneSettings:
-			want = []key.Binding{k.Back, k.Edit, k.Run, k.Save, k.Undo, k.Advice, k.NextPane, k.Redo}
+			want = []key.Binding{k.Back, k.Edit, k.Run, k.Save, k.NextPane, k.Undo, k.Advice, k.Redo}
 		default:
-			want = []key.Binding{k.Back, k.Add, k.Edit, k.Delete, k.Run, k.Save, k.Undo, k.Advice, k.NextPane, k.MoveUp, k.MoveDown, k.Redo}
+			want = []key.Binding{k.Back, k.Add, k.Run, k.Save, k.NextPane, k.Edit, k.Delete, k.Undo, k.Advice, k.MoveUp, k.MoveDown, k.Redo}
 		}
 	}
 	// The root's help is m.w-1 wide and adds " • ? help • q quit"; bubbles

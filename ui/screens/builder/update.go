@@ -358,7 +358,7 @@ func (m *Model) updateGraph(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.mode, m.connFrom = connecting, n.ID
-		return status("connect %s → ? select where its data goes, enter connects (or disconnects), esc cancels", n.ID)
+		return status("connecting %s: pick a target, enter · esc cancels", n.ID)
 	case key.Matches(msg, k.Delete):
 		return m.delete(m.Selected())
 	case key.Matches(msg, k.Edit):
