@@ -13,8 +13,9 @@
 // selected box are drawn heavy (━ ┃ ┏), so they stand out without colour.
 //
 // The package is a dumb component: Place computes a Layout for a width,
-// Render draws rows of it. It knows nothing of scenarios or screens.
-// Imports: lipgloss, ui/styles, ui/layout.
+// Render draws rows of it, Read reads edges back from a drawing (for tests).
+// It knows nothing of scenarios or screens.
+// Imports: lipgloss, x/ansi, ui/styles, ui/layout.
 package graph
 
 import (
