@@ -171,10 +171,8 @@ func (m *Model) detail(n *pipeline.Node) string {
 		if n.From != "" {
 			parts = append(parts, "streaming ingestion")
 		}
-	case "dynamodb", "opensearch":
-		if n.Service.Name == "opensearch" {
-			parts = append(parts, "refresh "+p("refresh"))
-		}
+	case "opensearch":
+		parts = append(parts, "refresh "+p("refresh"))
 	}
 	if n.Stage == pipeline.Consumer && n.Str("read") == "enhanced-fan-out" {
 		parts = append(parts, "EFO")
