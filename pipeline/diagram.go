@@ -92,9 +92,17 @@ func diagramTitle(s *Scenario) string {
 func (s *Scenario) Edges() [][2]string {
 	var out [][2]string
 	seen := map[[2]string]bool{}
+	exists := make(map[string]bool, len(s.Nodes))
+	readers := map[string][]string{} // from → readers, in file order
+	for _, n := range s.Nodes {
+		exists[n.ID] = true
+		if n.From != "" {
+			readers[n.From] = append(readers[n.From], n.ID)
+		}
+	}
 	add := func(from, to string) {
 		e := [2]string{from, to}
-		if seen[e] || s.Node(to) == nil {
+		if seen[e] || !exists[to] {
 			return
 		}
 		seen[e] = true
@@ -104,8 +112,8 @@ func (s *Scenario) Edges() [][2]string {
 		for _, t := range n.To {
 			add(n.ID, t)
 		}
-		for _, r := range s.Readers(n.ID) {
-			add(n.ID, r.ID)
+		for _, r := range readers[n.ID] {
+			add(n.ID, r)
 		}
 	}
 	return out

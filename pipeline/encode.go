@@ -38,6 +38,18 @@ type encoder struct {
 	s    *Scenario
 	norm bool
 	byID map[string]*Node
+	top  map[string]bool // top-level keys to write even at their default (the file had them)
+	// from records where in the loaded file each list item came from (a
+	// node's id, a change, an expectation); nil when not needed.
+	from map[*yaml.Node]Pos
+}
+
+// item notes that y was written for something at pos in the file.
+func (e *encoder) item(y *yaml.Node, pos Pos) *yaml.Node {
+	if e.from != nil && pos.Line > 0 {
+		e.from[y] = pos
+	}
+	return y
 }
 
 func mapNode(flow bool) *yaml.Node {
@@ -120,16 +132,16 @@ func (e *encoder) scenario() *yaml.Node {
 		}
 		put(m, "description", d)
 	}
-	if e.norm || s.Seed != DefaultSeed {
+	if e.norm || s.Seed != DefaultSeed || e.top["seed"] {
 		put(m, "seed", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(s.Seed, 10)})
 	}
-	if e.norm || s.Duration != DefaultDuration {
+	if e.norm || s.Duration != DefaultDuration || e.top["duration"] {
 		put(m, "duration", durNode(s.Duration))
 	}
-	if e.norm || s.Tick != DefaultTick {
+	if e.norm || s.Tick != DefaultTick || e.top["tick"] {
 		put(m, "tick", durNode(s.Tick))
 	}
-	if e.norm || s.Region != DefaultRegion {
+	if e.norm || s.Region != DefaultRegion || e.top["region"] {
 		region := s.Region
 		if region == "" {
 			region = DefaultRegion
@@ -146,21 +158,21 @@ func (e *encoder) scenario() *yaml.Node {
 		}
 		list := seqNode(false)
 		for _, n := range nodes {
-			list.Content = append(list.Content, e.node(n))
+			list.Content = append(list.Content, e.item(e.node(n), n.Pos))
 		}
 		put(m, st.String(), list)
 	}
 	if len(s.Timeline) > 0 {
 		list := seqNode(false)
 		for _, c := range s.Timeline {
-			list.Content = append(list.Content, change(c))
+			list.Content = append(list.Content, e.item(change(c), c.Pos))
 		}
 		put(m, "timeline", list)
 	}
 	if len(s.Expect) > 0 {
 		list := seqNode(false)
 		for _, x := range s.Expect {
-			list.Content = append(list.Content, str(e.expectText(x)))
+			list.Content = append(list.Content, e.item(str(e.expectText(x)), x.Pos))
 		}
 		put(m, "expect", list)
 	}

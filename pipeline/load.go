@@ -105,6 +105,7 @@ func Load(file string, data []byte) (s *Scenario, err error) {
 	if len(l.probs) > 0 {
 		return nil, l.problems()
 	}
+	l.s.Source = bytes.Clone(data)
 	return l.s, nil
 }
 

@@ -143,6 +143,10 @@ type Scenario struct {
 	Timeline     []Change
 	Expect       []Expectation
 	Lesson       []LessonStep
+	// Source is the file the scenario was loaded from (nil when built in
+	// code). EncodeFile keeps its comments, key order and spellings; it is
+	// never modified, so clones share it.
+	Source []byte
 }
 
 // Node finds a node by id.
@@ -250,6 +254,7 @@ func (s *Scenario) Clone() *Scenario {
 	c.Expect = append([]Expectation(nil), s.Expect...)
 	c.Lesson = append([]LessonStep(nil), s.Lesson...)
 	c.Requirements.Delivery = append([]string(nil), s.Requirements.Delivery...)
+	c.Requirements.Set = append([]string(nil), s.Requirements.Set...)
 	return &c
 }
 

@@ -249,8 +249,14 @@ func (v *validator) basics() {
 			}
 		}
 	}
+	// A change or a lesson step after the end is refused in a file, but not
+	// here: --duration may shorten a run, and they then never happen. (The
+	// builder refuses such times in its forms.)
 	for i, c := range s.Timeline {
 		path := index("timeline", i)
+		if c.Fail == "" && len(c.Set) == 0 {
+			v.add(c.Pos, path, "the change does nothing: expected set: or fail:")
+		}
 		if c.Fail != "" && s.Node(c.Fail) == nil {
 			v.add(c.Pos, join(path, "fail"), "no node %q", c.Fail)
 		}

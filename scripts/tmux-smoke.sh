@@ -161,7 +161,7 @@ key "?"
 wait_for "keys · builder"
 wait_for "advice"
 key Escape
-wait_for "esc scenarios"
+wait_for "r run" # valid: the run is offered
 
 echo "tmux-smoke: run hot-partition-key: the advisor finds the hot key"
 key Escape

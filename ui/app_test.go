@@ -172,7 +172,11 @@ func TestCtrlCAsksToo(t *testing.T) {
 func TestOpeningAnotherAsksFirst(t *testing.T) {
 	sc := uitest.Load(t, "shop", uitest.ShopYAML)
 	hs := newHarness(t, Options{Open: sc}, 120, 34)
-	hs.keys("x", "esc") // unsaved, back to the picker
+	hs.keys("x", "esc") // unsaved: the builder asks before going back to the picker
+	if hs.m.Screen() != BuilderScreen || !strings.Contains(hs.view(), "unsaved changes: back to the scenarios?") {
+		t.Fatalf("esc did not ask:\n%s", hs.view())
+	}
+	hs.keys("y")
 	if hs.m.Screen() != PickerScreen {
 		t.Fatalf("esc: %v", hs.m.Screen())
 	}
@@ -528,7 +532,7 @@ func TestHelpBarKeepsThePinnedKeys(t *testing.T) {
 			{"picker", nil, []string{"enter open", "? help", "q quit"}},
 			{"picker-filter", []string{"/"}, []string{"enter accept", "esc cancel", "ctrl+c quit"}},
 			{"picker-open", []string{"o"}, []string{"enter accept", "esc cancel", "ctrl+c quit"}},
-			{"builder", []string{"enter"}, []string{"a add", "esc scenarios", "? help", "q quit"}},
+			{"builder", []string{"enter"}, []string{"a add", "esc back", "? help", "q quit"}},
 			{"builder-edit", []string{"enter", "e"}, []string{"enter ", "esc cancel", "ctrl+c quit"}},
 			{"dashboard", []string{"r"}, []string{"space pause", "tab events", "R record", "esc builder", "? help", "q quit"}},
 			{"dashboard-prompt", []string{"r", "k"}, []string{"enter ok", "esc cancel", "ctrl+c quit"}},
@@ -616,9 +620,10 @@ func TestEveryDiscardAsks(t *testing.T) {
 	}{
 		{"builder q", edited, []string{"q"}, "quit anyway?"},
 		{"builder ctrl+c", edited, []string{"ctrl+c"}, "quit anyway?"},
-		{"builder esc, picker enter", edited, []string{"esc", "down", "enter"}, "discard them and open tiny?"},
-		{"builder esc, picker r", edited, []string{"esc", "r"}, "discard them and run shop?"},
-		{"builder esc, picker n", edited, []string{"esc", "n"}, "discard them and open new-pipeline?"},
+		{"builder esc", edited, []string{"esc"}, "shop has unsaved changes: back to the scenarios?"},
+		{"builder esc, picker enter", edited, []string{"esc", "y", "down", "enter"}, "discard them and open tiny?"},
+		{"builder esc, picker r", edited, []string{"esc", "y", "r"}, "discard them and run shop?"},
+		{"builder esc, picker n", edited, []string{"esc", "y", "n"}, "discard them and open new-pipeline?"},
 		{"dashboard esc", recorded, []string{"esc"}, "go back anyway? y go back · s save the session first · n stay"},
 		{"dashboard r", recorded, []string{"r"}, "run again anyway?"},
 		{"dashboard q", recorded, []string{"q"}, "quit anyway? y quit · s save the session first · n stay"},

@@ -64,6 +64,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			altKey: msg.AltKey, altDesc: msg.AltDesc, alt: msg.Alt}
 	case common.QuitRequestedMsg:
 		cmd = m.guard(action{kind: quitAction})
+	case tea.MouseMsg: // the pointer belongs to the screen on show
+		if m.confirm == nil && !layout.TooSmall(m.w, m.h) {
+			cmd = m.active().Update(msg)
+		}
 	case common.BuilderRequestedMsg:
 		m.screen = BuilderScreen
 	case common.PickerRequestedMsg:

@@ -123,6 +123,9 @@ func (m *Model) statusLines() []string {
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	if m.screen == BuilderScreen {
+		v.MouseMode = tea.MouseModeCellMotion // click, drag and wheel on the graph
+	}
 	return v
 }
 

@@ -19,7 +19,7 @@ import (
 
 // Key returns the message of one key press as Bubble Tea v2 decodes it from
 // a terminal: "enter", "esc", "up", "down", "left", "right", "tab",
-// "shift+tab", "backspace", "space" (or " "), "ctrl+c", "ctrl+u", or a
+// "shift+tab", "backspace", "space" (or " "), "ctrl+" and a letter, or a
 // single character (an upper-case letter comes as shift and the letter).
 func Key(k string) tea.KeyPressMsg {
 	switch k {
@@ -47,6 +47,9 @@ func Key(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "ctrl+u":
 		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	}
+	if l, ok := strings.CutPrefix(k, "ctrl+"); ok && len(l) == 1 {
+		return tea.KeyPressMsg{Code: rune(l[0]), Mod: tea.ModCtrl}
 	}
 	r, _ := utf8.DecodeRuneInString(k)
 	if utf8.RuneCountInString(k) == 1 && unicode.IsUpper(r) {

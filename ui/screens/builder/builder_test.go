@@ -86,7 +86,7 @@ func (hs *harness) feed(cmd tea.Cmd) {
 		r := queue[0]
 		queue = queue[1:]
 		switch r.(type) {
-		case ScenarioSavedMsg, EstimateReadyMsg:
+		case ScenarioSavedMsg, EstimateReadyMsg, pathCompletedMsg:
 			queue = append(queue, uitest.RunCmd(hs.m.Update(r), time.Second)...)
 			continue
 		}
@@ -99,7 +99,7 @@ func (hs *harness) feed(cmd tea.Cmd) {
 func (hs *harness) keys(ks ...string) {
 	hs.t.Helper()
 	named := map[string]bool{"enter": true, "esc": true, "up": true, "down": true, "left": true, "right": true,
-		"tab": true, "shift+tab": true, "backspace": true, "ctrl+u": true}
+		"tab": true, "shift+tab": true, "backspace": true, "ctrl+u": true, "ctrl+r": true, "ctrl+n": true, "ctrl+p": true, "ctrl+j": true}
 	for _, k := range ks {
 		var msgs []tea.Msg
 		if len([]rune(k)) > 1 && !named[k] {
@@ -133,8 +133,12 @@ func (hs *harness) view() string { return uitest.Plain(hs.m.View()) }
 
 func TestBuildAPipelineFromNothing(t *testing.T) {
 	hs := newHarness(t, "", "")
-	if len(hs.m.Problems()) == 0 || hs.m.keys.Run.Enabled() {
+	if len(hs.m.Problems()) == 0 || hs.m.keys.Run.Help().Desc != "✗ run" {
 		t.Fatal("an empty pipeline should not be runnable")
+	}
+	hs.keys("r")
+	if st := hs.lastStatus(); !st.Err || !strings.Contains(st.Text, "can't run: 1 problem(s) to fix first: producers: at least one producer is required") {
+		t.Fatalf("r on an empty pipeline: %+v", st)
 	}
 	// producers: add one
 	hs.keys("a")
@@ -168,7 +172,7 @@ func TestBuildAPipelineFromNothing(t *testing.T) {
 	if p := hs.m.Problems(); len(p) != 0 {
 		t.Fatalf("problems: %v", p)
 	}
-	if !hs.m.Dirty() || !strings.Contains(hs.view(), "● valid   unsaved changes") {
+	if !hs.m.Dirty() || !strings.Contains(hs.view(), "● valid   ✎ unsaved changes") {
 		t.Fatalf("header:\n%s", hs.view())
 	}
 	hs.keys("r")
@@ -196,7 +200,7 @@ func TestIllegalConnectionIsRefused(t *testing.T) {
 	// orders (producer) → lake (s3): AWS offers no such connection.
 	hs.keys("c", "l", "l", "l", "enter")
 	st := hs.lastStatus()
-	if !st.Err || !strings.Contains(st.Text, "cannot write to lake (Amazon S3)") || hs.m.Dirty() {
+	if !st.Err || !strings.Contains(st.Text, "orders (a producer) cannot write to lake (S3): producers write to a stream") || hs.m.Dirty() {
 		t.Fatalf("status %+v dirty %v", st, hs.m.Dirty())
 	}
 	// stream → copier again removes the read, and the pipeline becomes invalid.
@@ -208,7 +212,7 @@ func TestIllegalConnectionIsRefused(t *testing.T) {
 		t.Fatalf("header:\n%s", hs.view())
 	}
 	hs.keys("r")
-	if st := hs.lastStatus(); !st.Err || !strings.Contains(st.Text, "fix 1 problem(s) before running") {
+	if st := hs.lastStatus(); !st.Err || !strings.Contains(st.Text, "can't run: 1 problem(s) to fix first") {
 		t.Fatalf("r on an invalid pipeline: %+v", st)
 	}
 }
@@ -258,7 +262,7 @@ func TestDeleteDropsReferences(t *testing.T) {
 	if sc.Node("orders") != nil || len(sc.Timeline) != 0 {
 		t.Fatalf("timeline %+v", sc.Timeline)
 	}
-	if st := hs.lastStatus(); !strings.Contains(st.Text, "deleted orders (and 1 timeline change(s), 0 expectation(s) that named it)") {
+	if st := hs.lastStatus(); !strings.Contains(st.Text, "deleted orders with its 1 connection, 1 timeline change · u brings it back") {
 		t.Fatalf("status %+v", st)
 	}
 	hs.keys("l", "x") // stream: an expectation names it, consumers read it
@@ -360,8 +364,12 @@ func TestEstimateErrorsShow(t *testing.T) {
 		return common.Estimate{}, errors.New("engine on fire")
 	}
 	hs.feed(hs.m.Load(uitest.Load(t, "shop", uitest.ShopYAML), "shop.yaml"))
-	if !strings.Contains(hs.view(), "no estimate: engine on fire") || hs.m.keys.Advice.Enabled() {
+	if !strings.Contains(hs.view(), "no estimate: engine on fire") || hs.m.keys.Advice.Help().Desc != "✗ advice" {
 		t.Fatalf("error:\n%s", hs.view())
+	}
+	hs.keys("i")
+	if st := hs.lastStatus(); hs.m.mode != browsing || !strings.Contains(st.Text, "no advice: there is no estimate") || !strings.Contains(st.Text, "engine on fire") {
+		t.Fatalf("i without an estimate: %+v", st)
 	}
 }
 

@@ -109,7 +109,7 @@ func (m *Model) adviceMaxTop() int {
 	if m.est == nil {
 		return 0
 	}
-	iw, ih := m.w-layout.PaneFrame, m.h-2-layout.PaneFrame // the header and the status line
+	iw, ih := m.w-layout.PaneFrame, m.h-3-layout.PaneFrame // the header, the tabs and the status line
 	return max(0, len(findings.Lines(m.c.Styles, m.est.Findings, iw))-ih)
 }
 

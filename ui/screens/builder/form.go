@@ -1,215 +1,295 @@
 package builder
 
 import (
-	"fmt"
-	"regexp"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
-	"github.com/streamsim/streamsim/internal/textsafe"
-	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/styles"
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
-
-// field is one row of the settings form: the node's id or one catalog key.
+// field is one row of a form: a value typed in the format's units, checked
+// as it is typed.
 type field struct {
-	key   pipeline.Key // zero Name: the id row
+	name  string // as the format writes the key
+	help  string // one line: what it takes and what it means
 	input textinput.Model
+	area  *textarea.Model // a text of several lines (description, a lesson step) instead of input
+	typed string          // the text when the form opened
 	err   string
+	// check says what is wrong with text ("" when nothing is).
+	check func(f *form, text string) string
+	// off says why the field means nothing now, given the other fields
+	// ("" when it does): it is skipped, and dropped when the form applies.
+	off func(f *form) string
+	// options are completions for the word being typed (the last one):
+	// the words, and where in text that word starts.
+	options func(f *form, text string) (words []string, start int)
 }
 
-// form edits one node's id and settings. Values are typed in the scenario
-// format's units (2000/s, 5MiB, 300s); an empty field means the default.
+// form edits a few values at once; enter applies them as one change.
 type form struct {
-	node   *pipeline.Node
-	sc     *pipeline.Scenario
-	fields []field
+	title  string
+	note   string // under the title
+	fields []*field
 	focus  int
-	typed  []string // each field's text when the form opened
+	opt    int // the completion picked among the focused field's options
+	// whole checks the fields together ("" when they make sense).
+	whole func(f *form) string
+	// preview says what validation would find after applying (a warning:
+	// the form applies anyway; the pipeline may pass through invalid states).
+	preview func(f *form) string
+	// info is a line about what is being typed (the meaning of a metric).
+	info  func(f *form) string
+	apply func(m *Model, f *form) tea.Cmd
 }
+
+func newField(st *styles.Styles, name, value, placeholder, help string) *field {
+	in := common.NewInput(st)
+	in.Prompt = ""
+	in.CharLimit = 4096
+	in.SetValue(value)
+	in.CursorStart() // a field not being typed in shows its start
+	in.Placeholder = placeholder
+	return &field{name: name, help: help, input: in, typed: value}
+}
+
+// areaRows is how many lines a text field shows.
+const areaRows = 4
+
+// newArea is a field for a text of several lines: ctrl+j starts a new line
+// (enter applies the form, as everywhere).
+func newArea(st *styles.Styles, name, value, placeholder, help string) *field {
+	a := textarea.New()
+	a.ShowLineNumbers = false
+	a.Prompt = ""
+	a.CharLimit = 0
+	a.Placeholder = placeholder
+	a.SetHeight(areaRows)
+	a.KeyMap.InsertNewline = key.NewBinding(key.WithKeys("ctrl+j", "alt+enter"), key.WithHelp("ctrl+j", "new line"))
+	a.SetStyles(areaStyles(st))
+	a.SetValue(value)
+	fl := &field{name: name, help: help + " · ctrl+j starts a new line", area: &a, typed: value}
+	fl.input = common.NewInput(st) // unused, but a valid model
+	return fl
+}
+
+// areaStyles are a text field's looks in the theme: no cursor-line
+// background, a steady cursor.
+func areaStyles(st *styles.Styles) textarea.Styles {
+	state := textarea.StyleState{
+		Base: lipgloss.NewStyle(), Text: lipgloss.NewStyle(), CursorLine: lipgloss.NewStyle(),
+		Placeholder: st.Muted, Prompt: lipgloss.NewStyle(), EndOfBuffer: st.Muted,
+		LineNumber: st.Muted, CursorLineNumber: st.Muted,
+	}
+	return textarea.Styles{Focused: state, Blurred: state,
+		Cursor: textarea.CursorStyle{Color: st.Input.Cursor.Color, Shape: tea.CursorBlock, Blink: false}}
+}
+
+// text is what the field holds.
+func (fl *field) text() string {
+	if fl.area != nil {
+		return fl.area.Value()
+	}
+	return fl.input.Value()
+}
+
+// get returns a field by name.
+func (f *form) get(name string) *field {
+	for _, fl := range f.fields {
+		if fl.name == name {
+			return fl
+		}
+	}
+	return nil
+}
+
+// value is a field's text, trimmed ("" for a field that is off or absent).
+func (f *form) value(name string) string {
+	fl := f.get(name)
+	if fl == nil || fl.isOff(f) {
+		return ""
+	}
+	return strings.TrimSpace(fl.text())
+}
+
+func (fl *field) isOff(f *form) bool { return fl.off != nil && fl.off(f) != "" }
 
 // changed reports whether any field differs from what the form opened with.
 func (f *form) changed() bool {
-	for i, fl := range f.fields {
-		if fl.input.Value() != f.typed[i] {
+	for _, fl := range f.fields {
+		if fl.text() != fl.typed {
 			return true
 		}
 	}
 	return false
 }
 
-func newForm(st *styles.Styles, sc *pipeline.Scenario, n *pipeline.Node, width int) *form {
-	f := &form{node: n, sc: sc}
-	mk := func(k pipeline.Key, value, placeholder string) field {
-		in := common.NewInput(st)
-		in.Prompt = ""
-		in.CharLimit = 64
-		in.SetValue(value)
-		in.Placeholder = placeholder
-		return field{key: k, input: in}
-	}
-	f.fields = append(f.fields, mk(pipeline.Key{}, n.ID, ""))
-	for _, k := range n.Service.Keys {
-		value := ""
-		if v, ok := n.Params[k.Name]; ok {
-			value = v.String()
-		}
-		ph := "default " + k.Default
-		if k.Default == "" {
-			ph = "(not set)"
-		}
-		f.fields = append(f.fields, mk(k, value, ph))
-	}
-	for _, fl := range f.fields {
-		f.typed = append(f.typed, fl.input.Value())
-	}
-	f.setWidth(width)
-	f.validateAll()
-	return f
-}
-
 func (f *form) setWidth(w int) {
-	for i := range f.fields {
-		f.fields[i].input.SetWidth(max(8, min(24, w/4)))
+	for _, fl := range f.fields {
+		fl.input.SetWidth(max(8, min(24, w/4)))
+		if fl.area != nil {
+			fl.area.SetWidth(max(20, w-30))
+		}
 	}
 }
 
-// setStyles gives every field the styles' input look.
 func (f *form) setStyles(st *styles.Styles) {
-	for i := range f.fields {
-		f.fields[i].input.SetStyles(st.Input)
+	for _, fl := range f.fields {
+		fl.input.SetStyles(st.Input)
+		if fl.area != nil {
+			fl.area.SetStyles(areaStyles(st))
+		}
 	}
 }
 
 func (f *form) focusCmd() tea.Cmd {
-	for i := range f.fields {
-		f.fields[i].input.Blur()
+	for _, fl := range f.fields {
+		if fl.input.Focused() {
+			fl.input.CursorStart()
+		}
+		fl.input.Blur()
+		if fl.area != nil {
+			fl.area.Blur()
+		}
 	}
-	return f.fields[f.focus].input.Focus()
+	if f.focus < 0 || f.focus >= len(f.fields) {
+		return nil
+	}
+	fl := f.fields[f.focus]
+	if fl.area != nil {
+		return fl.area.Focus()
+	}
+	fl.input.CursorEnd()
+	return fl.input.Focus()
 }
 
+// move goes to the next field (d = 1) or the previous one (-1), over
+// fields that mean nothing now.
 func (f *form) move(d int) tea.Cmd {
-	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	n := len(f.fields)
+	for i := 1; i <= n; i++ {
+		j := ((f.focus+d*i)%n + n) % n
+		if !f.fields[j].isOff(f) {
+			f.focus = j
+			break
+		}
+	}
+	f.opt = 0
 	return f.focusCmd()
 }
 
+// focusOn puts the cursor in the field named, if it takes typing now.
+func (f *form) focusOn(name string) {
+	for i, fl := range f.fields {
+		if fl.name == name && !fl.isOff(f) {
+			f.focus = i
+		}
+	}
+}
+
 func (f *form) update(msg tea.Msg) tea.Cmd {
+	if f.focus < 0 || f.focus >= len(f.fields) {
+		return nil
+	}
+	fl := f.fields[f.focus]
 	var cmd tea.Cmd
-	fl := &f.fields[f.focus]
-	fl.input, cmd = fl.input.Update(msg)
-	f.validate(f.focus)
+	if fl.area != nil {
+		*fl.area, cmd = fl.area.Update(msg)
+	} else {
+		fl.input, cmd = fl.input.Update(msg)
+	}
+	f.opt = 0
+	f.validate()
 	return cmd
 }
 
-func (f *form) validateAll() {
-	for i := range f.fields {
-		f.validate(i)
-	}
-}
-
-// validate checks one field as the loader would: ParseParam parses the text in
-// the key's kind and checks the enum and the range AWS allows.
-func (f *form) validate(i int) {
-	fl := &f.fields[i]
-	text := strings.TrimSpace(fl.input.Value())
-	fl.err = ""
-	if fl.key.Name == "" {
-		switch {
-		case text == "":
-			fl.err = "an id is required"
-		case !idPattern.MatchString(text):
-			fl.err = "use a-z, 0-9 and -"
-		case text != f.node.ID && f.sc.Node(text) != nil:
-			fl.err = fmt.Sprintf("%q is taken", text)
-		}
-		return
-	}
-	if text == "" {
-		if fl.key.Required {
-			fl.err = "required: " + fl.key.Kind.String()
-		}
-		return
-	}
-	if _, err := pipeline.ParseParam(f.node.Service, fl.key.Name, text); err != nil {
-		fl.err = textsafe.Line(err.Error())
-	}
-}
-
-// errors counts the fields with a problem.
-func (f *form) errors() int {
-	n := 0
+// validate checks every field that means something now.
+func (f *form) validate() {
 	for _, fl := range f.fields {
-		if fl.err != "" {
-			n++
-		}
-	}
-	return n
-}
-
-// apply writes the form into the node and renames references to it. It
-// returns the new id.
-func (f *form) apply() string {
-	n := f.node
-	params := map[string]pipeline.Value{}
-	for _, fl := range f.fields[1:] {
-		text := strings.TrimSpace(fl.input.Value())
-		if text == "" {
+		fl.err = ""
+		if fl.isOff(f) || fl.check == nil {
 			continue
 		}
-		v, err := pipeline.ParseParam(n.Service, fl.key.Name, text)
-		if err != nil {
-			continue // apply is only called without errors
-		}
-		if old, ok := n.Params[fl.key.Name]; ok && old.String() == v.String() {
-			v.Pos = old.Pos
-		}
-		params[fl.key.Name] = v
+		fl.err = fl.check(f, strings.TrimSpace(fl.text()))
 	}
-	n.Params = params
-	newID := strings.TrimSpace(f.fields[0].input.Value())
-	if newID != n.ID {
-		rename(f.sc, n.ID, newID)
-	}
-	return newID
 }
 
-// rename changes a node's id and every reference to it: connections,
-// timeline entries and expectations.
-func rename(sc *pipeline.Scenario, old, id string) {
-	for _, n := range sc.Nodes {
-		if n.ID == old {
-			n.ID = id
-		}
-		if n.From == old {
-			n.From = id
-		}
-		for i, t := range n.To {
-			if t == old {
-				n.To[i] = id
-			}
+// errors lists what keeps the form from applying.
+func (f *form) errors() []string {
+	var out []string
+	for _, fl := range f.fields {
+		if fl.err != "" && !fl.isOff(f) {
+			out = append(out, fl.name+": "+fl.err)
 		}
 	}
-	for i := range sc.Timeline {
-		c := &sc.Timeline[i]
-		if c.Fail == old {
-			c.Fail = id
-		}
-		for j := range c.Set {
-			if c.Set[j].Node == old {
-				c.Set[j].Node = id
-			}
+	if f.whole != nil {
+		if e := f.whole(f); e != "" {
+			out = append(out, e)
 		}
 	}
-	for i := range sc.Expect {
-		e := &sc.Expect[i]
-		if node, rest, ok := strings.Cut(e.Metric, "."); ok && node == old {
-			e.Metric = id + "." + rest
-			e.Text = strings.Replace(e.Text, old+".", id+".", 1)
+	return out
+}
+
+// options are the completions offered for the focused field now.
+func (f *form) options() ([]string, int) {
+	if f.focus < 0 || f.focus >= len(f.fields) {
+		return nil, 0
+	}
+	fl := f.fields[f.focus]
+	if fl.options == nil || fl.isOff(f) || fl.area != nil {
+		return nil, 0
+	}
+	return fl.options(f, fl.input.Value())
+}
+
+// onArea reports whether the focused field is a text of several lines (the
+// arrows then move in it).
+func (f *form) onArea() bool {
+	return f.focus >= 0 && f.focus < len(f.fields) && f.fields[f.focus].area != nil
+}
+
+// completes reports whether tab completes the word being typed.
+func (f *form) completes() bool {
+	words, _ := f.options()
+	return len(words) > 0
+}
+
+// pick moves the completion picked among the options.
+func (f *form) pick(d int) {
+	words, _ := f.options()
+	if len(words) > 0 {
+		f.opt = ((f.opt+d)%len(words) + len(words)) % len(words)
+	}
+}
+
+// complete replaces the word being typed with the completion picked.
+func (f *form) complete() {
+	words, start := f.options()
+	if len(words) == 0 {
+		return
+	}
+	fl := f.fields[f.focus]
+	v := fl.input.Value()
+	fl.input.SetValue(v[:min(start, len(v))] + words[min(f.opt, len(words)-1)])
+	fl.input.CursorEnd()
+	f.opt = 0
+	f.validate()
+}
+
+// offCount lists the fields with text that the form will drop because
+// they mean nothing now.
+func (f *form) dropped() []string {
+	var out []string
+	for _, fl := range f.fields {
+		if fl.isOff(f) && strings.TrimSpace(fl.text()) != "" {
+			out = append(out, fl.name)
 		}
 	}
+	return out
 }

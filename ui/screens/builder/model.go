@@ -1,7 +1,10 @@
-// Package builder is the pipeline editor: the scenario drawn in the four
-// columns AWS uses (producers → stream storage → consumers → destinations),
-// with keys to add, connect, delete and edit nodes, validation as you go,
-// and saving back to YAML.
+// Package builder is the scenario editor: the pipeline drawn as a graph in
+// the four columns AWS uses (producers → stream storage → consumers →
+// destinations), every connection a drawn edge, with panes for the rest of
+// the format (top-level settings and requirements, timeline, expect, lesson).
+// Every edit can be undone; validation and a short simulation (the
+// estimate) follow each one; saving keeps what still applies of the file the
+// scenario came from.
 package builder
 
 import (
@@ -15,6 +18,7 @@ import (
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
+	"github.com/streamsim/streamsim/ui/components/graph"
 	"github.com/streamsim/streamsim/ui/keys"
 )
 
@@ -25,17 +29,36 @@ const (
 	browsing   mode = iota
 	adding          // choosing a service to add
 	connecting      // choosing where data from the marked node goes
-	editing         // the settings form
+	editing         // a form
 	savingAs        // typing a path
-	advising        // reading the estimate's findings
+	advising        // reading the estimate's findings, or the problems
+	choosing        // choosing what kind of timeline change to add
 )
+
+// pane is one part of the scenario the builder shows.
+type pane int
+
+const (
+	paneGraph pane = iota
+	paneSettings
+	paneTimeline
+	paneExpect
+	paneLesson
+	paneCount
+)
+
+// String names the pane as its tab reads.
+func (p pane) String() string {
+	return [...]string{"graph", "settings", "timeline", "expect", "lesson"}[p]
+}
 
 var stages = []pipeline.Stage{pipeline.Producer, pipeline.Storage, pipeline.Consumer, pipeline.Destination}
 
 // KeyMap is the builder's bindings.
 type KeyMap struct {
 	Up, Down, Left, Right, Add, Connect, Delete, Edit, Advice, Run, Save, Back key.Binding
-	Accept, Cancel, NextField, PrevField                                       key.Binding
+	Undo, Redo, NextPane, PrevPane, MoveUp, MoveDown                           key.Binding
+	Accept, Cancel, NextField, PrevField, Complete                             key.Binding
 }
 
 func defaultKeyMap() KeyMap {
@@ -47,15 +70,22 @@ func defaultKeyMap() KeyMap {
 		Add:       keys.New("a", "add"),
 		Connect:   keys.New("c", "connect"),
 		Delete:    keys.New("x", "delete"),
-		Edit:      keys.New("e", "edit"),
+		Edit:      key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "edit")),
 		Advice:    keys.New("i", "advice"),
 		Run:       keys.Run(),
 		Save:      keys.Save(),
-		Back:      keys.Back("scenarios"),
+		Back:      keys.Back("back"),
+		Undo:      keys.New("u", "undo"),
+		Redo:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "redo")),
+		NextPane:  keys.Tab("next pane"),
+		PrevPane:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		MoveUp:    key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "move up")),
+		MoveDown:  key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "move down")),
 		Accept:    keys.Enter("ok"),
 		Cancel:    keys.Back("cancel"),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		Complete:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 	}
 }
 
@@ -65,19 +95,35 @@ type Model struct {
 	w, h int
 	keys KeyMap
 	mode mode
+	pane pane
 
 	sc       *pipeline.Scenario
 	path     string // file to save to; "" asks
-	dirty    bool
-	edits    int // edit generation, so a save in flight knows what it saved
 	problems pipeline.Problems
+	hist     history
+	loaded   int // the state Load showed: saves of older states were of another scenario
 
-	col, row int    // selection: stage column and index in it
+	col      int    // selected stage column
+	selID    string // selected node ("" when its column is empty)
 	connFrom string // node marked by c
 	addList  []*pipeline.Service
 	addSel   int
 	form     *form
+	choice   int // of the timeline kinds, while choosing
 	pathIn   textinput.Model
+	pathOpts []string // completions of the path being typed
+	pathGen  int      // of the last completion asked for
+	rows     [paneCount]int
+	tops     [paneCount]int // list lines scrolled past
+	top      int            // canvas rows scrolled past
+	follow   bool           // scroll to the selection at the next draw
+	drag     string         // node a mouse press started on
+
+	// The drawing, kept until the scenario, the size or the selection changes.
+	lay     *graph.Layout
+	layKey  string
+	drawKey string
+	drawn   []string
 
 	// The estimate: a short simulation after each edit (in a command).
 	est        *common.Estimate // the last one, for the pipeline as it is
@@ -104,9 +150,14 @@ func New(c *common.Common) *Model {
 // it came from, "" when saving should ask. It returns the command that
 // estimates the pipeline.
 func (m *Model) Load(sc *pipeline.Scenario, path string) tea.Cmd {
-	m.sc, m.path, m.dirty = sc, path, false
-	m.mode, m.col, m.row, m.connFrom, m.form = browsing, 0, 0, "", nil
+	m.sc, m.path = sc, path
+	m.hist.reset() // ids go on rising: an answer to a save of the last scenario never matches this one
+	m.loaded = m.hist.cur
+	m.mode, m.pane, m.col, m.connFrom, m.form = browsing, paneGraph, 0, "", nil
+	m.rows, m.tops, m.top, m.selID = [paneCount]int{}, [paneCount]int{}, 0, ""
+	m.lay, m.layKey, m.drawKey, m.drag, m.pathOpts = nil, "", "", "", nil
 	m.revalidate()
+	m.selectFirst()
 	cmd := m.estimate()
 	m.syncKeys()
 	return cmd
@@ -118,9 +169,11 @@ func (m *Model) Scenario() *pipeline.Scenario { return m.sc }
 // Path returns the file the scenario is saved to ("" if not yet).
 func (m *Model) Path() string { return m.path }
 
-// Dirty reports unsaved changes.
+// Dirty reports unsaved changes: the scenario differs from the one last
+// loaded or saved (undoing back to it clears the mark), or a form holds
+// typing not yet applied.
 func (m *Model) Dirty() bool {
-	return m.dirty || m.mode == editing && m.form != nil && m.form.changed()
+	return m.hist.dirty() || m.mode == editing && m.form != nil && m.form.changed()
 }
 
 // Problems returns what keeps the scenario from running.
@@ -128,6 +181,9 @@ func (m *Model) Problems() pipeline.Problems { return m.problems }
 
 // SetSize implements common.Screen.
 func (m *Model) SetSize(w, h int) {
+	if w != m.w || h != m.h {
+		m.follow = true
+	}
 	m.w, m.h = w, h
 	m.pathIn.SetWidth(max(10, w-14))
 	if m.form != nil {
@@ -146,97 +202,69 @@ func (m *Model) revalidate() {
 	m.problems = m.sc.Validate()
 }
 
-// column lists the nodes of a stage column.
+// column lists the nodes of a stage column as drawn, top to bottom.
 func (m *Model) column(c int) []*pipeline.Node {
 	if m.sc == nil {
 		return nil
 	}
-	return m.sc.Stage(stages[c])
-}
-
-// Selected returns the selected node, if the column has any.
-func (m *Model) Selected() *pipeline.Node {
-	col := m.column(m.col)
-	if m.row < 0 || m.row >= len(col) {
+	l := m.layout()
+	ids := l.Column(c)
+	if len(ids) == 0 {
 		return nil
 	}
-	return col[m.row]
+	byID := make(map[string]*pipeline.Node, len(ids))
+	for _, n := range m.sc.Nodes {
+		byID[n.ID] = n
+	}
+	out := make([]*pipeline.Node, 0, len(ids))
+	for _, id := range ids {
+		if n := byID[id]; n != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Selected returns the selected node, if any.
+func (m *Model) Selected() *pipeline.Node {
+	if m.sc == nil || m.selID == "" {
+		return nil
+	}
+	return m.sc.Node(m.selID)
 }
 
 // selectID moves the selection to a node.
 func (m *Model) selectID(id string) {
-	for c := range stages {
-		for r, n := range m.column(c) {
-			if n.ID == id {
-				m.col, m.row = c, r
-				return
-			}
+	n := m.sc.Node(id)
+	if n == nil {
+		return
+	}
+	m.col, m.selID, m.follow = int(n.Stage), id, true
+}
+
+// selectFirst selects the first node of the selected column when the
+// selection is gone (nothing, when the column is empty).
+func (m *Model) selectFirst() {
+	if m.sc == nil {
+		return
+	}
+	if m.Selected() != nil {
+		return
+	}
+	m.selID = ""
+	if col := m.column(m.col); len(col) > 0 {
+		m.selID = col[0].ID
+	}
+}
+
+// rowOf is the selected node's row in its column.
+func (m *Model) rowOf() int {
+	for i, n := range m.column(m.col) {
+		if n.ID == m.selID {
+			return i
 		}
 	}
-}
-
-func (m *Model) clampRow() {
-	m.row = max(0, min(m.row, len(m.column(m.col))-1))
-}
-
-func (m *Model) syncKeys() {
-	k := &m.keys
-	b := m.mode == browsing
-	conn := m.mode == connecting
-	sel := m.Selected() != nil
-	loaded := m.sc != nil
-	adv := m.mode == advising
-	k.Up.SetEnabled(b || conn || m.mode == adding || adv)
-	k.Down.SetEnabled(b || conn || m.mode == adding || adv)
-	k.Left.SetEnabled(b || conn)
-	k.Right.SetEnabled(b || conn)
-	k.Add.SetEnabled(b && loaded)
-	k.Connect.SetEnabled(b && sel)
-	k.Delete.SetEnabled(b && sel)
-	k.Edit.SetEnabled(b && sel)
-	k.Advice.SetEnabled(b && m.est != nil)
-	k.Run.SetEnabled(b && loaded && len(m.problems) == 0)
-	k.Save.SetEnabled(b && loaded)
-	k.Back.SetEnabled(b)
-	k.Accept.SetEnabled(!b && !adv)
-	k.Cancel.SetEnabled(!b)
-	switch m.mode {
-	case connecting:
-		k.Accept.SetHelp("enter", "connect here")
-	case editing:
-		k.Accept.SetHelp("enter", "apply")
-	case adding:
-		k.Accept.SetHelp("enter", "add")
-	default:
-		k.Accept.SetHelp("enter", "ok")
-	}
-	k.NextField.SetEnabled(m.mode == editing)
-	k.PrevField.SetEnabled(m.mode == editing)
-}
-
-// ShortHelp implements help.KeyMap.
-func (m *Model) ShortHelp() []key.Binding {
-	k := m.keys
-	switch m.mode {
-	case editing:
-		return []key.Binding{k.NextField, k.PrevField, k.Accept, k.Cancel}
-	case browsing:
-		return []key.Binding{k.Add, k.Connect, k.Delete, k.Edit, k.Advice, k.Run, k.Save, k.Back}
-	case advising:
-		return []key.Binding{k.Up, k.Down, k.Cancel}
-	}
-	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.Accept, k.Cancel}
-}
-
-// FullHelp implements help.KeyMap.
-func (m *Model) FullHelp() [][]key.Binding {
-	k := m.keys
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Left, k.Right},
-		{k.Add, k.Connect, k.Delete, k.Edit},
-		{k.Advice, k.Run, k.Save, k.Back},
-		{k.Accept, k.Cancel, k.NextField, k.PrevField},
-	}
+	return 0
 }
 
 // uniqueID derives a free node id from a service name.

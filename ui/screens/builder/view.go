@@ -7,16 +7,14 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/components/graph"
 	"github.com/streamsim/streamsim/ui/layout"
 )
 
-const (
-	gutter  = 4 // cells between columns, where arrows go
-	boxRows = 3 // content lines in a node box
-)
-
-// View implements common.Screen.
+// View implements common.Screen: the header, the panes' tabs, the pane (or
+// a form, a list to pick from, the advice) and the status line.
 func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
@@ -24,33 +22,43 @@ func (m *Model) View() string {
 	if m.sc == nil {
 		return layout.Fit(m.c.Styles.Muted.Render(" nothing loaded"), m.w, m.h)
 	}
-	var bottom []string
-	switch m.mode {
-	case savingAs:
+	bottom := []string{m.statusLine()}
+	if m.mode == savingAs {
 		bottom = []string{" " + m.pathIn.View()}
-	default:
-		bottom = []string{m.statusLine()}
+		if len(m.pathOpts) > 0 {
+			bottom = append([]string{m.c.Styles.Muted.Render(" " + strings.Join(m.pathOpts, "  "))}, bottom...)
+		}
 	}
-	bodyH := m.h - 1 - len(bottom)
+	bodyH := max(1, m.h-2-len(bottom))
 	var body string
 	switch m.mode {
 	case editing:
 		body = m.formView(m.w, bodyH)
 	case adding:
 		body = m.addView(m.w, bodyH)
+	case choosing:
+		body = m.chooseView(m.w, bodyH)
 	case advising:
 		body = m.adviceView(m.w, bodyH)
 	default:
-		body = m.diagram(m.w, bodyH)
+		switch m.pane {
+		case paneGraph:
+			body = m.graphView(m.w, bodyH)
+		case paneSettings:
+			body = m.settingsView(m.w, bodyH)
+		default:
+			body = m.listView(m.w, bodyH)
+		}
 	}
-	return m.header() + "\n" + body + "\n" + strings.Join(layout.FitLines(bottom, m.w, len(bottom)), "\n")
+	return m.header() + "\n" + m.tabs() + "\n" + layout.Fit(body, m.w, bodyH) + "\n" +
+		strings.Join(layout.FitLines(bottom, m.w, len(bottom)), "\n")
 }
 
 func (m *Model) header() string {
 	st := m.c.Styles
 	left := st.Title.Render(" " + m.sc.Name)
 	if m.path != "" {
-		left += st.Muted.Render("  " + m.path)
+		left += st.Muted.Render("  " + textsafe.Line(m.path))
 	}
 	var right string
 	if len(m.problems) == 0 {
@@ -58,21 +66,79 @@ func (m *Model) header() string {
 	} else {
 		right = st.Hot.Render(fmt.Sprintf("✗ %d problem(s)", len(m.problems)))
 	}
-	if m.dirty {
-		right += st.Warn.Render("   unsaved changes")
+	if m.Dirty() {
+		right += st.Warn.Render("   ✎ unsaved changes")
 	}
 	right += " "
 	return layout.PadRight(left, m.w-ansi.StringWidth(right)) + right
 }
 
+// tabs names the panes, the one on show in brackets; tab moves on.
+func (m *Model) tabs() string {
+	st := m.c.Styles
+	var b strings.Builder
+	b.WriteString(" ")
+	for p := range paneCount {
+		name := p.String()
+		switch p {
+		case paneGraph:
+			name += " " + strconv.Itoa(len(m.sc.Nodes))
+		case paneTimeline:
+			name += " " + strconv.Itoa(len(m.sc.Timeline))
+		case paneExpect:
+			name += " " + strconv.Itoa(len(m.sc.Expect))
+		case paneLesson:
+			name += " " + strconv.Itoa(len(m.sc.Lesson))
+		}
+		if p == m.pane {
+			b.WriteString(st.Accent.Bold(true).Render("[" + name + "]"))
+		} else {
+			b.WriteString(st.Muted.Render(" " + name + " "))
+		}
+		b.WriteString(" ")
+	}
+	return layout.PadRight(b.String(), m.w)
+}
+
+// tabAt is the pane whose tab is at column x of the tabs line.
+func (m *Model) tabAt(x int) (pane, bool) {
+	pos := 1
+	for p := range paneCount {
+		name := p.String()
+		switch p {
+		case paneGraph:
+			name += " " + strconv.Itoa(len(m.sc.Nodes))
+		case paneTimeline:
+			name += " " + strconv.Itoa(len(m.sc.Timeline))
+		case paneExpect:
+			name += " " + strconv.Itoa(len(m.sc.Expect))
+		case paneLesson:
+			name += " " + strconv.Itoa(len(m.sc.Lesson))
+		}
+		w := ansi.StringWidth(name) + 2
+		if x >= pos && x < pos+w {
+			return p, true
+		}
+		pos += w + 1
+	}
+	return 0, false
+}
+
 func (m *Model) statusLine() string {
 	st := m.c.Styles
+	if m.mode == connecting {
+		text, ok := m.connectHint()
+		if ok {
+			return layout.PadRight(st.Accent.Render(" "+text), m.w)
+		}
+		return layout.PadRight(st.Hot.Render(" "+text), m.w)
+	}
 	if len(m.problems) > 0 {
 		more := ""
 		if len(m.problems) > 1 {
-			more = fmt.Sprintf(" (+%d more)", len(m.problems)-1)
+			more = fmt.Sprintf(" (+%d more: i lists them)", len(m.problems)-1)
 		}
-		return layout.PadRight(st.Hot.Render(" ✗ "+problemText(m.problems[0])+more), m.w)
+		return layout.PadRight(st.Hot.Render(" ✗ "+textsafe.Line(problemText(m.problems[0]))+more), m.w)
 	}
 	if line := m.estimateLine(); line != "" {
 		return layout.PadRight(line, m.w)
@@ -85,194 +151,160 @@ func (m *Model) statusLine() string {
 	return layout.PadRight(st.Muted.Render(line), m.w)
 }
 
-// colWidths splits the width into four columns with arrow gutters between.
-func colWidths(w int) []int { return layout.Split(w-3*gutter, 1, 1, 1, 1) }
-
-func (m *Model) diagram(w, h int) string {
-	st := m.c.Styles
-	widths := colWidths(w)
-	boxH := boxRows + 2
-	// Column headings.
-	var head []string
-	for i, s := range stages {
-		t := strings.ToUpper(s.Title())
-		if i == m.col && m.mode != connecting {
-			head = append(head, st.Accent.Render(layout.PadRight(" "+t, widths[i])))
-		} else {
-			head = append(head, st.Muted.Render(layout.PadRight(" "+t, widths[i])))
+// graphView draws the column headings and the rows of the drawing in view,
+// scrolled so that the selected node shows.
+func (m *Model) graphView(w, h int) string {
+	l := m.layout()
+	gst := graph.FromTheme(m.c.Styles)
+	ch := max(1, h-1)
+	if m.follow {
+		if r, ok := l.Rect(m.selID); ok {
+			if r.Y < m.top {
+				m.top = r.Y
+			}
+			if r.Y+r.H > m.top+ch {
+				m.top = r.Y + r.H - ch
+			}
 		}
+		m.follow = false
 	}
-	lines := []string{strings.Join(head, strings.Repeat(" ", gutter))}
-	slots := max(1, (h-1)/boxH)
-	cols := make([][]string, len(stages))
-	arrows := make([][]string, len(stages)-1)
-	for c := range stages {
-		nodes := m.column(c)
-		first := 0
-		if c == m.col && m.row >= slots {
-			first = m.row - slots + 1
+	m.top = layout.Clamp(m.top, 0, l.Height-ch)
+	head := l.Headings(gst, m.col, w)
+	if l.Height > ch {
+		mark := fmt.Sprintf(" rows %d–%d of %d ", m.top+1, min(l.Height, m.top+ch), l.Height)
+		if m.top > 0 {
+			mark = "↑" + mark
 		}
-		var block []string
-		for r := first; r < len(nodes) && r < first+slots; r++ {
-			n := nodes[r]
-			block = append(block, strings.Split(m.box(n, widths[c], c == m.col && r == m.row), "\n")...)
-			if c < len(stages)-1 {
-				arrow := strings.Repeat(" ", gutter)
-				if m.flowsRight(n, c) {
-					arrow = st.Muted.Render("──▶ ")
-				}
-				pad := strings.Repeat(" ", gutter)
-				arrows[c] = append(arrows[c], pad, pad, arrow, pad, pad)
-			}
+		if m.top+ch < l.Height {
+			mark += "↓"
 		}
-		if len(nodes) == 0 {
-			hint := "(none)"
-			if c == m.col {
-				hint = "(none: a adds)"
-			}
-			block = append(block, st.Muted.Render(" "+hint))
-		} else if first+slots < len(nodes) {
-			block = append(block, st.Muted.Render(fmt.Sprintf(" … %d more", len(nodes)-first-slots)))
-		}
-		cols[c] = layout.FitLines(block, widths[c], h-1)
+		head = layout.PadRight(ansi.Truncate(head, max(0, w-ansi.StringWidth(mark)), ""), w-ansi.StringWidth(mark)) + m.c.Styles.Muted.Render(mark)
 	}
-	for r := 0; r < h-1; r++ {
-		var b strings.Builder
-		for c := range stages {
-			b.WriteString(cols[c][r])
-			if c < len(stages)-1 {
-				if r < len(arrows[c]) {
-					b.WriteString(arrows[c][r])
-				} else {
-					b.WriteString(strings.Repeat(" ", gutter))
-				}
-			}
-		}
-		lines = append(lines, b.String())
+	marked := ""
+	if m.mode == connecting {
+		marked = m.connFrom
+	}
+	k := fmt.Sprintf("%s/%s/%s/%d/%d/%d/%v", m.layKey, m.selID, marked, m.top, ch, w, m.c.Styles.Dark)
+	if k != m.drawKey || m.drawn == nil {
+		m.drawn = l.Render(gst, graph.View{Selected: m.selID, Marked: marked, Top: m.top, Height: ch}, w)
+		m.drawKey = k
+	}
+	lines := append([]string{head}, m.drawn...)
+	if len(m.sc.Nodes) == 0 {
+		hint := []string{"", m.c.Styles.Muted.Render(" An empty pipeline. ←→ pick a stage, a adds a service there; c connects two nodes;"),
+			m.c.Styles.Muted.Render(" tab goes to the settings, the timeline, the checks (expect) and the lesson.")}
+		lines = append(lines[:1], hint...)
 	}
 	return strings.Join(layout.FitLines(lines, w, h), "\n")
 }
 
-// flowsRight reports whether data leaves n towards a later column.
-func (m *Model) flowsRight(n *pipeline.Node, col int) bool {
-	if n.Stage == pipeline.Storage {
-		return len(m.sc.Readers(n.ID)) > 0
+// Canvas returns the rows of the drawing on show and where each box is in
+// them (screen rows, from the top of the builder): the graph pane as a test
+// reads it.
+func (m *Model) Canvas() (lines []string, boxes map[string]graph.Rect) {
+	v := strings.Split(m.View(), "\n")
+	l := m.layout()
+	first := 3 // header, tabs, headings
+	ch := m.canvasHeight()
+	if first+ch > len(v) {
+		ch = len(v) - first
 	}
-	for _, t := range n.To {
-		if o := m.sc.Node(t); o != nil && int(o.Stage) > col {
-			return true
+	boxes = map[string]graph.Rect{}
+	for id, r := range l.Rects() {
+		r.Y = r.Y - m.top
+		if r.Y >= 0 && r.Y+r.H <= ch {
+			boxes[id] = r
 		}
 	}
-	return false
+	return v[first : first+ch], boxes
 }
 
-func (m *Model) box(n *pipeline.Node, w int, selected bool) string {
+func (m *Model) settingsView(w, h int) string {
 	st := m.c.Styles
-	style := st.Box
-	switch {
-	case n.ID == m.connFrom:
-		style = st.BoxMarked
-	case selected:
-		style = st.BoxSelected
-	case m.broken(n):
-		style = st.BoxBroken
+	sc := m.sc
+	names := settingNames(sc)
+	values := map[string]string{
+		"name": sc.Name, "title": sc.Title, "seed": strconv.FormatInt(sc.Seed, 10),
+		"duration": pipeline.FormatDuration(sc.Duration), "tick": pipeline.FormatDuration(sc.Tick), "region": sc.RegionOrDefault(),
+		"description": strings.ReplaceAll(sc.Description, "\n", " ⏎ "),
 	}
-	iw, _ := layout.Inner(style, w, 0)
-	iw = max(1, iw)
-	short := n.Service.Short
-	if n.Stage == pipeline.Producer {
-		short = n.Str("kind")
+	helps := map[string]string{
+		"name": "the scenario's name", "title": "one line, shown in the picker", "description": "shown in the picker and the lesson",
+		"seed": "the same seed gives the same run", "duration": "simulated time", "tick": "the simulation's step", "region": "prices and default quotas",
 	}
-	idW := max(1, iw-ansi.StringWidth(short)-1)
-	first := st.Bold.Render(layout.PadRight(n.ID, idW)) + " " + st.Muted.Render(layout.Truncate(short, iw-1-min(idW, ansi.StringWidth(n.ID))))
-	body := []string{first, summary(n), m.links(n)}
-	for i := range body {
-		body[i] = layout.PadRight(body[i], iw)
+	for _, k := range pipeline.RequirementKeys() {
+		v, ok := sc.Requirements.Text(k)
+		if !ok {
+			v = "(not set)"
+		}
+		values["requirements."+k] = v
+		helps["requirements."+k] = pipeline.RequirementHelp(k)
 	}
-	return style.Width(w).MaxWidth(w).Render(strings.Join(body, "\n")) // lipgloss v2: Width counts the border
+	iw := w - layout.PaneFrame
+	var lines []string
+	for i, n := range names {
+		label := layout.PadRight("  "+n, 31)
+		if i == m.rows[paneSettings] {
+			label = st.Accent.Render(layout.PadRight("› "+n, 31))
+		}
+		val := layout.PadRight(textsafe.Line(values[n]), max(10, min(30, iw/3)))
+		lines = append(lines, label+val+"  "+st.Muted.Render(helps[n]))
+	}
+	lines = append(lines, "", st.Muted.Render("  e (or enter) edits these in a form, checked as you type"))
+	return layout.Pane(st.PaneFocused, st.PaneTitle, "settings · top level and requirements", scrollTo(lines, m.rows[paneSettings], h-layout.PaneFrame), w, h)
 }
 
-// broken reports whether a validation problem points at n.
-func (m *Model) broken(n *pipeline.Node) bool {
-	idx := 0
-	for _, o := range m.sc.Stage(n.Stage) {
-		if o == n {
-			break
-		}
-		idx++
+// scrollTo keeps line sel in the n lines shown.
+func scrollTo(lines []string, sel, n int) []string {
+	if n <= 0 || len(lines) <= n {
+		return lines
 	}
-	prefix := n.Stage.String() + "[" + strconv.Itoa(idx) + "]"
-	for _, p := range m.problems {
-		if p.Path == prefix || strings.HasPrefix(p.Path, prefix+".") {
-			return true
-		}
-	}
-	return false
+	first := layout.Clamp(sel-n/2, 0, len(lines)-n)
+	return lines[first:]
 }
 
-func (m *Model) links(n *pipeline.Node) string {
+func (m *Model) listView(w, h int) string {
 	st := m.c.Styles
-	switch {
-	case n.Stage == pipeline.Consumer && n.From != "" && len(n.To) > 0:
-		return st.Muted.Render("← " + n.From + " → " + strings.Join(n.To, ","))
-	case n.Stage == pipeline.Consumer && n.From != "":
-		return st.Muted.Render("← " + n.From)
-	case len(n.To) > 0:
-		return st.Muted.Render("→ " + strings.Join(n.To, ","))
-	case n.Stage == pipeline.Storage:
-		if r := m.sc.Readers(n.ID); len(r) > 0 {
-			return st.Muted.Render(fmt.Sprintf("%d reader(s)", len(r)))
+	sc := m.sc
+	var items []string
+	var title, empty string
+	switch m.pane {
+	case paneTimeline:
+		title = fmt.Sprintf("timeline · %d change(s), applied at their time (run %s)", len(sc.Timeline), pipeline.FormatDuration(sc.Duration))
+		empty = "no changes: a adds one (set a key, fail a node, or spike a producer's rate)"
+		for _, c := range sc.Timeline {
+			items = append(items, layout.PadLeft(pipeline.FormatDuration(c.At), 8)+"  "+changeText(c))
+		}
+	case paneExpect:
+		title = fmt.Sprintf("expect · %d check(s) a run must pass", len(sc.Expect))
+		empty = "no checks: a adds one, such as pipeline.lost_records == 0"
+		for _, e := range sc.Expect {
+			items = append(items, expectText(e))
+		}
+	case paneLesson:
+		title = fmt.Sprintf("lesson · %d step(s)", len(sc.Lesson))
+		empty = "no steps: a adds one"
+		for i, s := range sc.Lesson {
+			at := "      "
+			if s.Has {
+				at = layout.PadLeft(pipeline.FormatDuration(s.At), 6)
+			}
+			items = append(items, fmt.Sprintf("%2d. %s  %s", i+1, at, strings.Join(strings.Fields(s.Say), " ")))
 		}
 	}
-	return ""
-}
-
-// summary is a node's key settings in a few words, in the format's units.
-func summary(n *pipeline.Node) string {
-	p := func(k string) string { v, _ := n.Param(k); return v.String() }
-	switch n.Service.Name {
-	case "producer":
-		return p("rate") + " · " + p("record_size.mean")
-	case "kinesis-data-streams":
-		if n.Str("mode") == "on-demand" {
-			return "on-demand · " + p("retention")
+	var lines []string
+	for i, it := range items {
+		it = textsafe.Line(it)
+		if i == m.rows[m.pane] {
+			lines = append(lines, st.Selected.Render(layout.PadRight("› "+it, w-layout.PaneFrame)))
+		} else {
+			lines = append(lines, "  "+it)
 		}
-		return p("shards") + " shards · " + p("retention")
-	case "msk":
-		return p("brokers") + " brokers · " + p("partitions") + " parts"
-	case "msk-serverless":
-		return p("partitions") + " partitions"
-	case "kinesis-video-streams":
-		return p("streams") + " streams"
-	case "firehose":
-		return p("buffer.size") + " / " + p("buffer.interval")
-	case "flink":
-		s := p("kpus") + " KPU"
-		if n.Str("read") == "enhanced-fan-out" {
-			s += " · EFO"
-		}
-		return s
-	case "glue-streaming":
-		return p("workers") + " × " + p("worker_type")
-	case "emr":
-		return p("instances") + " × " + p("engine")
-	case "lambda":
-		return "batch " + p("batch_size") + " · ×" + p("parallelization")
-	case "app":
-		return p("instances") + " instance(s)"
-	case "redshift":
-		return p("nodes") + " nodes"
-	case "dynamodb":
-		if n.Str("mode") == "on-demand" {
-			return "on-demand"
-		}
-		return p("wcu") + " WCU"
-	case "opensearch":
-		return p("instances") + " × " + strings.TrimSuffix(p("instance_type"), ".search")
-	case "s3":
-		return p("prefixes") + " prefix(es)"
 	}
-	return ""
+	if len(items) == 0 {
+		lines = []string{st.Muted.Render("  " + empty)}
+	}
+	return layout.Pane(st.PaneFocused, st.PaneTitle, title, scrollTo(lines, m.rows[m.pane], h-layout.PaneFrame), w, h)
 }
 
 func (m *Model) addView(w, h int) string {
@@ -291,74 +323,114 @@ func (m *Model) addView(w, h int) string {
 	return layout.Pane(st.PaneFocused, st.PaneTitle, "add to "+stage.Title(), lines, w, h)
 }
 
+func (m *Model) chooseView(w, h int) string {
+	st := m.c.Styles
+	var lines []string
+	for i, k := range timelineKinds {
+		label := fmt.Sprintf("%-6s %s", k.name, k.help)
+		if i == m.choice {
+			lines = append(lines, st.Selected.Render(layout.PadRight(" > "+label, w-layout.PaneFrame)))
+		} else {
+			lines = append(lines, "   "+label)
+		}
+	}
+	return layout.Pane(st.PaneFocused, st.PaneTitle, "add to the timeline", lines, w, h)
+}
+
 func (m *Model) formView(w, h int) string {
 	st := m.c.Styles
 	f := m.form
-	n := f.node
 	iw, ih := w-layout.PaneFrame, h-layout.PaneFrame
 	labelW := 4
 	for _, fl := range f.fields {
-		labelW = max(labelW, len(fl.key.Name))
+		labelW = max(labelW, ansi.StringWidth(fl.name))
 	}
-	labelW = min(labelW+2, 22)
+	labelW = min(labelW+2, 30)
 	inputW := f.fields[0].input.Width() + 2
+	for _, fl := range f.fields {
+		inputW = max(inputW, fl.input.Width()+2)
+	}
 	var rows []string
+	focusRow := 0
 	for i, fl := range f.fields {
-		name := fl.key.Name
-		if name == "" {
-			name = "id"
-		}
-		label := layout.PadRight(" "+name, labelW)
+		label := st.Muted.Render(layout.PadRight(" "+fl.name, labelW))
 		if i == f.focus {
-			label = st.Accent.Render(layout.PadRight("›"+name, labelW))
-		} else {
-			label = st.Muted.Render(label)
+			label = st.Accent.Render(layout.PadRight("›"+fl.name, labelW))
+			focusRow = len(rows)
 		}
-		hint := keyHint(fl.key)
-		if fl.err != "" {
+		var hint string
+		switch {
+		case fl.isOff(f):
+			hint = st.Muted.Render("— " + fl.off(f))
+			rows = append(rows, label+st.Muted.Render(layout.PadRight(ansi.Strip(fl.input.Value()), inputW))+" "+hint)
+			continue
+		case fl.err != "":
 			hint = st.Error.Render("✗ " + fl.err)
-		} else {
-			hint = st.Muted.Render(hint)
+		default:
+			hint = st.Muted.Render(fl.help)
+		}
+		if fl.area != nil {
+			rows = append(rows, label+hint)
+			pad := strings.Repeat(" ", labelW)
+			if i != f.focus { // a blurred text shows its first lines
+				lines := strings.Split(fl.text(), "\n")
+				for j := 0; j < min(len(lines), areaRows); j++ {
+					rows = append(rows, pad+st.Muted.Render(textsafe.Line(lines[j])))
+				}
+				if fl.text() == "" {
+					rows = append(rows, pad+st.Muted.Render("(empty)"))
+				}
+				continue
+			}
+			for _, l := range strings.Split(fl.area.View(), "\n") {
+				rows = append(rows, pad+l)
+			}
+			continue
 		}
 		rows = append(rows, label+layout.PadRight(fl.input.View(), inputW)+" "+hint)
+		if i == f.focus {
+			words, _ := f.options()
+			for j, o := range words {
+				line := layout.PadRight("", labelW) + "  " + o
+				if j == f.opt {
+					line = layout.PadRight("", labelW) + st.Accent.Render("▸ "+o)
+				}
+				rows = append(rows, st.Muted.Render(line))
+			}
+		}
 	}
-	head := []string{
-		st.Bold.Render(" "+n.Service.Label) + st.Muted.Render(" · values in the scenario format's units · empty = default"),
-		"",
+	head := []string{st.Bold.Render(" "+f.title) + st.Muted.Render(" · "+f.note), ""}
+	var foot []string
+	if f.focus < len(f.fields) {
+		if fl := f.fields[f.focus]; fl.help != "" {
+			foot = append(foot, st.Muted.Render(" › "+fl.name+": "+fl.help))
+		}
 	}
-	visible := max(1, ih-len(head))
+	if f.completes() {
+		foot = append(foot, st.Muted.Render(" tab completes · ctrl+n/ctrl+p pick another"))
+	}
+	errs := f.errors()
+	if f.info != nil {
+		if p := f.info(f); p != "" {
+			foot = append(foot, st.Muted.Render(" · "+textsafe.Line(p)))
+		}
+	}
+	if len(errs) > 0 {
+		foot = append(foot, st.Error.Render(" ✗ "+errs[0]+more(len(errs))))
+	} else if f.preview != nil {
+		if p := f.preview(f); p != "" {
+			foot = append(foot, st.Warn.Render(" ▲ "+textsafe.Line(p)))
+		}
+	}
+	if d := f.dropped(); len(d) > 0 {
+		foot = append(foot, st.Muted.Render(" applying clears "+strings.Join(d, ", ")+": meaningless with the other choices"))
+	}
+	visible := max(1, ih-len(head)-len(foot))
 	first := 0
-	if f.focus >= visible {
-		first = f.focus - visible + 1
+	if focusRow >= visible {
+		first = focusRow - visible + 1
 	}
 	body := append(head, rows[first:min(len(rows), first+visible)]...)
-	return layout.Pane(st.PaneFocused, st.PaneTitle, "edit "+n.ID, layout.FitLines(body, iw, ih), w, h)
+	body = append(layout.FitLines(body, iw, ih-len(foot)), foot...)
+	return layout.FocusedPane(st.PaneFocused, st.PaneTitle, f.title, layout.FitLines(body, iw, ih), w, h)
 }
-
-// keyHint says what a key accepts: its values or its range, and its meaning.
-func keyHint(k pipeline.Key) string {
-	if k.Name == "" {
-		return "a-z, 0-9 and -"
-	}
-	var parts []string
-	switch {
-	case k.Kind == pipeline.KindEnum:
-		parts = append(parts, strings.Join(k.Enum, " | "))
-	case k.Kind == pipeline.KindBool:
-		parts = append(parts, "true | false")
-	case k.Kind == pipeline.KindInt && (k.Min != 0 || k.Max != 0):
-		parts = append(parts, fmt.Sprintf("integer %s..%s", trim(k.Min), trim(k.Max)))
-	default:
-		parts = append(parts, kindWord(k.Kind))
-	}
-	if k.Doc != "" {
-		parts = append(parts, k.Doc)
-	}
-	return strings.Join(parts, " · ")
-}
-
-func kindWord(k pipeline.Kind) string {
-	return strings.TrimPrefix(strings.TrimPrefix(k.String(), "a "), "an ")
-}
-
-func trim(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

@@ -1,0 +1,181 @@
+package builder
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/ui/components/graph"
+)
+
+// maxBox is the widest a box is drawn; wider screens give the room to the
+// edges.
+const maxBox = 40
+
+// chrome is the rows the graph pane shares with the rest of the screen:
+// header, tabs, column headings, status line.
+const chrome = 4
+
+// canvasHeight is how many rows of the drawing the graph pane shows.
+func (m *Model) canvasHeight() int { return max(1, m.h-chrome) }
+
+// graphOf is the scenario as a graph to draw: every node a box, every
+// connection of the file (every to, every from) an edge.
+func (m *Model) graphOf() graph.Graph {
+	g := graph.Graph{}
+	for _, s := range stages {
+		g.Columns = append(g.Columns, s.Title())
+	}
+	broken := m.brokenNodes()
+	for _, n := range m.sc.Nodes {
+		tag := n.Service.Short
+		if n.Stage == pipeline.Producer {
+			tag = n.Str("kind")
+		}
+		var lines []string
+		if s := summary(n); s != "" {
+			lines = append(lines, s)
+		}
+		if d := m.detail(n); d != "" {
+			for len(lines) < 1 {
+				lines = append(lines, "")
+			}
+			lines = append(lines, d)
+		}
+		g.Boxes = append(g.Boxes, graph.Box{ID: n.ID, Col: int(n.Stage), Title: n.ID, Tag: tag, Lines: lines, Broken: broken[n.ID]})
+	}
+	for _, e := range m.sc.Edges() {
+		g.Edges = append(g.Edges, graph.Edge{From: e[0], To: e[1]})
+	}
+	return g
+}
+
+// layout is the drawing placed at the screen's size (kept until the
+// scenario or the size changes): boxes of three lines when they all fit,
+// two when not, and scrolling when even that is too tall.
+func (m *Model) layout() *graph.Layout {
+	k := fmt.Sprintf("%d/%p/%d/%d", m.hist.cur, m.sc, m.w, m.h)
+	if m.lay != nil && m.layKey == k {
+		return m.lay
+	}
+	g := m.graphOf()
+	w := max(m.w, 40)
+	l := graph.Place(g, graph.Options{Width: w, Lines: 3, MaxBox: maxBox})
+	if l.Height > m.canvasHeight() {
+		l = graph.Place(g, graph.Options{Width: w, Lines: 2, MaxBox: maxBox})
+	}
+	m.lay, m.layKey, m.drawKey = l, k, ""
+	return l
+}
+
+// brokenNodes are the nodes a validation problem points at.
+func (m *Model) brokenNodes() map[string]bool {
+	out := map[string]bool{}
+	count := map[pipeline.Stage]int{}
+	paths := map[string]string{}
+	for _, n := range m.sc.Nodes {
+		paths[n.Stage.String()+"["+strconv.Itoa(count[n.Stage])+"]"] = n.ID
+		count[n.Stage]++
+	}
+	for _, p := range m.problems {
+		head, _, _ := strings.Cut(p.Path, ".")
+		if id, ok := paths[head]; ok {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// summary is a node's key settings in a few words, in the format's units.
+func summary(n *pipeline.Node) string {
+	p := func(k string) string { v, _ := n.Param(k); return v.String() }
+	switch n.Service.Name {
+	case "producer":
+		return p("rate") + " · " + p("record_size.mean")
+	case "kinesis-data-streams":
+		if n.Str("mode") == "on-demand" {
+			return "on-demand · " + p("retention")
+		}
+		return p("shards") + " shards · " + p("retention")
+	case "msk":
+		return p("brokers") + " brokers · " + p("partitions") + " parts"
+	case "msk-serverless":
+		return p("partitions") + " partitions"
+	case "kinesis-video-streams":
+		return p("streams") + " streams"
+	case "firehose":
+		return p("buffer.size") + " / " + p("buffer.interval")
+	case "flink":
+		return p("kpus") + " KPU"
+	case "glue-streaming":
+		return p("workers") + " × " + p("worker_type")
+	case "emr":
+		return p("instances") + " × " + p("engine")
+	case "lambda":
+		return "batch " + p("batch_size") + " · ×" + p("parallelization")
+	case "app":
+		return p("instances") + " instance(s)"
+	case "redshift":
+		return p("nodes") + " nodes"
+	case "dynamodb":
+		if n.Str("mode") == "on-demand" {
+			return "on-demand"
+		}
+		return p("wcu") + " WCU"
+	case "opensearch":
+		return p("instances") + " × " + strings.TrimSuffix(p("instance_type"), ".search")
+	case "s3":
+		return p("prefixes") + " prefix(es)"
+	}
+	return ""
+}
+
+// detail is a box's third line, when there is room: the settings next in
+// importance.
+func (m *Model) detail(n *pipeline.Node) string {
+	p := func(k string) string { v, _ := n.Param(k); return v.String() }
+	var parts []string
+	switch n.Service.Name {
+	case "producer":
+		parts = append(parts, n.Str("pattern.shape"), n.Str("keys.dist")+" keys")
+	case "kinesis-data-streams":
+		if n.Str("mode") != "on-demand" {
+			parts = append(parts, "provisioned")
+		}
+	case "msk":
+		parts = append(parts, strings.TrimPrefix(p("broker_type"), "kafka."), p("retention"))
+	case "msk-serverless", "kinesis-video-streams":
+		parts = append(parts, p("retention"))
+	case "firehose":
+		parts = append(parts, p("format"))
+		if n.Bool("transform.lambda") {
+			parts = append(parts, "λ transform")
+		}
+		for _, t := range n.To {
+			// Firehose keeps what OpenSearch refuses in an S3 backup bucket
+			// (not a node of the file: no edge for it).
+			if d := m.sc.Node(t); d != nil && d.Service.Name == "opensearch" {
+				parts = append(parts, "S3 backup")
+			}
+		}
+	case "flink", "glue-streaming":
+		if w := n.Dur("window"); w > 0 {
+			parts = append(parts, "window "+p("window"))
+		}
+	case "emr":
+		parts = append(parts, "batch "+p("batch"))
+	case "lambda":
+		parts = append(parts, p("duration")+"/record")
+	case "redshift":
+		if n.From != "" {
+			parts = append(parts, "streaming ingestion")
+		}
+	case "opensearch":
+		parts = append(parts, "refresh "+p("refresh"))
+	}
+	if n.Stage == pipeline.Consumer && n.Str("read") == "enhanced-fan-out" {
+		parts = append(parts, "EFO")
+	}
+	return strings.Join(parts, " · ")
+}
