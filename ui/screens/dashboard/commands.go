@@ -94,7 +94,7 @@ func applyChangeCmd(r backends.Run, c pipeline.Change) tea.Cmd {
 // with the answer (and with the question to replace a file that is there).
 func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, changes int, overwrite bool, then tea.Msg) tea.Cmd {
 	return func() tea.Msg {
-		data, err := pipeline.Encode(sc, false)
+		data, err := pipeline.EncodeFile(sc) // keeps the file's comments and order
 		if err == nil {
 			// What we write must load again: a recording that does not replay is worse than none.
 			if _, lerr := pipeline.Load(path, data); lerr != nil {
