@@ -79,14 +79,7 @@ func runAdvise(c *cobra.Command, arg string, asJSON bool) error {
 	}
 	r.findings = findings
 	r.costs, r.total = advice.Costs(s, res.Metrics)
-	for _, n := range s.Stage(pipeline.Storage) {
-		if n.Service.Name != "kinesis-data-streams" {
-			continue
-		}
-		if b, ok := advice.KinesisBreakEven(s, n.ID); ok {
-			r.breakEven = append(r.breakEven, b)
-		}
-	}
+	r.breakEven = advice.KinesisBreakEvens(s)
 	if len(r.breakEven) == 0 && slices.ContainsFunc(r.recs, func(x advice.Recommendation) bool {
 		return x.Kind == advice.KindStorage && strings.HasPrefix(x.Choice, "Kinesis Data Streams")
 	}) {

@@ -34,6 +34,8 @@ func (f Finding) Advice() pipeline.Advice {
 // concurrent use.
 type Diagnoser struct {
 	sc       *pipeline.Scenario // a copy, with the timeline's settings applied as time passes
+	ix       *pipeline.Index    // sc's graph: rules ask it for every node of every snapshot
+	pos      map[string]int     // where a node's snapshot sits in a snapshot of sc (file order)
 	next     int                // next timeline entry to apply
 	tracks   map[string]*track
 	list     []Finding
@@ -68,7 +70,23 @@ type point struct{ t, v float64 }
 func NewDiagnoser(sc *pipeline.Scenario) *Diagnoser {
 	c := sc.Clone()
 	c.SortTimeline()
-	return &Diagnoser{sc: c, tracks: map[string]*track{}, index: map[string]int{}, hotNow: map[string]bool{}}
+	pos := make(map[string]int, len(c.Nodes))
+	for i, n := range c.Nodes {
+		if _, dup := pos[n.ID]; !dup {
+			pos[n.ID] = i
+		}
+	}
+	return &Diagnoser{sc: c, ix: pipeline.NewIndex(c), pos: pos, tracks: map[string]*track{}, index: map[string]int{}, hotNow: map[string]bool{}}
+}
+
+// snap finds a node's snapshot in s, as s.Node does: in constant time when s
+// lists the nodes in the scenario's order (the engine's snapshots do),
+// otherwise by a scan.
+func (d *Diagnoser) snap(s pipeline.Snapshot, id string) *pipeline.NodeSnapshot {
+	if i, ok := d.pos[id]; ok && i < len(s.Nodes) && s.Nodes[i].ID == id {
+		return &s.Nodes[i]
+	}
+	return s.Node(id)
 }
 
 // Findings returns what has been found so far, deduplicated by rule and node,
@@ -120,7 +138,7 @@ func (d *Diagnoser) track(id string) *track {
 // settings. Timeline entries are applied by Observe.
 func (d *Diagnoser) Apply(c pipeline.Change) {
 	for _, a := range c.Set {
-		if n := d.sc.Node(a.Node); n != nil {
+		if n := d.ix.Node(a.Node); n != nil {
 			if n.Params == nil {
 				n.Params = map[string]pipeline.Value{}
 			}
@@ -162,7 +180,7 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 	clear(d.hotNow)
 	for i := range s.Nodes {
 		ns := &s.Nodes[i]
-		n := d.sc.Node(ns.ID)
+		n := d.ix.Node(ns.ID)
 		if n == nil {
 			continue
 		}
@@ -269,8 +287,8 @@ func rising(h []point, w int) (float64, bool) {
 // flowInto is the new records (and bytes) per second written into a node by
 // its producers and consumers, from the snapshot: retries are not counted.
 func (d *Diagnoser) flowInto(s pipeline.Snapshot, id string) (recs, bytes float64) {
-	for _, w := range d.sc.Writers(id) {
-		ws := s.Node(w.ID)
+	for _, w := range d.ix.Writers(id) {
+		ws := d.snap(s, w.ID)
 		if ws == nil {
 			continue
 		}
@@ -294,15 +312,15 @@ func (d *Diagnoser) flowInto(s pipeline.Snapshot, id string) (recs, bytes float6
 // the producers, following consumers back to their sources: what the node
 // would take if nothing on the way held records back.
 func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs, bytes float64) {
-	n := d.sc.Node(id)
+	n := d.ix.Node(id)
 	if n == nil || depth > len(d.sc.Nodes) {
 		return 0, 0
 	}
 	if n.Stage == pipeline.Consumer && n.From != "" {
 		return d.sourceFlow(s, n.From, depth+1)
 	}
-	for _, w := range d.sc.Writers(id) {
-		ws := s.Node(w.ID)
+	for _, w := range d.ix.Writers(id) {
+		ws := d.snap(s, w.ID)
 		if ws == nil {
 			continue
 		}
@@ -324,8 +342,8 @@ func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs,
 func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, key string) (*pipeline.Node, *pipeline.NodeSnapshot) {
 	var best *pipeline.Node
 	var bestS *pipeline.NodeSnapshot
-	for _, w := range d.sc.Writers(stream) {
-		ws := s.Node(w.ID)
+	for _, w := range d.ix.Writers(stream) {
+		ws := d.snap(s, w.ID)
 		if w.Stage != pipeline.Producer || ws == nil {
 			continue
 		}
@@ -481,7 +499,7 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 		brokers := n.Int("brokers") - n.Int("brokers_down")
 		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s × %s sustain about %s in (MSK-CLUSTER-THROUGHPUT) and producers send up to %s%s.",
 			n.ID, count(thr), brokers, plural(brokers, "broker", "brokers"), b.Name,
-			bytesRate(pipeline.MSKClusterThroughput(b, max(1, brokers), n.Int("replication"), max(1, len(d.sc.Readers(n.ID))))), bytesRate(wb), lost)
+			bytesRate(pipeline.MSKClusterThroughput(b, max(1, brokers), n.Int("replication"), max(1, len(d.ix.Readers(n.ID))))), bytesRate(wb), lost)
 		f.Fix = "add brokers (a multiple of the AZ count) or choose a larger broker type; check that partitions spread over all brokers."
 	case mss:
 		if wb > pipeline.MSKServerlessIn {
@@ -507,8 +525,8 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 // lostByProducers is what the producers writing into id have lost so far.
 func (d *Diagnoser) lostByProducers(s pipeline.Snapshot, id string) float64 {
 	var l float64
-	for _, w := range d.sc.Writers(id) {
-		if ws := s.Node(w.ID); ws != nil && w.Stage == pipeline.Producer {
+	for _, w := range d.ix.Writers(id) {
+		if ws := d.snap(s, w.ID); ws != nil && w.Stage == pipeline.Producer {
 			l += ws.Lost
 		}
 	}
@@ -561,8 +579,8 @@ func (d *Diagnoser) iteratorAgeRule(s pipeline.Snapshot, n *pipeline.Node, ns *p
 func (d *Diagnoser) slowestReader(s pipeline.Snapshot, id string) *pipeline.Node {
 	var best *pipeline.Node
 	age := -1.0
-	for _, c := range d.sc.Readers(id) {
-		if cs := s.Node(c.ID); cs != nil && cs.IterAge > age {
+	for _, c := range d.ix.Readers(id) {
+		if cs := d.snap(s, c.ID); cs != nil && cs.IterAge > age {
 			best, age = c, cs.IterAge
 		}
 	}
@@ -633,14 +651,14 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 	if short {
 		return fix
 	}
-	src := d.sc.Node(srcID)
+	src := d.ix.Node(srcID)
 	polling := c.Str("read") != efo && src != nil && src.Service.Name == kds
 	switch {
 	case polling && d.has("polling-consumers", srcID):
 		return sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): the polling consumers split each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ, KDS-EFO-THROUGHPUT).", c.ID)
 	case polling && d.has("read-throttling", srcID):
 		return sprintf("read with enhanced fan-out (its own 2 MB/s per shard, KDS-EFO-THROUGHPUT) or add shards to %s: reads are throttled (KDS-SHARD-READ).", srcID)
-	case c.Service.Name == "firehose" && polling && len(d.sc.Readers(srcID)) > 1:
+	case c.Service.Name == "firehose" && polling && len(d.ix.Readers(srcID)) > 1:
 		return sprintf("give %s's other readers enhanced fan-out so %s gets more of each shard's 2 MB/s and 5 reads/s (KDS-SHARD-READ, KDS-GETRECORDS-RATE).", srcID, c.ID)
 	case known:
 		return fix
@@ -654,7 +672,7 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 // it needs more; fix says how many, or, when it has enough, that something
 // else holds it back. known is false when there is no capacity to compare.
 func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string, short, known bool) {
-	src := d.sc.Node(c.From)
+	src := d.ix.Node(c.From)
 	if src == nil {
 		return "", false, false
 	}
@@ -663,7 +681,7 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 	if t := d.tracks[src.ID]; t != nil {
 		srcR, srcB = max(srcR, t.peakFlowR), max(srcB, t.peakFlowB)
 	}
-	if ss := s.Node(src.ID); ss != nil && len(ss.Units) > 0 {
+	if ss := d.snap(s, src.ID); ss != nil && len(ss.Units) > 0 {
 		units = len(ss.Units)
 	}
 	switch c.Service.Name {
@@ -713,7 +731,7 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 // the snapshot: the time to fill a buffer or the interval, whichever is first.
 func (d *Diagnoser) bufferDelay(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (float64, string) {
 	units := 1
-	if src := s.Node(n.From); src != nil && len(src.Units) > 0 {
+	if src := d.snap(s, n.From); src != nil && len(src.Units) > 0 {
 		units = len(src.Units)
 	}
 	per := ns.InBytesRate / float64(units)
@@ -790,12 +808,12 @@ func (d *Diagnoser) directPutRule(s pipeline.Snapshot, n *pipeline.Node, ns *pip
 // (KDS-SHARD-READ, KDS-READ-CAPACITY, KDS-POLL-LATENCY).
 func (d *Diagnoser) pollingRule() {
 	lat := d.sc.Requirements.Latency.Seconds()
-	for _, st := range d.sc.Stage(pipeline.Storage) {
+	for _, st := range d.ix.Stage(pipeline.Storage) {
 		if st.Service.Name != kds {
 			continue
 		}
 		var polling []string
-		for _, r := range d.sc.Readers(st.ID) {
+		for _, r := range d.ix.Readers(st.ID) {
 			if r.Str("read") != efo {
 				polling = append(polling, r.ID)
 			}
@@ -815,7 +833,7 @@ func (d *Diagnoser) pollingRule() {
 // their lag grows (DDB-PARTITION-WCU, OS-INSTANCE-CAPACITY, S3-PREFIX-RATE, RS-NODE-CAPACITY).
 func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused float64) {
 	var writers []string
-	for _, w := range d.sc.Writers(n.ID) {
+	for _, w := range d.ix.Writers(n.ID) {
 		writers = append(writers, w.ID)
 	}
 	who := listAnd(writers)
@@ -911,7 +929,7 @@ func openSearchPerInstance(t string) float64 {
 // DynamoDB table keyed like the stream sees on its busiest partition).
 func (d *Diagnoser) hotShareUpstream() float64 {
 	var h float64
-	for _, p := range d.sc.Stage(pipeline.Producer) {
+	for _, p := range d.ix.Stage(pipeline.Producer) {
 		h = max(h, hotShare(p))
 	}
 	return h

@@ -28,7 +28,7 @@ func (d *Diagnoser) Finish(metrics map[string]float64) {
 	}
 	for i := range s.Nodes {
 		ns := &s.Nodes[i]
-		n := d.sc.Node(ns.ID)
+		n := d.ix.Node(ns.ID)
 		if n == nil {
 			continue
 		}
@@ -70,10 +70,10 @@ func (d *Diagnoser) pastLag(s pipeline.Snapshot, get func(string) (float64, bool
 		if f.Rule != "lag" || !strings.HasPrefix(f.Problem, "Lag growing") {
 			continue
 		}
-		n := d.sc.Node(f.Node)
+		n := d.ix.Node(f.Node)
 		end, ok := get(f.Node + ".lag_records")
 		if !ok {
-			if ns := s.Node(f.Node); ns != nil {
+			if ns := d.snap(s, f.Node); ns != nil {
 				end, ok = ns.Lag, true
 			}
 		}
@@ -95,7 +95,7 @@ func (d *Diagnoser) pastLag(s pipeline.Snapshot, get func(string) (float64, bool
 // point at a different cause.
 func (d *Diagnoser) refreshFixes(s pipeline.Snapshot) {
 	for i, f := range d.list {
-		n := d.sc.Node(f.Node)
+		n := d.ix.Node(f.Node)
 		if n == nil || n.Stage != pipeline.Consumer {
 			continue
 		}
@@ -135,7 +135,7 @@ func (d *Diagnoser) throttledOverRun(n *pipeline.Node, refused float64, get gett
 // polling consumer).
 func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	var polling []string
-	for _, r := range d.sc.Readers(n.ID) {
+	for _, r := range d.ix.Readers(n.ID) {
 		if r.Str("read") != efo {
 			polling = append(polling, r.ID)
 		}
@@ -150,7 +150,7 @@ func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	if len(polling) == 1 {
 		// A reader short of processing capacity asks for its backlog; its
 		// capacity, not the read budget, is what to fix (see its lag).
-		if _, short, _ := d.capacity(d.last, d.sc.Node(polling[0])); short {
+		if _, short, _ := d.capacity(d.last, d.ix.Node(polling[0])); short {
 			return
 		}
 	}
@@ -189,7 +189,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 			return
 		}
 		polling, efos := 0, 0
-		for _, r := range d.sc.Readers(n.ID) {
+		for _, r := range d.ix.Readers(n.ID) {
 			if r.Str("read") == efo {
 				efos++
 			} else {
@@ -217,7 +217,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 		if !ok || brokers <= 3 {
 			return
 		}
-		groups := max(1, len(d.sc.Readers(n.ID)))
+		groups := max(1, len(d.ix.Readers(n.ID)))
 		if n.Has("consumer_groups") {
 			groups = max(1, n.Int("consumer_groups"))
 		}
@@ -301,7 +301,7 @@ func (d *Diagnoser) budgetRule(s pipeline.Snapshot, get getter) {
 	for i, n := range d.sc.Nodes {
 		c, ok := get(n.ID + ".cost_monthly")
 		if !ok {
-			if ns := s.Node(n.ID); ns != nil {
+			if ns := d.snap(s, n.ID); ns != nil {
 				c = ns.CostMonthly
 			}
 		}
@@ -354,7 +354,7 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 	var ds []delay
 	for i := range s.Nodes {
 		ns := &s.Nodes[i]
-		n := d.sc.Node(ns.ID)
+		n := d.ix.Node(ns.ID)
 		if n == nil {
 			continue
 		}
