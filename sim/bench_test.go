@@ -2,7 +2,9 @@ package sim_test
 
 import (
 	"os"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/sim"
@@ -72,4 +74,42 @@ func BenchmarkSmallStreamDay(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)*86400/b.Elapsed().Seconds(), "x-realtime")
+}
+
+// BenchmarkFirehoseBacklog10000Shards runs sim/testdata/firehose-backlog-10000-shards.yaml
+// (twelve Firehose streams falling behind on a 10,000-shard stream) for a
+// minute and for ten: with a backlog costing nothing extra per tick, ten
+// minutes take about ten times a minute, and the heap stays flat (MB-heap is
+// the live heap at the end of the run, after a GC).
+func BenchmarkFirehoseBacklog10000Shards(b *testing.B) {
+	src, err := os.ReadFile("testdata/firehose-backlog-10000-shards.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range []time.Duration{time.Minute, 10 * time.Minute} {
+		b.Run(d.String(), func(b *testing.B) {
+			sc := mustLoad(b, string(src))
+			sc.Duration = d
+			var heap uint64
+			for b.Loop() {
+				e, err := sim.New(sc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.RunToEnd()
+				heap = liveHeap()
+				runtime.KeepAlive(e)
+			}
+			b.ReportMetric(float64(heap)/(1<<20), "MB-heap")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/d.Seconds()*60, "s/sim-min")
+		})
+	}
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }

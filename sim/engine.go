@@ -289,8 +289,24 @@ func (e *Engine) apply(c pipeline.Change) {
 // deliver records that reached a destination: they count as delivered and
 // their latency is recorded.
 func (e *Engine) deliver(c cohort, at float64) {
-	lat := max(0, at-c.born)
-	e.lat.add(lat, c.n)
+	if lo, hi := c.births(); hi > lo {
+		// Records merged by a bounded queue: spread evenly over their births,
+		// at the middles of spreadPoints equal slices; the oldest sets the max.
+		w := c.n / spreadPoints
+		for i := range spreadPoints {
+			born := lo + (hi-lo)*(float64(i)+0.5)/spreadPoints
+			e.lat.add(max(0, at-born), w)
+		}
+		if c.n > 0 {
+			e.lat.max = max(e.lat.max, at-lo)
+		}
+	} else {
+		e.lat.add(max(0, at-c.born), c.n)
+	}
 	e.tickDeliv += c.n
 	e.deliv += c.n
 }
+
+// spreadPoints is how many evenly spaced births stand for a merged cohort's
+// records when their latency is recorded.
+const spreadPoints = 16

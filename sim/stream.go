@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"math"
 	"slices"
 	"sort"
 
@@ -138,17 +137,17 @@ func (s *stream) addReader(c *nodeStats, efo bool) *reader {
 }
 
 // setQueueLimits bounds the cohorts kept per queue so memory stays flat however
-// far readers fall behind (about 256k cohorts, 10 MB, in all).
+// far readers fall behind (about 256k cohorts, 16 MB, in all; at least 16 per
+// queue, see queueLimit).
 func (s *stream) setQueueLimits() {
-	per := max(64, (1<<18)/max(1, s.units*max(1, len(s.readers))))
-	per = 1 << int(math.Ceil(math.Log2(float64(per))))
+	per, spread := queueLimit(s.units * max(1, len(s.readers)))
 	for _, r := range s.readers {
 		for u := range r.q {
-			r.q[u].limit = per
+			r.q[u].limit, r.q[u].spread = per, spread
 		}
 	}
 	for u := range s.orphan {
-		s.orphan[u].limit = per
+		s.orphan[u].limit, s.orphan[u].spread = per, spread
 	}
 }
 
@@ -913,7 +912,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 					if retU < 0 {
 						ret, retU = rc, u
 					} else {
-						mergeInto(&ret, rc)
+						mergeInto(&ret, rc, false)
 					}
 				}
 				allow[u] -= rc.b
