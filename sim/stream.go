@@ -1,8 +1,8 @@
 package sim
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -33,6 +33,7 @@ type stream struct {
 	expired    float64
 	readThrot  float64
 	demand     []float64 // per reader: bytes wanted from the unit being shared (<0: not sharing)
+	fillOrder  []int     // scratch for waterFill: the sharing readers by demand
 	recPer     float64   // Kinesis records per user record written (KPL aggregation), last tick with writes
 	accepted   float64   // bytes accepted this tick (on-demand peak tracking)
 	mskGroups  int
@@ -1104,13 +1105,14 @@ func (s *stream) unitUtil() []float64 { return slices.Clone(s.util) }
 // the calls of readers that wanted more as throttled (KDS-SHARD-READ: a shard short of
 // read throughput fails the calls of the next second).
 func (s *stream) waterFill(u int, budget float64, demand []float64) {
-	idx := make([]int, 0, len(demand))
+	idx := s.fillOrder[:0] // scratch: this runs for every contended shard every tick
 	for i, d := range demand {
 		if d >= 0 {
 			idx = append(idx, i)
 		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return demand[idx[a]] < demand[idx[b]] })
+	s.fillOrder = idx
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(demand[a], demand[b]) })
 	left := budget
 	for k, i := range idx {
 		fair := left / float64(len(idx)-k)
