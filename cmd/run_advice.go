@@ -123,16 +123,16 @@ func writeAdvice(w io.Writer, list []pipeline.Advice) {
 	t.write(w)
 }
 
-// simulate runs s to its end with the diagnoser watching as in `run`.
-func simulate(s *pipeline.Scenario) (sim.Result, []pipeline.Advice, error) {
+// simulate runs s to its end with the diagnoser watching as in `run`; g
+// checks its cost first and watches its memory.
+func simulate(s *pipeline.Scenario, g *runGuard) (sim.Result, []pipeline.Advice, error) {
 	e, err := sim.New(s)
 	if err != nil {
 		return sim.Result{}, nil, err
 	}
 	a, _ := newRunAdvice(s, e, "")
-	for !e.Done() {
-		e.Step()
-		a.step(e)
+	if err := g.run(s.Name, e, a.step); err != nil {
+		return sim.Result{}, nil, err
 	}
 	res := e.Result()
 	a.diag.Finish(res.Metrics)
