@@ -66,8 +66,11 @@ func runTUI(ctx context.Context, o ui.Options) error {
 	}
 	o.Ctx = ctx
 	o.Builtins = builtins
-	// Runs start paused: the dashboard sets the speed, then resumes.
-	o.Backend = simbackend.New(simbackend.Options{Paused: true})
+	// Runs start paused: the dashboard sets the speed, then resumes. A run
+	// nearing the memory the process may use stops with "out of memory".
+	mem := detectMemLimit(realMemProbe())
+	applyGoMemLimit(mem, os.Getenv)
+	o.Backend = simbackend.New(simbackend.Options{Paused: true, MemoryLimit: mem.bytes, MemorySource: mem.source})
 	p := tea.NewProgram(ui.New(o), tea.WithAltScreen(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("tui: %w", err)

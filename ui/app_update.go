@@ -105,7 +105,10 @@ func (m *Model) do(a action) tea.Cmd {
 		m.screen = DashboardScreen
 		return tea.Batch(m.dash.Start(a.sc, a.path), load)
 	}
-	return tea.Sequence(m.dash.Stop(), tea.Quit)
+	// Quit at once, beside the stop: a run in the middle of a long tick must
+	// not keep the program open (the run ends with the process, and the
+	// context that cmd cancels on the way out stops it between ticks).
+	return tea.Batch(m.dash.Stop(), tea.Quit)
 }
 
 func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/backends/fake"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/internal/golden"
@@ -336,8 +338,15 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 		}
 	}
 	cmd := d.Start(sc, "")
-	// Start, then pause at once: the run may have gone a few ticks; that is fine.
+	// Start (estimate, then start), then pause at once: the run may have gone
+	// a few ticks; that is fine.
 	for _, m := range uitest.RunCmd(cmd, wait) {
+		if _, ok := m.(RunEstimatedMsg); ok {
+			for _, m := range uitest.RunCmd(d.Update(m), wait) {
+				d.Update(m)
+			}
+			continue
+		}
 		d.Update(m)
 	}
 	d.Update(uitest.Key(" "))
@@ -919,4 +928,50 @@ func (hs *harness) help() string {
 		}
 	}
 	return strings.Join(parts, " · ")
+}
+
+// costly is a backend that says every run is big.
+type costly struct {
+	*fake.Backend
+	cost backends.Cost
+}
+
+func (b costly) Estimate(context.Context, *pipeline.Scenario) (backends.Cost, error) {
+	return b.cost, nil
+}
+
+// TestBigRunAsksFirst: a run estimated above about a minute or a gigabyte
+// waits for enter (esc cancels); one below starts at once. Update never
+// estimates itself: the estimate comes back in RunEstimatedMsg.
+func TestBigRunAsksFirst(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	b := costly{Backend: hs.b, cost: backends.Cost{Time: 3 * time.Minute, Bytes: 2 << 30}}
+	hs.d.c.Backend = b
+	hs.do(startMsg{hs.sc})
+	if len(hs.b.Runs()) != 0 || !hs.d.CapturesInput() {
+		t.Fatalf("a big run started without asking (%d runs)", len(hs.b.Runs()))
+	}
+	v := hs.view()
+	if !strings.Contains(v, "shop is a big run: about 3m and 2.0 GiB") || !strings.Contains(v, "enter run it · esc cancel") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	hs.keys("esc")
+	if len(hs.b.Runs()) != 0 || hs.d.CapturesInput() || hs.d.state != idle {
+		t.Fatalf("esc: %d runs, state %v", len(hs.b.Runs()), hs.d.state)
+	}
+	hs.keys("r") // run again: asks again
+	if len(hs.b.Runs()) != 0 || !hs.d.CapturesInput() {
+		t.Fatal("r did not ask")
+	}
+	hs.keys("enter")
+	if len(hs.b.Runs()) != 1 || hs.d.state != running {
+		t.Fatalf("enter: %d runs, state %v", len(hs.b.Runs()), hs.d.state)
+	}
+	// Below the bound it just starts.
+	b.cost = backends.Cost{Time: time.Second, Bytes: 50 << 20}
+	hs.d.c.Backend = b
+	hs.do(startMsg{hs.sc})
+	if len(hs.b.Runs()) != 2 || hs.d.CapturesInput() {
+		t.Fatalf("a small run: %d runs, asking %v", len(hs.b.Runs()), hs.d.CapturesInput())
+	}
 }

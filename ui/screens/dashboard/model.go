@@ -61,6 +61,7 @@ const (
 	askReshard         // how many shards
 	askRecord          // where to save the session
 	askSave            // where to save the scenario
+	askBigRun          // the run is estimated above the bound: start it?
 )
 
 // pane names the panes that take keys, in tab order.
@@ -176,7 +177,8 @@ type Model struct {
 	inputErr string
 	pickList []string
 	pick     int
-	target   string // node chosen for the current prompt
+	target   string        // node chosen for the current prompt
+	big      backends.Cost // askBigRun: what the run would take
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -311,6 +313,9 @@ func (m *Model) units() int {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
+	if m.prompt == askBigRun {
+		return []key.Binding{k.Accept, k.Cancel}
+	}
 	if m.prompt != noPrompt {
 		return []key.Binding{k.Up, k.Down, k.Accept, k.Cancel}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/components/findings"
@@ -116,6 +117,11 @@ func (m *Model) footer() string {
 	}
 	if m.prompt == pickFail || m.prompt == pickReshard {
 		return layout.PadRight(st.Muted.Render(" ↑/↓ choose · enter ok · esc cancel"), m.w)
+	}
+	if m.prompt == askBigRun {
+		q := fmt.Sprintf(" %s is a big run: %s (above about %s or %s). enter run it · esc cancel",
+			m.sc.Name, m.big, pipeline.FormatDuration(backends.ConfirmTime), pipeline.ApproxSize(backends.ConfirmBytes))
+		return layout.PadRight(st.Warn.Render(ansi.Truncate(q, m.w, "…")), m.w)
 	}
 	p := m.snap.Pipeline
 	if !m.has {
