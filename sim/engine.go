@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"container/heap"
 	"fmt"
 	"math"
 	"time"
@@ -55,6 +56,9 @@ type Engine struct {
 	prevRead  map[string][2]float64 // refused reads and tick at the last Snapshot
 	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
 	unitsCache unitsMemo
+	// keys memoises producerKeys while the engine is wired.
+	keys      float64
+	keysKnown bool
 }
 
 // Event is something that happened during the run: a timeline change applied,
@@ -155,26 +159,42 @@ func topoOrder(sc *pipeline.Scenario) ([]*pipeline.Node, error) {
 			link(n.ID, t)
 		}
 	}
-	var out []*pipeline.Node
-	done := make([]bool, len(sc.Nodes))
-	for len(out) < len(sc.Nodes) {
-		progress := false
-		for i, n := range sc.Nodes {
-			if done[i] || indeg[i] > 0 {
-				continue
-			}
-			done[i], progress = true, true
-			out = append(out, n)
-			for _, j := range succ[i] {
-				indeg[j]--
-			}
-			break
-		}
-		if !progress {
-			return nil, fmt.Errorf("the pipeline has a cycle")
+	// Always the first node in file order whose inputs are placed: a heap of
+	// the ready nodes' indexes (a scan for each would be quadratic).
+	ready := &intHeap{}
+	for i := range sc.Nodes {
+		if indeg[i] == 0 {
+			heap.Push(ready, i)
 		}
 	}
+	var out []*pipeline.Node
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
+		out = append(out, sc.Nodes[i])
+		for _, j := range succ[i] {
+			if indeg[j]--; indeg[j] == 0 {
+				heap.Push(ready, j)
+			}
+		}
+	}
+	if len(out) < len(sc.Nodes) {
+		return nil, fmt.Errorf("the pipeline has a cycle")
+	}
 	return out, nil
+}
+
+// intHeap is a min-heap of ints (container/heap).
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Now is the simulated time reached.

@@ -140,14 +140,7 @@ func (p *processor) setCapacity(per float64) {
 func (p *processor) wire(e *Engine) error {
 	p.wireIO(e, p.n.Str("read") == "enhanced-fan-out")
 	p.setReaderCaps()
-	p.keyCount = 0
-	for _, pr := range e.prods {
-		if pr.n.Str("keys.dist") == "random" {
-			p.keyCount = math.Inf(1)
-			break
-		}
-		p.keyCount += float64(pr.n.Int("keys.count"))
-	}
+	p.keyCount = e.producerKeys()
 	if p.svc == "lambda" && p.rd != nil {
 		p.injectPoison(e)
 	}

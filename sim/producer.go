@@ -78,6 +78,24 @@ func (p *producer) wire(e *Engine) error {
 	return nil
 }
 
+// producerKeys is the distinct partition keys of all producers (+Inf when one
+// draws random keys), counted once for every consumer that asks: with
+// thousands of producers and consumers, asking each would be quadratic.
+func (e *Engine) producerKeys() float64 {
+	if e.keysKnown {
+		return e.keys
+	}
+	e.keys, e.keysKnown = 0, true
+	for _, pr := range e.prods {
+		if pr.n.Str("keys.dist") == "random" {
+			e.keys = math.Inf(1)
+			break
+		}
+		e.keys += float64(pr.n.Int("keys.count"))
+	}
+	return e.keys
+}
+
 // kplAggregate is KPL-AGGREGATION's AggregationMaxSize: the KPL packs user records into
 // Kinesis records of up to 51,200 B.
 const kplAggregate = 51200
