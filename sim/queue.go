@@ -150,12 +150,13 @@ func (q *fifo) compact() {
 	q.size = out
 }
 
-// mergeClosest frees at least half of the queue's entries by merging runs of
-// neighbours whose births together span at most a quarter-limit's share of
-// the queue's whole span. The entries that remain cover even slices of time,
-// so the spread of births stays close to the truth whichever records are
+// mergeClosest frees about half of the queue's entries by merging runs of
+// neighbours whose births together span at most 4/size of the births the
+// whole queue spans. The entries that remain cover even slices of time, so
+// the spread of births stays close to the truth whichever records are
 // delivered; halving (compact) would leave the oldest entry holding half the
-// queue. One pass costs O(size) and happens every size/2 pushes or so.
+// queue. One pass costs O(size) and happens every size/2 pushes or so; when
+// births are out of order and no run forms, it halves instead.
 func (q *fifo) mergeClosest() {
 	mask := len(q.buf) - 1
 	at := func(i int) *cohort { return &q.buf[(q.head+i)&mask] }
