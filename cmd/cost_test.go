@@ -211,7 +211,7 @@ func TestOutOfMemoryWithGOMEMLIMIT(t *testing.T) {
 }
 
 // TestOutOfMemoryUnderPrlimit runs the CLI (this test binary standing in for
-// it) under prlimit --as with room for about 100 MiB more than it starts
+// it) under prlimit --as with room for about 150 MiB more than it starts
 // with: a run of 100,000 shards behind Firehose needs about 270 MiB, so it
 // is refused with exit 3 and one sentence, never a Go stack dump.
 func TestOutOfMemoryUnderPrlimit(t *testing.T) {
@@ -236,7 +236,7 @@ func TestOutOfMemoryUnderPrlimit(t *testing.T) {
 	if err != nil || base == 0 {
 		t.Skipf("cannot read the address space size: %q", out)
 	}
-	limit := base + 100<<20
+	limit := base + 150<<20
 	args := []string{"run", "../sim/testdata/cost/100000-shards-firehose.yaml", "--duration", "2m", "--quiet"}
 	cmd = exec.Command(prlimit, "--as="+strconv.FormatUint(limit, 10), self)
 	cmd.Env = append(os.Environ(), "STREAMSIM_TEST_ARGS="+strings.Join(args, "\x1f"), "GOMEMLIMIT=")

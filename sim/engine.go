@@ -16,6 +16,7 @@ type nodeStats struct {
 	throttled                float64
 	failedUntil              float64 // seconds; failure ends then (math.Inf = never)
 	failedFrom               float64
+	prev                     totalsAt // totals at the last Snapshot, for rates
 }
 
 func (s *nodeStats) failed(now float64) bool { return now >= s.failedFrom && now < s.failedUntil }
@@ -52,8 +53,6 @@ type Engine struct {
 	events    []Event
 	produced  float64
 	deliv     float64
-	prev      map[string]totalsAt   // node totals at the last Snapshot, for rates
-	prevRead  map[string][2]float64 // refused reads and tick at the last Snapshot
 	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
 	unitsCache unitsMemo
 	// keys memoises producerKeys while the engine is wired.

@@ -32,10 +32,11 @@ type stream struct {
 	maxUtil    float64
 	expired    float64
 	readThrot  float64
-	demand     []float64 // per reader: bytes wanted from the unit being shared (<0: not sharing)
-	fillOrder  []int     // scratch for waterFill: the sharing readers by demand
-	recPer     float64   // Kinesis records per user record written (KPL aggregation), last tick with writes
-	accepted   float64   // bytes accepted this tick (on-demand peak tracking)
+	prevRead   [2]float64 // refused reads and tick at the last Snapshot
+	demand     []float64  // per reader: bytes wanted from the unit being shared (<0: not sharing)
+	fillOrder  []int      // scratch for waterFill: the sharing readers by demand
+	recPer     float64    // Kinesis records per user record written (KPL aggregation), last tick with writes
+	accepted   float64    // bytes accepted this tick (on-demand peak tracking)
 	mskGroups  int
 	mskBrokerT float64 // per-broker ingress limit, bytes/s (Express: the max rate)
 	mskSustain float64 // per-broker sustained ingress, bytes/s (utilisation is measured against it)
