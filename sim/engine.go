@@ -45,6 +45,7 @@ type Engine struct {
 	ticks     int64   // ticks in the run
 	rng       *rng
 	models    []model // in topological order
+	fileOrder []model // in the scenario's order, as snapshots list them
 	byID      map[string]model
 	prods     []*producer
 	lat       *hist
@@ -101,6 +102,9 @@ func New(sc *pipeline.Scenario) (*Engine, error) {
 		}
 		e.models = append(e.models, m)
 		e.byID[n.ID] = m
+	}
+	for _, n := range sc.Nodes {
+		e.fileOrder = append(e.fileOrder, e.byID[n.ID])
 	}
 	for _, m := range e.models {
 		if w, ok := m.(wirer); ok {

@@ -123,8 +123,7 @@ func fanOut(md model) int {
 func (e *Engine) Snapshot() pipeline.Snapshot {
 	s := pipeline.Snapshot{Time: e.Now(), Duration: e.Duration(), Done: e.Done()}
 	var cost float64
-	for _, n := range e.sc.Nodes {
-		md := e.byID[n.ID]
+	for _, md := range e.fileOrder {
 		ns := e.nodeSnapshot(md)
 		cost += ns.CostMonthly
 		s.Nodes = append(s.Nodes, ns)
