@@ -14,8 +14,8 @@ golden:       ## rewrite golden files; review the diff before committing
 	go test ./pipeline ./cmd ./scenarios ./docs -update
 	go test ./ui/... -update
 
-bench:        ## the speed goals: engine and dashboard frame time
-	go test -run '^$$' -bench . ./sim/ ./ui/...
+bench:        ## the speed goals: engine, advisor and dashboard frame time
+	go test -run '^$$' -bench . ./sim/ ./pipeline/advice/ ./ui/...
 
 smoke:        ## drive the real binary in tmux
 	scripts/tmux-smoke.sh

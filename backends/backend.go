@@ -12,6 +12,8 @@ package backends
 import (
 	"context"
 	"errors"
+	"runtime/metrics"
+	"strconv"
 	"time"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -56,4 +58,62 @@ type Run interface {
 	// Err says why the run ended early (nil after a normal end or Stop).
 	// Valid once the Snapshots channel is closed.
 	Err() error
+}
+
+// Cost is what a run is expected to take on this machine, said before it
+// starts: processor time and peak memory.
+type Cost struct {
+	Time  time.Duration // on one core
+	Bytes float64       // peak resident memory
+	// What says what the figures grow with, e.g. "100,000 shards × 2 readers × 600 ticks".
+	What string
+}
+
+// The bound above which a run should be confirmed before it starts (the CLI's
+// --yes, the TUI's question): about a minute of processor time or a
+// gigabyte of memory.
+const (
+	ConfirmTime  = time.Minute
+	ConfirmBytes = 1 << 30
+)
+
+// NeedsConfirm reports whether the run is above the bound.
+func (c Cost) NeedsConfirm() bool { return c.Time > ConfirmTime || c.Bytes > ConfirmBytes }
+
+// String writes the cost as "about 3m10s and 2.1 GiB".
+func (c Cost) String() string {
+	return "about " + TimeText(c.Time) + " and " + pipeline.ApproxSize(c.Bytes)
+}
+
+// TimeText writes a predicted time as an estimate can tell it: "0.4s",
+// "3m10s", "2h5m".
+func TimeText(d time.Duration) string {
+	switch {
+	case d < 10*time.Second:
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+	case d < time.Hour:
+		return pipeline.FormatDuration(d.Round(time.Second))
+	}
+	return pipeline.FormatDuration(d.Round(time.Minute))
+}
+
+// Estimator is a Backend that can say what a run will cost before starting it.
+type Estimator interface {
+	Estimate(ctx context.Context, sc *pipeline.Scenario) (Cost, error)
+}
+
+// ErrOutOfMemory is the error of a run stopped because the process neared
+// the memory it may use; the run's Err wraps it with the figures.
+var ErrOutOfMemory = errors.New("out of memory")
+
+// MemoryInUse is the memory the Go runtime holds from the operating system
+// (mapped and not returned), about the process's resident size: what a
+// memory limit counts. It reads runtime/metrics, which costs a microsecond.
+func MemoryInUse() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64() - s[1].Value.Uint64()
 }

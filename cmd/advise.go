@@ -17,7 +17,7 @@ import (
 )
 
 func newAdviseCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, yes bool
 	c := &cobra.Command{
 		Use:   "advise SCENARIO",
 		Short: "Recommend services and sizes with reasons, costs and a diagnosis of a simulated run",
@@ -42,18 +42,21 @@ func newAdviseCmd() *cobra.Command {
       what the simulated run shows: hot keys and shards, throttling, iterator
       age, lag, buffering, idle capacity, pushback, each with a fix
 
-The scenario is simulated once with its own seed and duration.
+The scenario is simulated once with its own seed and duration. A simulation
+estimated at more than about a minute or a gigabyte needs --yes.
 
-Exit codes: 0, or 2 when the scenario is invalid.`,
+Exit codes: 0, 2 when the scenario is invalid (or the run is above the bound
+without --yes), 3 when the simulation needs more memory than there is.`,
 		Example: `  streamsim advise seed-pipeline
   streamsim advise my-pipeline.yaml --json`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeScenario,
 		RunE: func(c *cobra.Command, args []string) error {
-			return runAdvise(c, args[0], asJSON)
+			return runAdvise(c, args[0], asJSON, yes)
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "write the advice as JSON")
+	c.Flags().BoolVar(&yes, "yes", false, "simulate even when the estimate is above about a minute or a gigabyte")
 	return c
 }
 
@@ -67,26 +70,22 @@ type adviseResult struct {
 	findings  []pipeline.Advice
 }
 
-func runAdvise(c *cobra.Command, arg string, asJSON bool) error {
+func runAdvise(c *cobra.Command, arg string, asJSON, yes bool) error {
 	s, err := mustLoad(c, arg)
 	if err != nil {
 		return err
 	}
 	r := adviseResult{s: s, recs: advice.Select(s)}
-	run, err := simulate(s)
+	run, err := simulate(s, newRunGuard(yes, hintOther))
 	if err != nil {
+		if err, ok := passExit(err); ok {
+			return err
+		}
 		return invalid(fmt.Errorf("%s: %w", s.Name, err))
 	}
 	r.findings = run.findings
 	r.costs, r.total = advice.Costs(s, run.res.Metrics)
-	for _, n := range s.Stage(pipeline.Storage) {
-		if n.Service.Name != "kinesis-data-streams" {
-			continue
-		}
-		if b, ok := advice.KinesisBreakEven(s, n.ID); ok {
-			r.breakEven = append(r.breakEven, b)
-		}
-	}
+	r.breakEven = advice.KinesisBreakEvens(s)
 	if len(r.breakEven) == 0 && slices.ContainsFunc(r.recs, func(x advice.Recommendation) bool {
 		return x.Kind == advice.KindStorage && strings.HasPrefix(x.Choice, "Kinesis Data Streams")
 	}) {

@@ -6,7 +6,8 @@
 // it except main.
 //
 // Commands return errors from RunE and never call os.Exit: an *exitError carries
-// the code (0 success, 1 an expectation failed, 2 invalid input or usage), and
+// the code (0 success, 1 an expectation failed, 2 invalid input or usage, 3
+// out of memory: a simulation needs more than the process may use), and
 // any other error is a usage error from cobra (unknown command or flag, wrong
 // number of arguments), which also exits 2.
 package cmd

@@ -44,6 +44,15 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The test binary doubles as a child process for tests that need a
+	// fresh address space (memory limits) or a real exit code.
+	if os.Getenv("STREAMSIM_TEST_VMSIZE") != "" {
+		fmt.Println(procStatus(realMemProbe())["VmSize"])
+		os.Exit(0)
+	}
+	if a := os.Getenv("STREAMSIM_TEST_ARGS"); a != "" {
+		os.Exit(ExecuteArgs(strings.Split(a, "\x1f"), os.Stdout, os.Stderr))
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)

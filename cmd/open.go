@@ -68,8 +68,11 @@ func runTUI(ctx context.Context, o ui.Options) error {
 	}
 	o.Ctx = ctx
 	o.Builtins = builtins
-	// Runs start paused: the dashboard sets the speed, then resumes.
-	o.Backend = simbackend.New(simbackend.Options{Paused: true})
+	// Runs start paused: the dashboard sets the speed, then resumes. A run
+	// nearing the memory the process may use stops with "out of memory".
+	mem := detectMemLimit(realMemProbe())
+	applyGoMemLimit(mem, os.Getenv)
+	o.Backend = simbackend.New(simbackend.Options{Paused: true, MemoryLimit: mem.bytes, MemorySource: mem.source})
 	// The view asks for the alternate screen. The profile honours NO_COLOR and
 	// CI as the rest of the commands do.
 	p := tea.NewProgram(ui.New(o), tea.WithContext(ctx), tea.WithColorProfile(tuiProfile(os.Stdout, os.Environ())))

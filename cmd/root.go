@@ -20,6 +20,7 @@ const (
 	exitOK      = 0 // success
 	exitFailed  = 1 // the run worked but an expectation (or target) does not hold
 	exitInvalid = 2 // invalid input or usage
+	exitMemory  = 3 // a simulation needs more memory than the process may use
 )
 
 // exitError ends a command with an exit code. A nil err means the command has

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/htmlreport"
@@ -57,7 +59,14 @@ every stage, the pipeline's totals, latency and cost, each expect line with its
 measured value and what happened on the way, and end with a verdict line.
 
 Exit codes: 0 every expectation holds (or there are none), 1 an expectation
-failed, 2 invalid input or usage.
+failed, 2 invalid input or usage, 3 out of memory.
+
+Before it starts, a run is estimated from the engine's own model: one above
+about a minute of processor time or a gigabyte of memory stops with the
+estimate unless --yes, and one that needs more memory than the process may
+use (cgroup limit, ulimit -v or -d, GOMEMLIMIT, the memory available) stops
+with exit 3. While it runs, memory is watched: nearing the limit, the run
+stops with "out of memory" and exit 3 rather than a crash.
 
 Overrides apply to the scenario before the run: --seed, --duration and any
 number of --set node.key=value (a numeric key, or mode / read, in the file's
@@ -149,6 +158,14 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		outs.abort()
 		return invalid(fmt.Errorf("%s: %w", s.Name, err))
 	}
+	cost := e.Estimate()
+	mem := detectMemLimit(realMemProbe())
+	if err := checkCost(s.Name, cost, f.aws.yes, mem, hintRun); err != nil {
+		outs.abort()
+		return err
+	}
+	applyGoMemLimit(mem, os.Getenv)
+	watch := newMemWatch(mem, cost.Bytes, backends.MemoryInUse)
 	adv, err := newRunAdvice(s, e, f.baseline)
 	if err != nil {
 		outs.abort()
@@ -156,6 +173,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	}
 	summary := outs.summary(c.ErrOrStderr())
 	prog := newProgress(c, s.Name, f.quiet)
+	prog.est = cost.Time
 	series, err := newSeries(outs.csv, s, e)
 	if err != nil {
 		outs.abort()
@@ -177,6 +195,11 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 		hist.step(e)
 		lesson.step(e)
 		prog.update(e.Now(), e.Duration())
+		if err := watch.check(e.Now(), e.Duration()); err != nil {
+			prog.clear()
+			outs.abort()
+			return err
+		}
 	}
 	prog.clear()
 	wall := time.Since(start)
@@ -599,7 +622,8 @@ func (t *table) write(w io.Writer) {
 }
 
 // progress draws a one-line progress bar on a terminal, redrawn with \r, once
-// a run has taken longer than progressDelay, and clears it at the end.
+// a run has taken longer than progressDelay, and clears it at the end. It
+// says how long the run has left: the estimate at first, then its pace.
 // It draws only when stdout is a terminal too (else the summary goes to a
 // file or a pipe, and so may the user's attention) and stderr shows colour:
 // not on a dumb terminal, and not under NO_COLOR or CI, which ask for plain
@@ -608,6 +632,7 @@ type progress struct {
 	w           io.Writer
 	on          bool
 	name        string
+	est         time.Duration // the run's estimated time (0: unknown)
 	start, last time.Time
 	drawn       bool
 }
@@ -626,7 +651,11 @@ func (p *progress) update(now, total time.Duration) {
 		return
 	}
 	p.last = t
-	fmt.Fprint(p.w, "\r"+progressLine(p.name, now, total)+"\x1b[K")
+	left := time.Duration(-1)
+	if p.est > 0 {
+		left = remaining(p.est, t.Sub(p.start), fracDone(now, total))
+	}
+	fmt.Fprint(p.w, "\r"+progressLine(p.name, now, total, left)+"\x1b[K")
 	p.drawn = true
 }
 
@@ -638,20 +667,22 @@ func (p *progress) clear() {
 }
 
 // progressLine is the bar's text, at most 80 columns:
-// "seed-pipeline [██████░░░░░░░░░░░░░░░░░░]  25%  15m of 1h simulated".
-func progressLine(name string, now, total time.Duration) string {
-	const width = 24
-	frac := 1.0
-	if total > 0 {
-		frac = min(1, max(0, now.Seconds()/total.Seconds()))
+// "seed-pipeline [██████░░░░░░░░░░░░░░░░░░]  25%  15m of 1h simulated", or
+// with the time left known (left ≥ 0)
+// "seed-pipeline [████░░░░░░░░░░░░]  25%  15m of 1h · 1m20s left".
+func progressLine(name string, now, total, left time.Duration) string {
+	width, tail := 24, " simulated"
+	if left >= 0 {
+		width, tail = 16, " · "+backends.TimeText(left)+" left"
 	}
+	frac := fracDone(now, total)
 	if utf8.RuneCountInString(name) > 20 {
 		name = string([]rune(name)[:19]) + "…"
 	}
-	full := int(frac * width)
-	return fmt.Sprintf("%s [%s%s] %3d%%  %s of %s simulated", name,
+	full := int(frac * float64(width))
+	return fmt.Sprintf("%s [%s%s] %3d%%  %s of %s%s", name,
 		strings.Repeat("█", full), strings.Repeat("░", width-full), int(frac*100),
-		pipeline.FormatDuration(now.Truncate(time.Second)), pipeline.FormatDuration(total))
+		pipeline.FormatDuration(now.Truncate(time.Second)), pipeline.FormatDuration(total), tail)
 }
 
 // writeTotals prints the pipeline's totals, latency and cost; the notes (may be

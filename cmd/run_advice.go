@@ -133,16 +133,16 @@ type simulated struct {
 	length   time.Duration // simulated time (whole ticks)
 }
 
-// simulate runs s to its end with the diagnoser watching as in `run`.
-func simulate(s *pipeline.Scenario) (simulated, error) {
+// simulate runs s to its end with the diagnoser watching as in `run`; g
+// checks its cost first and watches its memory.
+func simulate(s *pipeline.Scenario, g *runGuard) (simulated, error) {
 	e, err := sim.New(s)
 	if err != nil {
 		return simulated{}, err
 	}
 	a, _ := newRunAdvice(s, e, "")
-	for !e.Done() {
-		e.Step()
-		a.step(e)
+	if err := g.run(s.Name, e, a.step); err != nil {
+		return simulated{}, err
 	}
 	res := e.Result()
 	a.diag.Finish(res.Metrics)
@@ -157,8 +157,8 @@ func simulateMetrics(s *pipeline.Scenario) (map[string]float64, error) {
 
 // simulateReport runs s to its end and builds the report `run --json` writes
 // for it: the same metrics, expectations and advice, byte for byte.
-func simulateReport(s *pipeline.Scenario) (*pipeline.Report, error) {
-	run, err := simulate(s)
+func simulateReport(s *pipeline.Scenario, g *runGuard) (*pipeline.Report, error) {
+	run, err := simulate(s, g)
 	if err != nil {
 		return nil, err
 	}

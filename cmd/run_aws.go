@@ -46,7 +46,7 @@ type awsRunFlags struct {
 // addAWSRunFlags registers the flags of the aws backend on run.
 func addAWSRunFlags(fl *pflag.FlagSet) *awsRunFlags {
 	a := &awsRunFlags{firehose: &enumValue{value: "auto", allowed: []string{"auto", "service", "client"}, kind: "mode"}}
-	fl.BoolVar(&a.yes, "yes", false, "aws: create the plan's resources and run (without it the plan is only printed)")
+	fl.BoolVar(&a.yes, "yes", false, "aws: create the plan's resources and run (without it the plan is only printed); sim: run even when the estimate is above about a minute or a gigabyte")
 	fl.BoolVar(&a.keep, "keep", false, "aws: leave the resources in place at the end (streamsim cleanup deletes them later)")
 	fl.Float64Var(&a.maxCost, "max-cost", 1, "aws: refuse plans that cost more than this many dollars per hour")
 	fl.StringVar(&a.maxDuration, "max-duration", "1h", "aws: refuse runs longer than this much real time")

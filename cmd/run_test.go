@@ -541,13 +541,39 @@ func TestProgressLine(t *testing.T) {
 		{"x", 1500 * time.Millisecond, 2 * time.Second, "x [██████████████████░░░░░░]  75%  1s of 2s simulated"},
 		{"a-very-long-scenario-name-indeed", time.Hour, time.Hour, "a-very-long-scenari… [████████████████████████] 100%  1h of 1h simulated"},
 	} {
-		got := progressLine(tc.name, tc.now, tc.total)
+		got := progressLine(tc.name, tc.now, tc.total, -1)
 		if got != tc.want {
 			t.Errorf("progressLine(%q, %v, %v) =\n  %q, want\n  %q", tc.name, tc.now, tc.total, got, tc.want)
 		}
 		if n := len([]rune(got)); n > 80 {
 			t.Errorf("progress line is %d columns", n)
 		}
+	}
+	// With the time left known, the bar is shorter and says it.
+	for _, tc := range []struct {
+		name       string
+		now, total time.Duration
+		left       time.Duration
+		want       string
+	}{
+		{"seed-pipeline", 15 * time.Minute, time.Hour, 80 * time.Second, "seed-pipeline [████░░░░░░░░░░░░]  25%  15m of 1h · 1m20s left"},
+		{"a-very-long-scenario-name-indeed", 23*time.Hour + 59*time.Minute + 59*time.Second, 24 * time.Hour, 59*time.Minute + 59*time.Second,
+			"a-very-long-scenari… [███████████████░]  99%  23h59m59s of 1d · 59m59s left"},
+		{"x", 0, time.Hour, 2500 * time.Millisecond, "x [░░░░░░░░░░░░░░░░]   0%  0s of 1h · 2.5s left"},
+	} {
+		got := progressLine(tc.name, tc.now, tc.total, tc.left)
+		if got != tc.want {
+			t.Errorf("progressLine(%q, %v, %v, %v) =\n  %q, want\n  %q", tc.name, tc.now, tc.total, tc.left, got, tc.want)
+		}
+		if n := len([]rune(got)); n > 80 {
+			t.Errorf("progress line is %d columns", n)
+		}
+	}
+	if got := remaining(time.Minute, 10*time.Second, 0.005); got != 50*time.Second {
+		t.Errorf("remaining before 1%%: %v, want the estimate less the time gone", got)
+	}
+	if got := remaining(time.Minute, 10*time.Second, 0.25); got != 30*time.Second {
+		t.Errorf("remaining at 25%% after 10s: %v, want 30s", got)
 	}
 	// Off a terminal the progress bar never draws.
 	var buf bytes.Buffer

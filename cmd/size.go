@@ -19,6 +19,7 @@ import (
 type sizeFlags struct {
 	vary    []string
 	targets []string
+	yes     bool
 }
 
 func newSizeCmd() *cobra.Command {
@@ -43,8 +44,12 @@ or when the targets stop improving over three doublings. The timeline's own
 changes of a varied key are ignored. After the answer it checks one value
 above it and says so if the targets fail there (they are not monotonic).
 
+Every simulation is estimated first: one above about a minute or a gigabyte
+stops the search unless --yes.
+
 Exit codes: 0 a value was found, 1 no value works (the output says why),
-2 invalid input.`,
+2 invalid input (or a simulation above the bound without --yes), 3 a
+simulation needs more memory than there is.`,
 		Example: `  streamsim size seed-pipeline
   streamsim size seed-pipeline --vary clicks.shards --target "clicks.max_shard_utilization < 70%"
   streamsim size hot-partition-key --target "events.throttled_records == 0"`,
@@ -56,6 +61,7 @@ Exit codes: 0 a value was found, 1 no value works (the output says why),
 	}
 	c.Flags().StringArrayVar(&f.vary, "vary", nil, "the integer key to search, as node.key (repeatable; default: each storage node's shards, partitions, brokers or streams)")
 	c.Flags().StringArrayVar(&f.targets, "target", nil, "an expect line that must hold (repeatable; default: the scenario's expect lines)")
+	c.Flags().BoolVar(&f.yes, "yes", false, "simulate values even when the estimate is above about a minute or a gigabyte")
 	return c
 }
 
@@ -109,8 +115,9 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	fmt.Fprintln(w)
 
 	start := time.Now()
+	guard := newRunGuard(f.yes, hintOther)
 	eval := func(vals []int) (advice.Outcome, error) {
-		run, err := sizeEval(base, vars, vals, targets)
+		run, err := sizeEval(base, vars, vals, targets, guard)
 		if err != nil {
 			return advice.Outcome{}, err
 		}
@@ -119,6 +126,9 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	stop := func(vals []int, probes []advice.Probe) string { return sizeStop(base, vars, targets, probes) }
 	res, err := advice.Smallest(keys, eval, stop)
 	if err != nil {
+		if err, ok := passExit(err); ok {
+			return err
+		}
 		return invalid(fmt.Errorf("%s: %w", s.Name, err))
 	}
 	wall := time.Since(start)
@@ -286,7 +296,7 @@ func withoutTimelineSets(s *pipeline.Scenario, vars []sizeVar) (*pipeline.Scenar
 }
 
 // sizeEval simulates base with the varied keys set to vals and checks the targets.
-func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pipeline.Expectation) (*sizeRun, error) {
+func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pipeline.Expectation, guard *runGuard) (*sizeRun, error) {
 	sc := base.Clone()
 	for i, v := range vars {
 		n := sc.Node(v.node.ID)
@@ -302,7 +312,9 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 	if err != nil {
 		return nil, err
 	}
-	e.RunToEnd()
+	if err := guard.run(fmt.Sprintf("%s at %s", sc.Name, valuesText(vals)), e, nil); err != nil {
+		return nil, err
+	}
 	r := &sizeRun{metrics: e.Result().Metrics, snap: e.Snapshot()}
 	for _, t := range targets {
 		v, ok := r.metrics[t.Metric]
@@ -442,7 +454,7 @@ func sizeWhy(base *pipeline.Scenario, vars []sizeVar, targets []pipeline.Expecta
 		}
 		n.Params[v.key.Name] = pipeline.Value{Kind: pipeline.KindInt, Num: float64(last.Values[i]), Set: true}
 	}
-	if run, err := simulate(sc); err == nil {
+	if run, err := simulate(sc, &runGuard{yes: true}); err == nil { // this value was simulated already
 		for i, f := range run.findings {
 			if i == 3 {
 				break

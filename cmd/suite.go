@@ -156,10 +156,11 @@ type suiteOptions struct {
 	tolerance      float64
 	shard, shards  int // 1-based; 0 = the whole suite
 	failedOnly     bool
+	guard          *runGuard // a suite runs what its files ask for, within the memory there is
 }
 
 func (f *suiteFlags) check() (suiteOptions, error) {
-	o := suiteOptions{baselineDir: f.baselineDir, updateBaseline: f.updateBaseline, failedOnly: f.failed}
+	o := suiteOptions{baselineDir: f.baselineDir, updateBaseline: f.updateBaseline, failedOnly: f.failed, guard: newRunGuard(true, "")}
 	var errs []error
 	tol, err := pipeline.ParsePercent(f.tolerance)
 	if err != nil || tol < 0 {
@@ -218,7 +219,7 @@ func runSuiteCase(path string, o suiteOptions) (sc suiteCase) {
 		return sc
 	}
 	sc.s = s
-	rep, err := simulateReport(s)
+	rep, err := simulateReport(s, o.guard)
 	if err != nil {
 		sc.loadErr = err
 		return sc

@@ -99,3 +99,7 @@ func (h *Histogram) Quantiles(qs ...float64) []float64 {
 
 // Max is the largest latency recorded.
 func (h *Histogram) Max() float64 { return h.max }
+
+// RaiseMax makes v the maximum if it is larger: records spread over a span of
+// birth times (a merged queue entry) have their oldest as the true maximum.
+func (h *Histogram) RaiseMax(v float64) { h.max = max(h.max, v) }

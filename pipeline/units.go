@@ -35,10 +35,11 @@ var durationUnits = []struct {
 
 // ParseDuration reads 500ms, 90s, 5m, 2h, 1h30m, 7d. A bare number is ambiguous and rejected.
 func ParseDuration(s string) (time.Duration, error) {
-	errExp := fmt.Errorf("%q: expected a duration such as 500ms, 90s, 5m, 2h, 1h30m or 7d", s)
+	// The error is built only on failure: defaults are parsed on every read of a setting.
+	errExp := func() error { return fmt.Errorf("%q: expected a duration such as 500ms, 90s, 5m, 2h, 1h30m or 7d", s) }
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return 0, errExp
+		return 0, errExp()
 	}
 	if t == "0" {
 		return 0, nil
@@ -50,11 +51,11 @@ func ParseDuration(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 {
-			return 0, errExp
+			return 0, errExp()
 		}
 		num, err := strconv.ParseFloat(t[:i], 64)
 		if err != nil {
-			return 0, errExp
+			return 0, errExp()
 		}
 		t = t[i:]
 		unit := time.Duration(0)
@@ -65,7 +66,7 @@ func ParseDuration(s string) (time.Duration, error) {
 			}
 		}
 		if unit == 0 {
-			return 0, errExp
+			return 0, errExp()
 		}
 		total += num * float64(unit)
 		if total > float64(math.MaxInt64/2) {
@@ -110,7 +111,7 @@ var sizeUnits = []struct {
 
 // ParseSize reads 512B, 1KiB, 5MiB, 1GiB, 1KB, 1MB. A bare integer is bytes.
 func ParseSize(s string) (float64, error) {
-	errExp := fmt.Errorf("%q: expected a size such as 512B, 1KiB, 5MiB or 1MB", s)
+	errExp := func() error { return fmt.Errorf("%q: expected a size such as 512B, 1KiB, 5MiB or 1MB", s) }
 	t := strings.TrimSpace(s)
 	mult := 1.0
 	unit := false
@@ -123,13 +124,13 @@ func ParseSize(s string) (float64, error) {
 	if !unit {
 		n, err := strconv.ParseInt(t, 10, 64)
 		if err != nil || n < 0 || float64(n) > maxQuantity {
-			return 0, errExp
+			return 0, errExp()
 		}
 		return float64(n), nil
 	}
 	n, err := parsePlainNumber(t)
 	if err != nil || n < 0 {
-		return 0, errExp
+		return 0, errExp()
 	}
 	v := n * mult
 	if v > maxQuantity {
@@ -156,11 +157,11 @@ func FormatSize(b float64) string {
 
 // ParseRate reads 2000/s, 120/m, 1.5k/s, 5MiB/s, 200KB/s.
 func ParseRate(s string) (Rate, error) {
-	errExp := fmt.Errorf("%q: expected a rate such as 2000/s or 5MiB/s", s)
+	errExp := func() error { return fmt.Errorf("%q: expected a rate such as 2000/s or 5MiB/s", s) }
 	t := strings.TrimSpace(s)
 	slash := strings.LastIndexByte(t, '/')
 	if slash < 0 {
-		return Rate{}, errExp
+		return Rate{}, errExp()
 	}
 	amount, per := strings.TrimSpace(t[:slash]), strings.TrimSpace(t[slash+1:])
 	var secs float64
@@ -172,16 +173,16 @@ func ParseRate(s string) (Rate, error) {
 	case "h":
 		secs = 3600
 	default:
-		return Rate{}, errExp
+		return Rate{}, errExp()
 	}
 	if amount == "" {
-		return Rate{}, errExp
+		return Rate{}, errExp()
 	}
 	last := amount[len(amount)-1]
 	if last == 'B' {
 		b, err := ParseSize(amount)
 		if err != nil {
-			return Rate{}, errExp
+			return Rate{}, errExp()
 		}
 		return Rate{PerSec: b / secs, Bytes: true}, nil
 	}
@@ -194,7 +195,7 @@ func ParseRate(s string) (Rate, error) {
 	}
 	n, err := parsePlainNumber(amount)
 	if err != nil || n < 0 || n*mult > maxQuantity {
-		return Rate{}, errExp
+		return Rate{}, errExp()
 	}
 	return Rate{PerSec: n * mult / secs}, nil
 }
@@ -214,17 +215,17 @@ func ParseMoney(s string) (float64, error) {
 // ParsePercent reads 80% or 0.8 and returns the fraction (0.8).
 func ParsePercent(s string) (float64, error) {
 	t := strings.TrimSpace(s)
-	errExp := fmt.Errorf("%q: expected a percentage such as 80%% or 0.8", s)
+	errExp := func() error { return fmt.Errorf("%q: expected a percentage such as 80%% or 0.8", s) }
 	if p, ok := strings.CutSuffix(t, "%"); ok {
 		n, err := parsePlainNumber(strings.TrimSpace(p))
 		if err != nil || n < 0 || n > 1e6 {
-			return 0, errExp
+			return 0, errExp()
 		}
 		return n / 100, nil
 	}
 	n, err := parsePlainNumber(t)
 	if err != nil || n < 0 || n > 1e4 {
-		return 0, errExp
+		return 0, errExp()
 	}
 	return n, nil
 }

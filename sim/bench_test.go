@@ -1,8 +1,12 @@
 package sim_test
 
 import (
+	"fmt"
 	"os"
+	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/sim"
@@ -72,4 +76,79 @@ func BenchmarkSmallStreamDay(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)*86400/b.Elapsed().Seconds(), "x-realtime")
+}
+
+// BenchmarkFirehoseBacklog10000Shards runs sim/testdata/firehose-backlog-10000-shards.yaml
+// (twelve Firehose streams falling behind on a 10,000-shard stream) for a
+// minute and for ten: with a backlog costing nothing extra per tick, ten
+// minutes take about ten times a minute, and the heap stays flat (MB-heap is
+// the live heap at the end of the run, after a GC).
+func BenchmarkFirehoseBacklog10000Shards(b *testing.B) {
+	src, err := os.ReadFile("testdata/firehose-backlog-10000-shards.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range []time.Duration{time.Minute, 10 * time.Minute} {
+		b.Run(d.String(), func(b *testing.B) {
+			sc := mustLoad(b, string(src))
+			sc.Duration = d
+			var heap uint64
+			for b.Loop() {
+				e, err := sim.New(sc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.RunToEnd()
+				heap = liveHeap()
+				runtime.KeepAlive(e)
+			}
+			b.ReportMetric(float64(heap)/(1<<20), "MB-heap")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/d.Seconds()*60, "s/sim-min")
+		})
+	}
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// BenchmarkManyProducers runs 9,997 producers (1,000 keys each) into one
+// 100-shard stream read by one app for a minute: 10,000 nodes. Its heap
+// (MB-heap, live at the end) grows with producers × keys ÷ 1,000, not with
+// producers × nodes: issue 24 measured 1.3 GB here.
+func BenchmarkManyProducers(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("version: 1\nname: many-producers\nduration: 60s\nproducers:\n")
+	for i := range 9997 {
+		fmt.Fprintf(&src, "  - id: p%d\n    rate: 10/s\n    to: [events]\n", i)
+	}
+	src.WriteString(`storage:
+  - id: events
+    service: kinesis-data-streams
+    shards: 100
+consumers:
+  - id: reader
+    service: app
+    from: events
+    to: [lake]
+destinations:
+  - id: lake
+    service: s3
+`)
+	sc := mustLoad(b, src.String())
+	var heap uint64
+	for b.Loop() {
+		e, err := sim.New(sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.RunToEnd()
+		heap = liveHeap()
+		runtime.KeepAlive(e)
+	}
+	b.ReportMetric(float64(heap)/(1<<20), "MB-heap")
 }

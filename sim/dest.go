@@ -122,9 +122,9 @@ func (d *dest) wire(e *Engine) error {
 	}
 	// DynamoDB partitions see the key skew of the producers that reach the
 	// table: the busiest key's share.
-	for i, r := range e.flowInto(d.n.ID).all {
-		if r > 0 {
-			_, w := e.prods[i].keys.hotKey()
+	for _, pt := range e.flowInto(d.n.ID) {
+		if pt.all > 0 {
+			_, w := e.prods[pt.prod].keys.hotKey()
 			d.hot = max(d.hot, w)
 		}
 	}

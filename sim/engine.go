@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"container/heap"
 	"fmt"
 	"math"
 	"time"
@@ -21,6 +22,7 @@ type nodeStats struct {
 	writeRefused             float64
 	failedUntil              float64 // seconds; failure ends then (math.Inf = never)
 	failedFrom               float64
+	prev                     totalsAt // totals at the last Snapshot, for rates
 }
 
 func (s *nodeStats) failed(now float64) bool { return now >= s.failedFrom && now < s.failedUntil }
@@ -49,6 +51,7 @@ type Engine struct {
 	ticks     int64   // ticks in the run
 	rng       *rng
 	models    []model // in topological order
+	fileOrder []model // in the scenario's order, as snapshots list them
 	byID      map[string]model
 	prods     []*producer
 	lat       *pipeline.Histogram
@@ -57,10 +60,11 @@ type Engine struct {
 	events    []Event
 	produced  float64
 	deliv     float64
-	prev      map[string]totalsAt   // node totals at the last Snapshot, for rates
-	prevRead  map[string][2]float64 // refused reads and tick at the last Snapshot
 	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
 	unitsCache unitsMemo
+	// keys memoises producerKeys while the engine is wired.
+	keys      float64
+	keysKnown bool
 }
 
 // Event is something that happened during the run: a timeline change applied,
@@ -104,6 +108,9 @@ func New(sc *pipeline.Scenario) (*Engine, error) {
 		}
 		e.models = append(e.models, m)
 		e.byID[n.ID] = m
+	}
+	for _, n := range sc.Nodes {
+		e.fileOrder = append(e.fileOrder, e.byID[n.ID])
 	}
 	for _, m := range e.models {
 		if w, ok := m.(wirer); ok {
@@ -161,26 +168,42 @@ func topoOrder(sc *pipeline.Scenario) ([]*pipeline.Node, error) {
 			link(n.ID, t)
 		}
 	}
-	var out []*pipeline.Node
-	done := make([]bool, len(sc.Nodes))
-	for len(out) < len(sc.Nodes) {
-		progress := false
-		for i, n := range sc.Nodes {
-			if done[i] || indeg[i] > 0 {
-				continue
-			}
-			done[i], progress = true, true
-			out = append(out, n)
-			for _, j := range succ[i] {
-				indeg[j]--
-			}
-			break
-		}
-		if !progress {
-			return nil, fmt.Errorf("the pipeline has a cycle")
+	// Always the first node in file order whose inputs are placed: a heap of
+	// the ready nodes' indexes (a scan for each would be quadratic).
+	ready := &intHeap{}
+	for i := range sc.Nodes {
+		if indeg[i] == 0 {
+			heap.Push(ready, i)
 		}
 	}
+	var out []*pipeline.Node
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
+		out = append(out, sc.Nodes[i])
+		for _, j := range succ[i] {
+			if indeg[j]--; indeg[j] == 0 {
+				heap.Push(ready, j)
+			}
+		}
+	}
+	if len(out) < len(sc.Nodes) {
+		return nil, fmt.Errorf("the pipeline has a cycle")
+	}
 	return out, nil
+}
+
+// intHeap is a min-heap of ints (container/heap).
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Now is the simulated time reached.
@@ -324,8 +347,24 @@ func (e *Engine) apply(c pipeline.Change) {
 // deliver records that reached a destination: they count as delivered and
 // their latency is recorded.
 func (e *Engine) deliver(c cohort, at float64) {
-	lat := max(0, at-c.born)
-	e.lat.Add(lat, c.n)
+	if lo, hi := c.births(); hi > lo {
+		// Records merged by a bounded queue: spread evenly over their births,
+		// at the middles of spreadPoints equal slices; the oldest sets the max.
+		w := c.n / spreadPoints
+		for i := range spreadPoints {
+			born := lo + (hi-lo)*(float64(i)+0.5)/spreadPoints
+			e.lat.Add(max(0, at-born), w)
+		}
+		if c.n > 0 {
+			e.lat.RaiseMax(at - lo)
+		}
+	} else {
+		e.lat.Add(max(0, at-c.born), c.n)
+	}
 	e.tickDeliv += c.n
 	e.deliv += c.n
 }
+
+// spreadPoints is how many evenly spaced births stand for a merged cohort's
+// records when their latency is recorded.
+const spreadPoints = 16

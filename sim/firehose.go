@@ -149,9 +149,17 @@ func (f *firehose) directPut(e *Engine, failed bool) {
 	}
 }
 
+// rebuffer makes one buffer per unit of the source (after a reshard, what the
+// old buffers held moves over). A buffer keeps a bounded number of cohorts
+// (queueLimit), spreading the births of those it merges, so a buffer open
+// for minutes on each of 100,000 shards costs kilobytes, not megabytes.
 func (f *firehose) rebuffer() {
 	old := f.bufs
 	f.bufs = make([]fbuf, f.units())
+	per, _ := queueLimit(len(f.bufs))
+	for u := range f.bufs {
+		f.bufs[u].q.limit, f.bufs[u].q.spread = per, true
+	}
 	for i := range old {
 		nb := &f.bufs[i%len(f.bufs)]
 		old[i].q.each(func(c *cohort) { nb.add(*c, c.at) })

@@ -3,9 +3,9 @@ package sim
 import (
 	"crypto/md5"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"sort"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -22,11 +22,25 @@ const explicitKeys = 100_000
 
 // keySpace is a producer's partition keys: explicit keys with their share of the
 // traffic, plus an evenly spread remainder.
+//
+// The names and weights are not stored: 10,000 producers of 1,000 keys would
+// hold ten million strings. A name is drawn again from a copy of the
+// generator's state when the keys are spread over shards (at the start and
+// after a reshard), and a weight is computed from its rank; both come out
+// exactly as they were first made.
 type keySpace struct {
-	names   []string
-	weights []float64 // share of records per explicit key
-	even    float64   // share spread evenly over the hash space
-	hot     int       // index of the heaviest key (-1: none)
+	prefix  string   // keyPrefix: key i is named prefix-%016x of the i-th draw
+	start   rand.PCG // the generator's state before the first key's draw
+	k       int      // explicit keys
+	dist    string
+	count   int     // keys in all
+	skew    float64 // zipf exponent
+	total   float64 // zipf: Σ rank^-skew over all keys
+	hotW    float64 // hot: the hot key's share
+	rest    float64 // hot: each other key's share
+	even    float64 // share spread evenly over the hash space
+	hot     int     // index of the heaviest key (-1: none)
+	hotName string  // its name
 }
 
 // newKeySpace builds the key distribution of a producer. Key names come from the
@@ -41,21 +55,26 @@ func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 		return keySpace{even: 1, hot: -1}
 	}
 	k := min(count, explicitKeys)
-	ks := keySpace{names: make([]string, k), weights: make([]float64, k)}
-	for i := range ks.names {
-		ks.names[i] = fmt.Sprintf("%s-%016x", keyPrefix, g.uint64())
+	ks := keySpace{prefix: keyPrefix, start: g.state(), k: k, dist: dist, count: count}
+	buf := make([]byte, 0, len(keyPrefix)+17)
+	for i := range k {
+		v := g.uint64()
+		if i == 0 {
+			ks.hotName = string(keyName(buf, keyPrefix, v))
+		}
 	}
 	switch dist {
 	case "zipf":
 		s := p.Num("keys.skew")
+		ks.skew = s
 		var total float64
 		for i := 1; i <= count; i++ {
 			total += math.Pow(float64(i), -s)
 		}
+		ks.total = total
 		var explicit float64
-		for i := range ks.weights {
-			ks.weights[i] = math.Pow(float64(i+1), -s) / total
-			explicit += ks.weights[i]
+		for i := range k {
+			explicit += ks.weight(i)
 		}
 		ks.even = max(0, 1-explicit)
 	case "hot":
@@ -63,38 +82,66 @@ func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 		if count == 1 {
 			f = 1
 		}
-		ks.weights[0] = f
+		ks.hotW = f
 		rest := (1 - f) / float64(max(1, count-1))
-		for i := 1; i < k; i++ {
-			ks.weights[i] = rest
-		}
+		ks.rest = rest
 		ks.even = max(0, 1-f-rest*float64(k-1))
 	default: // uniform
-		for i := range ks.weights {
-			ks.weights[i] = 1 / float64(count)
-		}
 		ks.even = max(0, 1-float64(k)/float64(count))
 	}
 	return ks
 }
 
-// hotKey returns the name and share of the busiest key ("" when keys are random).
-func (ks keySpace) hotKey() (string, float64) {
-	if ks.hot < 0 || ks.hot >= len(ks.names) {
-		return "", 0
+// weight is the share of the producer's records that carry key i (i < k).
+func (ks *keySpace) weight(i int) float64 {
+	switch ks.dist {
+	case "zipf":
+		return math.Pow(float64(i+1), -ks.skew) / ks.total
+	case "hot":
+		if i == 0 {
+			return ks.hotW
+		}
+		return ks.rest
 	}
-	return ks.names[ks.hot], ks.weights[ks.hot]
+	return 1 / float64(ks.count)
 }
 
-// findHot records the heaviest key once, so snapshots need not scan the keys.
-func (ks *keySpace) findHot() {
-	ks.hot = -1
-	w := 0.0
-	for i, x := range ks.weights {
-		if x > w {
-			ks.hot, w = i, x
-		}
+// each calls fn for every explicit key, in order, with its name (valid only
+// during the call) and weight.
+func (ks *keySpace) each(fn func(name []byte, w float64)) {
+	src := ks.start // a copy: the names come out as they were first drawn
+	buf := make([]byte, 0, len(ks.prefix)+17)
+	for i := range ks.k {
+		buf = keyName(buf[:0], ks.prefix, src.Uint64())
+		fn(buf, ks.weight(i))
 	}
+}
+
+// keyName appends the name of a key drawn as v: fmt's "%s-%016x".
+func keyName(buf []byte, prefix string, v uint64) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, prefix...)
+	buf = append(buf, '-')
+	for shift := 60; shift >= 0; shift -= 4 {
+		buf = append(buf, hex[v>>uint(shift)&0xf])
+	}
+	return buf
+}
+
+// nameBytes is the length of the producer's key names (0 when keys are random).
+func (ks keySpace) nameBytes() int {
+	if ks.k == 0 {
+		return 0
+	}
+	return len(ks.prefix) + 17
+}
+
+// hotKey returns the name and share of the busiest key ("" when keys are random).
+func (ks keySpace) hotKey() (string, float64) {
+	if ks.hot < 0 || ks.hot >= ks.k {
+		return "", 0
+	}
+	return ks.hotName, ks.weight(ks.hot)
 }
 
 // u128 is a 128-bit hash key.
@@ -102,8 +149,8 @@ type u128 struct{ hi, lo uint64 }
 
 func (a u128) less(b u128) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo }
 
-func md5Key(name string) u128 {
-	sum := md5.Sum([]byte(name))
+func md5Key(name []byte) u128 {
+	sum := md5.Sum(name)
 	return u128{binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:])}
 }
 
@@ -132,11 +179,11 @@ func shardOf(starts []u128, h u128) int {
 func kinesisWeights(ks keySpace, starts []u128) (share, hot []float64) {
 	n := len(starts)
 	share, hot = make([]float64, n), make([]float64, n)
-	for i, name := range ks.names {
+	ks.each(func(name []byte, w float64) {
 		s := shardOf(starts, md5Key(name))
-		share[s] += ks.weights[i]
-		hot[s] = max(hot[s], ks.weights[i])
-	}
+		share[s] += w
+		hot[s] = max(hot[s], w)
+	})
 	if ks.even > 0 {
 		for s := range share {
 			share[s] += ks.even * rangeFraction(starts, s)
@@ -190,11 +237,11 @@ func murmur2(data []byte) int32 {
 // (murmur2(key) & 0x7fffffff) % partitions.
 func kafkaWeights(ks keySpace, partitions int) (share, hot []float64) {
 	share, hot = make([]float64, partitions), make([]float64, partitions)
-	for i, name := range ks.names {
-		p := int(uint32(murmur2([]byte(name))&0x7fffffff) % uint32(partitions))
-		share[p] += ks.weights[i]
-		hot[p] = max(hot[p], ks.weights[i])
-	}
+	ks.each(func(name []byte, w float64) {
+		p := int(uint32(murmur2(name)&0x7fffffff) % uint32(partitions))
+		share[p] += w
+		hot[p] = max(hot[p], w)
+	})
 	for p := range share {
 		share[p] += ks.even / float64(partitions)
 	}
@@ -204,7 +251,8 @@ func kafkaWeights(ks keySpace, partitions int) (share, hot []float64) {
 // moduloWeights maps key i to unit i mod n (Kinesis Video Streams: one stream per device).
 func moduloWeights(ks keySpace, n int) (share, hot []float64) {
 	share, hot = make([]float64, n), make([]float64, n)
-	for i, w := range ks.weights {
+	for i := range ks.k {
+		w := ks.weight(i)
 		share[i%n] += w
 		hot[i%n] = max(hot[i%n], w)
 	}

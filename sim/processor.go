@@ -147,14 +147,7 @@ func (p *processor) wire(e *Engine) error {
 			}
 		}
 	}
-	p.keyCount = 0
-	for _, pr := range e.prods {
-		if pr.n.Str("keys.dist") == "random" {
-			p.keyCount = math.Inf(1)
-			break
-		}
-		p.keyCount += float64(pr.n.Int("keys.count"))
-	}
+	p.keyCount = e.producerKeys()
 	if p.svc == "lambda" && p.rd != nil {
 		p.injectPoison(e)
 	}

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -27,8 +29,8 @@ func newProducer(e *Engine, n *pipeline.Node) *producer {
 	p := &producer{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n}
 	p.keys = newKeySpace(n, e.rng)
 	p.reconfigure(e)
-	if len(p.keys.names) > 0 {
-		p.keyBytes = float64(len(p.keys.names[0]))
+	if n := p.keys.nameBytes(); n > 0 {
+		p.keyBytes = float64(n)
 	} else {
 		p.keyBytes = 36 // a UUID
 	}
@@ -74,6 +76,24 @@ func (p *producer) wire(e *Engine) error {
 		p.edges = append(p.edges, ed)
 	}
 	return nil
+}
+
+// producerKeys is the distinct partition keys of all producers (+Inf when one
+// draws random keys), counted once for every consumer that asks: with
+// thousands of producers and consumers, asking each would be quadratic.
+func (e *Engine) producerKeys() float64 {
+	if e.keysKnown {
+		return e.keys
+	}
+	e.keys, e.keysKnown = 0, true
+	for _, pr := range e.prods {
+		if pr.n.Str("keys.dist") == "random" {
+			e.keys = math.Inf(1)
+			break
+		}
+		e.keys += float64(pr.n.Int("keys.count"))
+	}
+	return e.keys
 }
 
 // kplAggregate is KPL-AGGREGATION's AggregationMaxSize: the KPL packs user records into
@@ -180,16 +200,16 @@ func (e *Engine) unitsPerRecord(id string, unit float64, kinesis bool) float64 {
 
 func (e *Engine) computeUnits(f flow, unit float64, kinesis bool) float64 {
 	var w, sum float64
-	for i, all := range f.all {
-		if all == 0 {
+	for _, pt := range f {
+		if pt.all == 0 {
 			continue
 		}
-		p, agg := e.prods[i], 0.0
+		p, agg := e.prods[pt.prod], 0.0
 		if kinesis {
-			agg = f.agg[i]
+			agg = pt.agg
 		}
-		w += all
-		sum += agg*p.size/kplAggregate*math.Ceil(kplAggregate/unit) + (all-agg)*p.sizes.Units(unit)
+		w += pt.all
+		sum += agg*p.size/kplAggregate*math.Ceil(kplAggregate/unit) + (pt.all-agg)*p.sizes.Units(unit)
 	}
 	if w == 0 {
 		return 1
@@ -216,10 +236,18 @@ func (u *unitsMemo) reset() {
 	u.flows = nil
 }
 
-// flow is the traffic reaching a node, per producer (indexed as Engine.prods):
-// records/s summed over every path from the producer, and the part of it that
-// arrives as the producer's KPL aggregates.
-type flow struct{ all, agg []float64 }
+// flow is the traffic reaching a node, per producer that reaches it (in the
+// order of Engine.prods): records/s summed over every path from the
+// producer, and the part of it that arrives as the producer's KPL aggregates.
+// Producers that do not reach the node are left out, so 10,000 producers
+// each writing to one stream cost 10,000 parts, not 10,000 per node.
+type flow []flowPart
+
+// flowPart is one producer's part of a flow.
+type flowPart struct {
+	prod     int // index in Engine.prods
+	all, agg float64
+}
 
 // flowInto is the flow reaching node id.
 func (e *Engine) flowInto(id string) flow {
@@ -234,48 +262,82 @@ func (e *Engine) flowInto(id string) flow {
 // `to` (producer → stream or Direct PUT, consumer → destination or stream) and
 // `from` (stream → consumer or reading destination). Aggregates stay
 // aggregates from stream to reader; a consumer writes its records one by one.
+//
+// Each node's parts are summed in the order its inputs were pushed to it:
+// its writers in topological order (once per time they name it), then its
+// source, so every sum is the same float, whichever nodes it passes.
 func (e *Engine) flows() map[string]flow {
 	k := len(e.prods)
-	out := make(map[string]flow, len(e.models))
-	get := func(id string) flow {
-		f, ok := out[id]
-		if !ok {
-			f = flow{make([]float64, k), make([]float64, k)}
-			out[id] = f
-		}
-		return f
+	pos := make(map[string]int, len(e.models))
+	for i, m := range e.models {
+		pos[m.node().ID] = i
 	}
 	prodIdx := make(map[*pipeline.Node]int, k)
 	for i, p := range e.prods {
 		prodIdx[p.n] = i
 	}
-	for _, m := range e.models {
+	writers := make([][]int, len(e.models)) // per model: the models that name it in `to`, in order
+	for i, m := range e.models {
+		for _, t := range m.node().To {
+			if j, ok := pos[t]; ok {
+				writers[j] = append(writers[j], i)
+			}
+		}
+	}
+	// A dense scratch row, cleared through the list of producers it touched.
+	all, agg := make([]float64, k), make([]float64, k)
+	seen := make([]bool, k)
+	var touched []int
+	add := func(p int, a, g float64, withAgg bool) {
+		if !seen[p] {
+			seen[p] = true
+			touched = append(touched, p)
+		}
+		all[p] += a
+		if withAgg {
+			agg[p] += g
+		}
+	}
+	out := make(map[string]flow, len(e.models))
+	done := make([]flow, len(e.models))
+	for j, m := range e.models {
 		n := m.node()
-		f := get(n.ID)
-		if src, ok := out[n.From]; ok && n.From != "" {
-			addFlow(f.all, src.all)
-			addFlow(f.agg, src.agg)
-		}
-		i, isProd := prodIdx[n]
-		if isProd {
-			f.all[i] = max(e.prods[i].rate, 1e-9)
-		}
-		for _, t := range n.To {
-			if _, ok := e.byID[t]; !ok {
-				continue
+		touched = touched[:0]
+		for _, i := range writers[j] {
+			w := e.models[i].node()
+			for _, pt := range done[i] {
+				add(pt.prod, pt.all, 0, false)
 			}
-			g := get(t)
-			addFlow(g.all, f.all)
-			if isProd && n.Bool("aggregation") {
-				g.agg[i] += f.all[i]
+			if p, isProd := prodIdx[w]; isProd && w.Bool("aggregation") {
+				add(p, 0, done[i].of(p), true)
 			}
 		}
+		if src, ok := pos[n.From]; ok && n.From != "" {
+			for _, pt := range done[src] {
+				add(pt.prod, pt.all, pt.agg, true)
+			}
+		}
+		if p, isProd := prodIdx[n]; isProd {
+			add(p, 0, 0, false)
+			all[p] = max(e.prods[p].rate, 1e-9)
+		}
+		slices.Sort(touched)
+		f := make(flow, len(touched))
+		for x, p := range touched {
+			f[x] = flowPart{p, all[p], agg[p]}
+			all[p], agg[p], seen[p] = 0, 0, false
+		}
+		done[j] = f
+		out[n.ID] = f
 	}
 	return out
 }
 
-func addFlow(dst, src []float64) {
-	for i, v := range src {
-		dst[i] += v
+// of is producer p's records/s in the flow (0 when it does not reach the node).
+func (f flow) of(p int) float64 {
+	i, ok := slices.BinarySearchFunc(f, p, func(pt flowPart, p int) int { return cmp.Compare(pt.prod, p) })
+	if !ok {
+		return 0
 	}
+	return f[i].all
 }

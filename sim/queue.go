@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // cohort is a group of records that travel together: written in the same tick,
 // born (produced) at `born` on average. Counts are fractional in the fluid model.
 type cohort struct {
@@ -10,6 +12,32 @@ type cohort struct {
 	// fold is the rows a destination writes per record (a window's results are
 	// fewer than the records they fold); 0 means one row per record.
 	fold float64
+	// lo and hi bound the births of a cohort that a bounded queue made by
+	// merging records born at different times (hi > lo); otherwise every
+	// record is born at born. Delivery spreads such a cohort's records evenly
+	// over [lo, hi], so merging keeps latency percentiles close.
+	lo, hi float64
+}
+
+// spans reports whether the cohort's births spread over [lo, hi].
+func (c *cohort) spans() bool { return c.hi > c.lo }
+
+// births is the range of the cohort's births.
+func (c *cohort) births() (lo, hi float64) {
+	if c.hi > c.lo {
+		return c.lo, c.hi
+	}
+	return c.born, c.born
+}
+
+// unionBirths widens dst's range of births to cover c's.
+func unionBirths(dst *cohort, c cohort) {
+	lo1, hi1 := dst.births()
+	lo2, hi2 := c.births()
+	dst.lo, dst.hi = min(lo1, lo2), max(hi1, hi2)
+	if dst.hi <= dst.lo {
+		dst.lo, dst.hi = 0, 0
+	}
 }
 
 // rowsPerRecord is the rows written per record.
@@ -20,13 +48,36 @@ func (c *cohort) rowsPerRecord() float64 {
 	return c.fold
 }
 
+// Bounds on the cohorts a node keeps in its queues, so memory stays flat
+// however far readers fall behind and however long buffers stay open.
+const (
+	cohortBudget  = 1 << 18 // cohorts per node in all (about 16 MB)
+	minPerQueue   = 16      // the fewest one queue keeps, whatever the budget says
+	exactPerQueue = 64      // from this many down, merged cohorts spread their births
+)
+
+// queueLimit is how many cohorts each of n queues of a node keeps (a power of
+// two), and whether the queues should spread merged cohorts' births: with
+// fewer than exactPerQueue entries a queue merges records far apart in time.
+func queueLimit(n int) (limit int, spread bool) {
+	per := cohortBudget / max(1, n)
+	spread = per < exactPerQueue
+	if !spread {
+		per = max(exactPerQueue, per)
+	}
+	per = max(minPerQueue, per)
+	return 1 << int(math.Ceil(math.Log2(float64(per)))), spread
+}
+
 // fifo is a ring buffer of cohorts. It never holds more than limit entries: past
 // that, neighbours are merged (weighted), trading latency resolution for bounded memory.
+// With spread set, merged cohorts remember the range of their births (see cohort.lo).
 type fifo struct {
 	buf        []cohort
 	head, size int
 	n, b       float64 // totals held
 	limit      int
+	spread     bool
 }
 
 func (q *fifo) empty() bool { return q.size == 0 }
@@ -42,14 +93,17 @@ func (q *fifo) push(c cohort) {
 	if q.size > 0 {
 		last := &q.buf[(q.head+q.size-1)&(len(q.buf)-1)]
 		if last.at == c.at && sameTime(last.born, c.born) {
-			mergeInto(last, c)
+			mergeInto(last, c, q.spread)
 			return
 		}
 	}
 	if q.size == len(q.buf) {
-		if q.limit > 0 && q.size >= q.limit {
+		switch {
+		case q.limit > 0 && q.size >= q.limit && q.spread:
+			q.mergeClosest()
+		case q.limit > 0 && q.size >= q.limit:
 			q.compact()
-		} else {
+		default:
 			q.grow()
 		}
 	}
@@ -57,7 +111,12 @@ func (q *fifo) push(c cohort) {
 	q.size++
 }
 
-func mergeInto(dst *cohort, c cohort) {
+// mergeInto adds c to dst: counts summed, times weighted. With spread (or
+// when either already spans births) dst's range of births covers both.
+func mergeInto(dst *cohort, c cohort, spread bool) {
+	if spread || dst.spans() || c.spans() {
+		unionBirths(dst, c)
+	}
 	tot := dst.n + c.n
 	if dst.fold != 0 || c.fold != 0 {
 		dst.fold = (dst.rowsPerRecord()*dst.n + c.rowsPerRecord()*c.n) / tot
@@ -83,10 +142,44 @@ func (q *fifo) compact() {
 	for i := 0; i < q.size; i += 2 {
 		c := q.buf[(q.head+i)&(len(q.buf)-1)]
 		if i+1 < q.size {
-			mergeInto(&c, q.buf[(q.head+i+1)&(len(q.buf)-1)])
+			mergeInto(&c, q.buf[(q.head+i+1)&(len(q.buf)-1)], q.spread)
 		}
 		q.buf[(q.head+out)&(len(q.buf)-1)] = c
 		out++
+	}
+	q.size = out
+}
+
+// mergeClosest frees about half of the queue's entries by merging runs of
+// neighbours whose births together span at most 4/size of the births the
+// whole queue spans. The entries that remain cover even slices of time, so
+// the spread of births stays close to the truth whichever records are
+// delivered; halving (compact) would leave the oldest entry holding half the
+// queue. One pass costs O(size) and happens every size/2 pushes or so; when
+// births are out of order and no run forms, it halves instead.
+func (q *fifo) mergeClosest() {
+	mask := len(q.buf) - 1
+	at := func(i int) *cohort { return &q.buf[(q.head+i)&mask] }
+	first, _ := at(0).births()
+	_, last := at(q.size - 1).births()
+	w := (last - first) / float64(max(1, q.size/4))
+	out := 0
+	var glo, ghi float64 // births of the run being built in entry out-1
+	for i := 0; i < q.size; i++ {
+		lo, hi := at(i).births()
+		if out > 0 && max(ghi, hi)-min(glo, lo) <= w {
+			mergeInto(at(out-1), *at(i), true)
+			glo, ghi = min(glo, lo), max(ghi, hi)
+			continue
+		}
+		*at(out) = *at(i)
+		glo, ghi = lo, hi
+		out++
+	}
+	if out == q.size {
+		// Births out of order or all equal: fall back to halving.
+		q.compact()
+		return
 	}
 	q.size = out
 }

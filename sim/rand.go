@@ -6,11 +6,19 @@ import (
 )
 
 // rng is the engine's only source of randomness, seeded from the scenario.
-type rng struct{ r *rand.Rand }
+type rng struct {
+	r   *rand.Rand
+	src *rand.PCG
+}
 
 func newRNG(seed int64) *rng {
-	return &rng{rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))}
+	src := rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)
+	return &rng{rand.New(src), src}
 }
+
+// state is a copy of the generator's state: drawing from the copy repeats
+// what the generator draws next, without touching it.
+func (g *rng) state() rand.PCG { return *g.src }
 
 func (g *rng) float() float64 { return g.r.Float64() }
 

@@ -135,8 +135,7 @@ func fanOut(md model) int {
 func (e *Engine) Snapshot() pipeline.Snapshot {
 	s := pipeline.Snapshot{Time: e.Now(), Duration: e.Duration(), Done: e.Done()}
 	var cost, refusedRate float64
-	for _, n := range e.sc.Nodes {
-		md := e.byID[n.ID]
+	for _, md := range e.fileOrder {
 		ns, own := e.nodeSnapshot(md)
 		cost += ns.CostMonthly
 		refusedRate += own
@@ -230,11 +229,8 @@ func (s *stream) hotKey() (string, float64, int, string) {
 
 // readRate is the stream's refused read calls per second since the last snapshot.
 func (e *Engine) readRate(s *stream) float64 {
-	if e.prevRead == nil {
-		e.prevRead = map[string][2]float64{}
-	}
-	p := e.prevRead[s.id]
-	e.prevRead[s.id] = [2]float64{s.readThrot, float64(e.tick)}
+	p := s.prevRead
+	s.prevRead = [2]float64{s.readThrot, float64(e.tick)}
 	el := (float64(e.tick) - p[1]) * e.dt
 	if el <= 0 {
 		return 0
@@ -251,7 +247,7 @@ type tickRates struct{ in, out, inB, thr, own float64 }
 // in its totals since the previous call.
 func (e *Engine) rates(md model) tickRates {
 	st := md.stats()
-	prev := e.prevTotals(st.id)
+	prev := st.prev
 	cur := tickRates{st.in, st.out, st.inB, st.throttled + st.writeRefused, st.throttled}
 	if s, ok := md.(*stream); ok {
 		cur.out = 0
@@ -265,7 +261,7 @@ func (e *Engine) rates(md model) tickRates {
 	}
 	r := tickRates{(cur.in - prev.t.in) / el, (cur.out - prev.t.out) / el, (cur.inB - prev.t.inB) / el,
 		(cur.thr - prev.t.thr) / el, (cur.own - prev.t.own) / el}
-	e.prev[st.id] = totalsAt{cur, e.tick, r}
+	st.prev = totalsAt{cur, e.tick, r}
 	return r
 }
 
@@ -273,13 +269,6 @@ type totalsAt struct {
 	t    tickRates
 	tick int64
 	rate tickRates
-}
-
-func (e *Engine) prevTotals(id string) totalsAt {
-	if e.prev == nil {
-		e.prev = map[string]totalsAt{}
-	}
-	return e.prev[id]
 }
 
 // lostWrites is the records writers gave up on after a target refused them.

@@ -1,10 +1,9 @@
 package sim
 
 import (
+	"cmp"
 	"errors"
-	"math"
 	"slices"
-	"sort"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -34,9 +33,11 @@ type stream struct {
 	maxUtil    float64
 	expired    float64
 	readThrot  float64
-	demand     []float64 // per reader: bytes wanted from the unit being shared (<0: not sharing)
-	recPer     float64   // Kinesis records per user record written (KPL aggregation), last tick with writes
-	accepted   float64   // bytes accepted this tick (on-demand peak tracking)
+	prevRead   [2]float64 // refused reads and tick at the last Snapshot
+	demand     []float64  // per reader: bytes wanted from the unit being shared (<0: not sharing)
+	fillOrder  []int      // scratch for waterFill: the sharing readers by demand
+	recPer     float64    // Kinesis records per user record written (KPL aggregation), last tick with writes
+	accepted   float64    // bytes accepted this tick (on-demand peak tracking)
 	mskGroups  int
 	mskBrokerT float64 // per-broker ingress limit, bytes/s (Express: the max rate)
 	mskSustain float64 // per-broker sustained ingress, bytes/s (utilisation is measured against it)
@@ -139,17 +140,17 @@ func (s *stream) addReader(c *nodeStats, efo bool) *reader {
 }
 
 // setQueueLimits bounds the cohorts kept per queue so memory stays flat however
-// far readers fall behind (about 256k cohorts, 10 MB, in all).
+// far readers fall behind (about 256k cohorts, 16 MB, in all; at least 16 per
+// queue, see queueLimit).
 func (s *stream) setQueueLimits() {
-	per := max(64, (1<<18)/max(1, s.units*max(1, len(s.readers))))
-	per = 1 << int(math.Ceil(math.Log2(float64(per))))
+	per, spread := queueLimit(s.units * max(1, len(s.readers)))
 	for _, r := range s.readers {
 		for u := range r.q {
-			r.q[u].limit = per
+			r.q[u].limit, r.q[u].spread = per, spread
 		}
 	}
 	for u := range s.orphan {
-		s.orphan[u].limit = per
+		s.orphan[u].limit, s.orphan[u].spread = per, spread
 	}
 }
 
@@ -932,7 +933,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 					if retU < 0 {
 						ret, retU = rc, u
 					} else {
-						mergeInto(&ret, rc)
+						mergeInto(&ret, rc, false)
 					}
 				}
 				allow[u] -= rc.b
@@ -1124,13 +1125,14 @@ func (s *stream) unitUtil() []float64 { return slices.Clone(s.util) }
 // the calls of readers that wanted more as throttled (KDS-SHARD-READ: a shard short of
 // read throughput fails the calls of the next second).
 func (s *stream) waterFill(u int, budget float64, demand []float64) {
-	idx := make([]int, 0, len(demand))
+	idx := s.fillOrder[:0] // scratch: this runs for every contended shard every tick
 	for i, d := range demand {
 		if d >= 0 {
 			idx = append(idx, i)
 		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return demand[idx[a]] < demand[idx[b]] })
+	s.fillOrder = idx
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(demand[a], demand[b]) })
 	left := budget
 	for k, i := range idx {
 		fair := left / float64(len(idx)-k)

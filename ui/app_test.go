@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/backends/fake"
 	"github.com/streamsim/streamsim/internal/golden"
 	"github.com/streamsim/streamsim/pipeline"
@@ -751,5 +752,56 @@ func TestCtrlCWhileTypingSavesTheSession(t *testing.T) {
 	hs.keys("enter")
 	if _, ok := hs.store.Get("shop-session.yaml"); !ok || !hs.quit {
 		t.Fatalf("saved %v, quit %v", ok, hs.quit)
+	}
+}
+
+// stuckBackend starts runs whose Stop never returns: the engine is in the
+// middle of a tick that does not end.
+type stuckBackend struct{ *fake.Backend }
+
+type stuckRun struct{ backends.Run }
+
+func (stuckRun) Stop() { select {} }
+
+func (b stuckBackend) Start(ctx context.Context, sc *pipeline.Scenario) (backends.Run, error) {
+	r, err := b.Backend.Start(ctx, sc)
+	return stuckRun{r}, err
+}
+
+// TestQuitDoesNotWaitForAStuckRun: q on the dashboard quits within 200 ms
+// even when stopping the run would never return (issue 24: the first q hung
+// behind a stuck run).
+func TestQuitDoesNotWaitForAStuckRun(t *testing.T) {
+	hs := newHarness(t, Options{}, 120, 34)
+	hs.m.c.Backend = stuckBackend{hs.b}
+	hs.keys("r")
+	if hs.m.Screen() != DashboardScreen || len(hs.b.Runs()) != 1 {
+		t.Fatalf("r: on %v with %d runs", hs.m.Screen(), len(hs.b.Runs()))
+	}
+	_, cmd := hs.m.Update(uitest.Key("q"))
+	if cmd == nil {
+		t.Fatal("q did nothing")
+	}
+	// Run every command at once, as Bubble Tea does, and wait for the quit.
+	got := make(chan tea.Msg, 8)
+	run := func(c tea.Cmd) { go func() { got <- c() }() }
+	run(cmd)
+	deadline := time.After(200 * time.Millisecond)
+	for {
+		select {
+		case msg := <-got:
+			switch msg := msg.(type) {
+			case tea.BatchMsg:
+				for _, c := range msg {
+					if c != nil {
+						run(c)
+					}
+				}
+			case tea.QuitMsg:
+				return
+			}
+		case <-deadline:
+			t.Fatal("no QuitMsg within 200 ms of q while the run's Stop hangs")
+		}
 	}
 }

@@ -173,7 +173,10 @@ func (m *Model) do(a action) tea.Cmd {
 	case yesAction:
 		return a.yes
 	}
-	return tea.Sequence(m.dash.Stop(), tea.Quit)
+	// Quit at once, beside the stop: a run in the middle of a long tick must
+	// not keep the program open (the run ends with the process, and the
+	// context that cmd cancels on the way out stops it between ticks).
+	return tea.Batch(m.dash.Stop(), tea.Quit)
 }
 
 // handleKeys takes a key message. One that carries several runes (Bubble

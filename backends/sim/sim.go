@@ -46,6 +46,16 @@ type Options struct {
 	Speed float64
 	// Paused starts runs paused: nothing advances until Resume or Step.
 	Paused bool
+	// MemoryLimit, when above 0, is the memory (bytes, as backends.MemoryInUse
+	// counts it) a run may bring the process to: past it the run stops with
+	// an error wrapping backends.ErrOutOfMemory, rather than the process
+	// dying with a Go stack dump. MemorySource says where the limit comes
+	// from ("cgroup memory.max", "GOMEMLIMIT").
+	MemoryLimit  uint64
+	MemorySource string
+	// MemoryInUse reads the memory in use; nil means backends.MemoryInUse.
+	// Tests pass a fake.
+	MemoryInUse func() uint64
 }
 
 // Backend starts simulated runs.
@@ -64,7 +74,27 @@ func New(opts Options) *Backend {
 	if opts.MaxFPS <= 0 {
 		opts.MaxFPS = 30
 	}
+	if opts.MemoryInUse == nil {
+		opts.MemoryInUse = backends.MemoryInUse
+	}
 	return &Backend{opts: opts}
+}
+
+var _ backends.Estimator = (*Backend)(nil)
+
+// Estimate implements backends.Estimator with the engine's own model
+// (sim.Estimate): building the engine costs what a start costs.
+func (b *Backend) Estimate(_ context.Context, sc *pipeline.Scenario) (backends.Cost, error) {
+	c, err := simengine.Estimate(sc)
+	if err != nil {
+		return backends.Cost{}, fmt.Errorf("estimate %s: %w", sc.Name, err)
+	}
+	return Cost(c), nil
+}
+
+// Cost turns the engine's estimate into the backends' terms.
+func Cost(c simengine.Cost) backends.Cost {
+	return backends.Cost{Time: c.Time, Bytes: c.Bytes, What: c.What()}
 }
 
 // Start implements backends.Backend. The engine is built before Start returns,
@@ -75,6 +105,10 @@ func (b *Backend) Start(ctx context.Context, sc *pipeline.Scenario) (backends.Ru
 		return nil, fmt.Errorf("start simulation of %s: %w", sc.Name, err)
 	}
 	r := newRun(ctx, b.nextID.Add(1), eng, b.opts)
+	if b.opts.MemoryLimit > 0 {
+		r.mem = memWatch{limit: b.opts.MemoryLimit, source: b.opts.MemorySource, inUse: b.opts.MemoryInUse,
+			need: eng.Estimate().Bytes}
+	}
 	go r.loop()
 	return r, nil
 }
@@ -120,6 +154,30 @@ type run struct {
 	// Owned by the loop goroutine.
 	seq    int64
 	evSeen int
+	mem    memWatch
+}
+
+// memWatch stops a run that brings the process near its memory limit.
+type memWatch struct {
+	limit  uint64
+	source string
+	inUse  func() uint64
+	need   float64 // the estimate's peak
+}
+
+// check returns an error once the memory in use passes 90% of the limit
+// (the rest is headroom for the tick under way and the runtime itself).
+func (w *memWatch) check(at time.Duration) error {
+	if w.limit == 0 || w.inUse == nil {
+		return nil
+	}
+	used := w.inUse()
+	if float64(used) < 0.9*float64(w.limit) {
+		return nil
+	}
+	return fmt.Errorf("%w: the run stopped at %s using %s of the %s available (%s); it needs about %s",
+		backends.ErrOutOfMemory, clockText(at), pipeline.ApproxSize(float64(used)), pipeline.ApproxSize(float64(w.limit)),
+		w.source, pipeline.ApproxSize(max(w.need, float64(used))))
 }
 
 func newRun(ctx context.Context, id int64, eng *simengine.Engine, o Options) *run {
@@ -264,6 +322,11 @@ func (r *run) loop() {
 			anchored = false
 			if w.steps > 0 {
 				r.step(r.eng)
+				if err := r.mem.check(r.eng.Now()); err != nil {
+					r.err = err
+					r.publish()
+					return
+				}
 				r.publish()
 				lastPub, dirty = r.clock.Now(), false
 				continue
@@ -298,7 +361,14 @@ func (r *run) loop() {
 		for n := 1; r.eng.Now() < target && !r.eng.Done(); n++ {
 			r.step(r.eng)
 			dirty = true
-			if n >= sliceMaxSteps || n%16 == 0 && r.clock.Now().Sub(now) >= sliceBudget {
+			if err := r.mem.check(r.eng.Now()); err != nil {
+				r.err = err
+				r.publish()
+				return
+			}
+			// Look at the clock after each of the first steps too: one slow
+			// tick must not keep Stop (or a quit) waiting for fifteen more.
+			if n >= sliceMaxSteps || (n < 16 || n%16 == 0) && r.clock.Now().Sub(now) >= sliceBudget || r.ctx.Err() != nil {
 				break
 			}
 		}

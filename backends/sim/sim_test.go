@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -333,4 +334,74 @@ func TestPanicDuringApplyEndsTheCall(t *testing.T) {
 		t.Fatalf("Apply during a panic: %v", err)
 	}
 	drain(t, r)
+}
+
+// TestStopWaitsForOneSlowTickOnly: with ticks that take 100 ms each (a
+// stand-in for a scenario whose every step is slow), Stop returns once the
+// tick under way ends, not after the loop's slice of sixteen (issue 24: a
+// quit waited for the stuck run).
+func TestStopWaitsForOneSlowTickOnly(t *testing.T) {
+	eng, err := simengine.New(load(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRun(context.Background(), 1, eng, Options{Clock: realClock{}, MaxFPS: 30})
+	started := make(chan struct{}, 1)
+	r.step = func(e *simengine.Engine) {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		time.Sleep(100 * time.Millisecond)
+		e.Step()
+	}
+	go r.loop()
+	<-started
+	t0 := time.Now()
+	r.Stop()
+	if took := time.Since(t0); took > 400*time.Millisecond {
+		t.Fatalf("Stop took %v with 100 ms ticks; want it to wait for the tick under way only", took)
+	}
+}
+
+// TestOutOfMemoryStopsTheRun: past 90% of its memory limit a run ends with
+// an error that says out of memory and how much, not with a crash.
+func TestOutOfMemoryStopsTheRun(t *testing.T) {
+	var used atomic.Uint64
+	used.Store(100 << 20)
+	b := New(Options{Paused: true, MemoryLimit: 1 << 30, MemorySource: "cgroup memory.max", MemoryInUse: used.Load})
+	r, err := b.Start(context.Background(), load(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next(t, r)
+	r.Step()
+	next(t, r)
+	used.Store(950 << 20)
+	r.Step()
+	last, _ := drain(t, r)
+	err = r.Err()
+	if !errors.Is(err, backends.ErrOutOfMemory) {
+		t.Fatalf("Err = %v, want out of memory", err)
+	}
+	for _, want := range []string{"out of memory", "950.0 MiB", "1.0 GiB available (cgroup memory.max)", "needs about"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
+	}
+	if last.Done {
+		t.Error("the run says it finished")
+	}
+}
+
+// TestEstimateMatchesTheEngine: the backend's estimate is the engine's.
+func TestEstimateMatchesTheEngine(t *testing.T) {
+	c, err := New(Options{}).Estimate(context.Background(), load(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := simengine.Estimate(load(t))
+	if c.Time != want.Time || c.Bytes != want.Bytes || c.What == "" || c.NeedsConfirm() {
+		t.Fatalf("Estimate = %+v, engine says %+v", c, want)
+	}
 }

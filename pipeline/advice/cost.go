@@ -132,13 +132,34 @@ type BreakEven struct {
 // (or, for any other node id, for the pipeline's ingest read once). ok is
 // false when the load is zero.
 func KinesisBreakEven(sc *pipeline.Scenario, id string) (BreakEven, bool) {
+	return kinesisBreakEven(newLoads(sc), id)
+}
+
+// KinesisBreakEvens is KinesisBreakEven for every Kinesis Data Streams node
+// of sc that has one, in file order. It estimates the producers' loads once,
+// so it takes time linear in the pipeline's size where calling
+// KinesisBreakEven for each stream takes quadratic time.
+func KinesisBreakEvens(sc *pipeline.Scenario) []BreakEven {
 	ls := newLoads(sc)
+	var out []BreakEven
+	for _, n := range ls.ix.Stage(pipeline.Storage) {
+		if n.Service.Name != kds {
+			continue
+		}
+		if b, ok := kinesisBreakEven(ls, n.ID); ok {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func kinesisBreakEven(ls *loads, id string) (BreakEven, bool) {
 	b := BreakEven{Node: id, Polling: 1}
 	retention := 86400.0
-	if n := sc.Node(id); n != nil && n.Service.Name == "kinesis-data-streams" {
+	if n := ls.ix.Node(id); n != nil && n.Service.Name == "kinesis-data-streams" {
 		b.Load = ls.of(id)
 		b.Polling, b.EFO = 0, 0
-		for _, r := range sc.Readers(id) {
+		for _, r := range ls.ix.Readers(id) {
 			if r.Str("read") == "enhanced-fan-out" {
 				b.EFO++
 			} else {
@@ -189,7 +210,7 @@ func KinesisBreakEven(sc *pipeline.Scenario, id string) (BreakEven, bool) {
 	if dSlope > 0 {
 		b.RatioCross = dSlope * p.capPerShard / p.perShard
 	}
-	maxAvg := odMaxWrite(sc.Region) / k
+	maxAvg := odMaxWrite(ls.sc.Region) / k
 	for n := 1; ; n++ {
 		lo := float64(n-1) * p.capPerShard / k
 		hi := float64(n) * p.capPerShard / k

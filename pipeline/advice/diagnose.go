@@ -45,6 +45,8 @@ func (f Finding) Advice() pipeline.Advice {
 // concurrent use.
 type Diagnoser struct {
 	sc       *pipeline.Scenario // a copy, with the timeline's settings applied as time passes
+	ix       *pipeline.Index    // sc's graph: rules ask it for every node of every snapshot
+	pos      map[string]int     // where a node's snapshot sits in a snapshot of sc (file order)
 	next     int                // next timeline entry to apply
 	tracks   map[string]*track
 	list     []Finding
@@ -96,7 +98,23 @@ type point struct{ t, v float64 }
 func NewDiagnoser(sc *pipeline.Scenario) *Diagnoser {
 	c := sc.Clone()
 	c.SortTimeline()
-	return &Diagnoser{sc: c, orig: c.Clone(), tracks: map[string]*track{}, index: map[string]int{}, hotNow: map[string]bool{}}
+	pos := make(map[string]int, len(c.Nodes))
+	for i, n := range c.Nodes {
+		if _, dup := pos[n.ID]; !dup {
+			pos[n.ID] = i
+		}
+	}
+	return &Diagnoser{sc: c, orig: c.Clone(), ix: pipeline.NewIndex(c), pos: pos, tracks: map[string]*track{}, index: map[string]int{}, hotNow: map[string]bool{}}
+}
+
+// snap finds a node's snapshot in s, as s.Node does: in constant time when s
+// lists the nodes in the scenario's order (the engine's snapshots do),
+// otherwise by a scan.
+func (d *Diagnoser) snap(s pipeline.Snapshot, id string) *pipeline.NodeSnapshot {
+	if i, ok := d.pos[id]; ok && i < len(s.Nodes) && s.Nodes[i].ID == id {
+		return &s.Nodes[i]
+	}
+	return s.Node(id)
 }
 
 // Findings returns what has been found so far, deduplicated by rule and node,
@@ -160,7 +178,7 @@ func (d *Diagnoser) track(id string) *track {
 // settings. Timeline entries are applied by Observe.
 func (d *Diagnoser) Apply(c pipeline.Change) {
 	for _, a := range c.Set {
-		if n := d.sc.Node(a.Node); n != nil {
+		if n := d.ix.Node(a.Node); n != nil {
 			if n.Params == nil {
 				n.Params = map[string]pipeline.Value{}
 			}
@@ -209,7 +227,7 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 	clear(d.hotNow)
 	for i := range s.Nodes {
 		ns := &s.Nodes[i]
-		n := d.sc.Node(ns.ID)
+		n := d.ix.Node(ns.ID)
 		if n == nil {
 			continue
 		}
@@ -323,8 +341,8 @@ func rising(h []point, w int) (float64, bool) {
 // flowInto is the new records (and bytes) per second written into a node by
 // its producers and consumers, from the snapshot: retries are not counted.
 func (d *Diagnoser) flowInto(s pipeline.Snapshot, id string) (recs, bytes float64) {
-	for _, w := range d.sc.Writers(id) {
-		ws := s.Node(w.ID)
+	for _, w := range d.ix.Writers(id) {
+		ws := d.snap(s, w.ID)
 		if ws == nil {
 			continue
 		}
@@ -348,15 +366,15 @@ func (d *Diagnoser) flowInto(s pipeline.Snapshot, id string) (recs, bytes float6
 // the producers, following consumers back to their sources: what the node
 // would take if nothing on the way held records back.
 func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs, bytes float64) {
-	n := d.sc.Node(id)
+	n := d.ix.Node(id)
 	if n == nil || depth > len(d.sc.Nodes) {
 		return 0, 0
 	}
 	if n.Stage == pipeline.Consumer && n.From != "" {
 		return d.sourceFlow(s, n.From, depth+1)
 	}
-	for _, w := range d.sc.Writers(id) {
-		ws := s.Node(w.ID)
+	for _, w := range d.ix.Writers(id) {
+		ws := d.snap(s, w.ID)
 		if ws == nil {
 			continue
 		}
@@ -378,8 +396,8 @@ func (d *Diagnoser) sourceFlow(s pipeline.Snapshot, id string, depth int) (recs,
 func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, producer string) (*pipeline.Node, *pipeline.NodeSnapshot) {
 	var best *pipeline.Node
 	var bestS *pipeline.NodeSnapshot
-	for _, w := range d.sc.Writers(stream) {
-		ws := s.Node(w.ID)
+	for _, w := range d.ix.Writers(stream) {
+		ws := d.snap(s, w.ID)
 		if w.Stage != pipeline.Producer || ws == nil {
 			continue
 		}
@@ -541,7 +559,7 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 		brokers := n.Int("brokers") - n.Int("brokers_down")
 		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s × %s sustain about %s in (MSK-CLUSTER-THROUGHPUT) and producers send up to %s%s.",
 			n.ID, count(thr), brokers, plural(brokers, "broker", "brokers"), b.Name,
-			bytesRate(pipeline.MSKClusterThroughput(b, max(1, brokers), n.Int("replication"), max(1, len(d.sc.Readers(n.ID))))), bytesRate(wb), lost)
+			bytesRate(pipeline.MSKClusterThroughput(b, max(1, brokers), n.Int("replication"), max(1, len(d.ix.Readers(n.ID))))), bytesRate(wb), lost)
 		f.Fix = "add brokers (a multiple of the AZ count) or choose a larger broker type; check that partitions spread over all brokers."
 	case mss:
 		if wb > pipeline.MSKServerlessIn {
@@ -610,8 +628,8 @@ func (d *Diagnoser) iteratorAgeRule(s pipeline.Snapshot, n *pipeline.Node, ns *p
 func (d *Diagnoser) slowestReader(s pipeline.Snapshot, id string) *pipeline.Node {
 	var best *pipeline.Node
 	age := -1.0
-	for _, c := range d.sc.Readers(id) {
-		if cs := s.Node(c.ID); cs != nil && cs.IterAge > age {
+	for _, c := range d.ix.Readers(id) {
+		if cs := d.snap(s, c.ID); cs != nil && cs.IterAge > age {
 			best, age = c, cs.IterAge
 		}
 	}
@@ -668,7 +686,7 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 		if tt := d.tracks[t]; tt != nil && tt.peakThr > 0 {
 			if d.has("outage", t) && !d.has("pushback", t) && !d.has("write-throttling", t) {
 				return sprintf("%s's target %s was out of service %s and held it back: see %s's outage finding; %s catches up once it is back.",
-					c.ID, t, d.outageWhen(d.sc.Node(t)), t, c.ID)
+					c.ID, t, d.outageWhen(d.ix.Node(t)), t, c.ID)
 			}
 			return sprintf("%s's target %s refuses writes and holds it back: fix %s first (see its finding).", c.ID, t, t)
 		}
@@ -686,12 +704,12 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 	if short {
 		return fix
 	}
-	src := d.sc.Node(srcID)
+	src := d.ix.Node(srcID)
 	polling := c.Str("read") != efo && src != nil && src.Service.Name == kds
-	if polling && !c.Service.CanUseEFO() && (d.has("polling-consumers", srcID) || d.has("read-throttling", srcID) || len(d.sc.Readers(srcID)) > 1) {
+	if polling && !c.Service.CanUseEFO() && (d.has("polling-consumers", srcID) || d.has("read-throttling", srcID) || len(d.ix.Readers(srcID)) > 1) {
 		// Firehose reads by polling (FH-KDS-POLLING): the others can make room.
 		var others []string
-		for _, r := range d.sc.Readers(srcID) {
+		for _, r := range d.ix.Readers(srcID) {
 			if r.ID != c.ID && r.Str("read") != efo && r.Service.CanUseEFO() {
 				others = append(others, r.ID)
 			}
@@ -719,7 +737,7 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 // it needs more; fix says how many, or, when it has enough, that something
 // else holds it back. known is false when there is no capacity to compare.
 func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string, short, known bool) {
-	src := d.sc.Node(c.From)
+	src := d.ix.Node(c.From)
 	if src == nil {
 		return "", false, false
 	}
@@ -728,7 +746,7 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 	if t := d.tracks[src.ID]; t != nil {
 		srcR, srcB = max(srcR, t.peakFlowR), max(srcB, t.peakFlowB)
 	}
-	if ss := s.Node(src.ID); ss != nil && len(ss.Units) > 0 {
+	if ss := d.snap(s, src.ID); ss != nil && len(ss.Units) > 0 {
 		units = len(ss.Units)
 	}
 	switch c.Service.Name {
@@ -778,7 +796,7 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 // the snapshot: the time to fill a buffer or the interval, whichever is first.
 func (d *Diagnoser) bufferDelay(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (float64, string) {
 	units := 1
-	if src := s.Node(n.From); src != nil && len(src.Units) > 0 {
+	if src := d.snap(s, n.From); src != nil && len(src.Units) > 0 {
 		units = len(src.Units)
 	}
 	per := ns.InBytesRate / float64(units)
@@ -855,13 +873,13 @@ func (d *Diagnoser) directPutRule(s pipeline.Snapshot, n *pipeline.Node, ns *pip
 // (KDS-SHARD-READ, KDS-READ-CAPACITY, KDS-POLL-LATENCY).
 func (d *Diagnoser) pollingRule() {
 	lat := d.sc.Requirements.Latency.Seconds()
-	for _, st := range d.sc.Stage(pipeline.Storage) {
+	for _, st := range d.ix.Stage(pipeline.Storage) {
 		if st.Service.Name != kds {
 			continue
 		}
 		var polling []string
 		var readers []*pipeline.Node
-		for _, r := range d.sc.Readers(st.ID) {
+		for _, r := range d.ix.Readers(st.ID) {
 			if r.Str("read") != efo {
 				polling = append(polling, r.ID)
 				readers = append(readers, r)
@@ -886,7 +904,7 @@ func (d *Diagnoser) pollingRule() {
 // their lag grows (DDB-PARTITION-WCU, OS-INSTANCE-CAPACITY, S3-PREFIX-RATE, RS-NODE-CAPACITY).
 func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused float64) {
 	var writers []string
-	for _, w := range d.sc.Writers(n.ID) {
+	for _, w := range d.ix.Writers(n.ID) {
 		writers = append(writers, w.ID)
 	}
 	who := listAnd(writers)
@@ -985,7 +1003,7 @@ func openSearchPerInstance(t string) float64 {
 // DynamoDB table keyed like the stream sees on its busiest partition).
 func (d *Diagnoser) hotShareUpstream() float64 {
 	var h float64
-	for _, p := range d.sc.Stage(pipeline.Producer) {
+	for _, p := range d.ix.Stage(pipeline.Producer) {
 		h = max(h, hotShare(p))
 	}
 	return h

@@ -29,7 +29,7 @@ func (d *Diagnoser) Finish(metrics map[string]float64) {
 	}
 	for i := range s.Nodes {
 		ns := &s.Nodes[i]
-		n := d.sc.Node(ns.ID)
+		n := d.ix.Node(ns.ID)
 		if n == nil {
 			continue
 		}
@@ -73,10 +73,10 @@ func (d *Diagnoser) pastLag(s pipeline.Snapshot, get func(string) (float64, bool
 		if f.Rule != "lag" || !strings.HasPrefix(f.Problem, "Lag growing") {
 			continue
 		}
-		n := d.sc.Node(f.Node)
+		n := d.ix.Node(f.Node)
 		end, ok := get(f.Node + ".lag_records")
 		if !ok {
-			if ns := s.Node(f.Node); ns != nil {
+			if ns := d.snap(s, f.Node); ns != nil {
 				end, ok = ns.Lag, true
 			}
 		}
@@ -103,7 +103,7 @@ func (d *Diagnoser) pastLag(s pipeline.Snapshot, get func(string) (float64, bool
 // point at a different cause.
 func (d *Diagnoser) refreshFixes(s pipeline.Snapshot) {
 	for i, f := range d.list {
-		n := d.sc.Node(f.Node)
+		n := d.ix.Node(f.Node)
 		if n == nil || n.Stage != pipeline.Consumer {
 			continue
 		}
@@ -144,7 +144,7 @@ func (d *Diagnoser) throttledOverRun(n *pipeline.Node, refused float64, get gett
 func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	var polling []string
 	var readers []*pipeline.Node
-	for _, r := range d.sc.Readers(n.ID) {
+	for _, r := range d.ix.Readers(n.ID) {
 		if r.Str("read") != efo {
 			polling = append(polling, r.ID)
 			readers = append(readers, r)
@@ -164,7 +164,7 @@ func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	if len(polling) == 1 {
 		// A reader short of processing capacity asks for its backlog; its
 		// capacity, not the read budget, is what to fix (see its lag).
-		if _, short, _ := d.capacity(d.last, d.sc.Node(polling[0])); short {
+		if _, short, _ := d.capacity(d.last, d.ix.Node(polling[0])); short {
 			return
 		}
 	}
@@ -172,7 +172,7 @@ func (d *Diagnoser) readThrottleRule(n *pipeline.Node, refused float64) {
 	fix := sprintf("add shards to %s, or read with enhanced fan-out (its own 2 MB/s per shard, KDS-EFO-THROUGHPUT).", n.ID)
 	if len(polling) == 1 {
 		who = polling[0]
-		c := d.sc.Node(who)
+		c := d.ix.Node(who)
 		if !c.Service.CanUseEFO() {
 			fix = sprintf("add shards to %s: %s reads by polling only and cannot use enhanced fan-out.", n.ID, who)
 		}
@@ -217,7 +217,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 			return
 		}
 		polling, efos := 0, 0
-		for _, r := range d.sc.Readers(n.ID) {
+		for _, r := range d.ix.Readers(n.ID) {
 			if r.Str("read") == efo {
 				efos++
 			} else {
@@ -245,7 +245,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 		if !ok || brokers <= 3 {
 			return
 		}
-		groups := max(1, len(d.sc.Readers(n.ID)))
+		groups := max(1, len(d.ix.Readers(n.ID)))
 		if n.Has("consumer_groups") {
 			groups = max(1, n.Int("consumer_groups"))
 		}
@@ -341,7 +341,7 @@ func (d *Diagnoser) budgetRule(s pipeline.Snapshot, get getter) {
 	for i, n := range d.sc.Nodes {
 		c, ok := get(n.ID + ".cost_monthly")
 		if !ok {
-			if ns := s.Node(n.ID); ns != nil {
+			if ns := d.snap(s, n.ID); ns != nil {
 				c = ns.CostMonthly
 			}
 		}
@@ -394,7 +394,7 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 	var ds []delay
 	for i := range s.Nodes {
 		ns := &s.Nodes[i]
-		n := d.sc.Node(ns.ID)
+		n := d.ix.Node(ns.ID)
 		if n == nil {
 			continue
 		}

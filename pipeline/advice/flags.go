@@ -38,7 +38,7 @@ const (
 func (s *selector) deliveryFlags(add addFlag) {
 	for _, t := range s.req.Delivery {
 		found := false
-		for _, d := range s.sc.Stage(pipeline.Destination) {
+		for _, d := range s.ix.Stage(pipeline.Destination) {
 			found = found || d.Service.Name == t
 		}
 		if !found {
@@ -54,7 +54,7 @@ func (s *selector) orderingFlags(add addFlag) {
 	if s.req.Ordering != "per-key" {
 		return
 	}
-	for _, p := range s.sc.Stage(pipeline.Producer) {
+	for _, p := range s.ix.Stage(pipeline.Producer) {
 		if p.Str("keys.dist") == "random" {
 			add(crit, p.ID, "write a stable partition key per entity (keys: {dist: uniform, count: N}, or zipf/hot to model skew)",
 				"KDS-PARTITION-KEY: order holds per key only because a key always maps to one shard",
@@ -69,7 +69,7 @@ func (s *selector) latencyFlags(add addFlag) {
 	if lat <= 0 {
 		return
 	}
-	for _, c := range s.sc.Stage(pipeline.Consumer) {
+	for _, c := range s.ix.Stage(pipeline.Consumer) {
 		switch c.Service.Name {
 		case "firehose":
 			floor, desc := s.firehoseDelay(c)
@@ -96,14 +96,14 @@ func (s *selector) latencyFlags(add addFlag) {
 			}
 		}
 	}
-	for _, st := range s.sc.Stage(pipeline.Storage) {
+	for _, st := range s.ix.Stage(pipeline.Storage) {
 		if st.Service.Name != kds {
 			continue
 		}
 		polling := 0
 		var can, must []string // polling readers that may switch to enhanced fan-out, and those that may not (Firehose)
 		pollOnly := ""
-		for _, r := range s.sc.Readers(st.ID) {
+		for _, r := range s.ix.Readers(st.ID) {
 			if r.Str("read") != efo {
 				polling++
 				if r.Service.CanUseEFO() {
@@ -157,7 +157,7 @@ func windowOf(c *pipeline.Node) (float64, string) {
 // sourceUnits is how many shards or partitions a consumer reads (Firehose
 // keeps one buffer per shard or partition, FH-BUFFER-SCOPE).
 func (s *selector) sourceUnits(c *pipeline.Node) int {
-	src := s.sc.Node(c.From)
+	src := s.ix.Node(c.From)
 	if src == nil {
 		return 1
 	}
@@ -210,7 +210,7 @@ func (s *selector) firehoseDelay(c *pipeline.Node) (float64, string) {
 // retentionFlags: the requirement against each store's retention and maximum.
 func (s *selector) retentionFlags(add addFlag) {
 	ret := s.retention()
-	stores := s.sc.Stage(pipeline.Storage)
+	stores := s.ix.Stage(pipeline.Storage)
 	if ret > 0 && len(stores) == 0 {
 		add(warn, "", "add a Kinesis stream (or MSK topic) to keep the data replayable",
 			"FH-BUFFER-RETENTION: Firehose keeps undelivered data for at most 24 h",
@@ -287,7 +287,7 @@ func (s *selector) throughputFlags(add addFlag) {
 			b, _ := pipeline.Broker(n.Str("broker_type"))
 			groups := n.Int("consumer_groups")
 			if !n.Has("consumer_groups") {
-				groups = max(1, len(s.sc.Readers(n.ID)))
+				groups = max(1, len(s.ix.Readers(n.ID)))
 			}
 			have := pipeline.MSKClusterThroughput(b, n.Int("brokers"), n.Int("replication"), groups)
 			if have < ld.PeakBytes {
@@ -354,7 +354,7 @@ func perPartitionMax(n *pipeline.Node) float64 {
 
 func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
 	polling := 0
-	for _, r := range s.sc.Readers(n.ID) {
+	for _, r := range s.ix.Readers(n.ID) {
 		if r.Str("read") != efo {
 			polling++
 		}
@@ -488,13 +488,13 @@ func (s *selector) dynamoThroughput(d *pipeline.Node, ld Load, add addFlag) {
 
 // recordSizeFlags: the largest records against each service's maximum.
 func (s *selector) recordSizeFlags(add addFlag) {
-	for _, p := range s.sc.Stage(pipeline.Producer) {
+	for _, p := range s.ix.Stage(pipeline.Producer) {
 		biggest := p.Num("record_size.mean")
 		if v := p.Num("record_size.max"); v > biggest {
 			biggest = v
 		}
 		for _, t := range p.To {
-			n := s.sc.Node(t)
+			n := s.ix.Node(t)
 			if n == nil {
 				continue
 			}
@@ -523,7 +523,7 @@ func (s *selector) transformFlags(add addFlag) {
 	if !s.req.Transformations {
 		return
 	}
-	cs := s.sc.Stage(pipeline.Consumer)
+	cs := s.ix.Stage(pipeline.Consumer)
 	if len(cs) == 0 {
 		add(warn, "", "add a consumer that transforms (Lambda, Flink, Glue, or a Firehose Lambda transform)", "requirements.transformations",
 			"records must be transformed, but nothing reads them")

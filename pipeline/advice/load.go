@@ -49,25 +49,34 @@ type prodLoad struct {
 // samples is how many evenly spaced moments rate estimates look at.
 const samples = 1440
 
+// rateStep is a producer's base rate from a moment on.
+type rateStep struct {
+	at   float64
+	rate pipeline.Rate
+}
+
 // producerLoad estimates a producer's peak and average rate over the run.
 func producerLoad(sc *pipeline.Scenario, p *pipeline.Node) prodLoad {
+	var changes []rateStep
+	for _, c := range sc.Timeline {
+		for _, a := range c.Set {
+			if a.Node == p.ID && a.Key == "rate" {
+				changes = append(changes, rateStep{c.At.Seconds(), a.Value.Rate})
+			}
+		}
+	}
+	return producerLoadSteps(sc, p, changes)
+}
+
+// producerLoadSteps is producerLoad given the timeline's changes of the
+// producer's rate, in timeline order.
+func producerLoadSteps(sc *pipeline.Scenario, p *pipeline.Node, changes []rateStep) prodLoad {
 	size := max(1, p.Num("record_size.mean"))
 	pl := prodLoad{id: p.ID, size: size, dist: p.Str("keys.dist"), spike: p.Str("pattern.shape") == "spike"}
 	pl.hot = hotShare(p)
 
 	// The base rate changes where the timeline sets it.
-	type step struct {
-		at   float64
-		rate pipeline.Rate
-	}
-	steps := []step{{0, p.Rate("rate")}}
-	for _, c := range sc.Timeline {
-		for _, a := range c.Set {
-			if a.Node == p.ID && a.Key == "rate" {
-				steps = append(steps, step{c.At.Seconds(), a.Value.Rate})
-			}
-		}
-	}
+	steps := append([]rateStep{{0, p.Rate("rate")}}, changes...)
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at < steps[j].at })
 	toRecs := func(r pipeline.Rate) float64 {
 		if r.Bytes {
@@ -75,6 +84,7 @@ func producerLoad(sc *pipeline.Scenario, p *pipeline.Node) prodLoad {
 		}
 		return r.PerSec
 	}
+	pat := newPattern(p)
 	rateAt := func(t float64) float64 {
 		base := toRecs(steps[0].rate)
 		for _, s := range steps[1:] {
@@ -82,7 +92,7 @@ func producerLoad(sc *pipeline.Scenario, p *pipeline.Node) prodLoad {
 				base = toRecs(s.rate)
 			}
 		}
-		return base * patternFactor(p, base, size, t)
+		return base * pat.factor(base, size, t)
 	}
 	dur := max(sc.Duration.Seconds(), 1)
 	var sum float64
@@ -105,31 +115,44 @@ func producerLoad(sc *pipeline.Scenario, p *pipeline.Node) prodLoad {
 	return pl
 }
 
-// patternFactor is the producer's pattern multiplier at t, as docs/engine.md
+// pattern is a producer's pattern settings, read once: rate estimates
+// evaluate it at over a thousand moments.
+type pattern struct {
+	shape                      string
+	peak, period               float64 // diurnal
+	to                         pipeline.Rate
+	at, over, dur, spikeFactor float64 // ramp and spike
+}
+
+func newPattern(p *pipeline.Node) pattern {
+	return pattern{
+		shape: p.Str("pattern.shape"),
+		peak:  p.Num("pattern.peak"), period: max(1, p.Dur("pattern.period").Seconds()),
+		to: p.Rate("pattern.to"),
+		at: p.Dur("pattern.at").Seconds(), over: max(1e-9, p.Dur("pattern.over").Seconds()),
+		dur: p.Dur("pattern.for").Seconds(), spikeFactor: p.Num("pattern.factor"),
+	}
+}
+
+// factor is the producer's pattern multiplier at t, as docs/engine.md
 // describes the shapes (constant, diurnal sine, ramp, spike, Poisson).
-func patternFactor(p *pipeline.Node, base, size, t float64) float64 {
-	switch p.Str("pattern.shape") {
+func (pt *pattern) factor(base, size, t float64) float64 {
+	switch pt.shape {
 	case "diurnal":
-		peak := p.Num("pattern.peak")
-		period := max(1, p.Dur("pattern.period").Seconds())
-		return max(0, 1+(peak-1)*math.Sin(2*math.Pi*t/period))
+		return max(0, 1+(pt.peak-1)*math.Sin(2*math.Pi*t/pt.period))
 	case "ramp":
 		if base <= 0 {
 			return 0
 		}
-		to := p.Rate("pattern.to")
-		toRecs := to.PerSec
-		if to.Bytes {
+		toRecs := pt.to.PerSec
+		if pt.to.Bytes {
 			toRecs /= size
 		}
-		start := p.Dur("pattern.at").Seconds()
-		over := max(1e-9, p.Dur("pattern.over").Seconds())
-		x := min(1, max(0, (t-start)/over))
+		x := min(1, max(0, (t-pt.at)/pt.over))
 		return 1 + x*(toRecs/base-1)
 	case "spike":
-		at := p.Dur("pattern.at").Seconds()
-		if t >= at && t < at+p.Dur("pattern.for").Seconds() {
-			return p.Num("pattern.factor")
+		if t >= pt.at && t < pt.at+pt.dur {
+			return pt.spikeFactor
 		}
 	}
 	return 1
@@ -172,26 +195,49 @@ func zipfNorm(n int, s float64) float64 {
 }
 
 // loads estimates every storage node's load, and the pipeline's ingest (key "").
+// Producers' loads are worked out when first needed, so asking for one
+// stream's load costs its writers, not every producer.
 type loads struct {
 	sc    *pipeline.Scenario
+	ix    *pipeline.Index
 	prods map[string]prodLoad
 	memo  map[string]Load
+	rates map[string][]rateStep // the timeline's rate changes per producer
 }
 
 func newLoads(sc *pipeline.Scenario) *loads {
-	l := &loads{sc: sc, prods: map[string]prodLoad{}, memo: map[string]Load{}}
-	for _, p := range sc.Stage(pipeline.Producer) {
-		l.prods[p.ID] = producerLoad(sc, p)
+	return newLoadsIndexed(sc, pipeline.NewIndex(sc))
+}
+
+// newLoadsIndexed is newLoads with the scenario's index already built.
+func newLoadsIndexed(sc *pipeline.Scenario, ix *pipeline.Index) *loads {
+	l := &loads{sc: sc, ix: ix, prods: map[string]prodLoad{}, memo: map[string]Load{}, rates: map[string][]rateStep{}}
+	for _, c := range sc.Timeline {
+		for _, a := range c.Set {
+			if a.Key == "rate" {
+				l.rates[a.Node] = append(l.rates[a.Node], rateStep{c.At.Seconds(), a.Value.Rate})
+			}
+		}
 	}
 	return l
+}
+
+// prod is a producer's load, worked out once.
+func (l *loads) prod(p *pipeline.Node) prodLoad {
+	if pl, ok := l.prods[p.ID]; ok {
+		return pl
+	}
+	pl := producerLoadSteps(l.sc, p, l.rates[p.ID])
+	l.prods[p.ID] = pl
+	return pl
 }
 
 // ingest is the load of all producers together, raised to
 // requirements.throughput when that is higher.
 func (l *loads) ingest() Load {
 	var ps []prodLoad
-	for _, p := range l.sc.Stage(pipeline.Producer) {
-		ps = append(ps, l.prods[p.ID])
+	for _, p := range l.ix.Stage(pipeline.Producer) {
+		ps = append(ps, l.prod(p))
 	}
 	return l.withRequirement(combine(ps))
 }
@@ -229,15 +275,15 @@ func (l *loads) of(id string) Load {
 	l.memo[id] = Load{} // guards against cycles
 	var ps []prodLoad
 	var extra []Load
-	for _, w := range l.sc.Writers(id) {
+	for _, w := range l.ix.Writers(id) {
 		switch w.Stage {
 		case pipeline.Producer:
-			ps = append(ps, l.prods[w.ID])
+			ps = append(ps, l.prod(w))
 		case pipeline.Consumer:
 			extra = append(extra, l.consumed(w))
 		}
 	}
-	n := l.sc.Node(id)
+	n := l.ix.Node(id)
 	if n != nil && n.Stage == pipeline.Consumer && n.From != "" {
 		extra = append(extra, l.of(n.From))
 	}
@@ -247,7 +293,7 @@ func (l *loads) of(id string) Load {
 	}
 	// The requirement describes the pipeline's ingest: it applies to the
 	// storage node producers write into when there is only one.
-	if n != nil && n.Stage == pipeline.Storage && len(ps) > 0 && len(l.sc.Stage(pipeline.Storage)) == 1 {
+	if n != nil && n.Stage == pipeline.Storage && len(ps) > 0 && len(l.ix.Stage(pipeline.Storage)) == 1 {
 		ld = l.withRequirement(ld)
 	}
 	l.memo[id] = ld

@@ -17,7 +17,7 @@ func (d *Diagnoser) inOutageNow(ns *pipeline.NodeSnapshot) bool {
 	if ns.Failed {
 		return true
 	}
-	n := d.sc.Node(ns.ID)
+	n := d.ix.Node(ns.ID)
 	return n != nil && n.Service.Name == msk && n.Int("brokers_down") > 0
 }
 
@@ -90,7 +90,7 @@ func (d *Diagnoser) outageRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 	t := d.track(n.ID)
 	f := Finding{Rule: "outage", Severity: pipeline.SeverityWarning, Node: n.ID}
 	var who []string
-	for _, w := range d.sc.Writers(n.ID) {
+	for _, w := range d.ix.Writers(n.ID) {
 		who = append(who, w.ID)
 	}
 	f.Problem = sprintf("Outage: %s was out of service %s and refused up to %s writes/s while it was down and while %s caught up after it",
@@ -117,7 +117,7 @@ func (d *Diagnoser) outageFix(n *pipeline.Node) string {
 	}
 	outage := d.outageSeconds(n)
 	var prods, firehoses, others []string
-	for _, w := range d.sc.Writers(n.ID) {
+	for _, w := range d.ix.Writers(n.ID) {
 		switch {
 		case w.Stage == pipeline.Producer:
 			if need := retriesFor(w.Dur("retries.backoff").Seconds(), outage); need > w.Int("retries.max") {
@@ -212,7 +212,7 @@ func (d *Diagnoser) lostTo(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.N
 		return ns.LostWrites
 	}
 	var l float64
-	for _, w := range d.sc.Writers(n.ID) {
+	for _, w := range d.ix.Writers(n.ID) {
 		if w.Stage != pipeline.Producer || len(w.To) != 1 {
 			continue
 		}
@@ -287,7 +287,7 @@ func (d *Diagnoser) rejudge(s pipeline.Snapshot) {
 
 // sourceOf is the stream a consumer reads, or id itself.
 func (d *Diagnoser) sourceOf(id string) string {
-	if c := d.sc.Node(id); c != nil && c.From != "" {
+	if c := d.ix.Node(id); c != nil && c.From != "" {
 		return c.From
 	}
 	return id
@@ -301,7 +301,7 @@ func (d *Diagnoser) finalLoss(s pipeline.Snapshot, f *Finding) {
 	if f.lost <= 0 || (f.Rule != "write-throttling" && f.Rule != "outage") {
 		return
 	}
-	n, ns := d.sc.Node(f.Node), s.Node(f.Node)
+	n, ns := d.ix.Node(f.Node), s.Node(f.Node)
 	if n == nil || ns == nil {
 		return
 	}
@@ -317,7 +317,7 @@ func (d *Diagnoser) finalLoss(s pipeline.Snapshot, f *Finding) {
 // rising before the end: no projection to the retention, what it reached and
 // where it ended.
 func (d *Diagnoser) pastIteratorAge(s pipeline.Snapshot, f *Finding, when string) string {
-	c := d.sc.Node(f.Node)
+	c := d.ix.Node(f.Node)
 	src := f.Node
 	if c != nil && c.From != "" {
 		src = c.From
@@ -336,7 +336,7 @@ func (d *Diagnoser) pastIteratorAge(s pipeline.Snapshot, f *Finding, when string
 		peak = max(peak, v)
 	}
 	ret := ""
-	if st := d.sc.Node(src); st != nil && st.Dur("retention") > 0 {
+	if st := d.ix.Node(src); st != nil && st.Dur("retention") > 0 {
 		ret = sprintf(", well within its %s retention", secs(st.Dur("retention").Seconds()))
 	}
 	out := sprintf("Iterator age rose %s: %s fell up to %s behind on %s%s", when, f.Node, secs(peak), src, ret)
@@ -349,7 +349,7 @@ func (d *Diagnoser) pastIteratorAge(s pipeline.Snapshot, f *Finding, when string
 // pastLagGrowing rewrites a "Lag growing" finding whose lag stopped growing
 // before the end but did not drain (pastLag handles lag that drained).
 func (d *Diagnoser) pastLagGrowing(s pipeline.Snapshot, f *Finding, when string) string {
-	c := d.sc.Node(f.Node)
+	c := d.ix.Node(f.Node)
 	src := ""
 	if c != nil {
 		src = c.From
@@ -371,7 +371,7 @@ func (d *Diagnoser) pastLagGrowing(s pipeline.Snapshot, f *Finding, when string)
 // stream is at the end: a hot key explains the refusals (more shards would
 // not help), or the stream already has the shards the peak needs.
 func (d *Diagnoser) rejudgeShards(f *Finding) {
-	n := d.sc.Node(f.Node)
+	n := d.ix.Node(f.Node)
 	if n == nil || n.Service.Name != kds || n.Str("mode") == "on-demand" {
 		return
 	}

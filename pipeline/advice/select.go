@@ -38,7 +38,8 @@ type Recommendation struct {
 // its requirements and graph, following the rule book's SELECT rules, and
 // flags what cannot meet the requirements. The result is deterministic.
 func Select(sc *pipeline.Scenario) []Recommendation {
-	s := &selector{sc: sc, req: sc.Requirements, ld: newLoads(sc)}
+	ix := pipeline.NewIndex(sc)
+	s := &selector{sc: sc, ix: ix, req: sc.Requirements, ld: newLoadsIndexed(sc, ix)}
 	var out []Recommendation
 	out = append(out, s.storage()...)
 	out = append(out, s.consumers()...)
@@ -49,6 +50,7 @@ func Select(sc *pipeline.Scenario) []Recommendation {
 
 type selector struct {
 	sc  *pipeline.Scenario
+	ix  *pipeline.Index
 	req pipeline.Requirements
 	ld  *loads
 }
@@ -91,7 +93,7 @@ func describe(n *pipeline.Node) string {
 // ---- storage ----
 
 func (s *selector) storage() []Recommendation {
-	stores := s.sc.Stage(pipeline.Storage)
+	stores := s.ix.Stage(pipeline.Storage)
 	if len(stores) == 0 {
 		return []Recommendation{s.noStorage()}
 	}
@@ -156,7 +158,7 @@ func (s *selector) mskStore(n *pipeline.Node, ld Load, r *Recommendation) {
 		why = append(why, secs(s.retention())+" retention")
 	}
 	lead := strings.Join(why, " and ") + " → MSK"
-	groups := max(1, len(s.sc.Readers(n.ID)))
+	groups := max(1, len(s.ix.Readers(n.ID)))
 	r.Rule = "SELECT-MSK: existing Kafka, the Kafka API or ecosystem, or retention beyond 365 days → Amazon MSK"
 	svc := n.Service.Name
 	if ld.Spiky && ld.PeakBytes <= pipeline.MSKServerlessIn {
@@ -238,7 +240,7 @@ func roundUp(n, m int) int { return (n + m - 1) / m * m }
 // replay; on-demand for spiky or unpredictable traffic, provisioned for
 // predictable traffic or heavily skewed keys.
 func (s *selector) kdsStore(n *pipeline.Node, ld Load, r *Recommendation) {
-	readers := len(s.sc.Readers(n.ID))
+	readers := len(s.ix.Readers(n.ID))
 	polling := min(1, readers) // one polling reader, EFO for the rest (see readModes)
 	shards, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, polling)
 	r.Rule = "SELECT-KDS: AWS-native ingestion with AWS consumers and replay for 1–365 days → Kinesis Data Streams"
@@ -293,7 +295,7 @@ func (s *selector) consumers() []Recommendation {
 	if len(s.req.Delivery) > 0 {
 		targets = s.req.Delivery
 	} else {
-		for _, d := range s.sc.Stage(pipeline.Destination) {
+		for _, d := range s.ix.Stage(pipeline.Destination) {
 			if !slices.Contains(targets, d.Service.Name) {
 				targets = append(targets, d.Service.Name)
 			}
@@ -307,11 +309,11 @@ func (s *selector) consumers() []Recommendation {
 		}
 		seen[t] = true
 		var writers []*pipeline.Node
-		for _, d := range s.sc.Stage(pipeline.Destination) {
+		for _, d := range s.ix.Stage(pipeline.Destination) {
 			if d.Service.Name != t {
 				continue
 			}
-			for _, w := range s.sc.Writers(d.ID) {
+			for _, w := range s.ix.Writers(d.ID) {
 				if !slices.Contains(writers, w) {
 					writers = append(writers, w)
 				}
@@ -415,11 +417,11 @@ func pollDelay(n int) float64 {
 
 func (s *selector) readModes() []Recommendation {
 	var out []Recommendation
-	for _, st := range s.sc.Stage(pipeline.Storage) {
+	for _, st := range s.ix.Stage(pipeline.Storage) {
 		if st.Service.Name != kds {
 			continue
 		}
-		readers := s.sc.Readers(st.ID)
+		readers := s.ix.Readers(st.ID)
 		if len(readers) == 0 {
 			continue
 		}

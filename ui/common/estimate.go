@@ -36,10 +36,12 @@ type Finding struct {
 // cancelled, and never modify sc. The builder calls it from a command.
 type Estimator func(ctx context.Context, sc *pipeline.Scenario) (Estimate, error)
 
-// Estimate limits: at most this much simulated time, in at most this many ticks.
+// Estimate limits: at most this much simulated time, in at most this many
+// ticks, and nothing a backend estimates at more than EstimateMaxTime.
 const (
 	EstimateSpan     = 10 * time.Minute
 	EstimateMaxTicks = 2000
+	EstimateMaxTime  = 5 * time.Second
 )
 
 // SimEstimator returns an Estimator that runs the scenario on b, a simulator
@@ -55,6 +57,16 @@ func SimEstimator(b backends.Backend, span time.Duration, maxTicks int) Estimato
 			tick = time.Second
 		}
 		short.Duration = min(short.Duration, span, tick*time.Duration(maxTicks))
+		if est, ok := b.(backends.Estimator); ok {
+			// Every edit asks for an estimate: never a big simulation for it.
+			c, err := est.Estimate(ctx, short)
+			if err != nil {
+				return Estimate{}, err
+			}
+			if c.Time > EstimateMaxTime || c.NeedsConfirm() {
+				return Estimate{}, fmt.Errorf("too big to sample while you edit (%s of it would take %s); r runs it", pipeline.FormatDuration(short.Duration), c)
+			}
+		}
 		r, err := b.Start(ctx, short)
 		if err != nil {
 			return Estimate{}, err

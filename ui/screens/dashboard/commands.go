@@ -50,6 +50,22 @@ type SessionSavedMsg struct {
 	Then     tea.Msg
 }
 
+// RunEstimatedMsg answers estimateRunCmd: what a run would take, before it starts.
+type RunEstimatedMsg struct {
+	Gen  int
+	Cost backends.Cost
+	Err  error
+}
+
+// estimateRunCmd asks a backend that can say what a run costs. The estimate
+// builds the engine, so it runs here and not in Update.
+func estimateRunCmd(ctx context.Context, est backends.Estimator, sc *pipeline.Scenario, gen int) tea.Cmd {
+	return func() tea.Msg {
+		c, err := est.Estimate(ctx, sc)
+		return RunEstimatedMsg{Gen: gen, Cost: c, Err: err}
+	}
+}
+
 // startRunCmd starts a run of sc on the backend.
 func startRunCmd(ctx context.Context, b backends.Backend, sc *pipeline.Scenario, gen int) tea.Cmd {
 	return func() tea.Msg {

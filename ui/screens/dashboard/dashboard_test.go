@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/backends/fake"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/internal/golden"
@@ -22,6 +24,17 @@ import (
 )
 
 const wait = 5 * time.Second
+
+// startNow carries a start through: the estimate, then the run's start.
+func startNow(d *Model, cmd tea.Cmd) {
+	for _, m := range uitest.RunCmd(cmd, wait) {
+		if _, ok := m.(RunEstimatedMsg); ok {
+			startNow(d, d.Update(m))
+			continue
+		}
+		d.Update(m)
+	}
+}
 
 type harness struct {
 	t     *testing.T
@@ -348,8 +361,15 @@ func TestRecordingReplaysTheRun(t *testing.T) {
 		}
 	}
 	cmd := d.Start(sc, "")
-	// Start, then pause at once: the run may have gone a few ticks; that is fine.
+	// Start (estimate, then start), then pause at once: the run may have gone
+	// a few ticks; that is fine.
 	for _, m := range uitest.RunCmd(cmd, wait) {
+		if _, ok := m.(RunEstimatedMsg); ok {
+			for _, m := range uitest.RunCmd(d.Update(m), wait) {
+				d.Update(m)
+			}
+			continue
+		}
 		d.Update(m)
 	}
 	d.Update(uitest.Key(" "))
@@ -595,9 +615,7 @@ func BenchmarkViewBigStream(b *testing.B) {
 	fb := &fake.Backend{}
 	d := New(uitest.Common(fb, uitest.NewMemStore(nil)))
 	d.SetSize(200, 58)
-	for _, m := range uitest.RunCmd(d.Start(sc, ""), wait) {
-		d.Update(m)
-	}
+	startNow(d, d.Start(sc, ""))
 	r := fb.Runs()[0]
 	// A snapshot every 5 s for 50 minutes: the charts' history has merged
 	// its buckets twice and holds the whole run.
@@ -1072,9 +1090,7 @@ func TestRecordingStopsWhereTheRunStood(t *testing.T) {
 			d.Update(m)
 		}
 	}
-	for _, m := range uitest.RunCmd(d.Start(sc, ""), wait) {
-		d.Update(m)
-	}
+	startNow(d, d.Start(sc, ""))
 	d.Update(uitest.Key(" ")) // paused: from here the run moves only by steps
 	step := func(n int) {
 		for range n {
@@ -1567,5 +1583,51 @@ func TestMarkersReadWithoutColour(t *testing.T) {
 	v = hs.view()
 	if !strings.Contains(v, "░<50% ▒<80% ▓<100% █ HOT") || !strings.Contains(v, "█") {
 		t.Errorf("the heat strip's shades:\n%s", v)
+	}
+}
+
+// costly is a backend that says every run is big.
+type costly struct {
+	*fake.Backend
+	cost backends.Cost
+}
+
+func (b costly) Estimate(context.Context, *pipeline.Scenario) (backends.Cost, error) {
+	return b.cost, nil
+}
+
+// TestBigRunAsksFirst: a run estimated above about a minute or a gigabyte
+// waits for enter (esc cancels); one below starts at once. Update never
+// estimates itself: the estimate comes back in RunEstimatedMsg.
+func TestBigRunAsksFirst(t *testing.T) {
+	hs := newHarness(t, uitest.ShopYAML, 120, 30)
+	b := costly{Backend: hs.b, cost: backends.Cost{Time: 3 * time.Minute, Bytes: 2 << 30}}
+	hs.d.c.Backend = b
+	hs.do(startMsg{hs.sc})
+	if len(hs.b.Runs()) != 0 || !hs.d.CapturesInput() {
+		t.Fatalf("a big run started without asking (%d runs)", len(hs.b.Runs()))
+	}
+	v := hs.view()
+	if !strings.Contains(v, "shop is a big run: about 3m and 2.0 GiB") || !strings.Contains(v, "enter run it · esc cancel") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	hs.keys("esc")
+	if len(hs.b.Runs()) != 0 || hs.d.CapturesInput() || hs.d.state != idle {
+		t.Fatalf("esc: %d runs, state %v", len(hs.b.Runs()), hs.d.state)
+	}
+	hs.keys("r") // run again: asks again
+	if len(hs.b.Runs()) != 0 || !hs.d.CapturesInput() {
+		t.Fatal("r did not ask")
+	}
+	hs.keys("enter")
+	if len(hs.b.Runs()) != 1 || hs.d.state != running {
+		t.Fatalf("enter: %d runs, state %v", len(hs.b.Runs()), hs.d.state)
+	}
+	// Below the bound it just starts.
+	b.cost = backends.Cost{Time: time.Second, Bytes: 50 << 20}
+	hs.d.c.Backend = b
+	hs.do(startMsg{hs.sc})
+	if len(hs.b.Runs()) != 2 || hs.d.CapturesInput() {
+		t.Fatalf("a small run: %d runs, asking %v", len(hs.b.Runs()), hs.d.CapturesInput())
 	}
 }

@@ -62,6 +62,7 @@ const (
 	askReshard         // how many shards
 	askRecord          // where to save the session
 	askSave            // where to save the scenario
+	askBigRun          // the run is estimated above the bound: start it?
 )
 
 // pane names the panes that take keys, in tab order.
@@ -198,10 +199,11 @@ type Model struct {
 	inputErr string
 	pickList []string
 	pick     int
-	compID   int      // of the last completion asked for (tab in a path prompt)
-	choices  []string // the paths tab found, when there are several
-	compErr  string   // why tab found nothing
-	target   string   // node chosen for the current prompt
+	compID   int           // of the last completion asked for (tab in a path prompt)
+	choices  []string      // the paths tab found, when there are several
+	compErr  string        // why tab found nothing
+	target   string        // node chosen for the current prompt
+	big      backends.Cost // askBigRun: what the run would take
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -355,6 +357,9 @@ func (m *Model) units() int {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
+	if m.prompt == askBigRun {
+		return []key.Binding{k.Accept, k.Cancel}
+	}
 	if m.prompt != noPrompt {
 		return []key.Binding{k.Up, k.Down, k.Accept, k.Complete, k.Cancel}
 	}

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
@@ -48,6 +49,10 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 		m.focus = advicePane
 	}
 	m.syncKeys()
+	if est, ok := m.c.Backend.(backends.Estimator); ok {
+		// A run above about a minute or a gigabyte waits for a yes (RunEstimatedMsg).
+		return tea.Batch(stop, estimateRunCmd(m.c.Ctx, est, m.sc, m.gen))
+	}
 	return tea.Batch(stop, startRunCmd(m.c.Ctx, m.c.Backend, m.sc, m.gen))
 }
 
@@ -70,6 +75,16 @@ func (m *Model) Stop() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	defer m.syncKeys()
 	switch msg := msg.(type) {
+	case RunEstimatedMsg:
+		if msg.Gen != m.gen || m.state != starting {
+			return nil
+		}
+		// An estimate that failed says nothing: the start reports what is wrong.
+		if msg.Err == nil && msg.Cost.NeedsConfirm() {
+			m.big, m.prompt = msg.Cost, askBigRun
+			return nil
+		}
+		return startRunCmd(m.c.Ctx, m.c.Backend, m.sc, m.gen)
 	case RunStartedMsg:
 		if msg.Gen != m.gen {
 			if msg.Run != nil {
@@ -508,6 +523,16 @@ func (m *Model) askReshard() tea.Cmd {
 func (m *Model) updatePrompt(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch m.prompt {
+	case askBigRun:
+		switch {
+		case key.Matches(msg, k.Accept):
+			m.prompt = noPrompt
+			return startRunCmd(m.c.Ctx, m.c.Backend, m.sc, m.gen)
+		case key.Matches(msg, k.Cancel):
+			m.prompt, m.state = noPrompt, idle
+			m.gen++
+		}
+		return nil
 	case pickFail, pickReshard:
 		switch {
 		case key.Matches(msg, k.Up):

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -164,6 +165,15 @@ func (m *Model) footer() []string {
 	}
 	if m.prompt == pickFail || m.prompt == pickReshard {
 		return []string{layout.PadRight(st.Muted.Render(" ↑/↓ choose · enter ok · esc cancel"), m.w)}
+	}
+	if m.prompt == askBigRun {
+		q := fmt.Sprintf(" %s is a big run: %s (above about %s or %s). enter run it · esc cancel",
+			m.sc.Name, m.big, pipeline.FormatDuration(backends.ConfirmTime), pipeline.ApproxSize(backends.ConfirmBytes))
+		var out []string
+		for _, l := range layout.Wrap(q, m.w) {
+			out = append(out, layout.PadRight(st.Warn.Render(l), m.w))
+		}
+		return out
 	}
 	p := m.snap.Pipeline
 	if !m.has {
