@@ -87,13 +87,11 @@ func TestOutputCitesRuleIDs(t *testing.T) {
 		commands = append(commands, []string{"explain", id})
 	}
 	for _, name := range scenarios.Names() {
-		for _, args := range [][]string{
+		commands = append(commands, [][]string{
 			{"advise", name}, {"advise", name, "--json"}, {"size", name}, {"run", name},
 			{"run", name, "--json", "-"}, {"metrics", name}, {"graph", name},
 			{"graph", name, "--format", "dot"}, {"validate", name},
-		} {
-			commands = append(commands, args)
-		}
+		}...)
 	}
 	prefixes := pipeline.RulePrefixes()
 	for _, args := range commands {

@@ -167,7 +167,7 @@ func suggestFlag(c *cobra.Command, err error) error {
 	if best == "" {
 		return err
 	}
-	return fmt.Errorf("%w\n\nDid you mean this?\n\t--%s\n", err, best)
+	return fmt.Errorf("%w\n\nDid you mean this?\n\t--%s", err, best)
 }
 
 // runDefault is what `streamsim` without a command does: the TUI on the

@@ -290,9 +290,7 @@ func writeSweepTable(w io.Writer, p *sweepPlan, runs []sweepRun) {
 	for _, m := range doc.Metrics {
 		head = append(head, m+" (p5–p95)")
 	}
-	for _, tg := range doc.Targets {
-		head = append(head, tg)
-	}
+	head = append(head, doc.Targets...)
 	t.add(head...)
 	units := metricUnits(p.s)
 	for _, pt := range doc.Points {

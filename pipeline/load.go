@@ -194,7 +194,7 @@ func (l *loader) parse(data []byte) (*yaml.Node, bool) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		pos := Pos{1, 1}
+		var pos Pos
 		if err == nil {
 			pos = posOf(&extra)
 		} else {

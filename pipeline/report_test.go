@@ -56,7 +56,7 @@ func reportTestMetrics() map[string]float64 {
 		"lake.bytes_in":              921600.4,
 		"lake.objects":               2,
 		"delivery.utilization_max":   0.123456789,
-		"delivery.iterator_age_max":  -0.0,
+		"delivery.iterator_age_max":  math.Copysign(0, -1),
 		"pipeline.in_flight_records": 0.0004,
 	}
 }

@@ -26,7 +26,6 @@ type dest struct {
 	ddbUsed  float64
 	winPeak  float64 // highest write rate while held at the table's limit
 	winStart float64 // when the table first hit its limit (<0: it has not)
-	util     float64
 	wcuSize  float64
 	burst    float64   // DynamoDB: banked write units
 	maxWCU   float64   // DynamoDB: the most WCU provisioned so far

@@ -284,12 +284,3 @@ func (p *processor) metrics(e *Engine, m map[string]float64) {
 		m["failed_batches"] = p.poison.failedInv
 	}
 }
-
-// bytesWaiting is the bytes not yet read across units.
-func (r *reader) bytesWaiting() float64 {
-	var b float64
-	for u := range r.q {
-		b += r.q[u].b
-	}
-	return b
-}

@@ -178,7 +178,7 @@ storage:
 		h, _ := traceHash(t, sc)
 		return h
 	}
-	if run(1) != run(1) {
+	if a, b := run(1), run(1); a != b {
 		t.Error("same seed, different runs")
 	}
 	if run(1) == run(2) {

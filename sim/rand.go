@@ -20,8 +20,6 @@ func newRNG(seed int64) *rng {
 // what the generator draws next, without touching it.
 func (g *rng) state() rand.PCG { return *g.src }
 
-func (g *rng) float() float64 { return g.r.Float64() }
-
 func (g *rng) uint64() uint64 { return g.r.Uint64() }
 
 // normal returns a standard normal deviate (Box-Muller, one draw discarded for simplicity).

@@ -22,7 +22,6 @@ type consumer struct {
 	outs    []sender
 	standIn *standIn
 	failed  atomic.Bool // a timeline `fail`: it stops taking records
-	paused  chan struct{}
 }
 
 // process hands records on. A failed consumer holds on until it works again.

@@ -68,7 +68,7 @@ func (k KafkaOptions) clientOpts() ([]kgo.Opt, error) {
 	case "", KafkaAuthNone:
 	case KafkaAuthSCRAM, KafkaAuthSCRAM2:
 		if k.User == "" || k.Password == "" {
-			return nil, fmt.Errorf("Kafka auth %s needs a user and a password", k.Auth)
+			return nil, fmt.Errorf("the Kafka auth %s needs a user and a password", k.Auth)
 		}
 		a := scram.Auth{User: k.User, Pass: k.Password}
 		if k.Auth == KafkaAuthSCRAM {
@@ -79,7 +79,7 @@ func (k KafkaOptions) clientOpts() ([]kgo.Opt, error) {
 	case KafkaAuthIAM:
 		cfg := k.AWS
 		if cfg.Credentials == nil || cfg.Region == "" {
-			return nil, errors.New("Kafka auth iam needs AWS credentials and a region")
+			return nil, errors.New("the Kafka auth iam needs AWS credentials and a region")
 		}
 		opts = append(opts, kgo.SASL(oauth.Oauth(func(ctx context.Context) (oauth.Auth, error) {
 			token, _, err := signer.GenerateAuthTokenFromCredentialsProvider(ctx, cfg.Region, cfg.Credentials)
@@ -89,7 +89,7 @@ func (k KafkaOptions) clientOpts() ([]kgo.Opt, error) {
 			return oauth.Auth{Token: token}, nil
 		})))
 	default:
-		return nil, fmt.Errorf("Kafka auth %q: expected none, scram-sha-512, scram-sha-256 or iam", k.Auth)
+		return nil, fmt.Errorf("the Kafka auth %q: expected none, scram-sha-512, scram-sha-256 or iam", k.Auth)
 	}
 	return opts, nil
 }

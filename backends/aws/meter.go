@@ -14,7 +14,6 @@ import (
 // snapshot loop reads rates and gauges from it.
 type meter struct {
 	mu    sync.Mutex
-	start time.Time // when producers started (zero before)
 	nodes map[string]*nodeMeter
 	order []string
 

@@ -55,21 +55,8 @@ type rateStep struct {
 	rate pipeline.Rate
 }
 
-// producerLoad estimates a producer's peak and average rate over the run.
-func producerLoad(sc *pipeline.Scenario, p *pipeline.Node) prodLoad {
-	var changes []rateStep
-	for _, c := range sc.Timeline {
-		for _, a := range c.Set {
-			if a.Node == p.ID && a.Key == "rate" {
-				changes = append(changes, rateStep{c.At.Seconds(), a.Value.Rate})
-			}
-		}
-	}
-	return producerLoadSteps(sc, p, changes)
-}
-
-// producerLoadSteps is producerLoad given the timeline's changes of the
-// producer's rate, in timeline order.
+// producerLoadSteps estimates a producer's peak and average rate over the
+// run, given the timeline's changes of its rate in timeline order.
 func producerLoadSteps(sc *pipeline.Scenario, p *pipeline.Node, changes []rateStep) prodLoad {
 	size := max(1, p.Num("record_size.mean"))
 	pl := prodLoad{id: p.ID, size: size, dist: p.Str("keys.dist"), spike: p.Str("pattern.shape") == "spike"}

@@ -62,14 +62,12 @@ func (hs *harness) do(msg tea.Msg) {
 	for len(queue) > 0 {
 		m := queue[0]
 		queue = queue[1:]
-		switch m.(type) {
+		switch m := m.(type) {
 		case common.StatusPostedMsg, common.BuilderRequestedMsg, common.SaveRequestedMsg:
 			hs.out = append(hs.out, m)
 			continue
 		case startMsg:
-			for _, r := range uitest.RunCmd(hs.d.Start(m.(startMsg).sc, ""), time.Second) {
-				queue = append(queue, r)
-			}
+			queue = append(queue, uitest.RunCmd(hs.d.Start(m.sc, ""), time.Second)...)
 			continue
 		}
 		cmd := hs.d.Update(m)
@@ -1113,9 +1111,7 @@ func TestRecordingStopsWhereTheRunStood(t *testing.T) {
 		msgs = uitest.RunCmd(d.Update(uitest.Key(k)), wait)
 	}
 	for _, m := range msgs {
-		for _, m2 := range uitest.RunCmd(d.Update(m), wait) {
-			msgs = append(msgs, m2)
-		}
+		msgs = append(msgs, uitest.RunCmd(d.Update(m), wait)...)
 	}
 	data, ok := store.Get("shop-session.yaml")
 	if !ok {
