@@ -131,7 +131,7 @@ var catalog = []*Service{
 		Keys: []Key{
 			{Name: "kind", Kind: KindEnum, Default: "custom", Enum: []string{"iot", "web", "mobile", "logs", "cdc", "custom"}},
 			{Name: "rate", Kind: KindRate, Required: true, Min: 0, Max: 1e10, Doc: "mean records per second, or bytes per second"},
-			{Name: "pattern.shape", Kind: KindEnum, Default: "constant", Enum: []string{"constant", "diurnal", "ramp", "spike", "poisson"}},
+			{Name: "pattern.shape", Kind: KindEnum, Default: "constant", Enum: []string{"constant", "diurnal", "ramp", "spike", "poisson", "series"}},
 			{Name: "pattern.peak", Kind: KindFactor, Default: "2x", Min: 1, Max: 1000},
 			{Name: "pattern.period", Kind: KindDuration, Default: "24h", Min: 1, Max: 365 * 86400},
 			{Name: "pattern.to", Kind: KindRate, Min: 0, Max: 1e10},
@@ -139,13 +139,18 @@ var catalog = []*Service{
 			{Name: "pattern.at", Kind: KindDuration, Default: "0s", Min: 0, Max: 365 * 86400},
 			{Name: "pattern.for", Kind: KindDuration, Default: "1m", Min: 0.01, Max: 365 * 86400},
 			{Name: "pattern.factor", Kind: KindFloat, Default: "2", Min: 0, Max: 1000},
+			{Name: "pattern.series", Kind: KindSeries,
+				Doc: "series: a recorded rate, one point per `every`, played back scaled so that its mean is `rate`; it starts again when the run is longer (writing it implies shape: series)"},
+			{Name: "pattern.every", Kind: KindDuration, Default: "1m", Min: 1, Max: 86400, Doc: "series: how long each point lasts"},
 			{Name: "record_size.mean", Kind: KindSize, Default: "1KiB", Min: 1, Max: 50 * MiB},
 			{Name: "record_size.max", Kind: KindSize, Min: 1, Max: 50 * MiB},
 			{Name: "record_size.dist", Kind: KindEnum, Default: "fixed", Enum: []string{"fixed", "lognormal"}},
-			{Name: "keys.dist", Kind: KindEnum, Default: "uniform", Enum: []string{"uniform", "zipf", "hot", "random"}},
+			{Name: "keys.dist", Kind: KindEnum, Default: "uniform", Enum: []string{"uniform", "zipf", "hot", "random", "per-shard"}},
 			{Name: "keys.count", Kind: KindInt, Default: "1000", Min: 1, Max: 10_000_000},
 			{Name: "keys.skew", Kind: KindFloat, Default: "1.1", Min: 0.01, Max: 10},
 			{Name: "keys.fraction", Kind: KindPercent, Default: "50%", Min: 0, Max: 1},
+			{Name: "keys.shares", Kind: KindShares,
+				Doc: "per-shard: each shard's share of the records, in hash-key order, for the Kinesis stream the producer writes to; `count` keys are spread so the shards get these shares (writing it implies dist: per-shard)"},
 			{Name: "aggregation", Kind: KindBool, Default: "false"},
 			{Name: "retries.max", Kind: KindInt, Default: "3", Min: 0, Max: 1000},
 			{Name: "retries.backoff", Kind: KindDuration, Default: "100ms", Min: 0, Max: 3600},
@@ -158,6 +163,8 @@ var catalog = []*Service{
 			{Name: "mode", Kind: KindEnum, Default: "provisioned", Enum: []string{"provisioned", "on-demand"}},
 			// KDS-ACCOUNT-SHARDS: 20,000 in us-east-1.
 			{Name: "shards", Kind: KindInt, Default: "1", Min: 1, Max: KDSMaxShards},
+			{Name: "hash_ranges", Kind: KindRanges,
+				Doc: "provisioned: each shard's hash-key range [start, end] as decimal strings, one per shard in hash-key order, contiguous from 0 to 2^128−1 (uneven after splits and merges); default: even ranges"},
 			// KDS-RETENTION: at least 24 h, at most 8,760 h.
 			{Name: "retention", Kind: KindDuration, Default: "24h", Min: 86400, Max: 365 * 86400},
 			// KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB.

@@ -55,6 +55,9 @@ func newForm(st *styles.Styles, sc *pipeline.Scenario, n *pipeline.Node, width i
 	}
 	f.fields = append(f.fields, mk(pipeline.Key{}, n.ID, ""))
 	for _, k := range n.Service.Keys {
+		if k.Kind.IsList() {
+			continue // a recorded series or hash ranges: kept as loaded, not typed in a field
+		}
 		value := ""
 		if v, ok := n.Params[k.Name]; ok {
 			value = v.String()
@@ -156,6 +159,11 @@ func (f *form) errors() int {
 func (f *form) apply() string {
 	n := f.node
 	params := map[string]pipeline.Value{}
+	for name, v := range n.Params {
+		if v.Kind.IsList() {
+			params[name] = v // not in the form: kept
+		}
+	}
 	for _, fl := range f.fields[1:] {
 		text := strings.TrimSpace(fl.input.Value())
 		if text == "" {
@@ -167,6 +175,8 @@ func (f *form) apply() string {
 		}
 		if old, ok := n.Params[fl.key.Name]; ok && old.String() == v.String() {
 			v.Pos = old.Pos
+		} else {
+			delete(n.Notes, fl.key.Name) // its comment said where the old value came from
 		}
 		params[fl.key.Name] = v
 	}

@@ -1,0 +1,56 @@
+package pipeline
+
+// recorded checks a producer's recorded load: a series pattern needs its
+// points in the rate's unit, and per-shard keys need shares that match the
+// shards of the Kinesis streams it writes to.
+func (v *validator) recorded(n *Node) {
+	if n.Str("pattern.shape") == "series" {
+		if !n.Has("pattern.series") {
+			pos, _ := v.at(n, "pattern.shape")
+			v.add(pos, join(v.path(n), "pattern"), "a series pattern needs series: the recorded rate, such as {series: [1200/s, 1350/s], every: 1m}")
+		} else if s := n.Params["pattern.series"]; s.List != nil && s.List.Bytes != n.Rate("rate").Bytes {
+			pos, path := v.at(n, "pattern.series")
+			v.add(pos, path, "the series' points and rate %s must both be records or both bytes per second", n.Params["rate"].String())
+		}
+	}
+	if n.Str("keys.dist") != "per-shard" {
+		return
+	}
+	shares, ok := n.Params["keys.shares"]
+	if !ok || shares.List == nil {
+		pos, _ := v.at(n, "keys.dist")
+		v.add(pos, join(v.path(n), "keys"), "per-shard keys need shares: each shard's share of the records, such as {dist: per-shard, shares: [50%%, 30%%, 20%%]}")
+		return
+	}
+	pos, path := v.at(n, "keys.shares")
+	streams := 0
+	for _, id := range n.To {
+		t, ok := v.byID[id]
+		if !ok || t.Service.Name != "kinesis-data-streams" {
+			continue
+		}
+		streams++
+		switch {
+		case t.Str("mode") != "provisioned":
+			v.add(pos, path, "per-shard keys follow a provisioned stream's shards; %s is %s (it splits its shards itself)", t.ID, t.Str("mode"))
+		case t.Int("shards") != shares.List.Len():
+			v.add(pos, path, "%d shares for the %d shards of %s: give one share per shard, in hash-key order", shares.List.Len(), t.Int("shards"), t.ID)
+		}
+	}
+	if streams == 0 && len(n.To) > 0 {
+		v.add(pos, path, "per-shard keys need a Kinesis stream in to: (the shares are of its shards)")
+	}
+}
+
+// hashRanges checks that a stream with explicit hash-key ranges has one per
+// shard (the loader checked that they are contiguous and cover the space).
+func (v *validator) hashRanges(n *Node) {
+	r, ok := n.Params["hash_ranges"]
+	if !ok || r.List == nil || n.Str("mode") != "provisioned" {
+		return
+	}
+	if got, want := r.List.Len(), n.Int("shards"); got != want {
+		pos, path := v.at(n, "hash_ranges")
+		v.add(pos, path, "%d hash ranges for %d shards: give one range per shard (shards: %d)", got, want, got)
+	}
+}
