@@ -242,6 +242,19 @@ func HashRanges(n *Node) []HashRange {
 	return EvenHashRanges(max(1, n.Int("shards")))
 }
 
+// KeyRanges are the hash-key ranges a producer's per-shard shares are of:
+// its keys.hash_ranges, or even ranges, one per share.
+func KeyRanges(n *Node) []HashRange {
+	if v, ok := n.Params["keys.hash_ranges"]; ok && v.List != nil && len(v.List.Ranges) > 0 {
+		return v.List.Ranges
+	}
+	shares, ok := n.Params["keys.shares"]
+	if !ok || shares.List == nil {
+		return nil
+	}
+	return EvenHashRanges(max(1, shares.List.Len()))
+}
+
 // SeriesFactor is a series pattern's multiplier of the producer's rate at
 // time t (seconds): the point in force ÷ the mean of the points. Each point
 // lasts pattern.every; the series starts again when it runs out. A series

@@ -537,6 +537,7 @@ var conditions = map[string]condition{
 	"pattern.every":      {"pattern.shape", []string{"series"}, true},
 	"keys.count":         {"keys.dist", []string{"uniform", "zipf", "hot", "per-shard"}, true},
 	"keys.shares":        {"keys.dist", []string{"per-shard"}, true},
+	"keys.hash_ranges":   {"keys.dist", []string{"per-shard"}, true},
 	"hash_ranges":        {"mode", []string{"provisioned"}, true},
 	"keys.skew":          {"keys.dist", []string{"zipf"}, true},
 	"keys.fraction":      {"keys.dist", []string{"hot"}, true},

@@ -1,8 +1,8 @@
 package pipeline
 
 // recorded checks a producer's recorded load: a series pattern needs its
-// points in the rate's unit, and per-shard keys need shares that match the
-// shards of the Kinesis streams it writes to.
+// points in the rate's unit, and per-shard keys need shares (and as many
+// hash ranges as shares, when they are given).
 func (v *validator) recorded(n *Node) {
 	if n.Str("pattern.shape") == "series" {
 		if !n.Has("pattern.series") {
@@ -22,23 +22,9 @@ func (v *validator) recorded(n *Node) {
 		v.add(pos, join(v.path(n), "keys"), "per-shard keys need shares: each shard's share of the records, such as {dist: per-shard, shares: [50%%, 30%%, 20%%]}")
 		return
 	}
-	pos, path := v.at(n, "keys.shares")
-	streams := 0
-	for _, id := range n.To {
-		t, ok := v.byID[id]
-		if !ok || t.Service.Name != "kinesis-data-streams" {
-			continue
-		}
-		streams++
-		switch {
-		case t.Str("mode") != "provisioned":
-			v.add(pos, path, "per-shard keys follow a provisioned stream's shards; %s is %s (it splits its shards itself)", t.ID, t.Str("mode"))
-		case t.Int("shards") != shares.List.Len():
-			v.add(pos, path, "%d shares for the %d shards of %s: give one share per shard, in hash-key order", shares.List.Len(), t.Int("shards"), t.ID)
-		}
-	}
-	if streams == 0 && len(n.To) > 0 {
-		v.add(pos, path, "per-shard keys need a Kinesis stream in to: (the shares are of its shards)")
+	if r, ok := n.Params["keys.hash_ranges"]; ok && r.List != nil && r.List.Len() != shares.List.Len() {
+		pos, path := v.at(n, "keys.hash_ranges")
+		v.add(pos, path, "%d hash ranges for %d shares: give the range of each share's shard", r.List.Len(), shares.List.Len())
 	}
 }
 
@@ -51,6 +37,6 @@ func (v *validator) hashRanges(n *Node) {
 	}
 	if got, want := r.List.Len(), n.Int("shards"); got != want {
 		pos, path := v.at(n, "hash_ranges")
-		v.add(pos, path, "%d hash ranges for %d shards: give one range per shard (shards: %d)", got, want, got)
+		v.add(pos, path, "%d hash ranges for %d shards: give one range per shard, or leave hash_ranges out to split the shards evenly", got, want)
 	}
 }

@@ -93,7 +93,7 @@ var badFiles = map[string]string{
 	"series-bytes-vs-rate.yaml":       `6:23: producers[0].pattern.series: the series' points and rate 2000/s must both be records or both bytes per second`,
 	"series-with-diurnal.yaml":        `6:39: producers[0].pattern.series: pattern.series does not apply when pattern.shape is diurnal`,
 	"shares-sum.yaml":                 `6:20: producers[0].keys.shares: the shares add up to 90%; they must add up to 100%`,
-	"shares-count.yaml":               `6:20: producers[0].keys.shares: 3 shares for the 2 shards of clicks: give one share per shard`,
+	"shares-count.yaml":               `8:20: producers[0].keys.hash_ranges: 2 hash ranges for 3 shares: give the range of each share's shard`,
 	"hash-ranges-gap.yaml":            `13:10: storage[0].hash_ranges[1][0]: the range starts at 170141183460469231731687303715884105729, but the one before ends at`,
 	"hash-ranges-count.yaml":          `12:7: storage[0].hash_ranges: 2 hash ranges for 3 shards: give one range per shard`,
 	"hash-ranges-on-demand.yaml":      `11:18: storage[0].hash_ranges: hash_ranges does not apply when mode is on-demand`,

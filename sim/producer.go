@@ -25,7 +25,7 @@ type producer struct {
 
 func newProducer(e *Engine, n *pipeline.Node) *producer {
 	p := &producer{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n}
-	p.keys = newKeySpace(n, e.rng)
+	p.keys = producerKeys(n, e.rng)
 	p.reconfigure(e)
 	if len(p.keys.names) > 0 {
 		p.keyBytes = float64(len(p.keys.names[0]))
@@ -111,6 +111,8 @@ func (p *producer) factor(t float64) float64 {
 		if t >= at && t < at+n.Dur("pattern.for").Seconds() {
 			return n.Num("pattern.factor")
 		}
+	case "series":
+		return pipeline.SeriesFactor(n, t)
 	}
 	return 1
 }

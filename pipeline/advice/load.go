@@ -94,6 +94,9 @@ func producerLoad(sc *pipeline.Scenario, p *pipeline.Node) prodLoad {
 	pl.avg = sum / samples
 	// Short spikes and changes between samples still set the peak.
 	moments := []float64{p.Dur("pattern.at").Seconds()}
+	if at, _ := pipeline.SeriesPeak(p); p.Str("pattern.shape") == "series" {
+		moments = append(moments, at) // a recorded peak may fall between samples
+	}
 	for _, s := range steps {
 		moments = append(moments, s.at)
 	}
@@ -131,6 +134,8 @@ func patternFactor(p *pipeline.Node, base, size, t float64) float64 {
 		if t >= at && t < at+p.Dur("pattern.for").Seconds() {
 			return p.Num("pattern.factor")
 		}
+	case "series":
+		return pipeline.SeriesFactor(p, t)
 	}
 	return 1
 }
@@ -149,6 +154,15 @@ func hotShare(p *pipeline.Node) float64 {
 		return max(f, (1-f)/float64(count-1))
 	case "zipf":
 		return 1 / zipfNorm(count, p.Num("keys.skew"))
+	case "per-shard":
+		// The busiest shard's share over its keys, about count ÷ shards of them.
+		if sh := p.Params["keys.shares"].List; sh.Len() > 0 {
+			busiest := 0.0
+			for i := range sh.Len() {
+				busiest = max(busiest, sh.Share(i))
+			}
+			return min(1, busiest*float64(sh.Len())/float64(count))
+		}
 	}
 	return 1 / float64(count)
 }

@@ -181,6 +181,9 @@ func (f *form) apply() string {
 		params[fl.key.Name] = v
 	}
 	n.Params = params
+	if r, ok := params["hash_ranges"]; ok && (n.Int("shards") != r.List.Len() || n.Str("mode") == "on-demand") {
+		delete(params, "hash_ranges") // another shard count: even ranges, as UpdateShardCount makes
+	}
 	newID := strings.TrimSpace(f.fields[0].input.Value())
 	if newID != n.ID {
 		rename(f.sc, n.ID, newID)
