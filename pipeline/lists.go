@@ -78,32 +78,93 @@ func (l *List) String() string {
 		return "[]"
 	}
 	parts := make([]string, 0, l.Len())
-	for _, r := range l.Rates {
-		parts = append(parts, formatValue(Value{Kind: KindRate, Rate: Rate{PerSec: r, Bytes: l.Bytes}, Num: r}))
-	}
-	for _, s := range l.Shares {
-		parts = append(parts, formatValue(Value{Kind: KindPercent, Num: s}))
-	}
-	for _, r := range l.Ranges {
-		parts = append(parts, fmt.Sprintf("[%q, %q]", r.Start.String(), r.End.String()))
+	for _, it := range l.items() {
+		if len(it) == 1 {
+			parts = append(parts, it[0])
+		} else {
+			parts = append(parts, fmt.Sprintf("[%q, %q]", it[0], it[1]))
+		}
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 // items are the list's items as scalars (series, shares) or pairs of
-// scalars (ranges), for the encoder.
+// scalars (ranges), for the encoder: each in the shortest spelling that
+// reads back exactly (a minute's count as 72013/m rather than
+// 1200.2166666666667/s).
 func (l *List) items() [][]string {
 	var out [][]string
-	for _, r := range l.Rates {
-		out = append(out, []string{formatValue(Value{Kind: KindRate, Rate: Rate{PerSec: r, Bytes: l.Bytes}, Num: r})})
+	rates := sameUnit(l.Rates, func(x float64) Value {
+		return Value{Kind: KindRate, Num: x, Rate: Rate{PerSec: x, Bytes: l.Bytes}}
+	}, func(x float64) []string {
+		per := trimFloat
+		if l.Bytes {
+			per = FormatSize
+		}
+		return []string{per(x) + "/s", per(x*60) + "/m", per(x*3600) + "/h"}
+	})
+	for _, r := range rates {
+		out = append(out, []string{r})
 	}
-	for _, s := range l.Shares {
-		out = append(out, []string{formatValue(Value{Kind: KindPercent, Num: s})})
+	shares := sameUnit(l.Shares, func(x float64) Value { return Value{Kind: KindPercent, Num: x} },
+		func(x float64) []string { return []string{trimFloat(x*100) + "%", trimFloat(x)} })
+	for _, s := range shares {
+		out = append(out, []string{s})
 	}
 	for _, r := range l.Ranges {
 		out = append(out, []string{r.Start.String(), r.End.String()})
 	}
 	return out
+}
+
+// sameUnit spells every number of a list in one of its spellings (the
+// spellings of x, in the same order for every x): the one that is exact for
+// all and shortest in total; where none is exact for all, each number gets
+// its own shortest exact spelling.
+func sameUnit(xs []float64, value func(float64) Value, spell func(float64) []string) []string {
+	if len(xs) == 0 {
+		return nil
+	}
+	n := len(spell(xs[0]))
+	best, bestLen := -1, 0
+	for u := range n {
+		total, exact := 0, true
+		for _, x := range xs {
+			s := spell(x)[u]
+			if !sameValue(value(x), s) {
+				exact = false
+				break
+			}
+			total += len(s)
+		}
+		if exact && (best < 0 || total < bestLen) {
+			best, bestLen = u, total
+		}
+	}
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		if best >= 0 {
+			out[i] = spell(x)[best]
+		} else {
+			out[i] = shortest(value(x), spell(x))
+		}
+	}
+	return out
+}
+
+// shortest is the shortest of the spellings that read back as v exactly,
+// else the encoder's spelling of v.
+func shortest(v Value, spellings []string) string {
+	best := ""
+	for _, s := range spellings {
+		if (best == "" || len(s) < len(best)) && sameValue(v, s) {
+			best = s
+		}
+	}
+	if best == "" {
+		return formatValue(v)
+	}
+	return best
 }
 
 // NewSeries makes the value of pattern.series from points per second

@@ -169,3 +169,18 @@ storage:
 		t.Errorf("the normalised form keeps comments:\n%s", norm)
 	}
 }
+
+func TestListSpellings(t *testing.T) {
+	v := NewSeries([]float64{72013.0 / 60, 1000, 1.5}, false)
+	if got := v.String(); got != "[72013/m, 60000/m, 90/m]" {
+		t.Errorf("series written %s", got)
+	}
+	b := NewSeries([]float64{1024.0 / 60, 1 << 20}, true)
+	back, err := ParseValue(KindSeries, b.String())
+	if err != nil || !back.List.Bytes || back.List.Rates[0] != b.List.Rates[0] {
+		t.Errorf("bytes series %s read back as %v, %v", b, back, err)
+	}
+	if got := NewShares([]float64{0.12345, 0.87655}).String(); got != "[12.345%, 87.655%]" && got != "[0.12345, 0.87655]" {
+		t.Errorf("shares written %s", got)
+	}
+}
