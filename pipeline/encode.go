@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -239,10 +240,18 @@ func (e *encoder) requirements() *yaml.Node {
 // nodeKeys lists the keys to write for a node, in catalog order.
 func (e *encoder) nodeKeys(n *Node) []string {
 	if !e.norm {
-		return n.SortedParamKeys()
+		keys := n.SortedParamKeys()
+		if n.Has("hash_ranges") && !HashRangesApply(n) {
+			// Another shard count, or on-demand, since loading: even ranges.
+			keys = slices.DeleteFunc(keys, func(k string) bool { return k == "hash_ranges" })
+		}
+		return keys
 	}
 	var out []string
 	for _, k := range n.Service.Keys {
+		if k.Name == "hash_ranges" && n.Has(k.Name) && !HashRangesApply(n) {
+			continue // another shard count, or on-demand, since loading: even ranges
+		}
 		if n.Has(k.Name) {
 			out = append(out, k.Name)
 			continue

@@ -97,11 +97,10 @@ func (l *List) items() [][]string {
 	rates := sameUnit(l.Rates, func(x float64) Value {
 		return Value{Kind: KindRate, Num: x, Rate: Rate{PerSec: x, Bytes: l.Bytes}}
 	}, func(x float64) []string {
-		per := trimFloat
 		if l.Bytes {
-			per = FormatSize
+			return []string{FormatSize(x) + "/s", FormatSize(x*60) + "/m", FormatSize(x*3600) + "/h"}
 		}
-		return []string{per(x) + "/s", per(x*60) + "/m", per(x*3600) + "/h"}
+		return []string{roundedRate(x, 1, "/s"), roundedRate(x, 60, "/m"), roundedRate(x, 3600, "/h")}
 	})
 	for _, r := range rates {
 		out = append(out, []string{r})
@@ -150,6 +149,21 @@ func sameUnit(xs []float64, value func(float64) Value, spell func(float64) []str
 		}
 	}
 	return out
+}
+
+// roundedRate spells x records per second as a count per unit of mult
+// seconds, with the fewest decimals that still read back as x exactly
+// (63230/m rather than 63229.99999999999/m for 63230 ÷ 60).
+func roundedRate(x, mult float64, unit string) string {
+	v := x * mult
+	for d := 0; d <= 12; d++ {
+		p := math.Pow(10, float64(d))
+		s := trimFloat(math.Round(v*p)/p) + unit
+		if r, err := ParseRate(s); err == nil && r.PerSec == x {
+			return s
+		}
+	}
+	return trimFloat(v) + unit
 }
 
 // shortest is the shortest of the spellings that read back as v exactly,

@@ -184,3 +184,39 @@ func TestListSpellings(t *testing.T) {
 		t.Errorf("shares written %s", got)
 	}
 }
+
+func TestRoundedRates(t *testing.T) {
+	for _, n := range []float64{63230, 1, 59999, 123457, 7} {
+		if got := NewSeries([]float64{n / 60}, false).String(); got != fmt.Sprintf("[%s/m]", trimFloat(n)) && got != fmt.Sprintf("[%s/s]", trimFloat(n/60)) {
+			t.Errorf("%v/m written %s", n, got)
+		}
+	}
+}
+
+// TestShardsChangedAfterLoading: a scenario whose stream gets another shard
+// count after loading (--set, size, sweep) still validates, and is saved
+// without the ranges that no longer fit.
+func TestShardsChangedAfterLoading(t *testing.T) {
+	s, err := LoadFile("testdata/good/imported.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := s.Node("orders")
+	k.Params["shards"] = Value{Kind: KindInt, Num: 8, Set: true}
+	if ps := s.Validate(); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	for _, norm := range []bool{false, true} {
+		out, err := Encode(s, norm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load("x.yaml", out)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if back.Node("orders").Has("hash_ranges") || !back.Node("writers").Has("keys.hash_ranges") {
+			t.Errorf("normalised=%v: the stream's ranges kept or the producer's lost", norm)
+		}
+	}
+}

@@ -538,7 +538,7 @@ var conditions = map[string]condition{
 	"keys.count":         {"keys.dist", []string{"uniform", "zipf", "hot", "per-shard"}, true},
 	"keys.shares":        {"keys.dist", []string{"per-shard"}, true},
 	"keys.hash_ranges":   {"keys.dist", []string{"per-shard"}, true},
-	"hash_ranges":        {"mode", []string{"provisioned"}, true},
+	"hash_ranges":        {"mode", []string{"provisioned"}, false},
 	"keys.skew":          {"keys.dist", []string{"zipf"}, true},
 	"keys.fraction":      {"keys.dist", []string{"hot"}, true},
 	"transform.duration": {"transform.lambda", []string{"true"}, false},

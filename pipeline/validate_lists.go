@@ -28,15 +28,30 @@ func (v *validator) recorded(n *Node) {
 	}
 }
 
-// hashRanges checks that a stream with explicit hash-key ranges has one per
-// shard (the loader checked that they are contiguous and cover the space).
+// hashRanges checks, in a file, that a stream with explicit hash-key ranges
+// is provisioned and has one range per shard (the loader checked that they
+// are contiguous and cover the space). A scenario changed after loading
+// (--set, size, sweep, the TUI) may give the stream another shard count or
+// make it on-demand: its shards then split the space evenly, as
+// UpdateShardCount makes them, and Encode leaves the ranges out.
 func (v *validator) hashRanges(n *Node) {
 	r, ok := n.Params["hash_ranges"]
-	if !ok || r.List == nil || n.Str("mode") != "provisioned" {
+	if !ok || r.List == nil || !v.o.loaded {
+		return
+	}
+	pos, path := v.at(n, "hash_ranges")
+	if n.Str("mode") != "provisioned" {
+		v.add(pos, path, "hash_ranges apply to a provisioned stream; %s is %s (it splits its shards itself)", n.ID, n.Str("mode"))
 		return
 	}
 	if got, want := r.List.Len(), n.Int("shards"); got != want {
-		pos, path := v.at(n, "hash_ranges")
 		v.add(pos, path, "%d hash ranges for %d shards: give one range per shard, or leave hash_ranges out to split the shards evenly", got, want)
 	}
+}
+
+// HashRangesApply reports whether a stream's hash_ranges are in force: it
+// is provisioned and has one range per shard.
+func HashRangesApply(n *Node) bool {
+	r, ok := n.Params["hash_ranges"]
+	return ok && r.List != nil && n.Str("mode") == "provisioned" && r.List.Len() == n.Int("shards")
 }

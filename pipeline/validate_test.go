@@ -96,7 +96,7 @@ var badFiles = map[string]string{
 	"shares-count.yaml":               `8:20: producers[0].keys.hash_ranges: 2 hash ranges for 3 shares: give the range of each share's shard`,
 	"hash-ranges-gap.yaml":            `13:10: storage[0].hash_ranges[1][0]: the range starts at 170141183460469231731687303715884105729, but the one before ends at`,
 	"hash-ranges-count.yaml":          `12:7: storage[0].hash_ranges: 2 hash ranges for 3 shards: give one range per shard`,
-	"hash-ranges-on-demand.yaml":      `11:18: storage[0].hash_ranges: hash_ranges does not apply when mode is on-demand`,
+	"hash-ranges-on-demand.yaml":      `11:18: storage[0].hash_ranges: hash_ranges apply to a provisioned stream; clicks is on-demand`,
 	"hash-range-too-large.yaml":       `10:25: storage[0].hash_ranges[0][1]: "340282366920938463463374607431768211456": expected a decimal hash key`,
 }
 
