@@ -117,13 +117,13 @@ func runImport(c *cobra.Command, f *importFlags) error {
 	fmt.Fprintf(errw, "reading %s with credentials from %s%s\n", textsafe.Line(cl.Region), textsafe.Line(orUnknown(cl.Credentials)), endpointNote(cl.Endpoints))
 	res, err := awsb.Import(ctx, cl, awsb.ImportOptions{Streams: streams, Clusters: clusters, Tables: splitFlagList(f.tables),
 		Since: since, Name: f.name})
+	if ctx.Err() != nil {
+		return &exitError{code: exitInvalid, err: errors.New("interrupted; nothing written")}
+	}
 	if res != nil {
 		printImport(errw, res)
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return &exitError{code: exitInvalid, err: errors.New("interrupted; nothing written")}
-		}
 		return invalid(err)
 	}
 	data, err := pipeline.Encode(res.Scenario, false)

@@ -88,7 +88,11 @@ func Import(ctx context.Context, c *ImportClients, opts ImportOptions) (*ImportR
 	}
 	im := &importer{c: c, o: opts, ids: map[string]bool{}, res: &ImportResult{},
 		buckets: map[string]*pipeline.Node{}, domains: map[string]*pipeline.Node{}}
-	im.win = newWindow(opts.Now, opts.Since)
+	im.win = newWindow(opts.Now, opts.Since, len(opts.Streams)+len(opts.Clusters))
+	if finest := periodFor(opts.Since, 1); im.win.period > finest {
+		im.miss("the load is read per %s, not per %s, so that the series of %d streams and clusters fit a scenario file",
+			pipeline.FormatDuration(im.win.period), pipeline.FormatDuration(finest), len(opts.Streams)+len(opts.Clusters))
+	}
 	im.res.Start, im.res.End, im.res.Period = im.win.start, im.win.end, im.win.period
 	im.sc = &pipeline.Scenario{Version: 1, Seed: pipeline.DefaultSeed, Duration: im.win.end.Sub(im.win.start),
 		Tick: pipeline.DefaultTick, Region: c.Region}
@@ -461,7 +465,7 @@ func (im *importer) load(ctx context.Context, st *streamInfo) {
 		return
 	}
 	im.set(p, "rate", num(round3(mean))+"/s", "the mean of "+src)
-	im.set(p, "pattern.shape", "series", "")
+	im.set(p, "pattern.shape", "series", "the recorded rate below")
 	im.setValue(p, "pattern.series", pipeline.NewSeries(points, false),
 		fmt.Sprintf("%s, one point per period (a period without data is 0)", src))
 	im.set(p, "pattern.every", pipeline.FormatDuration(im.win.period), "the CloudWatch period")
@@ -475,13 +479,13 @@ func (im *importer) load(ctx context.Context, st *streamInfo) {
 	im.did("load of %s: %s records in %s (mean %s/s, peak %s/s), records of %s", st.name, num(st.incoming),
 		im.windowText(), num(round3(mean)), num(round3(slices.Max(points))), show(p, "record_size.mean"))
 	if st.node.Str("mode") != "provisioned" {
-		im.set(p, "keys.dist", "uniform", "")
-		im.set(p, "keys.count", "10000", "streamsim's choice: an on-demand stream splits its hot shards itself")
+		im.set(p, "keys.dist", "uniform", "streamsim's choice: an on-demand stream splits its hot shards itself")
+		im.set(p, "keys.count", "10000", "streamsim's choice")
 		return
 	}
 	if !perShard {
-		im.set(p, "keys.dist", "uniform", "")
-		im.set(p, "keys.count", "10000", "the split over the shards is not known: shard-level metrics (EnableEnhancedMonitoring IncomingRecords) are off, so keys are uniform")
+		im.set(p, "keys.dist", "uniform", "the split over the shards is not known: shard-level metrics (EnableEnhancedMonitoring IncomingRecords) are off")
+		im.set(p, "keys.count", "10000", "streamsim's choice")
 		im.miss("per-shard split of %s: shard-level metrics are off (enable enhanced monitoring of IncomingRecords to import it); uniform keys assumed", st.name)
 		return
 	}
@@ -513,8 +517,8 @@ func (im *importer) shares(p *pipeline.Node, st *streamInfo, shard []series) {
 		total += sums[i]
 	}
 	if total <= 0 {
-		im.set(p, "keys.dist", "uniform", "")
-		im.set(p, "keys.count", "10000", "shard-level IncomingRecords are on but held no data in the window, so keys are uniform")
+		im.set(p, "keys.dist", "uniform", "shard-level IncomingRecords are on but held no data in the window")
+		im.set(p, "keys.count", "10000", "streamsim's choice")
 		im.miss("per-shard split of %s: the shard-level metrics held no data in the window; uniform keys assumed", st.name)
 		return
 	}
@@ -533,7 +537,7 @@ func (im *importer) shares(p *pipeline.Node, st *streamInfo, shard []series) {
 	}
 	shares[big] = math.Round((shares[big]+1-acc)*1e5) / 1e5
 	count := min(100_000, max(1000, 50*len(shares)))
-	im.set(p, "keys.dist", "per-shard", "")
+	im.set(p, "keys.dist", "per-shard", "the split over the shards, from shard-level metrics (the shares below)")
 	im.set(p, "keys.count", strconv.Itoa(count), "streamsim's choice: enough keys in every shard to split its load when the stream is resharded")
 	im.setValue(p, "keys.shares", pipeline.NewShares(shares),
 		fmt.Sprintf("shard-level IncomingRecords (enhanced monitoring) summed per open shard over %s, in hash-key order", im.windowText()))

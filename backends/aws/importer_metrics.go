@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/streamsim/streamsim/pipeline"
 )
 
 // metric is one CloudWatch series the importer reads.
@@ -50,22 +52,34 @@ func (w window) points() int { return int(w.end.Sub(w.start) / w.period) }
 
 // periodFor is the finest period CloudWatch keeps for data that old
 // (CW-RETENTION): one minute for 15 days, five minutes for 63 days, an hour
-// for 455 days.
-func periodFor(since time.Duration) time.Duration {
+// for 455 days; coarser when the series of the import would hold more than
+// seriesBudget points together (a scenario file is bounded).
+func periodFor(since time.Duration, series int) time.Duration {
+	finest := time.Hour
 	switch {
 	case since <= 15*24*time.Hour:
-		return time.Minute
+		finest = time.Minute
 	case since <= 63*24*time.Hour:
-		return 5 * time.Minute
+		finest = 5 * time.Minute
 	}
-	return time.Hour
+	for _, p := range []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour} {
+		points := int(since / p)
+		if p >= finest && points*max(1, series) <= seriesBudget && points <= pipeline.MaxSeriesPoints {
+			return p
+		}
+	}
+	return 24 * time.Hour
 }
+
+// seriesBudget bounds the points of all the series of one import: about
+// 2.5 MB of YAML, within the loader's 4 MiB.
+const seriesBudget = 250_000
 
 // MaxImportSince is how far back CloudWatch keeps metrics (455 days).
 const MaxImportSince = 455 * 24 * time.Hour
 
-func newWindow(now time.Time, since time.Duration) window {
-	p := periodFor(since)
+func newWindow(now time.Time, since time.Duration, series int) window {
+	p := periodFor(since, series)
 	end := now.UTC().Truncate(p)
 	n := max(1, int(since/p))
 	return window{start: end.Add(-time.Duration(n) * p), end: end, period: p}

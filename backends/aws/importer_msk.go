@@ -156,7 +156,7 @@ func (im *importer) clusterLoad(ctx context.Context, n *pipeline.Node, name stri
 		return 0
 	}
 	im.set(p, "rate", num(round3(total/float64(len(points))))+"/s", "the mean of "+src)
-	im.set(p, "pattern.shape", "series", "")
+	im.set(p, "pattern.shape", "series", "the recorded rate below")
 	im.setValue(p, "pattern.series", pipeline.NewSeries(points, false), src+", one point per period")
 	im.set(p, "pattern.every", pipeline.FormatDuration(im.win.period), "the CloudWatch period")
 	if byts > 0 && msgs > 0 {

@@ -311,9 +311,15 @@ func TestImportStreamsConsumersDestinations(t *testing.T) {
 	if p == nil || p.Str("keys.dist") != "per-shard" || p.Num("record_size.mean") != 700 || p.Params["pattern.series"].List.Len() != minutes {
 		t.Fatalf("producer: %+v", p)
 	}
-	for _, key := range []string{"rate", "pattern.series", "pattern.every", "record_size", "keys.shares", "keys.hash_ranges"} {
-		if p.Notes[key] == "" {
-			t.Errorf("producer's %s has no comment", key)
+	for _, n := range back.Nodes {
+		if n.Comment == "" {
+			t.Errorf("%s has no comment saying what it is", n.ID)
+		}
+		for _, key := range n.SortedParamKeys() {
+			head, _, _ := strings.Cut(key, ".")
+			if n.Notes[key] == "" && n.Notes[head] == "" {
+				t.Errorf("%s.%s has no comment saying where it came from", n.ID, key)
+			}
 		}
 	}
 	for _, want := range []string{"# ListShards HashKeyRange", "# ListEventSourceMappings BatchSize", "# the mean of CloudWatch AWS/Kinesis IncomingRecords",
@@ -430,6 +436,22 @@ func checkShardLoad(t *testing.T, sc *pipeline.Scenario, stream string, metrics 
 		t.Logf("shard %d: CloudWatch %.0f records, simulated %.0f (%+.3f%%)", i, metrics[i], got[i], 100*dev)
 		if math.Abs(dev) > 0.05 {
 			t.Errorf("shard %d: simulated %.0f records, CloudWatch says %.0f: %+.2f%%, more than 5%%", i, got[i], metrics[i], 100*dev)
+		}
+	}
+}
+
+func TestImportPeriod(t *testing.T) {
+	for _, c := range []struct {
+		since  time.Duration
+		series int
+		want   time.Duration
+	}{
+		{2 * time.Hour, 1, time.Minute}, {7 * 24 * time.Hour, 1, time.Minute}, {15 * 24 * time.Hour, 1, time.Minute},
+		{16 * 24 * time.Hour, 1, 5 * time.Minute}, {63 * 24 * time.Hour, 1, 5 * time.Minute}, {64 * 24 * time.Hour, 1, time.Hour},
+		{7 * 24 * time.Hour, 30, 5 * time.Minute}, {455 * 24 * time.Hour, 1, time.Hour},
+	} {
+		if got := periodFor(c.since, c.series); got != c.want {
+			t.Errorf("periodFor(%v, %d) = %v, want %v", c.since, c.series, got, c.want)
 		}
 	}
 }

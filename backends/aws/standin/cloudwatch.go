@@ -69,6 +69,7 @@ func (c *CloudWatch) Put(ns, name string, dims []Dim, at time.Time, v float64) {
 	c.points[k][at.Unix()] += v
 }
 
+// ServeHTTP implements http.Handler.
 func (c *CloudWatch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, ok := strings.CutPrefix(r.URL.Path, cwPath)
 	if r.Method != http.MethodPost || !ok || !strings.EqualFold(r.Header.Get("Smithy-Protocol"), "rpc-v2-cbor") {

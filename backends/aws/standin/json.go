@@ -69,6 +69,7 @@ type Firehose struct {
 	Streams []FirehoseStream
 }
 
+// ServeHTTP implements http.Handler.
 func (f *Firehose) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "Firehose_20150804.")
 	jsonError := func(status int, code, msg string) {
@@ -165,6 +166,7 @@ type Lambda struct {
 	Mappings []Mapping
 }
 
+// ServeHTTP implements http.Handler.
 func (l *Lambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet || strings.TrimSuffix(r.URL.Path, "/") != "/2015-03-31/event-source-mappings" {
 		restError(w, http.StatusNotFound, "UnknownOperationException", r.Method+" "+r.URL.Path+" is not served here")
@@ -201,6 +203,7 @@ type OpenSearch struct {
 	Domains []Domain
 }
 
+// ServeHTTP implements http.Handler.
 func (o *OpenSearch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutPrefix(r.URL.Path, "/2021-01-01/opensearch/domain/")
 	if r.Method != http.MethodGet || !ok || strings.Contains(name, "/") {
@@ -243,6 +246,7 @@ type MSK struct {
 	Clusters []Cluster
 }
 
+// ServeHTTP implements http.Handler.
 func (m *MSK) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
 	var op, arn string
