@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	kintypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 )
 
@@ -131,9 +132,11 @@ func Import(ctx context.Context, c *ImportClients, opts ImportOptions) (*ImportR
 
 var regionLike = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]{1,2}$`)
 
-// miss notes what could not be read.
+// miss notes what could not be read. Names and errors come from AWS (or
+// whatever answers): they are escaped, so that the file and the terminal
+// only ever hold plain text.
 func (im *importer) miss(format string, args ...any) {
-	im.res.Missing = append(im.res.Missing, fmt.Sprintf(format, args...))
+	im.res.Missing = append(im.res.Missing, textsafe.Line(fmt.Sprintf(format, args...)))
 }
 
 // failed words a failed call for Missing: what it was for, the IAM action,
@@ -152,7 +155,7 @@ func (im *importer) failed(what, action string, err error) {
 }
 
 func (im *importer) did(format string, args ...any) {
-	im.res.Imported = append(im.res.Imported, fmt.Sprintf(format, args...))
+	im.res.Imported = append(im.res.Imported, textsafe.Line(fmt.Sprintf(format, args...)))
 }
 
 var notID = regexp.MustCompile(`[^a-z0-9-]+`)
@@ -180,7 +183,7 @@ func (im *importer) newID(name, suffix string) string {
 func newNode(svc string, id, comment string) *pipeline.Node {
 	s, _ := pipeline.LookupService(svc)
 	return &pipeline.Node{ID: id, Stage: s.Stage, Service: s, Params: map[string]pipeline.Value{},
-		RefPos: map[string]pipeline.Pos{}, Notes: map[string]string{}, Comment: comment}
+		RefPos: map[string]pipeline.Pos{}, Notes: map[string]string{}, Comment: textsafe.Line(comment)}
 }
 
 // set writes one setting with the note saying where it came from. A value
@@ -193,7 +196,7 @@ func (im *importer) set(n *pipeline.Node, key, text, note string) bool {
 	}
 	n.Params[key] = v
 	if note != "" {
-		n.Notes[key] = note
+		n.Notes[key] = textsafe.Line(note)
 	}
 	return true
 }
@@ -201,7 +204,7 @@ func (im *importer) set(n *pipeline.Node, key, text, note string) bool {
 func (im *importer) setValue(n *pipeline.Node, key string, v pipeline.Value, note string) {
 	n.Params[key] = v
 	if note != "" {
-		n.Notes[key] = note
+		n.Notes[key] = textsafe.Line(note)
 	}
 }
 
@@ -566,12 +569,12 @@ func (im *importer) finish() {
 	if sc.Name == "" {
 		sc.Name = "imported"
 	}
-	sc.Title = "Imported from AWS " + im.c.Region + ": " + strings.Join(names, ", ")
+	sc.Title = textsafe.Line("Imported from AWS " + sc.Region + ": " + strings.Join(names, ", "))
 	if len(sc.Title) > 120 {
 		sc.Title = sc.Title[:117] + "…"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Imported by `streamsim import` from %s; the load is CloudWatch's over %s.\n", im.c.Region, im.windowText())
+	fmt.Fprintf(&b, "Imported by `streamsim import` from %s; the load is CloudWatch's over %s.\n", sc.Region, im.windowText())
 	b.WriteString("Every imported value carries a comment saying where it came from.\n")
 	if len(im.res.Missing) > 0 {
 		b.WriteString("\nNot imported:\n\n")

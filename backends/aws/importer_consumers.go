@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 )
 
@@ -332,7 +333,7 @@ func (im *importer) bucket(ctx context.Context, arn string) *pipeline.Node {
 		if region == "" {
 			region = "us-east-1"
 		}
-		n.Comment = fmt.Sprintf("S3 bucket %s in %s (HeadBucket, GetBucketLocation).", name, region)
+		n.Comment = textsafe.Line(fmt.Sprintf("S3 bucket %s in %s (HeadBucket, GetBucketLocation).", name, region))
 	} else {
 		im.failed("region of S3 bucket "+name, "s3:GetBucketLocation", err)
 	}
@@ -478,7 +479,7 @@ func (im *importer) tables(ctx context.Context) {
 		case 1:
 			c := writers[0]
 			c.To = append(c.To, n.ID)
-			n.Comment += " Connected to " + c.ID + ", the only " + c.Service.Label + " consumer: check that it writes here."
+			n.Comment += textsafe.Line(" Connected to " + c.ID + ", the only " + c.Service.Label + " consumer: check that it writes here.")
 		case 0:
 			im.miss("DynamoDB table %s: no Lambda or application consumer was found to write to it; it is left unconnected", name)
 		default:

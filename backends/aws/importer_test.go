@@ -455,3 +455,33 @@ func TestImportPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestImportHostileNames: names that reach the file and the terminal from
+// whatever answers are escaped, and the file still loads.
+func TestImportHostileNames(t *testing.T) {
+	f := newImportFixture(t)
+	ctx := testContext(t, time.Minute)
+	name := f.prefix + "-hostile"
+	arn := f.stream(t, ctx, name, 1)
+	f.lam.Mappings = []standin.Mapping{{UUID: "u\x1b]52;c;aGk=\a", FunctionARN: "arn:aws:lambda:us-east-1:000000000000:function:f\x1b[2J\u202e",
+		EventSourceARN: arn, State: "Enabled\nPASS", BatchSize: 10}}
+	res, err := Import(ctx, f.c, ImportOptions{Streams: []string{name}, Since: time.Hour, Now: f.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pipeline.Encode(res.Scenario, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(string(out), "\x1b\a\u202e") {
+		t.Errorf("control characters in the file:\n%q", out)
+	}
+	if _, err := pipeline.Load("hostile.yaml", out); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, l := range append(res.Imported, res.Missing...) {
+		if strings.ContainsAny(l, "\x1b\a\n\u202e") {
+			t.Errorf("a line to print holds control characters: %q", l)
+		}
+	}
+}
