@@ -126,6 +126,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 		newExplainCmd(),
 		newVersionCmd(),
 		newCleanupCmd(),
+		newImportCmd(),
 	)
 	return root
 }

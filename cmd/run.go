@@ -293,6 +293,12 @@ func applyOverrides(c *cobra.Command, s *pipeline.Scenario, f *runFlags) error {
 		a.Value.Set = true
 		n.Params[a.Key] = a.Value
 		changed = true
+		if n.Has("hash_ranges") && (a.Key == "shards" || a.Key == "mode") {
+			// A stream of another shard count (or on-demand) has its
+			// ranges made again, evenly, as UpdateShardCount would.
+			delete(n.Params, "hash_ranges")
+			fmt.Fprintf(c.ErrOrStderr(), "--set %s: %s's hash_ranges are dropped: its shards split the hash-key space evenly\n", textsafe.Line(set), n.ID)
+		}
 	}
 	w := c.ErrOrStderr()
 	if len(bad) > 0 {

@@ -333,6 +333,12 @@ func kindName(k pipeline.Kind) string {
 		return "boolean"
 	case pipeline.KindEnum:
 		return "one of"
+	case pipeline.KindSeries:
+		return "list of rates"
+	case pipeline.KindShares:
+		return "list of percents"
+	case pipeline.KindRanges:
+		return "list of ranges"
 	}
 	return "text"
 }
@@ -360,6 +366,12 @@ func allowed(k pipeline.Key) string {
 		return "`true`, `false`"
 	case pipeline.KindString:
 		return "–"
+	case pipeline.KindSeries:
+		return fmt.Sprintf("1 … %d points, each ≥ `0/s`", pipeline.MaxSeriesPoints)
+	case pipeline.KindShares:
+		return "one per shard, adding up to `100%`"
+	case pipeline.KindRanges:
+		return "one per shard, contiguous, `0` … `2^128−1`"
 	}
 	if k.Min == 0 && k.Max == 0 {
 		return "–"

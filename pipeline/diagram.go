@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -155,6 +156,9 @@ func nodeSettings(s *Scenario, n *Node) []string {
 			out = append(out, fmt.Sprintf("spike ×%s at %s for %s", str("pattern.factor"), str("pattern.at"), str("pattern.for")))
 		case "poisson":
 			out = append(out, "Poisson")
+		case "series":
+			_, peak := SeriesPeak(n)
+			out = append(out, fmt.Sprintf("recorded, %d points every %s, peak %s×", n.Params["pattern.series"].List.Len(), str("pattern.every"), trimFloat(math.Round(peak*100)/100)))
 		}
 		switch n.Str("keys.dist") {
 		case "hot":
@@ -163,6 +167,8 @@ func nodeSettings(s *Scenario, n *Node) []string {
 			out = append(out, "zipf keys, skew "+str("keys.skew"))
 		case "random":
 			out = append(out, "random keys")
+		case "per-shard":
+			out = append(out, "keys per shard as recorded")
 		}
 		if n.Bool("aggregation") {
 			out = append(out, "KPL aggregation")

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,25 +21,34 @@ func Encode(s *Scenario, normalised bool) ([]byte, error) {
 			return nil, fmt.Errorf("encode scenario %s: node %q has no service", s.Name, n.ID)
 		}
 	}
-	e := encoder{s: s, norm: normalised}
-	root := e.scenario()
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(root); err != nil {
-		return nil, fmt.Errorf("encode scenario %s: %w", s.Name, err)
+	// Lists are written in place of a placeholder, so that they can be
+	// broken over lines (the YAML encoder writes a flow list on one line);
+	// the placeholder must be found nowhere else in the file.
+	for try := 0; ; try++ {
+		e := encoder{s: s, norm: normalised, token: fmt.Sprintf("streamsim-list-%d-", try)}
+		root := e.scenario()
+		var buf bytes.Buffer
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(root); err != nil {
+			return nil, fmt.Errorf("encode scenario %s: %w", s.Name, err)
+		}
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("encode scenario %s: %w", s.Name, err)
+		}
+		if out, ok := e.placeLists(buf.Bytes()); ok {
+			return out, nil
+		}
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encode scenario %s: %w", s.Name, err)
-	}
-	return buf.Bytes(), nil
 }
 
 type encoder struct {
-	s    *Scenario
-	norm bool
-	byID map[string]*Node
-	top  map[string]bool // top-level keys to write even at their default (the file had them)
+	s     *Scenario
+	norm  bool
+	byID  map[string]*Node
+	top   map[string]bool // top-level keys to write even at their default (the file had them)
+	token string          // placeholder prefix of lists
+	lists []string        // each list on one line, in the order of the placeholders
 	// from records where in the loaded file each list item came from (a
 	// node's id, a change, an expectation); nil when not needed.
 	from map[*yaml.Node]Pos
@@ -242,10 +252,18 @@ func (e *encoder) requirements() *yaml.Node {
 // nodeKeys lists the keys to write for a node, in catalog order.
 func (e *encoder) nodeKeys(n *Node) []string {
 	if !e.norm {
-		return n.SortedParamKeys()
+		keys := n.SortedParamKeys()
+		if n.Has("hash_ranges") && !HashRangesApply(n) {
+			// Another shard count, or on-demand, since loading: even ranges.
+			keys = slices.DeleteFunc(keys, func(k string) bool { return k == "hash_ranges" })
+		}
+		return keys
 	}
 	var out []string
 	for _, k := range n.Service.Keys {
+		if k.Name == "hash_ranges" && n.Has(k.Name) && !HashRangesApply(n) {
+			continue // another shard count, or on-demand, since loading: even ranges
+		}
 		if n.Has(k.Name) {
 			out = append(out, k.Name)
 			continue
@@ -295,27 +313,47 @@ func (e *encoder) node(n *Node) *yaml.Node {
 	}
 	keys := e.nodeKeys(n)
 	groups := map[string]*yaml.Node{}
+	notes := n.Notes
+	if e.norm {
+		notes = nil // the normalised form is for comparing: comments are left out
+	}
+	block := blockGroups(n, keys, notes)
 	for _, name := range keys {
 		v, _ := n.Param(name)
 		head, sub, nested := strings.Cut(name, ".")
 		if !nested {
-			put(m, name, scalarOf(v))
+			val := e.valueNode(v)
+			val.LineComment = note(notes[name])
+			put(m, name, val)
 			continue
 		}
 		g, ok := groups[head]
 		if !ok {
-			g = mapNode(true)
+			g = mapNode(!block[head])
 			groups[head] = g
-			put(m, head, g)
+			k := str(head)
+			if block[head] {
+				k.LineComment = note(notes[head])
+			} else {
+				g.LineComment = note(notes[head])
+			}
+			m.Content = append(m.Content, k, g)
 		}
-		put(g, sub, scalarOf(v))
+		val := e.valueNode(v)
+		if block[head] {
+			val.LineComment = note(notes[name])
+		}
+		put(g, sub, val)
 	}
 	// A group holding only the key its scalar form sets is written as that scalar:
 	// pattern: constant, record_size: 1KiB.
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		head, g := m.Content[i].Value, m.Content[i+1]
 		if g.Kind == yaml.MappingNode && len(g.Content) == 2 && n.Service.ScalarOf[head] == g.Content[0].Value {
+			c := g.LineComment + g.Content[1].LineComment + m.Content[i].LineComment
+			m.Content[i].LineComment = ""
 			m.Content[i+1] = g.Content[1]
+			m.Content[i+1].LineComment = c
 		}
 	}
 	if len(n.To) > 0 || n.Stage == Producer {

@@ -86,7 +86,10 @@ func keepFile(s *Scenario, source []byte) ([]byte, bool) {
 	if err := yaml.Unmarshal(source, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
 		return nil, false
 	}
-	e := encoder{s: s, top: map[string]bool{}, from: map[*yaml.Node]Pos{}}
+	e := encoder{s: s, top: map[string]bool{}, from: map[*yaml.Node]Pos{}, token: "streamsim-list-"}
+	if strings.Contains(string(source), e.token) {
+		return nil, false
+	}
 	if root := doc.Content[0]; root.Kind == yaml.MappingNode {
 		for i := 0; i < len(root.Content); i += 2 {
 			e.top[root.Content[i].Value] = true
@@ -107,7 +110,11 @@ func keepFile(s *Scenario, source []byte) ([]byte, bool) {
 	if err := enc.Close(); err != nil {
 		return nil, false
 	}
-	return k.finish(buf.String())
+	kept, ok := k.finish(buf.String())
+	if !ok {
+		return nil, false
+	}
+	return e.placeLists(kept)
 }
 
 // indent is the file's indentation step: that of its first indented line.

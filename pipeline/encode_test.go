@@ -97,7 +97,8 @@ func sameScenario(a, b *Scenario, effective bool) string {
 }
 
 func sameValueOf(a, b Value) bool {
-	return a.Kind == b.Kind && a.Num == b.Num && a.Dur == b.Dur && a.Rate == b.Rate && a.Str == b.Str && a.Bool == b.Bool
+	return a.Kind == b.Kind && a.Num == b.Num && a.Dur == b.Dur && a.Rate == b.Rate && a.Str == b.Str && a.Bool == b.Bool &&
+		(a.List == nil) == (b.List == nil) && (a.List == nil || a.List.String() == b.List.String())
 }
 
 func TestEncodeRoundTrip(t *testing.T) {

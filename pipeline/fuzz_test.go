@@ -161,6 +161,8 @@ func FuzzLoadSetting(f *testing.F) {
 		{1, "shards", "100000"}, {1, "max_record_size", "10MiB"}, {2, "brokers", "5"}, {2, "broker_type", "kafka.t3.small"},
 		{5, "buffer", "{size: 200MiB, interval: 2000s}"}, {5, "format", "parquet"}, {6, "read", "enhanced-fan-out"},
 		{9, "batch_window", "301s"}, {10, "capacity", "1.5k/s"}, {13, "mode", "on-demand"},
+		{0, "pattern", "{series: [1200/s, 1350/s], every: 30s}"}, {0, "keys", "{dist: per-shard, shares: [100%]}"},
+		{1, "hash_ranges", `[["0", "340282366920938463463374607431768211455"]]`},
 		{15, "fail", "flink"}, {15, "for", "0s"}, {16, "", "p.records_in >= 1k"}, {16, "", "kds.max_shard_utilization < 80%"},
 	}
 	for _, sd := range seeds {

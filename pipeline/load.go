@@ -801,6 +801,7 @@ func (l *loader) node(st Stage, i int, item *yaml.Node) {
 		}
 		return
 	}
+	impliedKeys(n)
 	for _, k := range n.Service.Keys {
 		if k.Required && !l.written[k.Name] {
 			l.add(n.Pos, join(path, k.Name), "missing %s: expected %s (%s)", k.Name, k.Kind, k.Doc)
@@ -908,6 +909,7 @@ func (l *loader) setting(n *Node, path string, p kv) {
 	svc := n.Service
 	if k, ok := svc.Key(p.key); ok {
 		l.value(n, k, join(path, p.key), p.v)
+		setNote(n, p.key, p.k, p.v)
 		return
 	}
 	if !svc.IsGroup(p.key) {
@@ -915,6 +917,7 @@ func (l *loader) setting(n *Node, path string, p kv) {
 		return
 	}
 	group := join(path, p.key)
+	setNote(n, p.key, p.k, p.v)
 	switch p.v.Kind {
 	case yaml.MappingNode:
 		pairs, _ := l.mapping(p.v, group, "a mapping")
@@ -931,6 +934,7 @@ func (l *loader) setting(n *Node, path string, p kv) {
 				continue
 			}
 			l.value(n, k, join(group, sp.key), sp.v)
+			setNote(n, k.Name, sp.k, sp.v)
 		}
 	default:
 		if sub, ok := svc.ScalarOf[p.key]; ok && p.v.Kind == yaml.ScalarNode {
@@ -956,6 +960,10 @@ func groupExample(svc *Service, group string) string {
 // value parses and checks one scalar setting and stores it in the node.
 func (l *loader) value(n *Node, k Key, path string, v *yaml.Node) {
 	l.written[k.Name] = true
+	if k.Kind.IsList() {
+		l.listValue(n, k, path, v)
+		return
+	}
 	what := k.Kind.String()
 	if k.Kind == KindEnum {
 		what = "one of " + strings.Join(k.Enum, ", ")

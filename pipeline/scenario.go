@@ -17,6 +17,9 @@ type Node struct {
 	Pos     Pos            // of the node's `id`
 	RefPos  map[string]Pos // "from", "to[0]"… for error messages
 	Comment string         // head comment of the node in the file, kept on save
+	// Notes are the line comments of its settings, by key ("rate", "buffer"
+	// for a group written on one line, "pattern.every"), kept on save.
+	Notes map[string]string
 }
 
 // Param returns the value of key with defaults applied, and whether the key exists.
@@ -79,6 +82,12 @@ func (n *Node) Clone() *Node {
 	c.RefPos = make(map[string]Pos, len(n.RefPos))
 	for k, v := range n.RefPos {
 		c.RefPos[k] = v
+	}
+	if n.Notes != nil {
+		c.Notes = make(map[string]string, len(n.Notes))
+		for k, v := range n.Notes {
+			c.Notes[k] = v
+		}
 	}
 	return &c
 }

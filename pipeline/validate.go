@@ -41,6 +41,9 @@ func checkParam(svc *Service, k Key, v Value, text string) error {
 	if k.Kind != v.Kind {
 		return fmt.Errorf("%s: expected %s", key, k.Kind)
 	}
+	if k.Kind.IsList() {
+		return checkList(k, v)
+	}
 	if k.Name == "read" && v.Str == "enhanced-fan-out" && !svc.CanUseEFO() {
 		return fmt.Errorf("%s reads a Kinesis stream by polling (FH-KDS-POLLING): it cannot use enhanced fan-out; expected polling", svc.Label)
 	}
@@ -536,7 +539,12 @@ var conditions = map[string]condition{
 	"pattern.at":         {"pattern.shape", []string{"spike"}, true},
 	"pattern.for":        {"pattern.shape", []string{"spike"}, true},
 	"pattern.factor":     {"pattern.shape", []string{"spike"}, true},
-	"keys.count":         {"keys.dist", []string{"uniform", "zipf", "hot"}, true},
+	"pattern.series":     {"pattern.shape", []string{"series"}, true},
+	"pattern.every":      {"pattern.shape", []string{"series"}, true},
+	"keys.count":         {"keys.dist", []string{"uniform", "zipf", "hot", "per-shard"}, true},
+	"keys.shares":        {"keys.dist", []string{"per-shard"}, true},
+	"keys.hash_ranges":   {"keys.dist", []string{"per-shard"}, true},
+	"hash_ranges":        {"mode", []string{"provisioned"}, false},
 	"keys.skew":          {"keys.dist", []string{"zipf"}, true},
 	"keys.fraction":      {"keys.dist", []string{"hot"}, true},
 	"transform.duration": {"transform.lambda", []string{"true"}, false},
@@ -558,6 +566,9 @@ func (v *validator) limits(n *Node) {
 	switch n.Service.Name {
 	case "producer":
 		v.producer(n)
+		v.recorded(n)
+	case "kinesis-data-streams":
+		v.hashRanges(n)
 	case "firehose":
 		v.firehose(n)
 	case "msk":

@@ -89,6 +89,15 @@ var badFiles = map[string]string{
 	"leading-zero.yaml":               `10:13: storage[0].shards: "017": an integer with a leading zero is ambiguous (YAML 1.1 reads 017 as octal 15); write 17`,
 	"timeline-after-end.yaml":         `20:10: timeline[0].at: 2h is not before the run ends (duration 1h): this change would never happen`,
 	"lesson-escape.yaml":              `20:12: lesson.steps[0].say: "Watch shard 3\x1b[2J and see" holds a control character (\x1b at character 14)`,
+	"series-mixed-units.yaml":         `6:32: producers[0].pattern.series[1]: 1MiB/s: the points of a series must all be records or all bytes per second`,
+	"series-bytes-vs-rate.yaml":       `6:23: producers[0].pattern.series: the series' points and rate 2000/s must both be records or both bytes per second`,
+	"series-with-diurnal.yaml":        `6:39: producers[0].pattern.series: pattern.series does not apply when pattern.shape is diurnal`,
+	"shares-sum.yaml":                 `6:20: producers[0].keys.shares: the shares add up to 90%; they must add up to 100%`,
+	"shares-count.yaml":               `8:20: producers[0].keys.hash_ranges: 2 hash ranges for 3 shares: give the range of each share's shard`,
+	"hash-ranges-gap.yaml":            `13:10: storage[0].hash_ranges[1][0]: the range starts at 170141183460469231731687303715884105729, but the one before ends at`,
+	"hash-ranges-count.yaml":          `12:7: storage[0].hash_ranges: 2 hash ranges for 3 shards: give one range per shard`,
+	"hash-ranges-on-demand.yaml":      `11:18: storage[0].hash_ranges: hash_ranges apply to a provisioned stream; clicks is on-demand`,
+	"hash-range-too-large.yaml":       `10:25: storage[0].hash_ranges[0][1]: "340282366920938463463374607431768211456": expected a decimal hash key`,
 }
 
 func TestBadFiles(t *testing.T) {

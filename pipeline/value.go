@@ -23,13 +23,18 @@ const (
 	KindBool
 	KindEnum
 	KindString
+	KindSeries // a list of rates (pattern.series)
+	KindShares // a list of percentages (keys.shares)
+	KindRanges // a list of hash-key ranges (hash_ranges)
 )
 
 // String names the kind as the error messages do.
 func (k Kind) String() string {
 	return [...]string{"an integer", "a number", "a duration such as 500ms, 90s, 5m or 2h",
 		"a size such as 512B, 1KiB or 5MiB", "a rate such as 2000/s or 5MiB/s", "an amount such as $800",
-		"a percentage such as 80% or 0.8", "a factor such as 3x", "true or false", "one of", "a string"}[k]
+		"a percentage such as 80% or 0.8", "a factor such as 3x", "true or false", "one of", "a string",
+		"a list of rates such as [1200/s, 1350/s]", "a list of percentages such as [40%, 35%, 25%]",
+		`a list of hash-key ranges such as [["0", "170141183460469231731687303715884105727"], ["170141183460469231731687303715884105728", "340282366920938463463374607431768211455"]]`}[k]
 }
 
 // Numeric reports whether values of this kind can be changed with `set` and `--set`.
@@ -55,12 +60,16 @@ type Value struct {
 	Rate Rate
 	Str  string // enums and strings
 	Bool bool
+	List *List // the list kinds (KindSeries, KindShares, KindRanges); never changed once made
 	Pos  Pos
 	Set  bool // written in the file (false: a default)
 }
 
 // ParseValue parses text as a value of kind k; enum values are checked by the caller.
 func ParseValue(k Kind, text string) (Value, error) {
+	if k.IsList() {
+		return parseListText(k, text)
+	}
 	v := Value{Kind: k, Set: true}
 	if k.Numeric() {
 		if err := leadingZero(text); err != nil {
@@ -130,6 +139,8 @@ func (v Value) String() string {
 		return trimFloat(v.Num) + "x"
 	case KindBool:
 		return strconv.FormatBool(v.Bool)
+	case KindSeries, KindShares, KindRanges:
+		return v.List.String()
 	}
 	return v.Str
 }

@@ -41,6 +41,9 @@ type keySpace struct {
 	even    float64 // share spread evenly over the hash space
 	hot     int     // index of the heaviest key (-1: none)
 	hotName string  // its name
+	// w, when set, is each explicit key's share (per-shard keys, weighed to
+	// reproduce a recorded split); otherwise dist says it.
+	w []float64
 }
 
 // newKeySpace builds the key distribution of a producer. Key names come from the
@@ -94,6 +97,9 @@ func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 
 // weight is the share of the producer's records that carry key i (i < k).
 func (ks *keySpace) weight(i int) float64 {
+	if ks.w != nil {
+		return ks.w[i]
+	}
 	switch ks.dist {
 	case "zipf":
 		return math.Pow(float64(i+1), -ks.skew) / ks.total

@@ -27,7 +27,7 @@ type producer struct {
 
 func newProducer(e *Engine, n *pipeline.Node) *producer {
 	p := &producer{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n}
-	p.keys = newKeySpace(n, e.rng)
+	p.keys = producerKeys(n, e.rng)
 	p.reconfigure(e)
 	if n := p.keys.nameBytes(); n > 0 {
 		p.keyBytes = float64(n)
@@ -131,6 +131,8 @@ func (p *producer) factor(t float64) float64 {
 		if t >= at && t < at+n.Dur("pattern.for").Seconds() {
 			return n.Num("pattern.factor")
 		}
+	case "series":
+		return pipeline.SeriesFactor(n, t)
 	}
 	return 1
 }

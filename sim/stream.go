@@ -89,7 +89,7 @@ func newStream(e *Engine, n *pipeline.Node) *stream {
 			s.od.init(0)
 			s.units = s.od.units()
 		}
-		s.starts = evenStarts(s.units)
+		s.starts = kinesisStarts(n, s.units)
 	case "msk", "msk-serverless":
 		s.units = n.Int("partitions")
 	case "kinesis-video-streams":

@@ -232,6 +232,7 @@ type keyGen struct {
 	tail  float64   // zipf: weight of the keys beyond the table
 	rng   *rand.Rand
 	seed  uint64
+	shard *shardKeys // per-shard
 }
 
 const zipfTable = 100_000
@@ -254,6 +255,9 @@ func newKeyGen(n *pipeline.Node, seed int64) *keyGen {
 			g.cdf[i] = acc
 		}
 		g.tail = 1 - acc
+	}
+	if g.dist == "per-shard" {
+		g.shard = newShardKeys(n, g)
 	}
 	return g
 }
@@ -285,6 +289,8 @@ func (g *keyGen) next() string {
 			return g.name(0)
 		}
 		return g.name(1 + g.rng.IntN(g.count-1))
+	case "per-shard":
+		return g.name(g.shard.next(g))
 	case "zipf":
 		u := g.rng.Float64()
 		if u >= 1-g.tail && g.count > len(g.cdf) {

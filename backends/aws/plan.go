@@ -211,6 +211,9 @@ func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 			} else {
 				res.Shards = max(1, n.Int("shards"))
 				res.Size = fmt.Sprintf("%d %s, provisioned", res.Shards, plural(res.Shards, "shard", "shards"))
+				if pipeline.HashRangesApply(n) {
+					res.Size += ", even ranges (hash_ranges are not recreated)"
+				}
 			}
 			efo := 0
 			for _, c := range sc.Readers(n.ID) {

@@ -94,6 +94,8 @@ func (p *producerRun) factor(t float64) float64 {
 		if t >= at && t < at+n.Dur("pattern.for").Seconds() {
 			return n.Num("pattern.factor")
 		}
+	case "series":
+		return pipeline.SeriesFactor(n, t)
 	}
 	return 1
 }

@@ -91,6 +91,9 @@ func producerLoadSteps(sc *pipeline.Scenario, p *pipeline.Node, changes []rateSt
 	pl.avg = sum / samples
 	// Short spikes and changes between samples still set the peak.
 	moments := []float64{p.Dur("pattern.at").Seconds()}
+	if at, _ := pipeline.SeriesPeak(p); p.Str("pattern.shape") == "series" {
+		moments = append(moments, at) // a recorded peak may fall between samples
+	}
 	for _, s := range steps {
 		moments = append(moments, s.at)
 	}
@@ -108,7 +111,8 @@ type pattern struct {
 	shape                      string
 	peak, period               float64 // diurnal
 	to                         pipeline.Rate
-	at, over, dur, spikeFactor float64 // ramp and spike
+	at, over, dur, spikeFactor float64        // ramp and spike
+	node                       *pipeline.Node // series: the recorded points
 }
 
 func newPattern(p *pipeline.Node) pattern {
@@ -118,6 +122,7 @@ func newPattern(p *pipeline.Node) pattern {
 		to: p.Rate("pattern.to"),
 		at: p.Dur("pattern.at").Seconds(), over: max(1e-9, p.Dur("pattern.over").Seconds()),
 		dur: p.Dur("pattern.for").Seconds(), spikeFactor: p.Num("pattern.factor"),
+		node: p,
 	}
 }
 
@@ -141,6 +146,8 @@ func (pt *pattern) factor(base, size, t float64) float64 {
 		if t >= pt.at && t < pt.at+pt.dur {
 			return pt.spikeFactor
 		}
+	case "series":
+		return pipeline.SeriesFactor(pt.node, t)
 	}
 	return 1
 }
@@ -159,6 +166,15 @@ func hotShare(p *pipeline.Node) float64 {
 		return max(f, (1-f)/float64(count-1))
 	case "zipf":
 		return 1 / zipfNorm(count, p.Num("keys.skew"))
+	case "per-shard":
+		// The busiest shard's share over its keys, about count ÷ shards of them.
+		if sh := p.Params["keys.shares"].List; sh.Len() > 0 {
+			busiest := 0.0
+			for i := range sh.Len() {
+				busiest = max(busiest, sh.Share(i))
+			}
+			return min(1, busiest*float64(sh.Len())/float64(count))
+		}
 	}
 	return 1 / float64(count)
 }

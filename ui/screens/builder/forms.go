@@ -66,6 +66,9 @@ func (m *Model) nodeForm(n *pipeline.Node) *form {
 	}
 	f.fields = append(f.fields, id)
 	for _, k := range n.Service.Keys {
+		if k.Kind.IsList() {
+			continue // a recorded series or hash ranges: kept as loaded, not typed in a field
+		}
 		value := ""
 		if v, ok := n.Params[k.Name]; ok {
 			value = v.String()
@@ -173,9 +176,17 @@ func readOff(sc *pipeline.Scenario, n *pipeline.Node) string {
 }
 
 // formParams reads a node form's keys (those that apply) into params,
-// keeping each unchanged value's place in the file.
+// keeping each unchanged value's place in the file, and the lists the form
+// does not show. A changed value loses its comment (it said where the old
+// value came from); hash ranges of another shard count are dropped (even
+// ranges, as UpdateShardCount makes).
 func formParams(f *form, n *pipeline.Node) (map[string]pipeline.Value, []string) {
 	params := map[string]pipeline.Value{}
+	for name, v := range n.Params {
+		if v.Kind.IsList() {
+			params[name] = v
+		}
+	}
 	var bad []string
 	for _, fl := range f.fields[1:] {
 		text := f.value(fl.name)
@@ -189,8 +200,17 @@ func formParams(f *form, n *pipeline.Node) (map[string]pipeline.Value, []string)
 		}
 		if old, ok := n.Params[fl.name]; ok && old.String() == v.String() {
 			v.Pos = old.Pos
+		} else {
+			delete(n.Notes, fl.name)
 		}
 		params[fl.name] = v
+	}
+	if r, ok := params["hash_ranges"]; ok {
+		after := *n
+		after.Params = params
+		if after.Int("shards") != r.List.Len() || after.Str("mode") == "on-demand" {
+			delete(params, "hash_ranges")
+		}
 	}
 	return params, bad
 }
