@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 )
 
 // The SDK clients are used through these interfaces, each listing only the
@@ -113,6 +114,9 @@ type Clients struct {
 type ConfigOptions struct {
 	// Region wins over the AWS chain when set.
 	Region string
+	// Profile, when set, is the shared config profile to use (as
+	// AWS_PROFILE); one that does not exist is an error.
+	Profile string
 	// FallbackRegion is used when neither Region nor the chain give one
 	// (the scenario's region).
 	FallbackRegion string
@@ -130,13 +134,18 @@ type ConfigOptions struct {
 // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> for endpoints). It calls
 // no AWS API and does not resolve credentials.
 func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	// The SDK's own log lines ("falling back to IMDSv1") would reach the
+	// terminal unescaped and say nothing the errors do not.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return cfg, fmt.Errorf("load AWS configuration: %w", err)
+		return cfg, fmt.Errorf("load AWS configuration: %s", cleanError(err))
 	}
 	if cfg.Region == "" {
 		cfg.Region = o.FallbackRegion

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
@@ -132,18 +131,7 @@ func ImportPolicy() string {
 // winning ("" takes the chain's). It calls no AWS API. A profile that does
 // not exist is an error.
 func LoadImportConfig(ctx context.Context, region, profile string) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
-	if region != "" {
-		opts = append(opts, config.WithRegion(region))
-	}
-	if profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return cfg, fmt.Errorf("load AWS configuration: %s", cleanError(err))
-	}
-	return cfg, nil
+	return LoadConfig(ctx, ConfigOptions{Region: region, Profile: profile})
 }
 
 // ImportClientOptions tune the import clients.
