@@ -179,7 +179,7 @@ func writeAdviseText(w io.Writer, st style, r adviseResult) {
 		if x.Monthly == 0 && x.Service == "producer" {
 			continue
 		}
-		t.add(x.Node, x.Service, usd(x.Monthly), percent(x.Share))
+		t.add(x.Node, string(x.Service), usd(x.Monthly), percent(x.Share))
 	}
 	t.add("total", "", usd(r.total), "")
 	if slices.Contains(s.Requirements.Set, "budget") {
@@ -250,7 +250,7 @@ func requirementsText(r pipeline.Requirements) string {
 		case "transformations":
 			v = strconv.FormatBool(r.Transformations)
 		case "delivery":
-			v = strings.Join(r.Delivery, ", ")
+			v = strings.Join(pipeline.NamesOf(r.Delivery), ", ")
 		case "budget":
 			v = usd(r.Budget)
 		}
@@ -334,7 +334,7 @@ func writeAdviseJSON(w io.Writer, r adviseResult) error {
 		out.Recommendations = append(out.Recommendations, recJSON{string(x.Kind), x.Node, x.Choice, x.Current, x.Keep, x.Rule, x.Why, x.Severity})
 	}
 	for _, x := range r.costs {
-		out.Costs = append(out.Costs, costJSON{x.Node, x.Service, round6(x.Monthly), round6(x.Share)})
+		out.Costs = append(out.Costs, costJSON{x.Node, string(x.Service), round6(x.Monthly), round6(x.Share)})
 	}
 	for _, b := range r.breakEven {
 		j := breakEvenJSON{Node: b.Node, Shards: b.Shards, ProvisionedUSD: round6(b.Provisioned), OnDemandUSD: round6(b.OnDemand), Summary: b.Lines()}

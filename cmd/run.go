@@ -475,7 +475,7 @@ func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result
 			if refusesWrites(n) {
 				thr = num("throttled_records")
 			}
-			t.add(label, n.ID, n.Service.Name, num("records_in"), num("records_out"), num("lost_records"),
+			t.add(label, n.ID, string(n.Service.Name), num("records_in"), num("records_out"), num("lost_records"),
 				thr, keyMetric(n, m), cost)
 			label = ""
 		}
@@ -518,7 +518,7 @@ func refusesWrites(n *pipeline.Node) bool {
 	case pipeline.Storage, pipeline.Destination:
 		return true
 	case pipeline.Consumer:
-		return n.Service.Name == "firehose"
+		return n.Service.Name == pipeline.Firehose
 	}
 	return false
 }
@@ -544,22 +544,22 @@ func keyMetric(n *pipeline.Node, m map[string]float64) string {
 	case pipeline.Storage:
 		unit := "shard"
 		switch n.Service.Name {
-		case "msk", "msk-serverless":
+		case pipeline.MSK, pipeline.MSKServerless:
 			unit = "partition"
-		case "kinesis-video-streams":
+		case pipeline.KinesisVideoStreams:
 			unit = "stream"
 		}
 		return show("peak "+unit+" util", "max_shard_utilization", pipeline.UnitRatio)
 	case pipeline.Consumer:
 		switch n.Service.Name {
-		case "firehose":
+		case pipeline.Firehose:
 			return show("objects", "objects", pipeline.UnitCount)
-		case "lambda":
+		case pipeline.Lambda:
 			return show("invocations", "invocations", pipeline.UnitCount)
 		}
 		return show("peak util", "utilization_max", pipeline.UnitRatio)
 	case pipeline.Destination:
-		if n.Service.Name == "s3" {
+		if n.Service.Name == pipeline.S3 {
 			return show("objects", "objects", pipeline.UnitCount)
 		}
 		return show("bytes in", "bytes_in", pipeline.UnitBytes)

@@ -165,7 +165,7 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	}
 	if !f.quiet {
 		plan.Write(summary)
-		if why != "" && hasService(s, "firehose") {
+		if why != "" && hasService(s, pipeline.Firehose) {
 			fmt.Fprintf(summary, "note: %s\n", why)
 		}
 		fmt.Fprintln(summary)
@@ -334,7 +334,7 @@ func orUnknown(s string) string {
 }
 
 // hasService reports whether a node of the scenario uses the service.
-func hasService(s *pipeline.Scenario, name string) bool {
+func hasService(s *pipeline.Scenario, name pipeline.ServiceName) bool {
 	for _, n := range s.Nodes {
 		if n.Service != nil && n.Service.Name == name {
 			return true
@@ -512,10 +512,10 @@ func runsAs(plan *awsb.Plan, n *pipeline.Node) string {
 	case plan.IsSkipped(n.ID):
 		return "left out"
 	case plan.IsClientSide(n.ID):
-		if n.Service.Name == "firehose" {
+		if n.Service.Name == pipeline.Firehose {
 			return "firehose stand-in (here)"
 		}
-		return n.Service.Name + " (here)"
+		return string(n.Service.Name) + " (here)"
 	case n.Stage == pipeline.Producer:
 		return "producer (here)"
 	}
@@ -524,7 +524,7 @@ func runsAs(plan *awsb.Plan, n *pipeline.Node) string {
 			return string(r.Kind)
 		}
 	}
-	return n.Service.Name
+	return string(n.Service.Name)
 }
 
 // finite drops NaN metrics, for helpers that format whatever they find.

@@ -31,7 +31,7 @@ example 'streamsim graph seed-pipeline'.`,
 				}
 				var services []string
 				for _, svc := range s.Services() {
-					services = append(services, svc.Name)
+					services = append(services, string(svc.Name))
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", name, textsafe.Line(s.Title), strings.Join(services, ", "))
 			}

@@ -175,7 +175,7 @@ func sizeVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) 
 		// A cluster needs at least as many brokers as copies of a partition
 		// and one in service, spread evenly over 2 or 3 AZs (MSK-BROKER-COUNT:
 		// a multiple of the number of AZs).
-		if v.node.Service.Name == "msk" && v.key.Name == "brokers" {
+		if v.node.Service.Name == pipeline.MSK && v.key.Name == "brokers" {
 			vars[i].key.Min = max(v.key.Min, float64(v.node.Int("replication")), float64(v.node.Int("brokers_down")+1))
 			for b := int(vars[i].key.Min); b <= int(v.key.Max); b++ {
 				if b%2 == 0 || b%3 == 0 {
@@ -194,17 +194,17 @@ func pickVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) 
 		for _, n := range s.Stage(pipeline.Storage) {
 			name := ""
 			switch n.Service.Name {
-			case "kinesis-data-streams":
+			case pipeline.KinesisDataStreams:
 				if n.Str("mode") == "on-demand" {
 					notes = append(notes, n.ID+" is on-demand: AWS sizes it, so it is not varied")
 					continue
 				}
 				name = "shards"
-			case "msk":
+			case pipeline.MSK:
 				name = "brokers"
-			case "msk-serverless":
+			case pipeline.MSKServerless:
 				name = "partitions"
-			case "kinesis-video-streams":
+			case pipeline.KinesisVideoStreams:
 				name = "streams"
 			}
 			k, _ := n.Service.Key(name)
@@ -239,7 +239,7 @@ func pickVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) 
 			}
 			return nil, nil, fmt.Errorf("--vary %s: %s (%s) has no integer key %q; it has %s", ref, id, n.Service.Name, name, strings.Join(ints, ", "))
 		}
-		if n.Service.Name == "kinesis-data-streams" && name == "shards" && n.Str("mode") == "on-demand" {
+		if n.Service.Name == pipeline.KinesisDataStreams && name == "shards" && n.Str("mode") == "on-demand" {
 			return nil, nil, fmt.Errorf("--vary %s: %s is on-demand, where AWS sets the shard count; set mode: provisioned to size it", ref, id)
 		}
 		for _, v := range out {
@@ -395,11 +395,11 @@ func hotKeyOver(s *pipeline.Scenario, snap pipeline.Snapshot, n *pipeline.Node) 
 	var recLimit, byteLimit float64
 	unit := "shard"
 	switch n.Service.Name {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		recLimit, byteLimit = pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes
-	case "msk-serverless":
+	case pipeline.MSKServerless:
 		byteLimit, unit = pipeline.MSKServerlessPartIn, "partition"
-	case "msk":
+	case pipeline.MSK:
 		if b, ok := pipeline.Broker(n.Str("broker_type")); ok && b.Express {
 			byteLimit, unit = 15e6, "partition"
 		}

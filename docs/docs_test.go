@@ -100,7 +100,7 @@ func meaning(svc *pipeline.Service, k pipeline.Key) string {
 	if k.Doc != "" {
 		return k.Doc
 	}
-	return keyNotes[svc.Name+"."+k.Name]
+	return keyNotes[string(svc.Name)+"."+k.Name]
 }
 
 // TestEveryKeyHasAMeaning keeps the reference's meaning column filled, and the
@@ -109,7 +109,7 @@ func TestEveryKeyHasAMeaning(t *testing.T) {
 	seen := map[string]bool{}
 	for _, svc := range pipeline.Services() {
 		for _, k := range svc.Keys {
-			seen[svc.Name+"."+k.Name] = true
+			seen[string(svc.Name)+"."+k.Name] = true
 			if meaning(svc, k) == "" {
 				t.Errorf("%s.%s has no Doc in the catalog and no note in docs_test.go", svc.Name, k.Name)
 			}
@@ -163,7 +163,7 @@ func TestEveryKeyIsDocumented(t *testing.T) {
 	}
 	doc := string(data)
 	for _, svc := range pipeline.Services() {
-		heading := "#### `" + svc.Name + "`"
+		heading := "#### `" + string(svc.Name) + "`"
 		i := strings.Index(doc, heading)
 		if i < 0 {
 			t.Errorf("no section %q", heading)
@@ -217,11 +217,11 @@ func reference() string {
 	w("storage services and to consumers that take Direct PUT.\n\n")
 	w("| service | stage | AWS name | `from` may name | `to` may name |\n|---|---|---|---|---|\n")
 	for _, svc := range pipeline.Services() {
-		from := codeList(svc.ReadsFrom)
+		from := codeList(pipeline.NamesOf(svc.ReadsFrom))
 		if svc.DirectPut {
 			from += " (or none: Direct PUT)"
 		}
-		w("| `%s` | %s | %s | %s | %s |\n", svc.Name, svc.Stage, svc.Label, dash(from), dash(codeList(svc.WritesTo)))
+		w("| `%s` | %s | %s | %s | %s |\n", svc.Name, svc.Stage, svc.Label, dash(from), dash(codeList(pipeline.NamesOf(svc.WritesTo))))
 	}
 
 	w("\n### Keys per service\n\n")

@@ -26,6 +26,30 @@ func (s Stage) Title() string {
 	return [...]string{"Producers", "Stream storage", "Consumers", "Destinations"}[s]
 }
 
+// ServiceName is a service as written in `service:`. Code names services by
+// these constants, never by string literals: adding a service then shows every
+// place that must know it (docs/adding-a-service.md).
+type ServiceName string
+
+// The services of the format, in diagram order.
+const (
+	ProducerService     ServiceName = "producer"
+	KinesisDataStreams  ServiceName = "kinesis-data-streams"
+	MSK                 ServiceName = "msk"
+	MSKServerless       ServiceName = "msk-serverless"
+	KinesisVideoStreams ServiceName = "kinesis-video-streams"
+	Firehose            ServiceName = "firehose"
+	Flink               ServiceName = "flink"
+	GlueStreaming       ServiceName = "glue-streaming"
+	EMR                 ServiceName = "emr"
+	Lambda              ServiceName = "lambda"
+	App                 ServiceName = "app"
+	S3                  ServiceName = "s3"
+	Redshift            ServiceName = "redshift"
+	DynamoDB            ServiceName = "dynamodb"
+	OpenSearch          ServiceName = "opensearch"
+)
+
 // Key describes one setting of a service: its type, default and the range AWS allows.
 // Nested settings use dotted names ("buffer.size").
 type Key struct {
@@ -42,9 +66,9 @@ func (k Key) hasRange() bool { return k.Min != 0 || k.Max != 0 }
 
 // Service is one entry of the catalog: a kind of node with its keys and legal connections.
 type Service struct {
-	Name  string // as written in `service:` (producers: "producer")
-	Label string // full AWS name
-	Short string // for narrow boxes
+	Name  ServiceName // as written in `service:` (producers: "producer")
+	Label string      // full AWS name
+	Short string      // for narrow boxes
 	Stage Stage
 	Keys  []Key
 	// ScalarOf maps a key that may be written as a scalar to the sub-key the scalar sets
@@ -52,9 +76,9 @@ type Service struct {
 	ScalarOf map[string]string
 	// ReadsFrom lists the services a consumer (or a destination with streaming
 	// ingestion, Redshift) may name in `from`.
-	ReadsFrom []string
+	ReadsFrom []ServiceName
 	// WritesTo lists the services this node may name in `to`.
-	WritesTo []string
+	WritesTo []ServiceName
 	// DirectPut says producers (and consumers) may write to it without a stream in between.
 	DirectPut bool
 }
@@ -80,13 +104,13 @@ func (s *Service) IsGroup(name string) bool {
 }
 
 // CanReadFrom reports whether this consumer may read from a node of service src.
-func (s *Service) CanReadFrom(src string) bool { return slices.Contains(s.ReadsFrom, src) }
+func (s *Service) CanReadFrom(src ServiceName) bool { return slices.Contains(s.ReadsFrom, src) }
 
 // CanWriteTo reports whether this node may write to a node of service dst.
-func (s *Service) CanWriteTo(dst string) bool { return slices.Contains(s.WritesTo, dst) }
+func (s *Service) CanWriteTo(dst ServiceName) bool { return slices.Contains(s.WritesTo, dst) }
 
-var streamStores = []string{"kinesis-data-streams", "msk", "msk-serverless"}
-var allDestinations = []string{"s3", "redshift", "dynamodb", "opensearch"}
+var streamStores = []ServiceName{KinesisDataStreams, MSK, MSKServerless}
+var allDestinations = []ServiceName{S3, Redshift, DynamoDB, OpenSearch}
 
 func readKeys(efo bool) []Key {
 	read := Key{Name: "read", Kind: KindEnum, Default: "polling", Enum: []string{"polling", "enhanced-fan-out"},
@@ -115,8 +139,20 @@ func (s *Service) CanUseEFO() bool {
 	return ok && slices.Contains(k.Enum, "enhanced-fan-out")
 }
 
-func concat(lists ...[]string) []string {
-	var out []string
+// NamesOf spells service names as the file does.
+func NamesOf(names []ServiceName) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
+	}
+	return out
+}
+
+// joinNames writes service names as the file spells them, separated by sep.
+func joinNames(names []ServiceName, sep string) string { return strings.Join(NamesOf(names), sep) }
+
+func concat(lists ...[]ServiceName) []ServiceName {
+	var out []ServiceName
 	for _, l := range lists {
 		out = append(out, l...)
 	}
@@ -126,7 +162,7 @@ func concat(lists ...[]string) []string {
 // catalog holds every service of the scenario format, in diagram order.
 var catalog = []*Service{
 	{
-		Name: "producer", Label: "Producer", Short: "producer", Stage: Producer,
+		Name: ProducerService, Label: "Producer", Short: "producer", Stage: Producer,
 		ScalarOf: map[string]string{"pattern": "shape", "record_size": "mean"},
 		Keys: []Key{
 			{Name: "kind", Kind: KindEnum, Default: "custom", Enum: []string{"iot", "web", "mobile", "logs", "cdc", "custom"}},
@@ -157,10 +193,10 @@ var catalog = []*Service{
 			{Name: "retries.max", Kind: KindInt, Default: "3", Min: 0, Max: 1000},
 			{Name: "retries.backoff", Kind: KindDuration, Default: "100ms", Min: 0, Max: 3600},
 		},
-		WritesTo: concat(streamStores, []string{"kinesis-video-streams", "firehose"}),
+		WritesTo: concat(streamStores, []ServiceName{KinesisVideoStreams, Firehose}),
 	},
 	{
-		Name: "kinesis-data-streams", Label: "Kinesis Data Streams", Short: "KDS", Stage: Storage,
+		Name: KinesisDataStreams, Label: "Kinesis Data Streams", Short: "KDS", Stage: Storage,
 		Keys: []Key{
 			{Name: "mode", Kind: KindEnum, Default: "provisioned", Enum: []string{"provisioned", "on-demand"}},
 			// KDS-ACCOUNT-SHARDS: 20,000 in us-east-1.
@@ -174,7 +210,7 @@ var catalog = []*Service{
 		},
 	},
 	{
-		Name: "msk", Label: "Amazon MSK", Short: "MSK", Stage: Storage,
+		Name: MSK, Label: "Amazon MSK", Short: "MSK", Stage: Storage,
 		Keys: []Key{
 			{Name: "brokers", Kind: KindInt, Default: "3", Min: 1, Max: MSKMaxBrokers},
 			{Name: "broker_type", Kind: KindEnum, Default: "kafka.m5.large", Enum: BrokerTypes()},
@@ -188,14 +224,14 @@ var catalog = []*Service{
 		},
 	},
 	{
-		Name: "msk-serverless", Label: "MSK Serverless", Short: "MSK-S", Stage: Storage,
+		Name: MSKServerless, Label: "MSK Serverless", Short: "MSK-S", Stage: Storage,
 		Keys: []Key{
 			{Name: "partitions", Kind: KindInt, Default: "12", Min: 1, Max: MSKServerlessMaxParts},
 			{Name: "retention", Kind: KindDuration, Default: "7d", Min: 60, Max: 3650 * 86400},
 		},
 	},
 	{
-		Name: "kinesis-video-streams", Label: "Kinesis Video Streams", Short: "KVS", Stage: Storage,
+		Name: KinesisVideoStreams, Label: "Kinesis Video Streams", Short: "KVS", Stage: Storage,
 		Keys: []Key{
 			{Name: "streams", Kind: KindInt, Default: "1", Min: 1, Max: 100000},
 			{Name: "retention", Kind: KindDuration, Default: "24h", Min: 0, Max: 87600 * 3600},
@@ -203,7 +239,7 @@ var catalog = []*Service{
 		},
 	},
 	{
-		Name: "firehose", Label: "Amazon Data Firehose", Short: "Firehose", Stage: Consumer, DirectPut: true,
+		Name: Firehose, Label: "Amazon Data Firehose", Short: "Firehose", Stage: Consumer, DirectPut: true,
 		Keys: withPollingRead(
 			// FH-BUFFER-HINTS for S3: 1–128 MB (5), 0–900 s (300).
 			Key{Name: "buffer.size", Kind: KindSize, Default: "5MiB", Min: 1 * MiB, Max: 128 * MiB},
@@ -213,10 +249,10 @@ var catalog = []*Service{
 			Key{Name: "transform.duration", Kind: KindDuration, Default: "100ms", Min: 0, Max: 300},
 		),
 		ReadsFrom: streamStores,
-		WritesTo:  []string{"s3", "redshift", "opensearch"},
+		WritesTo:  []ServiceName{S3, Redshift, OpenSearch},
 	},
 	{
-		Name: "flink", Label: "Managed Service for Apache Flink", Short: "Flink", Stage: Consumer,
+		Name: Flink, Label: "Managed Service for Apache Flink", Short: "Flink", Stage: Consumer,
 		Keys: withRead(
 			Key{Name: "kpus", Kind: KindInt, Default: "1", Min: 1, Max: FlinkMaxKPUs},
 			Key{Name: "window", Kind: KindDuration, Default: "0s", Min: 0, Max: 86400},
@@ -224,20 +260,20 @@ var catalog = []*Service{
 			Key{Name: "autoscaling", Kind: KindBool, Default: "false"},
 		),
 		ReadsFrom: streamStores,
-		WritesTo:  concat(allDestinations, streamStores, []string{"firehose"}),
+		WritesTo:  concat(allDestinations, streamStores, []ServiceName{Firehose}),
 	},
 	{
-		Name: "glue-streaming", Label: "AWS Glue streaming ETL", Short: "Glue", Stage: Consumer,
+		Name: GlueStreaming, Label: "AWS Glue streaming ETL", Short: "Glue", Stage: Consumer,
 		Keys: withRead(
 			Key{Name: "workers", Kind: KindInt, Default: "2", Min: 1, Max: 1000},
 			Key{Name: "worker_type", Kind: KindEnum, Default: "G.1X", Enum: []string{"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"}},
 			Key{Name: "window", Kind: KindDuration, Default: "100s", Min: 1, Max: 86400},
 		),
 		ReadsFrom: streamStores,
-		WritesTo:  []string{"s3", "redshift", "dynamodb"},
+		WritesTo:  []ServiceName{S3, Redshift, DynamoDB},
 	},
 	{
-		Name: "emr", Label: "Amazon EMR", Short: "EMR", Stage: Consumer,
+		Name: EMR, Label: "Amazon EMR", Short: "EMR", Stage: Consumer,
 		Keys: withRead(
 			Key{Name: "engine", Kind: KindEnum, Default: "spark-streaming", Enum: []string{"spark-streaming", "flink", "storm"}},
 			Key{Name: "instances", Kind: KindInt, Default: "3", Min: 1, Max: 1000},
@@ -247,7 +283,7 @@ var catalog = []*Service{
 		WritesTo:  concat(allDestinations, streamStores),
 	},
 	{
-		Name: "lambda", Label: "AWS Lambda", Short: "Lambda", Stage: Consumer,
+		Name: Lambda, Label: "AWS Lambda", Short: "Lambda", Stage: Consumer,
 		Keys: withRead(
 			// LAMBDA-ESM-BATCH: 1–10,000 (100), window 0–300 s; LAMBDA-ESM-PARALLEL: 1–10; LAMBDA-ESM-ERRORS.
 			Key{Name: "batch_size", Kind: KindInt, Default: "100", Min: 1, Max: LambdaMaxBatch},
@@ -261,24 +297,24 @@ var catalog = []*Service{
 				Doc: "records the function cannot process; set it from the timeline to put one on the first shard"},
 		),
 		ReadsFrom: streamStores,
-		WritesTo:  concat(allDestinations, streamStores, []string{"firehose"}),
+		WritesTo:  concat(allDestinations, streamStores, []ServiceName{Firehose}),
 	},
 	{
-		Name: "app", Label: "Consumer application (KCL)", Short: "app", Stage: Consumer,
+		Name: App, Label: "Consumer application (KCL)", Short: "app", Stage: Consumer,
 		Keys: withRead(
 			Key{Name: "instances", Kind: KindInt, Default: "1", Min: 1, Max: 10000},
 		),
-		ReadsFrom: concat(streamStores, []string{"kinesis-video-streams"}),
-		WritesTo:  concat(allDestinations, streamStores, []string{"firehose"}),
+		ReadsFrom: concat(streamStores, []ServiceName{KinesisVideoStreams}),
+		WritesTo:  concat(allDestinations, streamStores, []ServiceName{Firehose}),
 	},
 	{
-		Name: "s3", Label: "Amazon S3", Short: "S3", Stage: Destination,
+		Name: S3, Label: "Amazon S3", Short: "S3", Stage: Destination,
 		Keys: []Key{
 			{Name: "prefixes", Kind: KindInt, Default: "1", Min: 1, Max: 100000, Doc: "partitioned prefixes, 3,500 PUT/s each"},
 		},
 	},
 	{
-		Name: "redshift", Label: "Amazon Redshift", Short: "Redshift", Stage: Destination,
+		Name: Redshift, Label: "Amazon Redshift", Short: "Redshift", Stage: Destination,
 		Keys: []Key{
 			{Name: "nodes", Kind: KindInt, Default: "2", Min: 1, Max: 128},
 			// RS-STREAMING-INGESTION: a materialized view refreshed from the stream.
@@ -289,14 +325,14 @@ var catalog = []*Service{
 		ReadsFrom: streamStores,
 	},
 	{
-		Name: "dynamodb", Label: "Amazon DynamoDB", Short: "DynamoDB", Stage: Destination,
+		Name: DynamoDB, Label: "Amazon DynamoDB", Short: "DynamoDB", Stage: Destination,
 		Keys: []Key{
 			{Name: "mode", Kind: KindEnum, Default: "provisioned", Enum: []string{"provisioned", "on-demand"}},
 			{Name: "wcu", Kind: KindInt, Default: "1000", Min: 1, Max: DDBTableMaxWRU},
 		},
 	},
 	{
-		Name: "opensearch", Label: "Amazon OpenSearch Service", Short: "OpenSearch", Stage: Destination,
+		Name: OpenSearch, Label: "Amazon OpenSearch Service", Short: "OpenSearch", Stage: Destination,
 		Keys: []Key{
 			{Name: "instances", Kind: KindInt, Default: "3", Min: 1, Max: 1000},
 			{Name: "instance_type", Kind: KindEnum, Default: "r6g.large.search",
@@ -312,7 +348,7 @@ func Services() []*Service { return catalog }
 // LookupService finds a service by its `service:` name.
 func LookupService(name string) (*Service, bool) {
 	for _, s := range catalog {
-		if s.Name == name {
+		if string(s.Name) == name {
 			return s, true
 		}
 	}
@@ -334,7 +370,7 @@ func ServicesAt(st Stage) []*Service {
 func ServiceNames(st Stage) []string {
 	var out []string
 	for _, s := range ServicesAt(st) {
-		out = append(out, s.Name)
+		out = append(out, string(s.Name))
 	}
 	return out
 }

@@ -31,10 +31,10 @@ func (s *Service) ServiceName() string {
 	return strings.TrimPrefix(strings.TrimPrefix(s.Label, "Amazon "), "AWS ")
 }
 
-func serviceNames(names []string) string {
+func serviceNames[N ~string](names []N) string {
 	var out []string
 	for _, n := range names {
-		if svc, ok := LookupService(n); ok {
+		if svc, ok := LookupService(string(n)); ok {
 			out = append(out, svc.ServiceName())
 		}
 	}
@@ -113,7 +113,7 @@ func (s *Scenario) CheckConnect(a, b *Node) error {
 			return refuse("write to", "%s writes to %s", a.Service.ServiceName(), serviceNames(a.Service.WritesTo))
 		case b.Stage == Consumer && b.From != "":
 			return refuse("write to", "%s reads %s and a %s stream has one source; disconnect %s first", b.ID, b.From, b.Service.ServiceName(), b.From)
-		case a.Service.Name == "firehose" && len(a.To) > 0 && !slices.Contains(a.To, b.ID):
+		case a.Service.Name == Firehose && len(a.To) > 0 && !slices.Contains(a.To, b.ID):
 			return refuse("write to", "a Firehose stream delivers to exactly one destination and %s delivers to %s; disconnect it first", a.ID, a.To[0])
 		}
 	}

@@ -38,7 +38,7 @@ func TestCheckConnectAgreesWithValidate(t *testing.T) {
 	for _, as := range Services() {
 		for _, bs := range Services() {
 			sc := &Scenario{Version: 1, Name: "x", Seed: 1, Duration: 3600e9, Tick: 1e9, Region: DefaultRegion}
-			a, b := testNode(t, "a", as.Name), testNode(t, "b", bs.Name)
+			a, b := testNode(t, "a", string(as.Name)), testNode(t, "b", string(bs.Name))
 			sc.Nodes = []*Node{a, b}
 			err := sc.CheckConnect(a, b)
 			if err == nil {

@@ -145,7 +145,7 @@ func nodeSettings(s *Scenario, n *Node) []string {
 	str := func(key string) string { v, _ := n.Param(key); return v.String() }
 	var out []string
 	switch n.Service.Name {
-	case "producer":
+	case ProducerService:
 		out = append(out, str("rate")+" of "+str("record_size.mean"))
 		switch n.Str("pattern.shape") {
 		case "diurnal":
@@ -173,7 +173,7 @@ func nodeSettings(s *Scenario, n *Node) []string {
 		if n.Bool("aggregation") {
 			out = append(out, "KPL aggregation")
 		}
-	case "kinesis-data-streams":
+	case KinesisDataStreams:
 		if n.Str("mode") == "on-demand" {
 			out = append(out, "on-demand")
 		} else {
@@ -182,14 +182,14 @@ func nodeSettings(s *Scenario, n *Node) []string {
 		if !isDefault(n, "retention") {
 			out = append(out, str("retention")+" retention")
 		}
-	case "msk":
+	case MSK:
 		out = append(out, fmt.Sprintf("%d × %s", n.Int("brokers"), n.Str("broker_type")),
 			plural(n.Int("partitions"), "partition"), "RF "+str("replication"))
-	case "msk-serverless":
+	case MSKServerless:
 		out = append(out, plural(n.Int("partitions"), "partition"))
-	case "kinesis-video-streams":
+	case KinesisVideoStreams:
 		out = append(out, plural(n.Int("streams"), "stream"))
-	case "firehose":
+	case Firehose:
 		if n.From == "" {
 			out = append(out, "Direct PUT")
 		}
@@ -201,39 +201,39 @@ func nodeSettings(s *Scenario, n *Node) []string {
 		if n.Bool("transform.lambda") {
 			out = append(out, "Lambda transform")
 		}
-	case "flink":
+	case Flink:
 		out = append(out, plural(n.Int("kpus"), "KPU"))
 		if n.Dur("window") > 0 {
 			out = append(out, "window "+str("window"))
 		}
-	case "glue-streaming":
+	case GlueStreaming:
 		out = append(out, fmt.Sprintf("%d × %s", n.Int("workers"), n.Str("worker_type")), "window "+str("window"))
-	case "emr":
+	case EMR:
 		out = append(out, n.Str("engine"), plural(n.Int("instances"), "instance"), "batch "+str("batch"))
-	case "lambda":
+	case Lambda:
 		out = append(out, "batch "+str("batch_size"), "parallelization "+str("parallelization"), str("duration")+"/record")
-	case "app":
+	case App:
 		out = append(out, plural(n.Int("instances"), "instance"))
-	case "s3":
+	case S3:
 		if n.Int("prefixes") > 1 {
 			out = append(out, plural(n.Int("prefixes"), "prefix"))
 		}
-	case "redshift":
+	case Redshift:
 		out = append(out, plural(n.Int("nodes"), "node"))
-	case "dynamodb":
+	case DynamoDB:
 		if n.Str("mode") == "on-demand" {
 			out = append(out, "on-demand")
 		} else {
 			out = append(out, str("wcu")+" WCU", "provisioned")
 		}
-	case "opensearch":
+	case OpenSearch:
 		out = append(out, fmt.Sprintf("%d × %s", n.Int("instances"), n.Str("instance_type")))
 	}
 	if n.Stage == Consumer {
 		if n.Has("capacity") {
 			out = append(out, str("capacity")+" per "+capacityUnit[n.Service.Name])
 		}
-		if src := s.Node(n.From); src != nil && src.Service != nil && src.Service.Name == "kinesis-data-streams" &&
+		if src := s.Node(n.From); src != nil && src.Service != nil && src.Service.Name == KinesisDataStreams &&
 			n.Str("read") == "enhanced-fan-out" {
 			out = append(out, "enhanced fan-out")
 		}
@@ -254,7 +254,7 @@ func isDefault(n *Node, key string) bool {
 }
 
 // capacityUnit names what one `capacity` applies to, per consumer service.
-var capacityUnit = map[string]string{
+var capacityUnit = map[ServiceName]string{
 	"firehose": "stream", "flink": "KPU", "glue-streaming": "worker", "emr": "instance",
 	"lambda": "invocation", "app": "instance",
 }

@@ -102,7 +102,7 @@ func TestDiagramGoldens(t *testing.T) {
 
 func TestDiagramsCoverEveryService(t *testing.T) {
 	s := everyServiceScenario(t)
-	used := map[string]bool{}
+	used := map[ServiceName]bool{}
 	for _, n := range s.Nodes {
 		used[n.Service.Name] = true
 	}

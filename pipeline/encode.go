@@ -236,7 +236,7 @@ func (e *encoder) requirements() *yaml.Node {
 		case "delivery":
 			l := seqNode(true)
 			for _, d := range r.Delivery {
-				l.Content = append(l.Content, str(d))
+				l.Content = append(l.Content, str(string(d)))
 			}
 			put(m, k, l)
 		case "budget":
@@ -292,7 +292,7 @@ func (e *encoder) readsKinesis(n *Node) bool {
 		}
 	}
 	src := e.byID[n.From]
-	return src != nil && src.Service != nil && src.Service.Name == "kinesis-data-streams"
+	return src != nil && src.Service != nil && src.Service.Name == KinesisDataStreams
 }
 
 func (e *encoder) node(n *Node) *yaml.Node {
@@ -306,7 +306,7 @@ func (e *encoder) node(n *Node) *yaml.Node {
 	}
 	put(m, "id", str(n.ID))
 	if n.Stage != Producer {
-		put(m, "service", str(n.Service.Name))
+		put(m, "service", str(string(n.Service.Name)))
 	}
 	if n.From != "" {
 		put(m, "from", str(n.From))

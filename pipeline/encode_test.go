@@ -222,7 +222,7 @@ func TestEncodeKeyOrder(t *testing.T) {
 // TestEncodeBuiltScenario saves a scenario made in code (no positions, no Set).
 func TestEncodeBuiltScenario(t *testing.T) {
 	s := builtScenario(t)
-	s.Requirements = Requirements{Ordering: "per-key", Budget: 100, Delivery: []string{"s3"}}
+	s.Requirements = Requirements{Ordering: "per-key", Budget: 100, Delivery: []ServiceName{S3}}
 	s.Node("web").Comment = "made in the builder\nsecond line"
 	s.Expect = []Expectation{
 		{Metric: "pipeline.latency_p99", Op: "<", Value: 90},

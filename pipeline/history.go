@@ -31,10 +31,10 @@ type History struct {
 // partitions, streams) a storage node had at most, Rows how many rows they
 // are drawn in.
 type HistoryNode struct {
-	ID      string `json:"id"`
-	Service string `json:"service"`
-	Stage   Stage  `json:"stage"`
-	Units   int    `json:"units,omitempty"`
+	ID      string      `json:"id"`
+	Service ServiceName `json:"service"`
+	Stage   Stage       `json:"stage"`
+	Units   int         `json:"units,omitempty"`
 }
 
 // HistoryBucket is the run over [Start, End): rates averaged, lag and

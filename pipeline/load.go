@@ -631,7 +631,7 @@ func (l *loader) requirements(n *yaml.Node) {
 					l.add(posOf(it), index(path, i), "%q: expected a destination service: %s%s", t, strings.Join(dests, ", "), hint(t, dests))
 					continue
 				}
-				r.Delivery = append(r.Delivery, t)
+				r.Delivery = append(r.Delivery, ServiceName(t))
 			}
 			r.Set = append(r.Set, p.key)
 			continue

@@ -85,7 +85,7 @@ func TestLoadEverything(t *testing.T) {
 	r := s.Requirements
 	if r.Latency != time.Second || r.Throughput != (Rate{PerSec: 50 * MiB, Bytes: true}) || r.Ordering != "per-key" ||
 		r.Retention != 7*24*time.Hour || !r.ExistingKafka || !r.Transformations ||
-		strings.Join(r.Delivery, ",") != "s3,redshift" || r.Budget != 2000 || len(r.Set) != 8 {
+		joinNames(r.Delivery, ",") != "s3,redshift" || r.Budget != 2000 || len(r.Set) != 8 {
 		t.Errorf("requirements: %+v", r)
 	}
 	counts := map[Stage]int{}

@@ -65,12 +65,12 @@ func NodeMetrics(n *Node) []MetricDef {
 		add("expired_records", UnitCount, "records that aged out of retention before every reader had them")
 		add("max_shard_utilization", UnitRatio, "peak offered write load ÷ the shard's (partition's) write limit")
 		add("held_records", UnitCount, "records stored at the end")
-		if svc == "kinesis-data-streams" {
+		if svc == KinesisDataStreams {
 			add("read_throttled", UnitCount, "read calls refused")
 			add("iterator_age_max", UnitSeconds, "largest age of the oldest unread record over consumers")
 			add("shards_end", UnitCount, "open shards at the end")
 		}
-		if svc == "msk" || svc == "msk-serverless" {
+		if svc == MSK || svc == MSKServerless {
 			add("offset_lag_max", UnitCount, "largest partition offset lag over consumer groups, at the end")
 			add("time_lag_max", UnitSeconds, "estimated time the slowest consumer group needs to drain its lag (EstimatedMaxTimeLag)")
 		}
@@ -80,11 +80,11 @@ func NodeMetrics(n *Node) []MetricDef {
 		add("iterator_age_max", UnitSeconds, "largest age of the oldest unread record")
 		add("throttled_records", UnitCount, "Firehose: Direct PUT attempts it refused; others: their writes a stream or Firehose refused (counted there)")
 		add("utilization_max", UnitRatio, "peak processing demand ÷ capacity")
-		if svc == "firehose" {
+		if svc == Firehose {
 			add("objects", UnitCount, "objects (flushes) delivered")
 			add("backup_records", UnitCount, "records given up after the destination's retry window and written to the S3 backup")
 		}
-		if svc == "lambda" {
+		if svc == Lambda {
 			add("invocations", UnitCount, "function invocations")
 			add("failed_batches", UnitCount, "batches that failed and were retried")
 		}
@@ -94,7 +94,7 @@ func NodeMetrics(n *Node) []MetricDef {
 			add("lag_records", UnitCount, "streaming ingestion: records not yet read from its stream, at the end")
 			add("iterator_age_max", UnitSeconds, "streaming ingestion: largest age of the oldest unread record")
 		}
-		if svc == "s3" {
+		if svc == S3 {
 			add("objects", UnitCount, "objects written")
 		}
 	}

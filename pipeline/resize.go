@@ -7,11 +7,11 @@ import "fmt"
 // (and every change of a Kafka topic's partitions), the dashboard before it
 // sends one, so that both refuse the same calls.
 type ResizeState struct {
-	Service  string // the node's service name, e.g. "kinesis-data-streams"
-	Units    int    // units (shards, partitions) now
-	OnDemand bool   // Kinesis: the stream is in on-demand mode (AWS sizes it)
-	Updating bool   // Kinesis: an UpdateShardCount call is still in progress (the stream is UPDATING)
-	Recent   int    // Kinesis: UpdateShardCount calls in the last 24 h
+	Service  ServiceName // the node's service
+	Units    int         // units (shards, partitions) now
+	OnDemand bool        // Kinesis: the stream is in on-demand mode (AWS sizes it)
+	Updating bool        // Kinesis: an UpdateShardCount call is still in progress (the stream is UPDATING)
+	Recent   int         // Kinesis: UpdateShardCount calls in the last 24 h
 }
 
 // ResizeError is a change of a unit count that the service refuses.
@@ -41,7 +41,7 @@ func (e *ResizeError) Error() string {
 // any count the catalog's range allows.
 func CheckResize(st ResizeState, want int) error {
 	switch st.Service {
-	case "kinesis-data-streams":
+	case KinesisDataStreams:
 		refuse := func(reason, hint string) error {
 			return &ResizeError{Op: "UpdateShardCount", Want: want, Reason: reason, Hint: hint}
 		}
@@ -58,7 +58,7 @@ func CheckResize(st ResizeState, want int) error {
 		if st.Recent >= KDSScalingOpsPerDay {
 			return refuse(fmt.Sprintf("at most %d scaling operations per 24 h", KDSScalingOpsPerDay), "")
 		}
-	case "msk", "msk-serverless":
+	case MSK, MSKServerless:
 		if want < st.Units {
 			return &ResizeError{Op: "alter --partitions", Want: want, Reason: "Kafka adds partitions to a topic, never removes them",
 				Hint: fmt.Sprintf("%d partitions now: %d or more", st.Units, st.Units)}

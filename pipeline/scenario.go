@@ -100,7 +100,7 @@ type Requirements struct {
 	Retention       time.Duration
 	ExistingKafka   bool
 	Transformations bool
-	Delivery        []string
+	Delivery        []ServiceName
 	Budget          float64
 	Set             []string // keys written, in file order
 }
@@ -262,7 +262,7 @@ func (s *Scenario) Clone() *Scenario {
 	}
 	c.Expect = append([]Expectation(nil), s.Expect...)
 	c.Lesson = append([]LessonStep(nil), s.Lesson...)
-	c.Requirements.Delivery = append([]string(nil), s.Requirements.Delivery...)
+	c.Requirements.Delivery = append([]ServiceName(nil), s.Requirements.Delivery...)
 	c.Requirements.Set = append([]string(nil), s.Requirements.Set...)
 	return &c
 }

@@ -196,7 +196,7 @@ func (r Requirements) Text(key string) (string, bool) {
 	case "transformations":
 		return strconv.FormatBool(r.Transformations), true
 	case "delivery":
-		return strings.Join(r.Delivery, ", "), true
+		return joinNames(r.Delivery, ", "), true
 	case "budget":
 		return "$" + trimFloat(r.Budget), true
 	}
@@ -246,7 +246,7 @@ func (r *Requirements) SetText(key, text string) error {
 		r.Ordering = text
 	case "delivery":
 		dests := ServiceNames(Destination)
-		var list []string
+		var list []ServiceName
 		for _, d := range strings.Split(strings.Trim(text, "[]"), ",") {
 			d = strings.TrimSpace(d)
 			if d == "" {
@@ -255,7 +255,7 @@ func (r *Requirements) SetText(key, text string) error {
 			if !slices.Contains(dests, d) {
 				return fmt.Errorf("%q: expected a destination service: %s%s", d, strings.Join(dests, ", "), hint(d, dests))
 			}
-			list = append(list, d)
+			list = append(list, ServiceName(d))
 		}
 		r.Delivery = list
 	default:

@@ -19,7 +19,7 @@ type Snapshot struct {
 // NodeSnapshot is one node's live figures. Rates are per second over the last tick.
 type NodeSnapshot struct {
 	ID            string
-	Service       string
+	Service       ServiceName
 	Stage         Stage
 	InRate        float64   // records/s
 	OutRate       float64   // records/s

@@ -81,8 +81,8 @@ var rangeNotes = map[string]string{
 
 func rangeText(svc *Service, k Key, v Value) string {
 	lo, hi := formatBound(k, k.Min, k.Max, v), formatBound(k, k.Max, k.Max, v)
-	if note, ok := rangeNotes[svc.Name+"."+k.Name]; ok {
-		if k.Name == "duration" && svc.Name == "lambda" {
+	if note, ok := rangeNotes[string(svc.Name)+"."+k.Name]; ok {
+		if k.Name == "duration" && svc.Name == Lambda {
 			return fmt.Sprintf(note, hi, lo, hi)
 		}
 		return fmt.Sprintf(note, lo, hi)
@@ -390,7 +390,7 @@ func directPutNames() []string {
 	var out []string
 	for _, s := range ServicesAt(Consumer) {
 		if s.DirectPut {
-			out = append(out, s.Name)
+			out = append(out, string(s.Name))
 		}
 	}
 	return out
@@ -404,7 +404,7 @@ func (v *validator) readFrom(n, src *Node) {
 	}
 	if !n.Service.CanReadFrom(src.Service.Name) {
 		v.add(pos, path, "AWS does not offer %s reading from %s (%s): %s reads from %s",
-			n.Service.Name, src.Service.Name, src.ID, n.Service.Name, strings.Join(n.Service.ReadsFrom, ", "))
+			n.Service.Name, src.Service.Name, src.ID, n.Service.Name, joinNames(n.Service.ReadsFrom, ", "))
 	}
 }
 
@@ -424,7 +424,7 @@ func (v *validator) writeTo(n, t *Node, ref string) bool {
 		return false
 	case !n.Service.CanWriteTo(t.Service.Name):
 		v.add(pos, path, "AWS does not offer %s writing into %s (%s): %s writes to %s",
-			n.Service.Name, t.Service.Name, t.ID, n.Service.Name, strings.Join(n.Service.WritesTo, ", "))
+			n.Service.Name, t.Service.Name, t.ID, n.Service.Name, joinNames(n.Service.WritesTo, ", "))
 		return false
 	}
 	return true

@@ -20,7 +20,7 @@ func TestEveryServiceHasABuiltin(t *testing.T) {
 	for _, name := range Names() {
 		s := mustLoad(t, name)
 		for _, n := range s.Nodes {
-			add(n.Service.Name, name)
+			add(string(n.Service.Name), name)
 			switch n.Service.Name {
 			case "producer":
 				add("producer kind "+n.Str("kind"), name)
@@ -41,7 +41,7 @@ func TestEveryServiceHasABuiltin(t *testing.T) {
 	}
 	var want []string
 	for _, svc := range pipeline.Services() {
-		want = append(want, svc.Name)
+		want = append(want, string(svc.Name))
 	}
 	prod, _ := pipeline.LookupService("producer")
 	kind, _ := prod.Key("kind")
@@ -106,7 +106,7 @@ func TestUseCasesHaveBuiltins(t *testing.T) {
 		s := mustLoad(t, uc.name)
 		var svcs []string
 		for _, svc := range s.Services() {
-			svcs = append(svcs, svc.Name)
+			svcs = append(svcs, string(svc.Name))
 		}
 		for _, want := range needs[uc.name] {
 			if !slices.Contains(svcs, want) {

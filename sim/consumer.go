@@ -326,9 +326,9 @@ func (c *consumer) commonMetrics(m map[string]float64, held float64) {
 // retryWindow is how long Firehose keeps retrying a destination (FH-RETRY).
 func retryWindow(d *dest) float64 {
 	switch d.n.Service.Name {
-	case "opensearch":
+	case pipeline.OpenSearch:
 		return pipeline.FirehoseOSRetryS
-	case "redshift":
+	case pipeline.Redshift:
 		return pipeline.FirehoseRSRetryS
 	}
 	return pipeline.FirehoseS3RetryS

@@ -30,7 +30,7 @@ func (e *Engine) cost(m model) float64 {
 	case *firehose:
 		// PRICE-FH-INGEST: each record billed rounded up to 5 KB (not for an MSK source).
 		billed := gbIn
-		if x.src == nil || x.src.svc == "kinesis-data-streams" {
+		if x.src == nil || x.src.svc == pipeline.KinesisDataStreams {
 			billed = e.monthly(st.in) * e.unitsPerRecord(n.ID, pipeline.FirehoseBillUnit, x.src != nil) * pipeline.FirehoseBillUnit / pipeline.GB
 		}
 		c := billed * pipeline.FirehosePerGB
@@ -61,7 +61,7 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 		}
 	}
 	switch s.svc {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		if s.onDemand {
 			billedIn := e.monthly(s.in) * e.unitsPerRecord(n.ID, pipeline.KDSOnDemandBillUnit, true) * pipeline.KDSOnDemandBillUnit / pipeline.GB
 			return h*pipeline.KDSOnDemandStreamH + billedIn*pipeline.KDSOnDemandInGB +
@@ -79,16 +79,16 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 		}
 		c += float64(efo)*shards*h*pipeline.KDSEFOConsumerShardH + efoGB*pipeline.KDSEFOPerGB
 		return c
-	case "msk":
+	case pipeline.MSK:
 		b, _ := pipeline.Broker(n.Str("broker_type"))
 		brokers := float64(n.Int("brokers"))
 		storageGB := n.Num("storage") / (1 << 30)
 		return brokers*h*b.HourPrice + brokers*storageGB*pipeline.MSKStoragePerGBMo
-	case "msk-serverless":
+	case pipeline.MSKServerless:
 		stored := gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
 		return h*pipeline.MSKServerlessClusterH + float64(s.units)*h*pipeline.MSKServerlessPartH +
 			gbIn*pipeline.MSKServerlessInGB + gbOut*pipeline.MSKServerlessOutGB + stored*pipeline.MSKStoragePerGBMo
-	case "kinesis-video-streams":
+	case pipeline.KinesisVideoStreams:
 		stored := gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
 		return gbIn*pipeline.KVSInPerGB + gbOut*pipeline.KVSOutPerGB + stored*pipeline.KVSStoragePerGBMo
 	}
@@ -98,19 +98,19 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 func (e *Engine) processorCost(p *processor, h float64) float64 {
 	n := p.n
 	switch p.svc {
-	case "flink":
+	case pipeline.Flink:
 		kpus := float64(n.Int("kpus"))
 		if el := e.elapsed(); el > 0 && p.flink.kpuSeconds > 0 {
 			kpus = p.flink.kpuSeconds / el // autoscaling: the average
 		}
 		return (kpus+1)*h*pipeline.FlinkKPUHour + kpus*pipeline.FlinkStoragePerKPUMo // PRICE-FLINK-KPU-HOUR, PRICE-FLINK-STORAGE
-	case "glue-streaming":
+	case pipeline.GlueStreaming:
 		return p.units * h * pipeline.GlueDPUHour
-	case "emr":
+	case pipeline.EMR:
 		return p.units * h * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
-	case "app":
+	case pipeline.App:
 		return p.units * h * pipeline.AppInstanceHour
-	case "lambda":
+	case pipeline.Lambda:
 		inv := e.monthly(p.invocations)
 		secs := e.monthly(p.in) * n.Dur("duration").Seconds()
 		return inv/1e6*pipeline.LambdaPerMRequests + secs*pipeline.LambdaMemoryGB*pipeline.LambdaGBSecond
@@ -121,16 +121,16 @@ func (e *Engine) processorCost(p *processor, h float64) float64 {
 func (e *Engine) destCost(d *dest, h, gbIn float64) float64 {
 	n := d.n
 	switch d.svc {
-	case "s3":
+	case pipeline.S3:
 		return e.monthly(d.objects)/1000*pipeline.S3PutPer1000 + gbIn*pipeline.S3StoragePerGBMo
-	case "redshift":
+	case pipeline.Redshift:
 		return float64(n.Int("nodes")) * h * pipeline.RedshiftNodeHour
-	case "dynamodb":
+	case pipeline.DynamoDB:
 		if n.Str("mode") == "on-demand" {
 			return e.monthly(d.rows*d.wcuSize) / 1e6 * pipeline.DDBPerMWrites
 		}
 		return float64(n.Int("wcu")) * h * pipeline.DDBWCUHour
-	case "opensearch":
+	case pipeline.OpenSearch:
 		return float64(n.Int("instances")) * h * pipeline.OpenSearchInstanceH
 	}
 	return 0

@@ -11,7 +11,7 @@ import (
 type dest struct {
 	nodeStats
 	n        *pipeline.Node
-	svc      string
+	svc      pipeline.ServiceName
 	budTick  int64
 	budN     float64 // records it can still take this tick
 	limN     bool    // whether each budget applies: a spent budget can dip below
@@ -69,7 +69,7 @@ func (d *dest) held() float64        { return 0 }
 
 func (d *dest) reconfigure(e *Engine) {
 	n := d.n
-	if d.svc == "dynamodb" && d.wired && !d.cfg.onDemand && n.Str("mode") == "on-demand" {
+	if d.svc == pipeline.DynamoDB && d.wired && !d.cfg.onDemand && n.Str("mode") == "on-demand" {
 		d.switchToOnDemand(e)
 	}
 	d.cfg = destCfg{
@@ -79,14 +79,14 @@ func (d *dest) reconfigure(e *Engine) {
 	}
 	if !d.cfg.onDemand {
 		d.maxWCU = max(d.maxWCU, d.cfg.wcu)
-	} else if d.svc == "dynamodb" {
+	} else if d.svc == pipeline.DynamoDB {
 		// DDB-ONDEMAND-SWITCH: a table switched from provisioned starts with
 		// a previous peak of half the most it was provisioned with.
 		d.ddbPeak = max(d.ddbPeak, d.maxWCU/2)
 	}
 	d.delay = 0
 	switch d.svc {
-	case "redshift":
+	case pipeline.Redshift:
 		d.delay = redshiftCopySec // a COPY (or materialized-view refresh) runs before rows are queryable
 	}
 }
@@ -144,11 +144,11 @@ func (d *dest) budget(e *Engine) {
 		return
 	}
 	switch d.svc {
-	case "s3":
+	case pipeline.S3:
 		d.budO, d.limO = pipeline.S3PutPerPrefix*d.cfg.prefixes*dt, true // S3-PREFIX-RATE
-	case "opensearch":
+	case pipeline.OpenSearch:
 		d.budB, d.limB = d.cfg.perInstance*d.cfg.instances*dt, true
-	case "dynamodb":
+	case pipeline.DynamoDB:
 		// Budget in items (rows): write units ÷ units per item.
 		table, partition := d.ddbCapacity(e)
 		d.budN, d.limN = min(partition*dt, table*dt+d.burst)/d.wcuSize, true
@@ -171,10 +171,10 @@ func (d *dest) ddbCapacity(e *Engine) (table, partition float64) {
 // accept takes as much of c as the destination can this tick and returns the records taken.
 func (d *dest) accept(e *Engine, c cohort) float64 {
 	d.budget(e)
-	if d.svc == "redshift" && !d.failed(e.nowSec()) {
+	if d.svc == pipeline.Redshift && !d.failed(e.nowSec()) {
 		return d.copyLoad(e, c)
 	}
-	if d.svc == "opensearch" && !d.failed(e.nowSec()) {
+	if d.svc == pipeline.OpenSearch && !d.failed(e.nowSec()) {
 		return d.bulkIndex(e, c)
 	}
 	rows := c.n * c.rowsPerRecord()
@@ -272,10 +272,10 @@ func (d *dest) step(e *Engine) {
 	if d.rd != nil {
 		d.ingest(e)
 	}
-	if d.svc == "dynamodb" && d.cfg.onDemand {
+	if d.svc == pipeline.DynamoDB && d.cfg.onDemand {
 		d.onDemandPeak(e)
 	}
-	if d.svc == "dynamodb" && !d.cfg.onDemand {
+	if d.svc == pipeline.DynamoDB && !d.cfg.onDemand {
 		// Burst capacity: unused write capacity of the last 300 seconds is kept
 		// and spent when writes exceed the table's WCU (DynamoDB docs; U: not in
 		// the fact sheet).
@@ -315,10 +315,10 @@ func (d *dest) metrics(e *Engine, m map[string]float64) {
 		m["lag_records"] = d.rd.lag()
 		m["iterator_age_max"] = d.rd.iterAgeMax
 	}
-	if d.svc == "dynamodb" {
+	if d.svc == pipeline.DynamoDB {
 		m["items_written"] = d.rows
 	}
-	if d.svc == "s3" {
+	if d.svc == pipeline.S3 {
 		m["objects"] = d.objects
 	}
 }

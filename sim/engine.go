@@ -127,17 +127,17 @@ type wirer interface{ wire(e *Engine) error }
 
 func (e *Engine) build(n *pipeline.Node) (model, error) {
 	switch n.Service.Name {
-	case "producer":
+	case pipeline.ProducerService:
 		p := newProducer(e, n)
 		e.prods = append(e.prods, p)
 		return p, nil
-	case "kinesis-data-streams", "msk", "msk-serverless", "kinesis-video-streams":
+	case pipeline.KinesisDataStreams, pipeline.MSK, pipeline.MSKServerless, pipeline.KinesisVideoStreams:
 		return newStream(e, n), nil
-	case "firehose":
+	case pipeline.Firehose:
 		return newFirehose(e, n), nil
-	case "flink", "glue-streaming", "emr", "app", "lambda":
+	case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR, pipeline.App, pipeline.Lambda:
 		return newProcessor(e, n), nil
-	case "s3", "redshift", "dynamodb", "opensearch":
+	case pipeline.S3, pipeline.Redshift, pipeline.DynamoDB, pipeline.OpenSearch:
 		return newDest(e, n), nil
 	}
 	return nil, fmt.Errorf("service %q is not simulated", n.Service.Name)
@@ -294,14 +294,14 @@ func (e *Engine) checkResize(m model, a pipeline.Assignment, c pipeline.Change) 
 	}
 	want := int(math.Round(a.Value.Num))
 	switch {
-	case s.svc == "kinesis-data-streams" && a.Key == "shards":
+	case s.svc == pipeline.KinesisDataStreams && a.Key == "shards":
 		for _, b := range c.Set {
 			if b.Node == a.Node && b.Key == "mode" {
 				return nil // a mode switch decides what the count means
 			}
 		}
 		return s.checkReshard(e.nowSec(), want)
-	case (s.svc == "msk" || s.svc == "msk-serverless") && a.Key == "partitions" && want != s.units:
+	case (s.svc == pipeline.MSK || s.svc == pipeline.MSKServerless) && a.Key == "partitions" && want != s.units:
 		return pipeline.CheckResize(s.resizeState(e.nowSec()), want)
 	}
 	return nil

@@ -143,7 +143,7 @@ func (e *Engine) costFeatures(ticks float64) costFeatures {
 				} else {
 					f.readUnit += u
 				}
-				if !r.efo && polling > 1 && x.svc == "kinesis-data-streams" &&
+				if !r.efo && polling > 1 && x.svc == pipeline.KinesisDataStreams &&
 					perUnitIn*float64(polling) > pipeline.KDSShardReadBytes {
 					f.sharedUnit += u
 				}
@@ -167,7 +167,7 @@ func (e *Engine) costFeatures(ticks float64) costFeatures {
 			f.buffers += u
 			f.cohorts += u * x.bufferedCohorts(e, ticks)
 		case *processor:
-			if x.svc == "lambda" && x.src != nil {
+			if x.svc == pipeline.Lambda && x.src != nil {
 				u := float64(x.src.units)
 				f.bufferUnit += u
 				f.buffers += u
@@ -181,7 +181,7 @@ func (e *Engine) costFeatures(ticks float64) costFeatures {
 // fusedAdmission reports whether the stream takes its one writer's records
 // in the fused pass (settleOne) rather than offer, limit and settle.
 func (s *stream) fusedAdmission() bool {
-	return s.svc == "kinesis-data-streams" && !s.onDemand && len(s.adm.edges) == 1
+	return s.svc == pipeline.KinesisDataStreams && !s.onDemand && len(s.adm.edges) == 1
 }
 
 // expectedUnitBytes is the bytes per second a unit takes on average, and
@@ -196,7 +196,7 @@ func (s *stream) expectedUnitBytes(e *Engine) (taken, offered float64) {
 	units := float64(max(1, s.units))
 	offered = in / units
 	taken = offered
-	if s.svc == "kinesis-data-streams" && !s.onDemand {
+	if s.svc == pipeline.KinesisDataStreams && !s.onDemand {
 		taken = min(taken, pipeline.KDSShardWriteBytes)
 		if recs/units > pipeline.KDSShardWriteRecs {
 			taken = min(taken, offered*pipeline.KDSShardWriteRecs/(recs/units))
@@ -245,7 +245,7 @@ func (e *Engine) edgeRates() map[*edge]edgeRate {
 // more than a shard takes (KDS-SHARD-WRITE), at their mean rates and with
 // each key's hash: a hot key throttles its shard when the average does not.
 func (s *stream) throttledUnits(e *Engine, rates map[*edge]edgeRate) float64 {
-	if s.svc != "kinesis-data-streams" || s.onDemand {
+	if s.svc != pipeline.KinesisDataStreams || s.onDemand {
 		return 0
 	}
 	recs := make([]float64, s.units)
@@ -284,11 +284,11 @@ func (r *reader) fallsBehind(e *Engine, perUnit float64, s *stream) bool {
 	}
 	can := math.Inf(1)
 	switch {
-	case s.svc == "kinesis-data-streams" && r.efo:
+	case s.svc == pipeline.KinesisDataStreams && r.efo:
 		can = pipeline.KDSEFOBytes
-	case s.svc == "kinesis-data-streams":
+	case s.svc == pipeline.KinesisDataStreams:
 		can = pipeline.KDSShardReadBytes / float64(max(1, s.pollingReaders()))
-	case s.svc == "msk-serverless":
+	case s.svc == pipeline.MSKServerless:
 		can = pipeline.MSKServerlessPartOut / float64(max(1, len(s.readers)))
 	}
 	units := float64(max(1, s.units))

@@ -12,7 +12,7 @@ import (
 // continuously or holds them for a window or micro-batch.
 type processor struct {
 	consumer
-	svc    string
+	svc    pipeline.ServiceName
 	units  float64 // KPUs, DPUs, instances (Lambda: concurrent batches per shard)
 	capN   float64 // records/s for all units (<0: no limit)
 	capB   float64 // bytes/s for all units (<0: no limit)
@@ -64,7 +64,7 @@ func (p *processor) reconfigure(e *Engine) {
 	p.shrink, p.window = 1, 0
 	per := 0.0
 	switch p.svc {
-	case "flink":
+	case pipeline.Flink:
 		if p.flink.base == 0 || p.flink.base != n.Int("kpus") {
 			p.flink.init(n.Int("kpus"), e.nowSec(), n.Dur("checkpoint").Seconds())
 		}
@@ -75,11 +75,11 @@ func (p *processor) reconfigure(e *Engine) {
 			p.shrink = windowShrink
 		}
 		p.objSec = 1 / max(1, n.Dur("checkpoint").Seconds()) // FileSink rolls on checkpoint
-	case "glue-streaming":
+	case pipeline.GlueStreaming:
 		p.units = float64(n.Int("workers")) * glueDPU[n.Str("worker_type")]
 		per = gluePerDPU
 		p.window = n.Dur("window").Seconds()
-	case "emr":
+	case pipeline.EMR:
 		p.units = float64(n.Int("instances"))
 		per = emrPerInstance
 		switch n.Str("engine") {
@@ -88,10 +88,10 @@ func (p *processor) reconfigure(e *Engine) {
 		case "storm":
 			per = stormPerInstnce
 		}
-	case "app":
+	case pipeline.App:
 		p.units = float64(n.Int("instances"))
 		per = appPerInstance
-	case "lambda":
+	case pipeline.Lambda:
 		p.units = float64(n.Int("parallelization"))
 		p.batchSize = float64(max(1, n.Int("batch_size")))
 		p.fnDur = n.Dur("duration").Seconds()
@@ -115,7 +115,7 @@ func (p *processor) reconfigure(e *Engine) {
 // ÷ duration records/s by default, or parallelization × capacity.
 func (p *processor) setCapacity(per float64) {
 	p.capN, p.capB, p.shardCapN, p.shardCapB = -1, -1, 0, 0
-	if p.svc == "lambda" {
+	if p.svc == pipeline.Lambda {
 		p.shardCapN = p.perShardN
 	} else if per > 0 {
 		p.capB = p.units * per
@@ -124,9 +124,9 @@ func (p *processor) setCapacity(per float64) {
 		r := p.n.Rate("capacity")
 		p.capB, p.shardCapN = -1, 0
 		switch {
-		case p.svc == "lambda" && r.Bytes:
+		case p.svc == pipeline.Lambda && r.Bytes:
 			p.shardCapB = r.PerSec * p.units
-		case p.svc == "lambda":
+		case p.svc == pipeline.Lambda:
 			p.shardCapN = r.PerSec * p.units
 		case r.Bytes:
 			p.capB = r.PerSec * p.units
@@ -140,15 +140,15 @@ func (p *processor) setCapacity(per float64) {
 func (p *processor) wire(e *Engine) error {
 	p.wireIO(e, p.n.Str("read") == "enhanced-fan-out")
 	p.setReaderCaps()
-	if p.svc == "flink" {
+	if p.svc == pipeline.Flink {
 		for _, o := range p.outs {
-			if o.dest != nil && o.dest.svc == "s3" {
+			if o.dest != nil && o.dest.svc == pipeline.S3 {
 				o.commit = p.fileSinkCommit
 			}
 		}
 	}
 	p.keyCount = e.producerKeys()
-	if p.svc == "lambda" && p.rd != nil {
+	if p.svc == pipeline.Lambda && p.rd != nil {
 		p.injectPoison(e)
 	}
 	return nil
@@ -160,7 +160,7 @@ func (p *processor) setReaderCaps() {
 		return
 	}
 	p.rd.capN, p.rd.capB, p.rd.unitCapN, p.rd.unitCapB = p.capN, p.capB, p.shardCapN, p.shardCapB
-	p.rd.perUnit = p.svc == "lambda"
+	p.rd.perUnit = p.svc == pipeline.Lambda
 }
 
 func (p *processor) step(e *Engine) {
@@ -173,7 +173,7 @@ func (p *processor) step(e *Engine) {
 	// is used before deciding whether to read more.
 	p.flush(e)
 	extra := 0.0
-	if p.svc == "flink" && !failed {
+	if p.svc == pipeline.Flink && !failed {
 		var avail float64
 		avail, extra = p.flinkTick(e)
 		if avail < 1 && p.rd != nil {
@@ -183,7 +183,7 @@ func (p *processor) step(e *Engine) {
 			}
 		}
 	}
-	if p.svc == "lambda" {
+	if p.svc == pipeline.Lambda {
 		p.holdPoisoned(e)
 	}
 	p.pieceDelay = extra
@@ -208,7 +208,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	}
 	dt := e.dt
 	p.pieces.reset(e.nowSec(), e.dt)
-	lambda := p.svc == "lambda"
+	lambda := p.svc == pipeline.Lambda
 	p.lread = p.lread[:0]
 	p.read(e, skip, func(u int, co cohort) {
 		co.at += p.pieceDelay
@@ -242,7 +242,7 @@ func (p *processor) closeWindow(e *Engine) {
 	end := p.winEnd
 	var runTime float64
 	switch {
-	case p.svc == "flink":
+	case p.svc == pipeline.Flink:
 	case p.capB > 0:
 		runTime = p.win.b / p.capB
 	case p.capN > 0:
@@ -251,7 +251,7 @@ func (p *processor) closeWindow(e *Engine) {
 	// A Flink window emits one result per key it saw: its records fold into
 	// at most as many rows as there are keys.
 	fold := 0.0
-	if p.svc == "flink" && p.win.n > 0 && p.keyCount < p.win.n {
+	if p.svc == pipeline.Flink && p.win.n > 0 && p.keyCount < p.win.n {
 		fold = p.keyCount / p.win.n
 	}
 	objs := p.units
@@ -279,7 +279,7 @@ func (p *processor) held() float64 {
 
 func (p *processor) metrics(e *Engine, m map[string]float64) {
 	p.commonMetrics(m, p.held())
-	if p.svc == "lambda" {
+	if p.svc == pipeline.Lambda {
 		m["invocations"] = p.invocations + p.poison.failedInv
 		m["failed_batches"] = p.poison.failedInv
 	}

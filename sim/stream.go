@@ -15,7 +15,7 @@ import (
 type stream struct {
 	nodeStats
 	n       *pipeline.Node
-	svc     string
+	svc     pipeline.ServiceName
 	units   int
 	adm     admission
 	keys    []keySpace // per edge, to recompute shares after resharding
@@ -82,7 +82,7 @@ func newStream(e *Engine, n *pipeline.Node) *stream {
 	s := &stream{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, svc: n.Service.Name}
 	s.retention = n.Dur("retention").Seconds()
 	switch s.svc {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		s.onDemand = n.Str("mode") == "on-demand"
 		s.units = n.Int("shards")
 		if s.onDemand {
@@ -90,9 +90,9 @@ func newStream(e *Engine, n *pipeline.Node) *stream {
 			s.units = s.od.units()
 		}
 		s.starts = kinesisStarts(n, s.units)
-	case "msk", "msk-serverless":
+	case pipeline.MSK, pipeline.MSKServerless:
 		s.units = n.Int("partitions")
-	case "kinesis-video-streams":
+	case pipeline.KinesisVideoStreams:
 		s.units = n.Int("streams")
 		if s.retention == 0 {
 			s.retention = 10 // no persistence: only live readers get the media (U)
@@ -109,7 +109,7 @@ func (s *stream) node() *pipeline.Node { return s.n }
 
 // attach connects a writer; its keys are spread over the units by the service's hash.
 func (s *stream) attach(e *Engine, ed *edge, ks keySpace) {
-	if s.svc != "kinesis-data-streams" {
+	if s.svc != pipeline.KinesisDataStreams {
 		ed.keyBytes = 0
 	}
 	ed.share, ed.hot = s.weights(ks)
@@ -119,9 +119,9 @@ func (s *stream) attach(e *Engine, ed *edge, ks keySpace) {
 
 func (s *stream) weights(ks keySpace) (share, hot []float64) {
 	switch s.svc {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		return kinesisWeights(ks, s.starts)
-	case "kinesis-video-streams":
+	case pipeline.KinesisVideoStreams:
 		return moduloWeights(ks, s.units)
 	}
 	return kafkaWeights(ks, s.units)
@@ -129,7 +129,7 @@ func (s *stream) weights(ks keySpace) (share, hot []float64) {
 
 // addReader registers a consumer reading this stream and returns its position.
 func (s *stream) addReader(c *nodeStats, efo bool) *reader {
-	r := &reader{s: s, c: c, efo: efo && s.svc == "kinesis-data-streams", capN: -1, capB: -1}
+	r := &reader{s: s, c: c, efo: efo && s.svc == pipeline.KinesisDataStreams, capN: -1, capB: -1}
 	r.q = make([]fifo, s.units)
 	r.allow = make([]float64, s.units)
 	r.allowN = make([]float64, s.units)
@@ -165,9 +165,9 @@ func (s *stream) setDelays() {
 	}
 	for _, r := range s.readers {
 		switch {
-		case s.svc == "kinesis-video-streams":
+		case s.svc == pipeline.KinesisVideoStreams:
 			r.delay = s.n.Dur("fragment").Seconds()
-		case s.svc != "kinesis-data-streams":
+		case s.svc != pipeline.KinesisDataStreams:
 			r.delay = 0.05 // a Kafka fetch returns as soon as data is there (U)
 		case r.efo:
 			r.delay = pipeline.KDSEFOLatency
@@ -179,15 +179,15 @@ func (s *stream) setDelays() {
 
 func (s *stream) reconfigure(e *Engine) {
 	s.retention = s.n.Dur("retention").Seconds()
-	if s.svc == "kinesis-video-streams" && s.retention == 0 {
+	if s.svc == pipeline.KinesisVideoStreams && s.retention == 0 {
 		s.retention = 10
 	}
-	if s.svc != "kinesis-data-streams" {
-		if want := s.n.Int("partitions"); s.svc != "kinesis-video-streams" && want != s.units &&
+	if s.svc != pipeline.KinesisDataStreams {
+		if want := s.n.Int("partitions"); s.svc != pipeline.KinesisVideoStreams && want != s.units &&
 			pipeline.CheckResize(s.resizeState(e.nowSec()), want) == nil {
 			s.relayout(e, want) // Kafka can add partitions, never remove them
 		}
-		if s.svc == "msk" {
+		if s.svc == pipeline.MSK {
 			up := s.mskUp
 			s.mskLayout(e)
 			if s.mskUp != up {
@@ -310,7 +310,7 @@ func (s *stream) relayout(e *Engine, units int) {
 	old := s.units
 	var newStarts []u128
 	mapUnit := func(u int) int { return u * units / old }
-	if s.svc == "kinesis-data-streams" {
+	if s.svc == pipeline.KinesisDataStreams {
 		newStarts = evenStarts(units)
 		oldStarts := s.starts
 		mapUnit = func(u int) int { return shardOf(newStarts, oldStarts[u]) }
@@ -346,13 +346,13 @@ func (s *stream) relayout(e *Engine, units int) {
 	s.adm.resize(units)
 	s.util = make([]float64, units)
 	s.setQueueLimits()
-	if s.svc == "msk" {
+	if s.svc == pipeline.MSK {
 		s.mskLayout(e)
 	}
 }
 
 func (s *stream) wire(e *Engine) error {
-	if s.svc == "msk" {
+	if s.svc == pipeline.MSK {
 		s.mskGroups = s.n.Int("consumer_groups")
 		if !s.n.Has("consumer_groups") {
 			s.mskGroups = max(1, len(e.sc.Readers(s.id)))
@@ -407,7 +407,7 @@ func (s *stream) step(e *Engine) {
 		s.od.scale(e, s)
 	}
 	var throttled, inN, inB float64
-	if s.svc == "kinesis-data-streams" && !s.onDemand && len(s.adm.edges) == 1 && !s.failed(now) {
+	if s.svc == pipeline.KinesisDataStreams && !s.onDemand && len(s.adm.edges) == 1 && !s.failed(now) {
 		var mu float64
 		throttled, inN, inB, mu = s.adm.settleOne(e.tick, e.dt, pipeline.KDSShardWriteRecs*e.dt, pipeline.KDSShardWriteBytes*e.dt, s.util)
 		s.maxUtil = max(s.maxUtil, mu)
@@ -464,25 +464,25 @@ func (s *stream) limits(e *Engine) {
 		return
 	}
 	switch s.svc {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		if s.onDemand {
 			s.od.limits(s, dt)
 			return
 		}
 		s.adm.limitAll(s.util, pipeline.KDSShardWriteRecs*dt, pipeline.KDSShardWriteBytes*dt)
-	case "kinesis-video-streams":
+	case pipeline.KinesisVideoStreams:
 		// KVS-INGEST: 12.5 MB/s and 5 PutMedia fragments per second per stream (a record is a fragment).
 		for u := 0; u < s.units; u++ {
 			s.util[u] = s.adm.limit(u, pipeline.KVSPutMediaTPS*dt, pipeline.KVSStreamBytes*dt)
 		}
-	case "msk-serverless":
+	case pipeline.MSKServerless:
 		var total float64
 		for u := 0; u < s.units; u++ {
 			s.util[u] = s.adm.limit(u, 0, pipeline.MSKServerlessPartIn*dt)
 			total += s.adm.offB[u] * s.adm.frac[u]
 		}
 		s.clusterCap(total, pipeline.MSKServerlessIn*dt)
-	case "msk":
+	case pipeline.MSK:
 		s.brokerLimits(dt)
 	}
 	for _, u := range s.util {
@@ -571,7 +571,7 @@ func (s *stream) allocateReads(e *Engine) {
 	dt := e.dt
 	failed := s.failed(e.nowSec())
 	polling := s.pollingReaders()
-	kds := s.svc == "kinesis-data-streams"
+	kds := s.svc == pipeline.KinesisDataStreams
 	if kds && polling == 1 && len(s.readers) == 1 && !failed {
 		s.allocateOne(s.readers[0], dt)
 		return
@@ -593,7 +593,7 @@ func (s *stream) allocateReads(e *Engine) {
 				r.allow[u], r.allowN[u] = 0, 0
 			case r.efo:
 				r.allow[u] = min(b, pipeline.KDSEFOBytes*dt)
-			case s.svc == "kinesis-video-streams":
+			case s.svc == pipeline.KinesisVideoStreams:
 				r.allow[u] = min(b, pipeline.KVSGetMediaBytes*dt) // KVS-GETMEDIA: each reader's own
 			case budget > 0:
 				demand[i] = b
@@ -613,7 +613,7 @@ func (s *stream) allocateReads(e *Engine) {
 	for _, r := range s.readers {
 		s.settleReads(r, dt)
 	}
-	if s.svc == "msk-serverless" {
+	if s.svc == pipeline.MSKServerless {
 		s.clusterEgress(pipeline.MSKServerlessOut * dt)
 	}
 }
@@ -632,9 +632,9 @@ func (s *stream) pollingReaders() int {
 // unit split among them (0: readers do not share one).
 func (s *stream) sharedReadBudget(dt float64) float64 {
 	switch s.svc {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		return pipeline.KDSShardReadBytes * dt
-	case "msk-serverless":
+	case pipeline.MSKServerless:
 		return pipeline.MSKServerlessPartOut * dt
 	}
 	return 0
@@ -1108,11 +1108,11 @@ func (s *stream) metrics(e *Engine, m map[string]float64) {
 	m["held_records"] = s.held()
 	m["max_shard_utilization"] = s.maxUtil
 	switch s.svc {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		m["read_throttled"] = s.readThrot
 		m["iterator_age_max"] = age
 		m["shards_end"] = float64(s.units)
-	case "msk", "msk-serverless":
+	case pipeline.MSK, pipeline.MSKServerless:
 		m["offset_lag_max"] = lag
 		m["time_lag_max"] = s.timeLag(e)
 	}

@@ -180,8 +180,8 @@ func (im *importer) newID(name, suffix string) string {
 	return id
 }
 
-func newNode(svc string, id, comment string) *pipeline.Node {
-	s, _ := pipeline.LookupService(svc)
+func newNode(svc pipeline.ServiceName, id, comment string) *pipeline.Node {
+	s, _ := pipeline.LookupService(string(svc))
 	return &pipeline.Node{ID: id, Stage: s.Stage, Service: s, Params: map[string]pipeline.Value{},
 		RefPos: map[string]pipeline.Pos{}, Notes: map[string]string{}, Comment: textsafe.Line(comment)}
 }
@@ -274,7 +274,7 @@ func (im *importer) stream(ctx context.Context, ref string) bool {
 	if st.name == "" {
 		st.name = ref
 	}
-	n := newNode("kinesis-data-streams", im.newID(st.name, ""),
+	n := newNode(pipeline.KinesisDataStreams, im.newID(st.name, ""),
 		fmt.Sprintf("Kinesis stream %s (%s), as DescribeStreamSummary and ListShards describe it.", st.name, st.arn))
 	st.node = n
 	mode := "provisioned"
@@ -424,7 +424,7 @@ func (im *importer) consumers(ctx context.Context, arn string) ([]kintypes.Consu
 // producer that reproduces it: the rate per period as a series, the mean
 // record size, and with shard-level metrics the split over the shards.
 func (im *importer) load(ctx context.Context, st *streamInfo) {
-	p := newNode("producer", im.newID(st.name, "writers"),
+	p := newNode(pipeline.ProducerService, im.newID(st.name, "writers"),
 		fmt.Sprintf("Everything that writes to %s, as one producer: its load is the stream's, from CloudWatch.", st.name))
 	p.To = []string{st.node.ID}
 	defer im.add(p)

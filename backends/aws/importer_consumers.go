@@ -101,7 +101,7 @@ func (im *importer) lambda(src *pipeline.Node, m lambdatypes.EventSourceMappingC
 	state := aws.ToString(m.State)
 	comment := fmt.Sprintf("Lambda function %s, through event source mapping %s (state %s). What it writes to is in its code: no API says.",
 		fn, aws.ToString(m.UUID), state)
-	n := newNode("lambda", im.newID(fn, ""), comment)
+	n := newNode(pipeline.Lambda, im.newID(fn, ""), comment)
 	n.From = src.ID
 	const from = "ListEventSourceMappings "
 	if v := m.BatchSize; v != nil {
@@ -110,16 +110,16 @@ func (im *importer) lambda(src *pipeline.Node, m lambdatypes.EventSourceMappingC
 	if v := m.MaximumBatchingWindowInSeconds; v != nil {
 		im.set(n, "batch_window", fmt.Sprintf("%ds", *v), from+"MaximumBatchingWindowInSeconds")
 	}
-	if v := m.ParallelizationFactor; v != nil && src.Service.Name == "kinesis-data-streams" {
+	if v := m.ParallelizationFactor; v != nil && src.Service.Name == pipeline.KinesisDataStreams {
 		im.set(n, "parallelization", strconv.Itoa(int(*v)), from+"ParallelizationFactor")
 	}
-	if v := m.BisectBatchOnFunctionError; v != nil && src.Service.Name == "kinesis-data-streams" {
+	if v := m.BisectBatchOnFunctionError; v != nil && src.Service.Name == pipeline.KinesisDataStreams {
 		im.set(n, "bisect", strconv.FormatBool(*v), from+"BisectBatchOnFunctionError")
 	}
-	if v := m.MaximumRetryAttempts; v != nil && src.Service.Name == "kinesis-data-streams" {
+	if v := m.MaximumRetryAttempts; v != nil && src.Service.Name == pipeline.KinesisDataStreams {
 		im.set(n, "retries", strconv.Itoa(int(*v)), from+"MaximumRetryAttempts")
 	}
-	if src.Service.Name == "kinesis-data-streams" {
+	if src.Service.Name == pipeline.KinesisDataStreams {
 		read := "polling"
 		note := from + "EventSourceArn is the stream: Lambda polls it"
 		if efo {
@@ -226,7 +226,7 @@ func (im *importer) firehoses(ctx context.Context, st *streamInfo) {
 // delivery adds one Firehose consumer and its destination.
 func (im *importer) delivery(ctx context.Context, src *pipeline.Node, d fhtypes.DeliveryStreamDescription) {
 	name := aws.ToString(d.DeliveryStreamName)
-	n := newNode("firehose", im.newID(name, ""),
+	n := newNode(pipeline.Firehose, im.newID(name, ""),
 		fmt.Sprintf("Firehose stream %s (%s), as DescribeDeliveryStream describes it.", name, aws.ToString(d.DeliveryStreamARN)))
 	n.From = src.ID
 	const from = "DescribeDeliveryStream "
@@ -291,7 +291,7 @@ func (im *importer) delivery(ctx context.Context, src *pipeline.Node, d fhtypes.
 			dest = im.domain(ctx, aws.ToString(x.DomainARN))
 			what = "OpenSearch (Elasticsearch)"
 		case dd.RedshiftDestinationDescription != nil:
-			dest = newNode("redshift", im.newID("redshift", ""), "The Redshift cluster Firehose copies into; its size was not read: set nodes.")
+			dest = newNode(pipeline.Redshift, im.newID("redshift", ""), "The Redshift cluster Firehose copies into; its size was not read: set nodes.")
 			im.add(dest)
 			im.miss("Firehose %s: delivers to Redshift; the cluster's node count is not read (set nodes)", name)
 			what = "Redshift"
@@ -320,7 +320,7 @@ func (im *importer) bucket(ctx context.Context, arn string) *pipeline.Node {
 	if n, ok := im.buckets[name]; ok {
 		return n
 	}
-	n := newNode("s3", im.newID(name, ""), fmt.Sprintf("S3 bucket %s.", name))
+	n := newNode(pipeline.S3, im.newID(name, ""), fmt.Sprintf("S3 bucket %s.", name))
 	im.buckets[name] = n
 	im.add(n)
 	if _, err := im.c.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)}); err != nil {
@@ -350,7 +350,7 @@ func (im *importer) domain(ctx context.Context, arn string) *pipeline.Node {
 	if n, ok := im.domains[name]; ok {
 		return n
 	}
-	n := newNode("opensearch", im.newID(name, ""), fmt.Sprintf("OpenSearch domain %s (%s).", name, arn))
+	n := newNode(pipeline.OpenSearch, im.newID(name, ""), fmt.Sprintf("OpenSearch domain %s (%s).", name, arn))
 	im.domains[name] = n
 	im.add(n)
 	out, err := im.c.OpenSearch.DescribeDomain(ctx, &opensearch.DescribeDomainInput{DomainName: aws.String(name)})
@@ -389,7 +389,7 @@ func (im *importer) efoApps(st *streamInfo) {
 			continue
 		}
 		name := aws.ToString(c.ConsumerName)
-		n := newNode("app", im.newID(name, ""),
+		n := newNode(pipeline.App, im.newID(name, ""),
 			fmt.Sprintf("Registered enhanced fan-out consumer %s (%s). What reads through it (a KCL application?) is not visible to the APIs: its instances, capacity and targets are streamsim's defaults.", name, arn))
 		n.From = st.node.ID
 		im.set(n, "read", "enhanced-fan-out", "ListStreamConsumers: a registered enhanced fan-out consumer")
@@ -419,7 +419,7 @@ func (im *importer) hiddenReaders(st *streamInfo) {
 		extra = most
 	}
 	for range extra {
-		n := newNode("app", im.newID(st.name, "reader"),
+		n := newNode(pipeline.App, im.newID(st.name, "reader"),
 			fmt.Sprintf("A polling reader of %s that no API names (a KCL application on EC2, ECS or EKS, a Spark or Flink job?): its instances, capacity and targets are streamsim's defaults.", st.name))
 		n.From = st.node.ID
 		im.set(n, "read", "polling", fmt.Sprintf("inferred: GetRecords.Records ÷ IncomingRecords = %s over the window (CloudWatch), and the APIs name %d polling reader(s)",
@@ -435,7 +435,7 @@ func (im *importer) hiddenReaders(st *streamInfo) {
 // the one Lambda or application consumer, when there is just one.
 func (im *importer) tables(ctx context.Context) {
 	for _, name := range im.o.Tables {
-		n := newNode("dynamodb", im.newID(name, ""), fmt.Sprintf("DynamoDB table %s, named with --table.", name))
+		n := newNode(pipeline.DynamoDB, im.newID(name, ""), fmt.Sprintf("DynamoDB table %s, named with --table.", name))
 		out, err := im.c.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
 		switch {
 		case err != nil:
@@ -465,7 +465,7 @@ func (im *importer) tables(ctx context.Context) {
 		// The writer is the only Lambda consumer, or else the only
 		// application (whose existence the importer only inferred).
 		var writers []*pipeline.Node
-		for _, kind := range []string{"lambda", "app"} {
+		for _, kind := range []pipeline.ServiceName{pipeline.Lambda, pipeline.App} {
 			for _, c := range im.compute {
 				if c.Service.Name == kind {
 					writers = append(writers, c)

@@ -38,13 +38,13 @@ func (im *importer) cluster(ctx context.Context, arn string) bool {
 		name = arnResource(arn, "cluster/")
 		name, _, _ = strings.Cut(name, "/")
 	}
-	svc := "msk"
+	svc := pipeline.MSK
 	if ci.ClusterType == kafkatypes.ClusterTypeServerless {
-		svc = "msk-serverless"
+		svc = pipeline.MSKServerless
 	}
 	n := newNode(svc, im.newID(name, ""), fmt.Sprintf("MSK cluster %s (%s), as DescribeClusterV2 and ListTopics describe it; streamsim models its topics as one.", name, arn))
 	brokers := 0
-	if p := ci.Provisioned; p != nil && svc == "msk" {
+	if p := ci.Provisioned; p != nil && svc == pipeline.MSK {
 		brokers = int(aws.ToInt32(p.NumberOfBrokerNodes))
 		if brokers > 0 {
 			im.set(n, "brokers", strconv.Itoa(brokers), "DescribeClusterV2 Provisioned.NumberOfBrokerNodes")
@@ -85,7 +85,7 @@ func (im *importer) cluster(ctx context.Context, arn string) bool {
 	if parts > 0 {
 		im.set(n, "partitions", strconv.Itoa(parts), fmt.Sprintf("ListTopics: the partitions of its %d topics together", topics))
 	}
-	if repl > 0 && svc == "msk" {
+	if repl > 0 && svc == pipeline.MSK {
 		im.set(n, "replication", strconv.Itoa(min(repl, 3)), "ListTopics: the largest ReplicationFactor")
 	}
 	im.add(n)
@@ -115,7 +115,7 @@ func (im *importer) cluster(ctx context.Context, arn string) bool {
 // and BytesInPerSec (per broker, CloudWatch AWS/Kafka) summed over brokers.
 // It returns the messages written over the window.
 func (im *importer) clusterLoad(ctx context.Context, n *pipeline.Node, name string, brokers int) float64 {
-	p := newNode("producer", im.newID(name, "writers"),
+	p := newNode(pipeline.ProducerService, im.newID(name, "writers"),
 		fmt.Sprintf("Everything that writes to MSK cluster %s, as one producer: its load is the brokers', from CloudWatch.", name))
 	p.To = []string{n.ID}
 	defer im.add(p)

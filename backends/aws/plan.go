@@ -71,7 +71,9 @@ type Resource struct {
 // Note is a node the run treats specially: run by this process in place of
 // the service, or not run at all.
 type Note struct {
-	Node, Service, Text string
+	Node    string
+	Service pipeline.ServiceName
+	Text    string
 }
 
 // Plan is every resource a run of a scenario would create, and what it would
@@ -199,11 +201,11 @@ func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 	for _, n := range sc.Nodes {
 		in := fl.in(n.ID)
 		switch n.Service.Name {
-		case "producer":
+		case pipeline.ProducerService:
 			r := fl.out(n.ID)
 			p.Records += r.recs * p.Duration.Seconds() * float64(max(1, len(n.To)))
 			p.Bytes += r.bytes * p.Duration.Seconds() * float64(max(1, len(n.To)))
-		case "kinesis-data-streams":
+		case pipeline.KinesisDataStreams:
 			res := Resource{Kind: KindStream, Node: n.ID, Name: ResourceName(id, n.ID, maxStreamName)}
 			if n.Str("mode") == "on-demand" {
 				res.OnDemand = true
@@ -224,32 +226,32 @@ func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 			res.CostPerHour = kdsCostHour(res, in, efo)
 			p.Resources = append(p.Resources, res)
 			for _, c := range sc.Readers(n.ID) {
-				if c.Str("read") == "enhanced-fan-out" && !(c.Service.Name == "firehose" && mode == FirehoseService) {
+				if c.Str("read") == "enhanced-fan-out" && !(c.Service.Name == pipeline.Firehose && mode == FirehoseService) {
 					p.Resources = append(p.Resources, Resource{Kind: KindStreamConsumer, Node: c.ID,
 						Name: ResourceName(id, c.ID, maxConsumerName), Stream: res.Name,
 						Size: "enhanced fan-out consumer on " + res.Name})
 				}
 			}
-		case "msk", "msk-serverless":
+		case pipeline.MSK, pipeline.MSKServerless:
 			if len(o.KafkaBrokers) == 0 {
 				problems = append(problems, fmt.Sprintf("%s (%s): the aws backend creates topics on an existing cluster: give its bootstrap brokers with --kafka-brokers or STREAMSIM_KAFKA_BROKERS", n.ID, n.Service.Name))
 				continue
 			}
 			res := Resource{Kind: KindTopic, Node: n.ID, Name: ResourceName(id, n.ID, maxTopicName),
 				Partitions: max(1, n.Int("partitions")), Replication: max(1, n.Int("replication"))}
-			if n.Service.Name == "msk-serverless" {
+			if n.Service.Name == pipeline.MSKServerless {
 				res.Replication = 3 // MSK Serverless fixes it
 			}
 			res.Size = fmt.Sprintf("%d partitions, replication %d, on %s", res.Partitions, res.Replication, strings.Join(o.KafkaBrokers, ","))
 			p.Resources = append(p.Resources, res)
-		case "firehose":
+		case pipeline.Firehose:
 			p.planFirehose(sc, n, in, mode)
-		case "s3":
+		case pipeline.S3:
 			res := Resource{Kind: KindBucket, Node: n.ID, Name: ResourceName(id, n.ID, maxBucketName), Size: "bucket"}
 			objs := objectsPerSecond(sc, n, fl, p.FirehoseMode)
 			res.CostPerHour = objs*3600/1000*pipeline.S3PutPer1000 + in.bytes*3600/pipeline.GB*pipeline.S3StoragePerGBMo/pipeline.HoursPerMonth
 			p.Resources = append(p.Resources, res)
-		case "dynamodb":
+		case pipeline.DynamoDB:
 			res := Resource{Kind: KindTable, Node: n.ID, Name: ResourceName(id, n.ID, maxTableName)}
 			if n.Str("mode") == "on-demand" {
 				res.Size = "on-demand, key pk+sk"
@@ -261,7 +263,7 @@ func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 				res.CostPerHour = float64(res.WCU) * pipeline.DDBWCUHour
 			}
 			p.Resources = append(p.Resources, res)
-		case "flink", "glue-streaming", "emr", "lambda", "app":
+		case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR, pipeline.Lambda, pipeline.App:
 			p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: n.Service.Name,
 				Text: "not deployed: this process reads " + sourceText(n) + " and writes its targets in its place"})
 		default: // redshift, opensearch, kinesis-video-streams
@@ -291,7 +293,7 @@ func sourceText(n *pipeline.Node) string {
 func (p *Plan) planFirehose(sc *pipeline.Scenario, n *pipeline.Node, in flow, mode FirehoseMode) {
 	var bucket string
 	for _, t := range n.To {
-		if d := sc.Node(t); d != nil && d.Service.Name == "s3" && bucket == "" {
+		if d := sc.Node(t); d != nil && d.Service.Name == pipeline.S3 && bucket == "" {
 			bucket = ResourceName(p.RunID, t, maxBucketName)
 		}
 	}
@@ -305,7 +307,7 @@ func (p *Plan) planFirehose(sc *pipeline.Scenario, n *pipeline.Node, in flow, mo
 		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: "firehose",
 			Text: "client-side stand-in: it writes to no S3 bucket, and the aws backend creates delivery streams to S3 only"})
 		return
-	case src != nil && src.Service.Name != "kinesis-data-streams":
+	case src != nil && src.Service.Name != pipeline.KinesisDataStreams:
 		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: "firehose",
 			Text: "client-side stand-in: the aws backend creates delivery streams from Kinesis or direct PUT only, not from " + src.Service.Label})
 		return
@@ -343,7 +345,7 @@ func objectsPerSecond(sc *pipeline.Scenario, n *pipeline.Node, fl *flows, mode F
 	var objs float64
 	for _, w := range sc.Writers(n.ID) {
 		f := fl.in(w.ID)
-		if w.Service.Name == "firehose" {
+		if w.Service.Name == pipeline.Firehose {
 			size := math.Max(1, w.Num("buffer.size"))
 			interval := math.Max(1, w.Dur("buffer.interval").Seconds())
 			objs += math.Max(f.bytes/size, 1/interval)

@@ -119,7 +119,7 @@ func (r *Run) nodeCostLocked(n *pipeline.Node, rt time.Duration) float64 {
 	}
 	h := float64(pipeline.HoursPerMonth)
 	switch n.Service.Name {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		res, ok := r.plan.Find(KindStream, n.ID)
 		if !ok {
 			return 0
@@ -131,18 +131,18 @@ func (r *Run) nodeCostLocked(n *pipeline.Node, rt time.Duration) float64 {
 			}
 		}
 		return kdsCostHour(res, in, efo) * h
-	case "firehose":
+	case pipeline.Firehose:
 		if _, ok := r.plan.Find(KindDeliveryStream, n.ID); !ok {
 			return 0
 		}
 		gb := in.recs * 3600 * math.Max(1, math.Ceil(in.meanSize()/pipeline.FirehoseBillUnit)) * pipeline.FirehoseBillUnit / pipeline.GB
 		return gb * pipeline.FirehosePerGB * h
-	case "s3":
+	case pipeline.S3:
 		if el <= 0 {
 			return 0
 		}
 		return nm.objects/el*3600*h/1000*pipeline.S3PutPer1000 + in.bytes*3600*h/pipeline.GB*pipeline.S3StoragePerGBMo
-	case "dynamodb":
+	case pipeline.DynamoDB:
 		res, ok := r.plan.Find(KindTable, n.ID)
 		if !ok {
 			return 0
@@ -231,7 +231,7 @@ func (r *Run) metrics() (map[string]float64, []string) {
 			out[id+"expired_records"] = 0 // runs are far shorter than the 24 h minimum retention
 			out[id+"held_records"] = nm.in
 			switch n.Service.Name {
-			case "kinesis-data-streams":
+			case pipeline.KinesisDataStreams:
 				out[id+"max_shard_utilization"] = nm.maxUtil
 				out[id+"read_throttled"] = nm.readThrottl
 				out[id+"iterator_age_max"] = age
@@ -259,15 +259,15 @@ func (r *Run) metrics() (map[string]float64, []string) {
 			out[id+"iterator_age_max"] = nm.iterAgeMax
 			nan(id + "utilization_max") // no capacity to measure: this process or the service reads
 			switch n.Service.Name {
-			case "firehose":
+			case pipeline.Firehose:
 				out[id+"objects"] = nm.objects
 				out[id+"backup_records"] = 0
-			case "lambda":
+			case pipeline.Lambda:
 				nan(id + "invocations")
 				nan(id + "failed_batches")
 			}
 		case pipeline.Destination:
-			if n.Service.Name == "s3" {
+			if n.Service.Name == pipeline.S3 {
 				out[id+"objects"] = nm.objects
 			}
 		}

@@ -12,9 +12,10 @@ const secondsPerMonth = pipeline.HoursPerMonth * 3600
 
 // NodeCost is one node's estimated monthly cost.
 type NodeCost struct {
-	Node, Service string
-	Monthly       float64 // dollars per month at the run's average load
-	Share         float64 // of the pipeline's total
+	Node    string
+	Service pipeline.ServiceName
+	Monthly float64 // dollars per month at the run's average load
+	Share   float64 // of the pipeline's total
 }
 
 // Costs lists the monthly cost of every node that has one in metrics (a run's
@@ -156,7 +157,7 @@ func KinesisBreakEvens(sc *pipeline.Scenario) []BreakEven {
 func kinesisBreakEven(ls *loads, id string) (BreakEven, bool) {
 	b := BreakEven{Node: id, Polling: 1}
 	retention := 86400.0
-	if n := ls.ix.Node(id); n != nil && n.Service.Name == "kinesis-data-streams" {
+	if n := ls.ix.Node(id); n != nil && n.Service.Name == pipeline.KinesisDataStreams {
 		b.Load = ls.of(id)
 		b.Polling, b.EFO = 0, 0
 		for _, r := range ls.ix.Readers(id) {

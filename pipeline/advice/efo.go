@@ -16,7 +16,7 @@ func efoFix(polling []*pipeline.Node, why string) string {
 		switch {
 		case r.Service.CanUseEFO():
 			can = append(can, r.ID)
-		case r.Service.Name == "firehose":
+		case r.Service.Name == pipeline.Firehose:
 			rule = " (FH-KDS-POLLING)"
 			fallthrough
 		default:

@@ -275,7 +275,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 // workers, EMR or app instances), with what removing them saves (their PRICE rules).
 func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 	key, units, _ := perUnit(n)
-	if key == "" || units < 2 || (n.Service.Name == "flink" && n.Bool("autoscaling")) {
+	if key == "" || units < 2 || (n.Service.Name == pipeline.Flink && n.Bool("autoscaling")) {
 		return
 	}
 	// A consumer that fell behind, or that its targets held back, did less
@@ -304,14 +304,14 @@ func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 	h := float64(pipeline.HoursPerMonth)
 	var per float64
 	switch n.Service.Name {
-	case "flink":
+	case pipeline.Flink:
 		per = h*pipeline.FlinkKPUHour + pipeline.FlinkStoragePerKPUMo
-	case "glue-streaming":
+	case pipeline.GlueStreaming:
 		_, _, b := perUnit(n)
 		per = b / (4 * pipeline.MiB) * h * pipeline.GlueDPUHour
-	case "emr":
+	case pipeline.EMR:
 		per = h * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
-	case "app":
+	case pipeline.App:
 		per = h * pipeline.AppInstanceHour
 	}
 	d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
@@ -399,16 +399,16 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 			continue
 		}
 		switch n.Service.Name {
-		case "firehose":
+		case pipeline.Firehose:
 			if ns.InBytesRate > 0 {
 				w, why := d.bufferDelay(s, n, ns)
 				ds = append(ds, delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (SELECT-LOW-LATENCY).", w})
 			}
-		case "flink", "glue-streaming", "emr":
+		case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR:
 			if w, what := windowOf(n); w > 0 {
 				ds = append(ds, delay{n.ID, "the " + secs(w) + " " + what, "shorten " + what + ", or emit early results.", w})
 			}
-		case "lambda":
+		case pipeline.Lambda:
 			if w := n.Dur("batch_window").Seconds(); w > 0 {
 				ds = append(ds, delay{n.ID, "the " + secs(w) + " batching window of " + n.ID, "lower " + n.ID + ".batch_window (LAMBDA-ESM-BATCH).", w})
 			}

@@ -71,7 +71,7 @@ func (s *selector) latencyFlags(add addFlag) {
 	}
 	for _, c := range s.ix.Stage(pipeline.Consumer) {
 		switch c.Service.Name {
-		case "firehose":
+		case pipeline.Firehose:
 			floor, desc := s.firehoseDelay(c)
 			if lat < floor {
 				choice := fmt.Sprintf("lower %s's buffer.interval (below %s) or buffer.size", c.ID, secs(lat/1.5))
@@ -81,14 +81,14 @@ func (s *selector) latencyFlags(add addFlag) {
 				add(crit, c.ID, choice, "FH-BUFFER-HINTS: Firehose delivers when the buffer reaches its size or interval",
 					fmt.Sprintf("a %s p99 cannot be met through %s: %s", secs(lat), c.ID, desc))
 			}
-		case "flink", "glue-streaming", "emr":
+		case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR:
 			w, what := windowOf(c)
 			if w > 0 && lat < w {
 				add(crit, c.ID, fmt.Sprintf("shorten %s below %s, or emit early results", what, secs(lat)),
 					"a window or micro-batch holds records until it ends (FLINK-CHECKPOINT, GLUE-WINDOW, EMR-SPARK-TRIGGER)",
 					fmt.Sprintf("a %s p99 cannot be met through a %s %s of %s", secs(lat), secs(w), strings.TrimPrefix(what, c.ID+"."), c.ID))
 			}
-		case "lambda":
+		case pipeline.Lambda:
 			if w := c.Dur("batch_window").Seconds(); w > 0 && lat < w {
 				add(warn, c.ID, fmt.Sprintf("set %s.batch_window below %s", c.ID, secs(lat)),
 					"LAMBDA-ESM-BATCH: Lambda waits up to MaximumBatchingWindowInSeconds for a batch to fill",
@@ -110,7 +110,7 @@ func (s *selector) latencyFlags(add addFlag) {
 					can = append(can, r.ID)
 				} else {
 					must = append(must, r.ID)
-					if r.Service.Name == "firehose" {
+					if r.Service.Name == pipeline.Firehose {
 						pollOnly = " (FH-KDS-POLLING)"
 					}
 				}
@@ -142,11 +142,11 @@ func (s *selector) latencyFlags(add addFlag) {
 // windowOf is the window or micro-batch of a consumer, in seconds.
 func windowOf(c *pipeline.Node) (float64, string) {
 	switch c.Service.Name {
-	case "flink":
+	case pipeline.Flink:
 		return c.Dur("window").Seconds(), c.ID + ".window"
-	case "glue-streaming":
+	case pipeline.GlueStreaming:
 		return c.Dur("window").Seconds(), c.ID + ".window"
-	case "emr":
+	case pipeline.EMR:
 		if c.Str("engine") == "spark-streaming" {
 			return c.Dur("batch").Seconds(), c.ID + ".batch"
 		}
@@ -323,15 +323,15 @@ func (s *selector) throughputFlags(add addFlag) {
 					fmt.Sprintf("%d %s take %s; the peak is %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"),
 						bytesRate(float64(n.Int("streams"))*pipeline.KVSStreamBytes), bytesRate(ld.PeakBytes)))
 			}
-		case "firehose":
+		case pipeline.Firehose:
 			if n.From == "" && (ld.PeakBytes > pipeline.FirehoseDirectBytes || ld.PeakRecs > pipeline.FirehoseDirectRecs) {
 				add(warn, n.ID, "ask AWS for a higher Direct PUT quota, or put a Kinesis stream in front (no quota then)",
 					"FH-DIRECT-PUT-QUOTA: 5 MiB/s, 2,000 requests/s, 500,000 records/s per stream",
 					fmt.Sprintf("producers send up to %s (%s) by Direct PUT", bytesRate(ld.PeakBytes), recs(ld.PeakRecs)))
 			}
-		case "flink", "glue-streaming", "emr", "app", "lambda":
+		case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR, pipeline.App, pipeline.Lambda:
 			s.consumerThroughput(n, ld, add)
-		case "dynamodb":
+		case pipeline.DynamoDB:
 			s.dynamoThroughput(n, ld, add)
 		}
 	}
@@ -392,17 +392,17 @@ func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
 // units (Glue: GLUE-WORKER-TYPES). Lambda is handled apart.
 func perUnit(c *pipeline.Node) (key string, units, bytes float64) {
 	switch c.Service.Name {
-	case "flink":
+	case pipeline.Flink:
 		return "kpus", float64(c.Int("kpus")), 2 * pipeline.MiB
-	case "glue-streaming":
+	case pipeline.GlueStreaming:
 		dpu := map[string]float64{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}[c.Str("worker_type")]
 		return "workers", float64(c.Int("workers")), 4 * pipeline.MiB * dpu
-	case "emr":
+	case pipeline.EMR:
 		if c.Str("engine") == "storm" {
 			return "instances", float64(c.Int("instances")), 4 * pipeline.MiB
 		}
 		return "instances", float64(c.Int("instances")), 8 * pipeline.MiB
-	case "app":
+	case pipeline.App:
 		return "instances", float64(c.Int("instances")), 5 * pipeline.MiB
 	}
 	return "", 0, 0
@@ -411,13 +411,13 @@ func perUnit(c *pipeline.Node) (key string, units, bytes float64) {
 // unitRule is the rule-book id of perUnit's rule of thumb for c.
 func unitRule(c *pipeline.Node) string {
 	switch c.Service.Name {
-	case "flink":
+	case pipeline.Flink:
 		return "FLINK-KPU-CAPACITY"
-	case "glue-streaming":
+	case pipeline.GlueStreaming:
 		return "GLUE-DPU-CAPACITY"
-	case "emr":
+	case pipeline.EMR:
 		return "EMR-INSTANCE-CAPACITY"
-	case "app":
+	case pipeline.App:
 		return "APP-INSTANCE-CAPACITY"
 	}
 	return ""
@@ -427,7 +427,7 @@ func (s *selector) consumerThroughput(c *pipeline.Node, ld Load, add addFlag) {
 	if c.Has("capacity") {
 		return // the author measured it; nothing to second-guess
 	}
-	if c.Service.Name == "lambda" {
+	if c.Service.Name == pipeline.Lambda {
 		units := s.sourceUnits(c)
 		d := c.Dur("duration").Seconds()
 		if d <= 0 {
@@ -451,7 +451,7 @@ func (s *selector) consumerThroughput(c *pipeline.Node, ld Load, add addFlag) {
 	if per <= 0 {
 		return
 	}
-	if have := units * per; have < ld.PeakBytes && !(c.Service.Name == "flink" && c.Bool("autoscaling")) {
+	if have := units * per; have < ld.PeakBytes && !(c.Service.Name == pipeline.Flink && c.Bool("autoscaling")) {
 		need := ceilDiv(ld.PeakBytes, per, 1)
 		add(warn, c.ID, fmt.Sprintf("set %s.%s to at least %d (or measure and set capacity)", c.ID, key, need),
 			unitRule(c)+": streamsim's capacity rule of thumb (AWS publishes no per-unit throughput)",
@@ -505,7 +505,7 @@ func (s *selector) recordSizeFlags(add addFlag) {
 				limit, rule = n.Num("max_record_size"), "KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB"
 			case mss:
 				limit, rule = 8*pipeline.MiB, "MSK-SERVERLESS-MESSAGE-MAX: 8 MiB"
-			case "firehose":
+			case pipeline.Firehose:
 				limit, rule = pipeline.FirehoseMaxRecord, "FH-RECORD-MAX: 1,000 KiB"
 			}
 			if limit > 0 && biggest > limit {
@@ -530,7 +530,7 @@ func (s *selector) transformFlags(add addFlag) {
 		return
 	}
 	for _, c := range cs {
-		if c.Service.Name != "firehose" || c.Bool("transform.lambda") {
+		if c.Service.Name != pipeline.Firehose || c.Bool("transform.lambda") {
 			return
 		}
 	}
@@ -572,23 +572,23 @@ func (s *selector) staticCost() (float64, []string) {
 			c = float64(n.Int("brokers")) * (h*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo)
 		case mss:
 			c = h * (pipeline.MSKServerlessClusterH + float64(n.Int("partitions"))*pipeline.MSKServerlessPartH)
-		case "flink":
+		case pipeline.Flink:
 			k := float64(n.Int("kpus"))
 			c = (k+1)*h*pipeline.FlinkKPUHour + k*pipeline.FlinkStoragePerKPUMo
-		case "glue-streaming":
+		case pipeline.GlueStreaming:
 			_, units, per := perUnit(n)
 			c = units * per / (4 * pipeline.MiB) * h * pipeline.GlueDPUHour
-		case "emr":
+		case pipeline.EMR:
 			c = float64(n.Int("instances")) * h * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
-		case "app":
+		case pipeline.App:
 			c = float64(n.Int("instances")) * h * pipeline.AppInstanceHour
-		case "dynamodb":
+		case pipeline.DynamoDB:
 			if n.Str("mode") != "on-demand" {
 				c = float64(n.Int("wcu")) * h * pipeline.DDBWCUHour
 			}
-		case "opensearch":
+		case pipeline.OpenSearch:
 			c = float64(n.Int("instances")) * h * pipeline.OpenSearchInstanceH
-		case "redshift":
+		case pipeline.Redshift:
 			c = float64(n.Int("nodes")) * h * pipeline.RedshiftNodeHour
 		}
 		if c > 0 {

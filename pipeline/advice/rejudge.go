@@ -126,7 +126,7 @@ func (d *Diagnoser) outageFix(n *pipeline.Node) string {
 			} else {
 				prods = append(prods, w.ID)
 			}
-		case w.Service.Name == "firehose":
+		case w.Service.Name == pipeline.Firehose:
 			firehoses = append(firehoses, w.ID)
 		default:
 			others = append(others, w.ID)
@@ -171,9 +171,9 @@ func (d *Diagnoser) outageSeconds(n *pipeline.Node) float64 {
 // retryWindowOf is how long Firehose retries a destination (FH-RETRY).
 func retryWindowOf(n *pipeline.Node) float64 {
 	switch n.Service.Name {
-	case "opensearch":
+	case pipeline.OpenSearch:
 		return pipeline.FirehoseOSRetryS
-	case "redshift":
+	case pipeline.Redshift:
 		return pipeline.FirehoseRSRetryS
 	}
 	return pipeline.FirehoseS3RetryS

@@ -66,7 +66,7 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 		return sprintf("%s was down for about %s: keep %s.retention longer than the longest outage plus the time to catch up, and give %s spare capacity to catch up.",
 			c.ID, secs(t.failedSecs), srcID, c.ID)
 	}
-	if v := d.final[c.ID+".failed_batches"]; c.Service.Name == "lambda" && v > 0 {
+	if v := d.final[c.ID+".failed_batches"]; c.Service.Name == pipeline.Lambda && v > 0 {
 		return sprintf("a failing batch blocks its shard (%s failed invocations): set %s.bisect: true and a finite %s.retries (LAMBDA-ESM-ERRORS: BisectBatchOnFunctionError, MaximumRetryAttempts) with an on-failure destination.",
 			count(v), c.ID, c.ID)
 	}
@@ -120,7 +120,7 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 		units = len(ss.Units)
 	}
 	switch c.Service.Name {
-	case "lambda":
+	case pipeline.Lambda:
 		dur := c.Dur("duration").Seconds()
 		if dur <= 0 || srcR <= 0 || c.Has("capacity") {
 			return "", false, false
@@ -134,7 +134,7 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 			return sprintf("set %s.parallelization to %d (each shard runs that many concurrent batches, LAMBDA-ESM-PARALLEL).", c.ID, need), true, true
 		}
 		return sprintf("%s has concurrency to spare for %s: look at what holds its batches (errors, its reads, its target).", c.ID, recs(srcR)), false, true
-	case "firehose":
+	case pipeline.Firehose:
 		return "", false, false
 	}
 	key, have, per := perUnit(c)
@@ -156,7 +156,7 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 	}
 	fix = sprintf("set %s.%s to at least %d: up to %s arrive and one unit processes about %s (rule of thumb %s; measure and set capacity).",
 		c.ID, key, need, bytesRate(srcB), bytesRate(per), unitRule(c))
-	if c.Service.Name == "flink" && c.Bool("autoscaling") {
+	if c.Service.Name == pipeline.Flink && c.Bool("autoscaling") {
 		fix += " Autoscaling adds KPUs only after 15 minutes at 75% CPU (FLINK-AUTOSCALING)."
 	}
 	return fix, true, true
@@ -191,7 +191,7 @@ func (d *Diagnoser) bufferDelay(s pipeline.Snapshot, n *pipeline.Node, ns *pipel
 // Live, when the p99 misses the requirement; at the end also as information
 // when there is no requirement and the p99 is a minute or more.
 func (d *Diagnoser) firehoseRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot, final bool) {
-	if n.Service.Name != "firehose" || ns.InBytesRate <= 0 {
+	if n.Service.Name != pipeline.Firehose || ns.InBytesRate <= 0 {
 		return
 	}
 	p99 := s.Pipeline.LatencyP99
@@ -229,7 +229,7 @@ func (d *Diagnoser) firehoseRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipe
 
 // directPutRule: Firehose refuses Direct PUT writes beyond its quota (FH-DIRECT-PUT-QUOTA).
 func (d *Diagnoser) directPutRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) {
-	if n.Service.Name != "firehose" {
+	if n.Service.Name != pipeline.Firehose {
 		return
 	}
 	_, offered := d.flowInto(s, n.ID)

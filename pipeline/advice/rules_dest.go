@@ -25,7 +25,7 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 		rate = "refused " + count(-refused) + " write attempts over the run"
 	}
 	switch n.Service.Name {
-	case "dynamodb":
+	case pipeline.DynamoDB:
 		size := 1024.0
 		if recsIn > 0 {
 			size = bytesIn / recsIn
@@ -67,7 +67,7 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 				n.ID, rate, count(n.Num("wcu")), count(need), pipeline.ApproxSize(size), who, verb)
 			f.Fix = wcuFix(n.ID, need*1.25) + ", or mode: on-demand."
 		}
-	case "opensearch":
+	case pipeline.OpenSearch:
 		per := openSearchPerInstance(n.Str("instance_type"))
 		have := float64(n.Int("instances")) * per
 		arrive := sprintf("%s arrive", bytesRate(bytesIn))
@@ -78,10 +78,10 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 			n.ID, rate, n.Int("instances"), n.Str("instance_type"), bytesRate(have), arrive, who, hold)
 		need := ceilDiv(bytesIn, 0.8*per, n.Int("instances")+1)
 		f.Fix = sprintf("set %s.instances to at least %d or a larger instance_type, and raise refresh_interval to 60 s or more for heavy ingest (OS-REFRESH).", n.ID, need)
-	case "s3":
+	case pipeline.S3:
 		f.Problem = sprintf("S3 pushback: %s %s (503 Slow Down): a prefix takes 3,500 PUT/s (S3-PREFIX-RATE).", n.ID, rate)
 		f.Fix = sprintf("spread objects over more prefixes (set %s.prefixes), or write fewer, larger objects (bigger buffers or batches).", n.ID)
-	case "redshift":
+	case pipeline.Redshift:
 		f.Problem = sprintf("Redshift pushback: %s %s; %d nodes load about %s (rule of thumb, RS-NODE-CAPACITY) and %s arrive.",
 			n.ID, rate, n.Int("nodes"), bytesRate(float64(n.Int("nodes"))*10*pipeline.MiB), bytesRate(bytesIn))
 		f.Fix = sprintf("set %s.nodes to at least %d, or load fewer, larger files (RS-COPY-FILES).", n.ID, ceilDiv(bytesIn, 8*pipeline.MiB, n.Int("nodes")+1))

@@ -80,14 +80,14 @@ func describe(n *pipeline.Node) string {
 		return fmt.Sprintf("msk-serverless, %d partitions", n.Int("partitions"))
 	case kvs:
 		return fmt.Sprintf("kinesis-video-streams, %d %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"))
-	case "firehose":
+	case pipeline.Firehose:
 		s := fmt.Sprintf("firehose, buffer %s / %s", pipeline.FormatSize(n.Num("buffer.size")), pipeline.FormatDuration(n.Dur("buffer.interval")))
 		if n.Bool("transform.lambda") {
 			s += ", Lambda transform"
 		}
 		return s
 	}
-	return n.Service.Name
+	return string(n.Service.Name)
 }
 
 // ---- storage ----
@@ -284,14 +284,14 @@ func (s *selector) kdsStore(n *pipeline.Node, ld Load, r *Recommendation) {
 
 // consumerChoice is the service recommended for a delivery target.
 type consumerChoice struct {
-	name   string   // for the Choice text
-	accept []string // services that follow the rule
+	name   string                 // for the Choice text
+	accept []pipeline.ServiceName // services that follow the rule
 	rule   string
 	why    string
 }
 
 func (s *selector) consumers() []Recommendation {
-	var targets []string
+	var targets []pipeline.ServiceName
 	if len(s.req.Delivery) > 0 {
 		targets = s.req.Delivery
 	} else {
@@ -302,7 +302,7 @@ func (s *selector) consumers() []Recommendation {
 		}
 	}
 	var out []Recommendation
-	seen := map[string]bool{}
+	seen := map[pipeline.ServiceName]bool{}
 	for _, t := range targets {
 		if seen[t] {
 			continue
@@ -320,11 +320,11 @@ func (s *selector) consumers() []Recommendation {
 			}
 		}
 		c := s.consumerFor(t, writers)
-		r := Recommendation{Kind: KindConsumer, Choice: c.name + " → " + t, Rule: c.rule, Why: c.why, Severity: pipeline.SeverityInfo}
+		r := Recommendation{Kind: KindConsumer, Choice: c.name + " → " + string(t), Rule: c.rule, Why: c.why, Severity: pipeline.SeverityInfo}
 		var cur []string
 		for _, w := range writers {
 			cur = append(cur, w.ID+" ("+describe(w)+")")
-			if slices.Contains(c.accept, w.Service.Name) && (c.name != firehoseXform || w.Service.Name != "firehose" || w.Bool("transform.lambda")) {
+			if slices.Contains(c.accept, w.Service.Name) && (c.name != firehoseXform || w.Service.Name != pipeline.Firehose || w.Bool("transform.lambda")) {
 				r.Keep = true
 			}
 		}
@@ -332,7 +332,7 @@ func (s *selector) consumers() []Recommendation {
 			r.Node = writers[0].ID
 			r.Current = strings.Join(cur, ", ")
 		} else {
-			r.Current = "nothing delivers to " + t
+			r.Current = "nothing delivers to " + string(t)
 		}
 		out = append(out, r)
 	}
@@ -344,23 +344,23 @@ const firehoseXform = "Firehose with a Lambda transform"
 // stateful reports whether a consumer keeps windows or state.
 func stateful(n *pipeline.Node) bool {
 	switch n.Service.Name {
-	case "flink":
+	case pipeline.Flink:
 		return n.Dur("window") > 0
-	case "emr":
+	case pipeline.EMR:
 		return true
 	}
 	return false
 }
 
-func (s *selector) consumerFor(t string, writers []*pipeline.Node) consumerChoice {
+func (s *selector) consumerFor(t pipeline.ServiceName, writers []*pipeline.Node) consumerChoice {
 	lat := s.latency()
 	state := slices.ContainsFunc(writers, stateful)
-	flink := consumerChoice{name: "Managed Service for Apache Flink", accept: []string{"flink", "emr"},
+	flink := consumerChoice{name: "Managed Service for Apache Flink", accept: []pipeline.ServiceName{pipeline.Flink, pipeline.EMR},
 		rule: "SELECT-FLINK: stateful stream processing (joins, windows, exactly-once state), continuous and serverless → Managed Service for Apache Flink"}
-	lambda := consumerChoice{name: "Lambda", accept: []string{"lambda", "flink", "app", "emr"},
+	lambda := consumerChoice{name: "Lambda", accept: []pipeline.ServiceName{pipeline.Lambda, pipeline.Flink, pipeline.App, pipeline.EMR},
 		rule: "SELECT-LAMBDA: simple per-record transformation, enrichment or fan-out; bursty or low volume → Lambda ESM (batch ≤ 10,000, 6 MB, parallelization ≤ 10)"}
 	switch {
-	case t == "dynamodb":
+	case t == pipeline.DynamoDB:
 		if state {
 			flink.why = "a consumer with windows writes the table; Firehose cannot deliver to DynamoDB"
 			return flink
@@ -382,14 +382,14 @@ func (s *selector) consumerFor(t string, writers []*pipeline.Node) consumerChoic
 		flink.why = "a consumer that keeps windows or state delivers here: Firehose only buffers, batches and converts"
 		return flink
 	case s.req.Transformations:
-		return consumerChoice{name: firehoseXform, accept: []string{"firehose", "lambda", "glue-streaming", "flink", "emr", "app"},
+		return consumerChoice{name: firehoseXform, accept: []pipeline.ServiceName{pipeline.Firehose, pipeline.Lambda, pipeline.GlueStreaming, pipeline.Flink, pipeline.EMR, pipeline.App},
 			rule: "SELECT-FIREHOSE: delivery with no consumer code → Firehose, which calls a Lambda transform per 1 MB / 60 s buffer (FH-LAMBDA-BUFFER); SELECT-GLUE: Spark ETL with the Glue Data Catalog → Glue streaming",
 			why:  fmt.Sprintf("requirements.transformations with %s; the transform adds up to 60 s of Lambda buffering", latencyText(lat))}
 	}
-	c := consumerChoice{name: "Amazon Data Firehose", accept: []string{"firehose"},
+	c := consumerChoice{name: "Amazon Data Firehose", accept: []pipeline.ServiceName{pipeline.Firehose},
 		rule: "SELECT-FIREHOSE: load into S3, Redshift, OpenSearch (and more) with no consumer code — buffer, batch, compress, convert to Parquet → Amazon Data Firehose"}
-	if t != "s3" && t != "redshift" && t != "opensearch" {
-		c.accept = append(c.accept, "lambda", "flink", "app", "emr", "glue-streaming")
+	if t != pipeline.S3 && t != pipeline.Redshift && t != pipeline.OpenSearch {
+		c.accept = append(c.accept, pipeline.Lambda, pipeline.Flink, pipeline.App, pipeline.EMR, pipeline.GlueStreaming)
 	}
 	if lat > 0 {
 		c.why = fmt.Sprintf("a %s p99 allows buffering: keep buffer.interval below about %s (dynamic partitioning can add half an interval, FH-DYNAMIC-PARTITIONING)", secs(lat), secs(math.Min(900, lat/1.5)))
@@ -430,7 +430,7 @@ func (s *selector) readModes() []Recommendation {
 		// GetRecords, FH-KDS-POLLING), else the first.
 		keep := readers[0]
 		for _, r := range readers {
-			if r.Service.Name == "firehose" {
+			if r.Service.Name == pipeline.Firehose {
 				keep = r
 				break
 			}
@@ -445,7 +445,7 @@ func (s *selector) readModes() []Recommendation {
 				Rule: "SELECT-KDS-EFO: more than one consumer needing full throughput or about 70 ms latency → KDS + enhanced fan-out"}
 			want := "polling"
 			switch {
-			case r.Service.Name == "firehose":
+			case r.Service.Name == pipeline.Firehose:
 				rec.Rule = "FH-KDS-POLLING: Firehose reads a Kinesis stream as a polling consumer (unconfirmed)"
 				rec.Why = "Firehose uses the shard's shared GetRecords budget"
 			case lat > 0 && lat < pollDelay(1)+0.05:

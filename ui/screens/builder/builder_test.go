@@ -155,7 +155,7 @@ func TestBuildAPipelineFromNothing(t *testing.T) {
 	sc := hs.m.Scenario()
 	ids := func(st pipeline.Stage) (out []string) {
 		for _, n := range sc.Stage(st) {
-			out = append(out, n.ID+":"+n.Service.Name)
+			out = append(out, n.ID+":"+string(n.Service.Name))
 		}
 		return out
 	}

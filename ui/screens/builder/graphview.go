@@ -91,41 +91,41 @@ func (m *Model) brokenNodes() map[string]bool {
 func summary(n *pipeline.Node) string {
 	p := func(k string) string { v, _ := n.Param(k); return v.String() }
 	switch n.Service.Name {
-	case "producer":
+	case pipeline.ProducerService:
 		return p("rate") + " · " + p("record_size.mean")
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		if n.Str("mode") == "on-demand" {
 			return "on-demand · " + p("retention")
 		}
 		return p("shards") + " shards · " + p("retention")
-	case "msk":
+	case pipeline.MSK:
 		return p("brokers") + " brokers · " + p("partitions") + " parts"
-	case "msk-serverless":
+	case pipeline.MSKServerless:
 		return p("partitions") + " partitions"
-	case "kinesis-video-streams":
+	case pipeline.KinesisVideoStreams:
 		return p("streams") + " streams"
-	case "firehose":
+	case pipeline.Firehose:
 		return p("buffer.size") + " / " + p("buffer.interval")
-	case "flink":
+	case pipeline.Flink:
 		return p("kpus") + " KPU"
-	case "glue-streaming":
+	case pipeline.GlueStreaming:
 		return p("workers") + " × " + p("worker_type")
-	case "emr":
+	case pipeline.EMR:
 		return p("instances") + " × " + p("engine")
-	case "lambda":
+	case pipeline.Lambda:
 		return "batch " + p("batch_size") + " · ×" + p("parallelization")
-	case "app":
+	case pipeline.App:
 		return p("instances") + " instance(s)"
-	case "redshift":
+	case pipeline.Redshift:
 		return p("nodes") + " nodes"
-	case "dynamodb":
+	case pipeline.DynamoDB:
 		if n.Str("mode") == "on-demand" {
 			return "on-demand"
 		}
 		return p("wcu") + " WCU"
-	case "opensearch":
+	case pipeline.OpenSearch:
 		return p("instances") + " × " + strings.TrimSuffix(p("instance_type"), ".search")
-	case "s3":
+	case pipeline.S3:
 		return p("prefixes") + " prefix(es)"
 	}
 	return ""
@@ -137,17 +137,17 @@ func (m *Model) detail(n *pipeline.Node) string {
 	p := func(k string) string { v, _ := n.Param(k); return v.String() }
 	var parts []string
 	switch n.Service.Name {
-	case "producer":
+	case pipeline.ProducerService:
 		parts = append(parts, n.Str("pattern.shape"), n.Str("keys.dist")+" keys")
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		if n.Str("mode") != "on-demand" {
 			parts = append(parts, "provisioned")
 		}
-	case "msk":
+	case pipeline.MSK:
 		parts = append(parts, strings.TrimPrefix(p("broker_type"), "kafka."), p("retention"))
-	case "msk-serverless", "kinesis-video-streams":
+	case pipeline.MSKServerless, pipeline.KinesisVideoStreams:
 		parts = append(parts, p("retention"))
-	case "firehose":
+	case pipeline.Firehose:
 		parts = append(parts, p("format"))
 		if n.Bool("transform.lambda") {
 			parts = append(parts, "λ transform")
@@ -155,23 +155,23 @@ func (m *Model) detail(n *pipeline.Node) string {
 		for _, t := range n.To {
 			// Firehose keeps what OpenSearch refuses in an S3 backup bucket
 			// (not a node of the file: no edge for it).
-			if d := m.sc.Node(t); d != nil && d.Service.Name == "opensearch" {
+			if d := m.sc.Node(t); d != nil && d.Service.Name == pipeline.OpenSearch {
 				parts = append(parts, "S3 backup")
 			}
 		}
-	case "flink", "glue-streaming":
+	case pipeline.Flink, pipeline.GlueStreaming:
 		if w := n.Dur("window"); w > 0 {
 			parts = append(parts, "window "+p("window"))
 		}
-	case "emr":
+	case pipeline.EMR:
 		parts = append(parts, "batch "+p("batch"))
-	case "lambda":
+	case pipeline.Lambda:
 		parts = append(parts, p("duration")+"/record")
-	case "redshift":
+	case pipeline.Redshift:
 		if n.From != "" {
 			parts = append(parts, "streaming ingestion")
 		}
-	case "opensearch":
+	case pipeline.OpenSearch:
 		parts = append(parts, "refresh "+p("refresh"))
 	}
 	if n.Stage == pipeline.Consumer && n.Str("read") == "enhanced-fan-out" {

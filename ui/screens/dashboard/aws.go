@@ -35,7 +35,7 @@ func setCommand(n *pipeline.Node, a pipeline.Assignment) string {
 	v := a.Value
 	id := n.ID
 	num := func() string { return fmt.Sprintf("%d", int64(math.Round(v.Num))) }
-	switch n.Service.Name + "." + a.Key {
+	switch string(n.Service.Name) + "." + a.Key {
 	case "kinesis-data-streams.shards":
 		return "aws kinesis update-shard-count --stream-name " + id + " --target-shard-count " + num() + " --scaling-type UNIFORM_SCALING"
 	case "kinesis-data-streams.mode":
@@ -92,11 +92,11 @@ func setCommand(n *pipeline.Node, a pipeline.Assignment) string {
 // capacityKey is the key `t` (reshard) changes on a storage node.
 func capacityKey(n *pipeline.Node) (key, noun string) {
 	switch n.Service.Name {
-	case "kinesis-data-streams":
+	case pipeline.KinesisDataStreams:
 		return "shards", "shard"
-	case "msk", "msk-serverless":
+	case pipeline.MSK, pipeline.MSKServerless:
 		return "partitions", "partition"
-	case "kinesis-video-streams":
+	case pipeline.KinesisVideoStreams:
 		return "streams", "stream"
 	}
 	return "", "unit"

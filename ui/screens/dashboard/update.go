@@ -202,7 +202,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // while records flow. changes are those made during the run.
 func averageWindow(sc *pipeline.Scenario, changes []pipeline.Change) time.Duration {
 	w := time.Minute
-	held := map[string]string{"firehose": "buffer.interval", "flink": "checkpoint", "lambda": "batch_window"}
+	held := map[pipeline.ServiceName]string{pipeline.Firehose: "buffer.interval", pipeline.Flink: "checkpoint", pipeline.Lambda: "batch_window"}
 	for _, n := range sc.Nodes {
 		if k, ok := held[n.Service.Name]; ok {
 			w = max(w, n.Dur(k))

@@ -110,7 +110,7 @@ func (m *Model) applyFilter() {
 func searchText(b common.Builtin) string {
 	parts := []string{b.Name, b.Scenario.Title}
 	for _, s := range b.Scenario.Services() {
-		parts = append(parts, s.Short, s.Name)
+		parts = append(parts, s.Short, string(s.Name))
 	}
 	return strings.Join(parts, " ")
 }
