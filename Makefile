@@ -1,5 +1,5 @@
 # Everyday commands. CI is .ci/run; `make ci` runs it.
-.PHONY: run test test-short golden bench smoke demo ci
+.PHONY: run test test-short golden bench fuzz smoke demo ci
 
 run:          ## the TUI on the built-in scenarios
 	go run .
@@ -16,6 +16,15 @@ golden:       ## rewrite golden files; review the diff before committing
 
 bench:        ## the speed goals: engine, advisor and dashboard frame time
 	go test -run '^$$' -bench . ./sim/ ./pipeline/advice/ ./ui/...
+
+# -fuzzminimizetime: Go shrinks each new input for up to 60 s by default,
+# longer than a short session; 2 s keeps the fuzzer exploring.
+FUZZTIME ?= 30s
+fuzz:         ## every fuzz target for FUZZTIME each; new finds go to testdata/fuzz
+	for t in FuzzLoad FuzzLoadSetting FuzzParseDuration FuzzParseSize FuzzParseRate; do \
+		go test ./pipeline -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s || exit 1; done
+	go test ./cmd -run '^$$' -fuzz '^FuzzHostileText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+	go test ./internal/textsafe -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
 smoke:        ## drive the real binary in tmux
 	scripts/tmux-smoke.sh
