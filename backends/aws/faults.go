@@ -125,6 +125,15 @@ func lastCause(err error) string {
 	return s
 }
 
+// shortErr keeps the first line of an error.
+func shortErr(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
 // Fault is one call that got no usable answer, or an endpoint that stalled.
 type Fault struct {
 	At       time.Time
