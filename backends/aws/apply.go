@@ -73,8 +73,15 @@ func (r *Run) apply(c pipeline.Change) (time.Duration, error) {
 	return at, errors.Join(errs...)
 }
 
-// Apply implements backends.Run.
+// Apply implements backends.Run. A change made while setup still creates
+// the resources waits until the producers and consumers exist; if setup
+// fails, the run ends instead.
 func (r *Run) Apply(c pipeline.Change) (time.Duration, error) {
+	select {
+	case <-r.wired:
+	case <-r.done:
+		return 0, backends.ErrRunEnded
+	}
 	select {
 	case <-r.done:
 		return 0, backends.ErrRunEnded

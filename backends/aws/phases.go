@@ -32,6 +32,7 @@ func (r *Run) loop() {
 	r.publish(false)
 	err := r.setup()
 	if err == nil {
+		close(r.wired)
 		// Faults count from here on: those of the setup either made it fail
 		// or were handled (a tag an emulator refused).
 		mark = h.mark()

@@ -63,6 +63,10 @@ type Run struct {
 	err      error
 	res      Result
 
+	// wired is closed once setup has built the producers and consumers:
+	// Apply reads them, so it waits for it.
+	wired chan struct{}
+
 	stopped atomic.Bool
 
 	mu          sync.Mutex
