@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -32,7 +33,7 @@ func (r *Run) apply(c pipeline.Change) (time.Duration, error) {
 			cn.failed.Store(true)
 			r.logf("%s fails (stops taking records)", c.Fail)
 			if c.For > 0 {
-				time.AfterFunc(c.For, func() { cn.failed.Store(false); r.logf("%s works again", c.Fail) })
+				r.later.after(c.For, func() { cn.failed.Store(false); r.logf("%s works again", c.Fail) })
 			}
 		default:
 			errs = append(errs, fmt.Errorf("fail %s: the aws backend can only stop producers and consumers it runs", c.Fail))
@@ -88,4 +89,38 @@ func (r *Run) Apply(c pipeline.Change) (time.Duration, error) {
 	default:
 	}
 	return r.apply(c)
+}
+
+// timers run functions later unless the run's measured part ends first: a
+// consumer's timed failure must not end after the run has.
+type timers struct {
+	mu      sync.Mutex
+	stopped bool
+	list    []*time.Timer
+}
+
+// after runs f after d, unless stop comes first.
+func (t *timers) after(d time.Duration, f func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
+		return
+	}
+	t.list = append(t.list, time.AfterFunc(d, func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if !t.stopped { // fired while stop waited for the lock
+			f()
+		}
+	}))
+}
+
+// stop cancels what has not run; once it returns, no f runs.
+func (t *timers) stop() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
+	for _, tm := range t.list {
+		tm.Stop()
+	}
 }

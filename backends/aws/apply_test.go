@@ -3,6 +3,7 @@ package aws
 import (
 	"errors"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +56,34 @@ func TestApplyDuringSetup(t *testing.T) {
 		if err := <-firsts; err != nil {
 			t.Errorf("Apply during setup: %v", err)
 		}
+	}
+}
+
+// A consumer's timed failure ends with the run: the timer that makes it
+// work again does not fire once the run has ended.
+func TestFailForEndsWithTheRun(t *testing.T) {
+	r := startKafkaRun(t, 30*time.Second)
+	for s := range r.Snapshots() {
+		if s.Time > 0 {
+			break // the producers run: setup is over
+		}
+	}
+	const failFor = 2 * time.Second
+	if _, err := r.Apply(pipeline.Change{Fail: "sink", For: failFor}); err != nil {
+		t.Fatal(err)
+	}
+	applied := time.Now()
+	r.Stop()
+	if time.Since(applied) >= failFor {
+		t.Fatalf("the run took %s to stop, longer than the failure: nothing to see", time.Since(applied))
+	}
+	time.Sleep(time.Until(applied.Add(failFor + 500*time.Millisecond)))
+	for _, e := range r.m.takeEvents() {
+		if strings.Contains(e, "works again") {
+			t.Errorf("after the run ended: %q", e)
+		}
+	}
+	if !r.cons["sink"].failed.Load() {
+		t.Error("the consumer was set working again after the run ended")
 	}
 }

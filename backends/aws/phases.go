@@ -262,11 +262,13 @@ func (r *Run) settled() bool {
 	return r.m.delivered+r.m.lost >= r.m.expected
 }
 
-// stopAll ends the measured part: readers, stand-ins and Kafka readers stop,
-// consumers' senders flush (records still queued after an interrupted or
-// timed-out drain are counted lost) and the Kafka producer closes.
+// stopAll ends the measured part: readers, stand-ins, Kafka readers and the
+// timers of timed failures stop, consumers' senders flush (records still
+// queued after an interrupted or timed-out drain are counted lost) and the
+// Kafka producer closes.
 func (r *Run) stopAll() {
 	r.stopWork()
+	r.later.stop()
 	for _, kr := range r.kreaders {
 		kr.wait()
 	}

@@ -66,6 +66,7 @@ type Run struct {
 	// wired is closed once setup has built the producers and consumers:
 	// Apply reads them, so it waits for it.
 	wired chan struct{}
+	later timers // timed failures' ends; stopped with the measured part
 
 	stopped atomic.Bool
 
