@@ -11,6 +11,9 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
+// loop is the run from start to end, on its own goroutine: setup, produce,
+// drain, stopAll, finalMeasures and teardown, in that order (this file's),
+// then the last snapshot and the Result.
 func (r *Run) loop() {
 	defer close(r.out)
 	defer close(r.done)
@@ -78,35 +81,6 @@ func (r *Run) loop() {
 	r.health().SetSink(nil)
 	r.publish(true)
 	r.res.Events = append([]string(nil), r.allEvents...)
-}
-
-// teardown deletes what was created unless Keep, and says so.
-func (r *Run) teardown() error {
-	created := r.prov.Created()
-	if len(created) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), 30*time.Second)
-	defer cancel()
-	if r.opts.Keep {
-		r.res.Kept = true
-		r.endLeases(ctx)
-		r.logf("kept %d resources (--keep): delete them with streamsim cleanup --run %s --yes", len(created), r.plan.RunID)
-		r.flushEvents()
-		return nil
-	}
-	r.logf("deleting the %d resources this run created", len(created))
-	err := r.prov.teardown(r.ctx)
-	if err == nil {
-		r.logf("deleted everything this run created")
-	} else {
-		r.endLeases(ctx)
-		left := r.prov.Created()
-		r.logf("could not delete %d of the %d resources this run created: streamsim cleanup --run %s --yes tries again",
-			len(left), len(created), r.plan.RunID)
-	}
-	r.flushEvents()
-	return err
 }
 
 // setup creates the resources and wires producers, consumers and senders.
@@ -327,4 +301,33 @@ func (r *Run) finalMeasures() {
 			}
 		}
 	}
+}
+
+// teardown deletes what was created unless Keep, and says so.
+func (r *Run) teardown() error {
+	created := r.prov.Created()
+	if len(created) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), 30*time.Second)
+	defer cancel()
+	if r.opts.Keep {
+		r.res.Kept = true
+		r.endLeases(ctx)
+		r.logf("kept %d resources (--keep): delete them with streamsim cleanup --run %s --yes", len(created), r.plan.RunID)
+		r.flushEvents()
+		return nil
+	}
+	r.logf("deleting the %d resources this run created", len(created))
+	err := r.prov.teardown(r.ctx)
+	if err == nil {
+		r.logf("deleted everything this run created")
+	} else {
+		r.endLeases(ctx)
+		left := r.prov.Created()
+		r.logf("could not delete %d of the %d resources this run created: streamsim cleanup --run %s --yes tries again",
+			len(left), len(created), r.plan.RunID)
+	}
+	r.flushEvents()
+	return err
 }
