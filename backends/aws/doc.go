@@ -41,6 +41,18 @@
 // so tests can wrap a real client to inject what an emulator cannot do
 // (throttling, partial failures).
 //
+// Where things are: backend.go starts a run and run.go is the Run;
+// phases.go is its course, in order; wire.go turns the nodes into producers
+// (producer.go; payload.go and keys_recorded.go make their records),
+// senders (senders.go, pipe.go, sender_<service>.go; shards.go for
+// aggregation) and consumers and readers (consumers.go, kafka.go,
+// watcher.go); apply.go makes the timeline's and the user's changes.
+// meter.go counts; snapshot.go and losses.go report. plan.go, provision.go,
+// delete.go, lease.go and cleanup.go are the resources' life; clients.go,
+// endpoints.go, deadlines.go, health.go and faults.go the calls. The
+// importer*.go files are streamsim import, which reads a live pipeline into
+// a scenario.
+//
 // Imports: the standard library, pipeline, backends, the AWS SDK for Go v2,
 // franz-go and the MSK IAM signer. Nothing here may import ui or cmd.
 package aws

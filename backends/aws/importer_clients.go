@@ -215,7 +215,7 @@ const (
 	failUnreachable             // the endpoint could not be reached
 )
 
-// whyFailed says why a read of the import failed (classify, in deadlines.go, is
+// whyFailed says why a read of the import failed (classify, in faults.go, is
 // about a run's endpoint faults).
 func whyFailed(err error) callFailure {
 	var ae smithy.APIError

@@ -297,7 +297,7 @@ func TestImportStreamsConsumersDestinations(t *testing.T) {
 	}
 	fh := back.Node(strings.ToLower(f.prefix + "-orders-to-lake"))
 	if fh == nil || fh.Num("buffer.size") != 64*pipeline.MiB || fh.Dur("buffer.interval") != 2*time.Minute || fh.Str("format") != "parquet" ||
-		len(fh.To) != 1 || back.Node(fh.To[0]).Service.Name != "s3" {
+		len(fh.To) != 1 || back.Node(fh.To[0]).Service.Name != pipeline.S3 {
 		t.Errorf("Firehose to S3: %+v", fh)
 	}
 	os := back.Node("clicks-search")

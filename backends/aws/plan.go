@@ -300,15 +300,15 @@ func (p *Plan) planFirehose(sc *pipeline.Scenario, n *pipeline.Node, in flow, mo
 	src := sc.Node(n.From)
 	switch {
 	case mode == FirehoseClient:
-		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: "firehose",
+		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: pipeline.Firehose,
 			Text: "client-side stand-in: no delivery stream is created; this process buffers the records (buffer.size, buffer.interval) and writes the objects to S3 itself"})
 		return
 	case bucket == "":
-		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: "firehose",
+		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: pipeline.Firehose,
 			Text: "client-side stand-in: it writes to no S3 bucket, and the aws backend creates delivery streams to S3 only"})
 		return
 	case src != nil && src.Service.Name != pipeline.KinesisDataStreams:
-		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: "firehose",
+		p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: pipeline.Firehose,
 			Text: "client-side stand-in: the aws backend creates delivery streams from Kinesis or direct PUT only, not from " + src.Service.Label})
 		return
 	}
