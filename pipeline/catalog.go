@@ -81,6 +81,9 @@ type Service struct {
 	WritesTo []ServiceName
 	// DirectPut says producers (and consumers) may write to it without a stream in between.
 	DirectPut bool
+	// Thumb is its capacity where AWS publishes none (nil: AWS's published
+	// limits apply, or they are per shard, as Lambda's).
+	Thumb *RuleOfThumb
 }
 
 // Key returns the key named name.
@@ -253,6 +256,7 @@ var catalog = []*Service{
 	},
 	{
 		Name: Flink, Label: "Managed Service for Apache Flink", Short: "Flink", Stage: Consumer,
+		Thumb: &RuleOfThumb{Key: "kpus", Noun: "KPU", Rule: "FLINK-KPU-CAPACITY", PerUnit: perUnit(2 * MiB)},
 		Keys: withRead(
 			Key{Name: "kpus", Kind: KindInt, Default: "1", Min: 1, Max: FlinkMaxKPUs},
 			Key{Name: "window", Kind: KindDuration, Default: "0s", Min: 0, Max: 86400},
@@ -264,6 +268,8 @@ var catalog = []*Service{
 	},
 	{
 		Name: GlueStreaming, Label: "AWS Glue streaming ETL", Short: "Glue", Stage: Consumer,
+		Thumb: &RuleOfThumb{Key: "workers", Noun: "worker", Rule: "GLUE-DPU-CAPACITY",
+			PerUnit: func(n *Node) float64 { return 4 * MiB * GlueDPU(n.Str("worker_type")) }},
 		Keys: withRead(
 			Key{Name: "workers", Kind: KindInt, Default: "2", Min: 1, Max: 1000},
 			Key{Name: "worker_type", Kind: KindEnum, Default: "G.1X", Enum: []string{"G.025X", "G.1X", "G.2X", "G.4X", "G.8X"}},
@@ -274,6 +280,7 @@ var catalog = []*Service{
 	},
 	{
 		Name: EMR, Label: "Amazon EMR", Short: "EMR", Stage: Consumer,
+		Thumb: &RuleOfThumb{Key: "instances", Noun: "instance", Rule: "EMR-INSTANCE-CAPACITY", PerUnit: emrPerInstance},
 		Keys: withRead(
 			Key{Name: "engine", Kind: KindEnum, Default: "spark-streaming", Enum: []string{"spark-streaming", "flink", "storm"}},
 			Key{Name: "instances", Kind: KindInt, Default: "3", Min: 1, Max: 1000},
@@ -301,6 +308,7 @@ var catalog = []*Service{
 	},
 	{
 		Name: App, Label: "Consumer application (KCL)", Short: "app", Stage: Consumer,
+		Thumb: &RuleOfThumb{Key: "instances", Noun: "instance", Rule: "APP-INSTANCE-CAPACITY", PerUnit: perUnit(5 * MiB)},
 		Keys: withRead(
 			Key{Name: "instances", Kind: KindInt, Default: "1", Min: 1, Max: 10000},
 		),
@@ -315,6 +323,7 @@ var catalog = []*Service{
 	},
 	{
 		Name: Redshift, Label: "Amazon Redshift", Short: "Redshift", Stage: Destination,
+		Thumb: &RuleOfThumb{Key: "nodes", Noun: "node", Rule: "RS-NODE-CAPACITY", PerUnit: perUnit(10 * MiB)},
 		Keys: []Key{
 			{Name: "nodes", Kind: KindInt, Default: "2", Min: 1, Max: 128},
 			// RS-STREAMING-INGESTION: a materialized view refreshed from the stream.
@@ -333,6 +342,8 @@ var catalog = []*Service{
 	},
 	{
 		Name: OpenSearch, Label: "Amazon OpenSearch Service", Short: "OpenSearch", Stage: Destination,
+		Thumb: &RuleOfThumb{Key: "instances", Noun: "instance", Rule: "OS-INSTANCE-CAPACITY",
+			PerUnit: func(n *Node) float64 { return OpenSearchPerInstance(n.Str("instance_type")) }},
 		Keys: []Key{
 			{Name: "instances", Kind: KindInt, Default: "3", Min: 1, Max: 1000},
 			{Name: "instance_type", Kind: KindEnum, Default: "r6g.large.search",

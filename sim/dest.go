@@ -40,21 +40,14 @@ type dest struct {
 
 // destCfg is the settings read once per change, not once per tick.
 type destCfg struct {
-	prefixes, instances, nodes, wcu, perInstance float64
-	onDemand                                     bool
-}
-
-// Per-unit write capacity rules of thumb (U: AWS publishes none; tune with settings).
-var openSearchPerInstance = map[string]float64{ // bytes/s of bulk indexing
-	"t3.medium.search": 2 * pipeline.MiB, "m6g.large.search": 4 * pipeline.MiB,
-	"r6g.large.search": 5 * pipeline.MiB, "r6g.xlarge.search": 10 * pipeline.MiB,
-	"r6g.2xlarge.search": 20 * pipeline.MiB,
+	prefixes, wcu float64
+	thumbB        float64 // bytes/s by the service's rule of thumb (OpenSearch, Redshift)
+	onDemand      bool
 }
 
 const (
-	openSearchQueueSec = 10.0              // seconds of indexing a domain's write queues hold before 429s (U)
-	redshiftPerNode    = 10 * pipeline.MiB // bytes/s of COPY or streaming ingestion per node (U)
-	redshiftCopySec    = 10.0              // seconds for a COPY to start and commit (U)
+	openSearchQueueSec = 10.0 // seconds of indexing a domain's write queues hold before 429s (U)
+	redshiftCopySec    = 10.0 // seconds for a COPY to start and commit (U)
 )
 
 func newDest(e *Engine, n *pipeline.Node) *dest {
@@ -73,9 +66,11 @@ func (d *dest) reconfigure(e *Engine) {
 		d.switchToOnDemand(e)
 	}
 	d.cfg = destCfg{
-		prefixes: float64(n.Int("prefixes")), instances: float64(n.Int("instances")),
-		nodes: float64(n.Int("nodes")), wcu: float64(n.Int("wcu")),
-		onDemand: n.Str("mode") == "on-demand", perInstance: openSearchPerInstance[n.Str("instance_type")],
+		prefixes: float64(n.Int("prefixes")), wcu: float64(n.Int("wcu")),
+		onDemand: n.Str("mode") == "on-demand",
+	}
+	if th := n.Service.Thumb; th != nil {
+		d.cfg.thumbB = th.Capacity(n)
 	}
 	if !d.cfg.onDemand {
 		d.maxWCU = max(d.maxWCU, d.cfg.wcu)
@@ -117,7 +112,7 @@ func (d *dest) wire(e *Engine) error {
 		// stream itself, as fast as the cluster loads.
 		d.src = src
 		d.rd = src.addReader(&d.nodeStats, false)
-		d.rd.capB = redshiftPerNode * d.cfg.nodes
+		d.rd.capB = d.cfg.thumbB
 	}
 	// DynamoDB partitions see the key skew of the producers that reach the
 	// table: the busiest key's share.
@@ -147,7 +142,7 @@ func (d *dest) budget(e *Engine) {
 	case pipeline.S3:
 		d.budO, d.limO = pipeline.S3PutPerPrefix*d.cfg.prefixes*dt, true // S3-PREFIX-RATE
 	case pipeline.OpenSearch:
-		d.budB, d.limB = d.cfg.perInstance*d.cfg.instances*dt, true
+		d.budB, d.limB = d.cfg.thumbB*dt, true
 	case pipeline.DynamoDB:
 		// Budget in items (rows): write units ÷ units per item.
 		table, partition := d.ddbCapacity(e)
@@ -225,7 +220,7 @@ func (d *dest) land(e *Engine, c cohort, n, at float64) {
 // (OS-KC). Documents are searchable at the next refresh after indexing.
 func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
 	now := e.nowSec()
-	rate := d.cfg.perInstance * d.cfg.instances
+	rate := d.cfg.thumbB
 	start := max(now, d.copyFree)
 	room := (now + openSearchQueueSec - start) * rate // bytes the queue can still take
 	ok := c.n
@@ -261,7 +256,7 @@ func nextRefresh(t, every float64) float64 {
 // never refuses data, it takes longer. Loads run back to back at the cluster's
 // rate (FH-RETRY / RS-STREAMING-INGESTION), so a backlog shows as latency, not as throttling.
 func (d *dest) copyLoad(e *Engine, c cohort) float64 {
-	rate := redshiftPerNode * d.cfg.nodes
+	rate := d.cfg.thumbB
 	start := max(c.at, e.nowSec(), d.copyFree)
 	d.copyFree = start + c.b/rate
 	d.land(e, c, c.n, d.copyFree+d.delay)
@@ -333,7 +328,7 @@ func (d *dest) ingest(e *Engine) {
 	d.rd.take(d.failed(now), func(_ int, c cohort) {
 		c.at = max(c.at, now) + d.rd.delay
 		start := max(c.at, d.copyFree)
-		d.copyFree = start + c.b/(redshiftPerNode*d.cfg.nodes)
+		d.copyFree = start + c.b/d.cfg.thumbB
 		visible := nextRefresh(d.copyFree, refresh)
 		d.land(e, c, c.n, visible)
 	})

@@ -105,7 +105,7 @@ func (p *processor) setKPUs(e *Engine, kpus int, why string) {
 	e.event(p.id, "autoscaling %d → %d KPUs (%s)", p.flink.kpus, kpus, why)
 	p.flink.kpus = kpus
 	p.units = float64(kpus)
-	p.setCapacity(flinkPerKPU)
+	p.setCapacity()
 }
 
 // poisonState tracks poison records blocking Lambda's shards.

@@ -12,15 +12,18 @@ import (
 // continuously or holds them for a window or micro-batch.
 type processor struct {
 	consumer
-	svc    pipeline.ServiceName
-	units  float64 // KPUs, DPUs, instances (Lambda: concurrent batches per shard)
-	capN   float64 // records/s for all units (<0: no limit)
-	capB   float64 // bytes/s for all units (<0: no limit)
-	window float64 // tumbling window or micro-batch interval, seconds (0: continuous)
-	shrink float64 // bytes out per byte in (a window folds records into results)
-	objSec float64 // objects written to S3 per second of output, per unit
-	win    fifo
-	winEnd float64
+	svc   pipeline.ServiceName
+	units float64 // KPUs, DPUs, instances (Lambda: concurrent batches per shard)
+	// capUnits are the units the capacity counts (the service's rule of
+	// thumb, and `capacity` per unit): a Glue job's workers, not its DPUs.
+	capUnits float64
+	capN     float64 // records/s for all units (<0: no limit)
+	capB     float64 // bytes/s for all units (<0: no limit)
+	window   float64 // tumbling window or micro-batch interval, seconds (0: continuous)
+	shrink   float64 // bytes out per byte in (a window folds records into results)
+	objSec   float64 // objects written to S3 per second of output, per unit
+	win      fifo
+	winEnd   float64
 
 	// Lambda
 	invocations float64
@@ -39,19 +42,12 @@ type processor struct {
 	keyCount    float64 // distinct partition keys upstream (a window's result rows)
 }
 
-// Rules of thumb for one unit's processing capacity (U: no AWS figure exists;
-// override with `capacity`). Documented in docs/scenario-format.md.
+// A unit's processing capacity is the service's rule of thumb in the
+// catalog (pipeline.RuleOfThumb; `capacity` overrides it).
 const (
-	flinkPerKPU     = 2 * pipeline.MiB // bytes/s per KPU (1 vCPU)
-	gluePerDPU      = 4 * pipeline.MiB // bytes/s per DPU (4 vCPU)
-	emrPerInstance  = 8 * pipeline.MiB // bytes/s per m5.xlarge-class instance (Spark, Flink)
-	stormPerInstnce = 4 * pipeline.MiB // bytes/s per instance, per-record topology
-	appPerInstance  = 5 * pipeline.MiB // bytes/s per KCL app instance (the format's example)
-	windowShrink    = 0.1              // bytes of window results per byte read
-	fileRollSec     = 60.0             // continuous writers roll an S3 file per unit per minute
+	windowShrink = 0.1  // bytes of window results per byte read
+	fileRollSec  = 60.0 // continuous writers roll an S3 file per unit per minute
 )
-
-var glueDPU = map[string]float64{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}
 
 func newProcessor(e *Engine, n *pipeline.Node) *processor {
 	p := &processor{consumer: newConsumer(n), svc: n.Service.Name}
@@ -62,35 +58,27 @@ func newProcessor(e *Engine, n *pipeline.Node) *processor {
 func (p *processor) reconfigure(e *Engine) {
 	n := p.n
 	p.shrink, p.window = 1, 0
-	per := 0.0
 	switch p.svc {
 	case pipeline.Flink:
 		if p.flink.base == 0 || p.flink.base != n.Int("kpus") {
 			p.flink.init(n.Int("kpus"), e.nowSec(), n.Dur("checkpoint").Seconds())
 		}
 		p.units = float64(p.flink.kpus)
-		per = flinkPerKPU
 		p.window = n.Dur("window").Seconds()
 		if p.window > 0 {
 			p.shrink = windowShrink
 		}
 		p.objSec = 1 / max(1, n.Dur("checkpoint").Seconds()) // FileSink rolls on checkpoint
 	case pipeline.GlueStreaming:
-		p.units = float64(n.Int("workers")) * glueDPU[n.Str("worker_type")]
-		per = gluePerDPU
+		p.units = float64(n.Int("workers")) * pipeline.GlueDPU(n.Str("worker_type"))
 		p.window = n.Dur("window").Seconds()
 	case pipeline.EMR:
 		p.units = float64(n.Int("instances"))
-		per = emrPerInstance
-		switch n.Str("engine") {
-		case "spark-streaming":
+		if n.Str("engine") == "spark-streaming" {
 			p.window = n.Dur("batch").Seconds()
-		case "storm":
-			per = stormPerInstnce
 		}
 	case pipeline.App:
 		p.units = float64(n.Int("instances"))
-		per = appPerInstance
 	case pipeline.Lambda:
 		p.units = float64(n.Int("parallelization"))
 		p.batchSize = float64(max(1, n.Int("batch_size")))
@@ -106,32 +94,39 @@ func (p *processor) reconfigure(e *Engine) {
 	if p.objSec == 0 {
 		p.objSec = 1 / fileRollSec
 	}
-	p.setCapacity(per)
+	p.setCapacity()
 }
 
-// setCapacity sets the consumer's capacity from its units: per bytes/s each by
-// the rule of thumb, or the `capacity` key when set. Lambda's units are its
-// concurrent batches per shard, so its capacity is per shard: parallelization
-// ÷ duration records/s by default, or parallelization × capacity.
-func (p *processor) setCapacity(per float64) {
+// setCapacity sets the consumer's capacity from its units: the service's
+// rule of thumb per unit, or the `capacity` key when set. Lambda's units are
+// its concurrent batches per shard, so its capacity is per shard:
+// parallelization ÷ duration records/s by default, or parallelization ×
+// capacity.
+func (p *processor) setCapacity() {
 	p.capN, p.capB, p.shardCapN, p.shardCapB = -1, -1, 0, 0
-	if p.svc == pipeline.Lambda {
+	p.capUnits = p.units
+	th := p.n.Service.Thumb
+	if th != nil && p.svc != pipeline.Flink {
+		p.capUnits = th.Units(p.n) // Flink's KPUs autoscale: p.units are the current ones
+	}
+	switch {
+	case p.svc == pipeline.Lambda:
 		p.shardCapN = p.perShardN
-	} else if per > 0 {
-		p.capB = p.units * per
+	case th != nil:
+		p.capB = p.capUnits * th.PerUnit(p.n)
 	}
 	if p.n.Has("capacity") {
 		r := p.n.Rate("capacity")
 		p.capB, p.shardCapN = -1, 0
 		switch {
 		case p.svc == pipeline.Lambda && r.Bytes:
-			p.shardCapB = r.PerSec * p.units
+			p.shardCapB = r.PerSec * p.capUnits
 		case p.svc == pipeline.Lambda:
-			p.shardCapN = r.PerSec * p.units
+			p.shardCapN = r.PerSec * p.capUnits
 		case r.Bytes:
-			p.capB = r.PerSec * p.units
+			p.capB = r.PerSec * p.capUnits
 		default:
-			p.capN = r.PerSec * p.units
+			p.capN = r.PerSec * p.capUnits
 		}
 	}
 	p.setReaderCaps()

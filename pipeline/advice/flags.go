@@ -388,37 +388,20 @@ func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
 }
 
 // perUnit is the capacity rule of thumb of one consumer unit, in bytes/s
-// (unitRule names it; AWS publishes none), with the key that counts the
-// units (Glue: GLUE-WORKER-TYPES). Lambda is handled apart.
+// (pipeline.RuleOfThumb; AWS publishes none), with the key that counts the
+// units. Lambda is handled apart.
 func perUnit(c *pipeline.Node) (key string, units, bytes float64) {
-	switch c.Service.Name {
-	case pipeline.Flink:
-		return "kpus", float64(c.Int("kpus")), 2 * pipeline.MiB
-	case pipeline.GlueStreaming:
-		dpu := map[string]float64{"G.025X": 0.25, "G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}[c.Str("worker_type")]
-		return "workers", float64(c.Int("workers")), 4 * pipeline.MiB * dpu
-	case pipeline.EMR:
-		if c.Str("engine") == "storm" {
-			return "instances", float64(c.Int("instances")), 4 * pipeline.MiB
-		}
-		return "instances", float64(c.Int("instances")), 8 * pipeline.MiB
-	case pipeline.App:
-		return "instances", float64(c.Int("instances")), 5 * pipeline.MiB
+	th := c.Service.Thumb
+	if th == nil || c.Stage != pipeline.Consumer {
+		return "", 0, 0
 	}
-	return "", 0, 0
+	return th.Key, th.Units(c), th.PerUnit(c)
 }
 
 // unitRule is the rule-book id of perUnit's rule of thumb for c.
 func unitRule(c *pipeline.Node) string {
-	switch c.Service.Name {
-	case pipeline.Flink:
-		return "FLINK-KPU-CAPACITY"
-	case pipeline.GlueStreaming:
-		return "GLUE-DPU-CAPACITY"
-	case pipeline.EMR:
-		return "EMR-INSTANCE-CAPACITY"
-	case pipeline.App:
-		return "APP-INSTANCE-CAPACITY"
+	if th := c.Service.Thumb; th != nil {
+		return th.Rule
 	}
 	return ""
 }

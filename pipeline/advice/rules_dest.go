@@ -68,8 +68,8 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 			f.Fix = wcuFix(n.ID, need*1.25) + ", or mode: on-demand."
 		}
 	case pipeline.OpenSearch:
-		per := openSearchPerInstance(n.Str("instance_type"))
-		have := float64(n.Int("instances")) * per
+		th := n.Service.Thumb
+		per, have := th.PerUnit(n), th.Capacity(n)
 		arrive := sprintf("%s arrive", bytesRate(bytesIn))
 		if bytesIn < have {
 			arrive = sprintf("%s arrive on average but in bursts (window results and Firehose flushes land at once)", bytesRate(bytesIn))
@@ -83,28 +83,12 @@ func (d *Diagnoser) pushbackRule(s pipeline.Snapshot, n *pipeline.Node, refused 
 		f.Fix = sprintf("spread objects over more prefixes (set %s.prefixes), or write fewer, larger objects (bigger buffers or batches).", n.ID)
 	case pipeline.Redshift:
 		f.Problem = sprintf("Redshift pushback: %s %s; %d nodes load about %s (rule of thumb, RS-NODE-CAPACITY) and %s arrive.",
-			n.ID, rate, n.Int("nodes"), bytesRate(float64(n.Int("nodes"))*10*pipeline.MiB), bytesRate(bytesIn))
-		f.Fix = sprintf("set %s.nodes to at least %d, or load fewer, larger files (RS-COPY-FILES).", n.ID, ceilDiv(bytesIn, 8*pipeline.MiB, n.Int("nodes")+1))
+			n.ID, rate, n.Int("nodes"), bytesRate(n.Service.Thumb.Capacity(n)), bytesRate(bytesIn))
+		f.Fix = sprintf("set %s.nodes to at least %d, or load fewer, larger files (RS-COPY-FILES).", n.ID, ceilDiv(bytesIn, 0.8*n.Service.Thumb.PerUnit(n), n.Int("nodes")+1))
 	default:
 		return
 	}
 	d.report(f)
-}
-
-// openSearchPerInstance is OS-INSTANCE-CAPACITY, streamsim's bulk-indexing
-// rule of thumb (AWS publishes none), bytes/s per instance.
-func openSearchPerInstance(t string) float64 {
-	switch t {
-	case "t3.medium.search":
-		return 2 * pipeline.MiB
-	case "m6g.large.search":
-		return 4 * pipeline.MiB
-	case "r6g.xlarge.search":
-		return 10 * pipeline.MiB
-	case "r6g.2xlarge.search":
-		return 20 * pipeline.MiB
-	}
-	return 5 * pipeline.MiB
 }
 
 // hotShareUpstream is the heaviest key's share among the producers (what a
