@@ -30,7 +30,7 @@ func (e *Engine) cost(m model) float64 {
 	case *firehose:
 		// PRICE-FH-INGEST: each record billed rounded up to 5 KB (not for an MSK source).
 		billed := gbIn
-		if x.src == nil || x.src.svc == pipeline.KinesisDataStreams {
+		if x.src == nil || x.src.n.Service.Name == pipeline.KinesisDataStreams {
 			billed = e.monthly(st.in) * e.unitsPerRecord(n.ID, pipeline.FirehoseBillUnit, x.src != nil) * pipeline.FirehoseBillUnit / pipeline.GB
 		}
 		c := billed * pipeline.FirehosePerGB
@@ -47,8 +47,6 @@ func (e *Engine) cost(m model) float64 {
 }
 
 func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
-	n := s.n
-	h := float64(pipeline.HoursPerMonth)
 	gbOut := 0.0
 	efo := 0
 	var efoGB float64
@@ -60,39 +58,7 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 			efoGB += gb
 		}
 	}
-	switch s.svc {
-	case pipeline.KinesisDataStreams:
-		if s.onDemand {
-			billedIn := e.monthly(s.in) * e.unitsPerRecord(n.ID, pipeline.KDSOnDemandBillUnit, true) * pipeline.KDSOnDemandBillUnit / pipeline.GB
-			return h*pipeline.KDSOnDemandStreamH + billedIn*pipeline.KDSOnDemandInGB +
-				(gbOut-efoGB)*pipeline.KDSOnDemandOutGB + efoGB*pipeline.KDSOnDemandEFOOutGB
-		}
-		shards := float64(s.units)
-		units := e.monthly(s.in) * e.unitsPerRecord(n.ID, pipeline.KDSPutUnit, true) // PUT payload units of 25 KB
-		c := shards*h*pipeline.KDSShardHour + units/1e6*pipeline.KDSPutUnitsPerM
-		ret := s.retention
-		if ret > 86400 {
-			c += shards * h * pipeline.KDSExtRetentionShard
-		}
-		if ret > 7*86400 {
-			c += gbIn * (ret - 7*86400) / secondsPerMonth * pipeline.KDSLongRetentionGBMo
-		}
-		c += float64(efo)*shards*h*pipeline.KDSEFOConsumerShardH + efoGB*pipeline.KDSEFOPerGB
-		return c
-	case pipeline.MSK:
-		b, _ := pipeline.Broker(n.Str("broker_type"))
-		brokers := float64(n.Int("brokers"))
-		storageGB := n.Num("storage") / (1 << 30)
-		return brokers*h*b.HourPrice + brokers*storageGB*pipeline.MSKStoragePerGBMo
-	case pipeline.MSKServerless:
-		stored := gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
-		return h*pipeline.MSKServerlessClusterH + float64(s.units)*h*pipeline.MSKServerlessPartH +
-			gbIn*pipeline.MSKServerlessInGB + gbOut*pipeline.MSKServerlessOutGB + stored*pipeline.MSKStoragePerGBMo
-	case pipeline.KinesisVideoStreams:
-		stored := gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
-		return gbIn*pipeline.KVSInPerGB + gbOut*pipeline.KVSOutPerGB + stored*pipeline.KVSStoragePerGBMo
-	}
-	return 0
+	return s.kind.cost(e, s, streamTraffic{gbIn: gbIn, gbOut: gbOut, efoGB: efoGB, efo: efo})
 }
 
 func (e *Engine) processorCost(p *processor, h float64) float64 {

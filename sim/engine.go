@@ -292,19 +292,7 @@ func (e *Engine) checkResize(m model, a pipeline.Assignment, c pipeline.Change) 
 	if !ok {
 		return nil
 	}
-	want := int(math.Round(a.Value.Num))
-	switch {
-	case s.svc == pipeline.KinesisDataStreams && a.Key == "shards":
-		for _, b := range c.Set {
-			if b.Node == a.Node && b.Key == "mode" {
-				return nil // a mode switch decides what the count means
-			}
-		}
-		return s.checkReshard(e.nowSec(), want)
-	case (s.svc == pipeline.MSK || s.svc == pipeline.MSKServerless) && a.Key == "partitions" && want != s.units:
-		return pipeline.CheckResize(s.resizeState(e.nowSec()), want)
-	}
-	return nil
+	return s.kind.checkResize(e, s, a.Key, int(math.Round(a.Value.Num)), c)
 }
 
 func (e *Engine) apply(c pipeline.Change) {

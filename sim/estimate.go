@@ -143,8 +143,8 @@ func (e *Engine) costFeatures(ticks float64) costFeatures {
 				} else {
 					f.readUnit += u
 				}
-				if !r.efo && polling > 1 && x.svc == pipeline.KinesisDataStreams &&
-					perUnitIn*float64(polling) > pipeline.KDSShardReadBytes {
+				if shared := x.kind.sharedBudget(1); shared > 0 && x.kind.ownBudget(r, 1) == 0 && polling > 1 &&
+					perUnitIn*float64(polling) > shared {
 					f.sharedUnit += u
 				}
 				if r.fallsBehind(e, perUnitIn, x) {
@@ -181,7 +181,8 @@ func (e *Engine) costFeatures(ticks float64) costFeatures {
 // fusedAdmission reports whether the stream takes its one writer's records
 // in the fused pass (settleOne) rather than offer, limit and settle.
 func (s *stream) fusedAdmission() bool {
-	return s.svc == pipeline.KinesisDataStreams && !s.onDemand && len(s.adm.edges) == 1
+	_, _, ok := s.kind.fixedLimits(s)
+	return ok && len(s.adm.edges) == 1
 }
 
 // expectedUnitBytes is the bytes per second a unit takes on average, and
@@ -196,10 +197,10 @@ func (s *stream) expectedUnitBytes(e *Engine) (taken, offered float64) {
 	units := float64(max(1, s.units))
 	offered = in / units
 	taken = offered
-	if s.svc == pipeline.KinesisDataStreams && !s.onDemand {
-		taken = min(taken, pipeline.KDSShardWriteBytes)
-		if recs/units > pipeline.KDSShardWriteRecs {
-			taken = min(taken, offered*pipeline.KDSShardWriteRecs/(recs/units))
+	if recsL, bytesL, ok := s.kind.fixedLimits(s); ok {
+		taken = min(taken, bytesL)
+		if recs/units > recsL {
+			taken = min(taken, offered*recsL/(recs/units))
 		}
 	}
 	return taken, offered
@@ -241,11 +242,13 @@ func (e *Engine) edgeRates() map[*edge]edgeRate {
 	return out
 }
 
-// throttledUnits is how many of a Kinesis stream's shards its writers offer
-// more than a shard takes (KDS-SHARD-WRITE), at their mean rates and with
-// each key's hash: a hot key throttles its shard when the average does not.
+// throttledUnits is how many of a stream's units with fixed write limits (a
+// provisioned Kinesis shard, KDS-SHARD-WRITE) its writers offer more than a
+// unit takes, at their mean rates and with each key's hash: a hot key
+// throttles its shard when the average does not.
 func (s *stream) throttledUnits(e *Engine, rates map[*edge]edgeRate) float64 {
-	if s.svc != pipeline.KinesisDataStreams || s.onDemand {
+	recsL, bytesL, ok := s.kind.fixedLimits(s)
+	if !ok {
 		return 0
 	}
 	recs := make([]float64, s.units)
@@ -261,7 +264,7 @@ func (s *stream) throttledUnits(e *Engine, rates map[*edge]edgeRate) float64 {
 	}
 	var n float64
 	for u := range recs {
-		if recs[u] > pipeline.KDSShardWriteRecs*(1+1e-9) || bytes[u] > pipeline.KDSShardWriteBytes*(1+1e-9) {
+		if recs[u] > recsL*(1+1e-9) || bytes[u] > bytesL*(1+1e-9) {
 			n++
 		}
 	}
@@ -283,13 +286,10 @@ func (r *reader) fallsBehind(e *Engine, perUnit float64, s *stream) bool {
 		return false
 	}
 	can := math.Inf(1)
-	switch {
-	case s.svc == pipeline.KinesisDataStreams && r.efo:
-		can = pipeline.KDSEFOBytes
-	case s.svc == pipeline.KinesisDataStreams:
-		can = pipeline.KDSShardReadBytes / float64(max(1, s.pollingReaders()))
-	case s.svc == pipeline.MSKServerless:
-		can = pipeline.MSKServerlessPartOut / float64(max(1, len(s.readers)))
+	if own := s.kind.ownBudget(r, 1); own > 0 {
+		can = own
+	} else if shared := s.kind.sharedBudget(1); shared > 0 {
+		can = shared / float64(max(1, s.pollingReaders()))
 	}
 	units := float64(max(1, s.units))
 	if r.capB >= 0 {

@@ -69,9 +69,6 @@ func (o *onDemandState) limits(s *stream, dt float64) {
 		s.clusterCap(total, limit)
 		o.atLimit = true
 	}
-	for _, u := range s.util {
-		s.maxUtil = max(s.maxUtil, u)
-	}
 }
 
 // observe closes each minute: its average is a new peak at once when the

@@ -1,0 +1,390 @@
+package sim
+
+// reader is one consumer's position in a stream: a queue per unit for what it
+// has not read. Records accepted this tick are read straight from the stream's
+// per-unit sums when the queue is empty (the common case), so a consumer that
+// keeps up costs a few additions per shard and tick.
+type reader struct {
+	s         *stream
+	c         *nodeStats
+	efo       bool
+	q         []fifo
+	nonEmpty  int // queues holding records
+	out, outB float64
+	expired   float64
+	allow     []float64 // bytes it may read per unit this tick
+	allowN    []float64 // records it may read per unit this tick
+	delay     float64   // propagation delay of a read (seconds)
+	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
+
+	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)
+	short      float64   // this tick's read calls that got less than they asked for
+	unitCapN   float64   // records per second per unit (Lambda's concurrent batches; 0: none)
+	unitCapB   float64   // bytes per second per unit (0: none)
+	want, can  []float64 // scratch for shareCapacity: per unit, what waits and what it can give
+
+	iterAge    float64
+	iterAgeMax float64
+}
+
+// unitDemand is what the reader could read from unit u this tick: what it has
+// not read yet and what the unit accepted this tick, in records and bytes.
+func (r *reader) unitDemand(u int) (n, b float64) {
+	a := &r.s.adm
+	q := &r.q[u]
+	n = q.n + a.accN[u]
+	if a.oneMode {
+		b = q.b + a.accN[u]*a.onePer
+	} else {
+		b = q.b + a.accB[u]
+	}
+	if a.anyRet {
+		n += a.retN[u]
+		b += a.retB[u]
+	}
+	return n, b
+}
+
+// fitCapacity limits the reader to its consumer's capacity and reports whether
+// the capacity bound this tick. What a unit can give is the records that fit
+// both its record and its byte allowance; the capacity, in whichever unit it
+// is set, is shared among the units (shareCapacity), and only the allowance in
+// the capacity's own unit is lowered, so the two never multiply.
+func (r *reader) fitCapacity(dt float64) bool {
+	bound := false
+	if r.unitCapN > 0 {
+		c := r.unitCapN * dt
+		for u, n := range r.allowN {
+			if n >= c*(1-1e-9) {
+				bound = true
+				r.allowN[u] = min(n, c)
+			}
+		}
+	}
+	if r.unitCapB > 0 {
+		c := r.unitCapB * dt
+		for u := range r.allow {
+			if _, b := r.readable(u); b >= c*(1-1e-9) {
+				bound = true
+				r.allow[u] = min(r.allow[u], c)
+			}
+		}
+	}
+	if r.capB < 0 && r.capN < 0 {
+		return bound
+	}
+	var sumN, sumB float64
+	for u := range r.allow {
+		n, b := r.readable(u)
+		sumN += n
+		sumB += b
+	}
+	overN, overB := 0.0, 0.0 // readable ÷ capacity
+	if r.capN >= 0 {
+		overN = sumN / max(r.capN*dt, 1e-12)
+	}
+	if r.capB >= 0 {
+		overB = sumB / max(r.capB*dt, 1e-12)
+	}
+	if overN <= 1 && overB <= 1 {
+		return bound
+	}
+	if overN >= overB {
+		r.shareCapacity(r.capN*dt, true)
+	} else {
+		r.shareCapacity(r.capB*dt, false)
+	}
+	return true
+}
+
+// shareCapacity gives each unit a part of the capacity c (records when
+// byRecords, else bytes) in proportion to what waits on it, but never more
+// than the unit can give: x_u = min(can_u, λ·want_u) with Σ x_u = c, found by
+// saturating the units whose allowance binds and sharing the rest again.
+func (r *reader) shareCapacity(c float64, byRecords bool) {
+	if len(r.want) != len(r.allow) {
+		r.want = make([]float64, len(r.allow))
+		r.can = make([]float64, len(r.allow))
+	}
+	var wsum float64
+	for u := range r.allow {
+		dn, db := r.unitDemand(u)
+		n, b := r.readable(u)
+		r.want[u], r.can[u] = db, b
+		if byRecords {
+			r.want[u], r.can[u] = dn, n
+		}
+		wsum += r.want[u]
+	}
+	left, lam := c, 0.0
+	for wsum > 0 && left > 0 {
+		lam = left / wsum
+		saturated := false
+		for u, w := range r.want {
+			if w > 0 && r.can[u] <= lam*w {
+				left -= r.can[u]
+				wsum -= w
+				r.want[u] = -1 // gives all it can
+				saturated = true
+			}
+		}
+		if !saturated {
+			break
+		}
+		lam = 0
+	}
+	for u, w := range r.want {
+		x := r.can[u]
+		if w >= 0 {
+			x = lam * w
+		}
+		if byRecords {
+			r.allowN[u] = x
+		} else {
+			r.allow[u] = x
+		}
+	}
+}
+
+// readable is what unit u can give the reader within both of its allowances,
+// taking the unread records' mean size.
+func (r *reader) readable(u int) (n, b float64) {
+	dn, db := r.unitDemand(u)
+	if dn <= 0 {
+		return 0, 0
+	}
+	per := db / dn
+	n = r.allowN[u]
+	if per > 0 {
+		n = min(n, max(0, r.allow[u])/per)
+	}
+	return n, n * per
+}
+
+// push stores records the reader has not read.
+func (r *reader) push(u int, c cohort) {
+	q := &r.q[u]
+	if q.size == 0 {
+		r.nonEmpty++
+	}
+	q.push(c)
+}
+
+// recount refreshes nonEmpty after queues were rebuilt.
+func (r *reader) recount() {
+	r.nonEmpty = 0
+	for u := range r.q {
+		if r.q[u].size > 0 {
+			r.nonEmpty++
+		}
+	}
+}
+
+// take reads what this tick's allowances permit (nothing when skip: the
+// consumer is down or pushed back) and stores the rest. fn receives the pieces
+// read: one per unit when perUnit, otherwise pieces of equal birth and arrival
+// time are summed first. The loop is written out by hand: it runs once per
+// shard and tick for every reader, and is most of the engine's time.
+func (r *reader) take(skip bool, fn func(u int, c cohort)) {
+	acc := &r.s.adm
+	accN, accB, accBornN, accAt := acc.accN, acc.accB, acc.accBornN, acc.accAt
+	allow, allowN := r.allow, r.allowN
+	multi := len(acc.edges) > 1
+	var run, ret cohort
+	runU, retU := -1, -1
+	var outN, outB float64
+	emit := func(u int, c cohort) {
+		outN += c.n
+		outB += c.b
+		if r.perUnit {
+			fn(u, c)
+			return
+		}
+		if runU >= 0 && sameTime(c.born, run.born) && c.at == run.at {
+			run.n += c.n
+			run.b += c.b
+			return
+		}
+		if runU >= 0 {
+			fn(runU, run)
+		}
+		run, runU = c, u
+	}
+	if acc.oneMode && r.nonEmpty == 0 && !skip && !r.perUnit {
+		if r.takeFast(fn) {
+			return
+		}
+	}
+	for u := range r.q {
+		q := &r.q[u]
+		if acc.anyRet && acc.retN[u] > 0 {
+			// Retries accepted this tick are older: they go ahead of new records.
+			rc := acc.retried(u)
+			if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+				if r.perUnit {
+					emit(u, rc)
+				} else {
+					// Retried records of one tick travel as one cohort: their birth
+					// times are averaged (the one approximation of the latency figures).
+					outN += rc.n
+					outB += rc.b
+					if retU < 0 {
+						ret, retU = rc, u
+					} else {
+						mergeInto(&ret, rc, false)
+					}
+				}
+				allow[u] -= rc.b
+				allowN[u] -= rc.n
+			} else {
+				r.push(u, rc)
+			}
+		}
+		inN := accN[u]
+		if q.size == 0 {
+			if inN <= 0 {
+				continue
+			}
+			inB := accB[u]
+			if acc.oneMode {
+				inB = inN * acc.onePer
+			}
+			f := 0.0
+			if !skip {
+				f = 1
+				if inB > allow[u] {
+					f = allow[u] / inB
+				}
+				if inN*f > allowN[u] {
+					f = allowN[u] / inN
+				}
+			}
+			born, at := accBornN[u], accAt[u]
+			if multi {
+				born /= inN
+			}
+			if acc.oneMode {
+				born, at = acc.oneBorn, acc.oneAt
+			}
+			if f >= 1-1e-12 {
+				if !r.perUnit && runU >= 0 && sameTime(born, run.born) && at == run.at {
+					// The common case, inline: this shard's new records join the run.
+					run.n += inN
+					run.b += inB
+					outN += inN
+					outB += inB
+					continue
+				}
+				emit(u, cohort{at: at, born: born, n: inN, b: inB})
+				continue
+			}
+			in := cohort{at: at, born: born, n: inN, b: inB}
+			if f > 0 {
+				piece := in
+				piece.n, piece.b = in.n*f, in.b*f
+				emit(u, piece)
+				in.n -= piece.n
+				in.b -= piece.b
+			}
+			r.push(u, in)
+			continue
+		}
+		if inN > 0 {
+			q.push(acc.accepted(u))
+		}
+		if skip || allow[u] <= 0 {
+			continue
+		}
+		q.take(allowN[u], allow[u], func(c cohort) { emit(u, c) })
+		if q.size == 0 {
+			r.nonEmpty--
+		}
+	}
+	if runU >= 0 {
+		fn(runU, run)
+	}
+	if retU >= 0 {
+		fn(retU, ret)
+	}
+	r.out += outN
+	r.outB += outB
+}
+
+// takeFast is take when every queue is empty and this tick's records share one
+// birth time: if every shard's allowance covers its records, they are all read
+// as one cohort with a sum and no queue is touched. It reports false (having
+// changed nothing) when some shard must keep records back.
+func (r *reader) takeFast(fn func(u int, c cohort)) bool {
+	acc := &r.s.adm
+	per := acc.onePer
+	allow, allowN := r.allow, r.allowN
+	var sum float64
+	if !acc.anyRet {
+		for u, n := range acc.accN {
+			if n*per > allow[u] || n > allowN[u] {
+				return false
+			}
+			sum += n
+		}
+	} else {
+		retN, retB := acc.retN, acc.retB
+		for u, n := range acc.accN {
+			if n*per+retB[u] > allow[u] || n+retN[u] > allowN[u] {
+				return false
+			}
+			sum += n
+		}
+	}
+	if acc.anyRet {
+		// Retried records of one tick travel as one cohort: their birth times
+		// are averaged (the one approximation in the latency figures).
+		var n, b, bornN float64
+		for u, x := range acc.retN {
+			n += x
+			b += acc.retB[u]
+			bornN += acc.retBornN[u]
+		}
+		if n > 0 {
+			r.out += n
+			r.outB += b
+			fn(0, cohort{at: acc.oneAt, born: bornN / n, n: n, b: b})
+		}
+	}
+	if sum > 0 {
+		b := sum * per
+		r.out += sum
+		r.outB += b
+		fn(0, cohort{at: acc.oneAt, born: acc.oneBorn, n: sum, b: b})
+	}
+	return true
+}
+
+// sameTime compares birth times that may differ by float rounding only.
+func sameTime(a, b float64) bool { d := a - b; return d < 1e-9 && d > -1e-9 }
+
+// updateAge records the reader's iterator age: how old the oldest unread record is.
+func (r *reader) updateAge(now float64) {
+	age := 0.0
+	if r.nonEmpty == 0 {
+		r.iterAge = 0
+		return
+	}
+	for u := range r.q {
+		if !r.q[u].empty() {
+			age = max(age, now-r.q[u].front().at)
+		}
+	}
+	r.iterAge = age
+	r.iterAgeMax = max(r.iterAgeMax, age)
+}
+
+func (r *reader) lag() float64 {
+	var n float64
+	if r.nonEmpty == 0 {
+		return 0
+	}
+	for u := range r.q {
+		n += r.q[u].n
+	}
+	return n
+}

@@ -1,0 +1,204 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// kafka is what Amazon MSK and MSK Serverless share: partitions chosen by
+// the key's hash (kafkaWeights), partitions that can be added but never
+// removed, fetches that return as soon as data is there, and lag as
+// consumer groups see it.
+type kafka struct{}
+
+func (kafka) retention(n *pipeline.Node) float64 { return n.Dur("retention").Seconds() }
+
+func (kafka) weights(s *stream, ks keySpace) (share, hot []float64) {
+	return kafkaWeights(ks, s.units)
+}
+
+func (kafka) keyBytes() bool { return false }
+func (kafka) efo() bool      { return false }
+
+// readDelay: a Kafka fetch returns as soon as data is there (U).
+func (kafka) readDelay(*stream, *reader, int) float64 { return 0.05 }
+
+// growPartitions adds partitions when the setting asks for more (Kafka never
+// removes them: CheckResize refuses fewer).
+func (kafka) growPartitions(e *Engine, s *stream) {
+	if want := s.n.Int("partitions"); want != s.units && pipeline.CheckResize(s.resizeState(e.nowSec()), want) == nil {
+		s.relayout(e, want)
+	}
+}
+
+func (kafka) checkResize(e *Engine, s *stream, key string, want int, _ pipeline.Change) error {
+	if key != "partitions" || want == s.units {
+		return nil
+	}
+	return pipeline.CheckResize(s.resizeState(e.nowSec()), want)
+}
+
+// unitMap: partition p's unread records stay with the partition p maps to in
+// proportion.
+func (kafka) unitMap(s *stream, units int) func(int) int {
+	old := s.units
+	return func(u int) int { return u * units / old }
+}
+
+func (kafka) fixedLimits(*stream) (recs, bytes float64, ok bool) { return 0, 0, false }
+func (kafka) ownBudget(*reader, float64) float64                 { return 0 }
+func (kafka) callRecords(*stream, float64) float64               { return math.Inf(1) }
+func (kafka) readOne(*stream, float64) bool                      { return false }
+func (kafka) readCalls(*stream, float64)                         {}
+
+// metrics adds MSK-LAG's figures: the largest offset lag and the estimated
+// time lag of the slowest consumer group.
+func (kafka) metrics(e *Engine, s *stream, m map[string]float64, lag, _ float64) {
+	m["offset_lag_max"] = lag
+	m["time_lag_max"] = s.timeLag(e)
+}
+
+// msk is provisioned Amazon MSK: brokers whose throughput (MSK-EBS-THROUGHPUT,
+// MSK-EXPRESS-THROUGHPUT) limits the partitions they lead, and leadership
+// that moves to replicas when brokers go down.
+type msk struct {
+	kafka
+	groups  int     // consumer groups reading it
+	brokerT float64 // per-broker ingress limit, bytes/s (Express: the max rate)
+	sustain float64 // per-broker sustained ingress, bytes/s (utilisation is measured against it)
+	up      int     // brokers in service
+	leader  []int   // leader broker per partition (-1: no replica in service)
+}
+
+func init() { storages[pipeline.MSK] = func() storage { return &msk{} } }
+
+func (*msk) setup(s *stream) { s.units = s.n.Int("partitions") }
+
+func (k *msk) reconfigure(e *Engine, s *stream) {
+	k.growPartitions(e, s)
+	up := k.up
+	k.layout(s)
+	if k.up != up {
+		e.event(s.id, "%d of %d brokers in service", k.up, s.n.Int("brokers"))
+	}
+}
+
+func (k *msk) relaidOut(_ *Engine, s *stream) { k.layout(s) }
+
+func (k *msk) wire(e *Engine, s *stream) {
+	k.groups = s.n.Int("consumer_groups")
+	if !s.n.Has("consumer_groups") {
+		k.groups = max(1, len(e.sc.Readers(s.id)))
+	}
+	k.layout(s)
+}
+
+// layout places partition leaders on the brokers in service and sets the
+// per-broker limit from MSK-EBS-THROUGHPUT's model over those brokers.
+// Partition p is led by broker p mod brokers; when that broker is down and
+// the partition has a replica (replication ≥ 2), leadership moves to the next
+// broker in service; with replication 1 the partition is unavailable.
+func (k *msk) layout(s *stream) {
+	b, _ := pipeline.Broker(s.n.Str("broker_type"))
+	brokers := max(1, s.n.Int("brokers"))
+	down := min(brokers, s.n.Int("brokers_down"))
+	k.up = brokers - down
+	rf := s.n.Int("replication")
+	k.leader = make([]int, s.units)
+	s.down = make([]bool, s.units)
+	for p := range k.leader {
+		home := p % brokers
+		switch {
+		case home >= down: // brokers 0..down-1 are the ones out of service
+			k.leader[p] = home
+		case rf < 2 || k.up == 0:
+			k.leader[p] = -1
+		default:
+			k.leader[p] = down + p%k.up
+		}
+		s.down[p] = k.leader[p] < 0
+	}
+	k.brokerT, k.sustain = 0, 0
+	if k.up > 0 {
+		k.sustain = pipeline.MSKClusterThroughput(b, k.up, rf, k.groups) / float64(k.up)
+		k.brokerT = k.sustain
+		if b.Express {
+			// MSK-EXPRESS-THROUGHPUT: above the sustained rate performance degrades; at the max rate MSK throttles.
+			k.brokerT = min(b.InMax, b.OutMax/float64(max(1, k.groups)))
+		}
+	}
+}
+
+// writeLimits applies MSK-EBS-THROUGHPUT's sustained throughput per broker
+// to the partitions each broker leads; partitions without a leader in
+// service refuse writes.
+func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
+	brokers := max(1, s.n.Int("brokers"))
+	load := make([]float64, brokers)
+	for u := 0; u < s.units; u++ {
+		if l := k.leader[u]; l >= 0 {
+			load[l] += s.adm.offB[u]
+		}
+	}
+	for u := 0; u < s.units; u++ {
+		l := k.leader[u]
+		if l < 0 {
+			s.adm.frac[u], s.util[u] = 0, 0
+			continue
+		}
+		s.util[u] = load[l] / max(k.sustain*dt, 1e-9)
+		s.adm.frac[u] = 1
+		if over := load[l] / max(k.brokerT*dt, 1e-9); over > 1 {
+			s.adm.frac[u] = 1 / over
+		}
+	}
+}
+
+// sharedBudget: provisioned MSK's egress is part of its broker model.
+func (*msk) sharedBudget(float64) float64 { return 0 }
+func (*msk) afterReads(*stream, float64)  {}
+
+func (*msk) cost(e *Engine, s *stream, _ streamTraffic) float64 {
+	n := s.n
+	h := float64(pipeline.HoursPerMonth)
+	b, _ := pipeline.Broker(n.Str("broker_type"))
+	brokers := float64(n.Int("brokers"))
+	storageGB := n.Num("storage") / (1 << 30)
+	return brokers*h*b.HourPrice + brokers*storageGB*pipeline.MSKStoragePerGBMo
+}
+
+// mskServerless is MSK Serverless: every partition takes 5 MB/s and gives
+// 10 MB/s, within 200 MB/s in and 400 MB/s out per cluster
+// (MSK-SERVERLESS-THROUGHPUT).
+type mskServerless struct{ kafka }
+
+func init() { storages[pipeline.MSKServerless] = func() storage { return mskServerless{} } }
+
+func (mskServerless) setup(s *stream) { s.units = s.n.Int("partitions") }
+
+func (k mskServerless) reconfigure(e *Engine, s *stream) { k.growPartitions(e, s) }
+func (mskServerless) relaidOut(*Engine, *stream)         {}
+func (mskServerless) wire(*Engine, *stream)              {}
+
+func (mskServerless) writeLimits(_ *Engine, s *stream, dt float64) {
+	var total float64
+	for u := 0; u < s.units; u++ {
+		s.util[u] = s.adm.limit(u, 0, pipeline.MSKServerlessPartIn*dt)
+		total += s.adm.offB[u] * s.adm.frac[u]
+	}
+	s.clusterCap(total, pipeline.MSKServerlessIn*dt)
+}
+
+func (mskServerless) sharedBudget(dt float64) float64 { return pipeline.MSKServerlessPartOut * dt }
+
+func (mskServerless) afterReads(s *stream, dt float64) {
+	s.clusterEgress(pipeline.MSKServerlessOut * dt)
+}
+
+func (mskServerless) cost(e *Engine, s *stream, t streamTraffic) float64 {
+	h := float64(pipeline.HoursPerMonth)
+	stored := t.gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
+	return h*pipeline.MSKServerlessClusterH + float64(s.units)*h*pipeline.MSKServerlessPartH +
+		t.gbIn*pipeline.MSKServerlessInGB + t.gbOut*pipeline.MSKServerlessOutGB + stored*pipeline.MSKStoragePerGBMo
+}
