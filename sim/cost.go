@@ -39,7 +39,7 @@ func (e *Engine) cost(m model) float64 {
 		}
 		return c
 	case *processor:
-		return e.processorCost(x, h)
+		return x.kind.cost(e, x, h)
 	case *dest:
 		return e.destCost(x, h, gbIn)
 	}
@@ -59,29 +59,6 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 		}
 	}
 	return s.kind.cost(e, s, streamTraffic{gbIn: gbIn, gbOut: gbOut, efoGB: efoGB, efo: efo})
-}
-
-func (e *Engine) processorCost(p *processor, h float64) float64 {
-	n := p.n
-	switch p.svc {
-	case pipeline.Flink:
-		kpus := float64(n.Int("kpus"))
-		if el := e.elapsed(); el > 0 && p.flink.kpuSeconds > 0 {
-			kpus = p.flink.kpuSeconds / el // autoscaling: the average
-		}
-		return (kpus+1)*h*pipeline.FlinkKPUHour + kpus*pipeline.FlinkStoragePerKPUMo // PRICE-FLINK-KPU-HOUR, PRICE-FLINK-STORAGE
-	case pipeline.GlueStreaming:
-		return p.units * h * pipeline.GlueDPUHour
-	case pipeline.EMR:
-		return p.units * h * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
-	case pipeline.App:
-		return p.units * h * pipeline.AppInstanceHour
-	case pipeline.Lambda:
-		inv := e.monthly(p.invocations)
-		secs := e.monthly(p.in) * n.Dur("duration").Seconds()
-		return inv/1e6*pipeline.LambdaPerMRequests + secs*pipeline.LambdaMemoryGB*pipeline.LambdaGBSecond
-	}
-	return 0
 }
 
 func (e *Engine) destCost(d *dest, h, gbIn float64) float64 {

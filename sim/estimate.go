@@ -167,7 +167,7 @@ func (e *Engine) costFeatures(ticks float64) costFeatures {
 			f.buffers += u
 			f.cohorts += u * x.bufferedCohorts(e, ticks)
 		case *processor:
-			if x.svc == pipeline.Lambda && x.src != nil {
+			if x.perShard && x.src != nil {
 				u := float64(x.src.units)
 				f.bufferUnit += u
 				f.buffers += u

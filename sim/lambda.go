@@ -6,6 +6,58 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
+// lambda is AWS Lambda behind an event source mapping: per shard batches,
+// parallelization concurrent batches per shard, and poison records that
+// block a shard (LAMBDA-ESM-ERRORS).
+type lambda struct{}
+
+func init() { computes[pipeline.Lambda] = func() compute { return lambda{} } }
+
+const poisonAttempt = 1.0 // seconds per failing Lambda invocation (it polls about once a second)
+
+func (lambda) configure(e *Engine, p *processor) {
+	n := p.n
+	p.units = float64(n.Int("parallelization"))
+	p.batchSize = float64(max(1, n.Int("batch_size")))
+	p.fnDur = n.Dur("duration").Seconds()
+	p.batchWindow = n.Dur("batch_window").Seconds()
+	if p.fnDur > 0 {
+		p.perShardN = p.units / p.fnDur
+	}
+	if p.rd != nil {
+		p.injectPoison(e)
+	}
+}
+
+func (lambda) capUnits(p *processor) float64 { return p.units }
+func (lambda) perShard() bool                { return true }
+
+func (lambda) wire(e *Engine, p *processor) {
+	if p.rd != nil {
+		p.injectPoison(e)
+	}
+}
+
+func (lambda) beforeRead(e *Engine, p *processor, _ bool) float64 {
+	p.holdPoisoned(e)
+	return 0
+}
+
+func (lambda) closing(p *processor) (runTime, fold float64) { return batchTime(p), 0 }
+
+func (lambda) metrics(p *processor, m map[string]float64) {
+	m["invocations"] = p.invocations + p.poison.failedInv
+	m["failed_batches"] = p.poison.failedInv
+}
+
+// cost: PRICE-LAMBDA-REQUESTS and PRICE-LAMBDA-GBS, at the run's invocations
+// and records a month.
+func (lambda) cost(e *Engine, p *processor, h float64) float64 {
+	inv := e.monthly(p.invocations)
+	secs := e.monthly(p.in) * p.n.Dur("duration").Seconds()
+	return inv/1e6*pipeline.LambdaPerMRequests + secs*pipeline.LambdaMemoryGB*pipeline.LambdaGBSecond
+}
+
 // Lambda's event source mapping (LAMBDA-ESM-BATCH): per shard, records read
 // are gathered into a batch that is invoked when the first of three things
 // happens: BatchSize records, a 6 MB payload, or the batching window ending
@@ -188,4 +240,102 @@ func (p *processor) batched() float64 {
 		n += p.batches[i].q.n
 	}
 	return n
+}
+
+// poisonState tracks poison records blocking Lambda's shards.
+type poisonState struct {
+	seen      int       // poison_records already injected
+	blocked   []float64 // per unit: blocked until (seconds)
+	drop      []float64 // per unit: records discarded when the block ends
+	forever   []bool    // per unit: retried until the record expires (invocations counted as they happen)
+	failedInv float64
+}
+
+// injectPoison puts one new poison record on the next shard: the batch holding
+// it fails and is retried, blocking the shard (LAMBDA-ESM-ERRORS). With
+// `retries: R` the batch is discarded after R retries — the whole batch, or with
+// `bisect: true` only the poison record once halving has isolated it. With the
+// default -1 the shard stays blocked until the record expires from the stream.
+func (p *processor) injectPoison(e *Engine) {
+	want := p.n.Int("poison_records")
+	ps := &p.poison
+	units := p.srcUnits()
+	if ps.blocked == nil || len(ps.blocked) != units {
+		ps.blocked = make([]float64, units)
+		ps.drop = make([]float64, units)
+		ps.forever = make([]bool, units)
+	}
+	now := e.nowSec()
+	for ; ps.seen < want; ps.seen++ {
+		u := ps.seen % units
+		retries := p.n.Int("retries")
+		attempts := float64(retries + 1)
+		lost := p.batchSize
+		if p.n.Bool("bisect") {
+			attempts += math.Ceil(math.Log2(max(1, p.batchSize)))
+			lost = 1
+		}
+		start := max(now, ps.blocked[u])
+		if retries < 0 {
+			retention := 86400.0
+			if p.src != nil {
+				retention = p.src.retention
+			}
+			ps.blocked[u] = start + retention
+			ps.drop[u] = 0 // it expires with the stream's retention
+			ps.forever[u] = true
+			e.event(p.id, "poison record blocks shard %d until it expires (retries: -1)", u)
+			continue
+		}
+		ps.blocked[u] = start + attempts*poisonAttempt
+		ps.drop[u] += lost
+		ps.failedInv += attempts
+		e.event(p.id, "poison record on shard %d: %.0f failing invocations, then %.0f record(s) discarded", u, attempts, lost)
+	}
+}
+
+// holdPoisoned stops reads from blocked shards, and discards the failed batch
+// when a block ends.
+func (p *processor) holdPoisoned(e *Engine) {
+	ps := &p.poison
+	if ps.blocked == nil || p.rd == nil || len(ps.blocked) != len(p.rd.q) {
+		return
+	}
+	now := e.nowSec()
+	for u, until := range ps.blocked {
+		if until == 0 {
+			continue
+		}
+		if now < until {
+			p.rd.allow[u], p.rd.allowN[u] = 0, 0
+			if ps.forever[u] {
+				ps.failedInv += e.dt / poisonAttempt // Lambda keeps invoking the failing batch
+			}
+			continue
+		}
+		ps.blocked[u], ps.forever[u] = 0, false
+		if n := ps.drop[u]; n > 0 {
+			ps.drop[u] = 0
+			p.discard(u, n)
+		}
+	}
+}
+
+// discard drops n records from the front of shard u: read, failed, sent to the
+// on-failure destination — lost for the pipeline.
+func (p *processor) discard(u int, n float64) {
+	r := p.rd
+	q := &r.q[u]
+	if q.empty() {
+		return
+	}
+	tn, tb := q.take(n, -1, func(cohort) {})
+	if q.empty() {
+		r.nonEmpty--
+	}
+	r.out += tn
+	r.outB += tb
+	p.in += tn
+	p.inB += tb
+	p.lost += tn
 }

@@ -9,11 +9,16 @@ import (
 // processor models the compute consumers: Managed Flink, Glue streaming, EMR,
 // Lambda and self-run apps. Each has a capacity (units × per-unit rate), reads
 // within it and within the stream's read limits, and either passes records on
-// continuously or holds them for a window or micro-batch.
+// continuously or holds them for a window or micro-batch. What differs
+// between the services is the processor's compute, picked once when the node
+// is built.
 type processor struct {
 	consumer
-	svc   pipeline.ServiceName
-	units float64 // KPUs, DPUs, instances (Lambda: concurrent batches per shard)
+	kind compute
+	// perShard: capacity, reads and batches per shard (Lambda's event
+	// source mapping), not for the whole consumer.
+	perShard bool
+	units    float64 // KPUs, DPUs, instances (Lambda: concurrent batches per shard)
 	// capUnits are the units the capacity counts (the service's rule of
 	// thumb, and `capacity` per unit): a Glue job's workers, not its DPUs.
 	capUnits float64
@@ -42,6 +47,36 @@ type processor struct {
 	keyCount    float64 // distinct partition keys upstream (a window's result rows)
 }
 
+// compute is one compute service's behaviour. Each service's is in its own
+// file (compute_flink.go, compute_lambda.go, …); computeOf picks it by the
+// node's service.
+type compute interface {
+	// configure reads the settings: units, window, output shrink, objects
+	// per second.
+	configure(e *Engine, p *processor)
+	// capUnits are the units the capacity counts (pipeline.RuleOfThumb and
+	// `capacity` per unit).
+	capUnits(p *processor) float64
+	// perShard reports whether capacity, reads and batches are per shard.
+	perShard() bool
+	// wire adds what the service does beyond reading and writing.
+	wire(e *Engine, p *processor)
+	// beforeRead runs before the tick's reads, and returns the latency it
+	// adds to what is read (a checkpoint pause).
+	beforeRead(e *Engine, p *processor, failed bool) (extra float64)
+	// closing is how long a closing window or micro-batch takes to process,
+	// and the fraction of its records that survive as results (0: all).
+	closing(p *processor) (runTime, fold float64)
+	// metrics adds the service's own metrics.
+	metrics(p *processor, m map[string]float64)
+	// cost is the monthly price, h hours a month.
+	cost(e *Engine, p *processor, h float64) float64
+}
+
+// computes makes each compute service's behaviour (one per node: it may keep
+// state); each service's file adds its own.
+var computes = map[pipeline.ServiceName]func() compute{}
+
 // A unit's processing capacity is the service's rule of thumb in the
 // catalog (pipeline.RuleOfThumb; `capacity` overrides it).
 const (
@@ -50,47 +85,15 @@ const (
 )
 
 func newProcessor(e *Engine, n *pipeline.Node) *processor {
-	p := &processor{consumer: newConsumer(n), svc: n.Service.Name}
+	p := &processor{consumer: newConsumer(n), kind: computes[n.Service.Name]()}
+	p.perShard = p.kind.perShard()
 	p.reconfigure(e)
 	return p
 }
 
 func (p *processor) reconfigure(e *Engine) {
-	n := p.n
 	p.shrink, p.window = 1, 0
-	switch p.svc {
-	case pipeline.Flink:
-		if p.flink.base == 0 || p.flink.base != n.Int("kpus") {
-			p.flink.init(n.Int("kpus"), e.nowSec(), n.Dur("checkpoint").Seconds())
-		}
-		p.units = float64(p.flink.kpus)
-		p.window = n.Dur("window").Seconds()
-		if p.window > 0 {
-			p.shrink = windowShrink
-		}
-		p.objSec = 1 / max(1, n.Dur("checkpoint").Seconds()) // FileSink rolls on checkpoint
-	case pipeline.GlueStreaming:
-		p.units = float64(n.Int("workers")) * pipeline.GlueDPU(n.Str("worker_type"))
-		p.window = n.Dur("window").Seconds()
-	case pipeline.EMR:
-		p.units = float64(n.Int("instances"))
-		if n.Str("engine") == "spark-streaming" {
-			p.window = n.Dur("batch").Seconds()
-		}
-	case pipeline.App:
-		p.units = float64(n.Int("instances"))
-	case pipeline.Lambda:
-		p.units = float64(n.Int("parallelization"))
-		p.batchSize = float64(max(1, n.Int("batch_size")))
-		p.fnDur = n.Dur("duration").Seconds()
-		p.batchWindow = n.Dur("batch_window").Seconds()
-		if p.fnDur > 0 {
-			p.perShardN = p.units / p.fnDur
-		}
-		if p.rd != nil {
-			p.injectPoison(e)
-		}
-	}
+	p.kind.configure(e, p)
 	if p.objSec == 0 {
 		p.objSec = 1 / fileRollSec
 	}
@@ -104,13 +107,10 @@ func (p *processor) reconfigure(e *Engine) {
 // capacity.
 func (p *processor) setCapacity() {
 	p.capN, p.capB, p.shardCapN, p.shardCapB = -1, -1, 0, 0
-	p.capUnits = p.units
+	p.capUnits = p.kind.capUnits(p)
 	th := p.n.Service.Thumb
-	if th != nil && p.svc != pipeline.Flink {
-		p.capUnits = th.Units(p.n) // Flink's KPUs autoscale: p.units are the current ones
-	}
 	switch {
-	case p.svc == pipeline.Lambda:
+	case p.perShard:
 		p.shardCapN = p.perShardN
 	case th != nil:
 		p.capB = p.capUnits * th.PerUnit(p.n)
@@ -119,9 +119,9 @@ func (p *processor) setCapacity() {
 		r := p.n.Rate("capacity")
 		p.capB, p.shardCapN = -1, 0
 		switch {
-		case p.svc == pipeline.Lambda && r.Bytes:
+		case p.perShard && r.Bytes:
 			p.shardCapB = r.PerSec * p.capUnits
-		case p.svc == pipeline.Lambda:
+		case p.perShard:
 			p.shardCapN = r.PerSec * p.capUnits
 		case r.Bytes:
 			p.capB = r.PerSec * p.capUnits
@@ -132,20 +132,20 @@ func (p *processor) setCapacity() {
 	p.setReaderCaps()
 }
 
+// unitsByRule are the units the service's rule of thumb counts (capUnits of
+// most services).
+func unitsByRule(p *processor) float64 {
+	if th := p.n.Service.Thumb; th != nil {
+		return th.Units(p.n)
+	}
+	return p.units
+}
+
 func (p *processor) wire(e *Engine) error {
 	p.wireIO(e, p.n.Str("read") == "enhanced-fan-out")
 	p.setReaderCaps()
-	if p.svc == pipeline.Flink {
-		for _, o := range p.outs {
-			if o.dest != nil && o.dest.svc == pipeline.S3 {
-				o.commit = p.fileSinkCommit
-			}
-		}
-	}
 	p.keyCount = e.producerKeys()
-	if p.svc == pipeline.Lambda && p.rd != nil {
-		p.injectPoison(e)
-	}
+	p.kind.wire(e, p)
 	return nil
 }
 
@@ -155,7 +155,7 @@ func (p *processor) setReaderCaps() {
 		return
 	}
 	p.rd.capN, p.rd.capB, p.rd.unitCapN, p.rd.unitCapB = p.capN, p.capB, p.shardCapN, p.shardCapB
-	p.rd.perUnit = p.svc == pipeline.Lambda
+	p.rd.perUnit = p.perShard
 }
 
 func (p *processor) step(e *Engine) {
@@ -167,21 +167,7 @@ func (p *processor) step(e *Engine) {
 	// Hand on what is waiting first, so a slow target's free capacity this tick
 	// is used before deciding whether to read more.
 	p.flush(e)
-	extra := 0.0
-	if p.svc == pipeline.Flink && !failed {
-		var avail float64
-		avail, extra = p.flinkTick(e)
-		if avail < 1 && p.rd != nil {
-			for u := range p.rd.allow {
-				p.rd.allow[u] *= avail
-				p.rd.allowN[u] *= avail
-			}
-		}
-	}
-	if p.svc == pipeline.Lambda {
-		p.holdPoisoned(e)
-	}
-	p.pieceDelay = extra
+	p.pieceDelay = p.kind.beforeRead(e, p, failed)
 	p.readTick(e, failed || p.pushedBack())
 	if !failed && p.window > 0 && now+e.dt >= p.winEnd-1e-9 {
 		p.closeWindow(e)
@@ -203,7 +189,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	}
 	dt := e.dt
 	p.pieces.reset(e.nowSec(), e.dt)
-	lambda := p.svc == pipeline.Lambda
+	lambda := p.perShard
 	p.lread = p.lread[:0]
 	p.read(e, skip, func(u int, co cohort) {
 		co.at += p.pieceDelay
@@ -235,20 +221,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 // A micro-batch also takes the time to process it at the consumer's capacity.
 func (p *processor) closeWindow(e *Engine) {
 	end := p.winEnd
-	var runTime float64
-	switch {
-	case p.svc == pipeline.Flink:
-	case p.capB > 0:
-		runTime = p.win.b / p.capB
-	case p.capN > 0:
-		runTime = p.win.n / p.capN
-	}
-	// A Flink window emits one result per key it saw: its records fold into
-	// at most as many rows as there are keys.
-	fold := 0.0
-	if p.svc == pipeline.Flink && p.win.n > 0 && p.keyCount < p.win.n {
-		fold = p.keyCount / p.win.n
-	}
+	runTime, fold := p.kind.closing(p)
 	objs := p.units
 	first := true
 	p.win.drain(func(co cohort) {
@@ -268,14 +241,22 @@ func (p *processor) closeWindow(e *Engine) {
 	}
 }
 
+// batchTime is how long a micro-batch takes at the consumer's capacity.
+func batchTime(p *processor) float64 {
+	switch {
+	case p.capB > 0:
+		return p.win.b / p.capB
+	case p.capN > 0:
+		return p.win.n / p.capN
+	}
+	return 0
+}
+
 func (p *processor) held() float64 {
 	return (p.win.n+p.batched())*float64(max(1, len(p.outs))) + p.heldOut()
 }
 
 func (p *processor) metrics(e *Engine, m map[string]float64) {
 	p.commonMetrics(m, p.held())
-	if p.svc == pipeline.Lambda {
-		m["invocations"] = p.invocations + p.poison.failedInv
-		m["failed_batches"] = p.poison.failedInv
-	}
+	p.kind.metrics(p, m)
 }

@@ -6,14 +6,82 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
-// Managed Flink checkpoints and autoscaling (FLINK-CHECKPOINT, FLINK-AUTOSCALING), Lambda poison records (LAMBDA-ESM-ERRORS).
+// Managed Service for Apache Flink: KPUs, tumbling windows that fold records
+// into one result per key, checkpoints that pause processing and commit the
+// FileSink's files (FLINK-CHECKPOINT, FLINK-FILESINK-COMMIT), and autoscaling
+// (FLINK-AUTOSCALING).
+type flink struct{}
+
+func init() { computes[pipeline.Flink] = func() compute { return flink{} } }
 
 const (
 	checkpointPause = 1.0     // seconds a checkpoint barrier holds processing (U: depends on state size)
-	poisonAttempt   = 1.0     // seconds per failing Lambda invocation (it polls about once a second)
 	scaleUpAfter    = 15 * 60 // FLINK-AUTOSCALING: CPU ≥ 75% for 15 minutes
 	scaleDownAfter  = 6 * 3600
 )
+
+func (flink) configure(e *Engine, p *processor) {
+	n := p.n
+	if p.flink.base == 0 || p.flink.base != n.Int("kpus") {
+		p.flink.init(n.Int("kpus"), e.nowSec(), n.Dur("checkpoint").Seconds())
+	}
+	p.units = float64(p.flink.kpus)
+	p.window = n.Dur("window").Seconds()
+	if p.window > 0 {
+		p.shrink = windowShrink
+	}
+	p.objSec = 1 / max(1, n.Dur("checkpoint").Seconds()) // FileSink rolls on checkpoint
+}
+
+// capUnits: the KPUs autoscaling has now.
+func (flink) capUnits(p *processor) float64 { return p.units }
+func (flink) perShard() bool                { return false }
+
+// wire: what the job writes to S3 becomes readable at the next checkpoint.
+func (flink) wire(_ *Engine, p *processor) {
+	for _, o := range p.outs {
+		if o.dest != nil && o.dest.n.Service.Name == pipeline.S3 {
+			o.commit = p.fileSinkCommit
+		}
+	}
+}
+
+// beforeRead runs the checkpoint clock and autoscaling; a checkpoint pause
+// takes its share of the tick's reads.
+func (flink) beforeRead(e *Engine, p *processor, failed bool) float64 {
+	if failed {
+		return 0
+	}
+	avail, extra := p.flinkTick(e)
+	if avail < 1 && p.rd != nil {
+		for u := range p.rd.allow {
+			p.rd.allow[u] *= avail
+			p.rd.allowN[u] *= avail
+		}
+	}
+	return extra
+}
+
+// closing: a Flink window emits one result per key it saw, at once: its
+// records fold into at most as many rows as there are keys.
+func (flink) closing(p *processor) (runTime, fold float64) {
+	if p.win.n > 0 && p.keyCount < p.win.n {
+		fold = p.keyCount / p.win.n
+	}
+	return 0, fold
+}
+
+func (flink) metrics(*processor, map[string]float64) {}
+
+// cost: PRICE-FLINK-KPU-HOUR (one KPU more for the application) and
+// PRICE-FLINK-STORAGE; with autoscaling, the average KPUs.
+func (flink) cost(e *Engine, p *processor, h float64) float64 {
+	kpus := float64(p.n.Int("kpus"))
+	if el := e.elapsed(); el > 0 && p.flink.kpuSeconds > 0 {
+		kpus = p.flink.kpuSeconds / el
+	}
+	return (kpus+1)*h*pipeline.FlinkKPUHour + kpus*pipeline.FlinkStoragePerKPUMo
+}
 
 // flinkState is what a Managed Flink application keeps between ticks.
 type flinkState struct {
@@ -106,102 +174,4 @@ func (p *processor) setKPUs(e *Engine, kpus int, why string) {
 	p.flink.kpus = kpus
 	p.units = float64(kpus)
 	p.setCapacity()
-}
-
-// poisonState tracks poison records blocking Lambda's shards.
-type poisonState struct {
-	seen      int       // poison_records already injected
-	blocked   []float64 // per unit: blocked until (seconds)
-	drop      []float64 // per unit: records discarded when the block ends
-	forever   []bool    // per unit: retried until the record expires (invocations counted as they happen)
-	failedInv float64
-}
-
-// injectPoison puts one new poison record on the next shard: the batch holding
-// it fails and is retried, blocking the shard (LAMBDA-ESM-ERRORS). With
-// `retries: R` the batch is discarded after R retries — the whole batch, or with
-// `bisect: true` only the poison record once halving has isolated it. With the
-// default -1 the shard stays blocked until the record expires from the stream.
-func (p *processor) injectPoison(e *Engine) {
-	want := p.n.Int("poison_records")
-	ps := &p.poison
-	units := p.srcUnits()
-	if ps.blocked == nil || len(ps.blocked) != units {
-		ps.blocked = make([]float64, units)
-		ps.drop = make([]float64, units)
-		ps.forever = make([]bool, units)
-	}
-	now := e.nowSec()
-	for ; ps.seen < want; ps.seen++ {
-		u := ps.seen % units
-		retries := p.n.Int("retries")
-		attempts := float64(retries + 1)
-		lost := p.batchSize
-		if p.n.Bool("bisect") {
-			attempts += math.Ceil(math.Log2(max(1, p.batchSize)))
-			lost = 1
-		}
-		start := max(now, ps.blocked[u])
-		if retries < 0 {
-			retention := 86400.0
-			if p.src != nil {
-				retention = p.src.retention
-			}
-			ps.blocked[u] = start + retention
-			ps.drop[u] = 0 // it expires with the stream's retention
-			ps.forever[u] = true
-			e.event(p.id, "poison record blocks shard %d until it expires (retries: -1)", u)
-			continue
-		}
-		ps.blocked[u] = start + attempts*poisonAttempt
-		ps.drop[u] += lost
-		ps.failedInv += attempts
-		e.event(p.id, "poison record on shard %d: %.0f failing invocations, then %.0f record(s) discarded", u, attempts, lost)
-	}
-}
-
-// holdPoisoned stops reads from blocked shards, and discards the failed batch
-// when a block ends.
-func (p *processor) holdPoisoned(e *Engine) {
-	ps := &p.poison
-	if ps.blocked == nil || p.rd == nil || len(ps.blocked) != len(p.rd.q) {
-		return
-	}
-	now := e.nowSec()
-	for u, until := range ps.blocked {
-		if until == 0 {
-			continue
-		}
-		if now < until {
-			p.rd.allow[u], p.rd.allowN[u] = 0, 0
-			if ps.forever[u] {
-				ps.failedInv += e.dt / poisonAttempt // Lambda keeps invoking the failing batch
-			}
-			continue
-		}
-		ps.blocked[u], ps.forever[u] = 0, false
-		if n := ps.drop[u]; n > 0 {
-			ps.drop[u] = 0
-			p.discard(u, n)
-		}
-	}
-}
-
-// discard drops n records from the front of shard u: read, failed, sent to the
-// on-failure destination — lost for the pipeline.
-func (p *processor) discard(u int, n float64) {
-	r := p.rd
-	q := &r.q[u]
-	if q.empty() {
-		return
-	}
-	tn, tb := q.take(n, -1, func(cohort) {})
-	if q.empty() {
-		r.nonEmpty--
-	}
-	r.out += tn
-	r.outB += tb
-	p.in += tn
-	p.inB += tb
-	p.lost += tn
 }
