@@ -359,6 +359,7 @@ func (r *run) apply(req applyReq) {
 // yet (and carrying that one's events forward, so none is lost).
 func (r *run) publish() {
 	s := r.eng.Snapshot()
+	s.Metrics = r.eng.Result().Metrics // what a lesson's checks read
 	r.seq++
 	s.RunID, s.Seq = r.id, r.seq
 	evs := r.eng.Events()

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -315,6 +316,17 @@ func TestAppliedTimeReplays(t *testing.T) {
 	want := e.Snapshot().Pipeline
 	if live.Pipeline != want {
 		t.Fatalf("live run %+v\nreplay   %+v", live.Pipeline, want)
+	}
+	// The snapshot carries the run's metrics, as a headless run reports them:
+	// what a lesson's checks read in the TUI and in run --lesson.
+	res := e.Result().Metrics
+	if len(live.Metrics) == 0 || len(live.Metrics) != len(res) {
+		t.Fatalf("the last snapshot has %d metrics, the engine %d", len(live.Metrics), len(res))
+	}
+	for k, v := range res {
+		if got, ok := live.Metric(k); ok && got != v || !ok && !math.IsNaN(v) {
+			t.Errorf("%s: snapshot %v, engine %v", k, got, v)
+		}
 	}
 }
 
