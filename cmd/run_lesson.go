@@ -12,26 +12,26 @@ import (
 	"github.com/streamsim/streamsim/sim"
 )
 
-// lessonEvery is how often, in simulated time, `run --lesson` looks at the
-// run for the lesson's checks (and at every timeline change).
-const lessonEvery = 5 * time.Second
-
 // lessonReplay judges a run's lesson steps, as the TUI does live: with a
 // recorded session, the learner's changes are in its timeline and their
 // guesses in the predict steps.
+//
+// It looks at the run after every tick. The TUI looks at the snapshots it
+// draws, a subset of those ticks, so a step it saw done the replay sees done
+// no later, and a change the learner made once the TUI showed the step
+// under way comes when the replay has that step under way too.
 type lessonReplay struct {
-	t     *pipeline.LessonTracker
-	s     *pipeline.Scenario
-	every int64
-	last  time.Duration
-	next  int // the first timeline change not yet handed over
+	t    *pipeline.LessonTracker
+	s    *pipeline.Scenario
+	last time.Duration
+	next int // the first timeline change not yet handed over
 }
 
 func newLessonReplay(s *pipeline.Scenario, on bool) *lessonReplay {
 	if !on {
 		return nil
 	}
-	return &lessonReplay{t: pipeline.NewLessonTracker(s), s: s, every: max(1, int64(lessonEvery/s.Tick)), last: -1}
+	return &lessonReplay{t: pipeline.NewLessonTracker(s), s: s, last: -1}
 }
 
 // step is called after every engine step.
@@ -39,12 +39,7 @@ func (r *lessonReplay) step(e *sim.Engine) {
 	if r == nil {
 		return
 	}
-	now := e.Now()
-	changed := r.next < len(r.s.Timeline) && r.s.Timeline[r.next].At <= now
-	if e.Tick()%r.every != 0 && !changed && !e.Done() {
-		return
-	}
-	r.t.Observe(r.view(e, now))
+	r.t.Observe(r.view(e, e.Now()))
 }
 
 // view is the run now, with the timeline's changes made since the last view.
@@ -103,7 +98,9 @@ func (r *lessonReplay) write(w io.Writer, st style) {
 		}
 		fmt.Fprintln(w, line)
 		if p := step.Predict; p != nil && x.Guessed && x.Answered {
-			fmt.Fprintf(w, "           guess %s, answer %s%s\n", pipeline.FormatCount(x.Guess), pipeline.FormatCount(x.Answer), explainText(p))
+			def, _ := r.s.LookupMetric(p.Metric)
+			fmt.Fprintf(w, "           guess %s, answer %s%s\n", pipeline.FormatMetric(def.Unit, x.Guess),
+				pipeline.FormatMetric(def.Unit, x.Answer), explainText(p))
 		}
 	}
 	fmt.Fprintln(w)
