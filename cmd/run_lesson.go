@@ -106,22 +106,28 @@ func (r *lessonReplay) write(w io.Writer, st style) {
 	fmt.Fprintln(w)
 }
 
-// verdict is the lesson's part of the last line, or "".
-func (r *lessonReplay) verdict() string {
-	if r == nil {
-		return ""
-	}
+// verdictLine is the last line of a run with --lesson: whether every step
+// was done (or the first that was not, and why), then the expectations,
+// which a recorded session's changes may well have made fail.
+func (r *lessonReplay) verdictLine(st style, rep *pipeline.Report, simulated, wall time.Duration) string {
 	done := 0
 	for _, x := range r.t.Results() {
 		if x.Done {
 			done++
 		}
 	}
-	if done == len(r.s.Lesson) {
-		return fmt.Sprintf("; lesson: all %d steps done", done)
+	n := len(r.s.Lesson)
+	what := fmt.Sprintf("lesson: all %d %s done", n, plural(n, "step", "steps"))
+	if done < n {
+		first := r.t.Current()
+		what = fmt.Sprintf("lesson: %d of %d steps done, step %d not done: %s", done, n, first+1, textsafe.Line(r.t.Why(first)))
 	}
-	first := r.t.Current()
-	return fmt.Sprintf("; lesson: %d of %d steps done, step %d not done: %s", done, len(r.s.Lesson), first+1, textsafe.Line(r.t.Why(first)))
+	exp := "no expectations"
+	if k := len(rep.Expectations); k > 0 {
+		exp = fmt.Sprintf("expectations %d/%d hold", k-rep.Failed(), k)
+	}
+	return fmt.Sprintf("%s %s: %s; %s (simulated %s in %.2fs)", st.verdict(done == n), rep.Scenario, what, exp,
+		pipeline.FormatDuration(simulated), wall.Seconds())
 }
 
 func explainText(p *pipeline.Prediction) string {
