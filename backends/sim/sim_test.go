@@ -346,3 +346,43 @@ func TestPanicDuringApplyEndsTheCall(t *testing.T) {
 	}
 	drain(t, r)
 }
+
+// A limit holds the run's clock exactly where it is set, at any speed, with a
+// snapshot of that moment; raising it lets the run go on, lifting it lets the
+// run end.
+func TestLimitHoldsTheClock(t *testing.T) {
+	r, err := New(Options{Paused: true}).Start(context.Background(), load(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	l := r.(backends.Limiter)
+	next(t, r)
+	l.SetLimit(45 * time.Second)
+	r.SetSpeed(0)
+	r.Resume()
+	at := func(want time.Duration) {
+		t.Helper()
+		for {
+			s := next(t, r)
+			if s.Time > want || s.Done {
+				t.Fatalf("the run went past %s: %s (done %v)", want, s.Time, s.Done)
+			}
+			if s.Time == want {
+				return
+			}
+		}
+	}
+	at(45 * time.Second)
+	select {
+	case s := <-r.Snapshots():
+		t.Fatalf("a snapshot past the limit: %s", s.Time)
+	case <-time.After(100 * time.Millisecond):
+	}
+	l.SetLimit(90 * time.Second)
+	at(90 * time.Second)
+	l.SetLimit(-1)
+	if last, _ := drain(t, r); !last.Done || last.Time != 2*time.Minute {
+		t.Fatalf("lifted: the run ended at %s (done %v)", last.Time, last.Done)
+	}
+}
