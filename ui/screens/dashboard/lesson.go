@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/internal/progress"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -47,6 +48,7 @@ type lessonRun struct {
 	finished bool               // the run's end was judged
 	ended    bool               // its end was reported
 	answered int                // predictions answered when last reported
+	limit    time.Duration      // where the run was last told to hold (-1: nowhere)
 }
 
 // hintDueMsg says the learner has waited hintAfter at a step.
@@ -59,7 +61,7 @@ func newLessonRun(sc *pipeline.Scenario) *lessonRun {
 	}
 	live := sc.Clone()
 	live.SortTimeline()
-	return &lessonRun{t: pipeline.NewLessonTracker(sc), live: live, arrived: -1}
+	return &lessonRun{t: pipeline.NewLessonTracker(sc), live: live, arrived: -1, limit: -1}
 }
 
 // step returns the current step, and whether there is one (all done: none).
@@ -142,6 +144,7 @@ func (m *Model) observeLesson(now time.Duration) tea.Cmd {
 		m.lessonCur, m.lessonHold = cur, false // a new step: the panel follows it again
 	}
 	cmds = append(cmds, m.lessonWait())
+	m.lessonLimit()
 	if l.t.Current() != before || m.answeredNow() || m.snap.Done && !l.ended {
 		cmds = append(cmds, m.reportLesson(m.snap.Done))
 	}
@@ -200,6 +203,52 @@ func (m *Model) lessonWait() tea.Cmd {
 		open = m.askGuess()
 	}
 	return tea.Batch(open, m.after(hintAfter, hintDueMsg{gen: l.hintGen}))
+}
+
+// leash is how far the run may get ahead of the last snapshot the lesson
+// was judged on: a step that comes at a moment no one can tell beforehand
+// (after a check on the run's metrics holds) is met at most this much late,
+// however fast the run goes.
+func leash(sc *pipeline.Scenario) time.Duration { return max(30*time.Second, 30*tickOf(sc)) }
+
+// lessonLimit holds the run (backends.Limiter) where the followed lesson
+// must look at it: at the next step's time, at a prediction's answer_at,
+// and never more than a leash ahead of the last snapshot judged. Once every
+// step is done and every answer read, the run goes free.
+func (m *Model) lessonLimit() {
+	l := m.les
+	lim, ok := m.run.(backends.Limiter)
+	if l == nil || !ok {
+		return
+	}
+	want := time.Duration(-1)
+	now := m.snap.Time
+	if m.following() && !l.finished {
+		res := l.t.Results()
+		if l.t.Current() < len(res) {
+			want = now + leash(m.sc)
+		}
+		for i, st := range l.live.Lesson {
+			if i >= l.t.Current() && st.Has && st.At > now {
+				want = clampLimit(want, st.At)
+			}
+			if p := st.Predict; p != nil && p.AnswerAt > now && !res[i].Answered {
+				want = clampLimit(want, p.AnswerAt)
+			}
+		}
+	}
+	if want != l.limit {
+		l.limit = want
+		lim.SetLimit(want)
+	}
+}
+
+// clampLimit is the earlier of a limit (-1: none) and t.
+func clampLimit(limit, t time.Duration) time.Duration {
+	if limit < 0 {
+		return t
+	}
+	return min(limit, t)
 }
 
 // reportLesson tells Common.Progress (and the screens, by a message) where

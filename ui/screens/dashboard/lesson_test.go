@@ -235,3 +235,30 @@ func TestLessonEndsWithStepsNotDone(t *testing.T) {
 		t.Fatalf("the last report %+v", last)
 	}
 }
+
+// A followed lesson keeps the run on a leash of its last snapshot, stops it
+// exactly at a step's time, and lets it go once every step is done.
+func TestLessonHoldsTheRun(t *testing.T) {
+	hs := newHarness(t, longLesson, 120, 34) // steps at 5s, 10s, 1m, 90s
+	hs.d.c.Workshop = &common.Workshop{}
+	r := hs.start()
+	if got := hs.calls(r); got != "speed 2,limit 5s,resume" {
+		t.Fatalf("at the start: %s (the first step is at 5s)", got)
+	}
+	hs.feed(r, snapshot(hs.sc, 5*time.Second, 0.5))
+	if got := hs.calls(r); !strings.HasSuffix(got, ",limit 10s") {
+		t.Fatalf("at 5s: %s", got)
+	}
+	hs.feed(r, snapshot(hs.sc, 70*time.Second, 0.5))
+	if got := hs.calls(r); !strings.HasSuffix(got, ",limit 1m30s") {
+		t.Fatalf("at 1m10s: %s", got)
+	}
+	hs.feed(r, snapshot(hs.sc, 90*time.Second, 0.5))
+	if got := hs.calls(r); !strings.HasSuffix(got, ",limit none") {
+		t.Fatalf("every step done: %s", got)
+	}
+	hs.keys("l") // the lesson no longer followed: no limit either way
+	if got := hs.calls(r); strings.Count(got, "limit") != 4 {
+		t.Fatalf("after l: %s", got)
+	}
+}

@@ -85,6 +85,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.run, m.runID, m.state = msg.Run, msg.Run.ID(), running
 		m.run.SetSpeed(speeds[m.speed])
+		m.lessonLimit() // before the clock starts: the first step may come at once
 		m.run.Resume()
 		return tea.Batch(m.reportLesson(false), waitForSnapshotCmd(m.run))
 	case SnapshotReadyMsg:
@@ -380,6 +381,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.focus, m.side = eventsPane, eventsPane
 			m.lessonHold = false // open on the step under way
 		}
+		m.lessonLimit()
 		return m.lessonWait() // the run waits at the lesson's steps while it is followed
 	case key.Matches(msg, k.Tab):
 		m.focusPane(m.nextPane(1))
