@@ -262,3 +262,23 @@ func TestLessonHoldsTheRun(t *testing.T) {
 		t.Fatalf("after l: %s", got)
 	}
 }
+
+// A session recorded before a prediction's answer_at still loads: the answer
+// comes at its end, where the run stood.
+func TestRecordingBeforeAnAnswer(t *testing.T) {
+	sc := uitest.Load(t, "test", strings.Replace(doingLesson, `explain: "The hot key's`, `answer_at: 90s
+      explain: "The hot key's`, 1))
+	rec := Recording(withGuesses(sc, []pipeline.StepResult{{}, {Guess: 7, Guessed: true}}), nil, 30*time.Second)
+	data, err := pipeline.Encode(rec, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := pipeline.Load("s.yaml", data)
+	if err != nil {
+		t.Fatalf("the recording does not load: %v\n%s", err, data)
+	}
+	p := back.Lesson[1].Predict
+	if p.AnswerAt != 0 || !p.Guessed || p.Guess != 7 || sc.Lesson[1].Predict.AnswerAt != 90*time.Second {
+		t.Fatalf("the prediction %+v (the scenario's: %+v)", p, sc.Lesson[1].Predict)
+	}
+}
