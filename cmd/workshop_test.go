@@ -48,7 +48,7 @@ func TestWorkshopProgressSurvivesARestart(t *testing.T) {
 	stdout, stderr := wantCode(t, []string{"workshop"}, 0)
 	for _, want := range []string{
 		"13 lessons, 1 done",
-		"1  seed-pipeline                done · best prediction 5% off",
+		"1  seed-pipeline                done · best prediction 5.0% off",
 		"2  hot-partition-key            2/4 steps · best prediction 20% off",
 		"3  firehose-buffering           not started",
 		"progress: " + path,
