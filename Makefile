@@ -17,8 +17,9 @@ golden:       ## rewrite golden files; review the diff before committing
 bench:        ## the speed goals: engine and dashboard frame time
 	go test -run '^$$' -bench . ./sim/ ./ui/...
 
-smoke:        ## drive the real binary in tmux
+smoke:        ## drive the real binary in tmux: the design tool, then three workshop lessons
 	scripts/tmux-smoke.sh
+	scripts/tmux-workshop.sh
 
 demo:         ## record docs/demo.cast (needs tmux and asciinema)
 	scripts/record-demo.sh

@@ -272,9 +272,12 @@ func (m *Model) syncKeys() {
 	free := m.prompt == noPrompt
 	live := free && (m.state == running || m.state == paused)
 	k.Pause.SetEnabled(live)
-	if m.state == paused {
+	switch {
+	case m.state == paused && m.les != nil && m.les.held:
+		k.Pause.SetHelp("space", "go on") // without waiting for the lesson's step
+	case m.state == paused:
 		k.Pause.SetHelp("space", "resume")
-	} else {
+	default:
 		k.Pause.SetHelp("space", "pause")
 	}
 	k.Faster.SetEnabled(live && m.speed < len(speeds)-1)

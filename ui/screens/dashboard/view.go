@@ -688,6 +688,15 @@ func (m *Model) lessonTopNow(iw, ih int) int {
 		if cur := m.lessonStep(); cur > 0 {
 			top = starts[m.lessonGroup(cur)]
 		}
+		if cur := m.lessonStep(); cur >= 0 && m.sc.Lesson[cur].Asks() {
+			// What a step asks, whether the run waits and its hint come
+			// last: they stay in view when the pane is short.
+			end := len(lines)
+			if cur+1 < len(starts) {
+				end = starts[cur+1]
+			}
+			top = max(top, end-ih)
+		}
 	}
 	return layout.Clamp(top, 0, len(lines)-ih)
 }
