@@ -26,8 +26,9 @@ fuzz:         ## every fuzz target for FUZZTIME each; new finds go to testdata/f
 	go test ./cmd -run '^$$' -fuzz '^FuzzHostileText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 	go test ./internal/textsafe -run '^$$' -fuzz '^FuzzLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
-smoke:        ## drive the real binary in tmux
+smoke:        ## drive the real binary in tmux: the design tool, then three workshop lessons
 	scripts/tmux-smoke.sh
+	scripts/tmux-workshop.sh
 
 demo:         ## record docs/demo.cast (needs tmux and asciinema)
 	scripts/record-demo.sh

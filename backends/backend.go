@@ -117,3 +117,14 @@ func MemoryInUse() uint64 {
 	}
 	return s[0].Value.Uint64() - s[1].Value.Uint64()
 }
+
+// Limiter is a Run that can hold its clock at a moment of the run without
+// pausing: it runs up to the limit and waits there until the limit is raised
+// (or lifted). A UI that judges the run from its snapshots (a lesson's
+// steps) keeps the run from getting ahead of it, at any speed, and stops it
+// exactly at a moment it must see. Like Pause, SetLimit never waits for the
+// engine.
+type Limiter interface {
+	// SetLimit holds the run at t; a negative t lifts the limit.
+	SetLimit(t time.Duration)
+}

@@ -198,8 +198,9 @@ func TestOutOfMemoryWithGOMEMLIMIT(t *testing.T) {
 
 // TestOutOfMemoryUnderPrlimit runs the CLI (this test binary standing in for
 // it) under prlimit --as with room for about 150 MiB more than it starts
-// with: a run of 100,000 shards behind Firehose needs about 270 MiB, so it
-// is refused with exit 3 and one sentence, never a Go stack dump.
+// with: a Firehose backlog on 10,000 shards needs about 480 MiB (far more
+// than the room, whatever the address space a start happens to reserve), so
+// it is refused with exit 3 and one sentence, never a Go stack dump.
 func TestOutOfMemoryUnderPrlimit(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("prlimit and /proc are Linux's")
@@ -223,7 +224,7 @@ func TestOutOfMemoryUnderPrlimit(t *testing.T) {
 		t.Skipf("cannot read the address space size: %q", out)
 	}
 	limit := base + 150<<20
-	args := []string{"run", "../sim/testdata/cost/100000-shards-firehose.yaml", "--duration", "2m", "--quiet"}
+	args := []string{"run", "../sim/testdata/firehose-backlog-10000-shards.yaml", "--quiet"}
 	cmd = exec.Command(prlimit, "--as="+strconv.FormatUint(limit, 10), self)
 	cmd.Env = append(os.Environ(), "STREAMSIM_TEST_ARGS="+strings.Join(args, "\x1f"), "GOMEMLIMIT=")
 	var stderr bytes.Buffer
@@ -234,7 +235,7 @@ func TestOutOfMemoryUnderPrlimit(t *testing.T) {
 		t.Fatalf("under --as=%d: %v, want exit 3\n%s", limit, err, stderr.String())
 	}
 	s := stderr.String()
-	if !strings.HasPrefix(s, "streamsim: out of memory: 100000-shards-firehose needs about") || !strings.Contains(s, "(RLIMIT_AS)") ||
+	if !strings.HasPrefix(s, "streamsim: out of memory: firehose-backlog-10000-shards needs about") || !strings.Contains(s, "(RLIMIT_AS)") ||
 		strings.Contains(s, "goroutine") || strings.Contains(s, "fatal error") {
 		t.Errorf("want one sentence, got:\n%s", s)
 	}

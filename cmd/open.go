@@ -62,12 +62,14 @@ func runTUI(ctx context.Context, o ui.Options) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops a run still going when the program ends
-	builtins, err := loadBuiltins()
-	if err != nil {
-		return err
+	if o.Builtins == nil {
+		builtins, err := loadBuiltins()
+		if err != nil {
+			return err
+		}
+		o.Builtins = builtins
 	}
 	o.Ctx = ctx
-	o.Builtins = builtins
 	// Runs start paused: the dashboard sets the speed, then resumes. A run
 	// nearing the memory the process may use stops with "out of memory".
 	mem := detectMemLimit(realMemProbe())

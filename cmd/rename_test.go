@@ -106,6 +106,35 @@ func renameNodes(s *pipeline.Scenario) (*pipeline.Scenario, *strings.Replacer) {
 			x.Text = strings.Replace(x.Text, node+".", id+".", 1)
 		}
 	}
+	// The lesson's checks, actions and predictions name nodes too.
+	ref := func(r string) string {
+		node, key := pipeline.SplitRef(r)
+		if id, ok := to[node]; ok {
+			return id + "." + key
+		}
+		return r
+	}
+	for i := range c.Lesson {
+		st := &c.Lesson[i]
+		if st.Check != nil {
+			ch := *st.Check
+			old := ch.Ref
+			ch.Ref = ref(ch.Ref)
+			ch.Text = strings.Replace(ch.Text, old, ch.Ref, 1)
+			st.Check = &ch
+		}
+		if st.Did != nil && st.Did.Node != "" {
+			a := *st.Did
+			a.Text = strings.Replace(a.Text, a.Node, to[a.Node], 1)
+			a.Node = to[a.Node]
+			st.Did = &a
+		}
+		if st.Predict != nil {
+			p := *st.Predict
+			p.Metric = ref(p.Metric)
+			st.Predict = &p
+		}
+	}
 	return c, strings.NewReplacer(pairs...)
 }
 

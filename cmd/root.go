@@ -127,6 +127,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 		newVersionCmd(),
 		newCleanupCmd(),
 		newImportCmd(),
+		newWorkshopCmd(),
 	)
 	return root
 }

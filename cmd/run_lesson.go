@@ -12,26 +12,26 @@ import (
 	"github.com/streamsim/streamsim/sim"
 )
 
-// lessonEvery is how often, in simulated time, `run --lesson` looks at the
-// run for the lesson's checks (and at every timeline change).
-const lessonEvery = 5 * time.Second
-
 // lessonReplay judges a run's lesson steps, as the TUI does live: with a
 // recorded session, the learner's changes are in its timeline and their
 // guesses in the predict steps.
+//
+// It looks at the run after every tick. The TUI looks at the snapshots it
+// draws, a subset of those ticks, so a step it saw done the replay sees done
+// no later, and a change the learner made once the TUI showed the step
+// under way comes when the replay has that step under way too.
 type lessonReplay struct {
-	t     *pipeline.LessonTracker
-	s     *pipeline.Scenario
-	every int64
-	last  time.Duration
-	next  int // the first timeline change not yet handed over
+	t    *pipeline.LessonTracker
+	s    *pipeline.Scenario
+	last time.Duration
+	next int // the first timeline change not yet handed over
 }
 
 func newLessonReplay(s *pipeline.Scenario, on bool) *lessonReplay {
 	if !on {
 		return nil
 	}
-	return &lessonReplay{t: pipeline.NewLessonTracker(s), s: s, every: max(1, int64(lessonEvery/s.Tick)), last: -1}
+	return &lessonReplay{t: pipeline.NewLessonTracker(s), s: s, last: -1}
 }
 
 // step is called after every engine step.
@@ -39,12 +39,7 @@ func (r *lessonReplay) step(e *sim.Engine) {
 	if r == nil {
 		return
 	}
-	now := e.Now()
-	changed := r.next < len(r.s.Timeline) && r.s.Timeline[r.next].At <= now
-	if e.Tick()%r.every != 0 && !changed && !e.Done() {
-		return
-	}
-	r.t.Observe(r.view(e, now))
+	r.t.Observe(r.view(e, e.Now()))
 }
 
 // view is the run now, with the timeline's changes made since the last view.
@@ -103,28 +98,36 @@ func (r *lessonReplay) write(w io.Writer, st style) {
 		}
 		fmt.Fprintln(w, line)
 		if p := step.Predict; p != nil && x.Guessed && x.Answered {
-			fmt.Fprintf(w, "           guess %s, answer %s%s\n", pipeline.FormatCount(x.Guess), pipeline.FormatCount(x.Answer), explainText(p))
+			def, _ := r.s.LookupMetric(p.Metric)
+			fmt.Fprintf(w, "           guess %s, answer %s%s\n", pipeline.FormatMetric(def.Unit, x.Guess),
+				pipeline.FormatMetric(def.Unit, x.Answer), explainText(p))
 		}
 	}
 	fmt.Fprintln(w)
 }
 
-// verdict is the lesson's part of the last line, or "".
-func (r *lessonReplay) verdict() string {
-	if r == nil {
-		return ""
-	}
+// verdictLine is the last line of a run with --lesson: whether every step
+// was done (or the first that was not, and why), then the expectations,
+// which a recorded session's changes may well have made fail.
+func (r *lessonReplay) verdictLine(st style, rep *pipeline.Report, simulated, wall time.Duration) string {
 	done := 0
 	for _, x := range r.t.Results() {
 		if x.Done {
 			done++
 		}
 	}
-	if done == len(r.s.Lesson) {
-		return fmt.Sprintf("; lesson: all %d steps done", done)
+	n := len(r.s.Lesson)
+	what := fmt.Sprintf("lesson: all %d %s done", n, plural(n, "step", "steps"))
+	if done < n {
+		first := r.t.Current()
+		what = fmt.Sprintf("lesson: %d of %d steps done, step %d not done: %s", done, n, first+1, textsafe.Line(r.t.Why(first)))
 	}
-	first := r.t.Current()
-	return fmt.Sprintf("; lesson: %d of %d steps done, step %d not done: %s", done, len(r.s.Lesson), first+1, textsafe.Line(r.t.Why(first)))
+	exp := "no expectations"
+	if k := len(rep.Expectations); k > 0 {
+		exp = fmt.Sprintf("expectations %d/%d hold", k-rep.Failed(), k)
+	}
+	return fmt.Sprintf("%s %s: %s; %s (simulated %s in %.2fs)", st.verdict(done == n), rep.Scenario, what, exp,
+		pipeline.FormatDuration(simulated), wall.Seconds())
 }
 
 func explainText(p *pipeline.Prediction) string {

@@ -3,8 +3,12 @@ package cmd
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/scenarios"
 )
 
 // recorded is the lesson file as a recorded session: the learner's changes
@@ -59,5 +63,53 @@ func TestRunLessonReplaysSessions(t *testing.T) {
 	// Without --lesson the steps are not judged.
 	if code, _, _ := run(t, "run", recorded(t, "", ""), "--quiet"); code != 0 {
 		t.Errorf("without --lesson: exit %d", code)
+	}
+}
+
+// builtinSession is a built-in as a learner's recorded session: its YAML with
+// a timeline of their changes and their guesses in the predict steps.
+func builtinSession(t *testing.T, name, timeline string, guesses map[int]string) string {
+	t.Helper()
+	s, err := scenarios.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range guesses {
+		p := *s.Lesson[i].Predict
+		v, err := strconv.ParseFloat(g, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Guess, p.Guessed = v, true
+		s.Lesson[i].Predict = &p
+	}
+	data, err := pipeline.Encode(s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "\nlesson:\n", "\n"+timeline+"lesson:\n", 1)
+	p := filepath.Join(t.TempDir(), name+"-session.yaml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// An instructor checks a class's sessions of a built-in lesson: the one that
+// resharded passes, the one that did not fails and names the step.
+func TestRunLessonJudgesBuiltinSessions(t *testing.T) {
+	plainRunEnv(t)
+	guesses := map[int]string{1: "800000", 5: "4000000"}
+	did := builtinSession(t, "hot-partition-key", "timeline:\n  - at: 15m\n    set: {events.shards: 8}\n", guesses)
+	code, stdout, stderr := run(t, "run", did, "--lesson")
+	if out := stdout + stderr; code != 0 || !strings.Contains(out, "PASS hot-partition-key: lesson: all 8 steps done; expectations 4/4 hold") ||
+		!strings.Contains(out, "guess 800,000, answer 802,624") {
+		t.Errorf("the session that did the steps: exit %d\n%s", code, out)
+	}
+	skipped := builtinSession(t, "hot-partition-key", "timeline:\n  - at: 15m\n    set: {orders.retries.max: 10}\n", guesses)
+	code, stdout, stderr = run(t, "run", skipped, "--lesson", "--quiet")
+	if out := stdout + stderr; code != 1 || !strings.Contains(out, "FAIL 5/8") ||
+		!strings.Contains(out, "lesson: 4 of 8 steps done, step 5 not done: no change did reshard events") {
+		t.Errorf("the session that skipped the reshard: exit %d\n%s", code, out)
 	}
 }

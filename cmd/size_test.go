@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -74,11 +75,21 @@ func TestSizeVaryAndTarget(t *testing.T) {
 	}
 }
 
-// TestSizeIgnoresTimelineChangesOfTheKey: hot-partition-key reshards at 15m;
-// sizing its shards drops that change and says so.
+// TestSizeIgnoresTimelineChangesOfTheKey: hot-partition-key resharded at 15m
+// (as its lesson has the learner do); sizing its shards drops that change and
+// says so.
 func TestSizeIgnoresTimelineChangesOfTheKey(t *testing.T) {
 	plainRunEnv(t)
-	out, _ := wantCode(t, []string{"size", "hot-partition-key", "--target", "events.throttled_records == 0"}, 1)
+	path := builtinCopy(t, "hot-partition-key")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "\nexpect:\n", "\ntimeline:\n  - at: 15m\n    set: {events.shards: 8}\n\nexpect:\n", 1)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := wantCode(t, []string{"size", path, "--target", "events.throttled_records == 0"}, 1)
 	for _, want := range []string{"(the timeline's change of events.shards at 15m is ignored: the search sets it)", "whatever the count"} {
 		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -191,11 +191,12 @@ type Removed struct {
 	Connections int // from and to references to the node
 	Timeline    int // assignments and failures that named it (entries left empty are dropped)
 	Expect      int // expectations on its metrics
+	Lesson      int // lesson steps' checks, actions and predictions that named it (their text stays)
 }
 
 // RemoveNode takes the node id out of the scenario with every reference to
-// it: connections, timeline changes and expectations (a saved file must load
-// again).
+// it: connections, timeline changes, expectations and what lesson steps ask
+// of it (a saved file must load again).
 func (s *Scenario) RemoveNode(id string) Removed {
 	var r Removed
 	s.Nodes = slices.DeleteFunc(s.Nodes, func(o *Node) bool { return o.ID == id })
@@ -228,11 +229,29 @@ func (s *Scenario) RemoveNode(id string) Removed {
 		return node == id
 	})
 	r.Expect = before - len(s.Expect)
+	for i := range s.Lesson {
+		st := &s.Lesson[i]
+		if st.Check != nil && refNode(st.Check.Ref) == id {
+			st.Check, r.Lesson = nil, r.Lesson+1
+		}
+		if st.Did != nil && st.Did.Node == id {
+			st.Did, r.Lesson = nil, r.Lesson+1
+		}
+		if st.Predict != nil && refNode(st.Predict.Metric) == id {
+			st.Predict, r.Lesson = nil, r.Lesson+1
+		}
+	}
 	return r
 }
 
+// refNode is the node of a node.metric or node.key reference.
+func refNode(ref string) string {
+	node, _ := SplitRef(ref)
+	return node
+}
+
 // RenameNode changes a node's id and every reference to it: connections,
-// timeline entries and expectations.
+// timeline entries, expectations and lesson steps.
 func (s *Scenario) RenameNode(old, id string) {
 	for _, n := range s.Nodes {
 		if n.ID == old {
@@ -265,6 +284,41 @@ func (s *Scenario) RenameNode(old, id string) {
 			if t, ok := strings.CutPrefix(e.Text, old+"."); ok {
 				e.Text = id + "." + t
 			}
+		}
+	}
+	s.renameInLesson(old, id)
+}
+
+// renameInLesson renames the node in what the lesson's steps ask. Steps hold
+// their parts by pointer, shared with clones of the scenario: a renamed part
+// is a copy.
+func (s *Scenario) renameInLesson(old, id string) {
+	for i := range s.Lesson {
+		st := &s.Lesson[i]
+		if c := st.Check; c != nil && refNode(c.Ref) == old {
+			cp := *c
+			_, rest := SplitRef(c.Ref)
+			cp.Ref = id + "." + rest
+			if t, ok := strings.CutPrefix(c.Text, old+"."); ok {
+				cp.Text = id + "." + t
+			}
+			st.Check = &cp
+		}
+		if a := st.Did; a != nil && a.Node == old {
+			cp := *a
+			cp.Node = id
+			ref := id
+			if a.Key != "" {
+				ref += "." + a.Key
+			}
+			cp.Text = a.Kind + " " + ref
+			st.Did = &cp
+		}
+		if p := st.Predict; p != nil && refNode(p.Metric) == old {
+			cp := *p
+			_, rest := SplitRef(p.Metric)
+			cp.Metric = id + "." + rest
+			st.Predict = &cp
 		}
 	}
 }

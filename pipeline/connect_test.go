@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -167,5 +168,41 @@ expect:
 	}
 	if len(sc.Timeline) != 1 || len(sc.Timeline[0].Set) != 1 || len(sc.Expect) != 1 || sc.Node("app").From != "" {
 		t.Fatalf("after remove: %+v", sc)
+	}
+}
+
+// TestRenameAndRemoveReachTheLesson: renaming a node renames it in what
+// lesson steps check, ask and predict, without touching a clone; removing it
+// drops those questions (their text stays) and counts them.
+func TestRenameAndRemoveReachTheLesson(t *testing.T) {
+	data, err := os.ReadFile("../scenarios/seed-pipeline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load("seed-pipeline.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := sc.Clone()
+	sc.RenameNode("clicks", "events")
+	if ps := sc.Validate(); len(ps) > 0 {
+		t.Fatalf("renamed: %v", ps)
+	}
+	if ps := before.Validate(); len(ps) > 0 {
+		t.Fatalf("the clone changed with the rename: %v", ps)
+	}
+	asked := 0
+	for _, st := range before.Lesson {
+		if st.Check != nil && refNode(st.Check.Ref) == "clicks" || st.Did != nil && st.Did.Node == "clicks" ||
+			st.Predict != nil && refNode(st.Predict.Metric) == "clicks" {
+			asked++
+		}
+	}
+	r := before.RemoveNode("clicks")
+	if asked == 0 || r.Lesson != asked {
+		t.Fatalf("removed %d lesson questions; the lesson asked %d about clicks", r.Lesson, asked)
+	}
+	if len(before.Lesson) != len(sc.Lesson) {
+		t.Fatalf("steps dropped: %d of %d left", len(before.Lesson), len(sc.Lesson))
 	}
 }

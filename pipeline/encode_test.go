@@ -17,9 +17,11 @@ import (
 func lessonText(steps []LessonStep) string {
 	var b strings.Builder
 	for _, st := range steps {
+		parts := []any{st.Check, st.Did, st.Predict}
 		st.Pos = Pos{}
+		st.Check, st.Did, st.Predict = nil, nil, nil // printed by value below, not as addresses
 		fmt.Fprintf(&b, "%+v", st)
-		for _, p := range []any{st.Check, st.Did, st.Predict} {
+		for _, p := range parts {
 			fmt.Fprintf(&b, " %+v", p)
 		}
 		b.WriteString("\n")

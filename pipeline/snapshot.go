@@ -1,6 +1,9 @@
 package pipeline
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Snapshot is the state of a running pipeline at one moment: what the dashboard
 // draws. Backends produce them (the simulator every tick it is asked to, the AWS
@@ -14,6 +17,32 @@ type Snapshot struct {
 	Nodes    []NodeSnapshot // in scenario order
 	Pipeline PipelineSnapshot
 	Events   []string // what happened since the previous snapshot
+	// Metrics are the run's metrics so far, by the names `streamsim metrics`
+	// lists (what expect lines and lesson checks read); nil where the backend
+	// measures none beyond the figures above.
+	Metrics map[string]float64
+}
+
+// Metric is a metric of the run so far: from Metrics, or for the pipeline's
+// totals and latency from Pipeline when the backend gives no Metrics.
+func (s *Snapshot) Metric(name string) (float64, bool) {
+	if s.Metrics != nil {
+		v, ok := s.Metrics[name]
+		return v, ok && !math.IsNaN(v)
+	}
+	p := s.Pipeline
+	v, ok := map[string]float64{
+		"pipeline.produced_records":  p.Produced,
+		"pipeline.delivered_records": p.Delivered,
+		"pipeline.lost_records":      p.Lost,
+		"pipeline.in_flight_records": p.InFlight,
+		"pipeline.throttled_records": p.Throttled,
+		"pipeline.latency_p50":       p.LatencyP50,
+		"pipeline.latency_p99":       p.LatencyP99,
+		"pipeline.latency_max":       p.LatencyMax,
+		"pipeline.cost_monthly":      p.CostMonthly,
+	}[name]
+	return v, ok
 }
 
 // NodeSnapshot is one node's live figures. Rates are per second over the last tick.

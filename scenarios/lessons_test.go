@@ -11,16 +11,21 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
-// A change is what a lesson step asks the learner to do to the scenario.
+// A change is what a lesson step or the workshop asks the learner to do to
+// the scenario.
 type change func(t testing.TB, s *pipeline.Scenario)
 
-// lessonCase applies the change a lesson step asks for and checks the effect
-// the step promises, with numbers.
+// lessonCase applies a change from the start of the run, as a lesson step
+// that says "… and run again" asks for (step), or a **Change** of the
+// workshop's section (workshop: its name in extraChanges), and checks the
+// effect the text promises, with numbers. The changes a lesson has the
+// learner make during the run are its session's (sessions_test.go).
 type lessonCase struct {
 	scenario string
 	step     int      // index into the scenario's lesson steps
-	mentions []string // text the step must contain: the key and value it asks for
-	changes  []change
+	workshop string   // or the extraChanges name of a change docs/workshop.md asks for
+	mentions []string // text the step (or the workshop's section) must contain: the key and value it asks for
+	changes  []change // a lesson step's; a workshop's are extraChanges[workshop]
 	want     []string // expect lines that must hold after the change
 	// compare checks the run after the change against the built-in as written.
 	compare func(t *testing.T, before, after map[string]float64)
@@ -28,11 +33,33 @@ type lessonCase struct {
 	all bool
 }
 
+// name says which case it is.
+func (lc lessonCase) name() string {
+	if lc.workshop != "" {
+		return lc.workshop
+	}
+	return fmt.Sprintf("%s/step%d", lc.scenario, lc.step)
+}
+
+// apply makes the case's changes to s.
+func (lc lessonCase) apply(t testing.TB, s *pipeline.Scenario) {
+	t.Helper()
+	changes := lc.changes
+	if lc.workshop != "" {
+		var ok bool
+		if changes, ok = changesFor(lc.workshop); !ok {
+			t.Fatalf("no extra change %q", lc.workshop)
+		}
+	}
+	for _, ch := range changes {
+		ch(t, s)
+	}
+}
+
 var lessonCases = []lessonCase{
 	{
-		scenario: "seed-pipeline", step: 4,
-		mentions: []string{"30m", "web.rate: 4000/s"},
-		changes:  []change{setAt("30m", "web.rate", "4000/s")},
+		scenario: "seed-pipeline", workshop: "seed-pipeline/change 1",
+		mentions: []string{"change the 30m entry to `web.rate: 4000/s`"},
 		want: []string{
 			"clicks.throttled_records > 100k",
 			"clicks.max_shard_utilization > 100%",
@@ -40,9 +67,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "seed-pipeline", step: 5,
-		mentions: []string{"clicks.shards to 8"},
-		changes:  []change{setAt("30m", "web.rate", "4000/s"), set("clicks.shards", "8")},
+		scenario: "seed-pipeline", workshop: "seed-pipeline/change 2",
+		mentions: []string{"`clicks.shards: 8`"},
 		want: []string{
 			"clicks.throttled_records == 0",
 			"clicks.max_shard_utilization < 70%",
@@ -57,9 +83,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "seed-pipeline", step: 6,
-		mentions: []string{"analytics.kpus to 3"},
-		changes:  []change{setAt("30m", "web.rate", "4000/s"), set("clicks.shards", "8"), set("analytics.kpus", "3")},
+		scenario: "seed-pipeline", workshop: "seed-pipeline/change 3",
+		mentions: []string{"`analytics.kpus: 3`"},
 		want: []string{
 			"clicks.throttled_records == 0",
 			"pipeline.latency_p99 < 70s",
@@ -72,7 +97,7 @@ var lessonCases = []lessonCase{
 		all: true,
 	},
 	{
-		scenario: "hot-partition-key", step: 4,
+		scenario: "hot-partition-key", step: 7,
 		mentions: []string{"orders.keys to {dist: random}"},
 		changes:  []change{setGroup("orders.keys", "dist", "random")},
 		want: []string{
@@ -84,9 +109,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "retail-clickstream", step: 2,
-		mentions: []string{"etl.window to 30s"},
-		changes:  []change{set("etl.window", "30s")},
+		scenario: "retail-clickstream", workshop: "retail-clickstream/30s window",
+		mentions: []string{"etl.window=30s"},
 		want: []string{
 			"pipeline.latency_p99 < 1m",
 			"etl.lag_records == 0",
@@ -97,7 +121,7 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "retail-clickstream", step: 3,
+		scenario: "retail-clickstream", step: 5,
 		mentions: []string{"etl.worker_type to G.025X"},
 		changes:  []change{set("etl.worker_type", "G.025X")},
 		want: []string{
@@ -110,9 +134,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "fraud-detection-msk", step: 4,
-		mentions: []string{"payments.replication to 1"},
-		changes:  []change{set("payments.replication", "1")},
+		scenario: "fraud-detection-msk", workshop: "fraud-detection-msk/replication 1",
+		mentions: []string{"payments.replication=1"},
 		want: []string{
 			"payments.throttled_records > 100k",
 			"core-banking.lost_records > 100k",
@@ -120,9 +143,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "stock-market-emr", step: 3,
-		mentions: []string{"spark.instances to 1"},
-		changes:  []change{set("spark.instances", "1")},
+		scenario: "stock-market-emr", workshop: "stock-market-emr/1 instance",
+		mentions: []string{"spark.instances=1"},
 		want: []string{
 			"spark.iterator_age_max > 2m",
 			"spark.utilization_max >= 99%",
@@ -131,7 +153,7 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "stock-market-emr", step: 4,
+		scenario: "stock-market-emr", step: 6,
 		mentions: []string{"spark.engine to flink"},
 		changes:  []change{set("spark.engine", "flink")},
 		want: []string{
@@ -143,9 +165,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "security-log-analytics", step: 4,
-		mentions: []string{"`for` to 10m"},
-		changes:  []change{failFor("search", "10m")},
+		scenario: "security-log-analytics", workshop: "security-log-analytics/10m outage",
+		mentions: []string{"10m"},
 		want: []string{
 			"indexer.backup_records > 100k",
 			"indexer.lost_records > 100k",
@@ -155,7 +176,7 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "iot-telemetry", step: 2,
+		scenario: "iot-telemetry", step: 4,
 		mentions: []string{"meters.aggregation to false"},
 		changes:  []change{set("meters.aggregation", "false")},
 		want: []string{
@@ -165,9 +186,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "video-ingestion-kvs", step: 2,
-		mentions: []string{"vision.instances to 1"},
-		changes:  []change{set("vision.instances", "1")},
+		scenario: "video-ingestion-kvs", workshop: "video-ingestion-kvs/1 instance",
+		mentions: []string{"vision.instances=1"},
 		want: []string{
 			"vision.lag_records > 10k",
 			"vision.iterator_age_max > 10m",
@@ -176,9 +196,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "firehose-buffering", step: 2,
-		mentions: []string{"delivery.buffer.interval to 60s", "70 s"},
-		changes:  []change{set("delivery.buffer.interval", "60s")},
+		scenario: "firehose-buffering", workshop: "firehose-buffering/60s",
+		mentions: []string{"delivery.buffer.interval=60s"},
 		want: []string{
 			"pipeline.latency_p99 < 70s",
 			"lake.objects >= 59",
@@ -186,7 +205,7 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "firehose-buffering", step: 3,
+		scenario: "firehose-buffering", step: 5,
 		mentions: []string{"delivery.buffer.interval to 0s", "3,600"},
 		changes:  []change{set("delivery.buffer.interval", "0s")},
 		want: []string{
@@ -195,7 +214,7 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "polling-vs-enhanced-fan-out", step: 3,
+		scenario: "polling-vs-enhanced-fan-out", step: 6,
 		mentions: []string{"analytics.read to\n        enhanced-fan-out"},
 		changes:  []change{set("analytics.read", "enhanced-fan-out")},
 		want: []string{
@@ -211,9 +230,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "provisioned-vs-on-demand", step: 3,
-		mentions: []string{"fixed.shards to 12"},
-		changes:  []change{set("fixed.shards", "12")},
+		scenario: "provisioned-vs-on-demand", workshop: "provisioned-vs-on-demand/12 shards",
+		mentions: []string{"fixed.shards=12"},
 		want: []string{
 			"fixed.throttled_records == 0",
 			"fixed.max_shard_utilization < 100%",
@@ -224,7 +242,7 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "lambda-poison-record", step: 3,
+		scenario: "lambda-poison-record", step: 5,
 		mentions: []string{"validate.retries to 2", "100 orders"},
 		changes:  []change{set("validate.retries", "2")},
 		want: []string{
@@ -235,7 +253,7 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "lambda-poison-record", step: 4,
+		scenario: "lambda-poison-record", step: 6,
 		mentions: []string{"validate.bisect to true", "one order lost"},
 		changes:  []change{set("validate.retries", "2"), set("validate.bisect", "true")},
 		want: []string{
@@ -246,9 +264,8 @@ var lessonCases = []lessonCase{
 		},
 	},
 	{
-		scenario: "retention-consumer-outage", step: 4,
-		mentions: []string{"changes.retention to 7d"},
-		changes:  []change{set("changes.retention", "7d")},
+		scenario: "retention-consumer-outage", workshop: "retention-consumer-outage/7d",
+		mentions: []string{"changes.retention=7d"},
 		want: []string{
 			"changes.expired_records == 0",
 			"pipeline.lost_records == 0",
@@ -261,26 +278,30 @@ var lessonCases = []lessonCase{
 	},
 }
 
-// TestLessonChanges applies each change a lesson asks for and checks what the
-// lesson says will happen.
+// TestLessonChanges applies each change a lesson or the workshop asks for
+// and checks what the text says will happen.
 func TestLessonChanges(t *testing.T) {
+	sections := workshopSections(t)
 	for _, lc := range lessonCases {
-		t.Run(fmt.Sprintf("%s/step%d", lc.scenario, lc.step), func(t *testing.T) {
+		t.Run(lc.name(), func(t *testing.T) {
 			t.Parallel()
 			s := mustLoad(t, lc.scenario)
-			if lc.step >= len(s.Lesson) {
-				t.Fatalf("%s has %d lesson steps; no step %d", lc.scenario, len(s.Lesson), lc.step)
+			var say, where string
+			if lc.workshop != "" {
+				say, where = sections[lc.scenario], "the workshop's section"
+			} else {
+				if lc.step >= len(s.Lesson) {
+					t.Fatalf("%s has %d lesson steps; no step %d", lc.scenario, len(s.Lesson), lc.step)
+				}
+				say, where = s.Lesson[lc.step].Say, fmt.Sprintf("step %d", lc.step)
 			}
-			say := s.Lesson[lc.step].Say
 			for _, m := range lc.mentions {
-				if !strings.Contains(say, strings.Join(strings.Fields(m), " ")) {
-					t.Errorf("step %d does not say %q; the test and the lesson disagree:\n%s", lc.step, m, say)
+				if !strings.Contains(strings.Join(strings.Fields(say), " "), strings.Join(strings.Fields(m), " ")) {
+					t.Errorf("%s does not say %q; the test and the text disagree:\n%s", where, m, say)
 				}
 			}
 			c := s.Clone()
-			for _, ch := range lc.changes {
-				ch(t, c)
-			}
+			lc.apply(t, c)
 			c = reload(t, c)
 			after := simulate(t, c).Metrics
 			for _, line := range lc.want {
@@ -327,7 +348,7 @@ func TestEveryLessonChangeIsTested(t *testing.T) {
 			}
 			var cases []lessonCase
 			for _, lc := range lessonCases {
-				if lc.scenario == name && lc.step == i {
+				if lc.scenario == name && lc.workshop == "" && lc.step == i {
 					cases = append(cases, lc)
 				}
 			}
@@ -357,7 +378,7 @@ func TestLessonsAreOrdered(t *testing.T) {
 		s := mustLoad(t, name)
 		var last time.Duration
 		for i, st := range s.Lesson {
-			if strings.TrimSpace(st.Say) == "" {
+			if strings.TrimSpace(st.Say) == "" && (st.Predict == nil || strings.TrimSpace(st.Predict.Question) == "") {
 				t.Errorf("%s step %d says nothing", name, i)
 			}
 			if !st.Has {
@@ -440,21 +461,23 @@ func setAt(at, ref, text string) change {
 	}
 }
 
-// failFor changes how long the timeline's failure of node lasts.
-func failFor(node, d string) change {
+// failAt adds a failure of node at a time, for a while, to the timeline.
+func failAt(at, node, d string) change {
 	return func(t testing.TB, s *pipeline.Scenario) {
 		t.Helper()
+		when, err := pipeline.ParseDuration(at)
+		if err != nil {
+			t.Fatal(err)
+		}
 		dur, err := pipeline.ParseDuration(d)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := range s.Timeline {
-			if s.Timeline[i].Fail == node {
-				s.Timeline[i].For = dur
-				return
-			}
+		if s.Node(node) == nil {
+			t.Fatalf("fail %s: no such node", node)
 		}
-		t.Fatalf("the timeline has no failure of %s", node)
+		s.Timeline = append(s.Timeline, pipeline.Change{At: when, Fail: node, For: dur})
+		s.SortTimeline()
 	}
 }
 

@@ -147,11 +147,41 @@ func until(from string, cond func(m map[string]float64) bool) valuer {
 
 const mib = 1 << 20
 
-// extraChanges are changes the texts show the effect of without asking the
-// learner to make them.
+// extraChanges are changes the texts show the effect of from the start of
+// the run: the **Change** lines of the workshop (with a lessonCase each), and
+// others no text asks for. "NAME/lesson" is NAME's session (sessions_test.go):
+// the run of a learner who did its lesson.
 var extraChanges = map[string][]change{
-	// Four more shards alone, for the price of the shards in seed-pipeline's step 5.
+	// Four more shards alone, for the price of the shards in the workshop's change 2.
 	"seed-pipeline/8 shards": {set("clicks.shards", "8")},
+	"seed-pipeline/change 1": {setAt("30m", "web.rate", "4000/s")},
+	"seed-pipeline/change 2": {setAt("30m", "web.rate", "4000/s"), set("clicks.shards", "8")},
+	"seed-pipeline/change 3": {setAt("30m", "web.rate", "4000/s"), set("clicks.shards", "8"), set("analytics.kpus", "3")},
+
+	"firehose-buffering/60s":               {set("delivery.buffer.interval", "60s")},
+	"retail-clickstream/30s window":        {set("etl.window", "30s")},
+	"fraud-detection-msk/replication 1":    {set("payments.replication", "1")},
+	"stock-market-emr/1 instance":          {set("spark.instances", "1")},
+	"video-ingestion-kvs/1 instance":       {set("vision.instances", "1")},
+	"provisioned-vs-on-demand/12 shards":   {set("fixed.shards", "12")},
+	"retention-consumer-outage/7d":         {set("changes.retention", "7d")},
+	"security-log-analytics/4m outage":     {failAt("20m", "search", "4m")},
+	"security-log-analytics/10m outage":    {failAt("20m", "search", "10m")},
+	"polling-vs-enhanced-fan-out/8 shards": {set("rides.shards", "8")},
+}
+
+// changesFor returns the changes extra names.
+func changesFor(extra string) ([]change, bool) {
+	if name, ok := strings.CutSuffix(extra, "/lesson"); ok {
+		se, ok := sessions[name]
+		var out []change
+		for _, a := range se.acts {
+			out = append(out, a.ch)
+		}
+		return out, ok
+	}
+	c, ok := extraChanges[extra]
+	return c, ok
 }
 
 var quotes = []quote{
@@ -166,52 +196,54 @@ var quotes = []quote{
 	{sc: "seed-pipeline", in: workshop, text: "(p50 {8.0 s})", v: metric("pipeline.latency_p50")},
 	{sc: "seed-pipeline", in: workshop, text: "Firehose, {$857.28} of", v: metric("delivery.cost_monthly")},
 	{sc: "seed-pipeline", in: workshop, text: "of {$1,867.93} a month", v: metric("pipeline.cost_monthly")},
-	{sc: "seed-pipeline", change: 4, in: workshop, text: "throttles {9,802,730} write attempts", v: metric("clicks.throttled_records")},
-	{sc: "seed-pipeline", change: 4, in: workshop, text: "offered {244.7%} of its limit", v: metric("clicks.max_shard_utilization")},
-	{sc: "seed-pipeline", change: 4, in: workshop, text: "and {895,056} records are lost", v: metric("pipeline.lost_records")},
-	{sc: "seed-pipeline", change: 5, in: workshop, text: "busiest shard at {57.8%}", v: metric("clicks.max_shard_utilization")},
-	{sc: "seed-pipeline", change: 5, in: workshop, text: "peak utilisation {99.0%}", v: metric("analytics.utilization_max")},
-	{sc: "seed-pipeline", change: 5, in: workshop, text: "the hour {850,109} records behind", v: metric("analytics.lag_records")},
-	{sc: "seed-pipeline", change: 5, in: workshop, text: "iterator age up to {188 s}", v: metric("analytics.iterator_age_max")},
-	{sc: "seed-pipeline", change: 5, in: workshop, text: "p99 latency {221.7 s} fails", v: metric("pipeline.latency_p99")},
-	{sc: "seed-pipeline", change: 6, in: workshop, text: "p99 is back to {59.5 s}", v: metric("pipeline.latency_p99")},
-	{sc: "seed-pipeline", change: 6, in: workshop, text: "Flink costs {$336.20} instead", v: metric("analytics.cost_monthly")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 1", in: workshop, text: "throttles {9,802,730} write attempts", v: metric("clicks.throttled_records")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 1", in: workshop, text: "offered {244.7%} of its limit", v: metric("clicks.max_shard_utilization")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 1", in: workshop, text: "and {895,056} records are lost", v: metric("pipeline.lost_records")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 2", in: workshop, text: "busiest shard at {57.8%}", v: metric("clicks.max_shard_utilization")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 2", in: workshop, text: "peak utilisation {99.0%}", v: metric("analytics.utilization_max")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 2", in: workshop, text: "the hour {850,109} records behind", v: metric("analytics.lag_records")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 2", in: workshop, text: "iterator age up to {188 s}", v: metric("analytics.iterator_age_max")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 2", in: workshop, text: "p99 latency {221.7 s} fails", v: metric("pipeline.latency_p99")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 3", in: workshop, text: "p99 is back to {59.5 s}", v: metric("pipeline.latency_p99")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 3", in: workshop, text: "Flink costs {$336.20} instead", v: metric("analytics.cost_monthly")},
 	{sc: "seed-pipeline", in: workshop, text: "instead of {$250.90} a month", v: metric("analytics.cost_monthly")},
-	{sc: "seed-pipeline", change: 6, in: workshop, text: "the stream {$408.45} instead", v: metric("clicks.cost_monthly")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/change 3", in: workshop, text: "the stream {$408.45} instead", v: metric("clicks.cost_monthly")},
 	{sc: "seed-pipeline", in: workshop, text: "instead of {$249.08}.", v: metric("clicks.cost_monthly")},
-	{sc: "seed-pipeline", in: step(3), text: "rise towards {65%}", v: metric("clicks.max_shard_utilization")},
-	{sc: "seed-pipeline", change: 5, in: step(5), text: "runs at about {58%}", v: metric("clicks.max_shard_utilization")},
-	{sc: "seed-pipeline", extra: "seed-pipeline/8 shards", in: step(5), text: "add about {$88} a month", v: delta("clicks.cost_monthly")},
-	{sc: "seed-pipeline", change: 6, in: step(6), text: "for about {$85} a month more", v: delta("analytics.cost_monthly")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/lesson", in: workshop, text: "gets once the campaign starts ({64.9%} by 35m)", v: atTime("35m", "clicks.max_shard_utilization")},
+	{sc: "seed-pipeline", extra: "seed-pipeline/lesson", in: workshop, text: "an iterator age of {50.0 s} when", v: atTime("45m", "analytics.iterator_age_max")},
+	{sc: "seed-pipeline", in: step(4), text: "rise towards {65%}", v: metric("clicks.max_shard_utilization")},
 
 	// hot-partition-key
 	{sc: "hot-partition-key", in: workshop, text: "`peak shard util {370.5%}`", v: metric("events.max_shard_utilization")},
-	{sc: "hot-partition-key", in: workshop, text: "{4,488,918} throttled attempts", v: metric("events.throttled_records")},
-	{sc: "hot-partition-key", in: workshop, text: "{3,857,040} retried records", v: metric("orders.retried_records")},
-	{sc: "hot-partition-key", in: workshop, text: "still {631,878} lost", v: metric("pipeline.lost_records")},
-	{sc: "hot-partition-key", in: workshop, text: "finishing at {17m4s}", v: eventAt(`resharding done`, 0)},
-	{sc: "hot-partition-key", in: workshop, text: "DynamoDB: {403,007} refused writes", v: metric("table.throttled_records")},
-	{sc: "hot-partition-key", change: 4, in: workshop, text: "busiest shard at {50.0%}", v: metric("events.max_shard_utilization")},
-	{sc: "hot-partition-key", change: 4, in: workshop, text: "p99 latency {500 ms} instead", v: metric("pipeline.latency_p99")},
-	{sc: "hot-partition-key", in: workshop, text: "instead of {384.0 s}", v: metric("pipeline.latency_p99")},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "{4,488,918} throttled attempts", v: metric("events.throttled_records")},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "{3,857,040} retried records", v: metric("orders.retried_records")},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "still {631,878} lost", v: metric("pipeline.lost_records")},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "finishing at {17m4s}", v: eventAt(`resharding done`, 0)},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "DynamoDB: {403,007} refused writes", v: metric("table.throttled_records")},
+	{sc: "hot-partition-key", change: 7, in: workshop, text: "busiest shard at {50.0%}", v: metric("events.max_shard_utilization")},
+	{sc: "hot-partition-key", change: 7, in: workshop, text: "p99 latency {500 ms} instead", v: metric("pipeline.latency_p99")},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "instead of {384.0 s}", v: metric("pipeline.latency_p99")},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "first five minutes ({802,624})", v: atTime("5m", "events.throttled_records")},
+	{sc: "hot-partition-key", extra: "hot-partition-key/lesson", in: workshop, text: "the total by the end ({4,488,918}:", v: metric("events.throttled_records")},
 
 	// firehose-buffering
 	{sc: "firehose-buffering", in: workshop, text: "holds only about {88 MiB} of 128", v: f(perObject("lake"))},
 	{sc: "firehose-buffering", in: workshop, text: "p50 {449.5 s}", v: metric("pipeline.latency_p50")},
 	{sc: "firehose-buffering", in: workshop, text: "p99 {890.9 s}", v: metric("pipeline.latency_p99")},
-	{sc: "firehose-buffering", change: 2, in: workshop, text: "{60} objects of about", v: metric("lake.objects")},
-	{sc: "firehose-buffering", change: 2, in: workshop, text: "objects of about {6 MiB}", v: f(perObject("lake"))},
-	{sc: "firehose-buffering", change: 2, in: workshop, text: "p50 {30.0 s}", v: metric("pipeline.latency_p50")},
-	{sc: "firehose-buffering", change: 2, in: workshop, text: "p99 {60.0 s}", v: metric("pipeline.latency_p99")},
-	{sc: "firehose-buffering", change: 3, in: workshop, text: "{3,600} objects, p99", v: metric("lake.objects")},
-	{sc: "firehose-buffering", change: 3, in: workshop, text: "objects, p99 {1.0 s}", v: metric("pipeline.latency_p99")},
+	{sc: "firehose-buffering", extra: "firehose-buffering/lesson", in: workshop, text: "of the first object ({890.9 s} at 16m)", v: atTime("16m", "pipeline.latency_p99")},
+	{sc: "firehose-buffering", extra: "firehose-buffering/60s", in: workshop, text: "{60} objects of about", v: metric("lake.objects")},
+	{sc: "firehose-buffering", extra: "firehose-buffering/60s", in: workshop, text: "objects of about {6 MiB}", v: f(perObject("lake"))},
+	{sc: "firehose-buffering", extra: "firehose-buffering/60s", in: workshop, text: "p50 {30.0 s}", v: metric("pipeline.latency_p50")},
+	{sc: "firehose-buffering", extra: "firehose-buffering/60s", in: workshop, text: "p99 {60.0 s}", v: metric("pipeline.latency_p99")},
+	{sc: "firehose-buffering", change: 5, in: workshop, text: "{3,600} objects, p99", v: metric("lake.objects")},
+	{sc: "firehose-buffering", change: 5, in: workshop, text: "objects, p99 {1.0 s}", v: metric("pipeline.latency_p99")},
 	{sc: "firehose-buffering", in: workshop, text: "rises from {$6.21}", v: metric("lake.cost_monthly")},
-	{sc: "firehose-buffering", change: 3, in: workshop, text: "to {$19.33} a month", v: metric("lake.cost_monthly")},
+	{sc: "firehose-buffering", change: 5, in: workshop, text: "to {$19.33} a month", v: metric("lake.cost_monthly")},
 	{sc: "firehose-buffering", in: description, text: "take about {22 minutes} to collect", about: 0.03,
 		v: f(func(m map[string]float64) float64 { return 128 * mib / (m["delivery.bytes_in"] / 3600) })},
 	{sc: "firehose-buffering", in: step(0), text: "holds only about {88 MiB} of", v: f(perObject("lake"))},
-	{sc: "firehose-buffering", change: 2, in: step(2), text: "(about {6 MiB} each)", v: f(perObject("lake"))},
-	{sc: "firehose-buffering", change: 3, in: step(3), text: "S3 gets {3,600} small objects", v: metric("lake.objects")},
+	{sc: "firehose-buffering", extra: "firehose-buffering/60s", in: step(4), text: "of about {6 MiB}.", v: f(perObject("lake"))},
+	{sc: "firehose-buffering", change: 5, in: step(5), text: "S3 gets {3,600} small objects", v: metric("lake.objects")},
 
 	// polling-vs-enhanced-fan-out
 	{sc: "polling-vs-enhanced-fan-out", in: workshop, text: "peak shard utilisation {75.7%}", v: metric("rides.max_shard_utilization")},
@@ -221,11 +253,12 @@ var quotes = []quote{
 	{sc: "polling-vs-enhanced-fan-out", in: workshop, text: "iterator age reaches {275 s}", v: metric("pricing.iterator_age_max")},
 	{sc: "polling-vs-enhanced-fan-out", in: workshop, text: "with {733,670} records unread", v: metric("analytics.lag_records")},
 	{sc: "polling-vs-enhanced-fan-out", in: workshop, text: "`analytics` runs at {26.7%}", v: metric("analytics.utilization_max")},
-	{sc: "polling-vs-enhanced-fan-out", change: 3, in: workshop, text: "iterator age is {0 ms}", v: metric("analytics.iterator_age_max")},
+	{sc: "polling-vs-enhanced-fan-out", extra: "polling-vs-enhanced-fan-out/lesson", in: workshop, text: "an iterator age of {137.0 s})", v: atTime("30m", "analytics.iterator_age_max")},
+	{sc: "polling-vs-enhanced-fan-out", change: 6, in: workshop, text: "iterator age is {0 ms}", v: metric("analytics.iterator_age_max")},
 	{sc: "polling-vs-enhanced-fan-out", in: workshop, text: "falls from {269.3 s}", v: metric("pipeline.latency_p99")},
-	{sc: "polling-vs-enhanced-fan-out", change: 3, in: workshop, text: "to {7.0 s}.", v: metric("pipeline.latency_p99")},
+	{sc: "polling-vs-enhanced-fan-out", change: 6, in: workshop, text: "to {7.0 s}.", v: metric("pipeline.latency_p99")},
 	{sc: "polling-vs-enhanced-fan-out", in: workshop, text: "goes from {$154.18}", v: metric("rides.cost_monthly")},
-	{sc: "polling-vs-enhanced-fan-out", change: 3, in: workshop, text: "to {$300.47} a month", v: metric("rides.cost_monthly")},
+	{sc: "polling-vs-enhanced-fan-out", change: 6, in: workshop, text: "to {$300.47} a month", v: metric("rides.cost_monthly")},
 	{sc: "polling-vs-enhanced-fan-out", in: description, text: "a third of 2 MiB/s, {0.67 MiB/s}",
 		v: f(func(m map[string]float64) float64 { return m["archive.bytes_in"] / 3600 / 4 })},
 
@@ -246,39 +279,42 @@ var quotes = []quote{
 	{sc: "provisioned-vs-on-demand", in: workshop, text: "ends with {20} shards", v: metric("elastic.shards_end")},
 	{sc: "provisioned-vs-on-demand", in: workshop, text: "`elastic` {$1,413.87} a month", v: metric("elastic.cost_monthly")},
 	{sc: "provisioned-vs-on-demand", in: workshop, text: "`fixed` {$128.00}", v: metric("fixed.cost_monthly")},
-	{sc: "provisioned-vs-on-demand", change: 3, in: workshop, text: "(busiest shard {83.4%})", v: metric("fixed.max_shard_utilization")},
-	{sc: "provisioned-vs-on-demand", change: 3, in: workshop, text: "costs {$317.81}", v: metric("fixed.cost_monthly")},
-	{sc: "provisioned-vs-on-demand", in: step(1), text: "rises to {7.0 MiB/s} at", v: eventNum(`capacity raised to ([\d.]+ MiB/s)`, 0)},
-	{sc: "provisioned-vs-on-demand", in: step(1), text: "7.0 MiB/s at {11m}", v: eventAt(`capacity raised`, 0)},
-	{sc: "provisioned-vs-on-demand", in: step(2), text: "peak was about {3.5 MiB/s}", v: eventNum(`the peak of ([\d.]+ MiB/s)`, 0)},
-	{sc: "provisioned-vs-on-demand", in: step(2), text: "headroom is about {7 MiB/s}", v: eventNum(`capacity raised to ([\d.]+ MiB/s)`, 0)},
-	{sc: "provisioned-vs-on-demand", in: step(2), text: "rises to {13.8 MiB/s} at", v: eventNum(`capacity raised to ([\d.]+ MiB/s)`, 1)},
-	{sc: "provisioned-vs-on-demand", in: step(2), text: "13.8 MiB/s at {50m59s}", v: eventAt(`capacity raised`, 1)},
+	{sc: "provisioned-vs-on-demand", extra: "provisioned-vs-on-demand/lesson", in: workshop, text: "by 25m ({4,753,693} write attempts)", v: atTime("25m", "fixed.throttled_records")},
+	{sc: "provisioned-vs-on-demand", extra: "provisioned-vs-on-demand/12 shards", in: workshop, text: "(busiest shard {83.4%})", v: metric("fixed.max_shard_utilization")},
+	{sc: "provisioned-vs-on-demand", extra: "provisioned-vs-on-demand/12 shards", in: workshop, text: "costs {$317.81}", v: metric("fixed.cost_monthly")},
+	{sc: "provisioned-vs-on-demand", in: step(2), text: "rises to {7.0 MiB/s} at", v: eventNum(`capacity raised to ([\d.]+ MiB/s)`, 0)},
+	{sc: "provisioned-vs-on-demand", in: step(2), text: "7.0 MiB/s at {11m}", v: eventAt(`capacity raised`, 0)},
+	{sc: "provisioned-vs-on-demand", in: step(5), text: "peak was about {3.5 MiB/s}", v: eventNum(`the peak of ([\d.]+ MiB/s)`, 0)},
+	{sc: "provisioned-vs-on-demand", in: step(5), text: "headroom is about {7 MiB/s}", v: eventNum(`capacity raised to ([\d.]+ MiB/s)`, 0)},
+	{sc: "provisioned-vs-on-demand", in: step(5), text: "rises to {13.8 MiB/s} at", v: eventNum(`capacity raised to ([\d.]+ MiB/s)`, 1)},
+	{sc: "provisioned-vs-on-demand", in: step(5), text: "13.8 MiB/s at {50m59s}", v: eventAt(`capacity raised`, 1)},
 
 	// lambda-poison-record
 	{sc: "lambda-poison-record", in: workshop, text: "{3,000} failed invocations by the end", v: metric("validate.failed_batches")},
 	{sc: "lambda-poison-record", in: workshop, text: "iterator age {2,999 s}", v: metric("validate.iterator_age_max")},
 	{sc: "lambda-poison-record", in: workshop, text: "{303,105} orders waiting", v: metric("validate.lag_records")},
 	{sc: "lambda-poison-record", in: workshop, text: "stays {730 ms}", v: metric("pipeline.latency_p99")},
-	{sc: "lambda-poison-record", change: 3, in: workshop, text: "after {3} failed invocations", v: metric("validate.failed_batches")},
-	{sc: "lambda-poison-record", change: 3, in: workshop, text: "{100} orders lost", v: metric("pipeline.lost_records")},
-	{sc: "lambda-poison-record", change: 3, in: workshop, text: "iterator age at most {2.0 s}", v: metric("validate.iterator_age_max")},
-	{sc: "lambda-poison-record", change: 4, in: workshop, text: "{10} failed invocations", v: metric("validate.failed_batches")},
-	{sc: "lambda-poison-record", change: 4, in: workshop, text: "and {1} order is lost", v: metric("pipeline.lost_records")},
-	{sc: "lambda-poison-record", in: step(2), text: "holds about {240,000} unprocessed orders", about: 0.01, v: atTime("50m", "validate.lag_records")},
-	{sc: "lambda-poison-record", in: step(2), text: "({303,000} by the end", about: 0.01, v: metric("validate.lag_records")},
-	{sc: "lambda-poison-record", change: 3, in: step(3), text: "After {3} failing invocations", v: metric("validate.failed_batches")},
-	{sc: "lambda-poison-record", change: 3, in: step(3), text: "the whole batch, {100} orders,", v: metric("pipeline.lost_records")},
+	{sc: "lambda-poison-record", extra: "lambda-poison-record/lesson", in: workshop, text: "record at 50m ({242,297})", v: atTime("50m", "validate.lag_records")},
+	{sc: "lambda-poison-record", change: 5, in: workshop, text: "after {3} failed invocations", v: metric("validate.failed_batches")},
+	{sc: "lambda-poison-record", change: 5, in: workshop, text: "{100} orders lost", v: metric("pipeline.lost_records")},
+	{sc: "lambda-poison-record", change: 5, in: workshop, text: "iterator age at most {2.0 s}", v: metric("validate.iterator_age_max")},
+	{sc: "lambda-poison-record", change: 6, in: workshop, text: "{10} failed invocations", v: metric("validate.failed_batches")},
+	{sc: "lambda-poison-record", change: 6, in: workshop, text: "and {1} order is lost", v: metric("pipeline.lost_records")},
+	{sc: "lambda-poison-record", in: step(4), text: "holds about {240,000} unprocessed orders", about: 0.01, v: atTime("50m", "validate.lag_records")},
+	{sc: "lambda-poison-record", in: step(4), text: "({303,000} by the end", about: 0.01, v: metric("validate.lag_records")},
+	{sc: "lambda-poison-record", change: 5, in: step(5), text: "After {3} failing invocations", v: metric("validate.failed_batches")},
+	{sc: "lambda-poison-record", change: 5, in: step(5), text: "the whole batch, {100} orders,", v: metric("pipeline.lost_records")},
 
 	// retention-consumer-outage
 	{sc: "retention-consumer-outage", in: workshop, text: "{3,605,000} changes", v: metric("changes.expired_records")},
 	{sc: "retention-consumer-outage", in: workshop, text: "`loader.lag_records` is {0} at the end", v: metric("loader.lag_records")},
 	{sc: "retention-consumer-outage", in: workshop, text: "read was {86,390 s} old", v: metric("loader.iterator_age_max")},
-	{sc: "retention-consumer-outage", change: 4, in: workshop, text: "all {57,600,000} changes reach Redshift", v: metric("warehouse.records_in")},
-	{sc: "retention-consumer-outage", change: 4, in: workshop, text: "costs {$69.50} instead", v: metric("changes.cost_monthly")},
+	{sc: "retention-consumer-outage", extra: "retention-consumer-outage/lesson", in: workshop, text: "is back ({46,800,000} at 27h", v: atTime("27h", "loader.lag_records")},
+	{sc: "retention-consumer-outage", extra: "retention-consumer-outage/7d", in: workshop, text: "all {57,600,000} changes reach Redshift", v: metric("warehouse.records_in")},
+	{sc: "retention-consumer-outage", extra: "retention-consumer-outage/7d", in: workshop, text: "costs {$69.50} instead", v: metric("changes.cost_monthly")},
 	{sc: "retention-consumer-outage", in: workshop, text: "instead of {$40.30}", v: metric("changes.cost_monthly")},
-	{sc: "retention-consumer-outage", in: step(3), text: "about {3.6 million}, expired", v: metric("changes.expired_records")},
-	{sc: "retention-consumer-outage", change: 4, in: step(4), text: "about {$29} a month", v: delta("changes.cost_monthly")},
+	{sc: "retention-consumer-outage", in: step(6), text: "about {3.6 million}, expire", v: metric("changes.expired_records")},
+	{sc: "retention-consumer-outage", extra: "retention-consumer-outage/7d", in: step(6), text: "about {$29} a month", v: delta("changes.cost_monthly")},
 
 	// retail-clickstream
 	{sc: "retail-clickstream", in: workshop, text: "more than the {3.4 MiB/s} arriving", v: f(perSecond("clicks.bytes_in"))},
@@ -289,45 +325,47 @@ var quotes = []quote{
 	{sc: "retail-clickstream", in: workshop, text: "a batch of about {340 MiB}", about: 0.02, v: f(perWindow("clicks.bytes_in", 100))},
 	{sc: "retail-clickstream", in: workshop, text: "about {42 s}", v: f(func(m map[string]float64) float64 { return m["pipeline.latency_p99"] - 100 })},
 	{sc: "retail-clickstream", in: workshop, text: "{72} objects", v: metric("lake.objects")},
-	{sc: "retail-clickstream", change: 2, in: workshop, text: "p99 {42.9 s} and", v: metric("pipeline.latency_p99")},
-	{sc: "retail-clickstream", change: 2, in: workshop, text: "{240} objects", v: metric("lake.objects")},
-	{sc: "retail-clickstream", change: 2, in: workshop, text: "same {$642.40} of Glue", v: metric("etl.cost_monthly")},
-	{sc: "retail-clickstream", change: 3, in: workshop, text: "saturated ({100.0%})", v: metric("etl.utilization_max")},
-	{sc: "retail-clickstream", change: 3, in: workshop, text: "{4,479,798} records behind", v: metric("etl.lag_records")},
-	{sc: "retail-clickstream", change: 3, in: workshop, text: "iterator age of {1,493 s}", v: metric("etl.iterator_age_max")},
-	{sc: "retail-clickstream", change: 3, in: workshop, text: "falls to {$160.60}", v: metric("etl.cost_monthly")},
+	{sc: "retail-clickstream", extra: "retail-clickstream/lesson", in: workshop, text: "the p99 latency ({142.8 s} at 10m)", v: atTime("10m", "pipeline.latency_p99")},
+	{sc: "retail-clickstream", extra: "retail-clickstream/30s window", in: workshop, text: "p99 {42.9 s} and", v: metric("pipeline.latency_p99")},
+	{sc: "retail-clickstream", extra: "retail-clickstream/30s window", in: workshop, text: "{240} objects", v: metric("lake.objects")},
+	{sc: "retail-clickstream", extra: "retail-clickstream/30s window", in: workshop, text: "same {$642.40} of Glue", v: metric("etl.cost_monthly")},
+	{sc: "retail-clickstream", change: 5, in: workshop, text: "saturated ({100.0%})", v: metric("etl.utilization_max")},
+	{sc: "retail-clickstream", change: 5, in: workshop, text: "{4,479,798} records behind", v: metric("etl.lag_records")},
+	{sc: "retail-clickstream", change: 5, in: workshop, text: "iterator age of {1,493 s}", v: metric("etl.iterator_age_max")},
+	{sc: "retail-clickstream", change: 5, in: workshop, text: "falls to {$160.60}", v: metric("etl.cost_monthly")},
 	{sc: "retail-clickstream", in: step(0), text: "events/s ({3.4 MiB/s})", v: f(perSecond("clicks.bytes_in"))},
 	{sc: "retail-clickstream", in: step(0), text: "at {1m0s} the capacity", v: eventAt(`capacity raised`, 0)},
 	{sc: "retail-clickstream", in: step(0), text: "twice the peak, {6.8 MiB/s}", v: eventNum(`capacity raised to ([\d.]+ MiB/s)`, 0)},
-	{sc: "retail-clickstream", in: step(1), text: "a batch of {340 MiB}", about: 0.02, v: f(perWindow("clicks.bytes_in", 100))},
-	{sc: "retail-clickstream", in: step(1), text: "takes about {40 s} to run", about: 0.1, v: f(func(m map[string]float64) float64 { return m["pipeline.latency_p99"] - 100 })},
-	{sc: "retail-clickstream", in: step(1), text: "settle near {140 s}", about: 0.02, v: metric("pipeline.latency_p99")},
+	{sc: "retail-clickstream", in: step(2), text: "a batch of {340 MiB}", about: 0.02, v: f(perWindow("clicks.bytes_in", 100))},
+	{sc: "retail-clickstream", in: step(2), text: "takes about {40 s} to run", about: 0.1, v: f(func(m map[string]float64) float64 { return m["pipeline.latency_p99"] - 100 })},
+	{sc: "retail-clickstream", in: step(2), text: "settle near {140 s}", about: 0.02, v: metric("pipeline.latency_p99")},
 
 	// iot-telemetry
 	{sc: "iot-telemetry", in: workshop, text: "peak shard util {53.7%}", v: metric("telemetry.max_shard_utilization")},
 	{sc: "iot-telemetry", in: workshop, text: "fills it in about {134 s}", v: f(fillTime(64*mib, "meters.bytes_in", 3))},
 	{sc: "iot-telemetry", in: workshop, text: "{78} objects", v: metric("lake.objects")},
 	{sc: "iot-telemetry", in: workshop, text: "p99 {132.6 s}", v: metric("pipeline.latency_p99")},
-	{sc: "iot-telemetry", change: 2, in: workshop, text: "offered {506.1%} of its limit", v: metric("telemetry.max_shard_utilization")},
-	{sc: "iot-telemetry", change: 2, in: workshop, text: "{41,920,623} attempts are throttled", v: metric("telemetry.throttled_records")},
-	{sc: "iot-telemetry", change: 2, in: workshop, text: "{7,190,277} readings lost", v: metric("pipeline.lost_records")},
+	{sc: "iot-telemetry", extra: "iot-telemetry/lesson", in: workshop, text: "latency at 30m: {263.2 s}.", v: atTime("30m", "pipeline.latency_p99")},
+	{sc: "iot-telemetry", change: 4, in: workshop, text: "offered {506.1%} of its limit", v: metric("telemetry.max_shard_utilization")},
+	{sc: "iot-telemetry", change: 4, in: workshop, text: "{41,920,623} attempts are throttled", v: metric("telemetry.throttled_records")},
+	{sc: "iot-telemetry", change: 4, in: workshop, text: "{7,190,277} readings lost", v: metric("pipeline.lost_records")},
 	{sc: "iot-telemetry", in: step(1), text: "fills in about {134 s}", v: f(fillTime(64*mib, "meters.bytes_in", 3))},
 	{sc: "iot-telemetry", in: step(1), text: "p99 latency is about {133 s}", v: metric("pipeline.latency_p99")},
 
 	// security-log-analytics
-	{sc: "security-log-analytics", in: workshop, text: "p50 {12.5 s}", v: metric("pipeline.latency_p50")},
+	{sc: "security-log-analytics", in: workshop, text: "p50 {11.5 s}", v: metric("pipeline.latency_p50")},
 	{sc: "security-log-analytics", in: workshop, text: "fills in about {11 s}", v: f(fillTime(5*mib, "logs.bytes_in", 6))},
-	{sc: "security-log-analytics", in: workshop, text: "iterator age up to {221 s}", v: metric("detector.iterator_age_max")},
-	{sc: "security-log-analytics", in: workshop, text: "within about {a minute}", about: 0.5, v: firehoseDrained},
+	{sc: "security-log-analytics", extra: "security-log-analytics/4m outage", in: workshop, text: "iterator age up to {221 s}", v: metric("detector.iterator_age_max")},
+	{sc: "security-log-analytics", extra: "security-log-analytics/4m outage", in: workshop, text: "within about {a minute}", about: 0.5, v: firehoseDrained},
 	{sc: "security-log-analytics", in: workshop, text: "about {1.3 MiB/s} to spare", v: f(flinkSpare)},
-	{sc: "security-log-analytics", in: workshop, text: "spare) about {9 minutes} after", about: 0.1, v: flinkDrained},
-	{sc: "security-log-analytics", in: workshop, text: "p99 {247.3 s}", v: metric("pipeline.latency_p99")},
-	{sc: "security-log-analytics", change: 4, in: workshop, text: "gives up on {1,053,234} records", v: metric("indexer.backup_records")},
+	{sc: "security-log-analytics", extra: "security-log-analytics/4m outage", in: workshop, text: "spare) about {9 minutes} after", about: 0.1, v: flinkDrained},
+	{sc: "security-log-analytics", extra: "security-log-analytics/4m outage", in: workshop, text: "p99 {247.3 s}", v: metric("pipeline.latency_p99")},
+	{sc: "security-log-analytics", extra: "security-log-analytics/10m outage", in: workshop, text: "gives up on {1,053,234} records", v: metric("indexer.backup_records")},
 	{sc: "security-log-analytics", in: step(1), text: "fills in about {11 s}", v: f(fillTime(5*mib, "logs.bytes_in", 6))},
-	{sc: "security-log-analytics", in: step(3), text: "drains in about {a minute}", about: 0.5, v: firehoseDrained},
-	{sc: "security-log-analytics", in: step(3), text: "have only {1.3 MiB/s} to spare", v: f(flinkSpare)},
-	{sc: "security-log-analytics", in: step(3), text: "over the {2.7 MiB/s} arriving", v: f(perSecond("logs.bytes_in"))},
-	{sc: "security-log-analytics", in: step(3), text: "takes about {9 minutes}", about: 0.1, v: flinkDrained},
+	{sc: "security-log-analytics", extra: "security-log-analytics/lesson", in: step(5), text: "drains in about {a minute}", about: 0.5, v: firehoseDrained},
+	{sc: "security-log-analytics", in: step(5), text: "have only {1.3 MiB/s} to spare", v: f(flinkSpare)},
+	{sc: "security-log-analytics", in: step(5), text: "over the {2.7 MiB/s} arriving", v: f(perSecond("logs.bytes_in"))},
+	{sc: "security-log-analytics", extra: "security-log-analytics/lesson", in: step(5), text: "takes about {9 minutes}", about: 0.1, v: flinkDrained},
 
 	// fraud-detection-msk
 	{sc: "fraud-detection-msk", in: workshop, text: "Peak partition utilisation {4.5%}", v: metric("payments.max_shard_utilization")},
@@ -336,27 +374,29 @@ var quotes = []quote{
 	{sc: "fraud-detection-msk", in: workshop, text: "(p50 {1.1 s})", v: metric("pipeline.latency_p50")},
 	{sc: "fraud-detection-msk", in: workshop, text: "scores arrive in about {1 s}", about: 0.15, v: metric("pipeline.latency_p50")},
 	{sc: "fraud-detection-msk", in: workshop, text: "refuse {30,621} writes", v: metric("scores.throttled_records")},
-	{sc: "fraud-detection-msk", change: 4, in: workshop, text: "{8,127,205} writes are refused", v: metric("payments.throttled_records")},
-	{sc: "fraud-detection-msk", change: 4, in: workshop, text: "{712,262} transactions lost", v: metric("pipeline.lost_records")},
+	{sc: "fraud-detection-msk", extra: "fraud-detection-msk/lesson", in: workshop, text: "by the end: {712,262}, all during", v: metric("pipeline.lost_records")},
+	{sc: "fraud-detection-msk", extra: "fraud-detection-msk/replication 1", in: workshop, text: "{8,127,205} writes are refused", v: metric("payments.throttled_records")},
+	{sc: "fraud-detection-msk", extra: "fraud-detection-msk/replication 1", in: workshop, text: "{712,262} transactions lost", v: metric("pipeline.lost_records")},
 	{sc: "fraud-detection-msk", in: step(1), text: "sustain about {70 MB/s}", v: c(m5Large3)},
-	{sc: "fraud-detection-msk", in: step(3), text: "about {1,000} writes a minute", about: 0.05,
+	{sc: "fraud-detection-msk", in: step(5), text: "about {1,000} writes a minute", about: 0.05,
 		v: f(func(m map[string]float64) float64 { return m["scores.throttled_records"] / 30 })}, // lunch is 30 minutes
-	{sc: "fraud-detection-msk", in: step(3), text: "({30,621} in all)", v: metric("scores.throttled_records")},
 
 	// stock-market-emr
 	{sc: "stock-market-emr", in: workshop, text: "peaks at {42.0%} of it", v: metric("ticks.max_shard_utilization")},
 	{sc: "stock-market-emr", in: workshop, text: "the {25.3 s} p99", v: metric("pipeline.latency_p99")},
-	{sc: "stock-market-emr", change: 3, in: workshop, text: "p99 rises to {281.6 s}", v: metric("pipeline.latency_p99")},
-	{sc: "stock-market-emr", change: 3, in: workshop, text: "(lag {0} at the end)", v: metric("spark.lag_records")},
-	{sc: "stock-market-emr", change: 4, in: workshop, text: "p99 {10.6 s}", v: metric("pipeline.latency_p99")},
-	{sc: "stock-market-emr", in: step(2), text: "about {25 s} at p99", v: metric("pipeline.latency_p99")},
+	{sc: "stock-market-emr", extra: "stock-market-emr/lesson", in: workshop, text: "ends at 20m ({10,834,176})", v: atTime("20m", "spark.lag_records")},
+	{sc: "stock-market-emr", extra: "stock-market-emr/1 instance", in: workshop, text: "p99 rises to {281.6 s}", v: metric("pipeline.latency_p99")},
+	{sc: "stock-market-emr", extra: "stock-market-emr/1 instance", in: workshop, text: "(lag {0} at the end)", v: metric("spark.lag_records")},
+	{sc: "stock-market-emr", change: 6, in: workshop, text: "p99 {10.6 s}", v: metric("pipeline.latency_p99")},
+	{sc: "stock-market-emr", in: step(1), text: "about {25 s} at p99", v: metric("pipeline.latency_p99")},
 
 	// video-ingestion-kvs
 	{sc: "video-ingestion-kvs", in: workshop, text: "`peak stream util {10.0%}`", v: metric("video.max_shard_utilization")},
 	{sc: "video-ingestion-kvs", in: workshop, text: "latency exactly {2.0 s}", v: metric("pipeline.latency_p99")},
 	{sc: "video-ingestion-kvs", in: workshop, text: "latency exactly {2.0 s}", v: metric("pipeline.latency_max")},
-	{sc: "video-ingestion-kvs", change: 2, in: workshop, text: "{17,126} fragments wait", v: metric("vision.lag_records")},
-	{sc: "video-ingestion-kvs", change: 2, in: workshop, text: "p99 {849.9 s}", v: metric("pipeline.latency_p99")},
+	{sc: "video-ingestion-kvs", extra: "video-ingestion-kvs/lesson", in: workshop, text: "wait at 15m ({5,709})", v: atTime("15m", "vision.lag_records")},
+	{sc: "video-ingestion-kvs", extra: "video-ingestion-kvs/1 instance", in: workshop, text: "{17,126} fragments wait", v: metric("vision.lag_records")},
+	{sc: "video-ingestion-kvs", extra: "video-ingestion-kvs/1 instance", in: workshop, text: "p99 {849.9 s}", v: metric("pipeline.latency_p99")},
 }
 
 // m5Large3 is what fraud-detection-msk's cluster sustains by AWS's sizing
@@ -499,7 +539,7 @@ func newQuoteRun(t *testing.T, name string, after int, extra string) (*quoteRun,
 	switch {
 	case extra != "":
 		var ok bool
-		if changes, ok = extraChanges[extra]; !ok {
+		if changes, ok = changesFor(extra); !ok {
 			return nil, fmt.Errorf("no extra change %q", extra)
 		}
 	case after != 0:
@@ -648,7 +688,12 @@ func source(t *testing.T, sections map[string]string, q quote) string {
 	if _, err := fmt.Sscanf(q.in, "step %d", &i); err != nil || i >= len(s.Lesson) {
 		t.Fatalf("%s has no lesson %s", q.sc, q.in)
 	}
-	return normal(s.Lesson[i].Say)
+	st := s.Lesson[i]
+	text := []string{st.Say, st.Hint}
+	if p := st.Predict; p != nil {
+		text = append(text, p.Question, p.Explain)
+	}
+	return normal(strings.Join(text, " "))
 }
 
 func (q quote) where() string {
@@ -831,7 +876,7 @@ var given = map[string][]string{
 		"these are {1} KiB records", "the producers' {3} retries", "gets {4.4} MiB/s against", "its {2} KPUs'",
 		"KPUs' {4} MiB/s", "more than {100}%,",
 	},
-	"hot-partition-key": {
+	"hot-partition-key": {"written, on {4} shards;", "resharded at {15} minutes)", "which the {8}-shard stream",
 		"stream takes {4,000} records/s", "and gets {2,000}.", "is offered {1,400} new records/s",
 		"resharding to {8} shards", "shards at {15} minutes", "limited to {1,000} writes/s",
 	},
@@ -840,7 +885,7 @@ var given = map[string][]string{
 	"provisioned-vs-on-demand":    {"peak was {2} MiB/s", "at least {4} MiB/s)", "at most {10} times a day"},
 	"lambda-poison-record":        {"record expires ({24} h)"},
 	"retention-consumer-outage":   {"they were {24} hours old", "up to {2} MiB/s per shard", "retention, {$0.02} per shard-hour"},
-	"retail-clickstream": {
+	"retail-clickstream": {"lake holds {60} objects.",
 		"starts at {4} MiB/s,", "The {100} s window", "at {2} DPUs",
 		"(about {8} MiB/s)", "{2} × ¼ DPU",
 	},

@@ -56,8 +56,13 @@ type Options struct {
 	// Estimator makes the builder's estimates; nil means a short run on the
 	// simulator (common.SimEstimator).
 	Estimator common.Estimator
-	// Progress hears the learner's lesson progress (common.LessonProgress).
+	// Progress hears the learner's lesson progress (common.LessonProgress);
+	// it is called from the event loop and must not block.
 	Progress func(common.LessonProgress)
+	// Workshop makes the program a workshop: the picker lists the lessons in
+	// the order of Builtins with each one's progress, and a run follows its
+	// lesson, waiting at every step that asks; nil: the design tool.
+	Workshop *common.Workshop
 }
 
 // statusTTL is how long an information line stays in the footer.
@@ -110,7 +115,7 @@ func New(o Options) Model {
 	km := keys.DefaultKeyMap()
 	st := styles.New(styles.DefaultTheme(), true) // dark until the terminal says otherwise
 	c := &common.Common{Ctx: o.Ctx, Styles: st, Keys: &km, Backend: o.Backend, Store: o.Store, Builtins: o.Builtins,
-		Estimate: o.Estimator, Progress: o.Progress}
+		Estimate: o.Estimator, Progress: o.Progress, Workshop: o.Workshop}
 	m := Model{
 		c: c, picker: picker.New(c), builder: builder.New(c), dash: dashboard.New(c),
 		after: func(d time.Duration, msg tea.Msg) tea.Cmd {
@@ -120,6 +125,10 @@ func New(o Options) Model {
 	if o.Open != nil {
 		m.initCmd = m.builder.Load(o.Open, o.OpenPath)
 		m.screen = BuilderScreen
+	}
+	if w := o.Workshop; w != nil && w.Notice != "" {
+		notice := common.StatusPostedMsg{Text: w.Notice, Err: true} // stays until a key
+		m.initCmd = tea.Batch(m.initCmd, func() tea.Msg { return notice })
 	}
 	return m
 }

@@ -805,3 +805,19 @@ func TestQuitDoesNotWaitForAStuckRun(t *testing.T) {
 		}
 	}
 }
+
+// A workshop whose progress could not be read says so in the footer when it
+// starts, and enter on a lesson runs it with its lesson followed.
+func TestWorkshopStarts(t *testing.T) {
+	hs := newHarness(t, Options{Workshop: &common.Workshop{Notice: "workshop progress p.json could not be read; starting afresh"}}, 120, 34)
+	if st, isErr := hs.m.Status(); !isErr || !strings.Contains(st, "could not be read") {
+		t.Fatalf("the notice: %q (error %v)", st, isErr)
+	}
+	hs.send(uitest.Key("enter"))
+	if hs.m.Screen() != DashboardScreen {
+		t.Fatalf("enter in a workshop: on the %v", hs.m.Screen())
+	}
+	if cur, _ := hs.m.Dashboard().LessonStep(); cur != 0 {
+		t.Fatalf("the lesson is not followed: step %d", cur)
+	}
+}

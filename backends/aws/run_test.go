@@ -290,8 +290,14 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 func TestPlanWithoutConfirmationTouchesNothing(t *testing.T) {
 	c := emulatorClients(t)
 	sc := loadScenario(t, "e2e.yaml")
-	before := allNames(t, c)
-	o := fastOptions(c, "plan"+NewRunID()[:4], io.Discard)
+	// Only this test's run: the emulators are shared with the other
+	// packages' tests, which create and delete their own meanwhile.
+	runID := "plan" + NewRunID()[:4]
+	mine := func() []string {
+		return slices.DeleteFunc(allNames(t, c), func(n string) bool { return !strings.Contains(n, runID) })
+	}
+	before := mine()
+	o := fastOptions(c, runID, io.Discard)
 	o.Confirmed = false
 	if _, err := New(o).Start(testContext(t, time.Minute), sc); !errors.Is(err, ErrNotConfirmed) {
 		t.Fatalf("Start without confirmation: %v", err)
@@ -302,7 +308,7 @@ func TestPlanWithoutConfirmationTouchesNothing(t *testing.T) {
 		t.Fatalf("Start above the cost limit: %v", err)
 	}
 	time.Sleep(500 * time.Millisecond)
-	if after := allNames(t, c); !slices.Equal(before, after) {
+	if after := mine(); !slices.Equal(before, after) {
 		t.Errorf("resources changed: before %v, after %v", before, after)
 	}
 }

@@ -59,7 +59,10 @@ type Run struct {
 	ApplyErr error
 }
 
-var _ backends.Run = (*Run)(nil)
+var (
+	_ backends.Run     = (*Run)(nil)
+	_ backends.Limiter = (*Run)(nil)
+)
 
 func (r *Run) record(format string, args ...any) {
 	r.mu.Lock()
@@ -71,7 +74,7 @@ func (r *Run) record(format string, args ...any) {
 func (r *Run) Scenario() *pipeline.Scenario { return r.sc }
 
 // Calls lists the control calls made, in order: "pause", "resume",
-// "speed 60", "step", "stop".
+// "speed 60", "step", "stop", "limit 30s".
 func (r *Run) Calls() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -142,6 +145,15 @@ func (r *Run) SetSpeed(x float64) { r.record("speed %g", x) }
 
 // Step implements backends.Run.
 func (r *Run) Step() { r.record("step") }
+
+// SetLimit implements backends.Limiter: "limit 1m30s", or "limit none".
+func (r *Run) SetLimit(t time.Duration) {
+	if t < 0 {
+		r.record("limit none")
+		return
+	}
+	r.record("limit %s", t)
+}
 
 // Stop implements backends.Run.
 func (r *Run) Stop() {

@@ -64,7 +64,10 @@ type Backend struct {
 	nextID atomic.Int64
 }
 
-var _ backends.Backend = (*Backend)(nil)
+var (
+	_ backends.Backend = (*Backend)(nil)
+	_ backends.Limiter = (*run)(nil)
+)
 
 // New returns a simulator backend.
 func New(opts Options) *Backend {
@@ -129,9 +132,13 @@ type applyResult struct {
 // wanted is what the controlling side asked for, read by the loop.
 type wanted struct {
 	paused bool
-	speed  float64 // 0 = as fast as possible
-	steps  int     // single steps requested while paused
+	speed  float64       // 0 = as fast as possible
+	steps  int           // single steps requested while paused
+	limit  time.Duration // the run waits once its clock reaches it; < 0: none
 }
+
+// held reports whether the run must wait at the limit now.
+func (w wanted) held(now time.Duration) bool { return w.limit >= 0 && now >= w.limit }
 
 type run struct {
 	id      int64
@@ -190,7 +197,7 @@ func newRun(ctx context.Context, id int64, eng *simengine.Engine, o Options) *ru
 		applies: make(chan applyReq),
 		ctx:     ctx, cancel: cancel,
 		done: make(chan struct{}),
-		want: wanted{paused: o.Paused, speed: normSpeed(o.Speed)},
+		want: wanted{paused: o.Paused, speed: normSpeed(o.Speed), limit: -1},
 	}
 }
 
@@ -233,6 +240,9 @@ func (r *run) Resume() { r.set(func(w *wanted) { w.paused, w.steps = false, 0 })
 
 // SetSpeed implements backends.Run.
 func (r *run) SetSpeed(x float64) { r.set(func(w *wanted) { w.speed = normSpeed(x) }) }
+
+// SetLimit implements backends.Limiter.
+func (r *run) SetLimit(t time.Duration) { r.set(func(w *wanted) { w.limit = max(t, -1) }) }
 
 // Step implements backends.Run.
 func (r *run) Step() {
@@ -318,6 +328,25 @@ func (r *run) loop() {
 			return
 		}
 		w := r.take()
+		if !w.paused && w.held(r.eng.Now()) {
+			// At the limit: publish where the run stands and wait, as paused,
+			// until the limit moves (the speed's anchor is kept: the run owes
+			// no ticks for the time it waited).
+			anchored = false
+			if dirty {
+				r.publish()
+				lastPub, dirty = r.clock.Now(), false
+			}
+			select {
+			case <-r.wake:
+			case req := <-r.applies:
+				r.apply(req)
+				dirty = true
+			case <-r.ctx.Done():
+				return
+			}
+			continue
+		}
 		if w.paused {
 			anchored = false
 			if w.steps > 0 {
@@ -358,7 +387,7 @@ func (r *run) loop() {
 				anchorWall, anchorSim, target = now, r.eng.Now(), r.eng.Now()
 			}
 		}
-		for n := 1; r.eng.Now() < target && !r.eng.Done(); n++ {
+		for n := 1; r.eng.Now() < target && !r.eng.Done() && !w.held(r.eng.Now()); n++ {
 			r.step(r.eng)
 			dirty = true
 			if err := r.mem.check(r.eng.Now()); err != nil {
@@ -376,6 +405,13 @@ func (r *run) loop() {
 		if dirty && now.Sub(lastPub) >= r.minGap {
 			r.publish()
 			lastPub, dirty = now, false
+		}
+		if w.held(r.eng.Now()) {
+			if dirty {
+				r.publish() // the moment the limit was set for
+				lastPub, dirty = r.clock.Now(), false
+			}
+			continue
 		}
 		behind := r.eng.Now() < target && !r.eng.Done()
 		var wait time.Duration
@@ -429,6 +465,7 @@ func (r *run) apply(req applyReq) {
 // yet (and carrying that one's events forward, so none is lost).
 func (r *run) publish() {
 	s := r.eng.Snapshot()
+	s.Metrics = r.eng.Result().Metrics // what a lesson's checks read
 	r.seq++
 	s.RunID, s.Seq = r.id, r.seq
 	evs := r.eng.Events()

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -317,6 +318,17 @@ func TestAppliedTimeReplays(t *testing.T) {
 	if live.Pipeline != want {
 		t.Fatalf("live run %+v\nreplay   %+v", live.Pipeline, want)
 	}
+	// The snapshot carries the run's metrics, as a headless run reports them:
+	// what a lesson's checks read in the TUI and in run --lesson.
+	res := e.Result().Metrics
+	if len(live.Metrics) == 0 || len(live.Metrics) != len(res) {
+		t.Fatalf("the last snapshot has %d metrics, the engine %d", len(live.Metrics), len(res))
+	}
+	for k, v := range res {
+		if got, ok := live.Metric(k); ok && got != v || !ok && !math.IsNaN(v) {
+			t.Errorf("%s: snapshot %v, engine %v", k, got, v)
+		}
+	}
 }
 
 func TestPanicDuringApplyEndsTheCall(t *testing.T) {
@@ -403,5 +415,45 @@ func TestEstimateMatchesTheEngine(t *testing.T) {
 	want, _ := simengine.Estimate(load(t))
 	if c.Time != want.Time || c.Bytes != want.Bytes || c.What == "" || c.NeedsConfirm() {
 		t.Fatalf("Estimate = %+v, engine says %+v", c, want)
+	}
+}
+
+// A limit holds the run's clock exactly where it is set, at any speed, with a
+// snapshot of that moment; raising it lets the run go on, lifting it lets the
+// run end.
+func TestLimitHoldsTheClock(t *testing.T) {
+	r, err := New(Options{Paused: true}).Start(context.Background(), load(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	l := r.(backends.Limiter)
+	next(t, r)
+	l.SetLimit(45 * time.Second)
+	r.SetSpeed(0)
+	r.Resume()
+	at := func(want time.Duration) {
+		t.Helper()
+		for {
+			s := next(t, r)
+			if s.Time > want || s.Done {
+				t.Fatalf("the run went past %s: %s (done %v)", want, s.Time, s.Done)
+			}
+			if s.Time == want {
+				return
+			}
+		}
+	}
+	at(45 * time.Second)
+	select {
+	case s := <-r.Snapshots():
+		t.Fatalf("a snapshot past the limit: %s", s.Time)
+	case <-time.After(100 * time.Millisecond):
+	}
+	l.SetLimit(90 * time.Second)
+	at(90 * time.Second)
+	l.SetLimit(-1)
+	if last, _ := drain(t, r); !last.Done || last.Time != 2*time.Minute {
+		t.Fatalf("lifted: the run ended at %s (done %v)", last.Time, last.Done)
 	}
 }

@@ -123,7 +123,7 @@ func (l Lesson) Status() string {
 		s = fmt.Sprintf("%d/%d steps", l.Steps, l.Of)
 	}
 	if l.BestError >= 0 {
-		s += fmt.Sprintf(" · best prediction %.0f%% off", 100*l.BestError)
+		s += " · best prediction " + percentOff(l.BestError)
 	}
 	return s
 }
@@ -134,4 +134,13 @@ func RelError(guess, answer float64) float64 {
 		return math.Abs(guess)
 	}
 	return math.Abs(guess-answer) / math.Abs(answer)
+}
+
+// percentOff writes a relative error as a percentage: whole percents, with a
+// decimal below 10% (a guess 0.3% off is not "0% off").
+func percentOff(e float64) string {
+	if p := 100 * e; p < 9.95 {
+		return fmt.Sprintf("%.1f%% off", p)
+	}
+	return fmt.Sprintf("%.0f%% off", 100*e)
 }

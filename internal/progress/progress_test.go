@@ -62,3 +62,20 @@ func TestCorruptProgressIsReplaced(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusSaysHowFarOff(t *testing.T) {
+	for _, c := range []struct {
+		l    Lesson
+		want string
+	}{
+		{Lesson{BestError: -1}, "not started"},
+		{Lesson{Started: true, Steps: 2, Of: 5, BestError: -1}, "2/5 steps"},
+		{Lesson{Started: true, Done: true, Steps: 5, Of: 5, BestError: 0.0033}, "done · best prediction 0.3% off"},
+		{Lesson{Started: true, Done: true, Steps: 5, Of: 5, BestError: 0}, "done · best prediction 0.0% off"},
+		{Lesson{Started: true, Steps: 1, Of: 5, BestError: 0.25}, "1/5 steps · best prediction 25% off"},
+	} {
+		if got := c.l.Status(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.l, got, c.want)
+		}
+	}
+}

@@ -67,13 +67,17 @@ func TestFindingsQuoteTheirOwnNode(t *testing.T) {
 	}
 }
 
-// TestFindingsAreJudgedAgainAtTheEnd is security-log-analytics: OpenSearch
-// is down for 4 minutes. The outage is named as the cause, its fix is for the
-// outage (retries, the backup), not capacity: without it nothing is refused.
-// The iterator age that rose meanwhile is reported as past, with when, and
-// no finding projects it to the retention next to one saying it caught up.
+// TestFindingsAreJudgedAgainAtTheEnd is security-log-analytics as its
+// lesson has the learner run it: OpenSearch is down for 4 minutes from 20m.
+// The outage is named as the cause, its fix is for the outage (retries, the
+// backup), not capacity: without it nothing is refused. The iterator age that
+// rose meanwhile is reported as past, with when, and no finding projects it
+// to the retention next to one saying it caught up.
 func TestFindingsAreJudgedAgainAtTheEnd(t *testing.T) {
-	d, _ := diagnose(t, builtin(t, "security-log-analytics"))
+	outage := builtin(t, "security-log-analytics")
+	outage.Timeline = append(outage.Timeline, pipeline.Change{At: 20 * time.Minute, Fail: "search", For: 4 * time.Minute})
+	outage.SortTimeline()
+	d, _ := diagnose(t, outage)
 	all := messages(d)
 	for _, bad := range []string{"search.instances", "reaches the 24 h retention", "Iterator age rising"} {
 		if strings.Contains(all, bad) {

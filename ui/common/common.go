@@ -5,7 +5,8 @@
 //
 // It lives apart from package ui because screens are packages of their own
 // and ui imports them. Imports: bubbletea, bubbles, lipgloss, backends,
-// pipeline, pipeline/advice, ui/styles, ui/keys, ui/layout.
+// pipeline, pipeline/advice, internal (progress, safefile, textsafe),
+// ui/styles, ui/keys, ui/layout.
 package common
 
 import (
@@ -18,6 +19,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/streamsim/streamsim/backends"
+	"github.com/streamsim/streamsim/internal/progress"
 	"github.com/streamsim/streamsim/internal/safefile"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
@@ -37,7 +39,24 @@ type Common struct {
 	Estimate Estimator
 	// Progress hears how the learner gets on with a lesson (the workshop
 	// keeps it; a workshop room shows it on the instructor's board); nil: no one.
+	// It is called from the program's event loop, in the order things
+	// happen: it must not block (hand the value on, as a channel that keeps
+	// the latest does).
 	Progress func(LessonProgress)
+	// Workshop, when set, makes the program a workshop; nil: the design tool.
+	Workshop *Workshop
+}
+
+// Workshop is what `streamsim workshop` (or a workshop room) starts the
+// program with: the picker lists the built-ins in workshop order with each
+// lesson's progress, and a run follows its lesson from the start, waiting at
+// every step that asks the learner something.
+type Workshop struct {
+	// Progress is each lesson's progress when the program started, by name.
+	Progress map[string]progress.Lesson
+	// Notice is said in the footer when the program starts (such as a
+	// progress file that could not be read and starts afresh).
+	Notice string
 }
 
 // LessonProgress is where a learner stands in a lesson: sent when a step is

@@ -61,3 +61,8 @@ type SaveRequestedMsg struct{ Path string }
 // terminal answered with its background colour): screens give the styles
 // they hold copies of, such as their text inputs', the new ones.
 type StylesChangedMsg struct{}
+
+// LessonProgressedMsg says how the learner gets on with a lesson, as
+// Common.Progress hears it: the picker of a workshop keeps its list up to
+// date with it.
+type LessonProgressedMsg struct{ Progress LessonProgress }

@@ -459,6 +459,9 @@ func (m *Model) delete(n *pipeline.Node) tea.Cmd {
 		if r.Expect > 0 {
 			also = append(also, plural(r.Expect, "check"))
 		}
+		if r.Lesson > 0 {
+			also = append(also, plural(r.Lesson, "lesson question"))
+		}
 		msg := "deleted " + id
 		if len(also) > 0 {
 			msg += " with its " + strings.Join(also, ", ")

@@ -137,7 +137,8 @@ func saveSessionCmd(store common.Store, path string, sc *pipeline.Scenario, chan
 // replay ends where the dashboard did (0, or the scenario's own duration or
 // more: the run went to its end). Timeline entries and lesson steps the
 // session never reached are left out, as a scenario may not hold moments
-// after its end. A change made at the very moment the session stopped had
+// after its end; a prediction answered later than that is answered at the
+// recording's end. A change made at the very moment the session stopped had
 // no tick to act in yet; the recording then lasts one tick more, so that it
 // keeps the change.
 func Recording(sc *pipeline.Scenario, changes []pipeline.Change, end time.Duration) *pipeline.Scenario {
@@ -160,9 +161,15 @@ func Recording(sc *pipeline.Scenario, changes []pipeline.Change, end time.Durati
 	}
 	var steps []pipeline.LessonStep
 	for _, st := range out.Lesson {
-		if !st.Has || st.At < out.Duration {
-			steps = append(steps, st)
+		if st.Has && st.At >= out.Duration {
+			continue
 		}
+		if p := st.Predict; p != nil && p.AnswerAt >= out.Duration {
+			q := *p // its answer comes at the recording's end, where the session stood
+			q.AnswerAt = 0
+			st.Predict = &q
+		}
+		steps = append(steps, st)
 	}
 	out.Lesson = steps
 	if len(changes) > 0 && len(out.Name)+len("-session") <= 64 {

@@ -9,6 +9,13 @@
 // given to it, every change made is applied to it, and it is finished when
 // the run completes; its findings, each with its fix, fill the advice pane.
 //
+// A scenario's lesson is judged as the run goes (lesson.go), by the tracker
+// `streamsim run --lesson` replays recorded sessions with; its panel (l)
+// counts the steps (3/7), marks what the learner did ✓, and while it is
+// followed the run waits at each step that asks something: a check, an
+// action, a prediction (g types the guess; h shows the hint). How the
+// learner gets on goes to Common.Progress.
+//
 // Panes that take keys (shards, advice, events) are visited with tab; the
 // focused one has a heavy frame. From 160 columns the advice and the events
 // stand side by side; below that they share the bottom-right place and tab
@@ -63,6 +70,7 @@ const (
 	askRecord          // where to save the session
 	askSave            // where to save the scenario
 	askBigRun          // the run is estimated above the bound: start it?
+	askGuess           // the learner's guess for a lesson's prediction
 )
 
 // pane names the panes that take keys, in tab order.
@@ -83,7 +91,7 @@ const wideAt = 160
 // KeyMap is the dashboard's bindings.
 type KeyMap struct {
 	Pause, Faster, Slower, Step, Fail, Set, Reshard, Record, Save, Lesson, Tab, PrevTab, Stream, Rerun, Back key.Binding
-	Charts, NextNode, PrevNode                                                                               key.Binding
+	Charts, NextNode, PrevNode, Guess, Hint                                                                  key.Binding
 	Up, Down, Left, Right, Accept, Cancel, Complete                                                          key.Binding
 }
 
@@ -114,6 +122,8 @@ func defaultKeyMap() KeyMap {
 		Charts:   keys.New("c", "charts"),
 		NextNode: keys.New("n", "next node"),
 		PrevNode: keys.New("N", "previous node"),
+		Guess:    keys.New("g", "guess"),
+		Hint:     keys.New("h", "hint"),
 	}
 }
 
@@ -173,10 +183,11 @@ type Model struct {
 	hist       *pipeline.History // the run so far, for the charts
 	charts     bool              // the charts view is on show
 	chartSel   int               // index in sc.Nodes of the node the charts show
-	lesson     bool
-	lessonTop  int  // lines of the lesson scrolled past
-	lessonHold bool // scrolled by hand: the lesson stays put until the next step comes
-	lessonCur  int  // the step under way when last looked (-1: none yet)
+	lesson     bool              // the lesson's panel is on: the run follows the lesson
+	les        *lessonRun        // the run's lesson, judged as it goes (nil: none)
+	lessonTop  int               // lines of the lesson scrolled past
+	lessonHold bool              // scrolled by hand: the lesson stays put until the next step comes
+	lessonCur  int               // the step under way when last looked (-1: none yet)
 
 	focus      pane // the pane the arrows act on
 	side       pane // below wideAt: advicePane or eventsPane, the one shown bottom right
@@ -204,6 +215,9 @@ type Model struct {
 	compErr  string        // why tab found nothing
 	target   string        // node chosen for the current prompt
 	big      backends.Cost // askBigRun: what the run would take
+
+	// after schedules a message (the hint's timer); tests replace it.
+	after func(time.Duration, tea.Msg) tea.Cmd
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -212,7 +226,8 @@ var _ common.Screen = (*Model)(nil)
 func New(c *common.Common) *Model {
 	in := common.NewInput(c.Styles)
 	in.CharLimit = 200
-	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1, lessonCur: -1}
+	m := &Model{c: c, keys: defaultKeyMap(), input: in, focus: advicePane, side: advicePane, cursor: -1, lessonCur: -1,
+		after: func(d time.Duration, msg tea.Msg) tea.Cmd { return tea.Tick(d, func(time.Time) tea.Msg { return msg }) }}
 	m.syncKeys()
 	return m
 }
@@ -259,9 +274,12 @@ func (m *Model) syncKeys() {
 	free := m.prompt == noPrompt
 	live := free && (m.state == running || m.state == paused)
 	k.Pause.SetEnabled(live)
-	if m.state == paused {
+	switch {
+	case m.state == paused && m.les != nil && m.les.held:
+		k.Pause.SetHelp("space", "go on") // without waiting for the lesson's step
+	case m.state == paused:
 		k.Pause.SetHelp("space", "resume")
-	} else {
+	default:
 		k.Pause.SetHelp("space", "pause")
 	}
 	k.Faster.SetEnabled(live && m.speed < len(speeds)-1)
@@ -278,6 +296,8 @@ func (m *Model) syncKeys() {
 	} else {
 		k.Lesson.SetHelp("l", "lesson")
 	}
+	k.Guess.SetEnabled(free && m.guessable())
+	k.Hint.SetEnabled(free && m.hintable())
 	panes := free && !m.charts // the live view's panes are on show
 	k.Tab.SetEnabled(panes)
 	k.Tab.SetHelp("tab", m.nextPane(1).String())
@@ -365,7 +385,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	// By priority: the help bar keeps the first that fit (after the main
 	// action, esc, ? and q, which it always shows).
-	return []key.Binding{k.Pause, k.Tab, m.arrowHelp(), k.Record, k.Lesson, k.Charts, k.NextNode, k.Fail, k.Set, k.Reshard,
+	return []key.Binding{k.Pause, k.Guess, k.Hint, k.Tab, m.arrowHelp(), k.Record, k.Lesson, k.Charts, k.NextNode, k.Fail, k.Set, k.Reshard,
 		k.Faster, k.Slower, k.Step, k.Stream, k.PrevNode, k.Save, k.Rerun, k.Back}
 }
 
@@ -395,7 +415,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Faster, k.Slower, k.Step},
 		{k.Fail, k.Set, k.Reshard, k.Stream},
-		{k.Record, k.Save, k.Lesson, k.Rerun, k.Back},
+		{k.Record, k.Save, k.Lesson, k.Guess, k.Hint, k.Rerun, k.Back},
 		{k.Charts, k.NextNode, k.PrevNode},
 		{k.Tab, k.PrevTab, k.Up, k.Down, k.Left, k.Right},
 		{k.Accept, k.Complete, k.Cancel},

@@ -48,6 +48,7 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 	if m.focus == shardsPane && len(m.storage) == 0 {
 		m.focus = advicePane
 	}
+	m.startLesson()
 	m.syncKeys()
 	if est, ok := m.c.Backend.(backends.Estimator); ok {
 		// A run above about a minute or a gigabyte waits for a yes (RunEstimatedMsg).
@@ -58,6 +59,7 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 
 // Stop ends the run under way, if any; its last messages will be dropped.
 func (m *Model) Stop() tea.Cmd {
+	m.endLesson()
 	r := m.run
 	m.run, m.runID = nil, 0
 	if m.state == running || m.state == paused || m.state == starting {
@@ -98,14 +100,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.run, m.runID, m.state = msg.Run, msg.Run.ID(), running
 		m.run.SetSpeed(speeds[m.speed])
+		m.lessonLimit() // before the clock starts: the first step may come at once
 		m.run.Resume()
-		return waitForSnapshotCmd(m.run)
+		return tea.Batch(m.reportLesson(false), waitForSnapshotCmd(m.run))
 	case SnapshotReadyMsg:
 		if m.run == nil || msg.RunID != m.runID {
 			return nil // from a run that is gone: drop it and stop listening
 		}
 		m.take(msg.Snap)
-		return waitForSnapshotCmd(m.run)
+		lesson := m.observeLesson(msg.Snap.Time)
+		m.lessonTick()
+		return tea.Batch(lesson, waitForSnapshotCmd(m.run))
 	case RunEndedMsg:
 		if m.run == nil || msg.RunID != m.runID {
 			return nil
@@ -117,6 +122,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		if m.state != finished {
 			m.state = idle
+		}
+		m.endLesson()
+		return nil
+	case hintDueMsg:
+		if l := m.les; l != nil && msg.gen == l.hintGen && m.hintable() {
+			l.hint = true
 		}
 		return nil
 	case ChangeAppliedMsg:
@@ -138,7 +149,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.addEvent(evCLI, "$ "+c)
 		}
 		m.showEvents() // what the change would be on AWS
-		return nil
+		if m.following() {
+			m.side = eventsPane // the lesson stays in view: it says whether the change did the step
+			if m.focus == advicePane {
+				m.focus = eventsPane
+			}
+		}
+		return m.lessonChange(msg.Change)
 	case leaveConfirmedMsg:
 		return m.leave(msg)
 	case SessionSavedMsg:
@@ -274,9 +291,6 @@ func (m *Model) take(s pipeline.Snapshot) {
 	if s.Done {
 		m.state = finished
 	}
-	if cur := m.lessonStep(); cur != m.lessonCur {
-		m.lessonCur, m.lessonHold = cur, false // a new step: the lesson follows it again
-	}
 	m.diagnose(s)
 }
 
@@ -326,6 +340,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Pause):
 		if m.state == paused {
+			m.letGoLesson() // a step that waits lets the run go on
 			m.state = running
 			m.run.Resume()
 		} else {
@@ -371,12 +386,18 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 			return emit(common.SaveRequestedMsg{})
 		}
 		return m.ask(askSave, "save scenario as: ", m.sc.Name+".yaml")
+	case key.Matches(msg, k.Guess):
+		return m.askGuess()
+	case key.Matches(msg, k.Hint):
+		m.showHint()
 	case key.Matches(msg, k.Lesson):
 		m.lesson = !m.lesson
 		if m.lesson {
 			m.focus, m.side = eventsPane, eventsPane
 			m.lessonHold = false // open on the step under way
 		}
+		m.lessonLimit()
+		return m.lessonWait() // the run waits at the lesson's steps while it is followed
 	case key.Matches(msg, k.Tab):
 		m.focusPane(m.nextPane(1))
 	case key.Matches(msg, k.PrevTab):
@@ -602,6 +623,9 @@ func (m *Model) parse() (pipeline.Change, error) {
 			return pipeline.Change{}, err
 		}
 		return pipeline.Change{Set: []pipeline.Assignment{a}}, nil
+	case askGuess:
+		_, err := m.parseGuess(text)
+		return pipeline.Change{}, err
 	case askReshard:
 		n := m.sc.Node(m.target)
 		k, _ := capacityKey(n)
@@ -670,6 +694,12 @@ func (m *Model) validate() {
 	if strings.TrimSpace(m.input.Value()) == "" && m.prompt != askFailFor {
 		return // nothing typed yet: no complaint
 	}
+	if m.prompt == askGuess {
+		if _, err := m.parseGuess(strings.TrimSpace(m.input.Value())); err != nil {
+			m.inputErr = err.Error()
+		}
+		return
+	}
 	if _, err := m.parse(); err != nil {
 		m.inputErr = err.Error()
 	}
@@ -695,7 +725,18 @@ func (m *Model) submit() tea.Cmd {
 		m.input.Blur()
 		then := m.then
 		m.then = nil
-		return saveSessionCmd(m.c.Store, path, Recording(m.sc, m.changes, m.stoppedAt()), len(m.changes), false, then)
+		sc := withGuesses(m.sc, m.lessonResults())
+		return saveSessionCmd(m.c.Store, path, Recording(sc, m.changes, m.stoppedAt()), len(m.changes), false, then)
+	}
+	if m.prompt == askGuess {
+		v, err := m.parseGuess(strings.TrimSpace(m.input.Value()))
+		if err != nil {
+			m.inputErr = err.Error()
+			return nil
+		}
+		m.prompt = noPrompt
+		m.input.Blur()
+		return m.guess(v)
 	}
 	c, err := m.parse()
 	if err != nil {

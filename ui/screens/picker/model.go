@@ -1,6 +1,11 @@
 // Package picker is the screen `streamsim` opens on: the built-in scenarios
 // with their titles, descriptions and services; open one in the builder, run
 // it, open a YAML file by path, or start an empty pipeline.
+//
+// In a workshop (common.Workshop) it lists the lessons, in workshop order,
+// with each one's progress (not started, steps done, done, best
+// prediction), kept up to date from the dashboard's reports; enter starts
+// the selected lesson.
 package picker
 
 import (
@@ -9,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 
+	"github.com/streamsim/streamsim/internal/progress"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/keys"
@@ -60,6 +66,8 @@ type Model struct {
 	compID  int      // of the last completion asked for (tab in the path prompt)
 	choices []string // the paths tab found, when there are several
 	compErr string   // why tab found nothing
+
+	progress *progress.Store // in a workshop: each lesson's progress (never saved here)
 }
 
 var _ common.Screen = (*Model)(nil)
@@ -73,6 +81,13 @@ func New(c *common.Common) *Model {
 	p.Prompt = "open file: "
 	p.Placeholder = "path/to/scenario.yaml"
 	m := &Model{c: c, keys: defaultKeyMap(), filter: f, path: p}
+	if w := c.Workshop; w != nil {
+		m.progress = &progress.Store{Lessons: map[string]progress.Lesson{}}
+		for name, l := range w.Progress {
+			m.progress.Lessons[name] = l
+		}
+		m.keys.Open.SetHelp("enter", "start lesson")
+	}
 	m.applyFilter()
 	m.syncKeys()
 	return m
@@ -83,6 +98,18 @@ func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
 	m.filter.SetWidth(max(10, w/2-8))
 	m.path.SetWidth(max(10, w-16))
+}
+
+// Progress returns a lesson's progress as the picker shows it (a workshop's).
+func (m *Model) Progress(name string) (progress.Lesson, bool) {
+	if m.progress == nil {
+		return progress.Lesson{}, false
+	}
+	l, ok := m.progress.Lessons[name]
+	if !ok {
+		l.BestError = -1
+	}
+	return l, true
 }
 
 // CapturesInput implements common.Screen.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamsim/streamsim/backends/fake"
 	"github.com/streamsim/streamsim/internal/golden"
+	"github.com/streamsim/streamsim/internal/progress"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/uitest"
 )
@@ -207,4 +208,49 @@ func TestOpenFileCompletes(t *testing.T) {
 	if v := uitest.Plain(m.View()); !strings.Contains(v, "scenarios/shopzz") || strings.Contains(v, "open scenarios") || strings.Contains(v, "no such file") {
 		t.Fatalf("the error is not in plain words:\n%s", v)
 	}
+}
+
+// In a workshop the picker lists the lessons with their progress, which the
+// dashboard's reports keep up to date, and enter starts the lesson.
+func TestWorkshopShowsProgress(t *testing.T) {
+	c := uitest.Common(&fake.Backend{}, uitest.NewMemStore(nil),
+		uitest.Load(t, "shop", uitest.ShopYAML), uitest.Load(t, "tiny", uitest.TinyYAML))
+	c.Workshop = &common.Workshop{Progress: map[string]progress.Lesson{
+		"tiny": {Started: true, Done: true, Steps: 2, Of: 2, BestError: 0.12},
+	}}
+	m := New(c)
+	m.SetSize(120, 30)
+	v := uitest.Plain(m.View())
+	for _, want := range []string{"streamsim workshop", "1 of 2 lessons done", "shop · new", "tiny ✓ done", "progress  not started"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("no %q:\n%s", want, v)
+		}
+	}
+	m.Update(common.LessonProgressedMsg{Progress: common.LessonProgress{Scenario: "shop", Step: 2, Steps: 3,
+		Done: []bool{true, true, false}, BestErr: 0.5}})
+	v = uitest.Plain(m.View())
+	if !strings.Contains(v, "shop 2/3 steps") || !strings.Contains(v, "2/3 steps · best prediction 50% off") {
+		t.Fatalf("after a report:\n%s", v)
+	}
+	press(m, "down")
+	if v := uitest.Plain(m.View()); !strings.Contains(v, "done · best prediction 12% off") {
+		t.Fatalf("tiny's detail:\n%s", v)
+	}
+	run, ok := press(m, "up", "enter")[0].(common.RunRequestedMsg)
+	if !ok || run.Scenario.Name != "shop" || !run.Open {
+		t.Fatalf("enter in a workshop: %#v", run)
+	}
+	if !strings.Contains(strings.Join(helpTexts(m), " · "), "enter start lesson") {
+		t.Fatalf("help: %v", helpTexts(m))
+	}
+}
+
+func helpTexts(m *Model) []string {
+	var out []string
+	for _, b := range m.ShortHelp() {
+		if b.Enabled() {
+			out = append(out, b.Help().Key+" "+b.Help().Desc)
+		}
+	}
+	return out
 }

@@ -62,6 +62,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.path.CursorEnd()
 		m.choices, m.compErr = choices, problem
 		return nil
+	case common.LessonProgressedMsg:
+		if m.progress != nil {
+			p := msg.Progress
+			done := 0
+			for _, d := range p.Done {
+				if d {
+					done++
+				}
+			}
+			var errs []float64
+			if p.BestErr >= 0 {
+				errs = append(errs, p.BestErr)
+			}
+			m.progress.Record(p.Scenario, done, p.Steps, errs...) // as the workshop keeps it on disk
+		}
+		return nil
 	case common.StylesChangedMsg:
 		m.filter.SetStyles(m.c.Styles.Input)
 		m.path.SetStyles(m.c.Styles.Input)
@@ -87,7 +103,11 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Down):
 		m.sel = min(len(m.shown)-1, m.sel+1)
 	case key.Matches(msg, k.Open):
-		if b, ok := m.Selected(); ok {
+		b, ok := m.Selected()
+		switch {
+		case ok && m.progress != nil: // a workshop: enter starts the lesson
+			return emit(common.RunRequestedMsg{Scenario: b.Scenario.Clone(), Open: true})
+		case ok:
 			return emit(common.ScenarioOpenedMsg{Scenario: b.Scenario.Clone()})
 		}
 	case key.Matches(msg, k.Run):

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/streamsim/streamsim/internal/progress"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/ui/common"
@@ -19,9 +20,16 @@ func (m *Model) View() string {
 	}
 	st := m.c.Styles
 	title := st.Title.Render(" streamsim") + st.Header.Render(" ─ streaming pipelines on AWS, simulated")
-	count := st.Header.Render(fmt.Sprintf("%d scenarios ", len(m.c.Builtins)))
+	noun := "scenarios"
+	if m.progress != nil {
+		title = st.Title.Render(" streamsim workshop") + st.Header.Render(" ─ lessons you do, checked as you go")
+		noun = "lessons"
+	}
+	count := st.Header.Render(fmt.Sprintf("%d %s ", len(m.c.Builtins), noun))
 	if q := m.filter.Value(); q != "" {
-		count = st.Header.Render(fmt.Sprintf("%d of %d scenarios ", len(m.shown), len(m.c.Builtins)))
+		count = st.Header.Render(fmt.Sprintf("%d of %d %s ", len(m.shown), len(m.c.Builtins), noun))
+	} else if m.progress != nil {
+		count = st.Header.Render(fmt.Sprintf("%d of %d lessons done ", m.lessonsDone(), len(m.c.Builtins)))
 	}
 	header := layout.PadRight(title, m.w-lwidth(count)) + count
 
@@ -36,7 +44,7 @@ func (m *Model) View() string {
 		leftW = layout.Split(m.w, 9, 11)[0]
 	}
 	rightW := m.w - leftW
-	left := layout.Pane(st.PaneFocused, st.PaneTitle, "scenarios", m.listLines(leftW-layout.PaneFrame, bodyH-layout.PaneFrame), leftW, bodyH)
+	left := layout.Pane(st.PaneFocused, st.PaneTitle, noun, m.listLines(leftW-layout.PaneFrame, bodyH-layout.PaneFrame), leftW, bodyH)
 	right := layout.Pane(st.Pane, st.PaneTitle, m.detailTitle(), m.detailLines(rightW-layout.PaneFrame), rightW, bodyH)
 	out := header + "\n" + layout.Row(left, right)
 	if prompt != "" {
@@ -74,7 +82,14 @@ func (m *Model) listLines(w, h int) []string {
 		if w >= 70 { // room for the services on the right
 			svcW = min(28, w/3)
 		}
-		rest := layout.PadRight(textsafe.Line(b.Scenario.Title), max(0, w-nameW-4-svcW))
+		if m.progress != nil {
+			svcW = 0 // the lesson's progress stands there instead
+		}
+		title := textsafe.Line(b.Scenario.Title)
+		if l, ok := m.Progress(b.Name); ok {
+			title = layout.PadRight(shortStatus(l), 12) + " " + title
+		}
+		rest := layout.PadRight(title, max(0, w-nameW-4-svcW))
 		svcs := ""
 		if svcW > 0 {
 			svcs = layout.PadLeft(serviceList(b.Scenario, "·"), svcW-1) + " "
@@ -174,7 +189,10 @@ func (m *Model) detailLines(w int) []string {
 	add("run", fmt.Sprintf("%s simulated · tick %s · seed %d",
 		pipeline.FormatDuration(s.Duration), pipeline.FormatDuration(s.Tick), s.Seed))
 	if n := len(s.Lesson); n > 0 {
-		add("lesson", fmt.Sprintf("%d steps", n))
+		add("lesson", lessonSummary(s))
+	}
+	if l, ok := m.Progress(b.Name); ok {
+		add("progress", l.Status())
 	}
 	if n := len(s.Expect); n > 0 {
 		add("expect", fmt.Sprintf("%d checks", n))
@@ -233,4 +251,59 @@ func serviceList(s *pipeline.Scenario, sep string) string {
 		out = append(out, svc.Short)
 	}
 	return strings.Join(out, sep)
+}
+
+// shortStatus is a lesson's progress in a few characters, for the list: the
+// mark reads without colour.
+func shortStatus(l progress.Lesson) string {
+	switch {
+	case l.Done:
+		return "✓ done"
+	case l.Started:
+		return fmt.Sprintf("%d/%d steps", l.Steps, l.Of)
+	}
+	return "· new"
+}
+
+// lessonsDone is how many lessons a workshop's learner has done.
+func (m *Model) lessonsDone() int {
+	n := 0
+	for _, b := range m.c.Builtins {
+		if l, ok := m.Progress(b.Name); ok && l.Done {
+			n++
+		}
+	}
+	return n
+}
+
+// lessonSummary says how many steps a lesson has and what they ask.
+func lessonSummary(s *pipeline.Scenario) string {
+	var checks, actions, predictions int
+	for _, st := range s.Lesson {
+		switch {
+		case st.Check != nil:
+			checks++
+		case st.Did != nil:
+			actions++
+		case st.Predict != nil:
+			predictions++
+		}
+	}
+	text := fmt.Sprintf("%d steps", len(s.Lesson))
+	var asks []string
+	for _, x := range []struct {
+		n          int
+		one, other string
+	}{{actions, "action", "actions"}, {checks, "check", "checks"}, {predictions, "prediction", "predictions"}} {
+		switch {
+		case x.n == 1:
+			asks = append(asks, "1 "+x.one)
+		case x.n > 1:
+			asks = append(asks, fmt.Sprintf("%d %s", x.n, x.other))
+		}
+	}
+	if len(asks) > 0 {
+		text += ": " + strings.Join(asks, ", ")
+	}
+	return text
 }
