@@ -379,6 +379,7 @@ type series struct {
 	stride int64 // ticks per row
 	tick   int64
 	row    []string
+	rates  pipeline.Rater
 }
 
 func newSeries(out *output, s *pipeline.Scenario, e *sim.Engine) (*series, error) {
@@ -406,7 +407,7 @@ func (sr *series) step(e *sim.Engine) error {
 	if sr.tick%sr.stride != 0 && !e.Done() {
 		return nil
 	}
-	snap := e.Snapshot() // rates since the previous call: once per row
+	snap := sr.rates.Next(e.Snapshot()) // rates since the previous row
 	row := append(sr.row[:0], csvNum(math.Round(snap.Time.Seconds()*1000)/1000))
 	for _, n := range snap.Nodes {
 		row = append(row,

@@ -62,6 +62,7 @@ type runAdvice struct {
 	diag     *advice.Diagnoser
 	region   string // the scenario's, for the report's note on prices
 	samp     adviceSampler
+	rates    pipeline.Rater // each sample's rates since the grid tick before
 	baseline *pipeline.Report
 	basePath string
 }
@@ -90,9 +91,9 @@ func (a *runAdvice) step(e *sim.Engine) {
 	t := e.Tick()
 	switch {
 	case a.samp.sampleAt(t) || e.Done():
-		a.diag.Observe(e.Snapshot())
+		a.diag.Observe(a.rates.Next(e.Snapshot()))
 	case a.samp.resetAt(t):
-		_ = e.Snapshot()
+		a.rates.Next(e.Snapshot())
 	}
 }
 

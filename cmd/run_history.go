@@ -17,6 +17,7 @@ const historySamples = 4096
 type historyTaker struct {
 	h            *pipeline.History
 	every, ticks int64
+	rates        pipeline.Rater // each sample's rates since the one before
 }
 
 // newHistoryTaker returns nil when no history is wanted.
@@ -34,7 +35,7 @@ func newHistoryTaker(s *pipeline.Scenario, e *sim.Engine, on bool) *historyTaker
 // step is called after every engine step.
 func (t *historyTaker) step(e *sim.Engine) {
 	if t != nil && (e.Tick()%t.every == 0 || e.Done()) {
-		t.h.Add(e.Snapshot())
+		t.h.Add(t.rates.Next(e.Snapshot()))
 	}
 }
 

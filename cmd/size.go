@@ -315,7 +315,9 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 	if err := guard.run(fmt.Sprintf("%s at %s", sc.Name, valuesText(vals)), e, nil); err != nil {
 		return nil, err
 	}
-	r := &sizeRun{metrics: e.Result().Metrics, snap: e.Snapshot()}
+	snap := e.Snapshot()
+	snap.RatesSince(nil) // the whole run's averages
+	r := &sizeRun{metrics: e.Result().Metrics, snap: snap}
 	for _, t := range targets {
 		v, ok := r.metrics[t.Metric]
 		if !ok {

@@ -21,6 +21,19 @@ type Snapshot struct {
 	// lists (what expect lines and lesson checks read); nil where the backend
 	// measures none beyond the figures above.
 	Metrics map[string]float64
+	// Findings are what the run's advisor says so far (the simulator's
+	// runner keeps one), most recent last.
+	Findings []Finding
+	// Tick is the ticks done and TickLen a tick's length, for rates from the
+	// totals below (RatesSince); 0 where the backend measures rates itself.
+	Tick    int64
+	TickLen time.Duration
+}
+
+// Finding is one of the advisor's findings as a snapshot carries it: the
+// rule that fired, on which node, what is wrong and what to change.
+type Finding struct {
+	Rule, Severity, Node, Problem, Fix string
 }
 
 // Metric is a metric of the run so far: from Metrics, or for the pipeline's
@@ -45,8 +58,16 @@ func (s *Snapshot) Metric(name string) (float64, bool) {
 	return v, ok
 }
 
-// NodeSnapshot is one node's live figures. Rates are per second over the last tick.
+// NodeSnapshot is one node's live figures. Rates are per second since the
+// snapshot before (the simulator's: as RatesSince computes them from the
+// running totals).
 type NodeSnapshot struct {
+	// Running totals (the simulator's): records and bytes in, records out,
+	// write attempts refused (by the node, and its own attempts its targets
+	// refused), those it refused itself, and refused read calls.
+	RecordsIn, BytesIn, RecordsOut    float64
+	Refused, OwnRefused, ReadsRefused float64
+
 	ID            string
 	Service       ServiceName
 	Stage         Stage

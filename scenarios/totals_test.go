@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/sim"
 )
 
@@ -33,9 +34,10 @@ func TestTotalsOfTheBuiltins(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Advance(20 * 60)
-	_ = e.Snapshot()
+	var rt pipeline.Rater
+	rt.Next(e.Snapshot())
 	e.Advance(30)
-	s := e.Snapshot()
+	s := rt.Next(e.Snapshot())
 	events, table := s.Node("events"), s.Node("table")
 	if events.Throttled <= 0 {
 		t.Fatalf("events refuses nothing at 20m30s")

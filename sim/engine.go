@@ -22,7 +22,6 @@ type nodeStats struct {
 	writeRefused             float64
 	failedUntil              float64 // seconds; failure ends then (math.Inf = never)
 	failedFrom               float64
-	prev                     totalsAt // totals at the last Snapshot, for rates
 }
 
 func (s *nodeStats) failed(now float64) bool { return now >= s.failedFrom && now < s.failedUntil }

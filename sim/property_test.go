@@ -107,12 +107,13 @@ func traceHash(t *testing.T, sc *pipeline.Scenario) (uint64, map[string]float64)
 		t.Fatal(err)
 	}
 	h := fnv.New64a()
+	var rt pipeline.Rater
 	for !e.Done() {
 		e.Step()
 		if err := e.CheckInvariants(); err != nil {
 			t.Fatalf("%v\n%s", err, sc.Name)
 		}
-		s := e.Snapshot()
+		s := rt.Next(e.Snapshot())
 		fmt.Fprintf(h, "%d %v %v %v|", s.Time, s.Pipeline.Produced, s.Pipeline.Delivered, s.Pipeline.LatencyP99)
 		for _, n := range s.Nodes {
 			fmt.Fprintf(h, "%s %v %v %v %v;", n.ID, n.InRate, n.OutRate, n.Held, n.Units)

@@ -131,14 +131,15 @@ func TestSeriesPattern(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var rt pipeline.Rater
 	for _, c := range []struct {
 		ticks int
 		want  float64
 	}{{30, 1000}, {60, 3000}, {60, 1000}, {60, 3000}} {
 		e.Advance(c.ticks - 1)
-		e.Snapshot() // rates are over the interval since the last snapshot
+		rt.Next(e.Snapshot()) // rates are over the interval since the last snapshot
 		e.Advance(1)
-		snap := e.Snapshot()
+		snap := rt.Next(e.Snapshot())
 		if got := snap.Node("p").InRate; math.Abs(got-c.want) > 1e-6 {
 			t.Errorf("at %v the producer sends %.1f records/s, want %.0f", e.Now(), got, c.want)
 		}

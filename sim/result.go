@@ -130,15 +130,16 @@ func fanOut(md model) int {
 	return 1
 }
 
-// Snapshot returns the dashboard's view of the run now. It copies everything,
-// so the caller may keep it while the engine goes on.
+// Snapshot returns the run now, with running totals: a pure read (rates come
+// from the totals of two snapshots: pipeline.Snapshot.RatesSince). It copies
+// everything, so the caller may keep it while the engine goes on.
 func (e *Engine) Snapshot() pipeline.Snapshot {
-	s := pipeline.Snapshot{Time: e.Now(), Duration: e.Duration(), Done: e.Done()}
-	var cost, refusedRate float64
+	s := pipeline.Snapshot{Time: e.Now(), Duration: e.Duration(), Done: e.Done(), Tick: e.tick, TickLen: e.sc.Tick}
+	var cost float64
+	s.Nodes = make([]pipeline.NodeSnapshot, 0, len(e.fileOrder))
 	for _, md := range e.fileOrder {
-		ns, own := e.nodeSnapshot(md)
+		ns := e.nodeSnapshot(md)
 		cost += ns.CostMonthly
-		refusedRate += own
 		s.Nodes = append(s.Nodes, ns)
 	}
 	var lost, held float64
@@ -164,22 +165,20 @@ func (e *Engine) Snapshot() pipeline.Snapshot {
 		s.Pipeline.ProducedRate += p.lastRate
 	}
 	s.Pipeline.DeliveredRate = e.tickDeliv / e.dt
-	s.Pipeline.ThrottledRate = refusedRate
 	return s
 }
 
-// nodeSnapshot is one node's view now, and the write attempts it refused
-// itself per second over the same interval as its rates.
-func (e *Engine) nodeSnapshot(md model) (pipeline.NodeSnapshot, float64) {
+// nodeSnapshot is one node's view now.
+func (e *Engine) nodeSnapshot(md model) pipeline.NodeSnapshot {
 	n := md.node()
 	st := md.stats()
 	ns := pipeline.NodeSnapshot{
 		ID: n.ID, Service: n.Service.Name, Stage: n.Stage,
 		Lost: st.lost, Held: md.held(), Failed: st.failed(e.nowSec()) && e.tick > 0,
 		CostMonthly: e.cost(md),
+		RecordsIn:   st.in, BytesIn: st.inB, RecordsOut: st.out,
+		Refused: st.throttled + st.writeRefused, OwnRefused: st.throttled,
 	}
-	rt := e.rates(md)
-	ns.InRate, ns.OutRate, ns.InBytesRate, ns.Throttled = rt.in, rt.out, rt.inB, rt.thr
 	switch x := md.(type) {
 	case *stream:
 		ns.LostWrites = lostWrites(x.adm.edges)
@@ -189,8 +188,12 @@ func (e *Engine) nodeSnapshot(md model) (pipeline.NodeSnapshot, float64) {
 			ns.IterAge = max(ns.IterAge, r.iterAge)
 		}
 		ns.HotKey, ns.HotShare, ns.HotUnit, ns.HotProducer = x.hotKey()
-		ns.ReadThrottled = e.readRate(x)
+		ns.ReadsRefused = x.readThrot
 		ns.Lost = x.expired
+		ns.RecordsOut = 0 // what its readers read, each
+		for _, r := range x.readers {
+			ns.RecordsOut += r.out
+		}
 	case *firehose:
 		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.load
 		if x.adm != nil {
@@ -199,7 +202,7 @@ func (e *Engine) nodeSnapshot(md model) (pipeline.NodeSnapshot, float64) {
 	case *processor:
 		ns.Lag, ns.IterAge, ns.Util = readerLag(x.rd), x.iterAge, x.load
 	}
-	return ns, rt.own
+	return ns
 }
 
 func readerLag(r *reader) float64 {
@@ -225,50 +228,6 @@ func (s *stream) hotKey() (string, float64, int, string) {
 		}
 	}
 	return best, share, unit, writer
-}
-
-// readRate is the stream's refused read calls per second since the last snapshot.
-func (e *Engine) readRate(s *stream) float64 {
-	p := s.prevRead
-	s.prevRead = [2]float64{s.readThrot, float64(e.tick)}
-	el := (float64(e.tick) - p[1]) * e.dt
-	if el <= 0 {
-		return 0
-	}
-	return (s.readThrot - p[0]) / el
-}
-
-// tickRates are a node's rates: thr counts the attempts it refused and its
-// own attempts its targets refused (NodeSnapshot.Throttled), own only the
-// former (what the pipeline's total adds up).
-type tickRates struct{ in, out, inB, thr, own float64 }
-
-// rates returns a node's per-second rates over the last tick, from the change
-// in its totals since the previous call.
-func (e *Engine) rates(md model) tickRates {
-	st := md.stats()
-	prev := st.prev
-	cur := tickRates{st.in, st.out, st.inB, st.throttled + st.writeRefused, st.throttled}
-	if s, ok := md.(*stream); ok {
-		cur.out = 0
-		for _, r := range s.readers {
-			cur.out += r.out
-		}
-	}
-	el := float64(e.tick-prev.tick) * e.dt
-	if el <= 0 {
-		return prev.rate
-	}
-	r := tickRates{(cur.in - prev.t.in) / el, (cur.out - prev.t.out) / el, (cur.inB - prev.t.inB) / el,
-		(cur.thr - prev.t.thr) / el, (cur.own - prev.t.own) / el}
-	st.prev = totalsAt{cur, e.tick, r}
-	return r
-}
-
-type totalsAt struct {
-	t    tickRates
-	tick int64
-	rate tickRates
 }
 
 // lostWrites is the records writers gave up on after a target refused them.

@@ -38,11 +38,10 @@ type stream struct {
 	maxUtil   float64
 	expired   float64
 	readThrot float64
-	prevRead  [2]float64 // refused reads and tick at the last Snapshot
-	demand    []float64  // per reader: bytes wanted from the unit being shared (<0: not sharing)
-	own       []float64  // per reader: bytes it may read from each unit alone this tick (0: it shares)
-	fillOrder []int      // scratch for waterFill: the sharing readers by demand
-	accepted  float64    // bytes accepted this tick (on-demand peak tracking)
+	demand    []float64 // per reader: bytes wanted from the unit being shared (<0: not sharing)
+	own       []float64 // per reader: bytes it may read from each unit alone this tick (0: it shares)
+	fillOrder []int     // scratch for waterFill: the sharing readers by demand
+	accepted  float64   // bytes accepted this tick (on-demand peak tracking)
 }
 
 // storage is one stream storage service's behaviour. Each service's is in

@@ -60,6 +60,7 @@ func checkTotals(t *testing.T, sc *pipeline.Scenario) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var rt pipeline.Rater
 	for !e.Done() {
 		e.Step()
 		if err := e.CheckInvariants(); err != nil {
@@ -69,7 +70,7 @@ func checkTotals(t *testing.T, sc *pipeline.Scenario) bool {
 		if e.Tick()%7 != 0 {
 			continue
 		}
-		s := e.Snapshot()
+		s := rt.Next(e.Snapshot())
 		var inFlight, refusedRate float64
 		for _, ns := range s.Nodes {
 			n := sc.Node(ns.ID)
@@ -84,7 +85,7 @@ func checkTotals(t *testing.T, sc *pipeline.Scenario) bool {
 		near(fmt.Sprintf("snapshot %v: throttled/s", s.Time), s.Pipeline.ThrottledRate, refusedRate)
 	}
 	m := e.Result().Metrics
-	s := e.Snapshot()
+	s := rt.Next(e.Snapshot())
 	sum := func(metric string, keep func(*pipeline.Node) bool) float64 {
 		var v float64
 		for _, n := range sc.Nodes {

@@ -159,6 +159,7 @@ type run struct {
 	want wanted
 
 	// Owned by the loop goroutine.
+	rates  pipeline.Rater
 	seq    int64
 	evSeen int
 	mem    memWatch
@@ -464,8 +465,8 @@ func (r *run) apply(req applyReq) {
 // publish sends the engine's snapshot, replacing one the reader has not taken
 // yet (and carrying that one's events forward, so none is lost).
 func (r *run) publish() {
-	s := r.eng.Snapshot()
-	s.Metrics = r.eng.Result().Metrics // what a lesson's checks read
+	s := r.rates.Next(r.eng.Snapshot()) // rates since the snapshot published before
+	s.Metrics = r.eng.Result().Metrics  // what a lesson's checks read
 	r.seq++
 	s.RunID, s.Seq = r.id, r.seq
 	evs := r.eng.Events()

@@ -14,13 +14,14 @@ import (
 func diagnose(t testing.TB, s *pipeline.Scenario) (*Diagnoser, sim.Result) {
 	t.Helper()
 	e, err := sim.New(s)
+	var rt pipeline.Rater
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := NewDiagnoser(s)
 	for !e.Done() {
 		e.Step()
-		d.Observe(e.Snapshot())
+		d.Observe(rt.Next(e.Snapshot()))
 	}
 	res := e.Result()
 	d.Finish(res.Metrics)
@@ -217,11 +218,12 @@ func TestDiagnoserDeterministicAndStable(t *testing.T) {
 
 	// Order is by first appearance: a prefix of the final order at every point.
 	e, _ := sim.New(s)
+	var rt pipeline.Rater
 	d := NewDiagnoser(s)
 	final := rules(a)
 	for !e.Done() {
 		e.Step()
-		d.Observe(e.Snapshot())
+		d.Observe(rt.Next(e.Snapshot()))
 		got := rules(d)
 		for i := range got {
 			if i >= len(final) || got[i] != final[i] {
@@ -233,16 +235,17 @@ func TestDiagnoserDeterministicAndStable(t *testing.T) {
 	d.Finish(res.Metrics)
 	first := d.Findings()
 	d.Finish(res.Metrics)
-	d.Observe(e.Snapshot())
+	d.Observe(rt.Next(e.Snapshot()))
 	if !reflect.DeepEqual(first, d.Findings()) {
 		t.Error("Finish twice or Observe after Finish changed the findings")
 	}
 	// Without metrics, Finish still works from the snapshots.
 	e, _ = sim.New(s)
+	rt = pipeline.Rater{}
 	d = NewDiagnoser(s)
 	for !e.Done() {
 		e.Step()
-		d.Observe(e.Snapshot())
+		d.Observe(rt.Next(e.Snapshot()))
 	}
 	d.Finish(nil)
 	if _, ok := finding(d, "hot-key", "stream"); !ok {

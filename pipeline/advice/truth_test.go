@@ -167,13 +167,14 @@ func TestShrinkAdviceCoversTheWholeScenario(t *testing.T) {
 		short := sc.Clone()
 		short.Duration = min(short.Duration, 10*time.Minute)
 		e, err := sim.New(short)
+		var rt pipeline.Rater
 		if err != nil {
 			t.Fatal(err)
 		}
 		d := NewDiagnoser(sc)
 		for !e.Done() {
 			e.Step()
-			d.Observe(e.Snapshot())
+			d.Observe(rt.Next(e.Snapshot()))
 		}
 		d.Finish(nil)
 		return d
@@ -299,6 +300,7 @@ func checkSuggestion(s *pipeline.Scenario, node, fix string) []string {
 func diagnoseSampled(t testing.TB, s *pipeline.Scenario) *Diagnoser {
 	t.Helper()
 	e, err := sim.New(s)
+	var rt pipeline.Rater
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +309,7 @@ func diagnoseSampled(t testing.TB, s *pipeline.Scenario) *Diagnoser {
 	for !e.Done() {
 		e.Step()
 		if e.Tick()%every == 0 || e.Done() {
-			d.Observe(e.Snapshot())
+			d.Observe(rt.Next(e.Snapshot()))
 		}
 	}
 	d.Finish(e.Result().Metrics)
