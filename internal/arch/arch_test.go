@@ -3,7 +3,9 @@
 // backends → sim, pipeline; sim → pipeline; pipeline → stdlib, YAML (go.yaml.in/yaml/v3, and
 // goccy/go-yaml for the positions of syntax errors), internal/.
 // The AWS SDK and franz-go appear only in backends/aws; Bubble Tea and Lip Gloss
-// (v2, charm.land) only in ui and cmd. Nothing imports a package that talks to
+// (v2, charm.land) only in ui, room and cmd. room (the workshop room served
+// over SSH: wish, its SSH server, one TUI per learner, the instructor's board)
+// may import ui, backends, pipeline and internal/; only cmd imports room. Nothing imports a package that talks to
 // the terminal when it is loaded (see forbidden): every command, even
 // `streamsim version`, would pay for it. It reads the imports of every non-test
 // file with go/parser.
@@ -40,6 +42,8 @@ var rules = []rule{
 		"github.com/aws/", "github.com/twmb/franz-go/"}},
 	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/internal/",
 		"charm.land/", "github.com/charmbracelet/", "golang.org/x/"}},
+	{"room", []string{"streamsim/room", "streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/internal/",
+		"charm.land/", "github.com/charmbracelet/", "golang.org/x/crypto/ssh", "golang.org/x/time/rate"}},
 	{"cmd", []string{"streamsim/", "github.com/spf13/", "charm.land/", "github.com/charmbracelet/", "github.com/mattn/"}},
 }
 
@@ -164,6 +168,14 @@ func TestRulesBite(t *testing.T) {
 		{"cmd", "github.com/twmb/franz-go/pkg/kadm", false},
 		{"backends/aws", "github.com/twmb/franz-go/pkg/kadm", true},
 		{"sim", "math/rand/v2", true},
+		{"room", "charm.land/wish/v2/bubbletea", true},
+		{"room", "golang.org/x/crypto/ssh", true},
+		{"room/board", module + "ui/styles", true},
+		{"room", module + "sim", false},
+		{"room", module + "cmd", false},
+		{"room", "github.com/aws/aws-sdk-go-v2/aws", false},
+		{"ui", module + "room", false},
+		{"pipeline", "charm.land/wish/v2", false},
 	} {
 		if got := allowed(ruleFor(c.dir), c.imp); got != c.ok {
 			t.Errorf("%s importing %s: allowed = %v, want %v", c.dir, c.imp, got, c.ok)
