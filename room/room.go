@@ -207,6 +207,7 @@ func (r *Room) Addr() string {
 func (r *Room) Serve(ln net.Listener) error {
 	r.mu.Lock()
 	r.addr = ln.Addr().String()
+	r.notifyLocked() // a board already up shows where
 	r.mu.Unlock()
 	r.loops.Add(2)
 	go r.sweep()

@@ -103,6 +103,10 @@ func (s *session) lastFrame() string {
 // Read implements io.Reader for the program: a rate limit, a total limit,
 // and the time of the last input for the idle timer.
 func (s *session) Read(p []byte) (int, error) {
+	if s.ctx.Err() != nil {
+		// Gone: what the connection had buffered is not worth reading.
+		return 0, io.EOF
+	}
 	if len(p) > inputChunk {
 		p = p[:inputChunk]
 	}
