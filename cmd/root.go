@@ -125,6 +125,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 		newExplainCmd(),
 		newVersionCmd(),
 		newCleanupCmd(),
+		newServeCmd(),
 	)
 	return root
 }
