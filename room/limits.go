@@ -157,11 +157,29 @@ func (r *Room) estimator(base common.Estimator) common.Estimator {
 	}
 }
 
-// cloneBuiltins gives a session copies of the built-in scenarios of its own.
+// cloneBuiltins gives a session copies of the built-in scenarios of its own,
+// the lesson's checks, actions and predictions too (Scenario.Clone shares
+// them): a learner's guess written into a prediction stays theirs.
 func cloneBuiltins(bs []common.Builtin) []common.Builtin {
 	out := make([]common.Builtin, len(bs))
 	for i, b := range bs {
-		out[i] = common.Builtin{Name: b.Name, Scenario: b.Scenario.Clone()}
+		sc := b.Scenario.Clone()
+		for j := range sc.Lesson {
+			st := &sc.Lesson[j]
+			if st.Check != nil {
+				c := *st.Check
+				st.Check = &c
+			}
+			if st.Did != nil {
+				d := *st.Did
+				st.Did = &d
+			}
+			if st.Predict != nil {
+				p := *st.Predict
+				st.Predict = &p
+			}
+		}
+		out[i] = common.Builtin{Name: b.Name, Scenario: sc}
 	}
 	return out
 }

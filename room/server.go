@@ -276,13 +276,11 @@ func (r *Room) program(s ssh.Session) *tea.Program {
 		return nil
 	}
 	opts := append(bubbletea.MakeOptions(sess), tea.WithoutSignalHandler(), tea.WithFPS(r.lim.FPS))
-	var m tea.Model
-	if sess.board != nil {
-		m = sess.board
-	} else {
-		m = guarded{inner: r.newModel(sess), s: sess}
+	var m tea.Model = sess.board
+	if sess.board == nil {
+		m = r.newModel(sess)
 	}
-	sess.prog = tea.NewProgram(m, opts...)
+	sess.prog = tea.NewProgram(guarded{inner: m, s: sess}, opts...)
 	return sess.prog
 }
 

@@ -292,3 +292,51 @@ func TestCollect(t *testing.T) {
 		t.Error("collected into the room's own folder")
 	}
 }
+
+// TestOwnCopies: a session's built-ins share nothing a learner's TUI could
+// write into with another's.
+func TestOwnCopies(t *testing.T) {
+	bs, err := builtinsOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := cloneBuiltins(bs), cloneBuiltins(bs)
+	for i := range a {
+		sa, sb := a[i].Scenario, b[i].Scenario
+		if sa == sb || sa == bs[i].Scenario {
+			t.Fatalf("%s: the same scenario", a[i].Name)
+		}
+		for j := range sa.Nodes {
+			if sa.Nodes[j] == sb.Nodes[j] {
+				t.Errorf("%s: node %s shared", a[i].Name, sa.Nodes[j].ID)
+			}
+		}
+		for j := range sa.Lesson {
+			x, y := sa.Lesson[j], sb.Lesson[j]
+			if x.Predict != nil && x.Predict == y.Predict || x.Check != nil && x.Check == y.Check || x.Did != nil && x.Did == y.Did {
+				t.Errorf("%s: lesson step %d shared", a[i].Name, j)
+			}
+		}
+	}
+}
+
+// TestHostKeyKept: the host key is made once and reused, so learners' ssh
+// does not warn of a changed key when the room starts again.
+func TestHostKeyKept(t *testing.T) {
+	dir := t.TempDir()
+	var fps []string
+	for range 2 {
+		r, err := New(Config{Dir: dir, Code: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fps = append(fps, r.HostKey())
+	}
+	if fps[0] == "" || fps[0] != fps[1] {
+		t.Errorf("host keys %v: want one, kept", fps)
+	}
+	st, err := os.Stat(filepath.Join(dir, hostKeyFile))
+	if err != nil || st.Mode().Perm()&0o077 != 0 {
+		t.Errorf("the host key file: %v, mode %v", err, st.Mode())
+	}
+}
