@@ -63,7 +63,7 @@ func (r *Room) newServer(hostKey string) (*ssh.Server, error) {
 		r.mu.Unlock()
 	}
 	srv.ConnectionFailedCallback = func(c net.Conn, err error) {
-		r.log.Info("connection ended before a session", "addr", hostOf(c.RemoteAddr()), "err", err)
+		r.log.Info("connection ended before a session", "addr", hostOf(c.RemoteAddr()), "err", textsafe.Line(clip(err.Error(), 300)))
 	}
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{
 		"session":      r.sessionChannel,
