@@ -128,6 +128,7 @@ scenario (see 'streamsim scenarios'); a file of that name wins.`,
 		newCleanupCmd(),
 		newImportCmd(),
 		newWorkshopCmd(),
+		newServeCmd(),
 	)
 	return root
 }

@@ -7,7 +7,8 @@
 # the run, refuse to lose its recorded change on esc and q, save it as a
 # session on the way out, quit. It fails, printing the screen, as soon as a
 # screen is not what it should be; on every screen the help bar must show
-# ? and q (or ctrl+c while a field has the keys).
+# ? and q (or ctrl+c while a field has the keys). Then, when ssh is
+# installed, scripts/tmux-smoke-room.sh joins a workshop room with it.
 #
 #   scripts/tmux-smoke.sh            # 120×34
 #   COLS=80 ROWS=24 scripts/tmux-smoke.sh
@@ -241,3 +242,7 @@ session_file=$(ls "$tmp/work"/*-session.yaml 2>/dev/null | head -1)
 grep -qF "orders.rate: 100/s" "$session_file" || fail "the session lacks the change: $(cat "$session_file")"
 "$tmp/streamsim" run "$session_file" --quiet >/dev/null || [[ $? == 1 ]] || fail "the session does not replay"
 echo "tmux-smoke: OK (ran from ${first#sim } to ${c#sim }; advice: $finding; session $(basename "$session_file") replays; exit 0)"
+
+# The workshop room (streamsim serve), joined with the system's ssh client
+# when one is installed (the script says so and passes when not).
+BIN=$tmp/streamsim scripts/tmux-smoke-room.sh

@@ -3,7 +3,10 @@
 // backends → sim, pipeline; sim → pipeline; pipeline → stdlib, YAML (go.yaml.in/yaml/v3, and
 // goccy/go-yaml for the positions of syntax errors), internal/.
 // The AWS SDK and franz-go appear only in backends/aws; Bubble Tea and Lip Gloss
-// (v2, charm.land) only in ui and cmd. Nothing imports a package that talks to
+// (v2, charm.land) only in ui and cmd. ui/room (the workshop room served
+// over SSH: wish, its SSH server, one TUI per learner, the instructor's board)
+// may import the rest of ui, backends, pipeline, scenarios and internal/;
+// only cmd imports it, and the rest of ui does not. Nothing imports a package that talks to
 // the terminal when it is loaded (see forbidden): every command, even
 // `streamsim version`, would pay for it. It reads the imports of every non-test
 // file with go/parser.
@@ -29,6 +32,12 @@ type rule struct {
 	allow []string // import path prefixes; "streamsim/x" means module + "x"
 }
 
+// denied are prefixes a rule's packages may not import even where its allow
+// list matches.
+var denied = map[string][]string{
+	"ui": {"streamsim/ui/room"}, // the room serves the TUI; the TUI knows nothing of it
+}
+
 var rules = []rule{
 	{"internal", []string{"streamsim/internal/"}}, // the standard library, and one another
 	{"pipeline", []string{"go.yaml.in/yaml/v3", "github.com/goccy/go-yaml", "streamsim/pipeline", "streamsim/internal/"}},
@@ -40,6 +49,8 @@ var rules = []rule{
 		"github.com/aws/", "github.com/twmb/franz-go/"}},
 	{"ui", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/internal/",
 		"charm.land/", "github.com/charmbracelet/", "golang.org/x/"}},
+	{"ui/room", []string{"streamsim/ui", "streamsim/backends", "streamsim/pipeline", "streamsim/scenarios", "streamsim/internal/",
+		"charm.land/", "github.com/charmbracelet/", "golang.org/x/crypto/ssh", "golang.org/x/time/rate"}},
 	{"cmd", []string{"streamsim/", "github.com/spf13/", "charm.land/", "github.com/charmbracelet/", "github.com/mattn/"}},
 }
 
@@ -77,13 +88,18 @@ func ruleFor(dir string) *rule {
 }
 
 func allowed(r *rule, imp string) bool {
-	if banned(imp) != "" {
+	if banned(imp) != "" || matches(denied[r.dir], imp) {
 		return false
 	}
 	if !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
 		return true // the standard library
 	}
-	for _, a := range r.allow {
+	return matches(r.allow, imp)
+}
+
+// matches reports whether imp is one of prefixes or below one.
+func matches(prefixes []string, imp string) bool {
+	for _, a := range prefixes {
 		if rest, ok := strings.CutPrefix(a, "streamsim/"); ok {
 			a = module + rest
 		}
@@ -164,6 +180,14 @@ func TestRulesBite(t *testing.T) {
 		{"cmd", "github.com/twmb/franz-go/pkg/kadm", false},
 		{"backends/aws", "github.com/twmb/franz-go/pkg/kadm", true},
 		{"sim", "math/rand/v2", true},
+		{"ui/room", "charm.land/wish/v2/bubbletea", true},
+		{"ui/room", "golang.org/x/crypto/ssh", true},
+		{"ui/room/board", module + "ui/styles", true},
+		{"ui/room", module + "sim", false},
+		{"ui/room", module + "cmd", false},
+		{"ui/room", "github.com/aws/aws-sdk-go-v2/aws", false},
+		{"ui/screens/dashboard", module + "ui/room", false},
+		{"pipeline", "charm.land/wish/v2", false},
 	} {
 		if got := allowed(ruleFor(c.dir), c.imp); got != c.ok {
 			t.Errorf("%s importing %s: allowed = %v, want %v", c.dir, c.imp, got, c.ok)
