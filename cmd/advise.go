@@ -83,8 +83,8 @@ func runAdvise(c *cobra.Command, arg string, asJSON, yes bool) error {
 		}
 		return invalid(fmt.Errorf("%s: %w", s.Name, err))
 	}
-	r.findings = run.findings
-	r.costs, r.total = advice.Costs(s, run.res.Metrics)
+	r.findings = run.Advice
+	r.costs, r.total = advice.Costs(s, run.Metrics)
 	r.breakEven = advice.KinesisBreakEvens(s)
 	if len(r.breakEven) == 0 && slices.ContainsFunc(r.recs, func(x advice.Recommendation) bool {
 		return x.Kind == advice.KindStorage && strings.HasPrefix(x.Choice, "Kinesis Data Streams")

@@ -8,27 +8,26 @@ import (
 	"time"
 
 	"github.com/streamsim/streamsim/backends"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/sim"
 )
 
 // checkCost is what every command that simulates does before it starts:
-// predict the run (sim.Engine.Estimate), refuse it when it needs more
+// predict the run (the Runner's Estimate), refuse it when it needs more
 // memory than the process may use (exit 3: a run that cannot fit would die
 // mid-way, and --yes does not change that), and when it is above the bound
 // of backends.ConfirmTime or ConfirmBytes unless yes (exit 2). hint says how
 // to make the run smaller.
-func checkCost(name string, c sim.Cost, yes bool, lim memLimit, hint string) error {
-	bc := backends.Cost{Time: c.Time, Bytes: c.Bytes}
+func checkCost(name string, c backends.Cost, yes bool, lim memLimit, hint string) error {
 	if lim.bytes > 0 && c.Bytes > float64(lim.bytes) {
 		return &exitError{code: exitMemory, err: fmt.Errorf("out of memory: %s needs about %s and %s is available (%s); %s, or give it more memory",
 			name, pipeline.ApproxSize(c.Bytes), pipeline.ApproxSize(float64(lim.bytes)), lim.source, hint)}
 	}
-	if yes || !bc.NeedsConfirm() {
+	if yes || !c.NeedsConfirm() {
 		return nil
 	}
 	return invalid(fmt.Errorf("%s is a big run: about %s of processor time and %s of memory (%s), above the bound of about %s or %s. Run again with --yes to go ahead, or %s",
-		name, backends.TimeText(c.Time), pipeline.ApproxSize(c.Bytes), c.What(),
+		name, backends.TimeText(c.Time), pipeline.ApproxSize(c.Bytes), c.What,
 		pipeline.FormatDuration(backends.ConfirmTime), pipeline.ApproxSize(backends.ConfirmBytes), hint))
 }
 
@@ -70,9 +69,9 @@ func newRunGuard(yes bool, hint string) *runGuard {
 	return g
 }
 
-// run checks e's run and runs it to the end, or returns why not: an
+// run checks rn's run and runs it to the end, or returns why not: an
 // *exitError (exit 2 above the bound, exit 3 out of memory).
-func (g *runGuard) run(name string, e *sim.Engine, step func(*sim.Engine)) error {
+func (g *runGuard) run(name string, e *simbackend.Runner, step func(*simbackend.Runner)) error {
 	cost := e.Estimate()
 	if err := checkCost(name, cost, g.yes, g.mem, g.hint); err != nil {
 		return err

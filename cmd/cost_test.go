@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamsim/streamsim/sim"
+	"github.com/streamsim/streamsim/backends"
 )
 
 // The test binary stands in for streamsim under prlimit: see TestMain in
@@ -52,9 +52,9 @@ func TestBigRunStopsWithTheEstimate(t *testing.T) {
 
 // TestCheckCost: the bound, the flag that lifts it, and memory.
 func TestCheckCost(t *testing.T) {
-	small := sim.Cost{Time: 2 * time.Second, Bytes: 100 << 20}
-	long := sim.Cost{Time: 2 * time.Minute, Bytes: 100 << 20}
-	big := sim.Cost{Time: 2 * time.Second, Bytes: 3 << 30}
+	small := backends.Cost{Time: 2 * time.Second, Bytes: 100 << 20}
+	long := backends.Cost{Time: 2 * time.Minute, Bytes: 100 << 20}
+	big := backends.Cost{Time: 2 * time.Second, Bytes: 3 << 30}
 	plenty := memLimit{bytes: 8 << 30, source: "memory available on this machine"}
 	tight := memLimit{bytes: 1 << 30, source: "RLIMIT_AS"}
 	code := func(err error) int {
@@ -69,7 +69,7 @@ func TestCheckCost(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		c    sim.Cost
+		c    backends.Cost
 		yes  bool
 		lim  memLimit
 		want int

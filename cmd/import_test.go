@@ -26,8 +26,8 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/streamsim/streamsim/backends/aws/standin"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/sim"
 )
 
 // TestImportEndToEnd is `streamsim import` against real local servers, with
@@ -364,7 +364,7 @@ func writeSkewed(t *testing.T, ctx context.Context, kin *kinesis.Client, stream 
 // to be limited by count) over the run.
 func simulatedShardRecords(t *testing.T, sc *pipeline.Scenario, stream string) []float64 {
 	t.Helper()
-	e, err := sim.New(sc)
+	e, err := simbackend.NewRunner(sc, simbackend.RunnerOptions{NoAdvice: true})
 	if err != nil {
 		t.Fatal(err)
 	}

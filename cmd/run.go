@@ -16,15 +16,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamsim/streamsim/backends"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/htmlreport"
-	"github.com/streamsim/streamsim/sim"
 )
-
-// maxCSVRows bounds the time series: a run of more ticks writes one row every
-// ceil(ticks / maxCSVRows) ticks, with rates averaged over those ticks.
-const maxCSVRows = 100_000
 
 // maxEvents bounds the events listed in the summary.
 const maxEvents = 50
@@ -153,12 +149,12 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	}
 	defer outs.abort() // a no-op once the reports are written
 
-	e, err := sim.New(s)
+	rn, err := simbackend.NewRunner(s, simbackend.RunnerOptions{})
 	if err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("%s: %w", s.Name, err))
 	}
-	cost := e.Estimate()
+	cost := rn.Estimate()
 	mem := detectMemLimit(realMemProbe())
 	if err := checkCost(s.Name, cost, f.aws.yes, mem, hintRun); err != nil {
 		outs.abort()
@@ -166,7 +162,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	}
 	applyGoMemLimit(mem, os.Getenv)
 	watch := newMemWatch(mem, cost.Bytes, backends.MemoryInUse)
-	adv, err := newRunAdvice(s, e, f.baseline)
+	adv, err := newRunAdvice(s, f.baseline)
 	if err != nil {
 		outs.abort()
 		return invalid(err)
@@ -174,28 +170,27 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	summary := outs.summary(c.ErrOrStderr())
 	prog := newProgress(c, s.Name, f.quiet)
 	prog.est = cost.Time
-	series, err := newSeries(outs.csv, s, e)
+	series, err := newSeries(outs.csv, s, rn)
 	if err != nil {
 		outs.abort()
 		return invalid(err)
 	}
-	hist := newHistoryTaker(s, e, f.htmlPath != "" || f.series)
+	hist := newHistoryTaker(rn, f.htmlPath != "" || f.series)
 	lesson := newLessonReplay(s, f.lesson)
-	lesson.step(e) // the steps shown from the start
+	lesson.step(rn) // the steps shown from the start
 	start := time.Now()
 	prog.start = start
-	for !e.Done() {
-		e.Step()
-		if err := series.step(e); err != nil {
+	for !rn.Done() {
+		rn.Step()
+		if err := series.step(rn); err != nil {
 			prog.clear()
 			outs.abort()
 			return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
 		}
-		adv.step(e)
-		hist.step(e)
-		lesson.step(e)
-		prog.update(e.Now(), e.Duration())
-		if err := watch.check(e.Now(), e.Duration()); err != nil {
+		hist.step(rn)
+		lesson.step(rn)
+		prog.update(rn.Now(), rn.Duration())
+		if err := watch.check(rn.Now(), rn.Duration()); err != nil {
 			prog.clear()
 			outs.abort()
 			return err
@@ -203,15 +198,15 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	}
 	prog.clear()
 	wall := time.Since(start)
-	lessonDone := lesson.finish(e)
+	lessonDone := lesson.finish(rn)
 
-	res := e.Result()
-	rep, err := newRunReport(s, e.Duration(), res.Metrics)
+	res := rn.Finish()
+	rep, err := newRunReport(s, res.Length, res.Metrics)
 	if err != nil {
 		outs.abort()
 		return err
 	}
-	adv.fill(rep, res.Metrics)
+	adv.fill(rep, res)
 	if err := series.flush(); err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
@@ -228,7 +223,7 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 
 	st := newStyle(summary)
 	if !f.quiet {
-		writeRunSummary(summary, st, s, res, rep, e.Duration())
+		writeRunSummary(summary, st, s, res, rep)
 		adv.write(summary, st, rep)
 	}
 	if !f.quiet || !lessonDone {
@@ -237,13 +232,13 @@ func runScenario(c *cobra.Command, arg string, f *runFlags) error {
 	if lesson != nil {
 		// A lesson's verdict is whether its steps were done: a recorded
 		// session changed the run its expect lines describe.
-		fmt.Fprintln(summary, lesson.verdictLine(st, rep, e.Duration(), wall))
+		fmt.Fprintln(summary, lesson.verdictLine(st, rep, res.Length, wall))
 		if !lessonDone {
 			return &exitError{code: exitFailed}
 		}
 		return nil
 	}
-	fmt.Fprintln(summary, verdictLine(st, rep, e.Duration(), wall))
+	fmt.Fprintln(summary, verdictLine(st, rep, res.Length, wall))
 	if !rep.Passed {
 		return &exitError{code: exitFailed}
 	}
@@ -382,12 +377,11 @@ type series struct {
 	rates  pipeline.Rater
 }
 
-func newSeries(out *output, s *pipeline.Scenario, e *sim.Engine) (*series, error) {
+func newSeries(out *output, s *pipeline.Scenario, rn *simbackend.Runner) (*series, error) {
 	if out == nil {
 		return &series{}, nil
 	}
-	ticks := int64(math.Round(e.Duration().Seconds() / s.Tick.Seconds()))
-	sr := &series{w: csv.NewWriter(out.w), stride: max(1, (ticks+maxCSVRows-1)/maxCSVRows)}
+	sr := &series{w: csv.NewWriter(out.w), stride: simbackend.GridStride(rn.Ticks())}
 	header := []string{"time_s"}
 	for _, n := range s.Nodes {
 		header = append(header, n.ID+".in_per_s", n.ID+".out_per_s", n.ID+".throttled_per_s",
@@ -399,7 +393,7 @@ func newSeries(out *output, s *pipeline.Scenario, e *sim.Engine) (*series, error
 }
 
 // step writes a row after every stride-th tick and after the last one.
-func (sr *series) step(e *sim.Engine) error {
+func (sr *series) step(e *simbackend.Runner) error {
 	if sr.w == nil {
 		return nil
 	}
@@ -459,8 +453,8 @@ func verdictLine(st style, rep *pipeline.Report, simulated, wall time.Duration) 
 
 // writeRunSummary prints the per-stage table, the pipeline totals, the
 // expectations and the events of a run.
-func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res sim.Result, rep *pipeline.Report, simulated time.Duration) {
-	m := res.Metrics
+func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res simbackend.Outcome, rep *pipeline.Report) {
+	m, simulated := res.Metrics, res.Length
 	fmt.Fprintln(w, st.bold(scenarioTitle(s)))
 	fmt.Fprintf(w, "seed %d · %s simulated in ticks of %s · backend sim\n\n", s.Seed,
 		pipeline.FormatDuration(simulated), pipeline.FormatDuration(s.Tick))

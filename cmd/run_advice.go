@@ -5,64 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/internal/safefile"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
-	"github.com/streamsim/streamsim/sim"
 )
 
-// maxAdviceSamples bounds the snapshots the diagnoser looks at in one run.
-const maxAdviceSamples = 400
-
-// adviceSampler decides at which ticks the diagnoser takes a snapshot.
-//
-// Snapshot rates are averages since the previous snapshot, and --csv takes
-// snapshots too (every stride ticks and at the end). So that the advice is
-// the same with and without --csv, the diagnoser samples only on the CSV's
-// grid, and before each sample takes (and discards) a snapshot at the
-// previous grid tick: every sample's rates then cover exactly the last
-// stride ticks, whoever else took snapshots. With --csv the extra snapshot
-// coincides with the CSV's own, which it leaves unchanged (rates over zero
-// ticks are not recomputed).
-type adviceSampler struct {
-	stride, every, ticks int64
-}
-
-func newAdviceSampler(s *pipeline.Scenario, e *sim.Engine) adviceSampler {
-	ticks := int64(math.Round(e.Duration().Seconds() / s.Tick.Seconds()))
-	stride := max(1, (ticks+maxCSVRows-1)/maxCSVRows) // as newSeries
-	rows := (ticks + stride - 1) / stride
-	k := max(1, (rows+maxAdviceSamples-1)/maxAdviceSamples)
-	return adviceSampler{stride: stride, every: stride * k, ticks: ticks}
-}
-
-func (a adviceSampler) sampleAt(t int64) bool { return t%a.every == 0 || t >= a.ticks }
-
-// resetAt reports whether t is the grid tick just before the next sample.
-func (a adviceSampler) resetAt(t int64) bool {
-	if t%a.stride != 0 || a.sampleAt(t) {
-		return false
-	}
-	next := min((t/a.every+1)*a.every, a.ticks)
-	return (next-1)/a.stride*a.stride == t
-}
-
 // runAdvice is what the advisor adds to `run`: the diagnosis of the run (the
-// JSON report's advice and the summary's findings) and the diff against
-// --baseline.
+// JSON report's advice and the summary's findings, from the Runner's
+// advisor) and the diff against --baseline.
 type runAdvice struct {
-	diag     *advice.Diagnoser
 	region   string // the scenario's, for the report's note on prices
-	samp     adviceSampler
-	rates    pipeline.Rater // each sample's rates since the grid tick before
 	baseline *pipeline.Report
 	basePath string
 }
@@ -72,10 +31,10 @@ func addBaselineFlag(c *cobra.Command, p *string) {
 	c.Flags().StringVar(p, "baseline", "", "compare the run's report with the JSON report at `PATH` (as `streamsim compare` does)")
 }
 
-// newRunAdvice prepares the advisor for a run of s on e; a --baseline that
-// cannot be read is an error (exit 2) before anything runs.
-func newRunAdvice(s *pipeline.Scenario, e *sim.Engine, baseline string) (*runAdvice, error) {
-	a := &runAdvice{diag: advice.NewDiagnoser(s), samp: newAdviceSampler(s, e), basePath: baseline, region: s.RegionOrDefault()}
+// newRunAdvice prepares the report's advice for a run of s; a --baseline
+// that cannot be read is an error (exit 2) before anything runs.
+func newRunAdvice(s *pipeline.Scenario, baseline string) (*runAdvice, error) {
+	a := &runAdvice{basePath: baseline, region: s.RegionOrDefault()}
 	if baseline != "" {
 		rep, err := readReport(baseline)
 		if err != nil {
@@ -86,22 +45,10 @@ func newRunAdvice(s *pipeline.Scenario, e *sim.Engine, baseline string) (*runAdv
 	return a, nil
 }
 
-// step is called after every engine step.
-func (a *runAdvice) step(e *sim.Engine) {
-	t := e.Tick()
-	switch {
-	case a.samp.sampleAt(t) || e.Done():
-		a.diag.Observe(a.rates.Next(e.Snapshot()))
-	case a.samp.resetAt(t):
-		a.rates.Next(e.Snapshot())
-	}
-}
-
-// fill finishes the diagnosis with the run's metrics and puts it in the
-// report, with the note on prices outside us-east-1.
-func (a *runAdvice) fill(rep *pipeline.Report, metrics map[string]float64) {
-	a.diag.Finish(metrics)
-	rep.Advice = withPricesNote(a.diag.Findings(), a.region)
+// fill puts the advisor's findings in the report, with the note on prices
+// outside us-east-1.
+func (a *runAdvice) fill(rep *pipeline.Report, out simbackend.Outcome) {
+	rep.Advice = withPricesNote(out.Advice, a.region)
 }
 
 // write prints the findings and, with --baseline, the diff.
@@ -127,47 +74,37 @@ func writeAdvice(w io.Writer, list []pipeline.Advice) {
 	t.write(w)
 }
 
-// simulated is a whole run of a scenario, with the diagnoser's findings.
-type simulated struct {
-	res      sim.Result
-	findings []pipeline.Advice
-	length   time.Duration // simulated time (whole ticks)
-}
-
-// simulate runs s to its end with the diagnoser watching as in `run`; g
+// simulate runs s to its end with the advisor watching, as `run` does; g
 // checks its cost first and watches its memory.
-func simulate(s *pipeline.Scenario, g *runGuard) (simulated, error) {
-	e, err := sim.New(s)
+func simulate(s *pipeline.Scenario, g *runGuard) (simbackend.Outcome, error) {
+	rn, err := simbackend.NewRunner(s, simbackend.RunnerOptions{})
 	if err != nil {
-		return simulated{}, err
+		return simbackend.Outcome{}, err
 	}
-	a, _ := newRunAdvice(s, e, "")
-	if err := g.run(s.Name, e, a.step); err != nil {
-		return simulated{}, err
+	if err := g.run(s.Name, rn, nil); err != nil {
+		return simbackend.Outcome{}, err
 	}
-	res := e.Result()
-	a.diag.Finish(res.Metrics)
-	return simulated{res: res, findings: a.diag.Findings(), length: e.Duration()}, nil
+	return rn.Finish(), nil
 }
 
 // simulateMetrics runs s to its end without the advisor: the metrics only.
 func simulateMetrics(s *pipeline.Scenario) (map[string]float64, error) {
-	res, err := sim.Run(s)
-	return res.Metrics, err
+	out, err := simbackend.RunToEnd(s, simbackend.RunnerOptions{NoAdvice: true})
+	return out.Metrics, err
 }
 
 // simulateReport runs s to its end and builds the report `run --json` writes
 // for it: the same metrics, expectations and advice, byte for byte.
 func simulateReport(s *pipeline.Scenario, g *runGuard) (*pipeline.Report, error) {
-	run, err := simulate(s, g)
+	out, err := simulate(s, g)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := newRunReport(s, run.length, run.res.Metrics)
+	rep, err := newRunReport(s, out.Length, out.Metrics)
 	if err != nil {
 		return nil, err
 	}
-	rep.Advice = withPricesNote(run.findings, s.RegionOrDefault())
+	rep.Advice = withPricesNote(out.Advice, s.RegionOrDefault())
 	return rep, nil
 }
 

@@ -18,9 +18,8 @@ import (
 	"github.com/spf13/pflag"
 
 	awsb "github.com/streamsim/streamsim/backends/aws"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/pipeline/advice"
-	"github.com/streamsim/streamsim/sim"
 )
 
 // awsRunFlags are the flags of `run --backend aws`.
@@ -224,7 +223,6 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	prog := newProgress(c, s.Name, f.quiet)
 	prog.start = start
 	csvw := newAWSSeries(outs.csv, s)
-	diag := advice.NewDiagnoser(s) // the same findings as a simulated run, from live measurements
 	for snaps := run.Snapshots(); snaps != nil; {
 		select {
 		case snap, ok := <-snaps:
@@ -236,7 +234,6 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 				prog.clear()
 			}
 			csvw.add(snap)
-			diag.Observe(snap)
 			prog.update(snap.Time, snap.Duration)
 		case sig := <-first:
 			prog.clear()
@@ -263,8 +260,9 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	if runErr != nil {
 		rep.Passed = false // the run failed: what it measured is incomplete
 	}
-	diag.Finish(res.Metrics)
-	rep.Advice = withPricesNote(diag.Findings(), plan.Region)
+	// The run's advisor read every snapshot it published, as the
+	// simulator's reads its grid: the same findings from live measurements.
+	rep.Advice = withPricesNote(res.Advice, plan.Region)
 	if err := csvw.flush(); err != nil {
 		outs.abort()
 		return invalid(fmt.Errorf("--csv %s: %w", f.csvPath, err))
@@ -541,7 +539,7 @@ func finite(m map[string]float64) map[string]float64 {
 // writeCompareSim simulates the scenario and prints the simulator's and the
 // real run's metrics side by side.
 func writeCompareSim(w io.Writer, s *pipeline.Scenario, real map[string]float64) error {
-	res, err := sim.Run(s.Clone())
+	res, err := simbackend.RunToEnd(s, simbackend.RunnerOptions{NoAdvice: true})
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,8 @@
 package cmd
 
 import (
-	"math"
-
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/sim"
 )
 
 // historySamples bounds the snapshots a run's history takes (the History
@@ -12,7 +10,7 @@ import (
 const historySamples = 4096
 
 // historyTaker builds the run's History for --html and --series. It takes
-// snapshots only on the CSV's grid, as the advisor does (see adviceSampler),
+// snapshots only on the CSV's grid, as the advisor does (simbackend.GridStride),
 // so neither the advice nor the CSV changes with these flags.
 type historyTaker struct {
 	h            *pipeline.History
@@ -21,19 +19,19 @@ type historyTaker struct {
 }
 
 // newHistoryTaker returns nil when no history is wanted.
-func newHistoryTaker(s *pipeline.Scenario, e *sim.Engine, on bool) *historyTaker {
+func newHistoryTaker(rn *simbackend.Runner, on bool) *historyTaker {
 	if !on {
 		return nil
 	}
-	ticks := int64(math.Round(e.Duration().Seconds() / s.Tick.Seconds()))
-	stride := max(1, (ticks+maxCSVRows-1)/maxCSVRows) // as newSeries
+	ticks := rn.Ticks()
+	stride := simbackend.GridStride(ticks) // as newSeries
 	rows := (ticks + stride - 1) / stride
 	k := max(1, (rows+historySamples-1)/historySamples)
 	return &historyTaker{h: &pipeline.History{}, every: stride * k, ticks: ticks}
 }
 
 // step is called after every engine step.
-func (t *historyTaker) step(e *sim.Engine) {
+func (t *historyTaker) step(e *simbackend.Runner) {
 	if t != nil && (e.Tick()%t.every == 0 || e.Done()) {
 		t.h.Add(t.rates.Next(e.Snapshot()))
 	}

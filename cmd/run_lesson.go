@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/sim"
 )
 
 // lessonReplay judges a run's lesson steps, as the TUI does live: with a
@@ -35,7 +35,7 @@ func newLessonReplay(s *pipeline.Scenario, on bool) *lessonReplay {
 }
 
 // step is called after every engine step.
-func (r *lessonReplay) step(e *sim.Engine) {
+func (r *lessonReplay) step(e *simbackend.Runner) {
 	if r == nil {
 		return
 	}
@@ -43,14 +43,14 @@ func (r *lessonReplay) step(e *sim.Engine) {
 }
 
 // view is the run now, with the timeline's changes made since the last view.
-func (r *lessonReplay) view(e *sim.Engine, now time.Duration) pipeline.LessonView {
+func (r *lessonReplay) view(e *simbackend.Runner, now time.Duration) pipeline.LessonView {
 	var changes []pipeline.Change
 	for r.next < len(r.s.Timeline) && r.s.Timeline[r.next].At <= now {
 		changes = append(changes, r.s.Timeline[r.next])
 		r.next++
 	}
 	r.last = now
-	m := e.Result().Metrics
+	m := e.Metrics()
 	sc := e.Scenario()
 	return pipeline.LessonView{Now: now, Changes: changes,
 		Metric: func(name string) (float64, bool) { v, ok := m[name]; return v, ok && !math.IsNaN(v) },
@@ -65,7 +65,7 @@ func (r *lessonReplay) view(e *sim.Engine, now time.Duration) pipeline.LessonVie
 }
 
 // finish judges the end of the run and says whether every step was done.
-func (r *lessonReplay) finish(e *sim.Engine) bool {
+func (r *lessonReplay) finish(e *simbackend.Runner) bool {
 	if r == nil {
 		return true
 	}

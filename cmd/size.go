@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
-	"github.com/streamsim/streamsim/sim"
 )
 
 type sizeFlags struct {
@@ -308,16 +308,15 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 	if ps := sc.Validate(); len(ps) > 0 {
 		return nil, fmt.Errorf("%s: %s", valuesText(vals), ps[0].Msg)
 	}
-	e, err := sim.New(sc)
+	rn, err := simbackend.NewRunner(sc, simbackend.RunnerOptions{NoAdvice: true})
 	if err != nil {
 		return nil, err
 	}
-	if err := guard.run(fmt.Sprintf("%s at %s", sc.Name, valuesText(vals)), e, nil); err != nil {
+	if err := guard.run(fmt.Sprintf("%s at %s", sc.Name, valuesText(vals)), rn, nil); err != nil {
 		return nil, err
 	}
-	snap := e.Snapshot()
-	snap.RatesSince(nil) // the whole run's averages
-	r := &sizeRun{metrics: e.Result().Metrics, snap: snap}
+	out := rn.Finish() // its Last has the whole run's averages
+	r := &sizeRun{metrics: out.Metrics, snap: out.Last}
 	for _, t := range targets {
 		v, ok := r.metrics[t.Metric]
 		if !ok {
@@ -457,7 +456,7 @@ func sizeWhy(base *pipeline.Scenario, vars []sizeVar, targets []pipeline.Expecta
 		n.Params[v.key.Name] = pipeline.Value{Kind: pipeline.KindInt, Num: float64(last.Values[i]), Set: true}
 	}
 	if run, err := simulate(sc, &runGuard{yes: true}); err == nil { // this value was simulated already
-		for i, f := range run.findings {
+		for i, f := range run.Advice {
 			if i == 3 {
 				break
 			}

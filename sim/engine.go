@@ -66,13 +66,8 @@ type Engine struct {
 	keysKnown bool
 }
 
-// Event is something that happened during the run: a timeline change applied,
-// a reshard completed, a request refused.
-type Event struct {
-	At   time.Duration
-	Node string
-	Text string
-}
+// Event is something that happened during the run (pipeline.Event).
+type Event = pipeline.Event
 
 // Options tune a run beyond the scenario file.
 type Options struct {

@@ -88,7 +88,11 @@ func (r *Run) Apply(c pipeline.Change) (time.Duration, error) {
 		return 0, backends.ErrRunEnded
 	default:
 	}
-	return r.apply(c)
+	at, err := r.apply(c)
+	if err == nil {
+		r.adv.Apply(c) // its rules read the new settings
+	}
+	return at, err
 }
 
 // timers run functions later unless the run's measured part ends first: a

@@ -136,7 +136,7 @@ func (b *Backend) StartPlan(ctx context.Context, sc *pipeline.Scenario, p *Plan)
 	}
 	sc = sc.Clone()
 	sc.Duration = p.Duration
-	r := &Run{id: b.nextID.Add(1), opts: b.opts, sc: sc, plan: p, m: newMeter(sc),
+	r := &Run{id: b.nextID.Add(1), opts: b.opts, sc: sc, plan: p, m: newMeter(sc), adv: backends.NewAdvisor(sc),
 		out: make(chan pipeline.Snapshot, 1), done: make(chan struct{}), wired: make(chan struct{}),
 		prods: map[string]*producerRun{}, cons: map[string]*consumer{}, paths: map[string]int{}}
 	r.ctx, r.cancel = context.WithCancel(ctx)

@@ -43,6 +43,9 @@ type Result struct {
 	// Faults names the endpoints that failed during the run, one line per
 	// service (see SummarizeFaults). A run with faults fails.
 	Faults []string
+	// Advice is what the run's advisor found, judged at the end with the
+	// run's metrics (the last snapshot carries the same findings).
+	Advice []pipeline.Advice
 }
 
 // Run is one run against AWS. It satisfies backends.Run.
@@ -52,6 +55,7 @@ type Run struct {
 	sc     *pipeline.Scenario
 	plan   *Plan
 	m      *meter
+	adv    *backends.Advisor // reads every snapshot published, as the simulator's does
 	prov   *provisioner
 	out    chan pipeline.Snapshot
 	ctx    context.Context // the caller's, cancelled by Stop

@@ -10,10 +10,16 @@ import (
 )
 
 // publish sends the current snapshot, replacing one the reader has not
-// taken yet (carrying its events forward).
+// taken yet (carrying its events forward), with the advisor's findings so
+// far; the last one (done) with its findings on the whole run.
 func (r *Run) publish(done bool) {
 	s := r.snapshot()
 	s.Done = done
+	r.adv.Observe(&s)
+	if done {
+		r.res.Advice = r.adv.Finish(r.res.Metrics)
+		s.Findings = r.adv.Findings()
+	}
 	r.seq++
 	s.RunID, s.Seq = r.id, r.seq
 	s.Events = r.flushEvents()

@@ -1,6 +1,8 @@
 // Package fake is a backend for tests: runs that do nothing by themselves.
 // The test pushes snapshots with Send, and every call a UI makes (pause,
-// speed, step, apply, stop) is recorded for it to check.
+// speed, step, apply, stop) is recorded for it to check. Like every
+// backend's run, a fake run keeps an advisor (backends.Advisor) that reads
+// the snapshots sent and puts its findings in them.
 package fake
 
 import (
@@ -31,7 +33,7 @@ func (b *Backend) Start(_ context.Context, sc *pipeline.Scenario) (backends.Run,
 	if b.Err != nil {
 		return nil, b.Err
 	}
-	r := &Run{id: int64(len(b.runs) + 1), sc: sc.Clone(), out: make(chan pipeline.Snapshot, 1)}
+	r := &Run{id: int64(len(b.runs) + 1), sc: sc.Clone(), out: make(chan pipeline.Snapshot, 1), adv: backends.NewAdvisor(sc)}
 	b.runs = append(b.runs, r)
 	return r, nil
 }
@@ -48,6 +50,7 @@ type Run struct {
 	id  int64
 	sc  *pipeline.Scenario
 	out chan pipeline.Snapshot
+	adv *backends.Advisor
 
 	mu      sync.Mutex
 	calls   []string
@@ -95,6 +98,13 @@ func (r *Run) Send(s pipeline.Snapshot) pipeline.Snapshot {
 	defer r.mu.Unlock()
 	s.RunID = r.id
 	r.now = s.Time
+	if r.adv != nil {
+		r.adv.Observe(&s)
+		if s.Done {
+			r.adv.Finish(s.Metrics)
+			s.Findings = r.adv.Findings()
+		}
+	}
 	select {
 	case <-r.out:
 	default:
@@ -131,6 +141,9 @@ func (r *Run) Apply(c pipeline.Change) (time.Duration, error) {
 	}
 	c.At = r.now
 	r.applied = append(r.applied, c)
+	if r.adv != nil {
+		r.adv.Apply(c)
+	}
 	return r.now, nil
 }
 

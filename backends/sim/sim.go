@@ -1,13 +1,19 @@
 // Package sim is the backend that runs scenarios on streamsim's deterministic
 // engine (package github.com/streamsim/streamsim/sim) in-process.
 //
-// Each run owns one goroutine, the only one that touches its engine. It paces
-// the engine against the wall clock (the only place wall time is used: the
-// engine itself knows logical ticks only), publishes at most about 30
-// snapshots per wall-clock second on a channel that keeps only the latest, and
-// turns a panic in the engine into an error instead of taking the program down.
+// Every simulation goes through a Runner (runner.go): the engine and the
+// advisor that watches it on a grid of ticks fixed by the scenario. The
+// commands step a Runner to its end themselves; Backend.Start gives the TUI
+// a run that owns one goroutine, the only one that touches its Runner. It
+// paces the Runner against the wall clock (the only place wall time is used:
+// the engine itself knows logical ticks only), publishes at most about 30
+// snapshots per wall-clock second on a channel that keeps only the latest,
+// each with the advisor's findings so far, and turns a panic in the engine
+// into an error instead of taking the program down. The pace changes how
+// often a snapshot is published, never what the advisor sees.
 //
-// Imports: the standard library, pipeline, sim and backends.
+// Imports: the standard library, pipeline (and pipeline/advice), sim and
+// backends.
 package sim
 
 import (
@@ -103,21 +109,21 @@ func Cost(c simengine.Cost) backends.Cost {
 // Start implements backends.Backend. The engine is built before Start returns,
 // so an unrunnable scenario is an error here rather than a failed run.
 func (b *Backend) Start(ctx context.Context, sc *pipeline.Scenario) (backends.Run, error) {
-	eng, err := simengine.New(sc)
+	rn, err := NewRunner(sc, RunnerOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("start simulation of %s: %w", sc.Name, err)
 	}
-	r := newRun(ctx, b.nextID.Add(1), eng, b.opts)
+	r := newRun(ctx, b.nextID.Add(1), rn, b.opts)
 	if b.opts.MemoryLimit > 0 {
 		r.mem = memWatch{limit: b.opts.MemoryLimit, source: b.opts.MemorySource, inUse: b.opts.MemoryInUse,
-			need: eng.Estimate().Bytes}
+			need: rn.Estimate().Bytes}
 	}
 	go r.loop()
 	return r, nil
 }
 
-// stepper advances the engine by one tick; tests replace it to inject a panic.
-type stepper func(*simengine.Engine)
+// stepper advances the run by one tick; tests replace it to inject a panic.
+type stepper func(*Runner)
 
 type applyReq struct {
 	c     pipeline.Change
@@ -142,9 +148,9 @@ func (w wanted) held(now time.Duration) bool { return w.limit >= 0 && now >= w.l
 
 type run struct {
 	id      int64
-	eng     *simengine.Engine
+	eng     *Runner
 	step    stepper
-	change  func(*simengine.Engine, pipeline.Change) error // Engine.Apply; tests inject panics
+	change  func(*Runner, pipeline.Change) error // Runner.Apply; tests inject panics
 	clock   Clock
 	minGap  time.Duration // between published snapshots
 	out     chan pipeline.Snapshot
@@ -188,10 +194,10 @@ func (w *memWatch) check(at time.Duration) error {
 		w.source, pipeline.ApproxSize(max(w.need, float64(used))))
 }
 
-func newRun(ctx context.Context, id int64, eng *simengine.Engine, o Options) *run {
+func newRun(ctx context.Context, id int64, eng *Runner, o Options) *run {
 	ctx, cancel := context.WithCancel(ctx)
 	return &run{
-		id: id, eng: eng, step: (*simengine.Engine).Step, change: (*simengine.Engine).Apply, clock: o.Clock,
+		id: id, eng: eng, step: (*Runner).Step, change: (*Runner).Apply, clock: o.Clock,
 		minGap:  time.Second / time.Duration(o.MaxFPS),
 		out:     make(chan pipeline.Snapshot, 1),
 		wake:    make(chan struct{}, 1),
@@ -449,12 +455,7 @@ func (r *run) loop() {
 	}
 }
 
-func (r *run) tickLen() time.Duration {
-	if t := r.eng.Scenario().Tick; t > 0 {
-		return t
-	}
-	return time.Second
-}
+func (r *run) tickLen() time.Duration { return r.eng.tickLen() }
 
 func (r *run) apply(req applyReq) {
 	at := r.eng.Now()
@@ -466,7 +467,7 @@ func (r *run) apply(req applyReq) {
 // yet (and carrying that one's events forward, so none is lost).
 func (r *run) publish() {
 	s := r.rates.Next(r.eng.Snapshot()) // rates since the snapshot published before
-	s.Metrics = r.eng.Result().Metrics  // what a lesson's checks read
+	s.Metrics = r.eng.Metrics()         // what a lesson's checks read
 	r.seq++
 	s.RunID, s.Seq = r.id, r.seq
 	evs := r.eng.Events()
@@ -482,7 +483,7 @@ func (r *run) publish() {
 	r.out <- s // the loop is the only sender and the buffer is now free
 }
 
-func formatEvent(e simengine.Event) string {
+func formatEvent(e pipeline.Event) string {
 	if e.Node == "" {
 		return clockText(e.At) + " " + e.Text
 	}

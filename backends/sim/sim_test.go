@@ -235,12 +235,12 @@ func TestFakeClockPacing(t *testing.T) {
 }
 
 func TestPanicBecomesError(t *testing.T) {
-	eng, err := simengine.New(load(t))
+	eng, err := NewRunner(load(t), RunnerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := newRun(context.Background(), 7, eng, Options{Paused: true, Clock: realClock{}, MaxFPS: 30})
-	r.step = func(*simengine.Engine) { panic("boom") }
+	r.step = func(*Runner) { panic("boom") }
 	go r.loop()
 	next(t, r)
 	r.Step()
@@ -333,12 +333,12 @@ func TestAppliedTimeReplays(t *testing.T) {
 
 func TestPanicDuringApplyEndsTheCall(t *testing.T) {
 	sc := load(t)
-	eng, err := simengine.New(sc)
+	eng, err := NewRunner(sc, RunnerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := newRun(context.Background(), 8, eng, Options{Paused: true, Clock: realClock{}, MaxFPS: 30})
-	r.change = func(*simengine.Engine, pipeline.Change) error { panic("bad change") }
+	r.change = func(*Runner, pipeline.Change) error { panic("bad change") }
 	go r.loop()
 	next(t, r)
 	_, err = r.Apply(pipeline.Change{})
@@ -353,13 +353,13 @@ func TestPanicDuringApplyEndsTheCall(t *testing.T) {
 // tick under way ends, not after the loop's slice of sixteen (issue 24: a
 // quit waited for the stuck run).
 func TestStopWaitsForOneSlowTickOnly(t *testing.T) {
-	eng, err := simengine.New(load(t))
+	eng, err := NewRunner(load(t), RunnerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := newRun(context.Background(), 1, eng, Options{Clock: realClock{}, MaxFPS: 30})
 	started := make(chan struct{}, 1)
-	r.step = func(e *simengine.Engine) {
+	r.step = func(e *Runner) {
 		select {
 		case started <- struct{}{}:
 		default:

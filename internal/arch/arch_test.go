@@ -1,5 +1,6 @@
 // Package arch_test checks the dependency direction of the house style (its first section):
-// cmd → ui, backends, pipeline, scenarios; ui → backends, pipeline;
+// cmd → ui, backends, pipeline, scenarios (never sim itself: it simulates
+// through backends/sim's Runner); ui → backends, pipeline;
 // backends → sim, pipeline; sim → pipeline; pipeline → stdlib, YAML (go.yaml.in/yaml/v3, and
 // goccy/go-yaml for the positions of syntax errors), internal/.
 // The AWS SDK and franz-go appear only in backends/aws; Bubble Tea and Lip Gloss
@@ -36,6 +37,9 @@ type rule struct {
 // list matches.
 var denied = map[string][]string{
 	"ui": {"streamsim/ui/room"}, // the room serves the TUI; the TUI knows nothing of it
+	// Commands simulate through backends/sim's Runner, the one path the TUI
+	// takes too, so that both see the same advice (issue 13).
+	"cmd": {"streamsim/sim"},
 }
 
 var rules = []rule{

@@ -129,6 +129,19 @@ func (d *Diagnoser) Findings() []pipeline.Advice {
 // List returns the findings with their rule names and fixes apart.
 func (d *Diagnoser) List() []Finding { return slices.Clone(d.list) }
 
+// Snapshot returns the findings as a run's snapshot carries them, in the
+// order they first appeared.
+func (d *Diagnoser) Snapshot() []pipeline.Finding {
+	if len(d.list) == 0 {
+		return nil
+	}
+	out := make([]pipeline.Finding, len(d.list))
+	for i, f := range d.list {
+		out[i] = pipeline.Finding{Rule: f.Rule, Severity: f.Severity, Node: f.Node, Problem: f.Problem, Fix: f.Fix}
+	}
+	return out
+}
+
 var severityRank = map[string]int{pipeline.SeverityInfo: 0, pipeline.SeverityWarning: 1, pipeline.SeverityCritical: 2}
 
 // report adds a finding or updates the one with the same rule and node: the

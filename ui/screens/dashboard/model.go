@@ -5,9 +5,11 @@
 // AWS CLI call that would make it for real and recorded so the session can be
 // saved as a scenario whose timeline replays it.
 //
-// An advisor (advice.Diagnoser) watches the run: every snapshot drawn is
-// given to it, every change made is applied to it, and it is finished when
-// the run completes; its findings, each with its fix, fill the advice pane.
+// The run's advisor lives with the run, in the backend (the simulator's
+// Runner, the aws backend's run): it sees the same ticks whatever the pace
+// of the screen, and every snapshot carries its findings so far; each, with
+// its fix, fills the advice pane. So the dashboard shows what `streamsim run`
+// reports for the same file and seed.
 //
 // A scenario's lesson is judged as the run goes (lesson.go), by the tracker
 // `streamsim run --lesson` replays recorded sessions with; its panel (l)
@@ -32,7 +34,6 @@ import (
 
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/components/sparkline"
 	"github.com/streamsim/streamsim/ui/keys"
@@ -195,11 +196,10 @@ type Model struct {
 	adviceTop  int  // lines of the advice pane scrolled past
 	eventsBack int  // lines of the events pane scrolled back from the newest
 
-	diag       *advice.Diagnoser // watches this run
-	diagDone   bool              // Finish'd: the run completed
-	findings   []common.Finding  // the diagnoser's, most severe first, then newest first
-	findGen    int               // bumped when findings change, for the cache
-	adviceMemo struct {          // the advice pane's wrapped lines
+	findings   []common.Finding // the diagnoser's, most severe first, then newest first
+	final      bool             // the run's last snapshot, with its findings on the whole run, came
+	findGen    int              // bumped when findings change, for the cache
+	adviceMemo struct {         // the advice pane's wrapped lines
 		gen, w int
 		lines  []string
 	}

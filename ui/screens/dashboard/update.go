@@ -13,7 +13,6 @@ import (
 	"github.com/streamsim/streamsim/backends"
 	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
-	"github.com/streamsim/streamsim/pipeline/advice"
 	"github.com/streamsim/streamsim/ui/common"
 	"github.com/streamsim/streamsim/ui/components/sparkline"
 	"github.com/streamsim/streamsim/ui/layout"
@@ -41,7 +40,7 @@ func (m *Model) Start(sc *pipeline.Scenario, path string) tea.Cmd {
 	m.hist, m.chartSel = &pipeline.History{}, defaultChartNode(sc)
 	m.prompt = noPrompt
 	m.speed = initialSpeed(sc.Duration)
-	m.diag, m.diagDone, m.findings = advice.NewDiagnoser(m.sc), false, nil
+	m.findings, m.final = nil, false
 	m.findGen++
 	m.cursor, m.adviceTop, m.eventsBack = -1, 0, 0
 	m.lessonTop, m.lessonHold, m.lessonCur = 0, false, -1
@@ -141,9 +140,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.changes = append(m.changes, msg.Change)
 		m.avgWindow = averageWindow(m.sc, m.changes)
-		if m.diag != nil {
-			m.diag.Apply(msg.Change)
-		}
 		m.addEvent(evUser, common.Clock(msg.Change.At)+" you: "+describeChange(msg.Change))
 		for _, c := range awsCommands(m.sc, msg.Change) {
 			m.addEvent(evCLI, "$ "+c)
@@ -294,24 +290,21 @@ func (m *Model) take(s pipeline.Snapshot) {
 	m.diagnose(s)
 }
 
-// diagnose gives a snapshot to the run's advisor and takes its findings:
-// most severe first and, within a severity, the newest first.
+// diagnose takes the findings the run's advisor has made so far, as the
+// snapshot carries them: most severe first and, within a severity, the
+// newest first.
 func (m *Model) diagnose(s pipeline.Snapshot) {
-	if m.diag == nil || m.diagDone {
+	if m.final {
 		return
 	}
-	m.diag.Observe(s)
-	if s.Done {
-		m.diag.Finish(nil)
-		m.diagDone = true
-	}
-	m.findings = orderFindings(m.findings[:0], m.diag.List())
+	m.findings = orderFindings(m.findings[:0], s.Findings)
 	m.findGen++
+	m.final = s.Done
 }
 
-// orderFindings appends the diagnoser's findings (in the order they first
+// orderFindings appends the advisor's findings (in the order they first
 // appeared) to dst, most severe first and, within a severity, newest first.
-func orderFindings(dst []common.Finding, list []advice.Finding) []common.Finding {
+func orderFindings(dst []common.Finding, list []pipeline.Finding) []common.Finding {
 	for i := len(list) - 1; i >= 0; i-- {
 		f := list[i]
 		dst = append(dst, common.Finding{Severity: f.Severity, Node: f.Node, Problem: f.Problem, Fix: f.Fix})

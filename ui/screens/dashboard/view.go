@@ -516,10 +516,10 @@ func (m *Model) advicePane(w, h int) string {
 	if len(lines) == 0 {
 		var say string
 		switch {
-		case m.diagDone:
+		case m.has && m.snap.Done:
 			say = " no findings: nothing to fix in this run"
 		case m.has:
-			say = " no findings so far: the advisor reads every snapshot"
+			say = " no findings so far: the advisor reads the run as it goes"
 		default:
 			say = " the advisor's findings appear here as the run goes"
 		}
