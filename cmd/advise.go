@@ -76,7 +76,9 @@ func runAdvise(c *cobra.Command, arg string, asJSON, yes bool) error {
 		return err
 	}
 	r := adviseResult{s: s, recs: advice.Select(s)}
-	run, err := simulate(s, newRunGuard(yes, hintOther))
+	guard := newRunGuard(yes, hintOther)
+	guard.prog = newProgress(c, s.Name, false) // a big scenario takes a while
+	run, err := simulate(s, guard)
 	if err != nil {
 		if err, ok := passExit(err); ok {
 			return err

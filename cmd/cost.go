@@ -61,6 +61,7 @@ type runGuard struct {
 	yes  bool
 	mem  memLimit
 	hint string
+	prog *progress // when set, the run's progress bar (a command that runs one simulation)
 }
 
 func newRunGuard(yes bool, hint string) *runGuard {
@@ -77,10 +78,17 @@ func (g *runGuard) run(name string, e *simbackend.Runner, step func(*simbackend.
 		return err
 	}
 	watch := newMemWatch(g.mem, cost.Bytes, backends.MemoryInUse)
+	if g.prog != nil {
+		g.prog.est, g.prog.start = cost.Time, time.Now()
+		defer g.prog.clear()
+	}
 	for !e.Done() {
 		e.Step()
 		if step != nil {
 			step(e)
+		}
+		if g.prog != nil {
+			g.prog.update(e.Now(), e.Duration())
 		}
 		if err := watch.check(e.Now(), e.Duration()); err != nil {
 			return err

@@ -82,3 +82,35 @@ func progressLine(name string, now, total, left time.Duration) string {
 		strings.Repeat("█", full), strings.Repeat("░", width-full), int(frac*100),
 		pipeline.FormatDuration(now.Truncate(time.Second)), pipeline.FormatDuration(total), tail)
 }
+
+// statusLine is one line of what a command is doing, redrawn with \r on a
+// terminal under the same conditions as the progress bar, and cleared at
+// the end; elsewhere it writes nothing.
+type statusLine struct {
+	w     io.Writer
+	on    bool
+	drawn bool
+}
+
+func newStatusLine(c *cobra.Command) *statusLine {
+	return &statusLine{w: c.ErrOrStderr(), on: isTerminal(c.OutOrStdout()) && profileOf(c.ErrOrStderr()) >= colorprofile.ANSI}
+}
+
+// show replaces the line with text, cut to 80 columns.
+func (s *statusLine) show(text string) {
+	if !s.on {
+		return
+	}
+	if r := []rune(text); len(r) > 80 {
+		text = string(r[:79]) + "…"
+	}
+	fmt.Fprint(s.w, "\r"+text+"\x1b[K")
+	s.drawn = true
+}
+
+func (s *statusLine) clear() {
+	if s.drawn {
+		fmt.Fprint(s.w, "\r\x1b[K")
+		s.drawn = false
+	}
+}

@@ -150,3 +150,40 @@ func TestSizeMSKBrokers(t *testing.T) {
 		t.Errorf("tried a broker count that is not a multiple of 2 or 3:\n%s", out)
 	}
 }
+
+// TestSizeSameOnAnyWorkers: the search reports the same values, results and
+// answer with one worker or several (only its time differs).
+func TestSizeSameOnAnyWorkers(t *testing.T) {
+	plainRunEnv(t)
+	timing := regexp.MustCompile(` in [0-9.]+s`)
+	for _, file := range []string{"even-3000", "one-key-1500", "msk-brokers", "kds-1000"} {
+		var first string
+		for _, w := range []string{"1", "2", "3"} {
+			code, out, stderr := run(t, "size", "testdata/size/"+file+".yaml", "--workers", w)
+			if code != exitOK && code != exitFailed {
+				t.Fatalf("%s --workers %s: exit %d\n%s", file, w, code, stderr)
+			}
+			out = timing.ReplaceAllString(out, " in Xs")
+			if first == "" {
+				first = out
+			} else if out != first {
+				t.Errorf("%s: --workers %s differs from --workers 1:\n%s", file, w, firstDiff(out, first))
+			}
+		}
+	}
+	if _, stderr := wantCode(t, []string{"size", "testdata/size/even-3000.yaml", "--workers", "-1"}, 2); !strings.Contains(stderr, "--workers -1: expected 1 or more") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}
+
+// BenchmarkSize1000 sizes a stream of about 0.9 GB/s (about 1,200 shards);
+// go test ./cmd -run '^$' -bench Size1000 -cpu 1,2 compares one core with
+// two (the search uses every core).
+func BenchmarkSize1000(b *testing.B) {
+	for b.Loop() {
+		var out strings.Builder
+		if code := ExecuteArgs([]string{"size", "testdata/size/kds-1000.yaml"}, &out, discard{}); code != 0 {
+			b.Fatalf("exit %d:\n%s", code, out.String())
+		}
+	}
+}

@@ -3,6 +3,7 @@ package advice
 import (
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // SizeKey is one integer capacity key that Smallest varies.
@@ -18,7 +19,11 @@ type SizeKey struct {
 // Outcome is one evaluation: whether every target holds at some values, and
 // whatever the caller wants to keep about it (such as the run's metrics).
 type Outcome struct {
-	Holds  bool
+	Holds bool
+	// Miss is how far from holding the targets are (0 when they hold), in
+	// any unit that grows the further they are: the search uses it to guess
+	// which values it will need next.
+	Miss   float64
 	Detail any
 }
 
@@ -37,6 +42,20 @@ type SizeResult struct {
 	NotMonotonic []string // where the targets fail above the answer
 }
 
+// Search tunes Smallest beyond the sequential search.
+type Search struct {
+	// Workers evaluates up to this many sets of values at once (eval must
+	// then be safe for concurrent use): the set the search needs, and the
+	// sets it will most likely need next, guessing the outcomes it has not
+	// seen from the misses it has (Outcome.Miss). The probes reported, and
+	// so the answer, are the one-worker search's whatever the workers: a
+	// guess that proves wrong only costs its evaluation. 0 or 1: one at a time.
+	Workers int
+	// Evaluating, when set, is told which values are evaluated now, before
+	// they are (for a progress line).
+	Evaluating func(values [][]int)
+}
+
 // Smallest searches the smallest values of keys for which eval holds.
 //
 // It doubles every key together from its minimum (capped at its maximum)
@@ -49,64 +68,209 @@ type SizeResult struct {
 // key, and NotMonotonic says so. Keys with Values are searched over the
 // positions of their values.
 func Smallest(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []int, probes []Probe) string) (SizeResult, error) {
-	var res SizeResult
-	lo, hi := make([]int, len(keys)), make([]int, len(keys))
-	for i, k := range keys {
-		lo[i], hi[i] = k.Min, k.Max
-		if len(k.Values) > 0 {
-			lo[i], hi[i] = 0, len(k.Values)-1
+	return SmallestWith(keys, eval, stop, Search{})
+}
+
+// SmallestWith is Smallest with the evaluations spread over workers (Search).
+func SmallestWith(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []int, probes []Probe) string, o Search) (SizeResult, error) {
+	sp := newSpace(keys)
+	known := map[string]evaluated{}
+	for {
+		res, need := sp.plan(known, stop)
+		if need == nil {
+			return res, nil
 		}
-	}
-	value := func(pos []int) []int {
-		out := make([]int, len(pos))
-		for i, p := range pos {
-			out[i] = p
-			if vs := keys[i].Values; len(vs) > 0 {
-				out[i] = vs[p]
+		if e, ok := known[fmt.Sprint(need)]; ok { // evaluated while speculating, and failed
+			return res, e.err
+		}
+		batch := sp.speculate(known, need, max(1, o.Workers))
+		if o.Evaluating != nil {
+			vals := make([][]int, len(batch))
+			for i, pos := range batch {
+				vals[i] = sp.value(pos)
 			}
+			o.Evaluating(vals)
 		}
-		return out
+		out := make([]evaluated, len(batch))
+		var wg sync.WaitGroup
+		for i, pos := range batch {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				oc, err := eval(sp.value(pos))
+				out[i] = evaluated{pos, oc, err}
+			}()
+		}
+		wg.Wait()
+		for i, pos := range batch {
+			known[fmt.Sprint(pos)] = out[i]
+		}
 	}
+}
+
+// evaluated is an evaluation made (or, while speculating, guessed).
+type evaluated struct {
+	pos []int
+	o   Outcome
+	err error
+}
+
+// space is the positions the search moves in: per key, an integer in its
+// range, or an index into its Values.
+type space struct {
+	keys   []SizeKey
+	lo, hi []int
+}
+
+func newSpace(keys []SizeKey) *space {
+	sp := &space{keys: keys, lo: make([]int, len(keys)), hi: make([]int, len(keys))}
+	for i, k := range keys {
+		sp.lo[i], sp.hi[i] = k.Min, k.Max
+		if len(k.Values) > 0 {
+			sp.lo[i], sp.hi[i] = 0, len(k.Values)-1
+		}
+	}
+	return sp
+}
+
+func (sp *space) value(pos []int) []int {
+	out := make([]int, len(pos))
+	for i, p := range pos {
+		out[i] = p
+		if vs := sp.keys[i].Values; len(vs) > 0 {
+			out[i] = vs[p]
+		}
+	}
+	return out
+}
+
+// speculate returns need and the positions the search will most likely need
+// after it, up to workers in all: the search is played forward with guessed
+// outcomes for what is not known yet.
+func (sp *space) speculate(known map[string]evaluated, need []int, workers int) [][]int {
+	batch := [][]int{need}
+	guess := map[string]evaluated{}
+	for k, v := range known {
+		guess[k] = v
+	}
+	next := need
+	for len(batch) < workers {
+		guess[fmt.Sprint(next)] = evaluated{pos: next, o: Outcome{Holds: sp.predict(known, next)}}
+		_, n := sp.plan(guess, nil)
+		if _, failed := known[fmt.Sprint(n)]; n == nil || failed {
+			break
+		}
+		batch = append(batch, n)
+		next = n
+	}
+	return batch
+}
+
+// predict guesses whether the targets hold at pos from what is known on
+// the lines through pos along each key: they hold above a holding value and
+// fail below a failing one (the search assumes as much), and between, the
+// misses of the two highest failing values below pos are extrapolated to
+// where they reach zero. While nothing above pos is known to hold (the
+// doubling), or without two misses to go by, it guesses a failure: more
+// capacity is needed.
+func (sp *space) predict(known map[string]evaluated, pos []int) bool {
+	type point struct {
+		x    int
+		miss float64
+	}
+	fails := make([][]point, len(pos)) // per key, the failures below pos on its line
+	above := make([]bool, len(pos))    // per key, a value above pos holds
+	for _, e := range known {
+		i, ok := oneApart(e.pos, pos)
+		if e.err != nil || !ok {
+			continue
+		}
+		switch {
+		case e.o.Holds && e.pos[i] <= pos[i]:
+			return true
+		case !e.o.Holds && e.pos[i] >= pos[i]:
+			return false
+		case e.o.Holds:
+			above[i] = true
+		default:
+			fails[i] = append(fails[i], point{e.pos[i], e.o.Miss})
+		}
+	}
+	for i, f := range fails {
+		slices.SortFunc(f, func(a, b point) int { return b.x - a.x })
+		if !above[i] || len(f) < 2 || f[0].miss <= 0 || f[1].miss <= f[0].miss {
+			continue // doubling still: more capacity is needed
+		}
+		a, b := f[1], f[0]
+		slope := (b.miss - a.miss) / float64(b.x-a.x)
+		return float64(pos[i]) >= float64(b.x)-b.miss/slope
+	}
+	return false
+}
+
+// oneApart reports the one key in which a and b differ, if there is exactly one.
+func oneApart(a, b []int) (int, bool) {
+	at := -1
+	for j := range a {
+		if a[j] != b[j] {
+			if at >= 0 {
+				return 0, false
+			}
+			at = j
+		}
+	}
+	return at, at >= 0
+}
+
+// plan plays the search through with the outcomes known: it returns the
+// result when the search is over, or the first position it needs that is
+// not known. stop is asked only about real outcomes (nil while speculating).
+func (sp *space) plan(known map[string]evaluated, stop func(v []int, probes []Probe) string) (SizeResult, []int) {
+	var res SizeResult
 	type tried struct {
 		pos   []int
 		holds bool
 	}
 	var trace []tried
-	cache := map[string]bool{}
-	run := func(pos []int) (bool, error) {
+	seen := map[string]bool{}
+	var need []int
+	// run is the outcome at pos, once per position; ok is false when it is
+	// not known (need says where).
+	run := func(pos []int) (holds, ok bool) {
 		k := fmt.Sprint(pos)
-		if ok, hit := cache[k]; hit {
-			return ok, nil
+		e, has := known[k]
+		if !has || e.err != nil {
+			need = slices.Clone(pos)
+			return false, false
 		}
-		v := value(pos)
-		o, err := eval(v)
-		if err != nil {
-			return false, err
+		if seen[k] {
+			return e.o.Holds, true
 		}
-		cache[k] = o.Holds
-		trace = append(trace, tried{slices.Clone(pos), o.Holds})
-		res.Probes = append(res.Probes, Probe{Values: v, Outcome: o})
-		return o.Holds, nil
+		seen[k] = true
+		trace = append(trace, tried{slices.Clone(pos), e.o.Holds})
+		res.Probes = append(res.Probes, Probe{Values: sp.value(pos), Outcome: e.o})
+		return e.o.Holds, true
 	}
+	keys, lo, hi := sp.keys, sp.lo, sp.hi
 	v := slices.Clone(lo)
 	for {
-		ok, err := run(v)
-		if err != nil {
-			return res, err
+		holds, ok := run(v)
+		if !ok {
+			return res, need
 		}
-		if ok {
+		if holds {
 			break
 		}
 		atMax := true
 		for i := range keys {
 			atMax = atMax && v[i] >= hi[i]
 		}
-		res.Values = value(v)
+		res.Values = sp.value(v)
 		if atMax {
 			return res, nil
 		}
 		if stop != nil {
-			if why := stop(value(v), res.Probes); why != "" {
+			if why := stop(sp.value(v), res.Probes); why != "" {
 				res.Stopped = why
 				return res, nil
 			}
@@ -128,11 +292,11 @@ func Smallest(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []i
 			mid := bottom + (top-bottom)/2
 			w := slices.Clone(v)
 			w[i] = mid
-			ok, err := run(w)
-			if err != nil {
-				return res, err
+			holds, ok := run(w)
+			if !ok {
+				return res, need
 			}
-			if ok {
+			if holds {
 				top = mid
 			} else {
 				bottom = mid
@@ -140,20 +304,22 @@ func Smallest(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []i
 		}
 		v[i] = top
 	}
-	res.Found, res.Values = true, value(v)
+	res.Found, res.Values = true, sp.value(v)
 	// Monotonicity: one step above the answer, and anything tried above it.
-	for i, k := range keys {
+	for i := range keys {
 		if v[i]+1 <= hi[i] {
 			w := slices.Clone(v)
 			w[i]++
-			if _, err := run(w); err != nil {
-				return res, err
+			if _, ok := run(w); !ok {
+				return res, need
 			}
 		}
+	}
+	for i, k := range keys {
 		for _, p := range trace {
 			if !p.holds && p.pos[i] > v[i] && sameExcept(p.pos, v, i) {
 				res.NotMonotonic = append(res.NotMonotonic,
-					fmt.Sprintf("the targets hold at %s = %d but fail at %d", k.Name, value(v)[i], value(p.pos)[i]))
+					fmt.Sprintf("the targets hold at %s = %d but fail at %d", k.Name, sp.value(v)[i], sp.value(p.pos)[i]))
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -107,5 +108,107 @@ func TestSmallestAllowedValues(t *testing.T) {
 	}
 	if res.Probes[0].Values[0] != 3 {
 		t.Errorf("first probe %v, want 3", res.Probes[0].Values)
+	}
+}
+
+// TestSmallestOnWorkersIsTheSameSearch: with any number of workers the
+// search reports the probes, in the order, of the one-worker search (the
+// guesses only add evaluations), for thresholds over the range, misses
+// that guide the guesses well, badly or not at all, and a stop rule.
+func TestSmallestOnWorkersIsTheSameSearch(t *testing.T) {
+	misses := map[string]func(v, n int) float64{
+		"linear":     func(v, n int) float64 { return float64(n - v) },
+		"inverse":    func(v, n int) float64 { return float64(n)/float64(v) - 1 },
+		"misleading": func(v, n int) float64 { return float64(v) }, // grows with capacity
+		"none":       func(int, int) float64 { return 0 },
+	}
+	stopAt := func(v []int, probes []Probe) string {
+		if v[0] >= 4096 {
+			return "stopped"
+		}
+		return ""
+	}
+	for name, miss := range misses {
+		for _, n := range []int{1, 2, 3, 37, 500, 683, 1000, 19999, 20000, 1 << 20} {
+			for _, stop := range []func([]int, []Probe) string{nil, stopAt} {
+				eval := func(v []int) (Outcome, error) {
+					if v[0] >= n {
+						return Outcome{Holds: true}, nil
+					}
+					return Outcome{Miss: miss(v[0], n)}, nil
+				}
+				keys := []SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}
+				want, err := Smallest(keys, eval, stop)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, w := range []int{2, 3, 4, 8} {
+					var mu sync.Mutex
+					calls := 0
+					counted := func(v []int) (Outcome, error) {
+						mu.Lock()
+						calls++
+						mu.Unlock()
+						return eval(v)
+					}
+					got, err := SmallestWith(keys, counted, stop, Search{Workers: w})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Fatalf("%s, threshold %d, %d workers:\n got %v\nwant %v", name, n, w, got, want)
+					}
+					if calls < len(want.Probes) || calls > w*len(want.Probes) {
+						t.Errorf("%s, threshold %d, %d workers: %d evaluations for %d probes", name, n, w, calls, len(want.Probes))
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSmallestOnWorkersSpeculates: with two workers and misses that say
+// where the threshold is, most rounds evaluate two values the search needs.
+func TestSmallestOnWorkersSpeculates(t *testing.T) {
+	const n = 683
+	rounds := 0
+	eval := func(v []int) (Outcome, error) {
+		if v[0] >= n {
+			return Outcome{Holds: true}, nil
+		}
+		return Outcome{Miss: float64(n)/float64(v[0]) - 1}, nil
+	}
+	res, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil,
+		Search{Workers: 2, Evaluating: func([][]int) { rounds++ }})
+	if err != nil || !res.Found || res.Values[0] != n {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+	if rounds > len(res.Probes)*2/3+1 {
+		t.Errorf("%d rounds for %d probes: the guesses rarely hit", rounds, len(res.Probes))
+	}
+	t.Logf("%d probes in %d rounds of two", len(res.Probes), rounds)
+}
+
+// TestSmallestSpeculativeErrorsWait: an evaluation that fails while only
+// guessed is an error only if the search comes to need it.
+func TestSmallestSpeculativeErrorsWait(t *testing.T) {
+	eval := func(v []int) (Outcome, error) {
+		if v[0] > 64 {
+			return Outcome{}, errors.New("too big to simulate")
+		}
+		return Outcome{Holds: v[0] >= 40}, nil
+	}
+	res, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil, Search{Workers: 4})
+	if err != nil || res.Values[0] != 40 {
+		t.Fatalf("res %v err %v", res.Values, err)
+	}
+	_, err = SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, func(v []int) (Outcome, error) {
+		if v[0] > 64 {
+			return Outcome{}, errors.New("too big to simulate")
+		}
+		return Outcome{}, nil
+	}, nil, Search{Workers: 4})
+	if err == nil || !strings.Contains(err.Error(), "too big") {
+		t.Fatalf("err %v", err)
 	}
 }
