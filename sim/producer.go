@@ -16,10 +16,10 @@ type producer struct {
 	keys  keySpace
 	edges []*edge
 	// derived settings
-	rate     float64 // records/s (mean)
-	size     float64 // mean record bytes
+	traffic  pipeline.Traffic // rate, record size and pattern, as the aws backend's producers follow them
+	rate     float64          // records/s (mean)
+	size     float64          // mean record bytes
 	sizes    pipeline.SizeDist
-	shape    string // pattern.shape
 	keyBytes float64
 	// this tick
 	lastRate float64
@@ -40,21 +40,9 @@ func newProducer(e *Engine, n *pipeline.Node) *producer {
 func (p *producer) stats() *nodeStats    { return &p.nodeStats }
 func (p *producer) node() *pipeline.Node { return p.n }
 func (p *producer) reconfigure(e *Engine) {
-	p.size, p.rate = producerRate(p.n)
+	p.traffic = pipeline.TrafficOf(p.n)
+	p.size, p.rate = p.traffic.Size, p.traffic.Rate
 	p.sizes = pipeline.RecordSizes(p.n)
-	p.shape = p.n.Str("pattern.shape")
-}
-
-// producerRate returns the mean record size and records per second; a rate in
-// bytes/s is turned into records with the mean record size.
-func producerRate(n *pipeline.Node) (size, rate float64) {
-	size = max(1, n.Num("record_size.mean"))
-	r := n.Rate("rate")
-	rate = r.PerSec
-	if r.Bytes {
-		rate = r.PerSec / size
-	}
-	return size, rate
 }
 
 func (p *producer) wire(e *Engine) error {
@@ -106,42 +94,13 @@ type sink interface {
 }
 
 // factor is the pattern's multiplier of the mean rate at time t (seconds).
-func (p *producer) factor(t float64) float64 {
-	n := p.n
-	switch p.shape {
-	case "diurnal":
-		peak := n.Num("pattern.peak")
-		period := max(1, n.Dur("pattern.period").Seconds())
-		return max(0, 1+(peak-1)*math.Sin(2*math.Pi*t/period))
-	case "ramp":
-		start := n.Dur("pattern.at").Seconds()
-		over := max(1e-9, n.Dur("pattern.over").Seconds())
-		to := n.Rate("pattern.to")
-		toRate := to.PerSec
-		if to.Bytes {
-			toRate /= p.size
-		}
-		if p.rate <= 0 {
-			return 0
-		}
-		x := min(1, max(0, (t-start)/over))
-		return 1 + x*(toRate/p.rate-1)
-	case "spike":
-		at := n.Dur("pattern.at").Seconds()
-		if t >= at && t < at+n.Dur("pattern.for").Seconds() {
-			return n.Num("pattern.factor")
-		}
-	case "series":
-		return pipeline.SeriesFactor(n, t)
-	}
-	return 1
-}
+func (p *producer) factor(t float64) float64 { return p.traffic.Factor(t) }
 
 func (p *producer) step(e *Engine) {
 	now := e.nowSec()
 	mean := p.rate * p.factor(now) * e.dt
 	n := mean
-	if p.shape == "poisson" {
+	if p.traffic.Poisson() {
 		n = e.rng.poisson(mean)
 	}
 	if p.failed(now) {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -242,16 +241,12 @@ func newKeyGen(n *pipeline.Node, seed int64) *keyGen {
 		seed: uint64(seed)}
 	g.rng = rand.New(rand.NewPCG(uint64(seed), hashString(n.ID)))
 	if g.dist == "zipf" {
-		s := n.Num("keys.skew")
-		k := min(g.count, zipfTable)
-		var total float64
-		for i := 1; i <= g.count; i++ {
-			total += math.Pow(float64(i), -s)
-		}
-		g.cdf = make([]float64, k)
+		// The weights the simulator spreads over shards (pipeline.KeyDist).
+		kd := pipeline.KeyDistOf(n)
+		g.cdf = make([]float64, min(g.count, zipfTable))
 		acc := 0.0
 		for i := range g.cdf {
-			acc += math.Pow(float64(i+1), -s) / total
+			acc += kd.Weight(i)
 			g.cdf[i] = acc
 		}
 		g.tail = 1 - acc

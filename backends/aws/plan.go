@@ -384,7 +384,8 @@ func (f *flows) out(id string) flow {
 		return flow{}
 	}
 	if n.Stage == pipeline.Producer {
-		size, rate := producerRate(n)
+		t := pipeline.TrafficOf(n)
+		size, rate := t.Size, t.Rate
 		if n.Str("pattern.shape") == "ramp" {
 			to := n.Rate("pattern.to")
 			end := to.PerSec
@@ -420,18 +421,6 @@ func (f *flows) in(id string) flow {
 	}
 	f.memo[id] = total
 	return total
-}
-
-// producerRate returns the mean record size and records per second of a
-// producer; a rate in bytes/s becomes records with the mean record size.
-func producerRate(n *pipeline.Node) (size, rate float64) {
-	size = math.Max(1, n.Num("record_size.mean"))
-	r := n.Rate("rate")
-	rate = r.PerSec
-	if r.Bytes {
-		rate = r.PerSec / size
-	}
-	return size, rate
 }
 
 func plural(n int, one, many string) string {

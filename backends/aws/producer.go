@@ -29,6 +29,7 @@ type producerRun struct {
 	keys        *keyGen
 	sizes       *sizeGen
 	rng         *rand.Rand
+	traffic     pipeline.Traffic // rate, record size and pattern, as the simulator's producers follow them
 	rate, size  float64
 	seq         int64
 	failedUntil time.Duration // run time; -1 = working
@@ -43,7 +44,8 @@ func newProducerRun(n *pipeline.Node, seed int64, runID string, m *meter) *produ
 
 // reconfigure reads the settings again after a change (mu held or not yet shared).
 func (p *producerRun) reconfigure() {
-	p.size, p.rate = producerRate(p.n)
+	p.traffic = pipeline.TrafficOf(p.n)
+	p.size, p.rate = p.traffic.Size, p.traffic.Rate
 	p.keys = newKeyGen(p.n, int64(p.rng.Uint64()))
 	p.sizes = newSizeGen(p.n, p.rng)
 }
@@ -67,38 +69,9 @@ func (p *producerRun) fail(until time.Duration) {
 	p.mu.Unlock()
 }
 
-// factor is the pattern's multiplier of the mean rate at run time t (seconds),
-// the same shapes as the simulator's.
-func (p *producerRun) factor(t float64) float64 {
-	n := p.n
-	switch n.Str("pattern.shape") {
-	case "diurnal":
-		peak := n.Num("pattern.peak")
-		period := math.Max(1, n.Dur("pattern.period").Seconds())
-		return math.Max(0, 1+(peak-1)*math.Sin(2*math.Pi*t/period))
-	case "ramp":
-		start := n.Dur("pattern.at").Seconds()
-		over := math.Max(1e-9, n.Dur("pattern.over").Seconds())
-		to := n.Rate("pattern.to")
-		toRate := to.PerSec
-		if to.Bytes {
-			toRate /= p.size
-		}
-		if p.rate <= 0 {
-			return 0
-		}
-		x := math.Min(1, math.Max(0, (t-start)/over))
-		return 1 + x*(toRate/p.rate-1)
-	case "spike":
-		at := n.Dur("pattern.at").Seconds()
-		if t >= at && t < at+n.Dur("pattern.for").Seconds() {
-			return n.Num("pattern.factor")
-		}
-	case "series":
-		return pipeline.SeriesFactor(n, t)
-	}
-	return 1
-}
+// factor is the pattern's multiplier of the mean rate at run time t
+// (seconds): the simulator's own (pipeline.Traffic).
+func (p *producerRun) factor(t float64) float64 { return p.traffic.Factor(t) }
 
 // poisson draws a Poisson count with mean lambda.
 func poisson(rng *rand.Rand, lambda float64) float64 {
@@ -127,7 +100,7 @@ func (p *producerRun) make(t, dt float64, carry *float64, now time.Time) []userR
 	}
 	mean := max(0, p.rate*p.factor(t)*dt)
 	var n float64
-	if p.n.Str("pattern.shape") == "poisson" {
+	if p.traffic.Poisson() {
 		n = poisson(p.rng, mean)
 	} else {
 		*carry += mean
