@@ -373,3 +373,19 @@ func (e *Engine) deliver(c cohort, at float64) {
 // spreadPoints is how many evenly spaced births stand for a merged cohort's
 // records when their latency is recorded.
 const spreadPoints = 16
+
+// readMode follows a change of a consumer's `read` while it runs: the
+// reader switches between polling (sharing each shard's reads with the
+// other polling readers) and enhanced fan-out (reads of its own), as a
+// consumer registered for SubscribeToShard does, and the stream's readers'
+// delays follow the new count of polling readers. A stream without
+// enhanced fan-out (MSK, KVS) keeps every reader as it is.
+func readMode(rd *reader, n *pipeline.Node) {
+	if rd == nil {
+		return
+	}
+	if efo := n.Str("read") == "enhanced-fan-out" && rd.s.kind.efo(); efo != rd.efo {
+		rd.efo = efo
+		rd.s.setDelays()
+	}
+}

@@ -43,6 +43,16 @@ func (p *producer) reconfigure(e *Engine) {
 	p.size, p.rate = producerRate(p.n)
 	p.sizes = pipeline.RecordSizes(p.n)
 	p.shape = p.n.Str("pattern.shape")
+	for _, ed := range p.edges {
+		p.retryRules(ed)
+	}
+}
+
+// retryRules sets how a writer's edge retries refused records: a change
+// applies to the retries of records refused from then on.
+func (p *producer) retryRules(ed *edge) {
+	ed.maxRetries = p.n.Int("retries.max")
+	ed.backoff = p.n.Dur("retries.backoff").Seconds()
 }
 
 // producerRate returns the mean record size and records per second; a rate in
@@ -63,12 +73,8 @@ func (p *producer) wire(e *Engine) error {
 		if !ok {
 			continue
 		}
-		ed := &edge{
-			writer:     &p.nodeStats,
-			maxRetries: p.n.Int("retries.max"),
-			backoff:    p.n.Dur("retries.backoff").Seconds(),
-			keyBytes:   p.keyBytes,
-		}
+		ed := &edge{writer: &p.nodeStats, keyBytes: p.keyBytes}
+		p.retryRules(ed)
 		if p.n.Bool("aggregation") {
 			ed.aggBytes = kplAggregate
 		}
