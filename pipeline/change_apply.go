@@ -87,9 +87,18 @@ func (o Outcome) Problem() string {
 	case o.Err != nil:
 		return o.Err.Error()
 	case o.Refused != "":
-		return fmt.Sprintf("set %s = %s refused: %s", o.Ref(), o.Value, o.Refused)
+		return fmt.Sprintf("set %s = %s refused: %s; %s", o.Ref(), o.Value, o.Refused, o.Fix())
 	}
 	return ""
+}
+
+// Fix says how to have a refused assignment after all: from the start of a
+// run ("" when it was not refused).
+func (o Outcome) Fix() string {
+	if o.Refused == "" {
+		return ""
+	}
+	return fmt.Sprintf("set %s in the scenario, or run with --set %s=%s, to have it from the start", o.Key, o.Ref(), o.Value)
 }
 
 // Applied is what became of a change: one Outcome per assignment, in the
@@ -235,8 +244,7 @@ func liveRefusal(n *Node, k Key, b *LiveKeys) string {
 	if why == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s cannot change while the pipeline runs (%s); set it in the scenario or with --set %s.%s=… to have it from the start",
-		k.Name, why, n.ID, k.Name)
+	return fmt.Sprintf("%s cannot change while the pipeline runs (%s)", k.Name, why)
 }
 
 func (s *Scenario) nodeFor(id string, o ChangeOptions) *Node {

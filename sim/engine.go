@@ -278,7 +278,7 @@ func (e *Engine) Apply(c pipeline.Change) error {
 	if err != nil {
 		for _, o := range applied.Set {
 			if o.Err == nil && o.Refused != "" {
-				e.event(o.Node, "set %s = %s refused: %s", o.Key, o.Value.String(), o.Refused)
+				e.event(o.Node, "set %s = %s refused: %s; %s", o.Key, o.Value.String(), o.Refused, o.Fix())
 			}
 		}
 		return err
@@ -321,7 +321,7 @@ func (e *Engine) apply(c pipeline.Change) {
 			if o.Err != nil {
 				e.event(o.Node, "set %s = %s refused: %v", o.Key, o.Value.String(), o.Err)
 			} else {
-				e.event(o.Node, "set %s = %s refused: %s", o.Key, o.Value.String(), o.Refused)
+				e.event(o.Node, "set %s = %s refused: %s; %s", o.Key, o.Value.String(), o.Refused, o.Fix())
 			}
 			continue
 		}

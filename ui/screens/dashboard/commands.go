@@ -213,3 +213,12 @@ func tickOf(sc *pipeline.Scenario) time.Duration {
 	}
 	return time.Second
 }
+
+// refusal reports whether err is the running pipeline refusing a change (a
+// key it cannot change while it runs, a resize the service refuses), which
+// the run's advisor is told of, rather than the run having ended.
+func refusal(err error) bool {
+	var ce *pipeline.ChangeError
+	var re *pipeline.ResizeError
+	return errors.As(err, &ce) || errors.As(err, &re)
+}

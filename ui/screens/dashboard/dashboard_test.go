@@ -1072,6 +1072,14 @@ func TestRefusedChangeShowsNoCLI(t *testing.T) {
 	if got := strings.Join(events, " "); !strings.Contains(got, "✗ UpdateShardCount to 6 refused: the stream is still UPDATING (one call at a time: wait until the last one is done)") {
 		t.Fatalf("the refusal is not there whole: %q\n%s", got, v)
 	}
+	// The run's advisor is told: its advice says the run went on without it.
+	var told bool
+	for _, f := range hs.d.diag.List() {
+		told = told || f.Rule == "refused-change" && strings.Contains(f.Problem, "UpdateShardCount to 6 refused")
+	}
+	if !told {
+		t.Errorf("the advisor was not told of the refusal: %+v", hs.d.diag.List())
+	}
 }
 
 // R in the middle of a run records the session up to where the run stands:

@@ -136,6 +136,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.Err != nil {
 			m.addEvent(evError, msg.Err.Error())
+			if m.diag != nil && refusal(msg.Err) {
+				m.diag.Refused(msg.Change, msg.Err) // the advice says the run goes on without it
+			}
 			m.showEvents() // the refusal, where the CLI line would have been
 			return emit(common.Error(msg.Err))
 		}
