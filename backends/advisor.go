@@ -39,12 +39,13 @@ func (a *Advisor) Observe(s *pipeline.Snapshot) {
 	s.Findings = a.d.Snapshot()
 }
 
-// Apply tells the advisor of a change the run made, so that its rules read
-// the new settings.
-func (a *Advisor) Apply(c pipeline.Change) {
+// Changed tells the advisor how a change the run was asked to make went
+// (err is what the run's Apply returns): what was made reaches its
+// settings, a refusal is a finding (advice.Diagnoser.Changed).
+func (a *Advisor) Changed(c pipeline.Change, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.d.Apply(c)
+	a.d.Changed(c, err)
 }
 
 // Finish judges the whole run with its final metrics (nil: the last

@@ -1,17 +1,14 @@
 package cmd
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamsim/streamsim/backends"
 	simbackend "github.com/streamsim/streamsim/backends/sim"
-	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/htmlreport"
 )
@@ -241,117 +238,4 @@ func newRunReport(s *pipeline.Scenario, simulated time.Duration, metrics map[str
 		return nil, invalid(fmt.Errorf("internal error: %w", err))
 	}
 	return rep, nil
-}
-
-// applyOverrides applies --seed, --duration and --set to s, then validates the
-// result. Every bad flag is reported, not just the first.
-func applyOverrides(c *cobra.Command, s *pipeline.Scenario, f *runFlags) error {
-	var bad []string
-	changed := false
-	if c.Flags().Changed("seed") {
-		s.Seed = f.seed
-	}
-	if c.Flags().Changed("duration") {
-		d, err := pipeline.ParseDuration(f.duration)
-		switch {
-		case err != nil:
-			bad = append(bad, fmt.Sprintf("--duration %v", err))
-		case d <= 0:
-			bad = append(bad, fmt.Sprintf("--duration %q: the run must last longer than 0s", f.duration))
-		default:
-			s.Duration, changed = d, true
-		}
-	}
-	for _, set := range f.sets {
-		ref, text, ok := strings.Cut(set, "=")
-		ref, text = strings.TrimSpace(ref), strings.TrimSpace(text)
-		if !ok || ref == "" || text == "" {
-			bad = append(bad, fmt.Sprintf("--set %q: expected node.key=value such as clicks.shards=8", set))
-			continue
-		}
-		if err := checkSetKey(s, ref); err != nil {
-			bad = append(bad, textsafe.Line(fmt.Sprintf("--set %s: %v", set, err)))
-			continue
-		}
-		a, err := s.ParseAssignment(ref, text)
-		if err != nil {
-			bad = append(bad, textsafe.Line(fmt.Sprintf("--set %s: %s", set, strings.TrimPrefix(err.Error(), ref+": "))))
-			continue
-		}
-		n := s.Node(a.Node)
-		if n.Params == nil {
-			n.Params = map[string]pipeline.Value{}
-		}
-		a.Value.Set = true
-		n.Params[a.Key] = a.Value
-		changed = true
-		if n.Has("hash_ranges") && (a.Key == "shards" || a.Key == "mode") {
-			// A stream of another shard count (or on-demand) has its
-			// ranges made again, evenly, as UpdateShardCount would.
-			delete(n.Params, "hash_ranges")
-			fmt.Fprintf(c.ErrOrStderr(), "--set %s: %s's hash_ranges are dropped: its shards split the hash-key space evenly\n", textsafe.Line(set), n.ID)
-		}
-	}
-	w := c.ErrOrStderr()
-	if len(bad) > 0 {
-		for _, b := range bad {
-			fmt.Fprintln(w, b)
-		}
-		return &exitError{code: exitInvalid}
-	}
-	if changed {
-		if ps := s.Validate(); len(ps) > 0 {
-			for _, p := range ps {
-				fmt.Fprintln(w, p.Error())
-			}
-			return invalid(errors.New("the scenario is not valid with these overrides"))
-		}
-	}
-	return nil
-}
-
-// checkSetKey checks the node.key of a --set against the scenario and the
-// catalog: the node must exist and the key must be one that a timeline `set`
-// may change (a numeric key, or mode and read).
-func checkSetKey(s *pipeline.Scenario, ref string) error {
-	id, key := pipeline.SplitRef(ref)
-	if id == "" || key == "" {
-		return errors.New("expected node.key=value such as clicks.shards=8")
-	}
-	n := s.Node(id)
-	if n == nil || n.Service == nil {
-		var ids []string
-		for _, n := range s.Nodes {
-			ids = append(ids, n.ID)
-		}
-		msg := fmt.Sprintf("no node %q", id)
-		if m := pipeline.Suggest(id, ids); m != "" {
-			return fmt.Errorf("%s; did you mean %q?", msg, m)
-		}
-		return fmt.Errorf("%s; the nodes are %s", msg, strings.Join(ids, ", "))
-	}
-	svc := n.Service
-	name := key
-	if sub, ok := svc.ScalarOf[key]; ok {
-		name = key + "." + sub // record_size means record_size.mean
-	}
-	settable := func(k pipeline.Key) bool { return k.Kind.Numeric() || k.Name == "mode" || k.Name == "read" }
-	k, ok := svc.Key(name)
-	if !ok {
-		var names []string
-		for _, k := range svc.Keys {
-			if settable(k) {
-				names = append(names, k.Name)
-			}
-		}
-		msg := fmt.Sprintf("%s (%s) has no key %q", id, svc.Name, key)
-		if m := pipeline.Suggest(key, names); m != "" {
-			return fmt.Errorf("%s; did you mean %q?", msg, m)
-		}
-		return fmt.Errorf("%s; it can set %s", msg, strings.Join(names, ", "))
-	}
-	if !settable(k) {
-		return fmt.Errorf("%s is not numeric: --set changes numeric keys (and mode, read); edit the file to change %s", k.Name, k.Name)
-	}
-	return nil
 }

@@ -60,9 +60,21 @@ type Key struct {
 	Enum     []string
 	Required bool
 	Doc      string
+	// NotLive says why a running pipeline cannot take a change of the key
+	// (a timeline `set`, a steering key): the change is refused, and the
+	// key takes effect from the start of a run only (the file, --set). ""
+	// when it can change live. Only settable keys (Settable) need it.
+	NotLive string
 }
 
 func (k Key) hasRange() bool { return k.Min != 0 || k.Max != 0 }
+
+// Settable reports whether a timeline `set`, a --set or a steering key may
+// change the key: a numeric key, or mode and read.
+func (k Key) Settable() bool { return k.Kind.Numeric() || k.Name == "mode" || k.Name == "read" }
+
+// Live reports whether a running pipeline takes a change of the key.
+func (k Key) Live() bool { return k.NotLive == "" }
 
 // Service is one entry of the catalog: a kind of node with its keys and legal connections.
 type Service struct {
@@ -104,6 +116,17 @@ func (s *Service) IsGroup(name string) bool {
 		}
 	}
 	return false
+}
+
+// SettableKeys lists the keys a timeline `set` or --set may change, in catalog order.
+func (s *Service) SettableKeys() []Key {
+	var out []Key
+	for _, k := range s.Keys {
+		if k.Settable() {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // CanReadFrom reports whether this consumer may read from a node of service src.
@@ -162,6 +185,10 @@ func concat(lists ...[]ServiceName) []ServiceName {
 	return out
 }
 
+// keysDrawn is why a producer's key distribution cannot change while it
+// runs: its partition keys, and the shards they hash to, are drawn once.
+const keysDrawn = "a producer's partition keys are drawn when the run starts"
+
 // catalog holds every service of the scenario format, in diagram order.
 var catalog = []*Service{
 	{
@@ -185,9 +212,9 @@ var catalog = []*Service{
 			{Name: "record_size.max", Kind: KindSize, Min: 1, Max: 50 * MiB},
 			{Name: "record_size.dist", Kind: KindEnum, Default: "fixed", Enum: []string{"fixed", "lognormal"}},
 			{Name: "keys.dist", Kind: KindEnum, Default: "uniform", Enum: []string{"uniform", "zipf", "hot", "random", "per-shard"}},
-			{Name: "keys.count", Kind: KindInt, Default: "1000", Min: 1, Max: 10_000_000},
-			{Name: "keys.skew", Kind: KindFloat, Default: "1.1", Min: 0.01, Max: 10},
-			{Name: "keys.fraction", Kind: KindPercent, Default: "50%", Min: 0, Max: 1},
+			{Name: "keys.count", Kind: KindInt, Default: "1000", Min: 1, Max: 10_000_000, NotLive: keysDrawn},
+			{Name: "keys.skew", Kind: KindFloat, Default: "1.1", Min: 0.01, Max: 10, NotLive: keysDrawn},
+			{Name: "keys.fraction", Kind: KindPercent, Default: "50%", Min: 0, Max: 1, NotLive: keysDrawn},
 			{Name: "keys.shares", Kind: KindShares,
 				Doc: "per-shard: each shard's share of the records, in hash-key order; `count` keys are spread so that the shards of `hash_ranges` get these shares (writing it implies dist: per-shard)"},
 			{Name: "keys.hash_ranges", Kind: KindRanges,

@@ -154,14 +154,12 @@ func settableKey(n *Node, key string) (Key, error) {
 	k, ok := svc.Key(name)
 	if !ok {
 		var names []string
-		for _, k := range svc.Keys {
-			if k.Kind.Numeric() || k.Name == "mode" || k.Name == "read" {
-				names = append(names, k.Name)
-			}
+		for _, k := range svc.SettableKeys() {
+			names = append(names, k.Name)
 		}
 		return Key{}, fmt.Errorf("%s has no key %q%s", n.ID, key, hint(key, names))
 	}
-	if !k.Kind.Numeric() && k.Name != "mode" && k.Name != "read" {
+	if !k.Settable() {
 		return Key{}, fmt.Errorf("%s cannot change while running: only numeric keys (and mode, read) can be set", k.Name)
 	}
 	return k, nil

@@ -296,10 +296,8 @@ func (s *Scenario) SettableRefs() []string {
 		if n.Service == nil {
 			continue
 		}
-		for _, k := range n.Service.Keys {
-			if k.Kind.Numeric() || k.Name == "mode" || k.Name == "read" {
-				out = append(out, n.ID+"."+k.Name)
-			}
+		for _, k := range n.Service.SettableKeys() {
+			out = append(out, n.ID+"."+k.Name)
 		}
 	}
 	return out

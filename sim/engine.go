@@ -52,6 +52,7 @@ type Engine struct {
 	models    []model // in topological order
 	fileOrder []model // in the scenario's order, as snapshots list them
 	byID      map[string]model
+	ix        *pipeline.Index // sc's nodes, for changes
 	prods     []*producer
 	lat       *pipeline.Histogram
 	tickDeliv float64 // records delivered this tick, for snapshots
@@ -106,6 +107,7 @@ func New(sc *pipeline.Scenario) (*Engine, error) {
 	for _, n := range sc.Nodes {
 		e.fileOrder = append(e.fileOrder, e.byID[n.ID])
 	}
+	e.ix = pipeline.NewIndex(sc)
 	for _, m := range e.models {
 		if w, ok := m.(wirer); ok {
 			if err := w.wire(e); err != nil {
@@ -257,27 +259,38 @@ func (e *Engine) RunToEnd() {
 }
 
 // Apply applies a change now (from the UI); it is also what timeline entries
-// do. A change of a stream's shards or partitions that the service refuses
-// (pipeline.CheckResize, as the stream itself judges it) is an error and
-// changes nothing: on AWS the call fails. In a timeline the same change is
-// made and refused as an event.
+// do. The change goes through pipeline's Scenario.ApplyChange, as every
+// change does: an assignment that is not valid, or that a running pipeline
+// cannot take (a key the catalog says takes effect from the start of a run
+// only, Key.NotLive), is an error and changes nothing; so is a change of a
+// stream's shards or partitions that the service refuses
+// (pipeline.CheckResize, as the stream itself judges it): on AWS the call
+// fails. A refusal is also an event of the run ("set x.k = v refused: …").
+// In a timeline the same changes are refused as events, and the rest of the
+// entry is made.
 func (e *Engine) Apply(c pipeline.Change) error {
-	for _, a := range c.Set {
-		m, ok := e.byID[a.Node]
-		if !ok {
-			return fmt.Errorf("no node %q", a.Node)
+	applied, err := e.sc.CheckChange(c, e.changeOptions())
+	if err != nil {
+		for _, o := range applied.Set {
+			if o.Err == nil && o.Refused != "" {
+				e.event(o.Node, "set %s = %s refused: %s; %s", o.Key, o.Value.String(), o.Refused, o.Fix())
+			}
 		}
-		if err := e.checkResize(m, a, c); err != nil {
-			return err
-		}
+		return err
 	}
-	if c.Fail != "" {
-		if _, ok := e.byID[c.Fail]; !ok {
-			return fmt.Errorf("no node %q", c.Fail)
+	for _, a := range c.Set {
+		if err := e.checkResize(e.byID[a.Node], a, c); err != nil {
+			return err
 		}
 	}
 	e.apply(c)
 	return nil
+}
+
+// changeOptions are how the engine applies changes: during the run, with
+// what the catalog says the running pipeline can take.
+func (e *Engine) changeOptions() pipeline.ChangeOptions {
+	return pipeline.ChangeOptions{Live: true, Index: e.ix}
 }
 
 // checkResize says why the service refuses a's change of a stream's unit count now, or nil.
@@ -289,23 +302,28 @@ func (e *Engine) checkResize(m model, a pipeline.Assignment, c pipeline.Change) 
 	return s.kind.checkResize(e, s, a.Key, int(math.Round(a.Value.Num)), c)
 }
 
+// apply makes a change: the settings through pipeline's ApplyChange, then
+// every node it touched reconfigures itself. What ApplyChange does not make
+// is an event.
 func (e *Engine) apply(c pipeline.Change) {
 	now := e.nowSec()
 	e.unitsCache.reset()
+	applied, _ := e.sc.ApplyChange(c, e.changeOptions())
 	touched := map[string]bool{}
 	var order []string
-	for _, a := range c.Set {
-		m := e.byID[a.Node]
-		if m == nil {
+	for _, o := range applied.Set {
+		if !o.Made() {
+			if o.Err != nil {
+				e.event(o.Node, "set %s = %s refused: %v", o.Key, o.Value.String(), o.Err)
+			} else {
+				e.event(o.Node, "set %s = %s refused: %s; %s", o.Key, o.Value.String(), o.Refused, o.Fix())
+			}
 			continue
 		}
-		v := a.Value
-		v.Set = true
-		m.node().Params[a.Key] = v
-		e.event(a.Node, "set %s = %s", a.Key, v.String())
-		if !touched[a.Node] {
-			touched[a.Node] = true
-			order = append(order, a.Node)
+		e.event(o.Node, "set %s = %s", o.Key, o.Value.String())
+		if !touched[o.Node] {
+			touched[o.Node] = true
+			order = append(order, o.Node)
 		}
 	}
 	for _, id := range order {
@@ -350,3 +368,19 @@ func (e *Engine) deliver(c cohort, at float64) {
 // spreadPoints is how many evenly spaced births stand for a merged cohort's
 // records when their latency is recorded.
 const spreadPoints = 16
+
+// readMode follows a change of a consumer's `read` while it runs: the
+// reader switches between polling (sharing each shard's reads with the
+// other polling readers) and enhanced fan-out (reads of its own), as a
+// consumer registered for SubscribeToShard does, and the stream's readers'
+// delays follow the new count of polling readers. A stream without
+// enhanced fan-out (MSK, KVS) keeps every reader as it is.
+func readMode(rd *reader, n *pipeline.Node) {
+	if rd == nil {
+		return
+	}
+	if efo := n.Str("read") == "enhanced-fan-out" && rd.s.kind.efo(); efo != rd.efo {
+		rd.efo = efo
+		rd.s.setDelays()
+	}
+}

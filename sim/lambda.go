@@ -27,6 +27,13 @@ func (lambda) configure(e *Engine, p *processor) {
 	if p.rd != nil {
 		p.injectPoison(e)
 	}
+	ps := &p.poison
+	if r := n.Int("retries"); !ps.judged || r != ps.retries {
+		if ps.judged {
+			p.retryPoison(e)
+		}
+		ps.retries, ps.judged = r, true
+	}
 }
 
 func (lambda) capUnits(p *processor) float64 { return p.units }
@@ -248,7 +255,11 @@ type poisonState struct {
 	blocked   []float64 // per unit: blocked until (seconds)
 	drop      []float64 // per unit: records discarded when the block ends
 	forever   []bool    // per unit: retried until the record expires (invocations counted as they happen)
+	since     []float64 // per unit: when its latest block began
+	tries     []float64 // per unit: the failing invocations its latest block was judged to take (forever: unused)
 	failedInv float64
+	retries   int  // the `retries` blocks were judged with
+	judged    bool // retries is set
 }
 
 // injectPoison puts one new poison record on the next shard: the batch holding
@@ -264,6 +275,8 @@ func (p *processor) injectPoison(e *Engine) {
 		ps.blocked = make([]float64, units)
 		ps.drop = make([]float64, units)
 		ps.forever = make([]bool, units)
+		ps.since = make([]float64, units)
+		ps.tries = make([]float64, units)
 	}
 	now := e.nowSec()
 	for ; ps.seen < want; ps.seen++ {
@@ -276,6 +289,7 @@ func (p *processor) injectPoison(e *Engine) {
 			lost = 1
 		}
 		start := max(now, ps.blocked[u])
+		ps.since[u], ps.tries[u] = start, attempts
 		if retries < 0 {
 			retention := 86400.0
 			if p.src != nil {
@@ -291,6 +305,51 @@ func (p *processor) injectPoison(e *Engine) {
 		ps.drop[u] += lost
 		ps.failedInv += attempts
 		e.event(p.id, "poison record on shard %d: %.0f failing invocations, then %.0f record(s) discarded", u, attempts, lost)
+	}
+}
+
+// retryPoison follows a change of `retries` while poison records block
+// shards: the event source mapping's new MaximumRetryAttempts applies to
+// the batch being retried. A block that retried until its record expired
+// (-1) ends after the new number of attempts, counted from when it began
+// (at once when they are used up), and its batch is discarded; a block with
+// a number runs to the new number, or with -1 until the record expires.
+// Attempts already made stay counted.
+func (p *processor) retryPoison(e *Engine) {
+	ps := &p.poison
+	now := e.nowSec()
+	retries := p.n.Int("retries")
+	attempts, lost := float64(retries+1), p.batchSize
+	if p.n.Bool("bisect") {
+		attempts += math.Ceil(math.Log2(max(1, p.batchSize)))
+		lost = 1
+	}
+	for u, until := range ps.blocked {
+		if until == 0 || now >= until || u >= len(ps.since) {
+			continue
+		}
+		made := (now - ps.since[u]) / poisonAttempt // failing invocations so far
+		if !ps.forever[u] {
+			ps.failedInv -= max(0, ps.tries[u]-made) // counted in advance: take back those not made
+		}
+		if retries < 0 {
+			if !ps.forever[u] {
+				retention := 86400.0
+				if p.src != nil {
+					retention = p.src.retention
+				}
+				ps.blocked[u], ps.drop[u], ps.forever[u] = ps.since[u]+retention, 0, true
+				e.event(p.id, "retries: -1: the poison record blocks shard %d until it expires", u)
+			}
+			continue
+		}
+		if ps.forever[u] {
+			ps.drop[u] += lost
+		}
+		ps.forever[u], ps.tries[u] = false, attempts
+		ps.failedInv += max(0, attempts-made)
+		ps.blocked[u] = max(now, ps.since[u]+attempts*poisonAttempt)
+		e.event(p.id, "retries: %d: the poison batch on shard %d fails %.0f times in all, then %.0f record(s) are discarded", retries, u, max(attempts, math.Floor(made)), lost)
 	}
 }
 

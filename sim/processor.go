@@ -98,6 +98,7 @@ func (p *processor) reconfigure(e *Engine) {
 		p.objSec = 1 / fileRollSec
 	}
 	p.setCapacity()
+	readMode(p.rd, p.n)
 }
 
 // setCapacity sets the consumer's capacity from its units: the service's

@@ -43,6 +43,16 @@ func (p *producer) reconfigure(e *Engine) {
 	p.traffic = pipeline.TrafficOf(p.n)
 	p.size, p.rate = p.traffic.Size, p.traffic.Rate
 	p.sizes = pipeline.RecordSizes(p.n)
+	for _, ed := range p.edges {
+		p.retryRules(ed)
+	}
+}
+
+// retryRules sets how a writer's edge retries refused records: a change
+// applies to the retries of records refused from then on.
+func (p *producer) retryRules(ed *edge) {
+	ed.maxRetries = p.n.Int("retries.max")
+	ed.backoff = p.n.Dur("retries.backoff").Seconds()
 }
 
 func (p *producer) wire(e *Engine) error {
@@ -51,12 +61,8 @@ func (p *producer) wire(e *Engine) error {
 		if !ok {
 			continue
 		}
-		ed := &edge{
-			writer:     &p.nodeStats,
-			maxRetries: p.n.Int("retries.max"),
-			backoff:    p.n.Dur("retries.backoff").Seconds(),
-			keyBytes:   p.keyBytes,
-		}
+		ed := &edge{writer: &p.nodeStats, keyBytes: p.keyBytes}
+		p.retryRules(ed)
 		if p.n.Bool("aggregation") {
 			ed.aggBytes = kplAggregate
 		}

@@ -217,6 +217,7 @@ func (s *stream) relayout(e *Engine, units int) {
 	if s.orphan != nil {
 		s.orphan = moveQueues(s.orphan)
 	}
+	s.units = units // the writers' shares are spread over the new units
 	for i, ed := range s.adm.edges {
 		ed.share, ed.hot = s.kind.weights(s, s.keys[i])
 		for j := range ed.retries {
@@ -226,7 +227,6 @@ func (s *stream) relayout(e *Engine, units int) {
 			}
 		}
 	}
-	s.units = units
 	s.adm.resize(units)
 	s.util = make([]float64, units)
 	s.setQueueLimits()

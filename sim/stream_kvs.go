@@ -36,7 +36,16 @@ func (videoStreams) readDelay(s *stream, _ *reader, _ int) float64 {
 	return s.n.Dur("fragment").Seconds()
 }
 
-func (videoStreams) reconfigure(*Engine, *stream) {}
+// reconfigure follows a change of the stream count (cameras added or
+// removed: records of a stream that goes move to the one it maps to) and
+// of the fragment length (how long readers wait for one).
+func (videoStreams) reconfigure(e *Engine, s *stream) {
+	if want := max(1, s.n.Int("streams")); want != s.units {
+		e.event(s.id, "video streams %d → %d", s.units, want)
+		s.relayout(e, want)
+	}
+	s.setDelays()
+}
 func (videoStreams) checkResize(*Engine, *stream, string, int, pipeline.Change) error {
 	return nil
 }

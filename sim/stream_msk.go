@@ -77,6 +77,7 @@ func (*msk) setup(s *stream) { s.units = s.n.Int("partitions") }
 
 func (k *msk) reconfigure(e *Engine, s *stream) {
 	k.growPartitions(e, s)
+	k.groups = mskGroups(e, s)
 	up := k.up
 	k.layout(s)
 	if k.up != up {
@@ -87,11 +88,17 @@ func (k *msk) reconfigure(e *Engine, s *stream) {
 func (k *msk) relaidOut(_ *Engine, s *stream) { k.layout(s) }
 
 func (k *msk) wire(e *Engine, s *stream) {
-	k.groups = s.n.Int("consumer_groups")
-	if !s.n.Has("consumer_groups") {
-		k.groups = max(1, len(e.sc.Readers(s.id)))
-	}
+	k.groups = mskGroups(e, s)
 	k.layout(s)
+}
+
+// mskGroups is the consumer groups reading the cluster: consumer_groups, or
+// by default the consumers reading it.
+func mskGroups(e *Engine, s *stream) int {
+	if s.n.Has("consumer_groups") {
+		return s.n.Int("consumer_groups")
+	}
+	return max(1, len(e.ix.Readers(s.id)))
 }
 
 // layout places partition leaders on the brokers in service and sets the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,7 +16,10 @@ import (
 	"github.com/streamsim/streamsim/pipeline"
 )
 
-// apply makes a change of the timeline or of the user.
+// apply makes a change of the timeline or of the user. The settings go
+// through pipeline's ApplyChange, with what a run on AWS can change while it
+// goes on (liveKeys); what it takes is then made: a producer's new
+// settings, a reshard.
 func (r *Run) apply(c pipeline.Change) (time.Duration, error) {
 	at := r.runTime()
 	var errs []error
@@ -39,39 +43,73 @@ func (r *Run) apply(c pipeline.Change) (time.Duration, error) {
 			errs = append(errs, fmt.Errorf("fail %s: the aws backend can only stop producers and consumers it runs", c.Fail))
 		}
 	}
-	for _, a := range c.Set {
-		n := r.sc.Node(a.Node)
+	r.setMu.Lock()
+	if r.settings == nil {
+		r.settings = r.sc.Clone()
+	}
+	applied, err := r.settings.ApplyChange(pipeline.Change{Set: c.Set}, pipeline.ChangeOptions{Live: true, Backend: liveKeys})
+	r.setMu.Unlock()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, o := range applied.Set {
+		if !o.Made() {
+			continue
+		}
 		switch {
-		case r.prods[a.Node] != nil:
-			r.prods[a.Node].set(a.Key, a.Value)
-			r.logf("%s.%s = %s", a.Node, a.Key, a.Value)
-		case n != nil && n.Service.Name == pipeline.KinesisDataStreams && a.Key == "shards":
-			res, _ := r.plan.Find(KindStream, a.Node)
-			target := int32(a.Value.Num)
-			r.smu.Lock()
-			if m := r.shardMaps[a.Node]; m != nil {
-				m.invalidate(r.work, int(target)) // no aggregates until the new shards are known
-			}
-			r.smu.Unlock()
-			go func() {
-				_, err := r.opts.Clients.Kinesis.UpdateShardCount(r.ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String(res.Name),
-					TargetShardCount: aws.Int32(target), ScalingType: kintypes.ScalingTypeUniformScaling})
-				if err != nil {
-					r.logf("%s: UpdateShardCount to %d: %s", a.Node, target, shortErr(err))
-					r.smu.Lock()
-					if m := r.shardMaps[a.Node]; m != nil {
-						m.settle()
-					}
-					r.smu.Unlock()
-					return
-				}
-				r.logf("%s: resharding to %d shards (UpdateShardCount)", a.Node, target)
-			}()
-		default:
-			errs = append(errs, fmt.Errorf("set %s.%s: the aws backend changes producer settings and Kinesis shards only", a.Node, a.Key))
+		case r.prods[o.Node] != nil:
+			r.prods[o.Node].set(o.Key, o.Value)
+			r.logf("%s.%s = %s", o.Node, o.Key, o.Value)
+		case o.Key == "shards":
+			r.reshard(o.Node, int32(o.Value.Num))
 		}
 	}
 	return at, errors.Join(errs...)
+}
+
+// liveKeys is what a run on AWS can change while it goes on: a producer's
+// load, sizes and keys (this process makes its records) and a Kinesis
+// stream's shard count (UpdateShardCount). A producer's retries are wired
+// into its senders when it starts; every other resource keeps what it was
+// created with.
+var liveKeys = func() *pipeline.LiveKeys {
+	var prod []string
+	if svc, ok := pipeline.LookupService(string(pipeline.ProducerService)); ok {
+		for _, k := range svc.SettableKeys() {
+			if !strings.HasPrefix(k.Name, "retries.") {
+				prod = append(prod, k.Name)
+			}
+		}
+	}
+	return &pipeline.LiveKeys{
+		Keys: map[pipeline.ServiceName][]string{pipeline.ProducerService: prod, pipeline.KinesisDataStreams: {"shards"}},
+		Why:  "a run on AWS changes a producer's load and keys and a Kinesis stream's shards only",
+	}
+}()
+
+// reshard asks Kinesis for a stream's new shard count (UpdateShardCount),
+// in the background: the call's result is logged.
+func (r *Run) reshard(node string, target int32) {
+	res, _ := r.plan.Find(KindStream, node)
+	r.smu.Lock()
+	if m := r.shardMaps[node]; m != nil {
+		m.invalidate(r.work, int(target)) // no aggregates until the new shards are known
+	}
+	r.smu.Unlock()
+	go func() {
+		_, err := r.opts.Clients.Kinesis.UpdateShardCount(r.ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String(res.Name),
+			TargetShardCount: aws.Int32(target), ScalingType: kintypes.ScalingTypeUniformScaling})
+		if err != nil {
+			r.logf("%s: UpdateShardCount to %d: %s", node, target, shortErr(err))
+			r.smu.Lock()
+			if m := r.shardMaps[node]; m != nil {
+				m.settle()
+			}
+			r.smu.Unlock()
+			return
+		}
+		r.logf("%s: resharding to %d shards (UpdateShardCount)", node, target)
+	}()
 }
 
 // Apply implements backends.Run. A change made while setup still creates
@@ -89,9 +127,11 @@ func (r *Run) Apply(c pipeline.Change) (time.Duration, error) {
 	default:
 	}
 	at, err := r.apply(c)
-	if err == nil {
-		r.adv.Apply(c) // its rules read the new settings
+	if err != nil {
+		r.logf("%v", err) // refused, or not all made: an event of the run, as the simulator's
 	}
+	c.At = at
+	r.adv.Changed(c, err) // what was made, its rules read; a refusal is a finding
 	return at, err
 }
 

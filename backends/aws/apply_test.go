@@ -87,3 +87,45 @@ func TestFailForEndsWithTheRun(t *testing.T) {
 		t.Error("the consumer was set working again after the run ended")
 	}
 }
+
+// A change goes through pipeline's ApplyChange with what a run on AWS can
+// change: a producer's rate is made, a consumer's capacity and a producer's
+// retries are refused (a *pipeline.ChangeError that says so, and an event
+// of the run), and a value out of range is not valid.
+func TestApplyRefusesWhatAWSCannotChange(t *testing.T) {
+	r := startKafkaRun(t, 3*time.Second)
+	for s := range r.Snapshots() {
+		if s.Time > 0 {
+			break // the producers run: setup is over
+		}
+	}
+	parse := func(ref, text string) pipeline.Assignment {
+		a, err := r.sc.ParseAssignment(ref, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if _, err := r.Apply(pipeline.Change{Set: []pipeline.Assignment{parse("payments.rate", "500/s")}}); err != nil {
+		t.Fatalf("a producer's rate: %v", err)
+	}
+	for _, ref := range []string{"sink.capacity=2MiB/s", "payments.retries.max=5"} {
+		k, v, _ := strings.Cut(ref, "=")
+		_, err := r.Apply(pipeline.Change{Set: []pipeline.Assignment{parse(k, v)}})
+		var ce *pipeline.ChangeError
+		if !errors.As(err, &ce) || !ce.Refused() || !strings.Contains(err.Error(), "a run on AWS changes a producer's load and keys and a Kinesis stream's shards only") {
+			t.Errorf("%s: want a refusal, got %v", ref, err)
+		}
+	}
+	bad := pipeline.Change{Set: []pipeline.Assignment{{Node: "payments", Key: "rate", Value: pipeline.Value{Kind: pipeline.KindRate, Num: -1, Rate: pipeline.Rate{PerSec: -1}}}}}
+	if _, err := r.Apply(bad); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("a negative rate: %v", err)
+	}
+	var events []string
+	for s := range r.Snapshots() {
+		events = append(events, s.Events...)
+	}
+	if got := strings.Join(events, "\n"); !strings.Contains(got, "set sink.capacity = 2MiB/s refused") {
+		t.Errorf("the refusal is not an event of the run:\n%s", got)
+	}
+}

@@ -72,6 +72,11 @@ type Run struct {
 	wired chan struct{}
 	later timers // timed failures' ends; stopped with the measured part
 
+	// settings are the scenario's settings as changes leave them
+	// (pipeline's ApplyChange), kept apart from sc, which snapshots read.
+	setMu    sync.Mutex
+	settings *pipeline.Scenario
+
 	stopped atomic.Bool
 
 	mu          sync.Mutex

@@ -136,14 +136,14 @@ func (r *Run) Apply(c pipeline.Change) (time.Duration, error) {
 	if r.stopped {
 		return 0, backends.ErrRunEnded
 	}
+	c.At = r.now
+	if r.adv != nil {
+		r.adv.Changed(c, r.ApplyErr)
+	}
 	if r.ApplyErr != nil {
 		return 0, r.ApplyErr
 	}
-	c.At = r.now
 	r.applied = append(r.applied, c)
-	if r.adv != nil {
-		r.adv.Apply(c)
-	}
 	return r.now, nil
 }
 

@@ -108,16 +108,16 @@ func (r *Runner) Metrics() map[string]float64 { return r.eng.Result().Metrics }
 func (r *Runner) Events() []pipeline.Event { return r.eng.Events() }
 
 // Apply makes a change now (pipeline.Change, as a timeline entry does). A
-// change the engine refuses is an error and changes nothing; one it makes
-// reaches the advisor too, so its rules read the new settings.
+// change the engine refuses is an error and changes nothing. The advisor
+// hears either way: a change made reaches its settings, so its rules read
+// them; a refusal is one of its findings.
 func (r *Runner) Apply(c pipeline.Change) error {
-	if err := r.eng.Apply(c); err != nil {
-		return err
-	}
+	err := r.eng.Apply(c)
 	if r.adv != nil {
-		r.adv.d.Apply(c)
+		c.At = r.eng.Now()
+		r.adv.d.Changed(c, err)
 	}
-	return nil
+	return err
 }
 
 // Outcome is what a whole run gives: its metrics, the advisor's findings,

@@ -11,7 +11,7 @@ import (
 // Finding is one diagnosis: a rule that fired on a node, what is wrong (with
 // its numbers) and one line of what to change.
 type Finding struct {
-	Rule     string // hot-key, hot-shard, write-throttling, read-throttling, iterator-age, lag, firehose-buffer, polling-consumers, idle, pushback, outage, budget, latency
+	Rule     string // hot-key, hot-shard, write-throttling, read-throttling, iterator-age, lag, firehose-buffer, polling-consumers, idle, pushback, outage, budget, latency, refused-change
 	Severity string
 	Node     string
 	Problem  string
@@ -150,7 +150,7 @@ var severityRank = map[string]int{pipeline.SeverityInfo: 0, pipeline.SeverityWar
 func (d *Diagnoser) report(f Finding) {
 	key := f.Rule + "\x00" + f.Node
 	f.From, f.Until = d.now, d.now
-	f.live = d.observing && f.Rule != "polling-consumers"
+	f.live = d.observing && f.Rule != "polling-consumers" && f.Rule != "refused-change"
 	if i, ok := d.index[key]; ok {
 		old := d.list[i]
 		if severityRank[old.Severity] > severityRank[f.Severity] {
@@ -185,20 +185,6 @@ func (d *Diagnoser) track(id string) *track {
 	return t
 }
 
-// Apply tells the diagnoser about a change made to the running pipeline
-// outside its timeline (a UI's live edit), so that rules read the new
-// settings. Timeline entries are applied by Observe.
-func (d *Diagnoser) Apply(c pipeline.Change) {
-	for _, a := range c.Set {
-		if n := d.ix.Node(a.Node); n != nil {
-			if n.Params == nil {
-				n.Params = map[string]pipeline.Value{}
-			}
-			n.Params[a.Key] = a.Value
-		}
-	}
-}
-
 // Observe takes the next snapshot of the run and applies the live rules.
 func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 	if d.finished {
@@ -212,7 +198,7 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 	d.observing = true
 	defer func() { d.observing = false }()
 	for d.next < len(d.sc.Timeline) && d.sc.Timeline[d.next].At <= s.Time {
-		d.Apply(d.sc.Timeline[d.next])
+		d.applyTimeline(d.sc.Timeline[d.next])
 		d.next++
 	}
 	if d.spacing == 0 {

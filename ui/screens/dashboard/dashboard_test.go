@@ -1071,6 +1071,16 @@ func TestRefusedChangeShowsNoCLI(t *testing.T) {
 	if got := strings.Join(events, " "); !strings.Contains(got, "✗ UpdateShardCount to 6 refused: the stream is still UPDATING (one call at a time: wait until the last one is done)") {
 		t.Fatalf("the refusal is not there whole: %q\n%s", got, v)
 	}
+	// The run's advisor is told (by the run): the next snapshot's advice
+	// says the run went on without it.
+	hs.feed(r, snapshot(hs.sc, 11*time.Second, 0.5))
+	var told bool
+	for _, f := range hs.d.Findings() {
+		told = told || strings.Contains(f.Problem, "UpdateShardCount to 6 refused")
+	}
+	if !told {
+		t.Errorf("the advisor was not told of the refusal: %+v", hs.d.Findings())
+	}
 }
 
 // R in the middle of a run records the session up to where the run stands:

@@ -134,8 +134,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.Err != nil {
-			m.addEvent(evError, msg.Err.Error())
-			m.showEvents() // the refusal, where the CLI line would have been
+			m.addEvent(evError, msg.Err.Error()) // the run's advisor hears of it from the run
+			m.showEvents()                       // the refusal, where the CLI line would have been
 			return emit(common.Error(msg.Err))
 		}
 		m.changes = append(m.changes, msg.Change)
