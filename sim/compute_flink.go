@@ -40,7 +40,7 @@ func (flink) perShard() bool                { return false }
 // wire: what the job writes to S3 becomes readable at the next checkpoint.
 func (flink) wire(_ *Engine, p *processor) {
 	for _, o := range p.outs {
-		if o.dest != nil && o.dest.n.Service.Name == pipeline.S3 {
+		if o.dest != nil && o.dest.kind.objectStore() {
 			o.commit = p.fileSinkCommit
 		}
 	}

@@ -322,14 +322,3 @@ func (c *consumer) commonMetrics(m map[string]float64, held float64) {
 	m["throttled_records"] = c.throttled + c.writeRefused
 	m["utilization_max"] = c.util
 }
-
-// retryWindow is how long Firehose keeps retrying a destination (FH-RETRY).
-func retryWindow(d *dest) float64 {
-	switch d.n.Service.Name {
-	case pipeline.OpenSearch:
-		return pipeline.FirehoseOSRetryS
-	case pipeline.Redshift:
-		return pipeline.FirehoseRSRetryS
-	}
-	return pipeline.FirehoseS3RetryS
-}

@@ -30,7 +30,7 @@ func (e *Engine) cost(m model) float64 {
 	case *firehose:
 		// PRICE-FH-INGEST: each record billed rounded up to 5 KB (not for an MSK source).
 		billed := gbIn
-		if x.src == nil || x.src.n.Service.Name == pipeline.KinesisDataStreams {
+		if x.src == nil || x.src.kind.firehoseRoundsRecords() {
 			billed = e.monthly(st.in) * e.unitsPerRecord(n.ID, pipeline.FirehoseBillUnit, x.src != nil) * pipeline.FirehoseBillUnit / pipeline.GB
 		}
 		c := billed * pipeline.FirehosePerGB
@@ -41,7 +41,7 @@ func (e *Engine) cost(m model) float64 {
 	case *processor:
 		return x.kind.cost(e, x, h)
 	case *dest:
-		return e.destCost(x, h, gbIn)
+		return x.kind.cost(e, x, h, gbIn)
 	}
 	return 0
 }
@@ -59,22 +59,4 @@ func (e *Engine) streamCost(s *stream, gbIn float64) float64 {
 		}
 	}
 	return s.kind.cost(e, s, streamTraffic{gbIn: gbIn, gbOut: gbOut, efoGB: efoGB, efo: efo})
-}
-
-func (e *Engine) destCost(d *dest, h, gbIn float64) float64 {
-	n := d.n
-	switch d.svc {
-	case pipeline.S3:
-		return e.monthly(d.objects)/1000*pipeline.S3PutPer1000 + gbIn*pipeline.S3StoragePerGBMo
-	case pipeline.Redshift:
-		return float64(n.Int("nodes")) * h * pipeline.RedshiftNodeHour
-	case pipeline.DynamoDB:
-		if n.Str("mode") == "on-demand" {
-			return e.monthly(d.rows*d.wcuSize) / 1e6 * pipeline.DDBPerMWrites
-		}
-		return float64(n.Int("wcu")) * h * pipeline.DDBWCUHour
-	case pipeline.OpenSearch:
-		return float64(n.Int("instances")) * h * pipeline.OpenSearchInstanceH
-	}
-	return 0
 }

@@ -7,36 +7,71 @@ import (
 )
 
 // dest models a destination: a write budget per tick, refusals that push back
-// on the sender, and the delivery that ends a record's trip.
+// on the sender, and the delivery that ends a record's trip. What differs
+// between services (their limits, how they take a write, their metrics and
+// price) is the destination's kind, one file per service (dest_s3.go, …),
+// picked once when the node is built.
 type dest struct {
 	nodeStats
-	n        *pipeline.Node
-	svc      pipeline.ServiceName
-	budTick  int64
-	budN     float64 // records it can still take this tick
-	limN     bool    // whether each budget applies: a spent budget can dip below
-	limB     bool    // zero by rounding, so "unlimited" is never told by the sign
-	limO     bool
-	budB     float64 // bytes
-	budO     float64 // objects (S3 PUTs)
-	objects  float64
-	delay    float64 // added before data is visible (OpenSearch refresh)
-	hot      float64 // share of writes on the busiest key (DynamoDB partitions)
-	ddbPeak  float64 // on-demand: highest sustained write units per second
-	ddbUsed  float64
-	winPeak  float64 // highest write rate while held at the table's limit
-	winStart float64 // when the table first hit its limit (<0: it has not)
-	wcuSize  float64
-	burst    float64   // DynamoDB: banked write units
-	maxWCU   float64   // DynamoDB: the most WCU provisioned so far
-	switches []float64 // DynamoDB: when it switched from provisioned to on-demand
-	wired    bool      // built: a change of configuration from now on is a change at run time
-	rows     float64   // items written (a window's results are fewer than its records)
-	copyFree float64   // Redshift: when the load queue is free
-	src      *stream   // Redshift streaming ingestion: the stream it reads
-	rd       *reader
-	cfg      destCfg
+	n       *pipeline.Node
+	kind    destKind
+	budTick int64
+	budN    float64 // records it can still take this tick
+	limN    bool    // whether each budget applies: a spent budget can dip below
+	limB    bool    // zero by rounding, so "unlimited" is never told by the sign
+	limO    bool
+	budB    float64 // bytes
+	budO    float64 // objects (S3 PUTs)
+	objects float64
+	delay   float64 // added before data is visible
+	wired   bool    // built: a change of configuration from now on is a change at run time
+	rows    float64 // items written (a window's results are fewer than its records)
+	// units is what a row costs in the destination's write units (DynamoDB:
+	// per 1 KB, DDB-WRITE-UNIT) and used the write units taken this tick.
+	units, used float64
+	copyFree    float64 // when the load (or indexing) queue is free
+	src         *stream // streaming ingestion: the stream it reads
+	rd          *reader
+	cfg         destCfg
 }
+
+// destKind is one destination service's behaviour.
+type destKind interface {
+	// reconfigure follows a change of the node's settings: d.cfg has them
+	// read, prev is what they were.
+	reconfigure(e *Engine, d *dest, prev destCfg)
+	// budget sets the tick's write budget of a destination that works.
+	budget(e *Engine, d *dest, dt float64)
+	// accept takes what it can of c its own way (own) or leaves it to the
+	// budget; it is asked only while the destination works.
+	accept(e *Engine, d *dest, c cohort) (took float64, own bool)
+	// step runs after the tick's writes.
+	step(e *Engine, d *dest)
+	metrics(d *dest, m map[string]float64)
+	// cost is the monthly cost at the run's average load (h hours a month,
+	// gbIn GB written a month).
+	cost(e *Engine, d *dest, h, gbIn float64) float64
+	// retryWindow is how long Firehose retries a delivery to it, seconds (FH-RETRY).
+	retryWindow() float64
+	// objectStore: files written to it are readable once closed (a Flink
+	// file sink commits them at its checkpoints).
+	objectStore() bool
+}
+
+// dests makes each destination service's kind; each file registers its own.
+var dests = map[pipeline.ServiceName]func() destKind{}
+
+// destBase is what a destination kind does where it does nothing of its own.
+type destBase struct{}
+
+func (destBase) reconfigure(*Engine, *dest, destCfg)           {}
+func (destBase) budget(*Engine, *dest, float64)                {}
+func (destBase) accept(*Engine, *dest, cohort) (float64, bool) { return 0, false }
+func (destBase) step(*Engine, *dest)                           {}
+func (destBase) metrics(*dest, map[string]float64)             {}
+func (destBase) retryWindow() float64                          { return pipeline.FirehoseS3RetryS }
+func (destBase) objectStore() bool                             { return false }
+func (destBase) cost(_ *Engine, _ *dest, _, _ float64) float64 { return 0 }
 
 // destCfg is the settings read once per change, not once per tick.
 type destCfg struct {
@@ -45,13 +80,8 @@ type destCfg struct {
 	onDemand      bool
 }
 
-const (
-	openSearchQueueSec = 10.0 // seconds of indexing a domain's write queues hold before 429s (U)
-	redshiftCopySec    = 10.0 // seconds for a COPY to start and commit (U)
-)
-
-func newDest(e *Engine, n *pipeline.Node) *dest {
-	d := &dest{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, svc: n.Service.Name, budTick: -1, winStart: -1}
+func newDest(e *Engine, n *pipeline.Node, kind destKind) *dest {
+	d := &dest{nodeStats: nodeStats{id: n.ID, failedUntil: -1}, n: n, kind: kind, budTick: -1}
 	d.reconfigure(e)
 	return d
 }
@@ -62,9 +92,7 @@ func (d *dest) held() float64        { return 0 }
 
 func (d *dest) reconfigure(e *Engine) {
 	n := d.n
-	if d.svc == pipeline.DynamoDB && d.wired && !d.cfg.onDemand && n.Str("mode") == "on-demand" {
-		d.switchToOnDemand(e)
-	}
+	prev := d.cfg
 	d.cfg = destCfg{
 		prefixes: float64(n.Int("prefixes")), wcu: float64(n.Int("wcu")),
 		onDemand: n.Str("mode") == "on-demand",
@@ -72,59 +100,29 @@ func (d *dest) reconfigure(e *Engine) {
 	if th := n.Service.Thumb; th != nil {
 		d.cfg.thumbB = th.Capacity(n)
 	}
-	if !d.cfg.onDemand {
-		d.maxWCU = max(d.maxWCU, d.cfg.wcu)
-	} else if d.svc == pipeline.DynamoDB {
-		// DDB-ONDEMAND-SWITCH: a table switched from provisioned starts with
-		// a previous peak of half the most it was provisioned with.
-		d.ddbPeak = max(d.ddbPeak, d.maxWCU/2)
-	}
 	d.delay = 0
-	switch d.svc {
-	case pipeline.Redshift:
-		d.delay = redshiftCopySec // a COPY (or materialized-view refresh) runs before rows are queryable
-	}
-}
-
-// switchToOnDemand follows DDB-MODE-SWITCHES: a table switches from
-// provisioned to on-demand at most four times in a rolling 24 hours; a
-// further switch is refused and the table stays provisioned.
-func (d *dest) switchToOnDemand(e *Engine) {
-	now := e.nowSec()
-	recent := 0
-	for _, t := range d.switches {
-		if now-t < 86400 {
-			recent++
-		}
-	}
-	if recent >= pipeline.DDBModeSwitches {
-		e.event(d.id, "mode switch refused: at most %d switches to on-demand per 24 h", pipeline.DDBModeSwitches)
-		d.n.Params["mode"] = pipeline.Value{Kind: pipeline.KindEnum, Str: "provisioned", Set: true}
-		return
-	}
-	d.switches = append(d.switches, now)
+	d.kind.reconfigure(e, d, prev)
 }
 
 func (d *dest) wire(e *Engine) error {
 	d.wired = true
 	if src, ok := e.byID[d.n.From].(*stream); ok {
-		// Redshift streaming ingestion (RS-STREAMING-INGESTION): the materialized view reads the
-		// stream itself, as fast as the cluster loads.
+		// Streaming ingestion (RS-STREAMING-INGESTION): the destination
+		// reads the stream itself, as fast as it loads.
 		d.src = src
 		d.rd = src.addReader(&d.nodeStats, false)
 		d.rd.capB = d.cfg.thumbB
 	}
-	// DynamoDB partitions see the key skew of the producers that reach the
-	// table: the busiest key's share.
-	for _, pt := range e.flowInto(d.n.ID) {
-		if pt.all > 0 {
-			_, w := e.prods[pt.prod].keys.hotKey()
-			d.hot = max(d.hot, w)
-		}
+	d.units = max(1, e.unitsPerRecord(d.n.ID, pipeline.DDBItemUnit, false)) // DDB-WRITE-UNIT: per 1 KB
+	if w, ok := d.kind.(destWirer); ok {
+		w.wire(e, d)
 	}
-	d.wcuSize = max(1, e.unitsPerRecord(d.n.ID, pipeline.DDBItemUnit, false)) // DDB-WRITE-UNIT: per 1 KB
 	return nil
 }
+
+// destWirer is a destination kind that looks at its neighbours once all
+// models exist.
+type destWirer interface{ wire(e *Engine, d *dest) }
 
 // budget resets the per-tick write budget the first time a sender calls in a tick.
 func (d *dest) budget(e *Engine) {
@@ -132,45 +130,21 @@ func (d *dest) budget(e *Engine) {
 		return
 	}
 	d.budTick = e.tick
-	dt := e.dt
 	d.limN, d.limB, d.limO = false, false, false
 	if d.failed(e.nowSec()) {
 		d.budN, d.limN = 0, true
 		return
 	}
-	switch d.svc {
-	case pipeline.S3:
-		d.budO, d.limO = pipeline.S3PutPerPrefix*d.cfg.prefixes*dt, true // S3-PREFIX-RATE
-	case pipeline.OpenSearch:
-		d.budB, d.limB = d.cfg.thumbB*dt, true
-	case pipeline.DynamoDB:
-		// Budget in items (rows): write units ÷ units per item.
-		table, partition := d.ddbCapacity(e)
-		d.budN, d.limN = min(partition*dt, table*dt+d.burst)/d.wcuSize, true
-	}
-}
-
-// ddbCapacity returns the write units per second DynamoDB accepts (DDB-PARTITION-WCU, DDB-ONDEMAND-SCALING): the
-// table's WCU (or on-demand's 4,000 start / 2 × previous peak), and the most the
-// table can take before the busiest key's partition passes its 1,000 WCU.
-func (d *dest) ddbCapacity(e *Engine) (table, partition float64) {
-	table = d.cfg.wcu
-	if d.cfg.onDemand {
-		table = min(pipeline.DDBTableMaxWRU, max(pipeline.DDBOnDemandStartWRU, 2*d.ddbPeak))
-	}
-	parts := max(1, math.Ceil(table/pipeline.DDBPartitionWCU))
-	share := d.hot + (1-d.hot)/parts // the busiest partition's share of writes
-	return table, pipeline.DDBPartitionWCU / share
+	d.kind.budget(e, d, e.dt)
 }
 
 // accept takes as much of c as the destination can this tick and returns the records taken.
 func (d *dest) accept(e *Engine, c cohort) float64 {
 	d.budget(e)
-	if d.svc == pipeline.Redshift && !d.failed(e.nowSec()) {
-		return d.copyLoad(e, c)
-	}
-	if d.svc == pipeline.OpenSearch && !d.failed(e.nowSec()) {
-		return d.bulkIndex(e, c)
+	if !d.failed(e.nowSec()) {
+		if took, own := d.kind.accept(e, d, c); own {
+			return took
+		}
 	}
 	rows := c.n * c.rowsPerRecord()
 	ok := c.n
@@ -196,7 +170,7 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 	d.budO = max(0, d.budO-c.obj*f)
 	d.objects += c.obj * f
 	d.rows += rows * f
-	d.ddbUsed += rows * f * d.wcuSize
+	d.used += rows * f * d.units
 	d.land(e, c, ok, max(c.at, e.nowSec())+d.delay)
 	return ok
 }
@@ -213,35 +187,6 @@ func (d *dest) land(e *Engine, c cohort, n, at float64) {
 	e.deliver(piece, at)
 }
 
-// bulkIndex indexes bulk requests in OpenSearch: each node's write queue takes
-// bursts (a window's results arriving at once) and indexes them at the
-// domain's rate; only when the queue holds more than openSearchQueueSec of
-// work does the domain answer 429 Too Many Requests and the sender must retry
-// (OS-KC). Documents are searchable at the next refresh after indexing.
-func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
-	now := e.nowSec()
-	rate := d.cfg.thumbB
-	start := max(now, d.copyFree)
-	room := (now + openSearchQueueSec - start) * rate // bytes the queue can still take
-	ok := c.n
-	if c.b > room {
-		ok = c.n * max(0, room) / c.b
-	}
-	if ok < c.n*(1-1e-6) {
-		d.throttled += c.n - ok
-	}
-	if ok <= 0 {
-		return 0
-	}
-	d.copyFree = start + c.b*(ok/c.n)/rate
-	// Refreshes fall half a tick after tick boundaries: writes landing on a
-	// boundary then wait half an interval on average, as writes spread
-	// within the tick would, rather than none at a refresh of one tick.
-	half := e.dt / 2
-	d.land(e, c, ok, nextRefresh(max(c.at, d.copyFree)-half, d.n.Dur("refresh").Seconds())+half)
-	return ok
-}
-
 // nextRefresh is when data indexed or loaded at t becomes visible: at the
 // next refresh, every `every` seconds from the start (OS-REFRESH,
 // RS-STREAMING-INGESTION), so waits spread over the whole interval.
@@ -252,56 +197,9 @@ func nextRefresh(t, every float64) float64 {
 	return math.Ceil(t/every-1e-9) * every
 }
 
-// copyLoad queues data for Redshift: a COPY (or a materialized-view refresh)
-// never refuses data, it takes longer. Loads run back to back at the cluster's
-// rate (FH-RETRY / RS-STREAMING-INGESTION), so a backlog shows as latency, not as throttling.
-func (d *dest) copyLoad(e *Engine, c cohort) float64 {
-	rate := d.cfg.thumbB
-	start := max(c.at, e.nowSec(), d.copyFree)
-	d.copyFree = start + c.b/rate
-	d.land(e, c, c.n, d.copyFree+d.delay)
-	return c.n
-}
-
 func (d *dest) step(e *Engine) {
-	if d.rd != nil {
-		d.ingest(e)
-	}
-	if d.svc == pipeline.DynamoDB && d.cfg.onDemand {
-		d.onDemandPeak(e)
-	}
-	if d.svc == pipeline.DynamoDB && !d.cfg.onDemand {
-		// Burst capacity: unused write capacity of the last 300 seconds is kept
-		// and spent when writes exceed the table's WCU (DynamoDB docs; U: not in
-		// the fact sheet).
-		spare := d.cfg.wcu*e.dt - d.ddbUsed
-		d.burst = min(300*d.cfg.wcu, max(0, d.burst+spare))
-	}
-	d.ddbUsed = 0
-}
-
-// onDemandPeak follows DDB-ONDEMAND-SCALING's clock. A table serves up to
-// twice its previous peak at once, so writes it served below its limit are
-// the new previous peak at once. Demand beyond twice the peak is met over 30
-// minutes: a table held at its limit gets the peak it was held at 30 minutes
-// after it first hit the limit, and throttles until then. A peak never
-// falls.
-func (d *dest) onDemandPeak(e *Engine) {
-	rate := d.ddbUsed / e.dt
-	table, _ := d.ddbCapacity(e)
-	now := e.nowSec() + e.dt
-	if rate < table*(1-1e-3) {
-		d.ddbPeak = max(d.ddbPeak, rate)
-	} else {
-		if d.winStart < 0 {
-			d.winStart = now
-		}
-		d.winPeak = max(d.winPeak, rate)
-	}
-	if d.winStart >= 0 && now-d.winStart >= pipeline.DDBOnDemandGrowSec-1e-9 {
-		d.ddbPeak = max(d.ddbPeak, d.winPeak)
-		d.winPeak, d.winStart = 0, -1
-	}
+	d.kind.step(e, d)
+	d.used = 0
 }
 
 func (d *dest) metrics(e *Engine, m map[string]float64) {
@@ -310,27 +208,5 @@ func (d *dest) metrics(e *Engine, m map[string]float64) {
 		m["lag_records"] = d.rd.lag()
 		m["iterator_age_max"] = d.rd.iterAgeMax
 	}
-	if d.svc == pipeline.DynamoDB {
-		m["items_written"] = d.rows
-	}
-	if d.svc == pipeline.S3 {
-		m["objects"] = d.objects
-	}
-}
-
-// ingest is Redshift streaming ingestion (RS-STREAMING-INGESTION): the materialized view's
-// refresh reads the stream (within the shards' read limits and the cluster's
-// load rate) and the rows become queryable when the refresh that loaded them
-// commits, at the next multiple of the refresh interval.
-func (d *dest) ingest(e *Engine) {
-	now := e.nowSec()
-	refresh := d.n.Dur("refresh").Seconds()
-	d.rd.take(d.failed(now), func(_ int, c cohort) {
-		c.at = max(c.at, now) + d.rd.delay
-		start := max(c.at, d.copyFree)
-		d.copyFree = start + c.b/d.cfg.thumbB
-		visible := nextRefresh(d.copyFree, refresh)
-		d.land(e, c, c.n, visible)
-	})
-	d.rd.updateAge(now)
+	d.kind.metrics(d, m)
 }

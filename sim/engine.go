@@ -121,23 +121,38 @@ func New(sc *pipeline.Scenario) (*Engine, error) {
 // wirer is a model that connects to its neighbours once all models exist.
 type wirer interface{ wire(e *Engine) error }
 
+// build makes a node's model: its service's own (firehose), or its stage's
+// with the service's kind, each registered by the service's file (storages,
+// computes, dests).
 func (e *Engine) build(n *pipeline.Node) (model, error) {
-	switch n.Service.Name {
-	case pipeline.ProducerService:
+	name := n.Service.Name
+	if b, ok := models[name]; ok {
+		return b(e, n), nil
+	}
+	switch n.Stage {
+	case pipeline.Producer:
 		p := newProducer(e, n)
 		e.prods = append(e.prods, p)
 		return p, nil
-	case pipeline.KinesisDataStreams, pipeline.MSK, pipeline.MSKServerless, pipeline.KinesisVideoStreams:
-		return newStream(e, n), nil
-	case pipeline.Firehose:
-		return newFirehose(e, n), nil
-	case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR, pipeline.App, pipeline.Lambda:
-		return newProcessor(e, n), nil
-	case pipeline.S3, pipeline.Redshift, pipeline.DynamoDB, pipeline.OpenSearch:
-		return newDest(e, n), nil
+	case pipeline.Storage:
+		if _, ok := storages[name]; ok {
+			return newStream(e, n), nil
+		}
+	case pipeline.Consumer:
+		if _, ok := computes[name]; ok {
+			return newProcessor(e, n), nil
+		}
+	case pipeline.Destination:
+		if kind, ok := dests[name]; ok {
+			return newDest(e, n, kind()), nil
+		}
 	}
-	return nil, fmt.Errorf("service %q is not simulated", n.Service.Name)
+	return nil, fmt.Errorf("service %q is not simulated", name)
 }
+
+// models makes the model of a service that has one of its own rather than
+// its stage's (Firehose: a consumer that buffers and delivers itself).
+var models = map[pipeline.ServiceName]func(e *Engine, n *pipeline.Node) model{}
 
 // topoOrder orders nodes so every node comes after those that feed it, keeping
 // file order among independent nodes.

@@ -26,6 +26,10 @@ type fbuf struct {
 	topen  float64 // when t was opened
 }
 
+func init() {
+	models[pipeline.Firehose] = func(e *Engine, n *pipeline.Node) model { return newFirehose(e, n) }
+}
+
 func newFirehose(e *Engine, n *pipeline.Node) *firehose {
 	f := &firehose{consumer: newConsumer(n)}
 	f.reconfigure(e)
@@ -72,7 +76,7 @@ func (f *firehose) wire(e *Engine) error {
 	f.setReaderCaps()
 	for _, o := range f.outs {
 		if o.dest != nil {
-			o.wait = retryWindow(o.dest)
+			o.wait = o.dest.kind.retryWindow()
 		}
 	}
 	return nil

@@ -95,6 +95,9 @@ type storage interface {
 	metrics(e *Engine, s *stream, m map[string]float64, lag, age float64)
 	// cost is the monthly price at the run's average load.
 	cost(e *Engine, s *stream, in streamTraffic) float64
+	// firehoseRoundsRecords says Firehose bills each record read from it
+	// rounded up to 5 KB (PRICE-FH-INGEST; not for an MSK source).
+	firehoseRoundsRecords() bool
 }
 
 // streamTraffic is a stream's monthly traffic, for its price.

@@ -276,3 +276,7 @@ func (s *stream) kinesisPerUser() float64 {
 	}
 	return s.recPer
 }
+
+// firehoseRoundsRecords: Firehose reading a Kinesis stream bills each record
+// rounded up to 5 KB (PRICE-FH-INGEST).
+func (kinesis) firehoseRoundsRecords() bool { return true }

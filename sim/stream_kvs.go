@@ -78,3 +78,5 @@ func (videoStreams) cost(e *Engine, s *stream, t streamTraffic) float64 {
 	stored := t.gbIn * min(s.retention, secondsPerMonth) / secondsPerMonth
 	return t.gbIn*pipeline.KVSInPerGB + t.gbOut*pipeline.KVSOutPerGB + stored*pipeline.KVSStoragePerGBMo
 }
+
+func (videoStreams) firehoseRoundsRecords() bool { return false }

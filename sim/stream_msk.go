@@ -209,3 +209,7 @@ func (mskServerless) cost(e *Engine, s *stream, t streamTraffic) float64 {
 	return h*pipeline.MSKServerlessClusterH + float64(s.units)*h*pipeline.MSKServerlessPartH +
 		t.gbIn*pipeline.MSKServerlessInGB + t.gbOut*pipeline.MSKServerlessOutGB + stored*pipeline.MSKStoragePerGBMo
 }
+
+// firehoseRoundsRecords: Firehose reading a Kafka topic bills by the bytes
+// (PRICE-FH-INGEST: no 5 KB rounding for an MSK source).
+func (kafka) firehoseRoundsRecords() bool { return false }
