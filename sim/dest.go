@@ -42,6 +42,7 @@ type dest struct {
 type destCfg struct {
 	prefixes, wcu float64
 	thumbB        float64 // bytes/s by the service's rule of thumb (OpenSearch, Redshift)
+	refresh       float64 // seconds between refreshes (OpenSearch, Redshift streaming ingestion)
 	onDemand      bool
 }
 
@@ -68,6 +69,7 @@ func (d *dest) reconfigure(e *Engine) {
 	d.cfg = destCfg{
 		prefixes: float64(n.Int("prefixes")), wcu: float64(n.Int("wcu")),
 		onDemand: n.Str("mode") == "on-demand",
+		refresh:  n.Dur("refresh").Seconds(),
 	}
 	if th := n.Service.Thumb; th != nil {
 		d.cfg.thumbB = th.Capacity(n)
@@ -238,7 +240,7 @@ func (d *dest) bulkIndex(e *Engine, c cohort) float64 {
 	// boundary then wait half an interval on average, as writes spread
 	// within the tick would, rather than none at a refresh of one tick.
 	half := e.dt / 2
-	d.land(e, c, ok, nextRefresh(max(c.at, d.copyFree)-half, d.n.Dur("refresh").Seconds())+half)
+	d.land(e, c, ok, nextRefresh(max(c.at, d.copyFree)-half, d.cfg.refresh)+half)
 	return ok
 }
 
@@ -324,7 +326,7 @@ func (d *dest) metrics(e *Engine, m map[string]float64) {
 // commits, at the next multiple of the refresh interval.
 func (d *dest) ingest(e *Engine) {
 	now := e.nowSec()
-	refresh := d.n.Dur("refresh").Seconds()
+	refresh := d.cfg.refresh
 	d.rd.take(d.failed(now), func(_ int, c cohort) {
 		c.at = max(c.at, now) + d.rd.delay
 		start := max(c.at, d.copyFree)

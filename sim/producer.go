@@ -19,7 +19,9 @@ type producer struct {
 	rate     float64 // records/s (mean)
 	size     float64 // mean record bytes
 	sizes    pipeline.SizeDist
-	shape    string // pattern.shape
+	shape    string  // pattern.shape
+	peak     float64 // diurnal: pattern.peak
+	period   float64 // diurnal: pattern.period, seconds (at least 1)
 	keyBytes float64
 	// this tick
 	lastRate float64
@@ -43,6 +45,8 @@ func (p *producer) reconfigure(e *Engine) {
 	p.size, p.rate = producerRate(p.n)
 	p.sizes = pipeline.RecordSizes(p.n)
 	p.shape = p.n.Str("pattern.shape")
+	p.peak = p.n.Num("pattern.peak")
+	p.period = max(1, p.n.Dur("pattern.period").Seconds())
 }
 
 // producerRate returns the mean record size and records per second; a rate in
@@ -110,9 +114,7 @@ func (p *producer) factor(t float64) float64 {
 	n := p.n
 	switch p.shape {
 	case "diurnal":
-		peak := n.Num("pattern.peak")
-		period := max(1, n.Dur("pattern.period").Seconds())
-		return max(0, 1+(peak-1)*math.Sin(2*math.Pi*t/period))
+		return max(0, 1+(p.peak-1)*math.Sin(2*math.Pi*t/p.period))
 	case "ramp":
 		start := n.Dur("pattern.at").Seconds()
 		over := max(1e-9, n.Dur("pattern.over").Seconds())
