@@ -37,21 +37,21 @@ type loopTotals struct {
 
 // loopDay is a kinds scenario's settings, as the bare loops read them.
 type loopDay struct {
-	ticks      int
-	dt         float64
-	rate       float64 // records/s, mean
-	peak       float64 // diurnal: highest point ÷ mean
-	period     float64 // seconds
-	size       float64 // bytes per record (mean)
-	keyBytes   float64 // partition-key bytes per record
-	units      int     // shards or partitions
-	share      []float64
-	seed       int64
-	keyCount   int
-	skew       float64
-	hist       *pipeline.Histogram
-	readDelay  float64 // seconds from a read tick's start until what it read is handed on
-	tot        loopTotals
+	ticks     int
+	dt        float64
+	rate      float64 // records/s, mean
+	peak      float64 // diurnal: highest point ÷ mean
+	period    float64 // seconds
+	size      float64 // bytes per record (mean)
+	keyBytes  float64 // partition-key bytes per record
+	units     int     // shards or partitions
+	share     []float64
+	seed      int64
+	keyCount  int
+	skew      float64
+	hist      *pipeline.Histogram
+	readDelay float64 // seconds from a read tick's start until what it read is handed on
+	tot       loopTotals
 }
 
 func (d *loopDay) gather(delay float64) *gather { return &gather{delay: delay, d: d} }
