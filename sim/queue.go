@@ -1,10 +1,6 @@
 package sim
 
-import (
-	"math"
-	"math/bits"
-	"sync"
-)
+import "math"
 
 // cohort is a group of records that travel together: written in the same tick,
 // born (produced) at `born` on average. Counts are fractional in the fluid model.
@@ -133,35 +129,11 @@ func mergeInto(dst *cohort, c cohort, spread bool) {
 }
 
 func (q *fifo) grow() {
-	nb := getCohorts(max(8, 2*len(q.buf)))
+	nb := make([]cohort, max(8, 2*len(q.buf)))
 	for i := 0; i < q.size; i++ {
 		nb[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
 	}
-	putCohorts(q.buf)
 	q.buf, q.head = nb, 0
-}
-
-// cohortPools recycle the buffers queues outgrow, one pool per power of two
-// from 8 entries up: a queue growing to 512 entries leaves buffers of 8 to
-// 256 that other queues (of this engine or another in the process: a
-// sweep or a test suite runs many) take instead of allocating. What a
-// buffer held past a queue's size is never read, so reuse changes nothing.
-var cohortPools [32]sync.Pool
-
-func poolClass(n int) int { return bits.Len(uint(n)) - 1 } // n is a power of two
-
-func getCohorts(n int) []cohort {
-	if p, ok := cohortPools[poolClass(n)].Get().(*[]cohort); ok && len(*p) == n {
-		return *p
-	}
-	return make([]cohort, n)
-}
-
-func putCohorts(b []cohort) {
-	if len(b) < 8 || len(b)&(len(b)-1) != 0 {
-		return
-	}
-	cohortPools[poolClass(len(b))].Put(&b)
 }
 
 // compact merges neighbouring pairs, halving the entries.
