@@ -124,45 +124,6 @@ func (d *loopDay) md5Shares(shards int) {
 	})
 }
 
-// murmurShares routes the keys to partitions as Kafka's default partitioner does.
-func (d *loopDay) murmurShares(partitions int) {
-	d.units = partitions
-	d.share = make([]float64, partitions)
-	d.keyNames(func(name []byte, w float64) {
-		d.share[int(uint32(loopMurmur2(name)&0x7fffffff)%uint32(partitions))] += w
-	})
-}
-
-func loopMurmur2(data []byte) int32 {
-	const seed, m, r = uint32(0x9747b28c), uint32(0x5bd1e995), 24
-	n := len(data)
-	h := seed ^ uint32(n)
-	for i := 0; i+4 <= n; i += 4 {
-		k := binary.LittleEndian.Uint32(data[i:])
-		k *= m
-		k ^= k >> r
-		k *= m
-		h *= m
-		h ^= k
-	}
-	tail := n &^ 3
-	switch n & 3 {
-	case 3:
-		h ^= uint32(data[tail+2]) << 16
-		fallthrough
-	case 2:
-		h ^= uint32(data[tail+1]) << 8
-		fallthrough
-	case 1:
-		h ^= uint32(data[tail])
-		h *= m
-	}
-	h ^= h >> 13
-	h *= m
-	h ^= h >> 15
-	return int32(h)
-}
-
 // gather sums a tick's deliveries by age (in ticks, births on the tick
 // grid) so that each group of equal latency goes into the histogram once.
 // A record is delivered at the tick's start plus delay, or, when it was read
