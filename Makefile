@@ -1,5 +1,5 @@
 # Everyday commands. CI is .ci/run; `make ci` runs it.
-.PHONY: run test test-short golden bench fuzz smoke demo ci
+.PHONY: run test test-short golden bench kinds fuzz smoke demo ci
 
 run:          ## the TUI on the built-in scenarios
 	go run .
@@ -16,6 +16,9 @@ golden:       ## rewrite golden files; review the diff before committing
 
 bench:        ## the speed goals: engine, advisor and dashboard frame time
 	go test -run '^$$' -bench . ./sim/ ./pipeline/advice/ ./ui/...
+
+kinds:        ## a day of each consumer kind through the real binary: wall time and peak RSS
+	scripts/kinds-table.sh
 
 # -fuzzminimizetime: Go shrinks each new input for up to 60 s by default,
 # longer than a short session; 2 s keeps the fuzzer exploring.

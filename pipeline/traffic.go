@@ -11,6 +11,10 @@ type Traffic struct {
 	Size  float64 // mean record size, bytes
 	Rate  float64 // mean records per second; a rate in bytes/s is turned into records of Size
 	Shape string  // pattern.shape: constant, poisson, diurnal, ramp, spike, series
+	// The pattern's settings, read once (Factor runs every tick).
+	peak, period      float64 // diurnal
+	at, over, to, dur float64 // ramp (at, over, to in records/s), spike (at, dur)
+	factor            float64 // spike
 }
 
 // TrafficOf reads a producer's traffic from its settings.
@@ -20,6 +24,22 @@ func TrafficOf(n *Node) Traffic {
 	t.Rate = r.PerSec
 	if r.Bytes {
 		t.Rate = r.PerSec / t.Size
+	}
+	switch t.Shape {
+	case "diurnal":
+		t.peak = n.Num("pattern.peak")
+		t.period = math.Max(1, n.Dur("pattern.period").Seconds())
+	case "ramp":
+		t.at = n.Dur("pattern.at").Seconds()
+		t.over = math.Max(1e-9, n.Dur("pattern.over").Seconds())
+		to := n.Rate("pattern.to")
+		t.to = to.PerSec
+		if to.Bytes {
+			t.to /= t.Size
+		}
+	case "spike":
+		t.at, t.dur = n.Dur("pattern.at").Seconds(), n.Dur("pattern.for").Seconds()
+		t.factor = n.Num("pattern.factor")
 	}
 	return t
 }
@@ -31,32 +51,21 @@ func (t Traffic) Poisson() bool { return t.Shape == "poisson" }
 // Factor is the pattern's multiplier of the mean rate at time sec (seconds
 // from the start of the run).
 func (t Traffic) Factor(sec float64) float64 {
-	n := t.n
 	switch t.Shape {
 	case "diurnal":
-		peak := n.Num("pattern.peak")
-		period := math.Max(1, n.Dur("pattern.period").Seconds())
-		return math.Max(0, 1+(peak-1)*math.Sin(2*math.Pi*sec/period))
+		return math.Max(0, 1+(t.peak-1)*math.Sin(2*math.Pi*sec/t.period))
 	case "ramp":
-		start := n.Dur("pattern.at").Seconds()
-		over := math.Max(1e-9, n.Dur("pattern.over").Seconds())
-		to := n.Rate("pattern.to")
-		toRate := to.PerSec
-		if to.Bytes {
-			toRate /= t.Size
-		}
 		if t.Rate <= 0 {
 			return 0
 		}
-		x := math.Min(1, math.Max(0, (sec-start)/over))
-		return 1 + x*(toRate/t.Rate-1)
+		x := math.Min(1, math.Max(0, (sec-t.at)/t.over))
+		return 1 + x*(t.to/t.Rate-1)
 	case "spike":
-		at := n.Dur("pattern.at").Seconds()
-		if sec >= at && sec < at+n.Dur("pattern.for").Seconds() {
-			return n.Num("pattern.factor")
+		if sec >= t.at && sec < t.at+t.dur {
+			return t.factor
 		}
 	case "series":
-		return SeriesFactor(n, sec)
+		return SeriesFactor(t.n, sec)
 	}
 	return 1
 }

@@ -31,6 +31,9 @@ func (flink) configure(e *Engine, p *processor) {
 		p.shrink = windowShrink
 	}
 	p.objSec = 1 / max(1, n.Dur("checkpoint").Seconds()) // FileSink rolls on checkpoint
+	// Read once per change, not once per tick (flinkTick) or per piece written (fileSinkCommit).
+	p.flink.every = n.Dur("checkpoint").Seconds()
+	p.flink.autoscaling = n.Bool("autoscaling")
 }
 
 // capUnits: the KPUs autoscaling has now.
@@ -92,6 +95,9 @@ type flinkState struct {
 	hotSince   float64 // CPU ≥ 75% since (<0: not)
 	coldSince  float64 // CPU < 10% since (<0: not)
 	kpuSeconds float64 // for the bill
+	// settings, read at each change
+	every       float64 // checkpoint interval, seconds (0: off)
+	autoscaling bool
 }
 
 func (f *flinkState) init(kpus int, now, interval float64) {
@@ -107,7 +113,7 @@ func (p *processor) flinkTick(e *Engine) (avail, extra float64) {
 	f := &p.flink
 	now, dt := e.nowSec(), e.dt
 	f.kpuSeconds += float64(f.kpus) * dt
-	if every := p.n.Dur("checkpoint").Seconds(); every > 0 && now >= f.nextCkpt {
+	if every := f.every; every > 0 && now >= f.nextCkpt {
 		f.pauseLeft += checkpointPause
 		for f.nextCkpt <= now {
 			f.nextCkpt += every
@@ -120,7 +126,7 @@ func (p *processor) flinkTick(e *Engine) (avail, extra float64) {
 		avail = 1 - used/dt
 		f.pauseLeft -= used
 	}
-	if p.n.Bool("autoscaling") {
+	if f.autoscaling {
 		p.autoscale(e, now)
 	}
 	return avail, extra
@@ -132,7 +138,7 @@ func (p *processor) flinkTick(e *Engine) (avail, extra float64) {
 // checkpoint interval. With checkpointing off Flink never finalizes them;
 // streamsim then shows them at once rather than never.
 func (p *processor) fileSinkCommit(t float64) float64 {
-	every := p.n.Dur("checkpoint").Seconds()
+	every := p.flink.every
 	if every <= 0 {
 		return t
 	}

@@ -76,8 +76,8 @@ func (c *consumer) pushedBack() bool {
 // age in ticks (the common case); others through a map.
 type gather struct {
 	cs   []cohort
-	grid []gridRow // per arrival time: slot+1 by age in ticks
-	idx  map[[2]float64]int
+	grid []gridRow  // per arrival time: slot+1 by age in ticks
+	idx  pieceIndex // births off the grid: (born, at) → index in cs
 	now  float64
 	dt   float64
 }
@@ -98,16 +98,73 @@ func (g *gather) add(c cohort) {
 		g.cs = append(g.cs, c)
 		return
 	}
-	if g.idx == nil {
-		g.idx = make(map[[2]float64]int)
-	}
-	k := [2]float64{c.born, c.at}
-	if i, ok := g.idx[k]; ok {
+	if i := g.idx.find(c.born, c.at, len(g.cs)); i < len(g.cs) {
 		addTo(&g.cs[i], c)
 		return
 	}
-	g.idx[k] = len(g.cs)
 	g.cs = append(g.cs, c)
+}
+
+// pieceIndex maps a (born, at) pair to an index, as a map[[2]float64]int
+// would (keys equal by ==), for the pieces of one tick: open addressing
+// over a table that a new generation empties in O(1), since a backlog's
+// merged births are off the grid and come by the thousand every tick.
+type pieceIndex struct {
+	slots []pieceSlot
+	gen   uint32
+	count int
+}
+
+type pieceSlot struct {
+	born, at float64
+	i        int32
+	gen      uint32
+}
+
+// find returns the index stored for (born, at), or stores next and returns it.
+func (x *pieceIndex) find(born, at float64, next int) int {
+	if 2*(x.count+1) > len(x.slots) {
+		x.grow()
+	}
+	mask := uint64(len(x.slots) - 1)
+	// +0 folds -0 into 0, which == finds equal.
+	h := (math.Float64bits(born+0)*0x9e3779b97f4a7c15 ^ math.Float64bits(at+0)) * 0xbf58476d1ce4e5b9
+	for j := (h >> 32) & mask; ; j = (j + 1) & mask {
+		sl := &x.slots[j]
+		if sl.gen != x.gen {
+			*sl = pieceSlot{born: born, at: at, i: int32(next), gen: x.gen}
+			x.count++
+			return next
+		}
+		if sl.born == born && sl.at == at {
+			return int(sl.i)
+		}
+	}
+}
+
+func (x *pieceIndex) grow() {
+	old := x.slots
+	x.slots = make([]pieceSlot, max(64, 2*len(old)))
+	cur := x.gen
+	x.gen, x.count = 1, 0
+	for _, sl := range old {
+		if sl.gen == cur {
+			x.find(sl.born, sl.at, int(sl.i))
+		}
+	}
+}
+
+// reset empties the index.
+func (x *pieceIndex) reset() {
+	if x.count == 0 {
+		return
+	}
+	x.gen++
+	x.count = 0
+	if x.gen == 0 { // wrapped: old slots could look current
+		clear(x.slots)
+		x.gen = 1
+	}
 }
 
 // addTo adds c to x, both of the same birth and arrival time.
@@ -171,7 +228,7 @@ type gridRow struct {
 // reset empties the gather for the tick at now, keeping its storage.
 func (g *gather) reset(now, dt float64) {
 	g.cs = g.cs[:0]
-	clear(g.idx)
+	g.idx.reset()
 	for i := range g.grid {
 		clear(g.grid[i].slots)
 		g.grid[i].used = false

@@ -77,6 +77,7 @@ func (destBase) cost(_ *Engine, _ *dest, _, _ float64) float64 { return 0 }
 type destCfg struct {
 	prefixes, wcu float64
 	thumbB        float64 // bytes/s by the service's rule of thumb (OpenSearch, Redshift)
+	refresh       float64 // seconds between refreshes (OpenSearch, Redshift streaming ingestion)
 	onDemand      bool
 }
 
@@ -96,6 +97,7 @@ func (d *dest) reconfigure(e *Engine) {
 	d.cfg = destCfg{
 		prefixes: float64(n.Int("prefixes")), wcu: float64(n.Int("wcu")),
 		onDemand: n.Str("mode") == "on-demand",
+		refresh:  n.Dur("refresh").Seconds(),
 	}
 	if th := n.Service.Thumb; th != nil {
 		d.cfg.thumbB = th.Capacity(n)

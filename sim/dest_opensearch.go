@@ -38,7 +38,7 @@ func (openSearch) accept(e *Engine, d *dest, c cohort) (float64, bool) {
 	// boundary then wait half an interval on average, as writes spread
 	// within the tick would, rather than none at a refresh of one tick.
 	half := e.dt / 2
-	d.land(e, c, ok, nextRefresh(max(c.at, d.copyFree)-half, d.n.Dur("refresh").Seconds())+half)
+	d.land(e, c, ok, nextRefresh(max(c.at, d.copyFree)-half, d.cfg.refresh)+half)
 	return ok, true
 }
 

@@ -35,7 +35,7 @@ func (redshift) step(e *Engine, d *dest) {
 		return
 	}
 	now := e.nowSec()
-	refresh := d.n.Dur("refresh").Seconds()
+	refresh := d.cfg.refresh
 	d.rd.take(d.failed(now), func(_ int, c cohort) {
 		c.at = max(c.at, now) + d.rd.delay
 		start := max(c.at, d.copyFree)

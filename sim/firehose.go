@@ -109,7 +109,20 @@ func (f *firehose) step(e *Engine) {
 	if f.adm != nil {
 		f.directPut(e, failed)
 	}
-	f.read(e, failed, func(u int, co cohort) { f.intake(&f.bufs[u], co, now) })
+	if f.rd != nil {
+		// consumer.read, with the buffers' intake in the same callback.
+		delay, bufs := f.rd.delay, f.bufs
+		var readN, readB float64
+		f.rd.takeUnits(failed, func(u int, co cohort) {
+			co.at = max(co.at, now) + delay
+			f.in += co.n
+			f.inB += co.b
+			readN += co.n
+			readB += co.b
+			f.intake(&bufs[u], co, now)
+		})
+		f.measureLoad(e, readN, readB)
+	}
 	if !failed {
 		f.flushed.reset(now, e.dt)
 		for u := range f.bufs {
@@ -248,7 +261,28 @@ func (f *firehose) maybeFlush(e *Engine, b *fbuf, now float64) {
 func (f *firehose) object(b *fbuf, at, n, size float64) {
 	f.objects++
 	first := true
-	send := func(c cohort) {
+	q := &b.q
+	if size < 0 && n >= q.n {
+		for q.size > 0 { // drain
+			c := q.buf[q.head]
+			q.head = (q.head + 1) & (len(q.buf) - 1)
+			q.size--
+			c.at = max(c.at, at)
+			c.obj = 0
+			if first {
+				c.obj, first = 1, false
+			}
+			f.flushed.add(c)
+		}
+		q.n, q.b = 0, 0
+		return
+	}
+	t := q.taker(n, size)
+	for {
+		c, _, ok := q.next(&t)
+		if !ok {
+			return
+		}
 		c.at = max(c.at, at)
 		c.obj = 0
 		if first {
@@ -256,11 +290,6 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 		}
 		f.flushed.add(c)
 	}
-	if size < 0 && n >= b.q.n {
-		b.q.drain(send)
-		return
-	}
-	b.q.take(n, size, send)
 }
 
 func (f *firehose) held() float64 {

@@ -188,52 +188,76 @@ func (q *fifo) mergeClosest() {
 // calling fn for each piece taken. It returns the records and bytes taken.
 func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 	var tn, tb float64
-	limB := b >= 0 // b < 0 on entry means no byte limit; it may dip below 0 by rounding later
-	for q.size > 0 && n > 1e-12 {
-		f := &q.buf[q.head]
-		part := f.n
-		if part > n {
-			part = n
-		}
-		if limB && f.n > 0 {
-			per := f.b / f.n
-			if per > 0 && part*per > b {
-				part = b / per
-			}
-		}
-		if part <= 1e-12 {
-			if f.n > 1e-12 {
-				break
-			}
-			part = f.n // dust left by rounding goes with its neighbour, or it would block the queue
-		}
-		piece := *f
-		piece.n = part
-		if part >= f.n*(1-1e-12) {
-			piece.n = f.n
-			piece.b = f.b
-			q.pop()
-		} else {
-			piece.b = f.b * part / f.n
-			piece.obj = f.obj * part / f.n
-			f.n -= part
-			f.b -= piece.b
-			f.obj -= piece.obj
-			q.n -= part
-			q.b -= piece.b
+	t := q.taker(n, b)
+	for {
+		piece, part, ok := q.next(&t)
+		if !ok {
+			break
 		}
 		fn(piece)
 		tn += part
 		tb += piece.b
-		n -= part
-		if limB {
-			b -= piece.b
-		}
-	}
-	if q.size == 0 {
-		q.n, q.b = 0, 0
 	}
 	return tn, tb
+}
+
+// taking is the state of a take done piece by piece (taker, next), for the
+// hot loops that cannot afford a callback per piece.
+type taking struct {
+	n, b float64
+	limB bool // b < 0 on entry means no byte limit; it may dip below 0 by rounding later
+}
+
+// taker starts taking up to n records (and at most b bytes when b >= 0).
+func (q *fifo) taker(n, b float64) taking { return taking{n: n, b: b, limB: b >= 0} }
+
+// next removes the next piece of a take from the front and returns it with
+// the records it counts toward the take (part; the piece may hold a trace
+// more when it empties its entry), or ok false when the take is done.
+func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
+	if q.size == 0 || t.n <= 1e-12 {
+		if q.size == 0 {
+			q.n, q.b = 0, 0
+		}
+		return cohort{}, 0, false
+	}
+	f := &q.buf[q.head]
+	part = f.n
+	if part > t.n {
+		part = t.n
+	}
+	if t.limB && f.n > 0 {
+		per := f.b / f.n
+		if per > 0 && part*per > t.b {
+			part = t.b / per
+		}
+	}
+	if part <= 1e-12 {
+		if f.n > 1e-12 {
+			return cohort{}, 0, false
+		}
+		part = f.n // dust left by rounding goes with its neighbour, or it would block the queue
+	}
+	piece = *f
+	piece.n = part
+	if part >= f.n*(1-1e-12) {
+		piece.n = f.n
+		piece.b = f.b
+		q.pop()
+	} else {
+		piece.b = f.b * part / f.n
+		piece.obj = f.obj * part / f.n
+		f.n -= part
+		f.b -= piece.b
+		f.obj -= piece.obj
+		q.n -= part
+		q.b -= piece.b
+	}
+	t.n -= part
+	if t.limB {
+		t.b -= piece.b
+	}
+	return piece, part, true
 }
 
 func (q *fifo) pop() {

@@ -210,7 +210,11 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		}
 		run, runU = c, u
 	}
-	if acc.oneMode && r.nonEmpty == 0 && !skip && !r.perUnit {
+	if r.perUnit {
+		r.takeUnits(skip, fn)
+		return
+	}
+	if acc.oneMode && r.nonEmpty == 0 && !skip {
 		if r.takeFast(fn) {
 			return
 		}
@@ -305,6 +309,102 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 	}
 	if retU >= 0 {
 		fn(retU, ret)
+	}
+	r.out += outN
+	r.outB += outB
+}
+
+// takeUnits is take for a consumer that keeps each unit's pieces apart
+// (perUnit: Firehose's buffers, Lambda's batches): fn gets one piece per
+// unit, or several when a unit's backlog holds records of several births.
+// It is take without the merging of runs, written out so that the loop
+// over units keeps its sums in registers: it runs for every shard and tick.
+func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
+	acc := &r.s.adm
+	accN, accB, accBornN, accAt := acc.accN, acc.accB, acc.accBornN, acc.accAt
+	allow, allowN := r.allow, r.allowN
+	multi := len(acc.edges) > 1
+	oneMode, onePer, oneBorn, oneAt := acc.oneMode, acc.onePer, acc.oneBorn, acc.oneAt
+	var outN, outB float64
+	for u := range r.q {
+		q := &r.q[u]
+		if acc.anyRet && acc.retN[u] > 0 {
+			// Retries accepted this tick are older: they go ahead of new records.
+			rc := acc.retried(u)
+			if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+				outN += rc.n
+				outB += rc.b
+				fn(u, rc)
+				allow[u] -= rc.b
+				allowN[u] -= rc.n
+			} else {
+				r.push(u, rc)
+			}
+		}
+		inN := accN[u]
+		if q.size == 0 {
+			if inN <= 0 {
+				continue
+			}
+			inB := accB[u]
+			if oneMode {
+				inB = inN * onePer
+			}
+			f := 0.0
+			if !skip {
+				f = 1
+				if inB > allow[u] {
+					f = allow[u] / inB
+				}
+				if inN*f > allowN[u] {
+					f = allowN[u] / inN
+				}
+			}
+			born, at := accBornN[u], accAt[u]
+			if multi {
+				born /= inN
+			}
+			if oneMode {
+				born, at = oneBorn, oneAt
+			}
+			if f >= 1-1e-12 {
+				outN += inN
+				outB += inB
+				fn(u, cohort{at: at, born: born, n: inN, b: inB})
+				continue
+			}
+			in := cohort{at: at, born: born, n: inN, b: inB}
+			if f > 0 {
+				piece := in
+				piece.n, piece.b = in.n*f, in.b*f
+				outN += piece.n
+				outB += piece.b
+				fn(u, piece)
+				in.n -= piece.n
+				in.b -= piece.b
+			}
+			r.push(u, in)
+			continue
+		}
+		if inN > 0 {
+			q.push(acc.accepted(u))
+		}
+		if skip || allow[u] <= 0 {
+			continue
+		}
+		t := q.taker(allowN[u], allow[u])
+		for {
+			c, _, ok := q.next(&t)
+			if !ok {
+				break
+			}
+			outN += c.n
+			outB += c.b
+			fn(u, c)
+		}
+		if q.size == 0 {
+			r.nonEmpty--
+		}
 	}
 	r.out += outN
 	r.outB += outB

@@ -64,11 +64,12 @@ func (kafka) metrics(e *Engine, s *stream, m map[string]float64, lag, _ float64)
 // that moves to replicas when brokers go down.
 type msk struct {
 	kafka
-	groups  int     // consumer groups reading it
-	brokerT float64 // per-broker ingress limit, bytes/s (Express: the max rate)
-	sustain float64 // per-broker sustained ingress, bytes/s (utilisation is measured against it)
-	up      int     // brokers in service
-	leader  []int   // leader broker per partition (-1: no replica in service)
+	groups  int       // consumer groups reading it
+	brokerT float64   // per-broker ingress limit, bytes/s (Express: the max rate)
+	sustain float64   // per-broker sustained ingress, bytes/s (utilisation is measured against it)
+	up      int       // brokers in service
+	leader  []int     // leader broker per partition (-1: no replica in service)
+	load    []float64 // scratch for writeLimits: bytes offered per broker this tick
 }
 
 func init() { storages[pipeline.MSK] = func() storage { return &msk{} } }
@@ -142,7 +143,11 @@ func (k *msk) layout(s *stream) {
 // service refuse writes.
 func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 	brokers := max(1, s.n.Int("brokers"))
-	load := make([]float64, brokers)
+	if len(k.load) != brokers {
+		k.load = make([]float64, brokers)
+	}
+	load := k.load
+	clear(load)
 	for u := 0; u < s.units; u++ {
 		if l := k.leader[u]; l >= 0 {
 			load[l] += s.adm.offB[u]

@@ -1,0 +1,121 @@
+package sim_test
+
+import (
+	"math"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+)
+
+// kinds are the scenario files of sim/testdata/kinds, one per consumer
+// kind, each with its bare loop (kinds_loop_test.go).
+var kinds = []struct {
+	name string
+	loop func(*pipeline.Scenario) loopTotals
+}{
+	{"firehose-s3", loopFirehoseS3},
+}
+
+func loadKind(tb testing.TB, name string) *pipeline.Scenario {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/kinds/" + name + ".yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sc, err := pipeline.Load(name+".yaml", b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sc
+}
+
+// BenchmarkKinds runs each kind's day through the engine and through its
+// bare loop, alternately in the same iteration, and reports both times and
+// their ratio (engine/loop), so that a busy machine slows both alike.
+func BenchmarkKinds(b *testing.B) {
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			sc := loadKind(b, k.name)
+			var engine, loop time.Duration
+			i := 0
+			for b.Loop() {
+				runEngine := func() {
+					runtime.GC()
+					t := time.Now()
+					if _, err := sim.Run(sc); err != nil {
+						b.Fatal(err)
+					}
+					engine += time.Since(t)
+				}
+				runLoop := func() {
+					runtime.GC()
+					t := time.Now()
+					k.loop(sc)
+					loop += time.Since(t)
+				}
+				if i%2 == 0 {
+					runEngine()
+					runLoop()
+				} else {
+					runLoop()
+					runEngine()
+				}
+				i++
+			}
+			b.ReportMetric(engine.Seconds()/float64(i), "engine-s")
+			b.ReportMetric(loop.Seconds()/float64(i), "loop-s")
+			b.ReportMetric(engine.Seconds()/loop.Seconds(), "engine/loop")
+		})
+	}
+}
+
+// TestKindsLoopsAgree checks that each bare loop counts what the engine
+// counts over two hours of its day: the loops do the engine's arithmetic,
+// not less.
+func TestKindsLoopsAgree(t *testing.T) {
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			sc := loadKind(t, k.name)
+			sc.Duration = 2 * time.Hour
+			if testing.Short() {
+				sc.Duration = 10 * time.Minute
+			}
+			res, err := sim.Run(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := k.loop(sc)
+			m := res.Metrics
+			for _, c := range []struct {
+				what         string
+				engine, loop float64
+			}{
+				{"produced", m["pipeline.produced_records"], got.produced},
+				{"throttled", m["pipeline.throttled_records"], got.throttled},
+				{"lost", m["pipeline.lost_records"], got.lost},
+				{"delivered", m["pipeline.delivered_records"], got.delivered},
+				{"objects", objects(m), got.objects},
+				{"latency p99", m["pipeline.latency_p99"], got.p99},
+			} {
+				if d := math.Abs(c.engine - c.loop); d > 1e-3*max(1, math.Abs(c.engine)) {
+					t.Errorf("%s: engine %.6g, loop %.6g", c.what, c.engine, c.loop)
+				}
+			}
+		})
+	}
+}
+
+// objects is the objects written to every S3 destination.
+func objects(m map[string]float64) float64 {
+	var n float64
+	for k, v := range m {
+		if len(k) > 8 && k[len(k)-8:] == ".objects" && k != "delivery.objects" {
+			n += v
+		}
+	}
+	return n
+}
