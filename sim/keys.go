@@ -3,7 +3,6 @@ package sim
 import (
 	"crypto/md5"
 	"encoding/binary"
-	"math"
 	"math/bits"
 	"math/rand/v2"
 	"sort"
@@ -29,18 +28,14 @@ const explicitKeys = 100_000
 // after a reshard), and a weight is computed from its rank; both come out
 // exactly as they were first made.
 type keySpace struct {
-	prefix  string   // keyPrefix: key i is named prefix-%016x of the i-th draw
-	start   rand.PCG // the generator's state before the first key's draw
-	k       int      // explicit keys
-	dist    string
-	count   int     // keys in all
-	skew    float64 // zipf exponent
-	total   float64 // zipf: Σ rank^-skew over all keys
-	hotW    float64 // hot: the hot key's share
-	rest    float64 // hot: each other key's share
-	even    float64 // share spread evenly over the hash space
-	hot     int     // index of the heaviest key (-1: none)
-	hotName string  // its name
+	prefix  string           // keyPrefix: key i is named prefix-%016x of the i-th draw
+	start   rand.PCG         // the generator's state before the first key's draw
+	k       int              // explicit keys
+	dist    pipeline.KeyDist // each key's share, as the aws backend's producers draw them
+	count   int              // keys in all
+	even    float64          // share spread evenly over the hash space
+	hot     int              // index of the heaviest key (-1: none)
+	hotName string           // its name
 	// w, when set, is each explicit key's share (per-shard keys, weighed to
 	// reproduce a recorded split); otherwise dist says it.
 	w []float64
@@ -52,13 +47,13 @@ type keySpace struct {
 // order, so a key depends on the seed and the producer's position only, and
 // renaming a node changes nothing a run measures (keyPrefix).
 func newKeySpace(p *pipeline.Node, g *rng) keySpace {
-	dist := p.Str("keys.dist")
-	count := max(1, p.Int("keys.count"))
-	if dist == "random" {
+	kd := pipeline.KeyDistOf(p)
+	if kd.Dist == "random" {
 		return keySpace{even: 1, hot: -1}
 	}
+	count := kd.Count
 	k := min(count, explicitKeys)
-	ks := keySpace{prefix: keyPrefix, start: g.state(), k: k, dist: dist, count: count}
+	ks := keySpace{prefix: keyPrefix, start: g.state(), k: k, dist: kd, count: count}
 	buf := make([]byte, 0, len(keyPrefix)+17)
 	for i := range k {
 		v := g.uint64()
@@ -66,29 +61,15 @@ func newKeySpace(p *pipeline.Node, g *rng) keySpace {
 			ks.hotName = string(keyName(buf, keyPrefix, v))
 		}
 	}
-	switch dist {
+	switch kd.Dist {
 	case "zipf":
-		s := p.Num("keys.skew")
-		ks.skew = s
-		var total float64
-		for i := 1; i <= count; i++ {
-			total += math.Pow(float64(i), -s)
-		}
-		ks.total = total
 		var explicit float64
 		for i := range k {
 			explicit += ks.weight(i)
 		}
 		ks.even = max(0, 1-explicit)
 	case "hot":
-		f := p.Num("keys.fraction")
-		if count == 1 {
-			f = 1
-		}
-		ks.hotW = f
-		rest := (1 - f) / float64(max(1, count-1))
-		ks.rest = rest
-		ks.even = max(0, 1-f-rest*float64(k-1))
+		ks.even = max(0, 1-kd.Weight(0)-kd.Weight(1)*float64(k-1))
 	default: // uniform
 		ks.even = max(0, 1-float64(k)/float64(count))
 	}
@@ -100,16 +81,7 @@ func (ks *keySpace) weight(i int) float64 {
 	if ks.w != nil {
 		return ks.w[i]
 	}
-	switch ks.dist {
-	case "zipf":
-		return math.Pow(float64(i+1), -ks.skew) / ks.total
-	case "hot":
-		if i == 0 {
-			return ks.hotW
-		}
-		return ks.rest
-	}
-	return 1 / float64(ks.count)
+	return ks.dist.Weight(i)
 }
 
 // each calls fn for every explicit key, in order, with its name (valid only

@@ -49,7 +49,7 @@ func perShardKeySpace(n *pipeline.Node, g *rng) keySpace {
 	shares := n.Params["keys.shares"].List
 	starts := startsOf(ranges)
 	byShard := make([]int, len(ranges))
-	ks := keySpace{prefix: keyPrefix, start: g.state(), dist: "per-shard"}
+	ks := keySpace{prefix: keyPrefix, start: g.state(), dist: pipeline.KeyDist{Dist: "per-shard", Count: 1}}
 	var shard []int
 	buf := make([]byte, 0, len(keyPrefix)+17)
 	draw := func() {
