@@ -224,3 +224,16 @@ func (w *memWatch) check(at, total time.Duration) error {
 		pipeline.FormatDuration(at.Truncate(time.Second)), pipeline.FormatDuration(total), pipeline.ApproxSize(float64(used)),
 		pipeline.ApproxSize(float64(w.limit.bytes)), w.limit.source, pipeline.ApproxSize(math.Max(w.need, float64(used))))}
 }
+
+// batchGC favours throughput in the commands that run many simulations at
+// once (test, sweep, size): the collector runs when the heap has grown five
+// times over what is live (GOGC=400) rather than twice, unless GOGC is set.
+// With every core simulating, the collector's share of the CPU is what
+// keeps two workers from going twice as fast as one; the simulations' live
+// heap is small, and the memory limit (applyGoMemLimit) still bounds it:
+// near the limit the collector runs as often as it must.
+func batchGC(getenv func(string) string) {
+	if strings.TrimSpace(getenv("GOGC")) == "" {
+		debug.SetGCPercent(400)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -128,6 +129,7 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	}
 	start := time.Now()
 	guard := newRunGuard(f.yes, hintOther)
+	batchGC(os.Getenv)
 	eval := func(vals []int) (advice.Outcome, error) {
 		run, err := sizeEval(base, vars, vals, targets, guard)
 		if err != nil {

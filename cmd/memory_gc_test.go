@@ -1,0 +1,26 @@
+package cmd
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+// TestBatchGC: the commands that run many simulations collect at GOGC=400,
+// unless the user set GOGC.
+func TestBatchGC(t *testing.T) {
+	was := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(was)
+	batchGC(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("GOGC unset: %d, want 400", got)
+	}
+	batchGC(func(k string) string {
+		if k == "GOGC" {
+			return "50"
+		}
+		return ""
+	})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC=50 set by the user: changed to %d", got)
+	}
+}
