@@ -65,6 +65,10 @@ type Key struct {
 	// key takes effect from the start of a run only (the file, --set). ""
 	// when it can change live. Only settable keys (Settable) need it.
 	NotLive string
+	// CLI is the AWS CLI call that sets the key of node n to v on a real
+	// pipeline (names in <angle brackets> are the account's own); nil when
+	// no single call does.
+	CLI func(n *Node, v Value) string
 }
 
 func (k Key) hasRange() bool { return k.Min != 0 || k.Max != 0 }
@@ -96,7 +100,85 @@ type Service struct {
 	// Thumb is its capacity where AWS publishes none (nil: AWS's published
 	// limits apply, or they are per shard, as Lambda's).
 	Thumb *RuleOfThumb
+
+	// Parts is what a stream storage service splits a stream into (a
+	// Kinesis stream's shards, a topic's partitions, video streams): the key
+	// that counts them, which a reshard changes and a workshop room limits,
+	// and what max_shard_utilization is per. Zero for the other stages.
+	Parts UnitKey
+	// Size is the key `streamsim size` varies by default: Parts, or what
+	// the service's throughput is per (MSK's brokers). Zero: none.
+	Size UnitKey
+	// SizeValues lists the values of key k of node n that AWS accepts, when
+	// not every integer in k's range (MSK-BROKER-COUNT); nil: all of them.
+	SizeValues func(n *Node, k Key) []int
+	// OnDemand reports whether AWS sizes node n itself (mode: on-demand),
+	// so that its Size key means nothing. nil: never.
+	OnDemand func(n *Node) bool
+	// HotKeyLimit is the most one partition key can carry into node n,
+	// records/s and bytes/s, however large the node is: a key goes to one
+	// shard or partition. nil, or 0 for either: no such limit, or it grows
+	// with the Size key.
+	HotKeyLimit func(n *Node) (recs, bytes float64)
+	// EnhancedFanOut says its readers choose how they read it (read: polling
+	// or enhanced-fan-out).
+	EnhancedFanOut bool
+	// Holds is the duration key for which a consumer holds records before it
+	// hands them on (a buffer's interval, a checkpoint, a batching window);
+	// "" = none.
+	Holds string
+	// CapacityPer names what one `capacity` of a consumer applies to ("KPU").
+	CapacityPer string
+	// KeyFigure is the one metric that says most about a node in a run's
+	// summary; nil: its stage's (see Service.Figure).
+	KeyFigure *Figure
+
+	// Summary is a node's key settings in a few words, in the format's
+	// units: the second line of the builder's box.
+	Summary func(n *Node) string
+	// Detail is the settings next in importance: the builder box's third
+	// line, when there is room. nil: none.
+	Detail func(s *Scenario, n *Node) []string
+	// Settings are the few settings that say most about a node's capacity,
+	// for diagrams (Scenario.NodeLabel). nil: none.
+	Settings func(s *Scenario, n *Node) []string
 }
+
+// UnitKey is an integer key that counts a node's units, and one unit's
+// name for text.
+type UnitKey struct {
+	Key  string // "shards"
+	Noun string // "shard"
+}
+
+// Figure is a metric of a node as a summary shows it.
+type Figure struct {
+	Label  string // "objects"
+	Metric string // the metric's name after the node's id
+	Unit   Unit
+}
+
+// Figure is the one metric that says most about a node of the service: its
+// KeyFigure, or by stage a producer's retried records, a store's peak
+// shard (partition, stream) utilization, a consumer's peak utilization and
+// the bytes a destination took in.
+func (s *Service) Figure() Figure {
+	if s.KeyFigure != nil {
+		return *s.KeyFigure
+	}
+	switch s.Stage {
+	case Producer:
+		return Figure{"retried", "retried_records", UnitCount}
+	case Storage:
+		return Figure{"peak " + s.Parts.Noun + " util", "max_shard_utilization", UnitRatio}
+	case Consumer:
+		return Figure{"peak util", "utilization_max", UnitRatio}
+	}
+	return Figure{"bytes in", "bytes_in", UnitBytes}
+}
+
+// IsOnDemand reports whether AWS sizes node n itself (Service.OnDemand).
+func (s *Service) IsOnDemand(n *Node) bool { return s.OnDemand != nil && s.OnDemand(n) }
 
 // Key returns the key named name.
 func (s *Service) Key(name string) (Key, bool) {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -137,103 +136,21 @@ func (s *Scenario) NodeLabel(n *Node) []string {
 	return lines
 }
 
-// nodeSettings picks the few settings that say most about a node's capacity.
+// nodeSettings picks the few settings that say most about a node's capacity:
+// its service's Settings, and how a consumer reads and what its capacity is per.
 func nodeSettings(s *Scenario, n *Node) []string {
 	if n.Service == nil {
 		return nil
 	}
-	str := func(key string) string { v, _ := n.Param(key); return v.String() }
 	var out []string
-	switch n.Service.Name {
-	case ProducerService:
-		out = append(out, str("rate")+" of "+str("record_size.mean"))
-		switch n.Str("pattern.shape") {
-		case "diurnal":
-			out = append(out, "diurnal, peak "+str("pattern.peak"))
-		case "ramp":
-			out = append(out, "ramp to "+str("pattern.to")+" over "+str("pattern.over"))
-		case "spike":
-			out = append(out, fmt.Sprintf("spike ×%s at %s for %s", str("pattern.factor"), str("pattern.at"), str("pattern.for")))
-		case "poisson":
-			out = append(out, "Poisson")
-		case "series":
-			_, peak := SeriesPeak(n)
-			out = append(out, fmt.Sprintf("recorded, %d points every %s, peak %s×", n.Params["pattern.series"].List.Len(), str("pattern.every"), trimFloat(math.Round(peak*100)/100)))
-		}
-		switch n.Str("keys.dist") {
-		case "hot":
-			out = append(out, "hot key "+str("keys.fraction"))
-		case "zipf":
-			out = append(out, "zipf keys, skew "+str("keys.skew"))
-		case "random":
-			out = append(out, "random keys")
-		case "per-shard":
-			out = append(out, "keys per shard as recorded")
-		}
-		if n.Bool("aggregation") {
-			out = append(out, "KPL aggregation")
-		}
-	case KinesisDataStreams:
-		if n.Str("mode") == "on-demand" {
-			out = append(out, "on-demand")
-		} else {
-			out = append(out, plural(n.Int("shards"), "shard"), "provisioned")
-		}
-		if !isDefault(n, "retention") {
-			out = append(out, str("retention")+" retention")
-		}
-	case MSK:
-		out = append(out, fmt.Sprintf("%d × %s", n.Int("brokers"), n.Str("broker_type")),
-			plural(n.Int("partitions"), "partition"), "RF "+str("replication"))
-	case MSKServerless:
-		out = append(out, plural(n.Int("partitions"), "partition"))
-	case KinesisVideoStreams:
-		out = append(out, plural(n.Int("streams"), "stream"))
-	case Firehose:
-		if n.From == "" {
-			out = append(out, "Direct PUT")
-		}
-		// AWS states the buffer interval in seconds (IntervalInSeconds), so do we.
-		out = append(out, fmt.Sprintf("buffer %s / %ds", str("buffer.size"), int(n.Dur("buffer.interval").Seconds())))
-		if f := n.Str("format"); f != "json" {
-			out = append(out, f)
-		}
-		if n.Bool("transform.lambda") {
-			out = append(out, "Lambda transform")
-		}
-	case Flink:
-		out = append(out, plural(n.Int("kpus"), "KPU"))
-		if n.Dur("window") > 0 {
-			out = append(out, "window "+str("window"))
-		}
-	case GlueStreaming:
-		out = append(out, fmt.Sprintf("%d × %s", n.Int("workers"), n.Str("worker_type")), "window "+str("window"))
-	case EMR:
-		out = append(out, n.Str("engine"), plural(n.Int("instances"), "instance"), "batch "+str("batch"))
-	case Lambda:
-		out = append(out, "batch "+str("batch_size"), "parallelization "+str("parallelization"), str("duration")+"/record")
-	case App:
-		out = append(out, plural(n.Int("instances"), "instance"))
-	case S3:
-		if n.Int("prefixes") > 1 {
-			out = append(out, plural(n.Int("prefixes"), "prefix"))
-		}
-	case Redshift:
-		out = append(out, plural(n.Int("nodes"), "node"))
-	case DynamoDB:
-		if n.Str("mode") == "on-demand" {
-			out = append(out, "on-demand")
-		} else {
-			out = append(out, str("wcu")+" WCU", "provisioned")
-		}
-	case OpenSearch:
-		out = append(out, fmt.Sprintf("%d × %s", n.Int("instances"), n.Str("instance_type")))
+	if n.Service.Settings != nil {
+		out = n.Service.Settings(s, n)
 	}
 	if n.Stage == Consumer {
 		if n.Has("capacity") {
-			out = append(out, str("capacity")+" per "+capacityUnit[n.Service.Name])
+			out = append(out, n.text("capacity")+" per "+n.Service.CapacityPer)
 		}
-		if src := s.Node(n.From); src != nil && src.Service != nil && src.Service.Name == KinesisDataStreams &&
+		if src := s.Node(n.From); src != nil && src.Service != nil && src.Service.EnhancedFanOut &&
 			n.Str("read") == "enhanced-fan-out" {
 			out = append(out, "enhanced fan-out")
 		}
@@ -251,12 +168,6 @@ func isDefault(n *Node, key string) bool {
 	}
 	d, err := ParseValue(k.Kind, k.Default)
 	return err == nil && d.String() == v.String()
-}
-
-// capacityUnit names what one `capacity` applies to, per consumer service.
-var capacityUnit = map[ServiceName]string{
-	"firehose": "stream", "flink": "KPU", "glue-streaming": "worker", "emr": "instance",
-	"lambda": "invocation", "app": "instance",
 }
 
 func plural(n int, unit string) string {

@@ -91,6 +91,7 @@ const (
 	MSKServerlessInGB     = 0.10      // PRICE-MSK-SERVERLESS
 	MSKServerlessOutGB    = 0.05      // PRICE-MSK-SERVERLESS
 	MSKMaxBrokers         = 60        // MSK-MAX-BROKERS (KRaft)
+	MSKExpressPartIn      = 15e6      // MSK-EXPRESS-PARTITION
 )
 
 // Managed Service for Apache Flink, Glue, EMR.
