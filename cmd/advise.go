@@ -178,7 +178,7 @@ func writeAdviseText(w io.Writer, st style, r adviseResult) {
 	t := &table{indent: "  ", right: []bool{false, false, true, true}}
 	t.add("NODE", "SERVICE", "COST/MONTH", "SHARE")
 	for _, x := range r.costs {
-		if x.Monthly == 0 && x.Service == "producer" {
+		if n := s.Node(x.Node); x.Monthly == 0 && n != nil && n.Stage == pipeline.Producer {
 			continue
 		}
 		t.add(x.Node, string(x.Service), usd(x.Monthly), percent(x.Share))

@@ -98,62 +98,36 @@ func writeRunSummary(w io.Writer, st style, s *pipeline.Scenario, res simbackend
 }
 
 // refusesWrites reports whether a node's throttled_records are attempts it
-// refused itself (a stream, a destination, Firehose's Direct PUT), so that the
-// summary's THROTTLED column adds up to the pipeline's total. A producer's or
-// a processing consumer's throttled_records are its attempts that its target
-// refused, already in the target's row (docs/totals.md).
+// refused itself (a stream, a destination, a consumer that takes Direct PUT
+// as Firehose does), so that the summary's THROTTLED column adds up to the
+// pipeline's total. A producer's or a processing consumer's
+// throttled_records are its attempts that its target refused, already in
+// the target's row (docs/totals.md).
 func refusesWrites(n *pipeline.Node) bool {
 	switch n.Stage {
 	case pipeline.Storage, pipeline.Destination:
 		return true
 	case pipeline.Consumer:
-		return n.Service.Name == pipeline.Firehose
+		return n.Service.DirectPut
 	}
 	return false
 }
 
-// keyMetric is the one figure that says most about a node.
+// keyMetric is the one figure that says most about a node (its service's
+// Figure).
 func keyMetric(n *pipeline.Node, m map[string]float64) string {
-	show := func(label, metric string, u pipeline.Unit) string {
-		v, ok := m[n.ID+"."+metric]
-		if !ok {
-			return ""
-		}
-		switch u {
-		case pipeline.UnitCount:
-			return label + " " + formatCount(v)
-		case pipeline.UnitBytes:
-			return label + " " + formatBytes(v)
-		}
-		return label + " " + pipeline.FormatMetric(u, v)
+	f := n.Service.Figure()
+	v, ok := m[n.ID+"."+f.Metric]
+	if !ok {
+		return ""
 	}
-	switch n.Stage {
-	case pipeline.Producer:
-		return show("retried", "retried_records", pipeline.UnitCount)
-	case pipeline.Storage:
-		unit := "shard"
-		switch n.Service.Name {
-		case pipeline.MSK, pipeline.MSKServerless:
-			unit = "partition"
-		case pipeline.KinesisVideoStreams:
-			unit = "stream"
-		}
-		return show("peak "+unit+" util", "max_shard_utilization", pipeline.UnitRatio)
-	case pipeline.Consumer:
-		switch n.Service.Name {
-		case pipeline.Firehose:
-			return show("objects", "objects", pipeline.UnitCount)
-		case pipeline.Lambda:
-			return show("invocations", "invocations", pipeline.UnitCount)
-		}
-		return show("peak util", "utilization_max", pipeline.UnitRatio)
-	case pipeline.Destination:
-		if n.Service.Name == pipeline.S3 {
-			return show("objects", "objects", pipeline.UnitCount)
-		}
-		return show("bytes in", "bytes_in", pipeline.UnitBytes)
+	switch f.Unit {
+	case pipeline.UnitCount:
+		return f.Label + " " + formatCount(v)
+	case pipeline.UnitBytes:
+		return f.Label + " " + formatBytes(v)
 	}
-	return ""
+	return f.Label + " " + pipeline.FormatMetric(f.Unit, v)
 }
 
 // formatCount writes a count rounded to a whole number with thousands

@@ -190,16 +190,9 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 func sizeVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) {
 	vars, notes, err := pickVars(s, refs)
 	for i, v := range vars {
-		// A cluster needs at least as many brokers as copies of a partition
-		// and one in service, spread evenly over 2 or 3 AZs (MSK-BROKER-COUNT:
-		// a multiple of the number of AZs).
-		if v.node.Service.Name == pipeline.MSK && v.key.Name == "brokers" {
-			vars[i].key.Min = max(v.key.Min, float64(v.node.Int("replication")), float64(v.node.Int("brokers_down")+1))
-			for b := int(vars[i].key.Min); b <= int(v.key.Max); b++ {
-				if b%2 == 0 || b%3 == 0 {
-					vars[i].values = append(vars[i].values, b)
-				}
-			}
+		// Some services take only some counts (MSK-BROKER-COUNT).
+		if f := v.node.Service.SizeValues; f != nil {
+			vars[i].values = f(v.node, v.key)
 		}
 	}
 	return vars, notes, err
@@ -210,20 +203,13 @@ func pickVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) 
 	var notes []string
 	if len(refs) == 0 {
 		for _, n := range s.Stage(pipeline.Storage) {
-			name := ""
-			switch n.Service.Name {
-			case pipeline.KinesisDataStreams:
-				if n.Str("mode") == "on-demand" {
-					notes = append(notes, n.ID+" is on-demand: AWS sizes it, so it is not varied")
-					continue
-				}
-				name = "shards"
-			case pipeline.MSK:
-				name = "brokers"
-			case pipeline.MSKServerless:
-				name = "partitions"
-			case pipeline.KinesisVideoStreams:
-				name = "streams"
+			name := n.Service.Size.Key
+			if name == "" {
+				continue
+			}
+			if n.Service.IsOnDemand(n) {
+				notes = append(notes, n.ID+" is on-demand: AWS sizes it, so it is not varied")
+				continue
 			}
 			k, _ := n.Service.Key(name)
 			out = append(out, sizeVar{node: n, key: k, ref: n.ID + "." + name})
@@ -257,8 +243,8 @@ func pickVars(s *pipeline.Scenario, refs []string) ([]sizeVar, []string, error) 
 			}
 			return nil, nil, fmt.Errorf("--vary %s: %s (%s) has no integer key %q; it has %s", ref, id, n.Service.Name, name, strings.Join(ints, ", "))
 		}
-		if n.Service.Name == pipeline.KinesisDataStreams && name == "shards" && n.Str("mode") == "on-demand" {
-			return nil, nil, fmt.Errorf("--vary %s: %s is on-demand, where AWS sets the shard count; set mode: provisioned to size it", ref, id)
+		if name == n.Service.Size.Key && n.Service.IsOnDemand(n) {
+			return nil, nil, fmt.Errorf("--vary %s: %s is on-demand, where AWS sets the %s count; set mode: provisioned to size it", ref, id, n.Service.Size.Noun)
 		}
 		for _, v := range out {
 			if v.ref == id+"."+name {
@@ -402,12 +388,12 @@ func sizeStop(base *pipeline.Scenario, vars []sizeVar, targets []pipeline.Expect
 }
 
 // hotKeyOver says whether the heaviest key written to a store alone exceeds
-// what one of its units takes (KDS-SHARD-WRITE and KDS-HOT-KEY for Kinesis,
-// MSK-SERVERLESS-PARTITION, MSK-EXPRESS-PARTITION on Express), using the
-// run's snapshot.
+// what one of its units takes (the service's HotKeyLimit: KDS-SHARD-WRITE
+// and KDS-HOT-KEY for Kinesis, MSK-SERVERLESS-PARTITION,
+// MSK-EXPRESS-PARTITION on Express), using the run's snapshot.
 func hotKeyOver(s *pipeline.Scenario, snap pipeline.Snapshot, n *pipeline.Node) (string, bool) {
 	ns := snap.Node(n.ID)
-	if ns == nil || ns.HotKey == "" || n.Stage != pipeline.Storage {
+	if ns == nil || ns.HotKey == "" || n.Stage != pipeline.Storage || n.Service.HotKeyLimit == nil {
 		return "", false
 	}
 	var prod *pipeline.Node
@@ -422,18 +408,8 @@ func hotKeyOver(s *pipeline.Scenario, snap pipeline.Snapshot, n *pipeline.Node) 
 	}
 	keyRecs := ns.HotShare * ps.InRate / float64(max(1, len(prod.To)))
 	keyBytes := ns.HotShare * ps.InBytesRate
-	var recLimit, byteLimit float64
-	unit := "shard"
-	switch n.Service.Name {
-	case pipeline.KinesisDataStreams:
-		recLimit, byteLimit = pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes
-	case pipeline.MSKServerless:
-		byteLimit, unit = pipeline.MSKServerlessPartIn, "partition"
-	case pipeline.MSK:
-		if b, ok := pipeline.Broker(n.Str("broker_type")); ok && b.Express {
-			byteLimit, unit = 15e6, "partition"
-		}
-	}
+	recLimit, byteLimit := n.Service.HotKeyLimit(n)
+	unit := n.Service.Parts.Noun
 	switch {
 	case recLimit > 0 && keyRecs > recLimit:
 		return fmt.Sprintf("one key alone (%s, %s of %s's records) carries %s records/s; a %s takes %s/s whatever the count. Resharding will not help a single hot key; salting it over %d keys will",
