@@ -101,8 +101,20 @@ func (r *limitedRun) SetLimit(t time.Duration) {
 	}
 }
 
-// unitKeys are the settings that multiply a simulation's work.
-var unitKeys = map[string]bool{"shards": true, "partitions": true, "streams": true}
+// unitKeys are the settings that multiply a simulation's work: what each
+// stream storage service splits a stream into (its Parts: shards,
+// partitions, video streams).
+var unitKeys = partKeys()
+
+func partKeys() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range pipeline.Services() {
+		if s.Parts.Key != "" {
+			out[s.Parts.Key] = true
+		}
+	}
+	return out
+}
 
 // units is the size of a scenario as the room counts it: nodes, plus the
 // shards, partitions and video streams of its stream storage at the most

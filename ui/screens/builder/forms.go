@@ -169,7 +169,7 @@ func readOff(sc *pipeline.Scenario, n *pipeline.Node) string {
 	switch {
 	case src == nil:
 		return "not used until it reads a Kinesis data stream (connect one)"
-	case src.Service.Name != pipeline.KinesisDataStreams:
+	case !src.Service.EnhancedFanOut:
 		return fmt.Sprintf("not used: %s is %s; polling or enhanced fan-out is a Kinesis choice", src.ID, src.Service.ServiceName())
 	}
 	return ""

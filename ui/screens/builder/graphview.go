@@ -87,92 +87,22 @@ func (m *Model) brokenNodes() map[string]bool {
 	return out
 }
 
-// summary is a node's key settings in a few words, in the format's units.
+// summary is a node's key settings in a few words, in the format's units
+// (its service's Summary).
 func summary(n *pipeline.Node) string {
-	p := func(k string) string { v, _ := n.Param(k); return v.String() }
-	switch n.Service.Name {
-	case pipeline.ProducerService:
-		return p("rate") + " · " + p("record_size.mean")
-	case pipeline.KinesisDataStreams:
-		if n.Str("mode") == "on-demand" {
-			return "on-demand · " + p("retention")
-		}
-		return p("shards") + " shards · " + p("retention")
-	case pipeline.MSK:
-		return p("brokers") + " brokers · " + p("partitions") + " parts"
-	case pipeline.MSKServerless:
-		return p("partitions") + " partitions"
-	case pipeline.KinesisVideoStreams:
-		return p("streams") + " streams"
-	case pipeline.Firehose:
-		return p("buffer.size") + " / " + p("buffer.interval")
-	case pipeline.Flink:
-		return p("kpus") + " KPU"
-	case pipeline.GlueStreaming:
-		return p("workers") + " × " + p("worker_type")
-	case pipeline.EMR:
-		return p("instances") + " × " + p("engine")
-	case pipeline.Lambda:
-		return "batch " + p("batch_size") + " · ×" + p("parallelization")
-	case pipeline.App:
-		return p("instances") + " instance(s)"
-	case pipeline.Redshift:
-		return p("nodes") + " nodes"
-	case pipeline.DynamoDB:
-		if n.Str("mode") == "on-demand" {
-			return "on-demand"
-		}
-		return p("wcu") + " WCU"
-	case pipeline.OpenSearch:
-		return p("instances") + " × " + strings.TrimSuffix(p("instance_type"), ".search")
-	case pipeline.S3:
-		return p("prefixes") + " prefix(es)"
+	if n.Service.Summary == nil {
+		return ""
 	}
-	return ""
+	return n.Service.Summary(n)
 }
 
 // detail is a box's third line, when there is room: the settings next in
-// importance.
+// importance (its service's Detail), and whether a consumer reads with
+// enhanced fan-out.
 func (m *Model) detail(n *pipeline.Node) string {
-	p := func(k string) string { v, _ := n.Param(k); return v.String() }
 	var parts []string
-	switch n.Service.Name {
-	case pipeline.ProducerService:
-		parts = append(parts, n.Str("pattern.shape"), n.Str("keys.dist")+" keys")
-	case pipeline.KinesisDataStreams:
-		if n.Str("mode") != "on-demand" {
-			parts = append(parts, "provisioned")
-		}
-	case pipeline.MSK:
-		parts = append(parts, strings.TrimPrefix(p("broker_type"), "kafka."), p("retention"))
-	case pipeline.MSKServerless, pipeline.KinesisVideoStreams:
-		parts = append(parts, p("retention"))
-	case pipeline.Firehose:
-		parts = append(parts, p("format"))
-		if n.Bool("transform.lambda") {
-			parts = append(parts, "λ transform")
-		}
-		for _, t := range n.To {
-			// Firehose keeps what OpenSearch refuses in an S3 backup bucket
-			// (not a node of the file: no edge for it).
-			if d := m.sc.Node(t); d != nil && d.Service.Name == pipeline.OpenSearch {
-				parts = append(parts, "S3 backup")
-			}
-		}
-	case pipeline.Flink, pipeline.GlueStreaming:
-		if w := n.Dur("window"); w > 0 {
-			parts = append(parts, "window "+p("window"))
-		}
-	case pipeline.EMR:
-		parts = append(parts, "batch "+p("batch"))
-	case pipeline.Lambda:
-		parts = append(parts, p("duration")+"/record")
-	case pipeline.Redshift:
-		if n.From != "" {
-			parts = append(parts, "streaming ingestion")
-		}
-	case pipeline.OpenSearch:
-		parts = append(parts, "refresh "+p("refresh"))
+	if n.Service.Detail != nil {
+		parts = n.Service.Detail(m.sc, n)
 	}
 	if n.Stage == pipeline.Consumer && n.Str("read") == "enhanced-fan-out" {
 		parts = append(parts, "EFO")

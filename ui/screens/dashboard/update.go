@@ -211,19 +211,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // averageWindow is what the throughput figures average over: a minute, or
 // the longest time a consumer holds records before it hands them on (a
 // Firehose buffer's interval, a Flink checkpoint, a Lambda batching
-// window), so that the delivered rate does not read 0/s between flushes
+// window: the service's Holds), so that the delivered rate does not read 0/s between flushes
 // while records flow. changes are those made during the run.
 func averageWindow(sc *pipeline.Scenario, changes []pipeline.Change) time.Duration {
 	w := time.Minute
-	held := map[pipeline.ServiceName]string{pipeline.Firehose: "buffer.interval", pipeline.Flink: "checkpoint", pipeline.Lambda: "batch_window"}
 	for _, n := range sc.Nodes {
-		if k, ok := held[n.Service.Name]; ok {
+		if k := n.Service.Holds; k != "" {
 			w = max(w, n.Dur(k))
 		}
 	}
 	for _, c := range changes {
 		for _, a := range c.Set {
-			if n := sc.Node(a.Node); n != nil && held[n.Service.Name] == a.Key {
+			if n := sc.Node(a.Node); n != nil && n.Service.Holds != "" && n.Service.Holds == a.Key {
 				w = max(w, a.Value.Dur)
 			}
 		}
