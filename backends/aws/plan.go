@@ -175,7 +175,8 @@ const (
 )
 
 // NewPlan builds the plan of a run of sc. It refuses scenarios with nothing
-// the backend can run, and Kafka storage without brokers.
+// the backend can run, Kafka storage without brokers, and services it does
+// not know (added to the catalog since).
 func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 	id := o.RunID
 	if id == "" {
@@ -266,9 +267,14 @@ func NewPlan(sc *pipeline.Scenario, o PlanOptions) (*Plan, error) {
 		case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR, pipeline.Lambda, pipeline.App:
 			p.ClientSide = append(p.ClientSide, Note{Node: n.ID, Service: n.Service.Name,
 				Text: "not deployed: this process reads " + sourceText(n) + " and writes its targets in its place"})
-		default: // redshift, opensearch, kinesis-video-streams
+		case pipeline.Redshift, pipeline.OpenSearch, pipeline.KinesisVideoStreams:
 			p.Skipped = append(p.Skipped, Note{Node: n.ID, Service: n.Service.Name,
 				Text: "not created: the aws backend does not run " + n.Service.Label + "; records sent to it are counted as skipped"})
+		default:
+			// A service added to the catalog since: refused, not guessed at
+			// (docs/adding-a-service.md).
+			problems = append(problems, fmt.Sprintf("%s (%s): the aws backend does not know %s, so it can neither create it nor run it here; run this scenario with --backend sim",
+				n.ID, n.Service.Name, n.Service.Label))
 		}
 	}
 	if len(problems) > 0 {

@@ -248,6 +248,25 @@ func TestPlanNamesTagsCostAndGuards(t *testing.T) {
 	}
 }
 
+// TestPlanRefusesAServiceItDoesNotKnow: a service added to the catalog
+// that this backend has not learnt is refused by name, before anything is
+// created, rather than skipped silently or run as something else.
+func TestPlanRefusesAServiceItDoesNotKnow(t *testing.T) {
+	s, err := pipeline.LoadFile("testdata/e2e.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []pipeline.Stage{pipeline.Storage, pipeline.Consumer, pipeline.Destination} {
+		sc := s.Clone()
+		svc := &pipeline.Service{Name: "quantum-queue", Label: "Quantum Queue", Short: "QQ", Stage: st}
+		sc.Nodes = append(sc.Nodes, &pipeline.Node{ID: "qq", Stage: st, Service: svc})
+		_, err := NewPlan(sc, PlanOptions{RunID: "abc123", FirehoseMode: FirehoseService})
+		if err == nil || !strings.Contains(err.Error(), "qq (quantum-queue): the aws backend does not know Quantum Queue") {
+			t.Errorf("%s: an unknown service was not refused: %v", st, err)
+		}
+	}
+}
+
 func TestResourceNamesFitLimits(t *testing.T) {
 	long := strings.Repeat("a", 80)
 	n := ResourceName("abc123", long, maxBucketName)
