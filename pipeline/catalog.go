@@ -27,8 +27,10 @@ func (s Stage) Title() string {
 }
 
 // ServiceName is a service as written in `service:`. Code names services by
-// these constants, never by string literals: adding a service then shows every
-// place that must know it (docs/adding-a-service.md).
+// these constants, never by string literals, and only in the services'
+// homes (pipeline, pipeline/advice, sim, backends/aws; internal/arch checks
+// it): elsewhere it reads the fields of the service's catalog entry, so that
+// adding a service touches only its homes (docs/adding-a-service.md).
 type ServiceName string
 
 // The services of the format, in diagram order.

@@ -10,7 +10,8 @@
 // only cmd imports it, and the rest of ui does not. Nothing imports a package that talks to
 // the terminal when it is loaded (see forbidden): every command, even
 // `streamsim version`, would pay for it. It reads the imports of every non-test
-// file with go/parser.
+// file with go/parser. services_test.go checks that only the services' homes
+// (pipeline, pipeline/advice, sim, backends/aws) name a specific service.
 package arch_test
 
 import (
