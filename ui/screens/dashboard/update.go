@@ -209,10 +209,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 // averageWindow is what the throughput figures average over: a minute, or
-// the longest time a consumer holds records before it hands them on (a
-// Firehose buffer's interval, a Flink checkpoint, a Lambda batching
-// window: the service's Holds), so that the delivered rate does not read 0/s between flushes
-// while records flow. changes are those made during the run.
+// the longest time a consumer holds records before it hands them on (its
+// service's Holds: a Firehose buffer's interval, a Flink checkpoint, a
+// Lambda batching window), so that the delivered rate does not read 0/s
+// between flushes while records flow. changes are those made during the run.
 func averageWindow(sc *pipeline.Scenario, changes []pipeline.Change) time.Duration {
 	w := time.Minute
 	for _, n := range sc.Nodes {
