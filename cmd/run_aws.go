@@ -160,8 +160,8 @@ func runAWS(c *cobra.Command, arg string, f *runFlags) error {
 	}
 	if !f.quiet {
 		plan.Write(summary)
-		if why != "" && hasService(s, pipeline.Firehose) {
-			fmt.Fprintf(summary, "note: %s\n", why)
+		if note := plan.FirehoseNote(s, why); note != "" {
+			fmt.Fprintf(summary, "note: %s\n", note)
 		}
 		fmt.Fprintln(summary)
 	}
@@ -325,16 +325,6 @@ func orUnknown(s string) string {
 		return "an unnamed provider"
 	}
 	return s
-}
-
-// hasService reports whether a node of the scenario uses the service.
-func hasService(s *pipeline.Scenario, name pipeline.ServiceName) bool {
-	for _, n := range s.Nodes {
-		if n.Service != nil && n.Service.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // prefixWriter indents every line written to it.

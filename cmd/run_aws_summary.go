@@ -137,10 +137,7 @@ func runsAs(plan *awsb.Plan, n *pipeline.Node) string {
 	case plan.IsSkipped(n.ID):
 		return "left out"
 	case plan.IsClientSide(n.ID):
-		if n.Service.Name == pipeline.Firehose {
-			return "firehose stand-in (here)"
-		}
-		return string(n.Service.Name) + " (here)"
+		return plan.RunsHere(n.ID) + " (here)"
 	case n.Stage == pipeline.Producer:
 		return "producer (here)"
 	}

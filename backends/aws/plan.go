@@ -522,6 +522,35 @@ func (p *Plan) IsClientSide(node string) bool {
 	return false
 }
 
+// RunsHere names what runs a client-side node in this process: "firehose
+// stand-in" for a Firehose the backend stands in for, the service's name
+// otherwise; "" when the node is not client-side.
+func (p *Plan) RunsHere(node string) string {
+	for _, n := range p.ClientSide {
+		if n.Node == node {
+			if n.Service == pipeline.Firehose {
+				return "firehose stand-in"
+			}
+			return string(n.Service)
+		}
+	}
+	return ""
+}
+
+// FirehoseNote is the note on how Firehose runs (why, from
+// ResolveFirehoseMode) when the plan has a Firehose node to say it of, or "".
+func (p *Plan) FirehoseNote(sc *pipeline.Scenario, why string) string {
+	if why == "" {
+		return ""
+	}
+	for _, n := range sc.Nodes {
+		if n.Service != nil && n.Service.Name == pipeline.Firehose {
+			return why
+		}
+	}
+	return ""
+}
+
 // IsSkipped reports whether the node is left out of the run.
 func (p *Plan) IsSkipped(node string) bool {
 	for _, n := range p.Skipped {
