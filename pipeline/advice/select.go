@@ -341,17 +341,6 @@ func (s *selector) consumers() []Recommendation {
 
 const firehoseXform = "Firehose with a Lambda transform"
 
-// stateful reports whether a consumer keeps windows or state.
-func stateful(n *pipeline.Node) bool {
-	switch n.Service.Name {
-	case pipeline.Flink:
-		return n.Dur("window") > 0
-	case pipeline.EMR:
-		return true
-	}
-	return false
-}
-
 func (s *selector) consumerFor(t pipeline.ServiceName, writers []*pipeline.Node) consumerChoice {
 	lat := s.latency()
 	state := slices.ContainsFunc(writers, stateful)

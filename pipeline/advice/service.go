@@ -1,0 +1,115 @@
+package advice
+
+import "github.com/streamsim/streamsim/pipeline"
+
+// serviceAdvice is what the advisor knows of one service beyond its catalog
+// entry: the rules that choose, size and diagnose it. Each service's file,
+// svc_<name>.go, registers its own in init (register); the shared code calls
+// these hooks through adviceOf and never asks which service a node is.
+// Every field is optional: nil (or zero) says the service has no such rule.
+type serviceAdvice struct {
+	// ---- Select: the design (select.go, flags.go) ----
+
+	// describe writes a node's current setup for a recommendation's
+	// Current; nil: the service's name.
+	describe func(n *pipeline.Node) string
+	// units is how many buffers a consumer reading node n keeps (one per
+	// shard or partition, FH-BUFFER-SCOPE); nil: n's Parts.
+	units func(s *selector, n *pipeline.Node) int
+	// window is a consumer's window or micro-batch, in seconds, and the key
+	// that sets it ("f.window"); 0 when it has none.
+	window func(n *pipeline.Node) (float64, string)
+	// stateful reports whether a consumer keeps windows or state.
+	stateful func(n *pipeline.Node) bool
+	// transforms reports whether a consumer transforms records; nil: it
+	// runs code, so it may.
+	transforms func(n *pipeline.Node) bool
+	// autoscaling is the note on a consumer that adds units by itself ("" when
+	// it does not): its unit count is no measure of its capacity.
+	autoscaling func(n *pipeline.Node) string
+	// pollsOnly is set for a consumer that reads a Kinesis stream by polling
+	// whatever its read key says.
+	pollsOnly *pollOnly
+
+	// latencyFlag flags a p99 requirement of lat seconds that node n's own
+	// delays cannot meet (a window is flagged for every service by window).
+	latencyFlag func(s *selector, n *pipeline.Node, lat float64, add addFlag)
+	// retentionFlag flags a required retention of ret seconds beyond what
+	// the service can keep at all; true skips the check of n's retention.
+	retentionFlag func(s *selector, n *pipeline.Node, ret float64, add addFlag) bool
+	// retentionPrice follows the advice to raise a store's retention.
+	retentionPrice string
+	// storageFlag flags what a store's retention needs of its disks.
+	storageFlag func(s *selector, n *pipeline.Node, add addFlag)
+	// throughputFlag flags node n's limits against its load; nil: a
+	// consumer's units against its rule of thumb (consumerThroughput).
+	throughputFlag func(s *selector, n *pipeline.Node, ld Load, add addFlag)
+	// recordMax is the largest record node n takes, with its rule; 0: no limit checked.
+	recordMax func(n *pipeline.Node) (float64, string)
+	// monthly is what node n costs per month whatever the traffic (what it
+	// provisions), for the budget flag.
+	monthly func(n *pipeline.Node) float64
+}
+
+// pollOnly says why a consumer reads a Kinesis stream by polling only.
+type pollOnly struct {
+	id   string // the rule, "FH-KDS-POLLING"
+	rule string // Select's read-mode rule for it
+	why  string // and its reason
+}
+
+// services holds each service's advice, registered by its svc_<name>.go.
+var services = map[pipeline.ServiceName]*serviceAdvice{}
+
+// register records the advice of service name; each service's file calls it
+// once, in init.
+func register(name pipeline.ServiceName, a *serviceAdvice) {
+	if services[name] != nil {
+		panic("advice: " + string(name) + " registered twice")
+	}
+	services[name] = a
+}
+
+var noAdvice = &serviceAdvice{}
+
+// hours is the hours of a month the prices are per (pipeline.HoursPerMonth).
+// A variable, not a constant, so that prices multiply in float64 as they
+// always have.
+var hours = float64(pipeline.HoursPerMonth)
+
+// adviceOf is the advice registered for n's service (none: no hooks).
+func adviceOf(n *pipeline.Node) *serviceAdvice {
+	if a := services[n.Service.Name]; a != nil {
+		return a
+	}
+	return noAdvice
+}
+
+// windowOf is the window or micro-batch of a consumer, in seconds.
+func windowOf(c *pipeline.Node) (float64, string) {
+	if f := adviceOf(c).window; f != nil {
+		return f(c)
+	}
+	return 0, ""
+}
+
+// stateful reports whether a consumer keeps windows or state.
+func stateful(n *pipeline.Node) bool {
+	f := adviceOf(n).stateful
+	return f != nil && f(n)
+}
+
+// transforms reports whether a consumer transforms records.
+func transforms(n *pipeline.Node) bool {
+	f := adviceOf(n).transforms
+	return f == nil || f(n)
+}
+
+// autoscaling is the note on a consumer that adds units by itself, "" when
+// it does not.
+func autoscaling(n *pipeline.Node) string {
+	if f := adviceOf(n).autoscaling; f != nil {
+		return f(n)
+	}
+	return ""
+}

@@ -1,0 +1,13 @@
+package advice
+
+import "github.com/streamsim/streamsim/pipeline"
+
+// A consumer application (KCL) on instances of its own.
+
+func init() {
+	register(pipeline.App, &serviceAdvice{
+		monthly: func(n *pipeline.Node) float64 {
+			return float64(n.Int("instances")) * hours * pipeline.AppInstanceHour
+		},
+	})
+}

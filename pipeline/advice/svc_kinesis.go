@@ -1,0 +1,124 @@
+package advice
+
+import (
+	"fmt"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// Kinesis Data Streams: its shards, read modes, retention and record size.
+
+func init() {
+	register(pipeline.KinesisDataStreams, &serviceAdvice{
+		describe: func(n *pipeline.Node) string {
+			if n.Str("mode") == "on-demand" {
+				return "kinesis-data-streams, on-demand"
+			}
+			return fmt.Sprintf("kinesis-data-streams, provisioned, %d %s", n.Int("shards"), plural(n.Int("shards"), "shard", "shards"))
+		},
+		units: func(s *selector, n *pipeline.Node) int {
+			if n.Str("mode") == "on-demand" {
+				ld := s.ld.of(n.ID)
+				return max(4, ceilDiv(2*ld.PeakBytes, pipeline.KDSShardWriteBytes, 4))
+			}
+			return max(1, n.Int("shards"))
+		},
+		latencyFlag: kdsLatencyFlag,
+		retentionFlag: func(_ *selector, st *pipeline.Node, ret float64, add addFlag) bool {
+			if ret > 365*86400 {
+				add(crit, st.ID, "Amazon MSK (SELECT-MSK: retention beyond 365 days), or archive to S3 and replay from there",
+					"KDS-RETENTION: at most 8,760 h (365 days)",
+					fmt.Sprintf("requirements.retention is %s; Kinesis keeps records for at most 365 days", secs(ret)))
+				return true
+			}
+			return false
+		},
+		retentionPrice: " (extended retention: $0.02 per shard-hour up to 7 days, then per GB-month, PRICE-KDS-EXT-RETENTION, PRICE-KDS-LONG-RETENTION)",
+		throughputFlag: (*selector).kdsThroughput,
+		recordMax: func(n *pipeline.Node) (float64, string) {
+			return n.Num("max_record_size"), "KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB"
+		},
+		monthly: func(n *pipeline.Node) float64 {
+			if n.Str("mode") == "on-demand" {
+				return hours * pipeline.KDSOnDemandStreamH
+			}
+			return float64(n.Int("shards")) * hours * pipeline.KDSShardHour
+		},
+	})
+}
+
+// kdsLatencyFlag: a p99 below the fastest a stream delivers (enhanced
+// fan-out), or below what its polling readers add.
+func kdsLatencyFlag(s *selector, st *pipeline.Node, lat float64, add addFlag) {
+	polling := 0
+	var can, must []string // polling readers that may switch to enhanced fan-out, and those that may not (Firehose)
+	pollOnly := ""
+	for _, r := range s.ix.Readers(st.ID) {
+		if r.Str("read") != efo {
+			polling++
+			if r.Service.CanUseEFO() {
+				can = append(can, r.ID)
+			} else {
+				must = append(must, r.ID)
+				if p := adviceOf(r).pollsOnly; p != nil {
+					pollOnly = " (" + p.id + ")"
+				}
+			}
+		}
+	}
+	switch {
+	case lat < pipeline.KDSEFOLatency:
+		add(crit, st.ID, "an in-process or in-memory path; no managed stream delivers faster",
+			"KDS-EFO-LATENCY: about 70 ms",
+			fmt.Sprintf("a %s p99 is below Kinesis's fastest propagation delay", secs(lat)))
+	case polling > 0 && lat < pollDelay(polling):
+		choice := fmt.Sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): about 70 ms", listAnd(can))
+		if len(must) > 0 {
+			choice = fmt.Sprintf("read %s with enhanced fan-out (read: enhanced-fan-out): about 70 ms; %s %s by polling only%s, so deliver the latency-critical path through another consumer",
+				listAnd(can), listAnd(must), plural(len(must), "reads", "read"), pollOnly)
+			if len(can) == 0 {
+				choice = fmt.Sprintf("deliver the latency-critical path through a consumer that can use enhanced fan-out (Lambda, Flink, a KCL app): %s %s by polling only%s",
+					listAnd(must), plural(len(must), "reads", "read"), pollOnly)
+			}
+		}
+		add(warn, st.ID, choice,
+			"KDS-POLL-LATENCY: about 200 ms with one polling consumer, 1 s with five",
+			fmt.Sprintf("a %s p99 is below the about %s a record takes to reach %d polling %s",
+				secs(lat), secs(pollDelay(polling)), polling, plural(polling, "consumer", "consumers")))
+	}
+}
+
+func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
+	polling := 0
+	for _, r := range s.ix.Readers(n.ID) {
+		if r.Str("read") != efo {
+			polling++
+		}
+	}
+	if ld.HotKey.Recs > pipeline.KDSShardWriteRecs || ld.HotKey.Bytes > pipeline.KDSShardWriteBytes {
+		salt := max(2, ceilDiv(ld.HotKey.Recs, 0.8*pipeline.KDSShardWriteRecs, 2), ceilDiv(ld.HotKey.Bytes, 0.8*pipeline.KDSShardWriteBytes, 2))
+		add(crit, n.ID, fmt.Sprintf("salt the key: split it over %d keys (key + \"-\" + id mod %d); resharding will not help a single hot key", salt, salt),
+			"KDS-SHARD-WRITE and KDS-HOT-KEY: one key always lands on one shard",
+			fmt.Sprintf("one key of %s carries %s of its records, %s (%s); a shard takes 1,000 records/s and 1 MiB/s whatever the shard count",
+				ld.HotKey.Producer, pct(ld.HotKey.Share), recs(ld.HotKey.Recs), bytesRate(ld.HotKey.Bytes)))
+	}
+	if n.Str("mode") == "on-demand" {
+		switch limit := odMaxWrite(s.sc.Region); {
+		case ld.PeakBytes > limit:
+			add(crit, n.ID, "several streams, or MSK", "KDS-ONDEMAND-MAX",
+				fmt.Sprintf("the peak of %s exceeds on-demand's %s write maximum in %s", bytesRate(ld.PeakBytes), bytesRate(limit), s.sc.Region))
+		case ld.PeakBytes > pipeline.KDSOnDemandStart:
+			add(warn, n.ID, "pre-warm the stream (On-demand Advantage WarmThroughput), or start provisioned and switch later",
+				"KDS-ONDEMAND-START and KDS-ONDEMAND-SCALING",
+				fmt.Sprintf("a new on-demand stream takes 4 MB/s and doubles only after about 15 minutes of throttling; the peak is %s", bytesRate(ld.PeakBytes)))
+		}
+		return
+	}
+	need, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, polling)
+	if have := n.Int("shards"); have < need {
+		add(warn, n.ID, fmt.Sprintf("set %s.shards to at least %d, or mode: on-demand", n.ID, need),
+			"KDS-SHARD-WRITE and KDS-SIZING",
+			fmt.Sprintf("%d %s carry %s; the peak needs %d (%s)", have, plural(have, "shard", "shards"),
+				bytesRate(float64(have)*pipeline.KDSShardWriteBytes), need, why))
+	}
+}

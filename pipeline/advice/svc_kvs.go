@@ -1,0 +1,32 @@
+package advice
+
+import (
+	"fmt"
+
+	"github.com/streamsim/streamsim/pipeline"
+)
+
+// Kinesis Video Streams: streams for media, and their retention.
+
+func init() {
+	register(pipeline.KinesisVideoStreams, &serviceAdvice{
+		describe: func(n *pipeline.Node) string {
+			return fmt.Sprintf("kinesis-video-streams, %d %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"))
+		},
+		retentionFlag: func(_ *selector, st *pipeline.Node, ret float64, add addFlag) bool {
+			if ret > 87600*3600 {
+				add(warn, st.ID, "archive media to S3", "KVS-RETENTION: DataRetentionInHours up to about 87,600 h (unconfirmed)",
+					fmt.Sprintf("requirements.retention is %s, beyond Kinesis Video Streams' maximum", secs(ret)))
+				return true
+			}
+			return false
+		},
+		throughputFlag: func(_ *selector, n *pipeline.Node, ld Load, add addFlag) {
+			if need := ceilDiv(ld.PeakBytes, pipeline.KVSStreamBytes, 1); n.Int("streams") < need {
+				add(warn, n.ID, fmt.Sprintf("set %s.streams to at least %d", n.ID, need), "KVS-INGEST: 12.5 MB/s per stream",
+					fmt.Sprintf("%d %s take %s; the peak is %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"),
+						bytesRate(float64(n.Int("streams"))*pipeline.KVSStreamBytes), bytesRate(ld.PeakBytes)))
+			}
+		},
+	})
+}
