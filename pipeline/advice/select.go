@@ -68,24 +68,8 @@ func (s *selector) retention() float64 { return dur(s.req.Retention) }
 
 // describe writes a node's current setup.
 func describe(n *pipeline.Node) string {
-	switch n.Service.Name {
-	case kds:
-		if n.Str("mode") == "on-demand" {
-			return "kinesis-data-streams, on-demand"
-		}
-		return fmt.Sprintf("kinesis-data-streams, provisioned, %d %s", n.Int("shards"), plural(n.Int("shards"), "shard", "shards"))
-	case msk:
-		return fmt.Sprintf("msk, %d × %s, %d partitions", n.Int("brokers"), n.Str("broker_type"), n.Int("partitions"))
-	case mss:
-		return fmt.Sprintf("msk-serverless, %d partitions", n.Int("partitions"))
-	case kvs:
-		return fmt.Sprintf("kinesis-video-streams, %d %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"))
-	case pipeline.Firehose:
-		s := fmt.Sprintf("firehose, buffer %s / %s", pipeline.FormatSize(n.Num("buffer.size")), pipeline.FormatDuration(n.Dur("buffer.interval")))
-		if n.Bool("transform.lambda") {
-			s += ", Lambda transform"
-		}
-		return s
+	if f := adviceOf(n).describe; f != nil {
+		return f(n)
 	}
 	return string(n.Service.Name)
 }
@@ -128,76 +112,15 @@ func (s *selector) noStorage() Recommendation {
 func (s *selector) store(n *pipeline.Node) Recommendation {
 	ld := s.ld.of(n.ID)
 	r := Recommendation{Kind: KindStorage, Node: n.ID, Current: describe(n), Severity: pipeline.SeverityInfo}
-	switch {
-	case n.Service.Name == kvs:
-		streams := max(ceilDiv(ld.PeakBytes, pipeline.KVSStreamBytes, 1), ceilDiv(ld.PeakRecs, pipeline.KVSPutMediaTPS, 1))
-		r.Choice = fmt.Sprintf("Kinesis Video Streams, %d %s", streams, plural(streams, "stream", "streams"))
-		r.Rule = "SELECT-KVS: video, audio or other time-encoded media from devices → Kinesis Video Streams"
-		r.Why = fmt.Sprintf("peak %s in %s fragments/s; a stream takes 12.5 MB/s and 5 PutMedia calls/s (KVS-INGEST) → at least %d",
-			bytesRate(ld.PeakBytes), count(ld.PeakRecs), streams)
-		r.Keep = n.Int("streams") >= streams
+	switch f := adviceOf(n).store; {
+	case f != nil:
+		f(s, n, ld, &r)
 	case s.req.ExistingKafka || s.retention() > 365*86400:
 		s.mskStore(n, ld, &r)
 	default:
 		s.kdsStore(n, ld, &r)
 	}
 	return r
-}
-
-// mskStore follows SELECT-MSK and its kin: Kafka → MSK; Serverless for spiky
-// loads up to 200 MBps; Express unless Standard's options are needed.
-func (s *selector) mskStore(n *pipeline.Node, ld Load, r *Recommendation) {
-	var why []string
-	if s.req.ExistingKafka {
-		why = append(why, "existing Kafka")
-	}
-	switch {
-	case s.retention() > 365*86400:
-		why = append(why, fmt.Sprintf("%s retention, beyond Kinesis's 365 d maximum (KDS-RETENTION)", secs(s.retention())))
-	case s.retention() > 0:
-		why = append(why, secs(s.retention())+" retention")
-	}
-	lead := strings.Join(why, " and ") + " → MSK"
-	groups := max(1, len(s.ix.Readers(n.ID)))
-	r.Rule = "SELECT-MSK: existing Kafka, the Kafka API or ecosystem, or retention beyond 365 days → Amazon MSK"
-	svc := n.Service.Name
-	if ld.Spiky && ld.PeakBytes <= pipeline.MSKServerlessIn {
-		parts := max(ceilDiv(ld.PeakBytes, pipeline.MSKServerlessPartIn, 1), ceilDiv(ld.PeakBytes*float64(groups), pipeline.MSKServerlessPartOut, 1))
-		r.Choice = fmt.Sprintf("MSK Serverless, at least %d %s", parts, plural(parts, "partition", "partitions"))
-		r.Rule += "; SELECT-MSK-SERVERLESS: spiky workloads of up to 200 MBps in → MSK Serverless"
-		r.Why = fmt.Sprintf("%s; peak %s (%s the average) is spiky and within Serverless's 200 MB/s; 5 MB/s in and 10 MB/s out per partition (MSK-SERVERLESS-PARTITION) → at least %d",
-			lead, bytesRate(ld.PeakBytes), ratio(ld.PeakRatio()), parts)
-		r.Keep = svc == mss && n.Int("partitions") >= parts
-		return
-	}
-	shape := "steady"
-	if ld.Spiky {
-		shape = "above Serverless's 200 MB/s (MSK-SERVERLESS-THROUGHPUT)"
-	}
-	if svc == msk && n.Int("replication") != 3 {
-		b, ok := pipeline.Broker(n.Str("broker_type"))
-		if !ok || b.Express {
-			b, _ = pipeline.Broker("kafka.m7g.large")
-		}
-		rf := n.Int("replication")
-		brokers := standardBrokers(b, ld.PeakBytes, rf, groups)
-		r.Choice = fmt.Sprintf("MSK provisioned, Standard brokers: %d × %s (replication %d)", brokers, b.Name, rf)
-		r.Rule += "; SELECT-MSK-STANDARD: Standard rather than Express only for a replication factor other than 3, custom min.insync.replicas or 2 AZs"
-		r.Why = fmt.Sprintf("%s; replication %d needs Standard brokers; peak %s (%s) with %d consumer %s → %d brokers by AWS's model (MSK-CLUSTER-THROUGHPUT)",
-			lead, rf, bytesRate(ld.PeakBytes), shape, groups, plural(groups, "group", "groups"), brokers)
-		r.Keep = n.Int("brokers") >= brokers
-		return
-	}
-	b, brokers := expressSize(ld.PeakBytes, groups)
-	r.Choice = fmt.Sprintf("MSK provisioned, Express brokers: %d × %s", brokers, b.Name)
-	r.Rule += "; SELECT-MSK-EXPRESS: Express brokers for most new provisioned clusters"
-	r.Why = fmt.Sprintf("%s; peak %s in (%s), %s out to %d consumer %s; %s sustains %s in and %s out (MSK-EXPRESS-THROUGHPUT) → %d brokers, a multiple of 3",
-		lead, bytesRate(ld.PeakBytes), shape, bytesRate(ld.PeakBytes*float64(groups)), groups, plural(groups, "group", "groups"),
-		b.Name, fmtMB(b.InSustained), fmtMB(b.OutSustained), brokers)
-	if svc == msk {
-		cur, _ := pipeline.Broker(n.Str("broker_type"))
-		r.Keep = cur.Express && pipeline.MSKClusterThroughput(cur, n.Int("brokers"), 3, groups) >= ld.PeakBytes
-	}
 }
 
 func fmtMB(v float64) string { return trim1(v/1e6) + " MB/s" }
@@ -236,58 +159,36 @@ func standardBrokers(b pipeline.BrokerSpec, in float64, rf, groups int) int {
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
-// kdsStore follows the SELECT-KDS rules: KDS for AWS-native ingestion with
-// replay; on-demand for spiky or unpredictable traffic, provisioned for
-// predictable traffic or heavily skewed keys.
-func (s *selector) kdsStore(n *pipeline.Node, ld Load, r *Recommendation) {
-	readers := len(s.ix.Readers(n.ID))
-	polling := min(1, readers) // one polling reader, EFO for the rest (see readModes)
-	shards, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, polling)
-	r.Rule = "SELECT-KDS: AWS-native ingestion with AWS consumers and replay for 1–365 days → Kinesis Data Streams"
-	source := "peak"
-	if ld.FromRequirement {
-		source = "requirements.throughput"
-	}
-	onDemand := ld.Spiky && !ld.Skewed
-	switch {
-	case onDemand:
-		r.Choice = "Kinesis Data Streams, on-demand"
-		r.Rule += "; SELECT-KDS-ONDEMAND: unpredictable or spiky traffic → on-demand"
-		r.Why = fmt.Sprintf("peak %s is %s the average %s: provisioned would pay all month for the %d shards the peak needs; on-demand follows the traffic (2 × the previous peak, KDS-ONDEMAND-SCALING)",
-			bytesRate(ld.PeakBytes), ratio(ld.PeakRatio()), bytesRate(ld.AvgBytes), shards)
-		if ld.PeakBytes > pipeline.KDSOnDemandStart {
-			r.Why += fmt.Sprintf("; a new on-demand stream takes 4 MB/s at first (KDS-ONDEMAND-START), so warm it up before the first %s surge", bytesRate(ld.PeakBytes))
-		}
-	default:
-		r.Choice = fmt.Sprintf("Kinesis Data Streams, provisioned, %d %s", shards, plural(shards, "shard", "shards"))
-		if ld.Skewed {
-			r.Rule += "; SELECT-KDS-PROVISIONED: heavily skewed keys that need fine-grained shard splits → provisioned"
-		} else {
-			r.Rule += "; SELECT-KDS-PROVISIONED: predictable traffic → provisioned"
-		}
-		r.Why = fmt.Sprintf("%s %s, %s → at least %d provisioned %s (%s), or on-demand",
-			source, bytesRate(ld.PeakBytes), recs(ld.PeakRecs), shards, plural(shards, "shard", "shards"), why)
-	}
-	switch n.Service.Name {
-	case kds:
-		if onDemand {
-			r.Keep = n.Str("mode") == "on-demand"
-		} else {
-			r.Keep = n.Str("mode") == "provisioned" && n.Int("shards") >= shards
-		}
-	default:
-		r.Why += "; nothing in the requirements needs Kafka (existing_kafka is not set)"
-	}
-}
-
 // ---- consumers ----
 
 // consumerChoice is the service recommended for a delivery target.
 type consumerChoice struct {
-	name   string                 // for the Choice text
-	accept []pipeline.ServiceName // services that follow the rule
+	name string // for the Choice text
+	// follow is the rule id that the services following the choice list in
+	// their serviceAdvice.follows; "" when any consumer that transforms
+	// follows it (firehoseXform).
+	follow string
+	any    bool // any consumer follows it: the service it recommends cannot deliver to the target
 	rule   string
 	why    string
+}
+
+// accepts reports whether writer w follows the choice.
+func (c consumerChoice) accepts(w *pipeline.Node) bool {
+	if c.follow == "" {
+		return transforms(w)
+	}
+	return c.any || slices.Contains(adviceOf(w).follows, c.follow)
+}
+
+// delivers reports whether a service that follows rule can write to t.
+func delivers(rule string, t pipeline.ServiceName) bool {
+	for name, a := range services { // any order: the answer is the same
+		if svc, ok := pipeline.LookupService(string(name)); ok && slices.Contains(a.follows, rule) && svc.CanWriteTo(t) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *selector) consumers() []Recommendation {
@@ -324,7 +225,7 @@ func (s *selector) consumers() []Recommendation {
 		var cur []string
 		for _, w := range writers {
 			cur = append(cur, w.ID+" ("+describe(w)+")")
-			if slices.Contains(c.accept, w.Service.Name) && (c.name != firehoseXform || w.Service.Name != pipeline.Firehose || w.Bool("transform.lambda")) {
+			if c.accepts(w) {
 				r.Keep = true
 			}
 		}
@@ -341,15 +242,22 @@ func (s *selector) consumers() []Recommendation {
 
 const firehoseXform = "Firehose with a Lambda transform"
 
+// The SELECT rules a consumer service may follow (serviceAdvice.follows).
+const (
+	selectFlink    = "SELECT-FLINK"    // stateful stream processing
+	selectLambda   = "SELECT-LAMBDA"   // per-record code
+	selectFirehose = "SELECT-FIREHOSE" // delivery with no consumer code
+)
+
 func (s *selector) consumerFor(t pipeline.ServiceName, writers []*pipeline.Node) consumerChoice {
 	lat := s.latency()
 	state := slices.ContainsFunc(writers, stateful)
-	flink := consumerChoice{name: "Managed Service for Apache Flink", accept: []pipeline.ServiceName{pipeline.Flink, pipeline.EMR},
+	flink := consumerChoice{name: "Managed Service for Apache Flink", follow: selectFlink,
 		rule: "SELECT-FLINK: stateful stream processing (joins, windows, exactly-once state), continuous and serverless → Managed Service for Apache Flink"}
-	lambda := consumerChoice{name: "Lambda", accept: []pipeline.ServiceName{pipeline.Lambda, pipeline.Flink, pipeline.App, pipeline.EMR},
+	lambda := consumerChoice{name: "Lambda", follow: selectLambda,
 		rule: "SELECT-LAMBDA: simple per-record transformation, enrichment or fan-out; bursty or low volume → Lambda ESM (batch ≤ 10,000, 6 MB, parallelization ≤ 10)"}
 	switch {
-	case t == pipeline.DynamoDB:
+	case !delivers(selectFirehose, t):
 		if state {
 			flink.why = "a consumer with windows writes the table; Firehose cannot deliver to DynamoDB"
 			return flink
@@ -371,15 +279,13 @@ func (s *selector) consumerFor(t pipeline.ServiceName, writers []*pipeline.Node)
 		flink.why = "a consumer that keeps windows or state delivers here: Firehose only buffers, batches and converts"
 		return flink
 	case s.req.Transformations:
-		return consumerChoice{name: firehoseXform, accept: []pipeline.ServiceName{pipeline.Firehose, pipeline.Lambda, pipeline.GlueStreaming, pipeline.Flink, pipeline.EMR, pipeline.App},
+		return consumerChoice{name: firehoseXform,
 			rule: "SELECT-FIREHOSE: delivery with no consumer code → Firehose, which calls a Lambda transform per 1 MB / 60 s buffer (FH-LAMBDA-BUFFER); SELECT-GLUE: Spark ETL with the Glue Data Catalog → Glue streaming",
 			why:  fmt.Sprintf("requirements.transformations with %s; the transform adds up to 60 s of Lambda buffering", latencyText(lat))}
 	}
-	c := consumerChoice{name: "Amazon Data Firehose", accept: []pipeline.ServiceName{pipeline.Firehose},
+	c := consumerChoice{name: "Amazon Data Firehose", follow: selectFirehose,
 		rule: "SELECT-FIREHOSE: load into S3, Redshift, OpenSearch (and more) with no consumer code — buffer, batch, compress, convert to Parquet → Amazon Data Firehose"}
-	if t != pipeline.S3 && t != pipeline.Redshift && t != pipeline.OpenSearch {
-		c.accept = append(c.accept, pipeline.Lambda, pipeline.Flink, pipeline.App, pipeline.EMR, pipeline.GlueStreaming)
-	}
+	c.any = !delivers(selectFirehose, t)
 	if lat > 0 {
 		c.why = fmt.Sprintf("a %s p99 allows buffering: keep buffer.interval below about %s (dynamic partitioning can add half an interval, FH-DYNAMIC-PARTITIONING)", secs(lat), secs(math.Min(900, lat/1.5)))
 	} else {
@@ -407,7 +313,7 @@ func pollDelay(n int) float64 {
 func (s *selector) readModes() []Recommendation {
 	var out []Recommendation
 	for _, st := range s.ix.Stage(pipeline.Storage) {
-		if st.Service.Name != kds {
+		if !st.Service.EnhancedFanOut {
 			continue
 		}
 		readers := s.ix.Readers(st.ID)
@@ -419,7 +325,7 @@ func (s *selector) readModes() []Recommendation {
 		// GetRecords, FH-KDS-POLLING), else the first.
 		keep := readers[0]
 		for _, r := range readers {
-			if r.Service.Name == pipeline.Firehose {
+			if adviceOf(r).pollsOnly != nil {
 				keep = r
 				break
 			}
@@ -433,10 +339,9 @@ func (s *selector) readModes() []Recommendation {
 			rec := Recommendation{Kind: KindReadMode, Node: r.ID, Current: r.Str("read"), Severity: pipeline.SeverityInfo,
 				Rule: "SELECT-KDS-EFO: more than one consumer needing full throughput or about 70 ms latency → KDS + enhanced fan-out"}
 			want := "polling"
-			switch {
-			case r.Service.Name == pipeline.Firehose:
-				rec.Rule = "FH-KDS-POLLING: Firehose reads a Kinesis stream as a polling consumer (unconfirmed)"
-				rec.Why = "Firehose uses the shard's shared GetRecords budget"
+			switch p := adviceOf(r).pollsOnly; {
+			case p != nil:
+				rec.Rule, rec.Why = p.rule, p.why
 			case lat > 0 && lat < pollDelay(1)+0.05:
 				want = efo
 				rec.Why = fmt.Sprintf("a %s p99 needs the ~70 ms push of enhanced fan-out (KDS-EFO-LATENCY); polling adds about %s (KDS-POLL-LATENCY)", secs(lat), secs(pollDelay(1)))

@@ -27,6 +27,12 @@ type serviceAdvice struct {
 	// autoscaling is the note on a consumer that adds units by itself ("" when
 	// it does not): its unit count is no measure of its capacity.
 	autoscaling func(n *pipeline.Node) string
+	// follows lists the SELECT rules (selectFlink…) a consumer follows when
+	// a rule recommends another service: Flink keeps to SELECT-LAMBDA.
+	follows []string
+	// store recommends the storage for node n, in place of the SELECT-KDS
+	// and SELECT-MSK rules (Kinesis Video Streams for media).
+	store func(s *selector, n *pipeline.Node, ld Load, r *Recommendation)
 	// pollsOnly is set for a consumer that reads a Kinesis stream by polling
 	// whatever its read key says.
 	pollsOnly *pollOnly

@@ -6,6 +6,7 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.EMR, &serviceAdvice{
+		follows: []string{selectFlink, selectLambda},
 		window: func(n *pipeline.Node) (float64, string) {
 			if n.Str("engine") == "spark-streaming" {
 				return n.Dur("batch").Seconds(), n.ID + ".batch"

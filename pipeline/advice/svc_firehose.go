@@ -12,6 +12,7 @@ import (
 
 func init() {
 	register(pipeline.Firehose, &serviceAdvice{
+		follows: []string{selectFirehose},
 		describe: func(n *pipeline.Node) string {
 			s := fmt.Sprintf("firehose, buffer %s / %s", pipeline.FormatSize(n.Num("buffer.size")), pipeline.FormatDuration(n.Dur("buffer.interval")))
 			if n.Bool("transform.lambda") {

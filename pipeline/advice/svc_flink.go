@@ -6,6 +6,7 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.Flink, &serviceAdvice{
+		follows:  []string{selectFlink, selectLambda},
 		window:   func(n *pipeline.Node) (float64, string) { return n.Dur("window").Seconds(), n.ID + ".window" },
 		stateful: func(n *pipeline.Node) bool { return n.Dur("window") > 0 },
 		autoscaling: func(n *pipeline.Node) string {

@@ -122,3 +122,47 @@ func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
 				bytesRate(float64(have)*pipeline.KDSShardWriteBytes), need, why))
 	}
 }
+
+// kdsStore follows the SELECT-KDS rules: KDS for AWS-native ingestion with
+// replay; on-demand for spiky or unpredictable traffic, provisioned for
+// predictable traffic or heavily skewed keys.
+func (s *selector) kdsStore(n *pipeline.Node, ld Load, r *Recommendation) {
+	readers := len(s.ix.Readers(n.ID))
+	polling := min(1, readers) // one polling reader, EFO for the rest (see readModes)
+	shards, why := kdsShardsFor(ld.PeakRecs, ld.PeakBytes, polling)
+	r.Rule = "SELECT-KDS: AWS-native ingestion with AWS consumers and replay for 1–365 days → Kinesis Data Streams"
+	source := "peak"
+	if ld.FromRequirement {
+		source = "requirements.throughput"
+	}
+	onDemand := ld.Spiky && !ld.Skewed
+	switch {
+	case onDemand:
+		r.Choice = "Kinesis Data Streams, on-demand"
+		r.Rule += "; SELECT-KDS-ONDEMAND: unpredictable or spiky traffic → on-demand"
+		r.Why = fmt.Sprintf("peak %s is %s the average %s: provisioned would pay all month for the %d shards the peak needs; on-demand follows the traffic (2 × the previous peak, KDS-ONDEMAND-SCALING)",
+			bytesRate(ld.PeakBytes), ratio(ld.PeakRatio()), bytesRate(ld.AvgBytes), shards)
+		if ld.PeakBytes > pipeline.KDSOnDemandStart {
+			r.Why += fmt.Sprintf("; a new on-demand stream takes 4 MB/s at first (KDS-ONDEMAND-START), so warm it up before the first %s surge", bytesRate(ld.PeakBytes))
+		}
+	default:
+		r.Choice = fmt.Sprintf("Kinesis Data Streams, provisioned, %d %s", shards, plural(shards, "shard", "shards"))
+		if ld.Skewed {
+			r.Rule += "; SELECT-KDS-PROVISIONED: heavily skewed keys that need fine-grained shard splits → provisioned"
+		} else {
+			r.Rule += "; SELECT-KDS-PROVISIONED: predictable traffic → provisioned"
+		}
+		r.Why = fmt.Sprintf("%s %s, %s → at least %d provisioned %s (%s), or on-demand",
+			source, bytesRate(ld.PeakBytes), recs(ld.PeakRecs), shards, plural(shards, "shard", "shards"), why)
+	}
+	switch n.Service.Name {
+	case pipeline.KinesisDataStreams:
+		if onDemand {
+			r.Keep = n.Str("mode") == "on-demand"
+		} else {
+			r.Keep = n.Str("mode") == "provisioned" && n.Int("shards") >= shards
+		}
+	default:
+		r.Why += "; nothing in the requirements needs Kafka (existing_kafka is not set)"
+	}
+}

@@ -13,6 +13,14 @@ func init() {
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("kinesis-video-streams, %d %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"))
 		},
+		store: func(_ *selector, n *pipeline.Node, ld Load, r *Recommendation) {
+			streams := max(ceilDiv(ld.PeakBytes, pipeline.KVSStreamBytes, 1), ceilDiv(ld.PeakRecs, pipeline.KVSPutMediaTPS, 1))
+			r.Choice = fmt.Sprintf("Kinesis Video Streams, %d %s", streams, plural(streams, "stream", "streams"))
+			r.Rule = "SELECT-KVS: video, audio or other time-encoded media from devices → Kinesis Video Streams"
+			r.Why = fmt.Sprintf("peak %s in %s fragments/s; a stream takes 12.5 MB/s and 5 PutMedia calls/s (KVS-INGEST) → at least %d",
+				bytesRate(ld.PeakBytes), count(ld.PeakRecs), streams)
+			r.Keep = n.Int("streams") >= streams
+		},
 		retentionFlag: func(_ *selector, st *pipeline.Node, ret float64, add addFlag) bool {
 			if ret > 87600*3600 {
 				add(warn, st.ID, "archive media to S3", "KVS-RETENTION: DataRetentionInHours up to about 87,600 h (unconfirmed)",

@@ -10,6 +10,7 @@ import (
 
 func init() {
 	register(pipeline.Lambda, &serviceAdvice{
+		follows: []string{selectLambda},
 		latencyFlag: func(_ *selector, c *pipeline.Node, lat float64, add addFlag) {
 			if w := c.Dur("batch_window").Seconds(); w > 0 && lat < w {
 				add(warn, c.ID, fmt.Sprintf("set %s.batch_window below %s", c.ID, secs(lat)),

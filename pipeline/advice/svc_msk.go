@@ -2,6 +2,7 @@ package advice
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -84,4 +85,60 @@ func perPartitionMax(n *pipeline.Node) float64 {
 	}
 	brokers := max(1, n.Int("brokers"))
 	return pipeline.MSKClusterThroughput(b, brokers, n.Int("replication"), 1) / float64(brokers)
+}
+
+// mskStore follows SELECT-MSK and its kin: Kafka → MSK; Serverless for spiky
+// loads up to 200 MBps; Express unless Standard's options are needed.
+func (s *selector) mskStore(n *pipeline.Node, ld Load, r *Recommendation) {
+	var why []string
+	if s.req.ExistingKafka {
+		why = append(why, "existing Kafka")
+	}
+	switch {
+	case s.retention() > 365*86400:
+		why = append(why, fmt.Sprintf("%s retention, beyond Kinesis's 365 d maximum (KDS-RETENTION)", secs(s.retention())))
+	case s.retention() > 0:
+		why = append(why, secs(s.retention())+" retention")
+	}
+	lead := strings.Join(why, " and ") + " → MSK"
+	groups := max(1, len(s.ix.Readers(n.ID)))
+	r.Rule = "SELECT-MSK: existing Kafka, the Kafka API or ecosystem, or retention beyond 365 days → Amazon MSK"
+	svc := n.Service.Name
+	if ld.Spiky && ld.PeakBytes <= pipeline.MSKServerlessIn {
+		parts := max(ceilDiv(ld.PeakBytes, pipeline.MSKServerlessPartIn, 1), ceilDiv(ld.PeakBytes*float64(groups), pipeline.MSKServerlessPartOut, 1))
+		r.Choice = fmt.Sprintf("MSK Serverless, at least %d %s", parts, plural(parts, "partition", "partitions"))
+		r.Rule += "; SELECT-MSK-SERVERLESS: spiky workloads of up to 200 MBps in → MSK Serverless"
+		r.Why = fmt.Sprintf("%s; peak %s (%s the average) is spiky and within Serverless's 200 MB/s; 5 MB/s in and 10 MB/s out per partition (MSK-SERVERLESS-PARTITION) → at least %d",
+			lead, bytesRate(ld.PeakBytes), ratio(ld.PeakRatio()), parts)
+		r.Keep = svc == pipeline.MSKServerless && n.Int("partitions") >= parts
+		return
+	}
+	shape := "steady"
+	if ld.Spiky {
+		shape = "above Serverless's 200 MB/s (MSK-SERVERLESS-THROUGHPUT)"
+	}
+	if svc == pipeline.MSK && n.Int("replication") != 3 {
+		b, ok := pipeline.Broker(n.Str("broker_type"))
+		if !ok || b.Express {
+			b, _ = pipeline.Broker("kafka.m7g.large")
+		}
+		rf := n.Int("replication")
+		brokers := standardBrokers(b, ld.PeakBytes, rf, groups)
+		r.Choice = fmt.Sprintf("MSK provisioned, Standard brokers: %d × %s (replication %d)", brokers, b.Name, rf)
+		r.Rule += "; SELECT-MSK-STANDARD: Standard rather than Express only for a replication factor other than 3, custom min.insync.replicas or 2 AZs"
+		r.Why = fmt.Sprintf("%s; replication %d needs Standard brokers; peak %s (%s) with %d consumer %s → %d brokers by AWS's model (MSK-CLUSTER-THROUGHPUT)",
+			lead, rf, bytesRate(ld.PeakBytes), shape, groups, plural(groups, "group", "groups"), brokers)
+		r.Keep = n.Int("brokers") >= brokers
+		return
+	}
+	b, brokers := expressSize(ld.PeakBytes, groups)
+	r.Choice = fmt.Sprintf("MSK provisioned, Express brokers: %d × %s", brokers, b.Name)
+	r.Rule += "; SELECT-MSK-EXPRESS: Express brokers for most new provisioned clusters"
+	r.Why = fmt.Sprintf("%s; peak %s in (%s), %s out to %d consumer %s; %s sustains %s in and %s out (MSK-EXPRESS-THROUGHPUT) → %d brokers, a multiple of 3",
+		lead, bytesRate(ld.PeakBytes), shape, bytesRate(ld.PeakBytes*float64(groups)), groups, plural(groups, "group", "groups"),
+		b.Name, fmtMB(b.InSustained), fmtMB(b.OutSustained), brokers)
+	if svc == pipeline.MSK {
+		cur, _ := pipeline.Broker(n.Str("broker_type"))
+		r.Keep = cur.Express && pipeline.MSKClusterThroughput(cur, n.Int("brokers"), 3, groups) >= ld.PeakBytes
+	}
 }
