@@ -126,13 +126,9 @@ func (d *Diagnoser) throttledOverRun(n *pipeline.Node, refused float64, get gett
 	peak, _ := get(n.ID + ".max_shard_utilization")
 	f.Problem = sprintf("Write throttling: %s refused %s write attempts over the run; its busiest unit peaked at %s of its write limit.",
 		n.ID, count(refused), pct(peak))
-	switch {
-	case n.Service.Name == kds && n.Str("mode") != "on-demand":
-		need, why := shardsForPeak(ld.PeakRecs, ld.PeakBytes)
-		f.Fix = sprintf("set %s.shards to at least %d (%s, the peak plus 25%% headroom), or mode: on-demand.", n.ID, max(need, n.Int("shards")+1), why)
-	case n.Service.Name == kds:
-		f.Fix = "pre-warm the on-demand stream before surges (On-demand Advantage WarmThroughput), or size a provisioned stream for the peak."
-	default:
+	if h := adviceOf(n).throttleFix; h != nil {
+		f.Fix = h(n, ld)
+	} else {
 		f.Fix = "add capacity (partitions, brokers or streams) for the peak."
 	}
 	d.report(f)
@@ -210,64 +206,8 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 	scale, over := d.judgedOver(n.ID)
 	peak *= scale
 	peakInB := t.peakInB * scale
-	switch n.Service.Name {
-	case kds:
-		units := len(ns.Units)
-		if n.Str("mode") == "on-demand" || units < 2 || peak >= idleFloor {
-			return
-		}
-		polling, efos := 0, 0
-		for _, r := range d.ix.Readers(n.ID) {
-			if r.Str("read") == efo {
-				efos++
-			} else {
-				polling++
-			}
-		}
-		need := max(1, ceilDiv(float64(units)*peak, idleTarget, 1),
-			ceilDiv(peakInB*float64(polling), idleTarget*pipeline.KDSShardReadBytes, 1))
-		if need >= units {
-			return
-		}
-		size := 1024.0
-		if t.peakIn > 0 {
-			size = t.peakInB / t.peakIn
-		}
-		p := kdsPricesFor(size, polling, efos, n.Dur("retention").Seconds())
-		save := float64(units-need) * p.perShard
-		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
-			Problem: sprintf("Idle capacity: %s's %d shards peak at %s of their write limit%s.", n.ID, units, pct(peak), over),
-			Fix: sprintf("set %s.shards to %d (UpdateShardCount at most halves per call, KDS-RESHARD-STEP): that peaks near %s and saves about %s per month (%s per shard, PRICE-KDS-SHARD-HOUR).",
-				n.ID, need, pct(peak*float64(units)/float64(need)), money(save), money(p.perShard))})
-	case msk:
-		b, ok := pipeline.Broker(n.Str("broker_type"))
-		brokers := n.Int("brokers")
-		if !ok || brokers <= 3 {
-			return
-		}
-		groups := max(1, len(d.ix.Readers(n.ID)))
-		if n.Has("consumer_groups") {
-			groups = max(1, n.Int("consumer_groups"))
-		}
-		rf := n.Int("replication")
-		have := pipeline.MSKClusterThroughput(b, brokers, rf, groups)
-		if peakInB >= idleFloor*have {
-			return
-		}
-		need := 3
-		for need < brokers && (pipeline.MSKClusterThroughput(b, need, rf, groups)*idleTarget < peakInB ||
-			need*b.MaxPartitions < n.Int("partitions")*rf) {
-			need += 3
-		}
-		if need >= brokers {
-			return
-		}
-		per := float64(pipeline.HoursPerMonth)*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo
-		d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
-			Problem: sprintf("Idle capacity: %s's %d × %s sustain about %s (MSK-CLUSTER-THROUGHPUT) and the peak is %s, %s of it%s.",
-				n.ID, brokers, b.Name, bytesRate(have), bytesRate(peakInB), pct(peakInB/have), over),
-			Fix: sprintf("set %s.brokers to %d (a multiple of the AZ count, MSK-BROKER-COUNT): saves about %s per month (%s per broker with its storage, PRICE-MSK-BROKER-HOUR, PRICE-MSK-STORAGE).",
-				n.ID, need, money(float64(brokers-need)*per), money(per))})
+	if h := adviceOf(n).idle; h != nil {
+		h(d, n, ns, idleAt{peak: peak, peakInB: peakInB, over: over})
 	}
 }
 
@@ -275,7 +215,7 @@ func (d *Diagnoser) idleStorage(n *pipeline.Node, ns *pipeline.NodeSnapshot, get
 // workers, EMR or app instances), with what removing them saves (their PRICE rules).
 func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 	key, units, _ := perUnit(n)
-	if key == "" || units < 2 || (n.Service.Name == pipeline.Flink && n.Bool("autoscaling")) {
+	if key == "" || units < 2 || autoscaling(n) != "" {
 		return
 	}
 	// A consumer that fell behind, or that its targets held back, did less
@@ -301,18 +241,9 @@ func (d *Diagnoser) idleConsumer(n *pipeline.Node, get getter) {
 	if float64(need) >= units {
 		return
 	}
-	h := float64(pipeline.HoursPerMonth)
 	var per float64
-	switch n.Service.Name {
-	case pipeline.Flink:
-		per = h*pipeline.FlinkKPUHour + pipeline.FlinkStoragePerKPUMo
-	case pipeline.GlueStreaming:
-		_, _, b := perUnit(n)
-		per = b / (4 * pipeline.MiB) * h * pipeline.GlueDPUHour
-	case pipeline.EMR:
-		per = h * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
-	case pipeline.App:
-		per = h * pipeline.AppInstanceHour
+	if f := adviceOf(n).unitMonthly; f != nil {
+		per = f(n)
 	}
 	d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
 		Problem: sprintf("Idle capacity: %s's %s %s peak at %s of their processing capacity%s.", n.ID, trim1(units), key, pct(util), over),
@@ -368,6 +299,19 @@ func (d *Diagnoser) budgetRule(s pipeline.Snapshot, get getter) {
 	d.report(f)
 }
 
+// delay is a fixed delay on the way a record takes, for latencyRule.
+type delay struct {
+	node, what, fix string
+	secs            float64
+}
+
+// idleAt is what idleStorage judged a store's use over.
+type idleAt struct {
+	peak    float64 // the busiest unit's peak share of its write limit
+	peakInB float64 // the peak bytes/s in
+	over    string  // what the peak is judged over (judgedOver), for the text
+}
+
 // latencyRule: the p99 misses requirements.latency; name the largest fixed
 // delay on the way (a Firehose buffer, a window, polling, retries, lag).
 func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
@@ -387,10 +331,6 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 			return // that finding already says where the time goes
 		}
 	}
-	type delay struct {
-		node, what, fix string
-		secs            float64
-	}
 	var ds []delay
 	for i := range s.Nodes {
 		ns := &s.Nodes[i]
@@ -398,19 +338,12 @@ func (d *Diagnoser) latencyRule(s pipeline.Snapshot, get getter) {
 		if n == nil {
 			continue
 		}
-		switch n.Service.Name {
-		case pipeline.Firehose:
-			if ns.InBytesRate > 0 {
-				w, why := d.bufferDelay(s, n, ns)
-				ds = append(ds, delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (SELECT-LOW-LATENCY).", w})
-			}
-		case pipeline.Flink, pipeline.GlueStreaming, pipeline.EMR:
-			if w, what := windowOf(n); w > 0 {
-				ds = append(ds, delay{n.ID, "the " + secs(w) + " " + what, "shorten " + what + ", or emit early results.", w})
-			}
-		case pipeline.Lambda:
-			if w := n.Dur("batch_window").Seconds(); w > 0 {
-				ds = append(ds, delay{n.ID, "the " + secs(w) + " batching window of " + n.ID, "lower " + n.ID + ".batch_window (LAMBDA-ESM-BATCH).", w})
+		if w, what := windowOf(n); w > 0 {
+			ds = append(ds, delay{n.ID, "the " + secs(w) + " " + what, "shorten " + what + ", or emit early results.", w})
+		}
+		if f := adviceOf(n).delay; f != nil {
+			if dl, ok := f(d, s, n, ns); ok {
+				ds = append(ds, dl)
 			}
 		}
 		if t := d.tracks[n.ID]; n.Stage == pipeline.Consumer && t != nil && t.failedSecs > 0 {

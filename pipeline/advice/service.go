@@ -55,6 +55,19 @@ type serviceAdvice struct {
 	// monthly is what node n costs per month whatever the traffic (what it
 	// provisions), for the budget flag.
 	monthly func(n *pipeline.Node) float64
+
+	// ---- Diagnoser: the run (finish.go, rules_*.go) ----
+
+	// throttleFix is the fix for write throttling over a run, from the
+	// load ld; nil: add capacity.
+	throttleFix func(n *pipeline.Node, ld Load) string
+	// idle reports a store's idle capacity at the end of a run.
+	idle func(d *Diagnoser, n *pipeline.Node, ns *pipeline.NodeSnapshot, at idleAt)
+	// unitMonthly is what one unit of a consumer (perUnit's key) costs per month.
+	unitMonthly func(n *pipeline.Node) float64
+	// delay is a fixed delay node n adds on the way, for the latency
+	// finding (a window counts for every service, by window).
+	delay func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (delay, bool)
 }
 
 // pollOnly says why a consumer reads a Kinesis stream by polling only.

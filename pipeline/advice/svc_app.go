@@ -6,7 +6,8 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.App, &serviceAdvice{
-		follows: []string{selectLambda},
+		unitMonthly: func(*pipeline.Node) float64 { return hours * pipeline.AppInstanceHour },
+		follows:     []string{selectLambda},
 		monthly: func(n *pipeline.Node) float64 {
 			return float64(n.Int("instances")) * hours * pipeline.AppInstanceHour
 		},

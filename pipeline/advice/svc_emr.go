@@ -6,7 +6,8 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.EMR, &serviceAdvice{
-		follows: []string{selectFlink, selectLambda},
+		unitMonthly: func(*pipeline.Node) float64 { return hours * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour) },
+		follows:     []string{selectFlink, selectLambda},
 		window: func(n *pipeline.Node) (float64, string) {
 			if n.Str("engine") == "spark-streaming" {
 				return n.Dur("batch").Seconds(), n.ID + ".batch"

@@ -12,6 +12,13 @@ import (
 
 func init() {
 	register(pipeline.Firehose, &serviceAdvice{
+		delay: func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (delay, bool) {
+			if ns.InBytesRate <= 0 {
+				return delay{}, false
+			}
+			w, why := d.bufferDelay(s, n, ns)
+			return delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (SELECT-LOW-LATENCY).", w}, true
+		},
 		follows: []string{selectFirehose},
 		describe: func(n *pipeline.Node) string {
 			s := fmt.Sprintf("firehose, buffer %s / %s", pipeline.FormatSize(n.Num("buffer.size")), pipeline.FormatDuration(n.Dur("buffer.interval")))

@@ -35,6 +35,14 @@ func init() {
 		},
 		retentionPrice: " (extended retention: $0.02 per shard-hour up to 7 days, then per GB-month, PRICE-KDS-EXT-RETENTION, PRICE-KDS-LONG-RETENTION)",
 		throughputFlag: (*selector).kdsThroughput,
+		throttleFix: func(n *pipeline.Node, ld Load) string {
+			if n.Str("mode") != "on-demand" {
+				need, why := shardsForPeak(ld.PeakRecs, ld.PeakBytes)
+				return sprintf("set %s.shards to at least %d (%s, the peak plus 25%% headroom), or mode: on-demand.", n.ID, max(need, n.Int("shards")+1), why)
+			}
+			return "pre-warm the on-demand stream before surges (On-demand Advantage WarmThroughput), or size a provisioned stream for the peak."
+		},
+		idle: (*Diagnoser).kdsIdle,
 		recordMax: func(n *pipeline.Node) (float64, string) {
 			return n.Num("max_record_size"), "KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB"
 		},
@@ -165,4 +173,38 @@ func (s *selector) kdsStore(n *pipeline.Node, ld Load, r *Recommendation) {
 	default:
 		r.Why += "; nothing in the requirements needs Kafka (existing_kafka is not set)"
 	}
+}
+
+// kdsIdle: shards that stay mostly unused, with what removing them saves
+// (PRICE-KDS-SHARD-HOUR).
+func (d *Diagnoser) kdsIdle(n *pipeline.Node, ns *pipeline.NodeSnapshot, at idleAt) {
+	t := d.track(n.ID)
+	peak, peakInB, over := at.peak, at.peakInB, at.over
+	units := len(ns.Units)
+	if n.Str("mode") == "on-demand" || units < 2 || peak >= idleFloor {
+		return
+	}
+	polling, efos := 0, 0
+	for _, r := range d.ix.Readers(n.ID) {
+		if r.Str("read") == efo {
+			efos++
+		} else {
+			polling++
+		}
+	}
+	need := max(1, ceilDiv(float64(units)*peak, idleTarget, 1),
+		ceilDiv(peakInB*float64(polling), idleTarget*pipeline.KDSShardReadBytes, 1))
+	if need >= units {
+		return
+	}
+	size := 1024.0
+	if t.peakIn > 0 {
+		size = t.peakInB / t.peakIn
+	}
+	p := kdsPricesFor(size, polling, efos, n.Dur("retention").Seconds())
+	save := float64(units-need) * p.perShard
+	d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
+		Problem: sprintf("Idle capacity: %s's %d shards peak at %s of their write limit%s.", n.ID, units, pct(peak), over),
+		Fix: sprintf("set %s.shards to %d (UpdateShardCount at most halves per call, KDS-RESHARD-STEP): that peaks near %s and saves about %s per month (%s per shard, PRICE-KDS-SHARD-HOUR).",
+			n.ID, need, pct(peak*float64(units)/float64(need)), money(save), money(p.perShard))})
 }

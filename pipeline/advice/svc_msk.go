@@ -15,6 +15,7 @@ func init() {
 			return fmt.Sprintf("msk, %d × %s, %d partitions", n.Int("brokers"), n.Str("broker_type"), n.Int("partitions"))
 		},
 		storageFlag:    (*selector).mskStorageFlag,
+		idle:           (*Diagnoser).mskIdle,
 		throughputFlag: (*selector).mskThroughput,
 		monthly: func(n *pipeline.Node) float64 {
 			b, _ := pipeline.Broker(n.Str("broker_type"))
@@ -141,4 +142,38 @@ func (s *selector) mskStore(n *pipeline.Node, ld Load, r *Recommendation) {
 		cur, _ := pipeline.Broker(n.Str("broker_type"))
 		r.Keep = cur.Express && pipeline.MSKClusterThroughput(cur, n.Int("brokers"), 3, groups) >= ld.PeakBytes
 	}
+}
+
+// mskIdle: brokers that stay mostly unused, with what removing them saves
+// (PRICE-MSK-BROKER-HOUR, PRICE-MSK-STORAGE).
+func (d *Diagnoser) mskIdle(n *pipeline.Node, _ *pipeline.NodeSnapshot, at idleAt) {
+	peakInB, over := at.peakInB, at.over
+	b, ok := pipeline.Broker(n.Str("broker_type"))
+	brokers := n.Int("brokers")
+	if !ok || brokers <= 3 {
+		return
+	}
+	groups := max(1, len(d.ix.Readers(n.ID)))
+	if n.Has("consumer_groups") {
+		groups = max(1, n.Int("consumer_groups"))
+	}
+	rf := n.Int("replication")
+	have := pipeline.MSKClusterThroughput(b, brokers, rf, groups)
+	if peakInB >= idleFloor*have {
+		return
+	}
+	need := 3
+	for need < brokers && (pipeline.MSKClusterThroughput(b, need, rf, groups)*idleTarget < peakInB ||
+		need*b.MaxPartitions < n.Int("partitions")*rf) {
+		need += 3
+	}
+	if need >= brokers {
+		return
+	}
+	per := float64(pipeline.HoursPerMonth)*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo
+	d.report(Finding{Rule: "idle", Severity: pipeline.SeverityInfo, Node: n.ID,
+		Problem: sprintf("Idle capacity: %s's %d × %s sustain about %s (MSK-CLUSTER-THROUGHPUT) and the peak is %s, %s of it%s.",
+			n.ID, brokers, b.Name, bytesRate(have), bytesRate(peakInB), pct(peakInB/have), over),
+		Fix: sprintf("set %s.brokers to %d (a multiple of the AZ count, MSK-BROKER-COUNT): saves about %s per month (%s per broker with its storage, PRICE-MSK-BROKER-HOUR, PRICE-MSK-STORAGE).",
+			n.ID, need, money(float64(brokers-need)*per), money(per))})
 }
