@@ -144,7 +144,7 @@ func KinesisBreakEvens(sc *pipeline.Scenario) []BreakEven {
 	ls := newLoads(sc)
 	var out []BreakEven
 	for _, n := range ls.ix.Stage(pipeline.Storage) {
-		if n.Service.Name != kds {
+		if !adviceOf(n).breakEven {
 			continue
 		}
 		if b, ok := kinesisBreakEven(ls, n.ID); ok {
@@ -157,7 +157,7 @@ func KinesisBreakEvens(sc *pipeline.Scenario) []BreakEven {
 func kinesisBreakEven(ls *loads, id string) (BreakEven, bool) {
 	b := BreakEven{Node: id, Polling: 1}
 	retention := 86400.0
-	if n := ls.ix.Node(id); n != nil && n.Service.Name == pipeline.KinesisDataStreams {
+	if n := ls.ix.Node(id); adviceOf(n).breakEven {
 		b.Load = ls.of(id)
 		b.Polling, b.EFO = 0, 0
 		for _, r := range ls.ix.Readers(id) {

@@ -236,12 +236,16 @@ func (d *Diagnoser) Observe(s pipeline.Snapshot) {
 			d.iteratorAgeRule(s, n, ns)
 		case pipeline.Consumer:
 			d.lagRule(s, n, ns, false)
-			d.firehoseRule(s, n, ns, false)
+			if f := adviceOf(n).bufferRule; f != nil {
+				f(d, s, n, ns, false)
+			}
 			if n.From == "" && ns.Throttled > 0 {
 				if d.track(n.ID).inOutage {
 					d.outageRule(s, n, ns)
 				} else {
-					d.directPutRule(s, n, ns)
+					if f := adviceOf(n).directPut; f != nil {
+						f(d, s, n, ns)
+					}
 				}
 			}
 		case pipeline.Destination:

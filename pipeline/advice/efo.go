@@ -13,15 +13,14 @@ func efoFix(polling []*pipeline.Node, why string) string {
 	var can, must []string
 	rule := ""
 	for _, r := range polling {
-		switch {
-		case r.Service.CanUseEFO():
+		if r.Service.CanUseEFO() {
 			can = append(can, r.ID)
-		case r.Service.Name == pipeline.Firehose:
-			rule = " (FH-KDS-POLLING)"
-			fallthrough
-		default:
-			must = append(must, r.ID)
+			continue
 		}
+		if p := adviceOf(r).pollsOnly; p != nil {
+			rule = " (" + p.id + ")"
+		}
+		must = append(must, r.ID)
 	}
 	keep := ""
 	switch {

@@ -50,7 +50,9 @@ func (d *Diagnoser) Finish(metrics map[string]float64) {
 			d.idleStorage(n, ns, get)
 		case pipeline.Consumer:
 			d.lagRule(s, n, ns, true)
-			d.firehoseRule(s, n, ns, true)
+			if f := adviceOf(n).bufferRule; f != nil {
+				f(d, s, n, ns, true)
+			}
 			d.idleConsumer(n, get)
 		case pipeline.Destination:
 			// Refusals an outage explains are its finding's (outageRule).

@@ -18,7 +18,11 @@ func (d *Diagnoser) inOutageNow(ns *pipeline.NodeSnapshot) bool {
 		return true
 	}
 	n := d.ix.Node(ns.ID)
-	return n != nil && n.Service.Name == msk && n.Int("brokers_down") > 0
+	if n == nil {
+		return false
+	}
+	f := adviceOf(n).partlyDown
+	return f != nil && f(n)
 }
 
 // noteOutage follows a node's outage episodes: an episode starts when the
@@ -95,8 +99,10 @@ func (d *Diagnoser) outageRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 	}
 	f.Problem = sprintf("Outage: %s was out of service %s and refused up to %s writes/s while it was down and while %s caught up after it",
 		n.ID, d.outageWhen(n), count(max(ns.Throttled, t.outagePeakThr)), listAnd(who))
-	if n.Service.Name == msk && n.Int("replication") < 2 {
-		f.Problem += sprintf("; with replication %d, the partitions the lost broker led had no leader", n.Int("replication"))
+	if h := adviceOf(n).outage; h != nil {
+		if why, _ := h(n); why != "" {
+			f.Problem += why
+		}
 	}
 	if l := max(t.outageLost, d.lostTo(s, n, ns)); l > 0 {
 		f.Severity = pipeline.SeverityCritical
@@ -112,8 +118,10 @@ func (d *Diagnoser) outageRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 // for the writers it has.
 func (d *Diagnoser) outageFix(n *pipeline.Node) string {
 	var parts []string
-	if n.Service.Name == msk && n.Int("replication") < 2 {
-		parts = append(parts, sprintf("set %s.replication to 3 so that another broker takes over a lost broker's partitions", n.ID))
+	if h := adviceOf(n).outage; h != nil {
+		if _, fix := h(n); fix != "" {
+			parts = append(parts, fix)
+		}
 	}
 	outage := d.outageSeconds(n)
 	var prods, firehoses, others []string
@@ -126,7 +134,7 @@ func (d *Diagnoser) outageFix(n *pipeline.Node) string {
 			} else {
 				prods = append(prods, w.ID)
 			}
-		case w.Service.Name == pipeline.Firehose:
+		case adviceOf(w).backsUp:
 			firehoses = append(firehoses, w.ID)
 		default:
 			others = append(others, w.ID)
@@ -170,11 +178,8 @@ func (d *Diagnoser) outageSeconds(n *pipeline.Node) float64 {
 
 // retryWindowOf is how long Firehose retries a destination (FH-RETRY).
 func retryWindowOf(n *pipeline.Node) float64 {
-	switch n.Service.Name {
-	case pipeline.OpenSearch:
-		return pipeline.FirehoseOSRetryS
-	case pipeline.Redshift:
-		return pipeline.FirehoseRSRetryS
+	if w := adviceOf(n).retryWindow; w > 0 {
+		return w
 	}
 	return pipeline.FirehoseS3RetryS
 }
@@ -254,8 +259,8 @@ func (d *Diagnoser) rejudge(s pipeline.Snapshot) {
 	end := s.Time
 	for i := range d.list {
 		f := &d.list[i]
-		if f.Rule == "write-throttling" {
-			d.rejudgeShards(f)
+		if h := adviceOf(d.ix.Node(f.Node)); f.Rule == "write-throttling" && h.rejudgeThrottle != nil {
+			h.rejudgeThrottle(d, f)
 		}
 		d.finalLoss(s, f)
 		if f.Past || !f.live || end-f.Until <= d.pastAfter(*f) {
@@ -365,26 +370,6 @@ func (d *Diagnoser) pastLagGrowing(s pipeline.Snapshot, f *Finding, when string)
 		end = v
 	}
 	return sprintf("Lag grew %s: %s fell up to %s records behind %s; it no longer grows, and ends %s behind.", when, f.Node, count(worst), src, count(end))
-}
-
-// rejudgeShards fixes a write-throttling finding's advice for what the
-// stream is at the end: a hot key explains the refusals (more shards would
-// not help), or the stream already has the shards the peak needs.
-func (d *Diagnoser) rejudgeShards(f *Finding) {
-	n := d.ix.Node(f.Node)
-	if n == nil || n.Service.Name != kds || n.Str("mode") == "on-demand" {
-		return
-	}
-	if d.has("hot-key", n.ID) {
-		f.Fix = sprintf("the hot key's shard refuses the writes (see the hot-key finding): more shards would not help it, salting the key would.")
-		return
-	}
-	t := d.track(n.ID)
-	need, why := shardsForPeak(t.peakFlowR, t.peakFlowB)
-	if have := n.Int("shards"); need > 0 && have >= need && strings.HasPrefix(f.Fix, "set "+n.ID+".shards") {
-		f.Fix = sprintf("%s has %d shards by the end, enough for the peak (%s, with 25%% headroom): reshard before the peak next time, as a reshard takes minutes (KDS-RESHARD-TIME), or use mode: on-demand.",
-			n.ID, have, why)
-	}
 }
 
 // ---- what shrink advice is judged over ----

@@ -66,16 +66,17 @@ func (d *Diagnoser) consumerFix(s pipeline.Snapshot, c *pipeline.Node) string {
 		return sprintf("%s was down for about %s: keep %s.retention longer than the longest outage plus the time to catch up, and give %s spare capacity to catch up.",
 			c.ID, secs(t.failedSecs), srcID, c.ID)
 	}
-	if v := d.final[c.ID+".failed_batches"]; c.Service.Name == pipeline.Lambda && v > 0 {
-		return sprintf("a failing batch blocks its shard (%s failed invocations): set %s.bisect: true and a finite %s.retries (LAMBDA-ESM-ERRORS: BisectBatchOnFunctionError, MaximumRetryAttempts) with an on-failure destination.",
-			count(v), c.ID, c.ID)
+	if f := adviceOf(c).stuck; f != nil {
+		if fix := f(d, c); fix != "" {
+			return fix
+		}
 	}
 	fix, short, known := d.capacity(s, c)
 	if short {
 		return fix
 	}
 	src := d.ix.Node(srcID)
-	polling := c.Str("read") != efo && src != nil && src.Service.Name == kds
+	polling := c.Str("read") != efo && src != nil && src.Service.EnhancedFanOut
 	if polling && !c.Service.CanUseEFO() && (d.has("polling-consumers", srcID) || d.has("read-throttling", srcID) || len(d.ix.Readers(srcID)) > 1) {
 		// Firehose reads by polling (FH-KDS-POLLING): the others can make room.
 		var others []string
@@ -119,23 +120,8 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 	if ss := d.snap(s, src.ID); ss != nil && len(ss.Units) > 0 {
 		units = len(ss.Units)
 	}
-	switch c.Service.Name {
-	case pipeline.Lambda:
-		dur := c.Dur("duration").Seconds()
-		if dur <= 0 || srcR <= 0 || c.Has("capacity") {
-			return "", false, false
-		}
-		need := ceilDiv(srcR/float64(units)*dur, 0.8, 1)
-		switch {
-		case need > pipeline.LambdaMaxParallel:
-			return sprintf("add shards or make the function faster: even 10 concurrent batches per shard (LAMBDA-ESM-PARALLEL) process only %s at %s per record, and %s arrive.",
-				recs(float64(units)*pipeline.LambdaMaxParallel/dur), secs(dur), recs(srcR)), true, true
-		case need > c.Int("parallelization"):
-			return sprintf("set %s.parallelization to %d (each shard runs that many concurrent batches, LAMBDA-ESM-PARALLEL).", c.ID, need), true, true
-		}
-		return sprintf("%s has concurrency to spare for %s: look at what holds its batches (errors, its reads, its target).", c.ID, recs(srcR)), false, true
-	case pipeline.Firehose:
-		return "", false, false
+	if f := adviceOf(c).capacity; f != nil {
+		return f(c, units, srcR)
 	}
 	key, have, per := perUnit(c)
 	if c.Has("capacity") {
@@ -156,87 +142,8 @@ func (d *Diagnoser) capacity(s pipeline.Snapshot, c *pipeline.Node) (fix string,
 	}
 	fix = sprintf("set %s.%s to at least %d: up to %s arrive and one unit processes about %s (rule of thumb %s; measure and set capacity).",
 		c.ID, key, need, bytesRate(srcB), bytesRate(per), unitRule(c))
-	if c.Service.Name == pipeline.Flink && c.Bool("autoscaling") {
-		fix += " Autoscaling adds KPUs only after 15 minutes at 75% CPU (FLINK-AUTOSCALING)."
-	}
+	fix += autoscaling(c)
 	return fix, true, true
-}
-
-// bufferDelay is how long records wait in a Firehose's buffers at the rate of
-// the snapshot: the time to fill a buffer or the interval, whichever is first.
-func (d *Diagnoser) bufferDelay(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (float64, string) {
-	units := 1
-	if src := d.snap(s, n.From); src != nil && len(src.Units) > 0 {
-		units = len(src.Units)
-	}
-	per := ns.InBytesRate / float64(units)
-	size := n.Num("buffer.size")
-	if f := n.Str("format"); (f == "parquet" || f == "orc") && size < pipeline.FirehoseConvertMinBuf {
-		size = pipeline.FirehoseConvertMinBuf
-	}
-	interval := n.Dur("buffer.interval").Seconds()
-	fill := math.Inf(1)
-	if per > 0 {
-		fill = size / per
-	}
-	if fill < interval {
-		return fill, sprintf("at %s per buffer (%d %s) its %s buffers fill in %s", bytesRate(per), units, plural(units, "buffer", "buffers"),
-			pipeline.ApproxSize(size), secs(fill))
-	}
-	return interval, sprintf("at %s per buffer (%d %s) its %s buffers would take %s to fill, so they flush on the %s interval",
-		bytesRate(per), units, plural(units, "buffer", "buffers"), pipeline.ApproxSize(size), secs(fill), secs(interval))
-}
-
-// firehoseRule: Firehose's buffering makes up most of the latency (FH-BUFFER-HINTS).
-// Live, when the p99 misses the requirement; at the end also as information
-// when there is no requirement and the p99 is a minute or more.
-func (d *Diagnoser) firehoseRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot, final bool) {
-	if n.Service.Name != pipeline.Firehose || ns.InBytesRate <= 0 {
-		return
-	}
-	p99 := s.Pipeline.LatencyP99
-	req := d.sc.Requirements.Latency.Seconds()
-	delay, why := d.bufferDelay(s, n, ns)
-	if p99 <= 0 || delay < 0.5*p99 {
-		return
-	}
-	f := Finding{Rule: "firehose-buffer", Node: n.ID}
-	switch {
-	case req > 0 && p99 > req:
-		f.Severity = pipeline.SeverityWarning
-		f.Problem = sprintf("Firehose buffering dominates latency: the p99 is %s against the required %s, and %s's buffers hold records for about %s of it: %s.",
-			secs(p99), secs(req), n.ID, secs(min(delay, p99)), why)
-	case final && req <= 0 && p99 >= 60:
-		f.Severity = pipeline.SeverityInfo
-		f.Problem = sprintf("Firehose buffering sets the latency: the p99 is %s and %s's buffers hold records for about %s of it: %s.", secs(p99), n.ID, secs(min(delay, p99)), why)
-	default:
-		return
-	}
-	target := 60.0
-	if req > 0 {
-		target = max(1, math.Floor(req/2))
-	}
-	if req > 0 && req < 60 {
-		f.Fix = sprintf("deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY: sub-second or seconds → KDS + Lambda/Flink); Firehose's buffers hold records for %s here.", secs(delay))
-	} else if delay < n.Dur("buffer.interval").Seconds() {
-		f.Fix = sprintf("lower %s.buffer.size so buffers flush sooner (more, smaller objects), or deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY).", n.ID)
-	} else {
-		f.Fix = sprintf("lower %s.buffer.interval to about %s (below 60 s Firehose uses multipart uploads, so S3 requests cost more, FH-BUFFER-HINTS), or deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY).",
-			n.ID, pipeline.FormatDuration(secondsDuration(target)))
-	}
-	d.report(f)
-}
-
-// directPutRule: Firehose refuses Direct PUT writes beyond its quota (FH-DIRECT-PUT-QUOTA).
-func (d *Diagnoser) directPutRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) {
-	if n.Service.Name != pipeline.Firehose {
-		return
-	}
-	_, offered := d.flowInto(s, n.ID)
-	d.report(Finding{Rule: "write-throttling", Severity: pipeline.SeverityWarning, Node: n.ID,
-		Problem: sprintf("Write throttling: %s refuses up to %s Direct PUT records/s; a stream takes 5 MiB/s, 2,000 requests/s and 500,000 records/s (FH-DIRECT-PUT-QUOTA) and producers send %s.",
-			n.ID, count(max(ns.Throttled, d.track(n.ID).peakThr)), bytesRate(offered)),
-		Fix: "ask AWS to raise the Direct PUT quota (it rises while throttled, FH-DIRECT-PUT-QUOTA), or write to a Kinesis stream that Firehose reads (no quota then, FH-KDS-SOURCE)."})
 }
 
 // pollingRule: too many polling consumers on one Kinesis stream
@@ -244,7 +151,7 @@ func (d *Diagnoser) directPutRule(s pipeline.Snapshot, n *pipeline.Node, ns *pip
 func (d *Diagnoser) pollingRule() {
 	lat := d.sc.Requirements.Latency.Seconds()
 	for _, st := range d.ix.Stage(pipeline.Storage) {
-		if st.Service.Name != kds {
+		if !st.Service.EnhancedFanOut {
 			continue
 		}
 		var polling []string

@@ -56,6 +56,10 @@ type serviceAdvice struct {
 	// provisions), for the budget flag.
 	monthly func(n *pipeline.Node) float64
 
+	// breakEven says the provisioned / on-demand break-even
+	// (KinesisBreakEven) is the stream's: its prices are Kinesis's.
+	breakEven bool
+
 	// ---- Diagnoser: the run (finish.go, rules_*.go) ----
 
 	// throttleFix is the fix for write throttling over a run, from the
@@ -65,6 +69,36 @@ type serviceAdvice struct {
 	idle func(d *Diagnoser, n *pipeline.Node, ns *pipeline.NodeSnapshot, at idleAt)
 	// unitMonthly is what one unit of a consumer (perUnit's key) costs per month.
 	unitMonthly func(n *pipeline.Node) float64
+	// stuck is the fix for a consumer that something of its own blocks
+	// (a failing Lambda batch), "" when nothing does.
+	stuck func(d *Diagnoser, c *pipeline.Node) string
+	// capacity compares what consumer c processes with the srcR records/s
+	// arriving over its source's units (see Diagnoser.capacity); nil: its
+	// units against its rule of thumb, or its capacity setting.
+	capacity func(c *pipeline.Node, units int, srcR float64) (fix string, short, known bool)
+	// bufferRule diagnoses a consumer whose buffers set the latency (final:
+	// at the end of the run).
+	bufferRule func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot, final bool)
+	// directPut diagnoses a consumer refusing producers' direct writes.
+	directPut func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot)
+	// pushback words a destination's refusals of its writers' records
+	// into f (pushbackRule); nil: none reported.
+	pushback func(d *Diagnoser, f *Finding, n *pipeline.Node, p pushback)
+	// partlyDown reports whether part of node n is out of service by its
+	// own keys (MSK's brokers_down), an outage as a timeline's fail is.
+	partlyDown func(n *pipeline.Node) bool
+	// outage is what node n's setup adds to an outage finding: to its
+	// problem ("; with replication 1, …") and its fix; "" for none.
+	outage func(n *pipeline.Node) (problem, fix string)
+	// backsUp says a writer retries a destination for a while (its
+	// retryWindow) and then keeps what failed in a backup (Firehose, FH-RETRY).
+	backsUp bool
+	// retryWindow is how long Firehose retries delivery to a destination,
+	// in seconds (FH-RETRY); 0: S3's.
+	retryWindow float64
+	// rejudgeThrottle fixes a write-throttling finding's advice for what
+	// the node is at the end of the run.
+	rejudgeThrottle func(d *Diagnoser, f *Finding)
 	// delay is a fixed delay node n adds on the way, for the latency
 	// finding (a window counts for every service, by window).
 	delay func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (delay, bool)
@@ -96,8 +130,11 @@ var noAdvice = &serviceAdvice{}
 // always have.
 var hours = float64(pipeline.HoursPerMonth)
 
-// adviceOf is the advice registered for n's service (none: no hooks).
+// adviceOf is the advice registered for n's service (none, or n nil: no hooks).
 func adviceOf(n *pipeline.Node) *serviceAdvice {
+	if n == nil {
+		return noAdvice
+	}
 	if a := services[n.Service.Name]; a != nil {
 		return a
 	}

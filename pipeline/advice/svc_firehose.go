@@ -12,6 +12,7 @@ import (
 
 func init() {
 	register(pipeline.Firehose, &serviceAdvice{
+		backsUp: true,
 		delay: func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (delay, bool) {
 			if ns.InBytesRate <= 0 {
 				return delay{}, false
@@ -49,6 +50,11 @@ func init() {
 					fmt.Sprintf("producers send up to %s (%s) by Direct PUT", bytesRate(ld.PeakBytes), recs(ld.PeakRecs)))
 			}
 		},
+		bufferRule: (*Diagnoser).firehoseRule,
+		directPut:  (*Diagnoser).directPutRule,
+		capacity: func(*pipeline.Node, int, float64) (string, bool, bool) {
+			return "", false, false // AWS scales a stream's delivery: no units to compare
+		},
 		recordMax: func(*pipeline.Node) (float64, string) { return pipeline.FirehoseMaxRecord, "FH-RECORD-MAX: 1,000 KiB" },
 	})
 }
@@ -82,4 +88,78 @@ func (s *selector) firehoseDelay(c *pipeline.Node) (float64, string) {
 		desc += fmt.Sprintf(", and the Lambda transform buffers another %s (FH-LAMBDA-BUFFER)", secs(lf))
 	}
 	return floor, desc
+}
+
+// bufferDelay is how long records wait in a Firehose's buffers at the rate of
+// the snapshot: the time to fill a buffer or the interval, whichever is first.
+func (d *Diagnoser) bufferDelay(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (float64, string) {
+	units := 1
+	if src := d.snap(s, n.From); src != nil && len(src.Units) > 0 {
+		units = len(src.Units)
+	}
+	per := ns.InBytesRate / float64(units)
+	size := n.Num("buffer.size")
+	if f := n.Str("format"); (f == "parquet" || f == "orc") && size < pipeline.FirehoseConvertMinBuf {
+		size = pipeline.FirehoseConvertMinBuf
+	}
+	interval := n.Dur("buffer.interval").Seconds()
+	fill := math.Inf(1)
+	if per > 0 {
+		fill = size / per
+	}
+	if fill < interval {
+		return fill, sprintf("at %s per buffer (%d %s) its %s buffers fill in %s", bytesRate(per), units, plural(units, "buffer", "buffers"),
+			pipeline.ApproxSize(size), secs(fill))
+	}
+	return interval, sprintf("at %s per buffer (%d %s) its %s buffers would take %s to fill, so they flush on the %s interval",
+		bytesRate(per), units, plural(units, "buffer", "buffers"), pipeline.ApproxSize(size), secs(fill), secs(interval))
+}
+
+// firehoseRule: Firehose's buffering makes up most of the latency (FH-BUFFER-HINTS).
+// Live, when the p99 misses the requirement; at the end also as information
+// when there is no requirement and the p99 is a minute or more.
+func (d *Diagnoser) firehoseRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot, final bool) {
+	if ns.InBytesRate <= 0 {
+		return
+	}
+	p99 := s.Pipeline.LatencyP99
+	req := d.sc.Requirements.Latency.Seconds()
+	delay, why := d.bufferDelay(s, n, ns)
+	if p99 <= 0 || delay < 0.5*p99 {
+		return
+	}
+	f := Finding{Rule: "firehose-buffer", Node: n.ID}
+	switch {
+	case req > 0 && p99 > req:
+		f.Severity = pipeline.SeverityWarning
+		f.Problem = sprintf("Firehose buffering dominates latency: the p99 is %s against the required %s, and %s's buffers hold records for about %s of it: %s.",
+			secs(p99), secs(req), n.ID, secs(min(delay, p99)), why)
+	case final && req <= 0 && p99 >= 60:
+		f.Severity = pipeline.SeverityInfo
+		f.Problem = sprintf("Firehose buffering sets the latency: the p99 is %s and %s's buffers hold records for about %s of it: %s.", secs(p99), n.ID, secs(min(delay, p99)), why)
+	default:
+		return
+	}
+	target := 60.0
+	if req > 0 {
+		target = max(1, math.Floor(req/2))
+	}
+	if req > 0 && req < 60 {
+		f.Fix = sprintf("deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY: sub-second or seconds → KDS + Lambda/Flink); Firehose's buffers hold records for %s here.", secs(delay))
+	} else if delay < n.Dur("buffer.interval").Seconds() {
+		f.Fix = sprintf("lower %s.buffer.size so buffers flush sooner (more, smaller objects), or deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY).", n.ID)
+	} else {
+		f.Fix = sprintf("lower %s.buffer.interval to about %s (below 60 s Firehose uses multipart uploads, so S3 requests cost more, FH-BUFFER-HINTS), or deliver with Lambda or Flink for seconds of latency (SELECT-LOW-LATENCY).",
+			n.ID, pipeline.FormatDuration(secondsDuration(target)))
+	}
+	d.report(f)
+}
+
+// directPutRule: Firehose refuses Direct PUT writes beyond its quota (FH-DIRECT-PUT-QUOTA).
+func (d *Diagnoser) directPutRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) {
+	_, offered := d.flowInto(s, n.ID)
+	d.report(Finding{Rule: "write-throttling", Severity: pipeline.SeverityWarning, Node: n.ID,
+		Problem: sprintf("Write throttling: %s refuses up to %s Direct PUT records/s; a stream takes 5 MiB/s, 2,000 requests/s and 500,000 records/s (FH-DIRECT-PUT-QUOTA) and producers send %s.",
+			n.ID, count(max(ns.Throttled, d.track(n.ID).peakThr)), bytesRate(offered)),
+		Fix: "ask AWS to raise the Direct PUT quota (it rises while throttled, FH-DIRECT-PUT-QUOTA), or write to a Kinesis stream that Firehose reads (no quota then, FH-KDS-SOURCE)."})
 }

@@ -2,6 +2,7 @@ package advice
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -10,6 +11,7 @@ import (
 
 func init() {
 	register(pipeline.KinesisDataStreams, &serviceAdvice{
+		breakEven: true,
 		describe: func(n *pipeline.Node) string {
 			if n.Str("mode") == "on-demand" {
 				return "kinesis-data-streams, on-demand"
@@ -42,7 +44,8 @@ func init() {
 			}
 			return "pre-warm the on-demand stream before surges (On-demand Advantage WarmThroughput), or size a provisioned stream for the peak."
 		},
-		idle: (*Diagnoser).kdsIdle,
+		idle:            (*Diagnoser).kdsIdle,
+		rejudgeThrottle: (*Diagnoser).rejudgeShards,
 		recordMax: func(n *pipeline.Node) (float64, string) {
 			return n.Num("max_record_size"), "KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB"
 		},
@@ -207,4 +210,24 @@ func (d *Diagnoser) kdsIdle(n *pipeline.Node, ns *pipeline.NodeSnapshot, at idle
 		Problem: sprintf("Idle capacity: %s's %d shards peak at %s of their write limit%s.", n.ID, units, pct(peak), over),
 		Fix: sprintf("set %s.shards to %d (UpdateShardCount at most halves per call, KDS-RESHARD-STEP): that peaks near %s and saves about %s per month (%s per shard, PRICE-KDS-SHARD-HOUR).",
 			n.ID, need, pct(peak*float64(units)/float64(need)), money(save), money(p.perShard))})
+}
+
+// rejudgeShards fixes a write-throttling finding's advice for what the
+// stream is at the end: a hot key explains the refusals (more shards would
+// not help), or the stream already has the shards the peak needs.
+func (d *Diagnoser) rejudgeShards(f *Finding) {
+	n := d.ix.Node(f.Node)
+	if n == nil || n.Str("mode") == "on-demand" {
+		return
+	}
+	if d.has("hot-key", n.ID) {
+		f.Fix = sprintf("the hot key's shard refuses the writes (see the hot-key finding): more shards would not help it, salting the key would.")
+		return
+	}
+	t := d.track(n.ID)
+	need, why := shardsForPeak(t.peakFlowR, t.peakFlowB)
+	if have := n.Int("shards"); need > 0 && have >= need && strings.HasPrefix(f.Fix, "set "+n.ID+".shards") {
+		f.Fix = sprintf("%s has %d shards by the end, enough for the peak (%s, with 25%% headroom): reshard before the peak next time, as a reshard takes minutes (KDS-RESHARD-TIME), or use mode: on-demand.",
+			n.ID, have, why)
+	}
 }

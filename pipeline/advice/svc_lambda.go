@@ -23,6 +23,14 @@ func init() {
 			}
 		},
 		throughputFlag: (*selector).lambdaThroughput,
+		stuck: func(d *Diagnoser, c *pipeline.Node) string {
+			if v := d.final[c.ID+".failed_batches"]; v > 0 {
+				return sprintf("a failing batch blocks its shard (%s failed invocations): set %s.bisect: true and a finite %s.retries (LAMBDA-ESM-ERRORS: BisectBatchOnFunctionError, MaximumRetryAttempts) with an on-failure destination.",
+					count(v), c.ID, c.ID)
+			}
+			return ""
+		},
+		capacity: lambdaCapacity,
 	})
 }
 
@@ -49,4 +57,22 @@ func (s *selector) lambdaThroughput(c *pipeline.Node, ld Load, add addFlag) {
 				units, plural(units, "shard", "shards"), c.Int("parallelization"), plural(c.Int("parallelization"), "batch", "batches"),
 				secs(d), recs(have), recs(ld.PeakRecs)))
 	}
+}
+
+// lambdaCapacity: concurrent batches per shard (parallelization ÷ duration,
+// LAMBDA-ESM-PARALLEL) against srcR records/s arriving over units shards.
+func lambdaCapacity(c *pipeline.Node, units int, srcR float64) (fix string, short, known bool) {
+	dur := c.Dur("duration").Seconds()
+	if dur <= 0 || srcR <= 0 || c.Has("capacity") {
+		return "", false, false
+	}
+	need := ceilDiv(srcR/float64(units)*dur, 0.8, 1)
+	switch {
+	case need > pipeline.LambdaMaxParallel:
+		return sprintf("add shards or make the function faster: even 10 concurrent batches per shard (LAMBDA-ESM-PARALLEL) process only %s at %s per record, and %s arrive.",
+			recs(float64(units)*pipeline.LambdaMaxParallel/dur), secs(dur), recs(srcR)), true, true
+	case need > c.Int("parallelization"):
+		return sprintf("set %s.parallelization to %d (each shard runs that many concurrent batches, LAMBDA-ESM-PARALLEL).", c.ID, need), true, true
+	}
+	return sprintf("%s has concurrency to spare for %s: look at what holds its batches (errors, its reads, its target).", c.ID, recs(srcR)), false, true
 }

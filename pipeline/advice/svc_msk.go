@@ -14,8 +14,16 @@ func init() {
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("msk, %d × %s, %d partitions", n.Int("brokers"), n.Str("broker_type"), n.Int("partitions"))
 		},
-		storageFlag:    (*selector).mskStorageFlag,
-		idle:           (*Diagnoser).mskIdle,
+		storageFlag: (*selector).mskStorageFlag,
+		idle:        (*Diagnoser).mskIdle,
+		partlyDown:  func(n *pipeline.Node) bool { return n.Int("brokers_down") > 0 },
+		outage: func(n *pipeline.Node) (string, string) {
+			if n.Int("replication") < 2 {
+				return sprintf("; with replication %d, the partitions the lost broker led had no leader", n.Int("replication")),
+					sprintf("set %s.replication to 3 so that another broker takes over a lost broker's partitions", n.ID)
+			}
+			return "", ""
+		},
 		throughputFlag: (*selector).mskThroughput,
 		monthly: func(n *pipeline.Node) float64 {
 			b, _ := pipeline.Broker(n.Str("broker_type"))
