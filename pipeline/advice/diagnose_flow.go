@@ -84,17 +84,14 @@ func (d *Diagnoser) keyProducer(s pipeline.Snapshot, stream, producer string) (*
 // unitLimit is what one shard, partition or stream of a store takes per
 // second (records, bytes; 0 = no limit of that kind) and its name.
 func unitLimit(n *pipeline.Node) (recs, bytes float64, unit string) {
-	switch n.Service.Name {
-	case kds:
-		return pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes, "shard"
-	case msk:
-		return 0, perPartitionMax(n), "partition"
-	case mss:
-		return 0, pipeline.MSKServerlessPartIn, "partition"
-	case kvs:
-		return pipeline.KVSPutMediaTPS, pipeline.KVSStreamBytes, "stream"
+	unit = n.Service.Parts.Noun
+	if unit == "" {
+		unit = "unit"
 	}
-	return 0, 0, "unit"
+	if f := adviceOf(n).unitLimit; f != nil {
+		recs, bytes = f(n)
+	}
+	return recs, bytes, unit
 }
 
 func limitText(recLimit, byteLimit float64) string {

@@ -71,8 +71,8 @@ func (d *Diagnoser) hotKeyRule(s pipeline.Snapshot, n *pipeline.Node, ns *pipeli
 		f := Finding{Rule: "hot-shard", Severity: pipeline.SeverityWarning, Node: n.ID}
 		f.Problem = sprintf("Hot %s: %s %d of %d runs at %s of its write limit (up to %s) while the others average %s; no single key dominates (the heaviest carries %s), so its keys hash unevenly.",
 			unit, unit, idx, len(ns.Units), pct(u), pct(peak), pct(others), pct(ns.HotShare))
-		if n.Service.Name == kds {
-			f.Fix = sprintf("split shard %d (provisioned streams allow uneven splits, SELECT-KDS-PROVISIONED) or use more, finer-grained partition keys.", idx)
+		if h := adviceOf(n).hotUnitFix; h != nil {
+			f.Fix = h(idx)
 		} else {
 			f.Fix = sprintf("use more, finer-grained keys so they spread over the %ss, or add %ss.", unit, unit)
 		}
@@ -107,47 +107,22 @@ func (d *Diagnoser) writeThrottleRule(s pipeline.Snapshot, n *pipeline.Node, ns 
 	if l > 0 {
 		lost = sprintf("; %s records lost after their retries ran out", count(l))
 	}
-	switch n.Service.Name {
-	case kds:
-		if n.Str("mode") == "on-demand" {
-			f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; producers send up to %s (%s), above the on-demand capacity it has grown to (%d shards' worth)%s. On-demand takes 4 MB/s at first and doubles only after about 15 minutes of throttling (KDS-ONDEMAND-START, KDS-ONDEMAND-SCALING).",
-				n.ID, count(thr), recs(wr), bytesRate(wb), units, lost)
-			need, why := shardsForPeak(wr, wb)
-			f.Fix = sprintf("pre-warm the stream (On-demand Advantage WarmThroughput) before the surge, or switch to provisioned with at least %d shards (%s, the peak plus 25%% headroom).", need, why)
-			break
-		}
-		need, why := shardsForPeak(wr, wb)
-		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s take %s and %s, but producers send up to %s (%s); the busiest shard peaks at %s of its limit%s.",
-			n.ID, count(thr), units, plural(units, "shard", "shards"), recs(float64(units)*pipeline.KDSShardWriteRecs),
-			bytesRate(float64(units)*pipeline.KDSShardWriteBytes), recs(wr), bytesRate(wb), pct(u), lost)
-		need = max(need, units+1)
-		f.Fix = sprintf("set %s.shards to at least %d (%s, the peak plus 25%% headroom), or mode: on-demand.", n.ID, need, why)
-	case msk:
-		b, _ := pipeline.Broker(n.Str("broker_type"))
-		brokers := n.Int("brokers") - n.Int("brokers_down")
-		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s × %s sustain about %s in (MSK-CLUSTER-THROUGHPUT) and producers send up to %s%s.",
-			n.ID, count(thr), brokers, plural(brokers, "broker", "brokers"), b.Name,
-			bytesRate(pipeline.MSKClusterThroughput(b, max(1, brokers), n.Int("replication"), max(1, len(d.ix.Readers(n.ID))))), bytesRate(wb), lost)
-		f.Fix = "add brokers (a multiple of the AZ count) or choose a larger broker type; check that partitions spread over all brokers."
-	case mss:
-		if wb > pipeline.MSKServerlessIn {
-			f.Problem = sprintf("Write throttling: %s refuses writes; producers send %s, above MSK Serverless's 200 MB/s per cluster (MSK-SERVERLESS-THROUGHPUT)%s.", n.ID, bytesRate(wb), lost)
-			f.Fix = "move to MSK provisioned (Express brokers): no partition count lifts the cluster limit."
-		} else {
-			need := ceilDiv(wb, 0.8*pipeline.MSKServerlessPartIn, units+1)
-			f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d partitions take 5 MB/s each (MSK-SERVERLESS-PARTITION) and producers send up to %s%s.",
-				n.ID, count(thr), units, bytesRate(wb), lost)
-			f.Fix = sprintf("set %s.partitions to at least %d.", n.ID, need)
-		}
-	case kvs:
-		need := max(ceilDiv(wb, 0.8*pipeline.KVSStreamBytes, units+1), ceilDiv(wr, 0.8*pipeline.KVSPutMediaTPS, units+1))
-		f.Problem = sprintf("Write throttling: %s refuses up to %s fragments/s; a stream takes 12.5 MB/s and 5 fragments/s (KVS-INGEST) and devices send up to %s (%s fragments/s)%s.",
-			n.ID, count(thr), bytesRate(wb), count(wr), lost)
-		f.Fix = sprintf("set %s.streams to at least %d.", n.ID, need)
-	default:
+	h := adviceOf(n).writeThrottle
+	if h == nil {
 		return
 	}
+	h(d, &f, n, throttled{thr: thr, recs: wr, bytes: wb, units: units, util: u, lost: lost})
 	d.report(f)
+}
+
+// throttled is what writeThrottleRule has found of a store's refusals, for
+// its service's text (serviceAdvice.writeThrottle).
+type throttled struct {
+	thr         float64 // write attempts refused per second, at the peak
+	recs, bytes float64 // what the producers send at the peak, per second
+	units       int     // its shards, partitions or streams now
+	util        float64 // the busiest unit's peak share of its write limit
+	lost        string  // "; N records lost …", or ""
 }
 
 // iteratorAgeRule: the oldest unread record keeps getting older; project when

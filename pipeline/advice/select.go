@@ -55,13 +55,7 @@ type selector struct {
 	ld  *loads
 }
 
-const (
-	kds = "kinesis-data-streams"
-	kvs = "kinesis-video-streams"
-	msk = "msk"
-	mss = "msk-serverless"
-	efo = "enhanced-fan-out"
-)
+const efo = "enhanced-fan-out"
 
 func (s *selector) latency() float64   { return dur(s.req.Latency) }
 func (s *selector) retention() float64 { return dur(s.req.Retention) }

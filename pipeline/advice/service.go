@@ -99,6 +99,15 @@ type serviceAdvice struct {
 	// rejudgeThrottle fixes a write-throttling finding's advice for what
 	// the node is at the end of the run.
 	rejudgeThrottle func(d *Diagnoser, f *Finding)
+	// unitLimit is what one of a store's Parts takes per second: records,
+	// bytes; 0 for no limit of that kind.
+	unitLimit func(n *pipeline.Node) (recs, bytes float64)
+	// hotUnitFix is the fix for the idx-th unit of a store running hot
+	// while no key dominates; nil: finer keys or more units.
+	hotUnitFix func(idx int) string
+	// writeThrottle words a store's refusals of its writers into f
+	// (writeThrottleRule); nil: none reported.
+	writeThrottle func(d *Diagnoser, f *Finding, n *pipeline.Node, w throttled)
 	// delay is a fixed delay node n adds on the way, for the latency
 	// finding (a window counts for every service, by window).
 	delay func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (delay, bool)

@@ -11,7 +11,14 @@ import (
 
 func init() {
 	register(pipeline.KinesisDataStreams, &serviceAdvice{
-		breakEven: true,
+		unitLimit: func(*pipeline.Node) (float64, float64) {
+			return pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes
+		},
+		hotUnitFix: func(idx int) string {
+			return sprintf("split shard %d (provisioned streams allow uneven splits, SELECT-KDS-PROVISIONED) or use more, finer-grained partition keys.", idx)
+		},
+		writeThrottle: (*Diagnoser).kdsThrottle,
+		breakEven:     true,
 		describe: func(n *pipeline.Node) string {
 			if n.Str("mode") == "on-demand" {
 				return "kinesis-data-streams, on-demand"
@@ -230,4 +237,22 @@ func (d *Diagnoser) rejudgeShards(f *Finding) {
 		f.Fix = sprintf("%s has %d shards by the end, enough for the peak (%s, with 25%% headroom): reshard before the peak next time, as a reshard takes minutes (KDS-RESHARD-TIME), or use mode: on-demand.",
 			n.ID, have, why)
 	}
+}
+
+// kdsThrottle words a stream's write throttling: on-demand still growing, or too few shards.
+func (d *Diagnoser) kdsThrottle(f *Finding, n *pipeline.Node, w throttled) {
+	thr, wr, wb, units, u, lost := w.thr, w.recs, w.bytes, w.units, w.util, w.lost
+	if n.Str("mode") == "on-demand" {
+		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; producers send up to %s (%s), above the on-demand capacity it has grown to (%d shards' worth)%s. On-demand takes 4 MB/s at first and doubles only after about 15 minutes of throttling (KDS-ONDEMAND-START, KDS-ONDEMAND-SCALING).",
+			n.ID, count(thr), recs(wr), bytesRate(wb), units, lost)
+		need, why := shardsForPeak(wr, wb)
+		f.Fix = sprintf("pre-warm the stream (On-demand Advantage WarmThroughput) before the surge, or switch to provisioned with at least %d shards (%s, the peak plus 25%% headroom).", need, why)
+		return
+	}
+	need, why := shardsForPeak(wr, wb)
+	f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s take %s and %s, but producers send up to %s (%s); the busiest shard peaks at %s of its limit%s.",
+		n.ID, count(thr), units, plural(units, "shard", "shards"), recs(float64(units)*pipeline.KDSShardWriteRecs),
+		bytesRate(float64(units)*pipeline.KDSShardWriteBytes), recs(wr), bytesRate(wb), pct(u), lost)
+	need = max(need, units+1)
+	f.Fix = sprintf("set %s.shards to at least %d (%s, the peak plus 25%% headroom), or mode: on-demand.", n.ID, need, why)
 }

@@ -10,6 +10,8 @@ import (
 
 func init() {
 	register(pipeline.KinesisVideoStreams, &serviceAdvice{
+		unitLimit:     func(*pipeline.Node) (float64, float64) { return pipeline.KVSPutMediaTPS, pipeline.KVSStreamBytes },
+		writeThrottle: (*Diagnoser).kvsThrottle,
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("kinesis-video-streams, %d %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"))
 		},
@@ -37,4 +39,13 @@ func init() {
 			}
 		},
 	})
+}
+
+// kvsThrottle words write throttling: streams against the media arriving.
+func (d *Diagnoser) kvsThrottle(f *Finding, n *pipeline.Node, w throttled) {
+	thr, wr, wb, units, lost := w.thr, w.recs, w.bytes, w.units, w.lost
+	need := max(ceilDiv(wb, 0.8*pipeline.KVSStreamBytes, units+1), ceilDiv(wr, 0.8*pipeline.KVSPutMediaTPS, units+1))
+	f.Problem = sprintf("Write throttling: %s refuses up to %s fragments/s; a stream takes 12.5 MB/s and 5 fragments/s (KVS-INGEST) and devices send up to %s (%s fragments/s)%s.",
+		n.ID, count(thr), bytesRate(wb), count(wr), lost)
+	f.Fix = sprintf("set %s.streams to at least %d.", n.ID, need)
 }

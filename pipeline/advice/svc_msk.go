@@ -11,6 +11,8 @@ import (
 
 func init() {
 	register(pipeline.MSK, &serviceAdvice{
+		unitLimit:     func(n *pipeline.Node) (float64, float64) { return 0, perPartitionMax(n) },
+		writeThrottle: (*Diagnoser).mskThrottle,
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("msk, %d × %s, %d partitions", n.Int("brokers"), n.Str("broker_type"), n.Int("partitions"))
 		},
@@ -184,4 +186,15 @@ func (d *Diagnoser) mskIdle(n *pipeline.Node, _ *pipeline.NodeSnapshot, at idleA
 			n.ID, brokers, b.Name, bytesRate(have), bytesRate(peakInB), pct(peakInB/have), over),
 		Fix: sprintf("set %s.brokers to %d (a multiple of the AZ count, MSK-BROKER-COUNT): saves about %s per month (%s per broker with its storage, PRICE-MSK-BROKER-HOUR, PRICE-MSK-STORAGE).",
 			n.ID, need, money(float64(brokers-need)*per), money(per))})
+}
+
+// mskThrottle words a cluster's write throttling: its brokers' sustained throughput.
+func (d *Diagnoser) mskThrottle(f *Finding, n *pipeline.Node, w throttled) {
+	thr, wb, lost := w.thr, w.bytes, w.lost
+	b, _ := pipeline.Broker(n.Str("broker_type"))
+	brokers := n.Int("brokers") - n.Int("brokers_down")
+	f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d %s × %s sustain about %s in (MSK-CLUSTER-THROUGHPUT) and producers send up to %s%s.",
+		n.ID, count(thr), brokers, plural(brokers, "broker", "brokers"), b.Name,
+		bytesRate(pipeline.MSKClusterThroughput(b, max(1, brokers), n.Int("replication"), max(1, len(d.ix.Readers(n.ID))))), bytesRate(wb), lost)
+	f.Fix = "add brokers (a multiple of the AZ count) or choose a larger broker type; check that partitions spread over all brokers."
 }

@@ -10,6 +10,8 @@ import (
 
 func init() {
 	register(pipeline.MSKServerless, &serviceAdvice{
+		unitLimit:     func(*pipeline.Node) (float64, float64) { return 0, pipeline.MSKServerlessPartIn },
+		writeThrottle: (*Diagnoser).mssThrottle,
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("msk-serverless, %d partitions", n.Int("partitions"))
 		},
@@ -31,4 +33,18 @@ func init() {
 			return hours * (pipeline.MSKServerlessClusterH + float64(n.Int("partitions"))*pipeline.MSKServerlessPartH)
 		},
 	})
+}
+
+// mssThrottle words write throttling: the cluster's 200 MB/s or its partitions.
+func (d *Diagnoser) mssThrottle(f *Finding, n *pipeline.Node, w throttled) {
+	thr, wb, units, lost := w.thr, w.bytes, w.units, w.lost
+	if wb > pipeline.MSKServerlessIn {
+		f.Problem = sprintf("Write throttling: %s refuses writes; producers send %s, above MSK Serverless's 200 MB/s per cluster (MSK-SERVERLESS-THROUGHPUT)%s.", n.ID, bytesRate(wb), lost)
+		f.Fix = "move to MSK provisioned (Express brokers): no partition count lifts the cluster limit."
+	} else {
+		need := ceilDiv(wb, 0.8*pipeline.MSKServerlessPartIn, units+1)
+		f.Problem = sprintf("Write throttling: %s refuses up to %s write attempts/s; %d partitions take 5 MB/s each (MSK-SERVERLESS-PARTITION) and producers send up to %s%s.",
+			n.ID, count(thr), units, bytesRate(wb), lost)
+		f.Fix = sprintf("set %s.partitions to at least %d.", n.ID, need)
+	}
 }
