@@ -54,6 +54,14 @@
 // compares provisioned and on-demand Kinesis for a stream's load and says at
 // what average throughput they cost the same.
 //
+// # Services
+//
+// What one service's rules say lives in its own file, svc_<name>.go, which
+// registers a serviceAdvice (optional hooks, see service.go) in init. The
+// rest of the package calls the hooks and reads the catalog; it never asks
+// which service a node is (internal/arch checks it), so adding a service
+// adds one file here (docs/adding-a-service.md).
+//
 // # Sizing and report diffs
 //
 // Smallest searches the smallest values of integer capacity keys for which an
