@@ -6,10 +6,10 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.App, &serviceAdvice{
-		unitMonthly: func(*pipeline.Node) float64 { return hours * pipeline.AppInstanceHour },
-		follows:     []string{selectLambda},
+		follows: []string{selectLambda},
 		monthly: func(n *pipeline.Node) float64 {
 			return float64(n.Int("instances")) * hours * pipeline.AppInstanceHour
 		},
+		unitMonthly: func(*pipeline.Node) float64 { return hours * pipeline.AppInstanceHour },
 	})
 }

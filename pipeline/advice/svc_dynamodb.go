@@ -11,7 +11,6 @@ import (
 
 func init() {
 	register(pipeline.DynamoDB, &serviceAdvice{
-		pushback:       (*Diagnoser).dynamoPushback,
 		throughputFlag: (*selector).dynamoThroughput,
 		monthly: func(n *pipeline.Node) float64 {
 			if n.Str("mode") != "on-demand" {
@@ -19,6 +18,7 @@ func init() {
 			}
 			return 0
 		},
+		pushback: (*Diagnoser).dynamoPushback,
 	})
 }
 

@@ -6,8 +6,6 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.EMR, &serviceAdvice{
-		unitMonthly: func(*pipeline.Node) float64 { return hours * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour) },
-		follows:     []string{selectFlink, selectLambda},
 		window: func(n *pipeline.Node) (float64, string) {
 			if n.Str("engine") == "spark-streaming" {
 				return n.Dur("batch").Seconds(), n.ID + ".batch"
@@ -15,8 +13,10 @@ func init() {
 			return 0, ""
 		},
 		stateful: func(*pipeline.Node) bool { return true },
+		follows:  []string{selectFlink, selectLambda},
 		monthly: func(n *pipeline.Node) float64 {
 			return float64(n.Int("instances")) * hours * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour)
 		},
+		unitMonthly: func(*pipeline.Node) float64 { return hours * (pipeline.EC2M5XLargeHour + pipeline.EMRUpliftPerHour) },
 	})
 }

@@ -12,15 +12,6 @@ import (
 
 func init() {
 	register(pipeline.Firehose, &serviceAdvice{
-		backsUp: true,
-		delay: func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (delay, bool) {
-			if ns.InBytesRate <= 0 {
-				return delay{}, false
-			}
-			w, why := d.bufferDelay(s, n, ns)
-			return delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (SELECT-LOW-LATENCY).", w}, true
-		},
-		follows: []string{selectFirehose},
 		describe: func(n *pipeline.Node) string {
 			s := fmt.Sprintf("firehose, buffer %s / %s", pipeline.FormatSize(n.Num("buffer.size")), pipeline.FormatDuration(n.Dur("buffer.interval")))
 			if n.Bool("transform.lambda") {
@@ -29,6 +20,7 @@ func init() {
 			return s
 		},
 		transforms: func(n *pipeline.Node) bool { return n.Bool("transform.lambda") },
+		follows:    []string{selectFirehose},
 		pollsOnly: &pollOnly{id: "FH-KDS-POLLING",
 			rule: "FH-KDS-POLLING: Firehose reads a Kinesis stream as a polling consumer (unconfirmed)",
 			why:  "Firehose uses the shard's shared GetRecords budget"},
@@ -50,12 +42,20 @@ func init() {
 					fmt.Sprintf("producers send up to %s (%s) by Direct PUT", bytesRate(ld.PeakBytes), recs(ld.PeakRecs)))
 			}
 		},
-		bufferRule: (*Diagnoser).firehoseRule,
-		directPut:  (*Diagnoser).directPutRule,
+		recordMax: func(*pipeline.Node) (float64, string) { return pipeline.FirehoseMaxRecord, "FH-RECORD-MAX: 1,000 KiB" },
 		capacity: func(*pipeline.Node, int, float64) (string, bool, bool) {
 			return "", false, false // AWS scales a stream's delivery: no units to compare
 		},
-		recordMax: func(*pipeline.Node) (float64, string) { return pipeline.FirehoseMaxRecord, "FH-RECORD-MAX: 1,000 KiB" },
+		bufferRule: (*Diagnoser).firehoseRule,
+		directPut:  (*Diagnoser).directPutRule,
+		backsUp:    true,
+		delay: func(d *Diagnoser, s pipeline.Snapshot, n *pipeline.Node, ns *pipeline.NodeSnapshot) (delay, bool) {
+			if ns.InBytesRate <= 0 {
+				return delay{}, false
+			}
+			w, why := d.bufferDelay(s, n, ns)
+			return delay{n.ID, "buffering in " + n.ID + " (" + why + ")", "lower " + n.ID + "'s buffer.interval or buffer.size, or deliver with Lambda or Flink (SELECT-LOW-LATENCY).", w}, true
+		},
 	})
 }
 

@@ -6,14 +6,14 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.GlueStreaming, &serviceAdvice{
-		unitMonthly: func(n *pipeline.Node) float64 {
-			_, _, b := perUnit(n)
-			return b / (4 * pipeline.MiB) * hours * pipeline.GlueDPUHour
-		},
 		window: func(n *pipeline.Node) (float64, string) { return n.Dur("window").Seconds(), n.ID + ".window" },
 		monthly: func(n *pipeline.Node) float64 {
 			_, units, per := perUnit(n)
 			return units * per / (4 * pipeline.MiB) * hours * pipeline.GlueDPUHour
+		},
+		unitMonthly: func(n *pipeline.Node) float64 {
+			_, _, b := perUnit(n)
+			return b / (4 * pipeline.MiB) * hours * pipeline.GlueDPUHour
 		},
 	})
 }

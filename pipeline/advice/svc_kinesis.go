@@ -11,14 +11,6 @@ import (
 
 func init() {
 	register(pipeline.KinesisDataStreams, &serviceAdvice{
-		unitLimit: func(*pipeline.Node) (float64, float64) {
-			return pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes
-		},
-		hotUnitFix: func(idx int) string {
-			return sprintf("split shard %d (provisioned streams allow uneven splits, SELECT-KDS-PROVISIONED) or use more, finer-grained partition keys.", idx)
-		},
-		writeThrottle: (*Diagnoser).kdsThrottle,
-		breakEven:     true,
 		describe: func(n *pipeline.Node) string {
 			if n.Str("mode") == "on-demand" {
 				return "kinesis-data-streams, on-demand"
@@ -44,15 +36,6 @@ func init() {
 		},
 		retentionPrice: " (extended retention: $0.02 per shard-hour up to 7 days, then per GB-month, PRICE-KDS-EXT-RETENTION, PRICE-KDS-LONG-RETENTION)",
 		throughputFlag: (*selector).kdsThroughput,
-		throttleFix: func(n *pipeline.Node, ld Load) string {
-			if n.Str("mode") != "on-demand" {
-				need, why := shardsForPeak(ld.PeakRecs, ld.PeakBytes)
-				return sprintf("set %s.shards to at least %d (%s, the peak plus 25%% headroom), or mode: on-demand.", n.ID, max(need, n.Int("shards")+1), why)
-			}
-			return "pre-warm the on-demand stream before surges (On-demand Advantage WarmThroughput), or size a provisioned stream for the peak."
-		},
-		idle:            (*Diagnoser).kdsIdle,
-		rejudgeThrottle: (*Diagnoser).rejudgeShards,
 		recordMax: func(n *pipeline.Node) (float64, string) {
 			return n.Num("max_record_size"), "KDS-RECORD-MAX: 1 MiB by default, up to 10 MiB"
 		},
@@ -62,6 +45,23 @@ func init() {
 			}
 			return float64(n.Int("shards")) * hours * pipeline.KDSShardHour
 		},
+		breakEven: true,
+		throttleFix: func(n *pipeline.Node, ld Load) string {
+			if n.Str("mode") != "on-demand" {
+				need, why := shardsForPeak(ld.PeakRecs, ld.PeakBytes)
+				return sprintf("set %s.shards to at least %d (%s, the peak plus 25%% headroom), or mode: on-demand.", n.ID, max(need, n.Int("shards")+1), why)
+			}
+			return "pre-warm the on-demand stream before surges (On-demand Advantage WarmThroughput), or size a provisioned stream for the peak."
+		},
+		idle:            (*Diagnoser).kdsIdle,
+		rejudgeThrottle: (*Diagnoser).rejudgeShards,
+		unitLimit: func(*pipeline.Node) (float64, float64) {
+			return pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes
+		},
+		hotUnitFix: func(idx int) string {
+			return sprintf("split shard %d (provisioned streams allow uneven splits, SELECT-KDS-PROVISIONED) or use more, finer-grained partition keys.", idx)
+		},
+		writeThrottle: (*Diagnoser).kdsThrottle,
 	})
 }
 
@@ -106,6 +106,8 @@ func kdsLatencyFlag(s *selector, st *pipeline.Node, lat float64, add addFlag) {
 	}
 }
 
+// kdsThroughput: a hot key against one shard's write limit, and the peak
+// against the shards (or on-demand's start and maximum).
 func (s *selector) kdsThroughput(n *pipeline.Node, ld Load, add addFlag) {
 	polling := 0
 	for _, r := range s.ix.Readers(n.ID) {

@@ -10,8 +10,6 @@ import (
 
 func init() {
 	register(pipeline.KinesisVideoStreams, &serviceAdvice{
-		unitLimit:     func(*pipeline.Node) (float64, float64) { return pipeline.KVSPutMediaTPS, pipeline.KVSStreamBytes },
-		writeThrottle: (*Diagnoser).kvsThrottle,
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("kinesis-video-streams, %d %s", n.Int("streams"), plural(n.Int("streams"), "stream", "streams"))
 		},
@@ -38,6 +36,8 @@ func init() {
 						bytesRate(float64(n.Int("streams"))*pipeline.KVSStreamBytes), bytesRate(ld.PeakBytes)))
 			}
 		},
+		unitLimit:     func(*pipeline.Node) (float64, float64) { return pipeline.KVSPutMediaTPS, pipeline.KVSStreamBytes },
+		writeThrottle: (*Diagnoser).kvsThrottle,
 	})
 }
 

@@ -10,10 +10,6 @@ import (
 
 func init() {
 	register(pipeline.Lambda, &serviceAdvice{
-		delay: func(_ *Diagnoser, _ pipeline.Snapshot, n *pipeline.Node, _ *pipeline.NodeSnapshot) (delay, bool) {
-			w := n.Dur("batch_window").Seconds()
-			return delay{n.ID, "the " + secs(w) + " batching window of " + n.ID, "lower " + n.ID + ".batch_window (LAMBDA-ESM-BATCH).", w}, w > 0
-		},
 		follows: []string{selectLambda},
 		latencyFlag: func(_ *selector, c *pipeline.Node, lat float64, add addFlag) {
 			if w := c.Dur("batch_window").Seconds(); w > 0 && lat < w {
@@ -31,6 +27,10 @@ func init() {
 			return ""
 		},
 		capacity: lambdaCapacity,
+		delay: func(_ *Diagnoser, _ pipeline.Snapshot, n *pipeline.Node, _ *pipeline.NodeSnapshot) (delay, bool) {
+			w := n.Dur("batch_window").Seconds()
+			return delay{n.ID, "the " + secs(w) + " batching window of " + n.ID, "lower " + n.ID + ".batch_window (LAMBDA-ESM-BATCH).", w}, w > 0
+		},
 	})
 }
 

@@ -11,14 +11,17 @@ import (
 
 func init() {
 	register(pipeline.MSK, &serviceAdvice{
-		unitLimit:     func(n *pipeline.Node) (float64, float64) { return 0, perPartitionMax(n) },
-		writeThrottle: (*Diagnoser).mskThrottle,
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("msk, %d × %s, %d partitions", n.Int("brokers"), n.Str("broker_type"), n.Int("partitions"))
 		},
-		storageFlag: (*selector).mskStorageFlag,
-		idle:        (*Diagnoser).mskIdle,
-		partlyDown:  func(n *pipeline.Node) bool { return n.Int("brokers_down") > 0 },
+		storageFlag:    (*selector).mskStorageFlag,
+		throughputFlag: (*selector).mskThroughput,
+		monthly: func(n *pipeline.Node) float64 {
+			b, _ := pipeline.Broker(n.Str("broker_type"))
+			return float64(n.Int("brokers")) * (hours*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo)
+		},
+		idle:       (*Diagnoser).mskIdle,
+		partlyDown: func(n *pipeline.Node) bool { return n.Int("brokers_down") > 0 },
 		outage: func(n *pipeline.Node) (string, string) {
 			if n.Int("replication") < 2 {
 				return sprintf("; with replication %d, the partitions the lost broker led had no leader", n.Int("replication")),
@@ -26,11 +29,8 @@ func init() {
 			}
 			return "", ""
 		},
-		throughputFlag: (*selector).mskThroughput,
-		monthly: func(n *pipeline.Node) float64 {
-			b, _ := pipeline.Broker(n.Str("broker_type"))
-			return float64(n.Int("brokers")) * (hours*b.HourPrice + n.Num("storage")/(1<<30)*pipeline.MSKStoragePerGBMo)
-		},
+		unitLimit:     func(n *pipeline.Node) (float64, float64) { return 0, perPartitionMax(n) },
+		writeThrottle: (*Diagnoser).mskThrottle,
 	})
 }
 

@@ -10,8 +10,6 @@ import (
 
 func init() {
 	register(pipeline.MSKServerless, &serviceAdvice{
-		unitLimit:     func(*pipeline.Node) (float64, float64) { return 0, pipeline.MSKServerlessPartIn },
-		writeThrottle: (*Diagnoser).mssThrottle,
 		describe: func(n *pipeline.Node) string {
 			return fmt.Sprintf("msk-serverless, %d partitions", n.Int("partitions"))
 		},
@@ -32,6 +30,8 @@ func init() {
 		monthly: func(n *pipeline.Node) float64 {
 			return hours * (pipeline.MSKServerlessClusterH + float64(n.Int("partitions"))*pipeline.MSKServerlessPartH)
 		},
+		unitLimit:     func(*pipeline.Node) (float64, float64) { return 0, pipeline.MSKServerlessPartIn },
+		writeThrottle: (*Diagnoser).mssThrottle,
 	})
 }
 

@@ -6,11 +6,11 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.OpenSearch, &serviceAdvice{
-		retryWindow: pipeline.FirehoseOSRetryS,
-		pushback:    (*Diagnoser).openSearchPushback,
 		monthly: func(n *pipeline.Node) float64 {
 			return float64(n.Int("instances")) * hours * pipeline.OpenSearchInstanceH
 		},
+		pushback:    (*Diagnoser).openSearchPushback,
+		retryWindow: pipeline.FirehoseOSRetryS,
 	})
 }
 

@@ -6,11 +6,11 @@ import "github.com/streamsim/streamsim/pipeline"
 
 func init() {
 	register(pipeline.Redshift, &serviceAdvice{
-		retryWindow: pipeline.FirehoseRSRetryS,
-		pushback:    (*Diagnoser).redshiftPushback,
 		monthly: func(n *pipeline.Node) float64 {
 			return float64(n.Int("nodes")) * hours * pipeline.RedshiftNodeHour
 		},
+		pushback:    (*Diagnoser).redshiftPushback,
+		retryWindow: pipeline.FirehoseRSRetryS,
 	})
 }
 
