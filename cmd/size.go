@@ -48,9 +48,10 @@ changes of a varied key are ignored. After the answer it checks one value
 above it and says so if the targets fail there (they are not monotonic).
 
 The search uses every core (--workers): beside the value it needs, it
-simulates the values it will most likely need next, guessing from how far
-the targets were from holding; the values it reports, and its answer, are the
-same whatever --workers is. On a terminal a line says which values are being
+simulates the values it may need next (the likelier first, guessed from how
+far the targets were from holding; with three workers, the next value
+whatever the outcome); the values it reports, and its answer, are the same
+whatever --workers is. On a terminal a line says which values are being
 simulated.
 
 Every simulation is estimated first: one above about a minute or a gigabyte

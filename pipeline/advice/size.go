@@ -46,10 +46,11 @@ type SizeResult struct {
 type Search struct {
 	// Workers evaluates up to this many sets of values at once (eval must
 	// then be safe for concurrent use): the set the search needs, and the
-	// sets it will most likely need next, guessing the outcomes it has not
-	// seen from the misses it has (Outcome.Miss). The probes reported, and
-	// so the answer, are the one-worker search's whatever the workers: a
-	// guess that proves wrong only costs its evaluation. 0 or 1: one at a time.
+	// sets it may need next, over both outcomes of what it has not seen
+	// yet, the outcome guessed from the misses it has (Outcome.Miss) first.
+	// The probes reported, and so the answer, are the one-worker search's
+	// whatever the workers: a set evaluated and not needed only costs its
+	// evaluation. 0 or 1: one at a time.
 	Workers int
 	// Evaluating, when set, is told which values are evaluated now, before
 	// they are (for a progress line).
@@ -144,24 +145,44 @@ func (sp *space) value(pos []int) []int {
 	return out
 }
 
-// speculate returns need and the positions the search will most likely need
-// after it, up to workers in all: the search is played forward with guessed
-// outcomes for what is not known yet.
+// speculate returns need and the positions the search may need after it,
+// up to workers in all. It plays the search forward over both outcomes of
+// each position not known yet, breadth first, the guessed outcome (predict)
+// first: with one spare worker that is the likely next position; with three,
+// the next position whatever need's outcome, so two steps of the search
+// take one round.
 func (sp *space) speculate(known map[string]evaluated, need []int, workers int) [][]int {
-	batch := [][]int{need}
-	guess := map[string]evaluated{}
-	for k, v := range known {
-		guess[k] = v
+	type branch struct {
+		guess map[string]evaluated
+		pos   []int
 	}
-	next := need
-	for len(batch) < workers {
-		guess[fmt.Sprint(next)] = evaluated{pos: next, o: Outcome{Holds: sp.predict(known, next)}}
-		_, n := sp.plan(guess, nil)
-		if _, failed := known[fmt.Sprint(n)]; n == nil || failed {
-			break
+	batch := [][]int{need}
+	seen := map[string]bool{fmt.Sprint(need): true}
+	queue := []branch{{known, need}}
+	for len(queue) > 0 && len(batch) < workers {
+		b := queue[0]
+		queue = queue[1:]
+		likely := sp.predict(known, b.pos)
+		for _, holds := range []bool{likely, !likely} {
+			g := make(map[string]evaluated, len(b.guess)+1)
+			for k, v := range b.guess {
+				g[k] = v
+			}
+			g[fmt.Sprint(b.pos)] = evaluated{pos: b.pos, o: Outcome{Holds: holds}}
+			_, n := sp.plan(g, nil)
+			if n == nil || seen[fmt.Sprint(n)] {
+				continue
+			}
+			if _, failed := known[fmt.Sprint(n)]; failed {
+				continue
+			}
+			seen[fmt.Sprint(n)] = true
+			batch = append(batch, n)
+			queue = append(queue, branch{g, n})
+			if len(batch) == workers {
+				break
+			}
 		}
-		batch = append(batch, n)
-		next = n
 	}
 	return batch
 }

@@ -212,3 +212,21 @@ func TestSmallestSpeculativeErrorsWait(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestSmallestOnThreeWorkersTwoSteps: with three workers the search takes
+// two of its steps a round whatever the outcomes, even with no misses to
+// guess from.
+func TestSmallestOnThreeWorkersTwoSteps(t *testing.T) {
+	for _, n := range []int{3, 37, 683, 1218, 19999} {
+		rounds := 0
+		eval := func(v []int) (Outcome, error) { return Outcome{Holds: v[0] >= n}, nil }
+		res, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil,
+			Search{Workers: 3, Evaluating: func([][]int) { rounds++ }})
+		if err != nil || res.Values[0] != n {
+			t.Fatalf("threshold %d: %v %v", n, res.Values, err)
+		}
+		if rounds > (len(res.Probes)+1)/2+1 {
+			t.Errorf("threshold %d: %d rounds for %d probes", n, rounds, len(res.Probes))
+		}
+	}
+}
