@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	simbackend "github.com/streamsim/streamsim/backends/sim"
+	"github.com/streamsim/streamsim/internal/textsafe"
 	"github.com/streamsim/streamsim/internal/workpool"
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/pipeline/advice"
@@ -541,5 +542,5 @@ func evaluatingText(refs []string, vals [][]int) string {
 	for _, v := range vals {
 		parts = append(parts, valuesText(v))
 	}
-	return "simulating " + strings.Join(refs, ", ") + " = " + strings.Join(parts, "; ")
+	return textsafe.Line("simulating " + strings.Join(refs, ", ") + " = " + strings.Join(parts, "; "))
 }

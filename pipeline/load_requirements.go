@@ -65,22 +65,7 @@ func (l *loader) requirements(n *yaml.Node) {
 			}
 			continue
 		}
-		switch p.key {
-		case "latency":
-			r.Latency = v.Dur
-		case "retention":
-			r.Retention = v.Dur
-		case "throughput":
-			r.Throughput = v.Rate
-		case "ordering":
-			r.Ordering = v.Str
-		case "existing_kafka":
-			r.ExistingKafka = v.Bool
-		case "transformations":
-			r.Transformations = v.Bool
-		case "budget":
-			r.Budget = v.Num
-		}
+		r.setValue(p.key, v)
 		r.Set = append(r.Set, p.key)
 	}
 }

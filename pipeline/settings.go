@@ -267,20 +267,7 @@ func (r *Requirements) SetText(key, text string) error {
 		if err != nil {
 			return err
 		}
-		switch key {
-		case "latency":
-			r.Latency = v.Dur
-		case "retention":
-			r.Retention = v.Dur
-		case "throughput":
-			r.Throughput = v.Rate
-		case "existing_kafka":
-			r.ExistingKafka = v.Bool
-		case "transformations":
-			r.Transformations = v.Bool
-		case "budget":
-			r.Budget = v.Num
-		}
+		r.setValue(key, v)
 	}
 	if !slices.Contains(r.Set, key) {
 		r.Set = append(r.Set, key)
@@ -301,4 +288,24 @@ func (s *Scenario) SettableRefs() []string {
 		}
 	}
 	return out
+}
+
+// setValue puts a parsed value of a scalar requirement in its field.
+func (r *Requirements) setValue(key string, v Value) {
+	switch key {
+	case "latency":
+		r.Latency = v.Dur
+	case "retention":
+		r.Retention = v.Dur
+	case "throughput":
+		r.Throughput = v.Rate
+	case "ordering":
+		r.Ordering = v.Str
+	case "existing_kafka":
+		r.ExistingKafka = v.Bool
+	case "transformations":
+		r.Transformations = v.Bool
+	case "budget":
+		r.Budget = v.Num
+	}
 }

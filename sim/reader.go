@@ -253,16 +253,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			if acc.oneMode {
 				inB = inN * acc.onePer
 			}
-			f := 0.0
-			if !skip {
-				f = 1
-				if inB > allow[u] {
-					f = allow[u] / inB
-				}
-				if inN*f > allowN[u] {
-					f = allowN[u] / inN
-				}
-			}
+			f := fitFraction(inB, inN, allow[u], allowN[u], skip)
 			born, at := accBornN[u], accAt[u]
 			if multi {
 				born /= inN
@@ -350,16 +341,7 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 			if oneMode {
 				inB = inN * onePer
 			}
-			f := 0.0
-			if !skip {
-				f = 1
-				if inB > allow[u] {
-					f = allow[u] / inB
-				}
-				if inN*f > allowN[u] {
-					f = allowN[u] / inN
-				}
-			}
+			f := fitFraction(inB, inN, allow[u], allowN[u], skip)
 			born, at := accBornN[u], accAt[u]
 			if multi {
 				born /= inN
@@ -487,4 +469,21 @@ func (r *reader) lag() float64 {
 		n += r.q[u].n
 	}
 	return n
+}
+
+// fitFraction is the share of a unit's new records (inN of them, inB bytes)
+// that its read allowance (allowB bytes, allowN records) takes this tick; 0
+// when the reader skips the tick.
+func fitFraction(inB, inN, allowB, allowN float64, skip bool) float64 {
+	if skip {
+		return 0
+	}
+	f := 1.0
+	if inB > allowB {
+		f = allowB / inB
+	}
+	if inN*f > allowN {
+		f = allowN / inN
+	}
+	return f
 }

@@ -90,14 +90,17 @@ func (r *Runner) tickLen() time.Duration {
 }
 
 // Snapshot is the run now: running totals (rates come from two snapshots,
-// pipeline.Snapshot.RatesSince) and the advisor's findings so far. It is a
-// pure read: taking it changes nothing the advisor or a report sees.
-func (r *Runner) Snapshot() pipeline.Snapshot {
-	s := r.eng.Snapshot()
-	if r.adv != nil {
-		s.Findings = r.adv.d.Snapshot()
+// pipeline.Snapshot.RatesSince). It is a pure read: taking it changes
+// nothing the advisor or a report sees.
+func (r *Runner) Snapshot() pipeline.Snapshot { return r.eng.Snapshot() }
+
+// Findings are the advisor's findings so far, as a snapshot carries them
+// (nil without advice).
+func (r *Runner) Findings() []pipeline.Finding {
+	if r.adv == nil {
+		return nil
 	}
-	return s
+	return r.adv.d.Snapshot()
 }
 
 // Metrics are the run's metrics so far, by the names `streamsim metrics`

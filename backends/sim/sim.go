@@ -340,16 +340,7 @@ func (r *run) loop() {
 			// until the limit moves (the speed's anchor is kept: the run owes
 			// no ticks for the time it waited).
 			anchored = false
-			if dirty {
-				r.publish()
-				lastPub, dirty = r.clock.Now(), false
-			}
-			select {
-			case <-r.wake:
-			case req := <-r.applies:
-				r.apply(req)
-				dirty = true
-			case <-r.ctx.Done():
+			if !r.idle(&lastPub, &dirty) {
 				return
 			}
 			continue
@@ -367,16 +358,7 @@ func (r *run) loop() {
 				lastPub, dirty = r.clock.Now(), false
 				continue
 			}
-			if dirty {
-				r.publish()
-				lastPub, dirty = r.clock.Now(), false
-			}
-			select {
-			case <-r.wake:
-			case req := <-r.applies:
-				r.apply(req)
-				dirty = true
-			case <-r.ctx.Done():
+			if !r.idle(&lastPub, &dirty) {
 				return
 			}
 			continue
@@ -455,6 +437,24 @@ func (r *run) loop() {
 	}
 }
 
+// idle publishes what is not published yet and waits for a control, a
+// change to apply or the end of the run; it reports whether the run goes on.
+func (r *run) idle(lastPub *time.Time, dirty *bool) bool {
+	if *dirty {
+		r.publish()
+		*lastPub, *dirty = r.clock.Now(), false
+	}
+	select {
+	case <-r.wake:
+	case req := <-r.applies:
+		r.apply(req)
+		*dirty = true
+	case <-r.ctx.Done():
+		return false
+	}
+	return true
+}
+
 func (r *run) tickLen() time.Duration { return r.eng.tickLen() }
 
 func (r *run) apply(req applyReq) {
@@ -468,6 +468,7 @@ func (r *run) apply(req applyReq) {
 func (r *run) publish() {
 	s := r.rates.Next(r.eng.Snapshot()) // rates since the snapshot published before
 	s.Metrics = r.eng.Metrics()         // what a lesson's checks read
+	s.Findings = r.eng.Findings()       // the advisor's, which reads the run's own grid of ticks
 	r.seq++
 	s.RunID, s.Seq = r.id, r.seq
 	evs := r.eng.Events()
