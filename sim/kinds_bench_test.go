@@ -11,14 +11,16 @@ import (
 	"github.com/streamsim/streamsim/sim"
 )
 
-// kinds are the scenario files of sim/testdata/kinds, one per consumer
-// kind, each with its bare loop (kinds_loop_test.go).
-var kinds = []struct {
+// kind is a scenario file of sim/testdata/kinds with its bare loop.
+type kind struct {
 	name string
 	loop func(*pipeline.Scenario) loopTotals
-}{
-	{"firehose-s3", loopFirehoseS3},
 }
+
+// kinds are the scenario files of sim/testdata/kinds, one per consumer
+// kind. Each loop's file (kinds_loop*_test.go) adds its own in an init, so
+// they run in the order of the files' names.
+var kinds []kind
 
 func loadKind(tb testing.TB, name string) *pipeline.Scenario {
 	tb.Helper()

@@ -324,6 +324,8 @@ func pollRead(d *loopDay, n float64) float64 {
 	return min(n, pipeline.KDSShardReadBytes*d.dt/d.size, pipeline.KDSGetRecordsMaxRec*d.dt)
 }
 
+func init() { kinds = append(kinds, kind{"firehose-s3", loopFirehoseS3}) }
+
 // loopFirehoseS3 is sim/testdata/kinds/firehose-s3.yaml: a Kinesis stream
 // read by Firehose, which buffers per shard and writes an object to S3 each
 // time a buffer holds buffer.size or has been open buffer.interval.
