@@ -324,7 +324,7 @@ func pollRead(d *loopDay, n float64) float64 {
 	return min(n, pipeline.KDSShardReadBytes*d.dt/d.size, pipeline.KDSGetRecordsMaxRec*d.dt)
 }
 
-func init() { kinds = append(kinds, kind{"firehose-s3", loopFirehoseS3}) }
+func init() { kinds = append(kinds, kind{name: "firehose-s3", loop: loopFirehoseS3}) }
 
 // loopFirehoseS3 is sim/testdata/kinds/firehose-s3.yaml: a Kinesis stream
 // read by Firehose, which buffers per shard and writes an object to S3 each
