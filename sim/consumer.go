@@ -259,7 +259,7 @@ func (c *consumer) flush(e *Engine) {
 			c.giveUp(o, now)
 			for !o.q.empty() {
 				f := o.q.front()
-				co := *f
+				co := f
 				if o.commit != nil {
 					co.at = o.commit(max(co.at, now))
 				}

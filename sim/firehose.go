@@ -179,12 +179,12 @@ func (f *firehose) rebuffer() {
 	}
 	for i := range old {
 		nb := &f.bufs[i%len(f.bufs)]
-		old[i].q.each(func(c *cohort) { nb.add(*c, c.at) })
-		old[i].t.each(func(c *cohort) {
+		old[i].q.each(func(c cohort) { nb.add(c, c.at) })
+		old[i].t.each(func(c cohort) {
 			if nb.t.empty() {
 				nb.topen = old[i].topen
 			}
-			nb.t.push(*c)
+			nb.t.push(c)
 		})
 	}
 }
@@ -264,9 +264,7 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 	q := &b.q
 	if size < 0 && n >= q.n {
 		for q.size > 0 { // drain
-			c := q.buf[q.head]
-			q.head = (q.head + 1) & (len(q.buf) - 1)
-			q.size--
+			c := q.popFront()
 			c.at = max(c.at, at)
 			c.obj = 0
 			if first {

@@ -191,7 +191,7 @@ func (p *processor) invoke(b *lambdaBatch, n, at, dt float64) float64 {
 // as a window ends belong to the next batch.
 func arrivedBefore(q *fifo, t float64) float64 {
 	var n float64
-	q.each(func(c *cohort) {
+	q.each(func(c cohort) {
 		if c.at < t-1e-6 {
 			n += c.n
 		}
@@ -221,11 +221,11 @@ func (p *processor) rebatch() {
 				nb.busy[j] = x
 			}
 		}
-		old[i].q.each(func(c *cohort) {
+		old[i].q.each(func(c cohort) {
 			if nb.q.empty() {
 				nb.opened = old[i].opened
 			}
-			nb.q.push(*c)
+			nb.q.push(c)
 		})
 	}
 }

@@ -72,17 +72,57 @@ func queueLimit(n int) (limit int, spread bool) {
 // fifo is a ring buffer of cohorts. It never holds more than limit entries: past
 // that, neighbours are merged (weighted), trading latency resolution for bounded memory.
 // With spread set, merged cohorts remember the range of their births (see cohort.lo).
+//
+// An entry keeps a cohort's times and counts in buf (32 bytes) and its
+// objects, fold and range of births in ext, which is made only when a cohort
+// that has any of them comes in: most queues (a stream's backlog, a batch)
+// never do, and a backlog of hours on every shard is the engine's largest
+// memory.
 type fifo struct {
-	buf        []cohort
+	buf        []entry
+	ext        []extra // nil, or as long as buf
 	head, size int
 	n, b       float64 // totals held
 	limit      int
 	spread     bool
 }
 
+// entry is the part of a cohort every queued one has.
+type entry struct{ at, born, n, b float64 }
+
+// extra is the part of a cohort that only some have (see fifo).
+type extra struct{ obj, fold, lo, hi float64 }
+
 func (q *fifo) empty() bool { return q.size == 0 }
 
-func (q *fifo) front() *cohort { return &q.buf[q.head] }
+// slot is the buffer index of the queue's i-th entry.
+func (q *fifo) slot(i int) int { return (q.head + i) & (len(q.buf) - 1) }
+
+// get is the cohort at buffer index j.
+func (q *fifo) get(j int) cohort {
+	e := &q.buf[j]
+	c := cohort{at: e.at, born: e.born, n: e.n, b: e.b}
+	if q.ext != nil {
+		x := &q.ext[j]
+		c.obj, c.fold, c.lo, c.hi = x.obj, x.fold, x.lo, x.hi
+	}
+	return c
+}
+
+// put stores c at buffer index j.
+func (q *fifo) put(j int, c cohort) {
+	q.buf[j] = entry{at: c.at, born: c.born, n: c.n, b: c.b}
+	if q.ext == nil {
+		if c.obj == 0 && c.fold == 0 && c.lo == 0 && c.hi == 0 {
+			return
+		}
+		q.ext = make([]extra, len(q.buf))
+	}
+	q.ext[j] = extra{obj: c.obj, fold: c.fold, lo: c.lo, hi: c.hi}
+}
+
+// front is the oldest cohort.
+func (q *fifo) front() cohort { return q.get(q.head) }
 
 func (q *fifo) push(c cohort) {
 	if c.n <= 0 {
@@ -91,9 +131,11 @@ func (q *fifo) push(c cohort) {
 	q.n += c.n
 	q.b += c.b
 	if q.size > 0 {
-		last := &q.buf[(q.head+q.size-1)&(len(q.buf)-1)]
-		if last.at == c.at && sameTime(last.born, c.born) {
-			mergeInto(last, c, q.spread)
+		j := q.slot(q.size - 1)
+		if last := &q.buf[j]; last.at == c.at && sameTime(last.born, c.born) {
+			l := q.get(j)
+			mergeInto(&l, c, q.spread)
+			q.put(j, l)
 			return
 		}
 	}
@@ -107,7 +149,7 @@ func (q *fifo) push(c cohort) {
 			q.grow()
 		}
 	}
-	q.buf[(q.head+q.size)&(len(q.buf)-1)] = c
+	q.put(q.slot(q.size), c)
 	q.size++
 }
 
@@ -129,22 +171,31 @@ func mergeInto(dst *cohort, c cohort, spread bool) {
 }
 
 func (q *fifo) grow() {
-	nb := make([]cohort, max(8, 2*len(q.buf)))
-	for i := 0; i < q.size; i++ {
-		nb[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
+	k := max(8, 2*len(q.buf))
+	nb := make([]entry, k)
+	var nx []extra
+	if q.ext != nil {
+		nx = make([]extra, k)
 	}
-	q.buf, q.head = nb, 0
+	for i := 0; i < q.size; i++ {
+		j := q.slot(i)
+		nb[i] = q.buf[j]
+		if nx != nil {
+			nx[i] = q.ext[j]
+		}
+	}
+	q.buf, q.ext, q.head = nb, nx, 0
 }
 
 // compact merges neighbouring pairs, halving the entries.
 func (q *fifo) compact() {
 	out := 0
 	for i := 0; i < q.size; i += 2 {
-		c := q.buf[(q.head+i)&(len(q.buf)-1)]
+		c := q.get(q.slot(i))
 		if i+1 < q.size {
-			mergeInto(&c, q.buf[(q.head+i+1)&(len(q.buf)-1)], q.spread)
+			mergeInto(&c, q.get(q.slot(i+1)), q.spread)
 		}
-		q.buf[(q.head+out)&(len(q.buf)-1)] = c
+		q.put(q.slot(out), c)
 		out++
 	}
 	q.size = out
@@ -158,21 +209,25 @@ func (q *fifo) compact() {
 // queue. One pass costs O(size) and happens every size/2 pushes or so; when
 // births are out of order and no run forms, it halves instead.
 func (q *fifo) mergeClosest() {
-	mask := len(q.buf) - 1
-	at := func(i int) *cohort { return &q.buf[(q.head+i)&mask] }
-	first, _ := at(0).births()
-	_, last := at(q.size - 1).births()
-	w := (last - first) / float64(max(1, q.size/4))
+	front, last := q.front(), q.get(q.slot(q.size-1))
+	first, _ := front.births()
+	_, lastHi := last.births()
+	w := (lastHi - first) / float64(max(1, q.size/4))
 	out := 0
-	var glo, ghi float64 // births of the run being built in entry out-1
+	var run cohort       // the run being built, to go to entry out-1
+	var glo, ghi float64 // its births
 	for i := 0; i < q.size; i++ {
-		lo, hi := at(i).births()
+		c := q.get(q.slot(i))
+		lo, hi := c.births()
 		if out > 0 && max(ghi, hi)-min(glo, lo) <= w {
-			mergeInto(at(out-1), *at(i), true)
+			mergeInto(&run, c, true)
 			glo, ghi = min(glo, lo), max(ghi, hi)
 			continue
 		}
-		*at(out) = *at(i)
+		if out > 0 {
+			q.put(q.slot(out-1), run)
+		}
+		run = c
 		glo, ghi = lo, hi
 		out++
 	}
@@ -181,6 +236,7 @@ func (q *fifo) mergeClosest() {
 		q.compact()
 		return
 	}
+	q.put(q.slot(out-1), run)
 	q.size = out
 }
 
@@ -238,7 +294,7 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 		}
 		part = f.n // dust left by rounding goes with its neighbour, or it would block the queue
 	}
-	piece = *f
+	piece = q.get(q.head)
 	piece.n = part
 	if part >= f.n*(1-1e-12) {
 		piece.n = f.n
@@ -246,12 +302,15 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 		q.pop()
 	} else {
 		piece.b = f.b * part / f.n
-		piece.obj = f.obj * part / f.n
-		f.n -= part
 		f.b -= piece.b
-		f.obj -= piece.obj
 		q.n -= part
 		q.b -= piece.b
+		if q.ext != nil {
+			x := &q.ext[q.head]
+			piece.obj = x.obj * part / f.n
+			x.obj -= piece.obj
+		}
+		f.n -= part
 	}
 	t.n -= part
 	if t.limB {
@@ -261,7 +320,7 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 }
 
 func (q *fifo) pop() {
-	f := q.buf[q.head]
+	f := &q.buf[q.head]
 	q.n -= f.n
 	q.b -= f.b
 	q.head = (q.head + 1) & (len(q.buf) - 1)
@@ -271,21 +330,27 @@ func (q *fifo) pop() {
 	}
 }
 
+// popFront removes the oldest cohort and returns it; the totals are the
+// caller's to settle (drain, a whole object).
+func (q *fifo) popFront() cohort {
+	c := q.get(q.head)
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.size--
+	return c
+}
+
 // drain removes every cohort, oldest first, calling fn for each.
 func (q *fifo) drain(fn func(c cohort)) {
 	for q.size > 0 {
-		c := q.buf[q.head]
-		q.head = (q.head + 1) & (len(q.buf) - 1)
-		q.size--
-		fn(c)
+		fn(q.popFront())
 	}
 	q.n, q.b = 0, 0
 }
 
 // each calls fn for every cohort, oldest first.
-func (q *fifo) each(fn func(c *cohort)) {
+func (q *fifo) each(fn func(c cohort)) {
 	for i := 0; i < q.size; i++ {
-		fn(&q.buf[(q.head+i)&(len(q.buf)-1)])
+		fn(q.get(q.slot(i)))
 	}
 }
 
@@ -293,9 +358,9 @@ func (q *fifo) each(fn func(c *cohort)) {
 func (q *fifo) lastArrival(n float64) float64 {
 	var seen, last float64
 	for i := 0; i < q.size && seen < n-1e-9; i++ {
-		c := &q.buf[(q.head+i)&(len(q.buf)-1)]
-		last = max(last, c.at)
-		seen += c.n
+		e := &q.buf[q.slot(i)]
+		last = max(last, e.at)
+		seen += e.n
 	}
 	return last
 }

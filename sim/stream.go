@@ -207,7 +207,7 @@ func (s *stream) relayout(e *Engine, units int) {
 		nq := make([]fifo, units)
 		for u := range qs {
 			t := mapUnit(u)
-			qs[u].each(func(c *cohort) { nq[t].push(*c) })
+			qs[u].each(func(c cohort) { nq[t].push(c) })
 		}
 		return nq
 	}
