@@ -22,6 +22,12 @@ type reader struct {
 	unitCapN   float64   // records per second per unit (Lambda's concurrent batches; 0: none)
 	unitCapB   float64   // bytes per second per unit (0: none)
 	want, can  []float64 // scratch for shareCapacity: per unit, what waits and what it can give
+	// summed, when set, says that the allocation's pass over the units
+	// summed what each could give (unitDemand) into sumN and sumB: more
+	// than it can read, so when even that fits the capacity, fitCapacity
+	// need not pass over the units again (sumDemand).
+	summed     bool
+	sumN, sumB float64
 
 	iterAge    float64
 	iterAgeMax float64
@@ -70,7 +76,12 @@ func (r *reader) fitCapacity(dt float64) bool {
 			}
 		}
 	}
+	summed := r.summed
+	r.summed = false
 	if r.capB < 0 && r.capN < 0 {
+		return bound
+	}
+	if summed && r.unitCapN <= 0 && r.unitCapB <= 0 && r.fits(r.sumN, r.sumB, dt) {
 		return bound
 	}
 	var sumN, sumB float64
@@ -150,15 +161,44 @@ func (r *reader) shareCapacity(c float64, byRecords bool) {
 // taking the unread records' mean size.
 func (r *reader) readable(u int) (n, b float64) {
 	dn, db := r.unitDemand(u)
+	return readableOf(dn, db, r.allowN[u], r.allow[u])
+}
+
+// readableOf is readable for a unit whose demand is dn records and db bytes
+// and whose allowances are allowN records and allow bytes.
+func readableOf(dn, db, allowN, allow float64) (n, b float64) {
 	if dn <= 0 {
 		return 0, 0
 	}
 	per := db / dn
-	n = r.allowN[u]
+	n = allowN
 	if per > 0 {
-		n = min(n, max(0, r.allow[u])/per)
+		n = min(n, max(0, allow)/per)
 	}
 	return n, n * per
+}
+
+// sumDemand starts the sums of unitDemand that an allocation's pass over
+// the units keeps (addDemand), when the reader's capacity will need them:
+// readable never exceeds unitDemand, so when the demand fits the capacity,
+// so does what the reader can read, and fitCapacity has nothing to do.
+func (r *reader) sumDemand() bool {
+	r.sumN, r.sumB = 0, 0
+	r.summed = (r.capN >= 0 || r.capB >= 0) && r.unitCapN <= 0 && r.unitCapB <= 0
+	return r.summed
+}
+
+func (r *reader) addDemand(dn, db float64) {
+	r.sumN += dn
+	r.sumB += db
+}
+
+// fits reports whether n records and b bytes are clearly within the
+// capacity of a tick (a margin for rounding: readable's n·(b/n) may exceed
+// b by an ulp).
+func (r *reader) fits(n, b, dt float64) bool {
+	const margin = 1 - 1e-9
+	return (r.capN < 0 || n <= r.capN*dt*margin) && (r.capB < 0 || b <= r.capB*dt*margin)
 }
 
 // push stores records the reader has not read.

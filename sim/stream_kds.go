@@ -126,8 +126,12 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	}
 	budget := pipeline.KDSShardReadBytes * dt
 	maxN := k.callRecords(s, dt)
+	sum := r.sumDemand()
 	for u := range r.allow {
 		n, b := r.unitDemand(u)
+		if sum {
+			r.addDemand(n, b)
+		}
 		if b > budget {
 			b = budget
 			r.short++
