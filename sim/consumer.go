@@ -77,6 +77,7 @@ func (c *consumer) pushedBack() bool {
 type gather struct {
 	cs   []cohort
 	grid []gridRow  // per arrival time: slot+1 by age in ticks
+	last int        // the grid row found last
 	idx  pieceIndex // births off the grid: (born, at) → index in cs
 	now  float64
 	dt   float64
@@ -190,33 +191,45 @@ func (g *gather) slot(c cohort) *int32 {
 	if a < 0 || a > 1<<16 || !sameTime(float64(a), age) {
 		return nil
 	}
-	var r *gridRow
-	for i := range g.grid {
-		if g.grid[i].at == c.at && g.grid[i].used {
-			r = &g.grid[i]
-			break
-		}
-	}
+	r := g.row(c.at)
 	if r == nil {
-		for i := range g.grid {
-			if !g.grid[i].used {
-				r = &g.grid[i]
-				break
-			}
-		}
-		if r == nil {
-			if len(g.grid) >= 8 {
-				return nil
-			}
-			g.grid = append(g.grid, gridRow{})
-			r = &g.grid[len(g.grid)-1]
-		}
-		r.at, r.used = c.at, true
+		return nil
 	}
 	if a >= len(r.slots) {
 		r.slots = append(r.slots, make([]int32, a+1-len(r.slots))...)
 	}
 	return &r.slots[a]
+}
+
+// row is the grid row of arrival time at, taken when new; nil when the
+// grid's rows are all in use.
+func (g *gather) row(at float64) *gridRow {
+	if g.last < len(g.grid) && g.grid[g.last].used && g.grid[g.last].at == at {
+		return &g.grid[g.last] // pieces come in runs of one arrival time
+	}
+	for i := range g.grid {
+		if g.grid[i].at == at && g.grid[i].used {
+			g.last = i
+			return &g.grid[i]
+		}
+	}
+	free := -1
+	for i := range g.grid {
+		if !g.grid[i].used {
+			free = i
+			break
+		}
+	}
+	if free < 0 {
+		if len(g.grid) >= 8 {
+			return nil
+		}
+		g.grid = append(g.grid, gridRow{})
+		free = len(g.grid) - 1
+	}
+	g.grid[free].at, g.grid[free].used = at, true
+	g.last = free
+	return &g.grid[free]
 }
 
 type gridRow struct {

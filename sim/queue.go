@@ -133,6 +133,10 @@ func (q *fifo) push(c cohort) {
 	if q.size > 0 {
 		j := q.slot(q.size - 1)
 		if last := &q.buf[j]; last.at == c.at && sameTime(last.born, c.born) {
+			if q.plain() && c.obj == 0 && c.fold == 0 && !c.spans() {
+				last.merge(entry{at: c.at, born: c.born, n: c.n, b: c.b})
+				return
+			}
 			l := q.get(j)
 			mergeInto(&l, c, q.spread)
 			q.put(j, l)
@@ -187,8 +191,40 @@ func (q *fifo) grow() {
 	q.buf, q.ext, q.head = nb, nx, 0
 }
 
+// compactPlain is compact for a plain queue.
+func (q *fifo) compactPlain() {
+	out := 0
+	for i := 0; i < q.size; i += 2 {
+		e := q.buf[q.slot(i)]
+		if i+1 < q.size {
+			e.merge(q.buf[q.slot(i+1)])
+		}
+		q.buf[q.slot(out)] = e
+		out++
+	}
+	q.size = out
+}
+
+// plain reports whether every entry is a bare one (no extra) and merges
+// keep no range of births: then merging works on the entries alone.
+func (q *fifo) plain() bool { return q.ext == nil && !q.spread }
+
+// merge is mergeInto for cohorts without extras, merged without spread: the
+// same arithmetic on the part they have.
+func (e *entry) merge(c entry) {
+	tot := e.n + c.n
+	e.born = (e.born*e.n + c.born*c.n) / tot
+	e.at = (e.at*e.n + c.at*c.n) / tot
+	e.n = tot
+	e.b += c.b
+}
+
 // compact merges neighbouring pairs, halving the entries.
 func (q *fifo) compact() {
+	if q.plain() {
+		q.compactPlain()
+		return
+	}
 	out := 0
 	for i := 0; i < q.size; i += 2 {
 		c := q.get(q.slot(i))
@@ -294,11 +330,13 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 		}
 		part = f.n // dust left by rounding goes with its neighbour, or it would block the queue
 	}
-	piece = q.get(q.head)
-	piece.n = part
+	piece = cohort{at: f.at, born: f.born, n: part, b: f.b}
+	if q.ext != nil {
+		x := &q.ext[q.head]
+		piece.obj, piece.fold, piece.lo, piece.hi = x.obj, x.fold, x.lo, x.hi
+	}
 	if part >= f.n*(1-1e-12) {
 		piece.n = f.n
-		piece.b = f.b
 		q.pop()
 	} else {
 		piece.b = f.b * part / f.n

@@ -330,7 +330,14 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		if skip || allow[u] <= 0 {
 			continue
 		}
-		q.take(allowN[u], allow[u], func(c cohort) { emit(u, c) })
+		t := q.taker(allowN[u], allow[u])
+		for {
+			c, _, ok := q.next(&t)
+			if !ok {
+				break
+			}
+			emit(u, c)
+		}
 		if q.size == 0 {
 			r.nonEmpty--
 		}
