@@ -85,6 +85,10 @@ type fifo struct {
 	n, b       float64 // totals held
 	limit      int
 	spread     bool
+	// floor is at most the arrival time of every entry held: push keeps it,
+	// starting again when the queue was empty. Expiry reads it instead of
+	// the front entry, which on a thousand deep queues is a cache miss each.
+	floor float64
 }
 
 // entry is the part of a cohort every queued one has.
@@ -121,6 +125,11 @@ func (q *fifo) put(j int, c cohort) {
 	q.ext[j] = extra{obj: c.obj, fold: c.fold, lo: c.lo, hi: c.hi}
 }
 
+// olderThan reports whether the oldest cohort arrived at or before t.
+func (q *fifo) olderThan(t float64) bool {
+	return q.size > 0 && q.floor <= t && q.buf[q.head].at <= t
+}
+
 // front is the oldest cohort.
 func (q *fifo) front() cohort { return q.get(q.head) }
 
@@ -130,6 +139,10 @@ func (q *fifo) push(c cohort) {
 	}
 	q.n += c.n
 	q.b += c.b
+	if q.size == 0 {
+		q.floor = c.at
+	}
+	q.floor = min(q.floor, c.at)
 	if q.size > 0 {
 		j := q.slot(q.size - 1)
 		if last := &q.buf[j]; last.at == c.at && sameTime(last.born, c.born) {

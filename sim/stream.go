@@ -330,7 +330,7 @@ func (s *stream) expire(now float64) {
 	cut := now - s.retention
 	drop := func(q *fifo) float64 {
 		var n float64
-		for !q.empty() && q.front().at <= cut {
+		for q.olderThan(cut) {
 			n += q.front().n
 			q.pop()
 		}
@@ -341,7 +341,7 @@ func (s *stream) expire(now float64) {
 			continue
 		}
 		for u := range r.q {
-			if !r.q[u].empty() && r.q[u].front().at <= cut {
+			if r.q[u].olderThan(cut) {
 				x := drop(&r.q[u])
 				r.expired += x
 				s.expired += x
@@ -352,7 +352,7 @@ func (s *stream) expire(now float64) {
 		}
 	}
 	for u := range s.orphan {
-		if !s.orphan[u].empty() && s.orphan[u].front().at <= cut {
+		if s.orphan[u].olderThan(cut) {
 			s.expired += drop(&s.orphan[u])
 		}
 	}
