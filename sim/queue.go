@@ -51,7 +51,7 @@ func (c *cohort) rowsPerRecord() float64 {
 // Bounds on the cohorts a node keeps in its queues, so memory stays flat
 // however far readers fall behind and however long buffers stay open.
 const (
-	cohortBudget  = 1 << 18 // cohorts per node in all (about 16 MB)
+	cohortBudget  = 1 << 18 // cohorts per node in all (8 MB of entries, 16 MB with extras)
 	minPerQueue   = 16      // the fewest one queue keeps, whatever the budget says
 	exactPerQueue = 64      // from this many down, merged cohorts spread their births
 )
