@@ -186,7 +186,10 @@ func (g *gather) slot(c cohort) *int32 {
 	if g.dt <= 0 {
 		return nil
 	}
-	age := (g.now - c.born) / g.dt
+	age := g.now - c.born
+	if g.dt != 1 { // x/1 is x: most scenarios tick by the second, and this runs per piece
+		age /= g.dt
+	}
 	a := int(age + 0.5)
 	if a < 0 || a > 1<<16 || !sameTime(float64(a), age) {
 		return nil
