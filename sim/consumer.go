@@ -342,7 +342,7 @@ func (c *consumer) read(e *Engine, skip bool, fn func(u int, co cohort)) {
 	now := e.nowSec()
 	var readN, readB float64
 	c.rd.take(skip, func(u int, co cohort) {
-		co.at = max(co.at, now) + c.rd.delay
+		co.at = later(co.at, now) + c.rd.delay
 		c.in += co.n
 		c.inB += co.b
 		readN += co.n

@@ -114,7 +114,7 @@ func (f *firehose) step(e *Engine) {
 		delay, bufs := f.rd.delay, f.bufs
 		var readN, readB float64
 		f.rd.takeUnits(failed, func(u int, co cohort) {
-			co.at = max(co.at, now) + delay
+			co.at = later(co.at, now) + delay
 			f.in += co.n
 			f.inB += co.b
 			readN += co.n
@@ -217,7 +217,7 @@ func (f *firehose) intake(b *fbuf, c cohort, now float64) {
 func (f *firehose) transform(e *Engine, b *fbuf, now float64) {
 	move := func(at float64) func(cohort) {
 		return func(c cohort) {
-			c.at = max(c.at, at)
+			c.at = later(c.at, at)
 			b.add(c, c.at) // the delivery buffer opens when they arrive
 		}
 	}
@@ -265,7 +265,7 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 	if size < 0 && n >= q.n {
 		for q.size > 0 { // drain
 			c := q.popFront()
-			c.at = max(c.at, at)
+			c.at = later(c.at, at)
 			c.obj = 0
 			if first {
 				c.obj, first = 1, false
@@ -281,7 +281,7 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 		if !ok {
 			return
 		}
-		c.at = max(c.at, at)
+		c.at = later(c.at, at)
 		c.obj = 0
 		if first {
 			c.obj, first = 1, false

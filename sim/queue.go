@@ -40,6 +40,16 @@ func unionBirths(dst *cohort, c cohort) {
 	}
 }
 
+// later is the later of two times. Times are never NaN or −0, so this
+// gives the builtin max's bits at a fraction of its cost (the builtin must
+// order NaN and the zeros), on the path of every piece a consumer hands on.
+func later(a, b float64) float64 {
+	if b > a {
+		return b
+	}
+	return a
+}
+
 // rowsPerRecord is the rows written per record.
 func (c *cohort) rowsPerRecord() float64 {
 	if c.fold == 0 {
