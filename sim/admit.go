@@ -398,9 +398,16 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	var rejSum float64
 	for u, w := range e.share {
 		n := e.n * w
-		x := max((n*recW+offRec[u])*invN, (n*byteW+offB[u])*invB)
+		// Plain comparisons, not the builtin max, which must order NaN and
+		// −0: these are non-negative counts, and this runs per shard and tick.
+		x := (n*recW + offRec[u]) * invN
+		if y := (n*byteW + offB[u]) * invB; y > x {
+			x = y
+		}
 		util[u] = x
-		maxUtil = max(maxUtil, x)
+		if x > maxUtil {
+			maxUtil = x
+		}
 		f := 1.0
 		if x > 1 {
 			f = 1 / x
