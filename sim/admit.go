@@ -166,7 +166,9 @@ func (a *admission) limit(u int, capN, capB float64) float64 {
 		util = a.offRec[u] / capN
 	}
 	if capB > 0 {
-		util = max(util, a.offB[u]/capB)
+		if x := a.offB[u] / capB; x > util { // plain: no NaN or −0 in counts
+			util = x
+		}
 	}
 	if util <= 1 {
 		a.frac[u] = 1
@@ -182,7 +184,10 @@ func (a *admission) limitAll(util []float64, capN, capB float64) {
 	invN, invB := 1/capN, 1/capB
 	offRec, offB, frac := a.offRec, a.offB, a.frac
 	for u := range frac {
-		x := max(offRec[u]*invN, offB[u]*invB)
+		x := offRec[u] * invN
+		if y := offB[u] * invB; y > x { // plain: no NaN or −0 in counts
+			x = y
+		}
 		util[u] = x
 		if x <= 1 {
 			frac[u] = 1
@@ -226,7 +231,7 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 				} else {
 					accBornN[u] += ok * e.born
 				}
-				accAt[u] = max(accAt[u], e.at)
+				accAt[u] = later(accAt[u], e.at)
 				okSum += ok
 				if rej := n - ok; rej > 1e-12 {
 					rejSum += rej
@@ -263,7 +268,7 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 				a.retN[en.unit] += ok
 				a.retB[en.unit] += ob
 				a.retBornN[en.unit] += ok * en.born
-				a.accAt[en.unit] = max(a.accAt[en.unit], e.at)
+				a.accAt[en.unit] = later(a.accAt[en.unit], e.at)
 				a.anyRet = true
 				e.writer.out += ok
 				e.writer.outB += ob
