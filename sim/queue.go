@@ -99,6 +99,10 @@ type fifo struct {
 	// starting again when the queue was empty. Expiry reads it instead of
 	// the front entry, which on a thousand deep queues is a cache miss each.
 	floor float64
+	// frontAt is the oldest entry's arrival, kept by every change of the
+	// front: the iterator age reads it for every unit each tick, which from
+	// the entries themselves costs a dependent load per queue.
+	frontAt float64
 }
 
 // entry is the part of a cohort every queued one has.
@@ -137,7 +141,7 @@ func (q *fifo) put(j int, c cohort) {
 
 // olderThan reports whether the oldest cohort arrived at or before t.
 func (q *fifo) olderThan(t float64) bool {
-	return q.size > 0 && q.floor <= t && q.buf[q.head].at <= t
+	return q.size > 0 && q.floor <= t && q.frontAt <= t
 }
 
 // front is the oldest cohort.
@@ -158,11 +162,14 @@ func (q *fifo) push(c cohort) {
 		if last := &q.buf[j]; last.at == c.at && sameTime(last.born, c.born) {
 			if q.plain() && c.obj == 0 && c.fold == 0 && !c.spans() {
 				last.merge(entry{at: c.at, born: c.born, n: c.n, b: c.b})
-				return
+			} else {
+				l := q.get(j)
+				mergeInto(&l, c, q.spread)
+				q.put(j, l)
 			}
-			l := q.get(j)
-			mergeInto(&l, c, q.spread)
-			q.put(j, l)
+			if q.size == 1 { // merged into the front: its arrival is averaged
+				q.frontAt = q.buf[q.head].at
+			}
 			return
 		}
 	}
@@ -175,9 +182,13 @@ func (q *fifo) push(c cohort) {
 		default:
 			q.grow()
 		}
+		q.frontAt = q.buf[q.head].at // merging may have reached the front
 	}
 	q.put(q.slot(q.size), c)
 	q.size++
+	if q.size == 1 {
+		q.frontAt = c.at
+	}
 }
 
 // mergeInto adds c to dst: counts summed, times weighted. With spread (or
@@ -391,6 +402,8 @@ func (q *fifo) pop() {
 	q.size--
 	if q.size == 0 {
 		q.n, q.b = 0, 0
+	} else {
+		q.frontAt = q.buf[q.head].at
 	}
 }
 
@@ -400,6 +413,9 @@ func (q *fifo) popFront() cohort {
 	c := q.get(q.head)
 	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.size--
+	if q.size > 0 {
+		q.frontAt = q.buf[q.head].at
+	}
 	return c
 }
 

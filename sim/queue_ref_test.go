@@ -316,6 +316,9 @@ func sameQueue(q *fifo, ref *refFifo, all bool) string {
 	if !q.empty() && q.front() != *ref.front() {
 		return fmt.Sprintf("front %v, want %v", q.front(), *ref.front())
 	}
+	if !q.empty() && q.frontAt != ref.front().at {
+		return fmt.Sprintf("frontAt %v, want %v", q.frontAt, ref.front().at)
+	}
 	if !all {
 		return ""
 	}

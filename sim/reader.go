@@ -500,7 +500,7 @@ func (r *reader) updateAge(now float64) {
 	}
 	for u := range r.q {
 		if !r.q[u].empty() {
-			age = max(age, now-r.q[u].front().at)
+			age = max(age, now-r.q[u].frontAt)
 		}
 	}
 	r.iterAge = age
