@@ -95,13 +95,10 @@ type fifo struct {
 	n, b       float64 // totals held
 	limit      int
 	spread     bool
-	// floor is at most the arrival time of every entry held: push keeps it,
-	// starting again when the queue was empty. Expiry reads it instead of
-	// the front entry, which on a thousand deep queues is a cache miss each.
-	floor float64
 	// frontAt is the oldest entry's arrival, kept by every change of the
-	// front: the iterator age reads it for every unit each tick, which from
-	// the entries themselves costs a dependent load per queue.
+	// front: the iterator age and expiry read it for every unit each tick,
+	// which from the entries themselves costs a dependent load (on deep
+	// queues, a cache miss) per queue.
 	frontAt float64
 }
 
@@ -141,7 +138,7 @@ func (q *fifo) put(j int, c cohort) {
 
 // olderThan reports whether the oldest cohort arrived at or before t.
 func (q *fifo) olderThan(t float64) bool {
-	return q.size > 0 && q.floor <= t && q.frontAt <= t
+	return q.size > 0 && q.frontAt <= t
 }
 
 // front is the oldest cohort.
@@ -153,10 +150,6 @@ func (q *fifo) push(c cohort) {
 	}
 	q.n += c.n
 	q.b += c.b
-	if q.size == 0 {
-		q.floor = c.at
-	}
-	q.floor = min(q.floor, c.at)
 	if q.size > 0 {
 		j := q.slot(q.size - 1)
 		if last := &q.buf[j]; last.at == c.at && sameTime(last.born, c.born) {
