@@ -19,11 +19,27 @@ type firehose struct {
 	flushed gather  // this tick's flushed records
 }
 
+// fbuf is a shard's buffer. It stays small (a delivery stream keeps one per
+// shard and a tick visits them all): the Lambda transform's buffer is made
+// only when records go through one.
 type fbuf struct {
 	q      fifo
 	opened float64
-	t      fifo    // Lambda transform: records waiting for their invocation (FH-LAMBDA-BUFFER)
-	topen  float64 // when t was opened
+	x      *xbuf
+}
+
+// xbuf holds records waiting for their Lambda transform (FH-LAMBDA-BUFFER).
+type xbuf struct {
+	t     fifo
+	topen float64 // when t was opened
+}
+
+// xbuf is the shard's transform buffer, made when first needed.
+func (b *fbuf) xbuf() *xbuf {
+	if b.x == nil {
+		b.x = &xbuf{}
+	}
+	return b.x
 }
 
 func init() {
@@ -175,17 +191,20 @@ func (f *firehose) rebuffer() {
 	f.bufs = make([]fbuf, f.units())
 	per, _ := queueLimit(len(f.bufs))
 	for u := range f.bufs {
-		f.bufs[u].q.limit, f.bufs[u].q.spread = per, true
+		f.bufs[u].q.limit, f.bufs[u].q.spread = int32(per), true
 	}
 	for i := range old {
 		nb := &f.bufs[i%len(f.bufs)]
 		old[i].q.each(func(c cohort) { nb.add(c, c.at) })
-		old[i].t.each(func(c cohort) {
-			if nb.t.empty() {
-				nb.topen = old[i].topen
-			}
-			nb.t.push(c)
-		})
+		if ox := old[i].x; ox != nil {
+			ox.t.each(func(c cohort) {
+				nx := nb.xbuf()
+				if nx.t.empty() {
+					nx.topen = ox.topen
+				}
+				nx.t.push(c)
+			})
+		}
 	}
 }
 
@@ -203,10 +222,11 @@ func (f *firehose) intake(b *fbuf, c cohort, now float64) {
 		b.add(c, now)
 		return
 	}
-	if b.t.empty() {
-		b.topen = now
+	x := b.xbuf()
+	if x.t.empty() {
+		x.topen = now
 	}
-	b.t.push(c)
+	x.t.push(c)
 }
 
 // transform invokes the Lambda transform (FH-LAMBDA-BUFFER): each time the
@@ -221,14 +241,18 @@ func (f *firehose) transform(e *Engine, b *fbuf, now float64) {
 			b.add(c, c.at) // the delivery buffer opens when they arrive
 		}
 	}
-	for !b.t.empty() && b.t.b >= pipeline.FirehoseLambdaBuffer*(1-1e-9) {
-		b.t.take(b.t.n, pipeline.FirehoseLambdaBuffer, move(now+f.xform))
-		b.topen = now
-	}
-	if b.t.empty() || now+e.dt-b.topen < pipeline.FirehoseLambdaInterval-1e-9 {
+	x := b.x
+	if x == nil {
 		return
 	}
-	b.t.drain(move(now + e.dt + f.xform))
+	for !x.t.empty() && x.t.b >= pipeline.FirehoseLambdaBuffer*(1-1e-9) {
+		x.t.take(x.t.n, pipeline.FirehoseLambdaBuffer, move(now+f.xform))
+		x.topen = now
+	}
+	if x.t.empty() || now+e.dt-x.topen < pipeline.FirehoseLambdaInterval-1e-9 {
+		return
+	}
+	x.t.drain(move(now + e.dt + f.xform))
 }
 
 // maybeFlush writes objects: one of exactly the size hint for every full
@@ -293,7 +317,11 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 func (f *firehose) held() float64 {
 	var h float64
 	for i := range f.bufs {
-		h += f.bufs[i].q.n + f.bufs[i].t.n
+		tn := 0.0
+		if x := f.bufs[i].x; x != nil {
+			tn = x.t.n
+		}
+		h += f.bufs[i].q.n + tn
 	}
 	h *= float64(max(1, len(f.outs)))
 	// Direct PUT retries are held (and counted) by the producers.

@@ -211,7 +211,7 @@ func (p *processor) rebatch() {
 	// that a long window keeps its records' arrival times apart.
 	limit := 1 << int(math.Ceil(math.Log2(float64(max(64, (1<<16)/len(p.batches))))))
 	for u := range p.batches {
-		p.batches[u].q.limit = limit
+		p.batches[u].q.limit = int32(limit)
 		p.batches[u].busy = make([]float64, slots)
 	}
 	for i := range old {

@@ -87,13 +87,14 @@ func queueLimit(n int) (limit int, spread bool) {
 // objects, fold and range of births in ext, which is made only when a cohort
 // that has any of them comes in: most queues (a stream's backlog, a batch)
 // never do, and a backlog of hours on every shard is the engine's largest
-// memory.
+// memory. The header is kept small too (80 bytes): a node keeps one per
+// shard, and a tick reads them all.
 type fifo struct {
 	buf        []entry
-	ext        []extra // nil, or as long as buf
+	ext        *[]extra // nil, or as long as buf
 	head, size int
 	n, b       float64 // totals held
-	limit      int
+	limit      int32
 	spread     bool
 	// frontAt is the oldest entry's arrival, kept by every change of the
 	// front: the iterator age and expiry read it for every unit each tick,
@@ -118,7 +119,7 @@ func (q *fifo) get(j int) cohort {
 	e := &q.buf[j]
 	c := cohort{at: e.at, born: e.born, n: e.n, b: e.b}
 	if q.ext != nil {
-		x := &q.ext[j]
+		x := &(*q.ext)[j]
 		c.obj, c.fold, c.lo, c.hi = x.obj, x.fold, x.lo, x.hi
 	}
 	return c
@@ -131,9 +132,10 @@ func (q *fifo) put(j int, c cohort) {
 		if c.obj == 0 && c.fold == 0 && c.lo == 0 && c.hi == 0 {
 			return
 		}
-		q.ext = make([]extra, len(q.buf))
+		x := make([]extra, len(q.buf))
+		q.ext = &x
 	}
-	q.ext[j] = extra{obj: c.obj, fold: c.fold, lo: c.lo, hi: c.hi}
+	(*q.ext)[j] = extra{obj: c.obj, fold: c.fold, lo: c.lo, hi: c.hi}
 }
 
 // olderThan reports whether the oldest cohort arrived at or before t.
@@ -168,9 +170,9 @@ func (q *fifo) push(c cohort) {
 	}
 	if q.size == len(q.buf) {
 		switch {
-		case q.limit > 0 && q.size >= q.limit && q.spread:
+		case q.limit > 0 && q.size >= int(q.limit) && q.spread:
 			q.mergeClosest()
-		case q.limit > 0 && q.size >= q.limit:
+		case q.limit > 0 && q.size >= int(q.limit):
 			q.compact()
 		default:
 			q.grow()
@@ -212,10 +214,13 @@ func (q *fifo) grow() {
 		j := q.slot(i)
 		nb[i] = q.buf[j]
 		if nx != nil {
-			nx[i] = q.ext[j]
+			nx[i] = (*q.ext)[j]
 		}
 	}
-	q.buf, q.ext, q.head = nb, nx, 0
+	q.buf, q.head = nb, 0
+	if nx != nil {
+		q.ext = &nx
+	}
 }
 
 // compactPlain is compact for a plain queue.
@@ -272,25 +277,31 @@ func (q *fifo) compact() {
 // queue. One pass costs O(size) and happens every size/2 pushes or so; when
 // births are out of order and no run forms, it halves instead.
 func (q *fifo) mergeClosest() {
-	front, last := q.front(), q.get(q.slot(q.size-1))
-	first, _ := front.births()
-	_, lastHi := last.births()
+	first, _ := q.birthsAt(q.head)
+	_, lastHi := q.birthsAt(q.slot(q.size - 1))
 	w := (lastHi - first) / float64(max(1, q.size/4))
 	out := 0
-	var run cohort       // the run being built, to go to entry out-1
-	var glo, ghi float64 // its births
+	var run cohort       // entry out-1 while a run merges into it
+	merging := false     // whether run holds entry out-1
+	var glo, ghi float64 // the births of entry out-1
 	for i := 0; i < q.size; i++ {
-		c := q.get(q.slot(i))
-		lo, hi := c.births()
+		j := q.slot(i)
+		lo, hi := q.birthsAt(j)
 		if out > 0 && max(ghi, hi)-min(glo, lo) <= w {
-			mergeInto(&run, c, true)
+			if !merging {
+				run, merging = q.get(q.slot(out-1)), true
+			}
+			mergeInto(&run, q.get(j), true)
 			glo, ghi = min(glo, lo), max(ghi, hi)
 			continue
 		}
-		if out > 0 {
+		if merging {
 			q.put(q.slot(out-1), run)
+			merging = false
 		}
-		run = c
+		if out != i {
+			q.move(q.slot(out), j)
+		}
 		glo, ghi = lo, hi
 		out++
 	}
@@ -299,8 +310,30 @@ func (q *fifo) mergeClosest() {
 		q.compact()
 		return
 	}
-	q.put(q.slot(out-1), run)
+	if merging {
+		q.put(q.slot(out-1), run)
+	}
 	q.size = out
+}
+
+// birthsAt is the range of births of the entry at buffer index j
+// (cohort.births without building the cohort).
+func (q *fifo) birthsAt(j int) (lo, hi float64) {
+	if q.ext != nil {
+		if x := &(*q.ext)[j]; x.hi > x.lo {
+			return x.lo, x.hi
+		}
+	}
+	b := q.buf[j].born
+	return b, b
+}
+
+// move copies the entry at buffer index src to dst.
+func (q *fifo) move(dst, src int) {
+	q.buf[dst] = q.buf[src]
+	if q.ext != nil {
+		(*q.ext)[dst] = (*q.ext)[src]
+	}
 }
 
 // take removes up to n records (and at most b bytes when b >= 0) from the front,
@@ -362,7 +395,7 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 	}
 	piece = cohort{at: f.at, born: f.born, n: part, b: f.b}
 	if q.ext != nil {
-		x := &q.ext[q.head]
+		x := &(*q.ext)[q.head]
 		piece.obj, piece.fold, piece.lo, piece.hi = x.obj, x.fold, x.lo, x.hi
 	}
 	if part >= f.n*(1-1e-12) {
@@ -374,7 +407,7 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 		q.n -= part
 		q.b -= piece.b
 		if q.ext != nil {
-			x := &q.ext[q.head]
+			x := &(*q.ext)[q.head]
 			piece.obj = x.obj * part / f.n
 			x.obj -= piece.obj
 		}

@@ -157,11 +157,11 @@ func (s *stream) setQueueLimits() {
 	per, spread := queueLimit(s.units * max(1, len(s.readers)))
 	for _, r := range s.readers {
 		for u := range r.q {
-			r.q[u].limit, r.q[u].spread = per, spread
+			r.q[u].limit, r.q[u].spread = int32(per), spread
 		}
 	}
 	for u := range s.orphan {
-		s.orphan[u].limit, s.orphan[u].spread = per, spread
+		s.orphan[u].limit, s.orphan[u].spread = int32(per), spread
 	}
 }
 
