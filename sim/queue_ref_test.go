@@ -334,9 +334,8 @@ func sameQueue(q *fifo, ref *refFifo, all bool) string {
 }
 
 // TestQueueHeaderStaysSmall: a node keeps a queue header per shard and a
-// tick reads them all; at 10,000 shards every byte of it is 10 KB that
-// competes for the cache (the header grew to 104 bytes once, and a day of
-// 10,000 shards took a third longer).
+// tick reads them all; at 10,000 shards every byte of it is 10 KB more that
+// competes for the cache.
 func TestQueueHeaderStaysSmall(t *testing.T) {
 	if n := unsafe.Sizeof(fifo{}); n > 80 {
 		t.Errorf("fifo is %d bytes; keep it at 80 or less", n)
