@@ -210,17 +210,14 @@ func (g *gather) row(at float64) *gridRow {
 	if g.last < len(g.grid) && g.grid[g.last].used && g.grid[g.last].at == at {
 		return &g.grid[g.last] // pieces come in runs of one arrival time
 	}
-	for i := range g.grid {
-		if g.grid[i].at == at && g.grid[i].used {
-			g.last = i
-			return &g.grid[i]
-		}
-	}
 	free := -1
 	for i := range g.grid {
-		if !g.grid[i].used {
+		switch {
+		case g.grid[i].used && g.grid[i].at == at:
+			g.last = i
+			return &g.grid[i]
+		case !g.grid[i].used && free < 0:
 			free = i
-			break
 		}
 	}
 	if free < 0 {

@@ -15,11 +15,6 @@ import (
 type kind struct {
 	name string
 	loop func(*pipeline.Scenario) loopTotals
-	// p99Tol, when set, is the relative difference allowed between the
-	// engine's and the loop's latency p99 (1e-3 otherwise), for a kind whose
-	// merged cohorts spread births the loop places differently; the kind's
-	// file says why.
-	p99Tol float64
 }
 
 // kinds are the scenario files of sim/testdata/kinds, one per consumer
@@ -100,20 +95,15 @@ func TestKindsLoopsAgree(t *testing.T) {
 			for _, c := range []struct {
 				what         string
 				engine, loop float64
-				tol          float64
 			}{
-				{"produced", m["pipeline.produced_records"], got.produced, 0},
-				{"throttled", m["pipeline.throttled_records"], got.throttled, 0},
-				{"lost", m["pipeline.lost_records"], got.lost, 0},
-				{"delivered", m["pipeline.delivered_records"], got.delivered, 0},
-				{"objects", objects(m), got.objects, 0},
-				{"latency p99", m["pipeline.latency_p99"], got.p99, k.p99Tol},
+				{"produced", m["pipeline.produced_records"], got.produced},
+				{"throttled", m["pipeline.throttled_records"], got.throttled},
+				{"lost", m["pipeline.lost_records"], got.lost},
+				{"delivered", m["pipeline.delivered_records"], got.delivered},
+				{"objects", objects(m), got.objects},
+				{"latency p99", m["pipeline.latency_p99"], got.p99},
 			} {
-				tol := c.tol
-				if tol == 0 {
-					tol = 1e-3
-				}
-				if d := math.Abs(c.engine - c.loop); d > tol*max(1, math.Abs(c.engine)) {
+				if d := math.Abs(c.engine - c.loop); d > 1e-3*max(1, math.Abs(c.engine)) {
 					t.Errorf("%s: engine %.6g, loop %.6g", c.what, c.engine, c.loop)
 				}
 			}

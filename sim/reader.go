@@ -161,19 +161,13 @@ func (r *reader) shareCapacity(c float64, byRecords bool) {
 // taking the unread records' mean size.
 func (r *reader) readable(u int) (n, b float64) {
 	dn, db := r.unitDemand(u)
-	return readableOf(dn, db, r.allowN[u], r.allow[u])
-}
-
-// readableOf is readable for a unit whose demand is dn records and db bytes
-// and whose allowances are allowN records and allow bytes.
-func readableOf(dn, db, allowN, allow float64) (n, b float64) {
 	if dn <= 0 {
 		return 0, 0
 	}
 	per := db / dn
-	n = allowN
+	n = r.allowN[u]
 	if per > 0 {
-		n = min(n, max(0, allow)/per)
+		n = min(n, max(0, r.allow[u])/per)
 	}
 	return n, n * per
 }

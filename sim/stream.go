@@ -40,7 +40,6 @@ type stream struct {
 	readThrot float64
 	demand    []float64 // per reader: bytes wanted from the unit being shared (<0: not sharing)
 	own       []float64 // per reader: bytes it may read from each unit alone this tick (0: it shares)
-	sums      []bool    // per reader: the allocation sums its demand (reader.sumDemand)
 	fillOrder []int     // scratch for waterFill: the sharing readers by demand
 	accepted  float64   // bytes accepted this tick (on-demand peak tracking)
 }
@@ -370,21 +369,20 @@ func (s *stream) allocateReads(e *Engine) {
 	}
 	budget := s.kind.sharedBudget(dt)
 	maxN := s.kind.callRecords(s, dt)
-	if k := len(s.readers); cap(s.demand) < k {
-		s.demand, s.own = make([]float64, k), make([]float64, k)
-		s.sums = make([]bool, k)
-	}
 	k := len(s.readers)
-	demand, own, sums := s.demand[:k], s.own[:k], s.sums[:k]
+	if cap(s.demand) < k {
+		s.demand, s.own = make([]float64, k), make([]float64, k)
+	}
+	demand, own := s.demand[:k], s.own[:k]
 	for i, r := range s.readers {
 		own[i] = s.kind.ownBudget(r, dt)
-		sums[i] = r.sumDemand()
+		r.sumDemand()
 	}
 	for u := 0; u < s.units; u++ {
 		var want float64
 		for i, r := range s.readers {
 			n, b := r.unitDemand(u)
-			if sums[i] {
+			if r.summed {
 				r.addDemand(n, b)
 			}
 			demand[i] = -1 // not sharing the unit's budget
