@@ -28,6 +28,14 @@ type reader struct {
 	// need not pass over the units again (sumDemand).
 	summed     bool
 	sumN, sumB float64
+	// ready, when set, says the allocation's pass also found what each unit
+	// can give (readable) into canN and canB and summed it into readN and
+	// readB, so fitCapacity and shareCapacity need not find it again. The
+	// pass does so when the capacity needed those sums the tick before
+	// (needed): a reader that falls behind needs them every tick.
+	ready, needed bool
+	canN, canB    []float64
+	readN, readB  float64
 
 	iterAge    float64
 	iterAgeMax float64
@@ -76,19 +84,23 @@ func (r *reader) fitCapacity(dt float64) bool {
 			}
 		}
 	}
-	summed := r.summed
-	r.summed = false
+	summed, ready := r.summed, r.ready
+	r.summed, r.ready, r.needed = false, false, false
 	if r.capB < 0 && r.capN < 0 {
 		return bound
 	}
 	if summed && r.unitCapN <= 0 && r.unitCapB <= 0 && r.fits(r.sumN, r.sumB, dt) {
 		return bound
 	}
-	var sumN, sumB float64
-	for u := range r.allow {
-		n, b := r.readable(u)
-		sumN += n
-		sumB += b
+	r.needed = true
+	sumN, sumB := r.readN, r.readB
+	if !ready {
+		sumN, sumB = 0, 0
+		for u := range r.allow {
+			n, b := r.readable(u)
+			sumN += n
+			sumB += b
+		}
 	}
 	overN, overB := 0.0, 0.0 // readable ÷ capacity
 	if r.capN >= 0 {
@@ -101,9 +113,9 @@ func (r *reader) fitCapacity(dt float64) bool {
 		return bound
 	}
 	if overN >= overB {
-		r.shareCapacity(r.capN*dt, true)
+		r.shareCapacity(r.capN*dt, true, ready)
 	} else {
-		r.shareCapacity(r.capB*dt, false)
+		r.shareCapacity(r.capB*dt, false, ready)
 	}
 	return true
 }
@@ -112,7 +124,8 @@ func (r *reader) fitCapacity(dt float64) bool {
 // byRecords, else bytes) in proportion to what waits on it, but never more
 // than the unit can give: x_u = min(can_u, λ·want_u) with Σ x_u = c, found by
 // saturating the units whose allowance binds and sharing the rest again.
-func (r *reader) shareCapacity(c float64, byRecords bool) {
+// With ready, what each unit can give is the allocation's (canN, canB).
+func (r *reader) shareCapacity(c float64, byRecords, ready bool) {
 	if len(r.want) != len(r.allow) {
 		r.want = make([]float64, len(r.allow))
 		r.can = make([]float64, len(r.allow))
@@ -120,7 +133,12 @@ func (r *reader) shareCapacity(c float64, byRecords bool) {
 	var wsum float64
 	for u := range r.allow {
 		dn, db := r.unitDemand(u)
-		n, b := r.readable(u)
+		var n, b float64
+		if ready {
+			n, b = r.canN[u], r.canB[u]
+		} else {
+			n, b = r.readable(u)
+		}
 		r.want[u], r.can[u] = db, b
 		if byRecords {
 			r.want[u], r.can[u] = dn, n
@@ -161,15 +179,46 @@ func (r *reader) shareCapacity(c float64, byRecords bool) {
 // taking the unread records' mean size.
 func (r *reader) readable(u int) (n, b float64) {
 	dn, db := r.unitDemand(u)
+	return readableOf(dn, db, r.allowN[u], r.allow[u])
+}
+
+// readableOf is readable for a unit whose demand is dn records and db
+// bytes and whose allowances are allowN records and allowB bytes.
+func readableOf(dn, db, allowN, allowB float64) (n, b float64) {
 	if dn <= 0 {
 		return 0, 0
 	}
 	per := db / dn
-	n = r.allowN[u]
+	n = allowN
 	if per > 0 {
-		n = min(n, max(0, r.allow[u])/per)
+		n = min(n, max(0, allowB)/per)
 	}
 	return n, n * per
+}
+
+// prepare starts the sums of readable that an allocation's pass keeps
+// (canRead) when the reader's capacity will need them (needed): with
+// per-unit caps, fitCapacity lowers the allowances first, so it finds them
+// itself.
+func (r *reader) prepare() bool {
+	r.ready = r.needed && (r.capN >= 0 || r.capB >= 0) && r.unitCapN <= 0 && r.unitCapB <= 0
+	if r.ready {
+		r.readN, r.readB = 0, 0
+		if len(r.canN) != len(r.allow) {
+			r.canN = make([]float64, len(r.allow))
+			r.canB = make([]float64, len(r.allow))
+		}
+	}
+	return r.ready
+}
+
+// canRead keeps what unit u can give, from its demand (dn, db) and the
+// allowances just set.
+func (r *reader) canRead(u int, dn, db float64) {
+	n, b := readableOf(dn, db, r.allowN[u], r.allow[u])
+	r.canN[u], r.canB[u] = n, b
+	r.readN += n
+	r.readB += b
 }
 
 // sumDemand starts the sums of unitDemand that an allocation's pass over

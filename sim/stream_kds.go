@@ -126,18 +126,22 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	}
 	budget := pipeline.KDSShardReadBytes * dt
 	maxN := k.callRecords(s, dt)
-	sum := r.sumDemand()
+	sum, pre := r.sumDemand(), r.prepare()
 	for u := range r.allow {
 		n, b := r.unitDemand(u)
 		if sum {
 			r.addDemand(n, b)
 		}
-		if b > budget {
-			b = budget
+		allow := b
+		if allow > budget {
+			allow = budget
 			r.short++
 		}
-		r.allow[u] = b
+		r.allow[u] = allow
 		r.allowN[u] = min(n, maxN)
+		if pre {
+			r.canRead(u, n, b)
+		}
 	}
 	s.settleReads(r, dt)
 	return true
