@@ -308,9 +308,11 @@ func (s *stream) limits(e *Engine) {
 		return
 	}
 	s.kind.writeLimits(e, s, e.dt)
+	m := s.maxUtil
 	for _, u := range s.util {
-		s.maxUtil = max(s.maxUtil, u)
+		m = max(m, u)
 	}
+	s.maxUtil = m
 }
 
 // clusterCap scales every unit down when the cluster-wide ingress limit binds.
@@ -364,7 +366,7 @@ func (s *stream) expire(now float64) {
 func (s *stream) allocateReads(e *Engine) {
 	dt := e.dt
 	failed := s.failed(e.nowSec())
-	if !failed && len(s.readers) == 1 && s.kind.readOne(s, dt) {
+	if !failed && len(s.readers) == 1 && !e.generalReads && s.kind.readOne(s, dt) {
 		return
 	}
 	budget := s.kind.sharedBudget(dt)

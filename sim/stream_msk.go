@@ -49,8 +49,38 @@ func (kafka) unitMap(s *stream, units int) func(int) int {
 func (kafka) fixedLimits(*stream) (recs, bytes float64, ok bool) { return 0, 0, false }
 func (kafka) ownBudget(*reader, float64) float64                 { return 0 }
 func (kafka) callRecords(*stream, float64) float64               { return math.Inf(1) }
-func (kafka) readOne(*stream, float64) bool                      { return false }
-func (kafka) readCalls(*stream, float64)                         {}
+
+// readOne is allocateReads for one consumer group: each partition's
+// allowance is what waits on it, within the share of its egress the group
+// has alone (waterFill for one reader), in one pass.
+func (kafka) readOne(s *stream, dt float64) bool {
+	r := s.readers[0]
+	budget := s.kind.sharedBudget(dt)
+	sum := r.sumDemand()
+	down := s.down
+	for u := range r.allow {
+		n, b := r.unitDemand(u)
+		if sum {
+			r.addDemand(n, b)
+		}
+		switch {
+		case down != nil && down[u]:
+			r.allow[u], r.allowN[u] = 0, 0
+		case budget > 0 && b > budget:
+			r.allow[u], r.allowN[u] = budget, n
+			if b > budget+1e-9 {
+				r.short++
+			}
+		default:
+			r.allow[u], r.allowN[u] = b, n
+		}
+	}
+	s.kind.readCalls(s, dt)
+	s.settleReads(r, dt)
+	s.kind.afterReads(s, dt)
+	return true
+}
+func (kafka) readCalls(*stream, float64) {}
 
 // metrics adds MSK-LAG's figures: the largest offset lag and the estimated
 // time lag of the slowest consumer group.

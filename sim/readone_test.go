@@ -1,0 +1,121 @@
+package sim_test
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"testing"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+)
+
+// TestReadOneMatchesGeneral holds each service's one-reader pass (readOne)
+// to the general allocation, tick by tick, over every storage kind with
+// one reader of every consumer kind: polling and enhanced fan-out, reads
+// that the shard, partition or cluster egress limits and reads that a
+// small consumer's capacity limits (a consumer outage leaves a backlog to
+// catch up on), MSK brokers out of service with and without replicas.
+func TestReadOneMatchesGeneral(t *testing.T) {
+	stores := []string{
+		"service: kinesis-data-streams\n    shards: 3",
+		"service: kinesis-data-streams\n    mode: on-demand",
+		"service: msk\n    brokers: 3\n    partitions: 6",
+		"service: msk\n    brokers: 6\n    partitions: 12\n    replication: 2\n    brokers_down: 2",
+		"service: msk\n    brokers: 3\n    partitions: 6\n    replication: 1",
+		"service: msk-serverless\n    partitions: 4",
+		"service: msk-serverless\n    partitions: 80",
+	}
+	consumers := []string{
+		"service: app\n    instances: 1",
+		"service: app\n    instances: 20",
+		"service: firehose\n    to: [lake]",
+		"service: lambda\n    batch_size: 100\n    to: [table]",
+		"service: flink\n    kpus: 1",
+		"service: glue-streaming\n    workers: 2\n    window: 10s",
+		"service: emr\n    engine: spark-streaming\n    instances: 1",
+	}
+	rates := []string{"3MB/s", "40MB/s", "300MB/s"}
+	n := 0
+	for si, st := range stores {
+		for ci, co := range consumers {
+			for ri, rate := range rates {
+				n++
+				if (testing.Short() || raceEnabled) && n%4 != 0 {
+					continue
+				}
+				if !strings.Contains(co, "to:") {
+					co += "\n    to: [lake]"
+				}
+				later := "" // a broker goes down with records unread on its partitions
+				if strings.Contains(st, "replication: 1") {
+					later = "  - at: 2m\n    set: {s.brokers_down: 1}\n"
+				}
+				efo := ""
+				if strings.Contains(st, "kinesis") && (si+ci+ri)%2 == 0 && !strings.Contains(co, "firehose") {
+					efo = "\n    read: enhanced-fan-out"
+				}
+				src := fmt.Sprintf(`version: 1
+name: readone-%d-%d-%d
+duration: 8m
+producers:
+  - id: p
+    rate: %s
+    record_size: 1KiB
+    keys: {dist: zipf, count: 2000, skew: 1.1}
+    to: [s]
+storage:
+  - id: s
+    %s
+consumers:
+  - id: c
+    from: s
+    %s%s
+destinations:
+  - id: lake
+    service: s3
+  - id: table
+    service: dynamodb
+    mode: on-demand
+timeline:
+  - at: 1m
+    fail: c
+    for: 2m
+%s`, si, ci, ri, rate, st, co, efo, later)
+				sc, err := pipeline.Load("readone.yaml", []byte(src))
+				if err != nil {
+					t.Fatalf("%v\n%s", err, src)
+				}
+				if fast, general := readTrace(t, sc, false), readTrace(t, sc, true); fast != general {
+					t.Errorf("%s: the one-reader pass differs from the general allocation\n%s", sc.Name, src)
+				}
+			}
+		}
+	}
+}
+
+// readTrace hashes a run's snapshots and final metrics.
+func readTrace(t *testing.T, sc *pipeline.Scenario, general bool) uint64 {
+	t.Helper()
+	e, err := sim.New(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if general {
+		sim.ShareReadsGenerally(e)
+	}
+	h := fnv.New64a()
+	for !e.Done() {
+		e.Step()
+		s := e.Snapshot()
+		fmt.Fprintf(h, "%d %v %v|", s.Time, s.Pipeline.Produced, s.Pipeline.Delivered)
+		for _, n := range s.Nodes {
+			fmt.Fprintf(h, "%+v;", n)
+		}
+	}
+	res := e.Result()
+	for _, k := range res.Keys() {
+		fmt.Fprintf(h, "%s=%v\n", k, res.Metrics[k])
+	}
+	return h.Sum64()
+}
