@@ -15,10 +15,13 @@ import (
 // one reader of every consumer kind: polling and enhanced fan-out, reads
 // that the shard, partition or cluster egress limits and reads that a
 // small consumer's capacity limits (a consumer outage leaves a backlog to
-// catch up on), MSK brokers out of service with and without replicas.
+// catch up on), MSK brokers out of service with and without replicas,
+// retried and aggregated writes, hot shards, resharding and Flink's
+// checkpoint pauses.
 func TestReadOneMatchesGeneral(t *testing.T) {
 	stores := []string{
 		"service: kinesis-data-streams\n    shards: 3",
+		"service: kinesis-data-streams\n    shards: 40",
 		"service: kinesis-data-streams\n    mode: on-demand",
 		"service: msk\n    brokers: 3\n    partitions: 6",
 		"service: msk\n    brokers: 6\n    partitions: 12\n    replication: 2\n    brokers_down: 2",
@@ -32,6 +35,7 @@ func TestReadOneMatchesGeneral(t *testing.T) {
 		"service: firehose\n    to: [lake]",
 		"service: lambda\n    batch_size: 100\n    to: [table]",
 		"service: flink\n    kpus: 1",
+		"service: flink\n    kpus: 64\n    checkpoint: 30s",
 		"service: glue-streaming\n    workers: 2\n    window: 10s",
 		"service: emr\n    engine: spark-streaming\n    instances: 1",
 	}
@@ -51,6 +55,16 @@ func TestReadOneMatchesGeneral(t *testing.T) {
 				if strings.Contains(st, "replication: 1") {
 					later = "  - at: 2m\n    set: {s.brokers_down: 1}\n"
 				}
+				if strings.Contains(st, "shards: 40") { // a reshard, and back
+					later = "  - at: 4m\n    set: {s.shards: 60}\n  - at: 6m\n    set: {s.shards: 30}\n"
+				}
+				writer, size := "", "1KiB" // how the producer writes: retries, KPL aggregation
+				switch (si + ci + ri) % 3 {
+				case 1:
+					writer = "\n    retries: {max: 2, backoff: 1s}"
+				case 2: // small records aggregated: the record limit can bind a retry
+					writer, size = "\n    aggregation: true\n    retries: {max: 1, backoff: 100ms}", "100B"
+				}
 				efo := ""
 				if strings.Contains(st, "kinesis") && (si+ci+ri)%2 == 0 && !strings.Contains(co, "firehose") {
 					efo = "\n    read: enhanced-fan-out"
@@ -61,8 +75,9 @@ duration: 8m
 producers:
   - id: p
     rate: %s
-    record_size: 1KiB
-    keys: {dist: zipf, count: 2000, skew: 1.1}
+    pattern: {shape: spike, at: 6m, for: 30s, factor: 1.5}
+    record_size: %s
+    keys: {dist: zipf, count: 2000, skew: 1.1}%s
     to: [s]
 storage:
   - id: s
@@ -81,7 +96,7 @@ timeline:
   - at: 1m
     fail: c
     for: 2m
-%s`, si, ci, ri, rate, st, co, efo, later)
+%s`, si, ci, ri, rate, size, writer, st, co, efo, later)
 				sc, err := pipeline.Load("readone.yaml", []byte(src))
 				if err != nil {
 					t.Fatalf("%v\n%s", err, src)
