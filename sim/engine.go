@@ -56,16 +56,16 @@ type Engine struct {
 	prods     []*producer
 	lat       *pipeline.Histogram
 	tickDeliv float64 // records delivered this tick, for snapshots
+	nextChg   int
+	events    []Event
+	produced  float64
+	deliv     float64
+	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
+	unitsCache unitsMemo
 	// generalReads makes every stream share its reads the general way
 	// (allocateReads), never its service's one-reader pass (readOne): the
 	// tests hold each readOne to the general way with it.
 	generalReads bool
-	nextChg      int
-	events       []Event
-	produced     float64
-	deliv        float64
-	// unitsCache memoises unitsPerRecord; a timeline change may change sizes or rates.
-	unitsCache unitsMemo
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64
 	keysKnown bool

@@ -220,6 +220,11 @@ func (ks *keySpace) md5Keys() []u128 {
 	ks.each(func(name []byte, _ float64) { sums = append(sums, md5Key(name)) })
 	hashMemo.Lock()
 	defer hashMemo.Unlock()
+	for _, m := range hashMemo.kept {
+		if m.same(ks) { // hashed meanwhile by a simulation beside this one
+			return m.sums
+		}
+	}
 	if len(hashMemo.kept) == hashMemoKeep {
 		hashMemo.kept = slices.Delete(hashMemo.kept, 0, 1)
 	}
@@ -227,11 +232,17 @@ func (ks *keySpace) md5Keys() []u128 {
 	return sums
 }
 
+// same reports whether m holds the sums of ks's names.
+func (m *memoHashes) same(ks *keySpace) bool {
+	return m.start == ks.start && m.prefix == ks.prefix && m.k == ks.k
+}
+
+// memoLookup returns ks's kept sums, marked as used last, or nil.
 func memoLookup(ks *keySpace) []u128 {
 	hashMemo.Lock()
 	defer hashMemo.Unlock()
 	for i, m := range hashMemo.kept {
-		if m.start == ks.start && m.prefix == ks.prefix && m.k == ks.k {
+		if m.same(ks) {
 			hashMemo.kept = append(slices.Delete(hashMemo.kept, i, i+1), m)
 			return m.sums
 		}

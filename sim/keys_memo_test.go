@@ -104,6 +104,13 @@ func TestKinesisWeightsKeepHashes(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+	for i := range hashMemo.kept {
+		for j := range i {
+			if hashMemo.kept[j].same(&keySpace{start: hashMemo.kept[i].start, prefix: hashMemo.kept[i].prefix, k: hashMemo.kept[i].k}) {
+				t.Errorf("the sums of %d keys are kept twice", hashMemo.kept[i].k)
+			}
+		}
+	}
 }
 
 // TestShardOfBoundaries: a hash on a shard's starting key belongs to that
