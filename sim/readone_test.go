@@ -55,6 +55,9 @@ func TestReadOneMatchesGeneral(t *testing.T) {
 				if strings.Contains(st, "replication: 1") {
 					later = "  - at: 2m\n    set: {s.brokers_down: 1}\n"
 				}
+				if strings.Contains(st, "partitions: 4\n") || strings.HasSuffix(st, "partitions: 4") || strings.Contains(st, "partitions: 6") { // partitions added
+					later += "  - at: 4m\n    set: {s.partitions: 9}\n"
+				}
 				if strings.Contains(st, "shards: 40") { // a reshard, and back
 					later = "  - at: 4m\n    set: {s.shards: 60}\n  - at: 6m\n    set: {s.shards: 30}\n"
 				}
