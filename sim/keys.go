@@ -213,23 +213,12 @@ type memoHashes struct {
 
 // md5Keys returns the MD5 sum of each explicit key's name, in key order.
 func (ks *keySpace) md5Keys() []u128 {
-	if sums := memoLookup(ks); sums != nil {
+	if sums := memoUse(ks, nil); sums != nil {
 		return sums
 	}
 	sums := make([]u128, 0, ks.k)
 	ks.each(func(name []byte, _ float64) { sums = append(sums, md5Key(name)) })
-	hashMemo.Lock()
-	defer hashMemo.Unlock()
-	for _, m := range hashMemo.kept {
-		if m.same(ks) { // hashed meanwhile by a simulation beside this one
-			return m.sums
-		}
-	}
-	if len(hashMemo.kept) == hashMemoKeep {
-		hashMemo.kept = slices.Delete(hashMemo.kept, 0, 1)
-	}
-	hashMemo.kept = append(hashMemo.kept, memoHashes{ks.start, ks.prefix, ks.k, sums})
-	return sums
+	return memoUse(ks, sums)
 }
 
 // same reports whether m holds the sums of ks's names.
@@ -237,8 +226,11 @@ func (m *memoHashes) same(ks *keySpace) bool {
 	return m.start == ks.start && m.prefix == ks.prefix && m.k == ks.k
 }
 
-// memoLookup returns ks's kept sums, marked as used last, or nil.
-func memoLookup(ks *keySpace) []u128 {
+// memoUse returns ks's kept sums, marking them used last. When none are
+// kept it keeps sums (nil: none to keep) in place of the least recently
+// used, and returns them. A simulation beside this one may have kept the
+// same sums meanwhile; then those are returned and sums is dropped.
+func memoUse(ks *keySpace, sums []u128) []u128 {
 	hashMemo.Lock()
 	defer hashMemo.Unlock()
 	for i, m := range hashMemo.kept {
@@ -247,7 +239,14 @@ func memoLookup(ks *keySpace) []u128 {
 			return m.sums
 		}
 	}
-	return nil
+	if sums == nil {
+		return nil
+	}
+	if len(hashMemo.kept) == hashMemoKeep {
+		hashMemo.kept = slices.Delete(hashMemo.kept, 0, 1)
+	}
+	hashMemo.kept = append(hashMemo.kept, memoHashes{ks.start, ks.prefix, ks.k, sums})
+	return sums
 }
 
 // rangeFraction is the fraction of the hash space shard s owns.

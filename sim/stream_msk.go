@@ -80,6 +80,7 @@ func (kafka) readOne(s *stream, dt float64) bool {
 	s.kind.afterReads(s, dt)
 	return true
 }
+
 func (kafka) readCalls(*stream, float64) {}
 
 // metrics adds MSK-LAG's figures: the largest offset lag and the estimated
