@@ -66,6 +66,10 @@ type Engine struct {
 	// (allocateReads), never its service's one-reader pass (readOne): the
 	// tests hold each readOne to the general way with it.
 	generalReads bool
+	// generalAdmission makes every stream admit writes through the general
+	// passes (offer, limits, settle), never a fused one (settleBytes): the
+	// tests hold the fused pass to them with it.
+	generalAdmission bool
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64
 	keysKnown bool

@@ -3,3 +3,7 @@ package sim
 // ShareReadsGenerally makes e's streams share their reads the general way
 // (allocateReads), never through their service's one-reader pass (readOne).
 func ShareReadsGenerally(e *Engine) { e.generalReads = true }
+
+// AdmitGenerally makes e's streams admit writes through the general passes
+// (offer, limits, settle), never a fused one (settleBytes).
+func AdmitGenerally(e *Engine) { e.generalAdmission = true }

@@ -302,12 +302,18 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			return
 		}
 	}
+	// Only unit u's queue changes while u is read: when every queue was
+	// empty at the start, each is empty when its turn comes, and its header
+	// (a cache line per unit) need not be read.
+	allEmpty := r.nonEmpty == 0
+	anyRet, retN := acc.anyRet, acc.retN
 	for u := range r.q {
 		q := &r.q[u]
-		if acc.anyRet && acc.retN[u] > 0 {
+		empty := allEmpty || q.size == 0
+		if anyRet && retN[u] > 0 {
 			// Retries accepted this tick are older: they go ahead of new records.
 			rc := acc.retried(u)
-			if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+			if empty && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
 				if r.perUnit {
 					emit(u, rc)
 				} else {
@@ -325,10 +331,11 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 				allowN[u] -= rc.n
 			} else {
 				r.push(u, rc)
+				empty = false
 			}
 		}
 		inN := accN[u]
-		if q.size == 0 {
+		if empty {
 			if inN <= 0 {
 				continue
 			}
@@ -407,12 +414,15 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 	multi := len(acc.edges) > 1
 	oneMode, onePer, oneBorn, oneAt := acc.oneMode, acc.onePer, acc.oneBorn, acc.oneAt
 	var outN, outB float64
+	allEmpty := r.nonEmpty == 0 // as in take
+	anyRet, retN := acc.anyRet, acc.retN
 	for u := range r.q {
 		q := &r.q[u]
-		if acc.anyRet && acc.retN[u] > 0 {
+		empty := allEmpty || q.size == 0
+		if anyRet && retN[u] > 0 {
 			// Retries accepted this tick are older: they go ahead of new records.
 			rc := acc.retried(u)
-			if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+			if empty && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
 				outN += rc.n
 				outB += rc.b
 				fn(u, rc)
@@ -420,10 +430,11 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 				allowN[u] -= rc.n
 			} else {
 				r.push(u, rc)
+				empty = false
 			}
 		}
 		inN := accN[u]
-		if q.size == 0 {
+		if empty {
 			if inN <= 0 {
 				continue
 			}

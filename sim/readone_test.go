@@ -104,7 +104,7 @@ timeline:
 				if err != nil {
 					t.Fatalf("%v\n%s", err, src)
 				}
-				if fast, general := readTrace(t, sc, false), readTrace(t, sc, true); fast != general {
+				if fast, general := runTrace(t, sc, nil), runTrace(t, sc, sim.ShareReadsGenerally); fast != general {
 					t.Errorf("%s: the one-reader pass differs from the general allocation\n%s", sc.Name, src)
 				}
 			}
@@ -112,15 +112,16 @@ timeline:
 	}
 }
 
-// readTrace hashes a run's snapshots and final metrics.
-func readTrace(t *testing.T, sc *pipeline.Scenario, general bool) uint64 {
+// runTrace hashes a run's snapshots and final metrics, with set (when not
+// nil) applied to the engine first.
+func runTrace(t *testing.T, sc *pipeline.Scenario, set func(*sim.Engine)) uint64 {
 	t.Helper()
 	e, err := sim.New(sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if general {
-		sim.ShareReadsGenerally(e)
+	if set != nil {
+		set(e)
 	}
 	h := fnv.New64a()
 	for !e.Done() {

@@ -34,7 +34,11 @@ type stream struct {
 	retention float64
 	down      []bool // units that take no writes and give no reads (an MSK partition without a leader); nil: none
 
-	util      []float64 // offered utilisation per unit, last tick
+	util []float64 // offered utilisation per unit, last tick
+	// utilPer, when above 0, is the limit this tick's util is relative to:
+	// a unit's utilisation is adm.offB[u] / utilPer, and util is stale
+	// (stream.settleBytes leaves the division to whoever reads it).
+	utilPer   float64
 	maxUtil   float64
 	expired   float64
 	readThrot float64
@@ -74,6 +78,10 @@ type storage interface {
 	// fixedLimits are each unit's write limits per second when they are
 	// fixed (a provisioned Kinesis shard), for the fused admission.
 	fixedLimits(s *stream) (recs, bytes float64, ok bool)
+	// byteLimits are each unit's write limit and the whole stream's, in
+	// bytes per second, when those are its only limits (MSK Serverless),
+	// for the two-pass admission.
+	byteLimits(s *stream) (unit, all float64, ok bool)
 	// writeLimits sets each unit's accepted fraction and utilisation.
 	writeLimits(e *Engine, s *stream, dt float64)
 	// sharedBudget is the bytes per unit and tick that the readers of a
@@ -252,11 +260,12 @@ func (s *stream) step(e *Engine) {
 		s.od.scale(e, s)
 	}
 	var throttled, inN, inB float64
+	s.utilPer = 0
 	if recs, bytes, ok := s.kind.fixedLimits(s); ok && len(s.adm.edges) == 1 && !s.failed(now) {
 		var mu float64
 		throttled, inN, inB, mu = s.adm.settleOne(e.tick, e.dt, recs*e.dt, bytes*e.dt, s.util)
 		s.maxUtil = max(s.maxUtil, mu)
-	} else {
+	} else if !s.settleBytes(e, &throttled, &inN, &inB) {
 		s.adm.offer(e.tick)
 		s.limits(e)
 		throttled = s.adm.settle(e.tick, e.dt)
@@ -287,6 +296,18 @@ func (s *stream) step(e *Engine) {
 	}
 	s.expire(now)
 	s.allocateReads(e)
+}
+
+// settleBytes admits the tick's writes the two-pass way (admission.settleBytes)
+// when the service's only limits are bytes and it can; it reports whether it did.
+func (s *stream) settleBytes(e *Engine, throttled, inN, inB *float64) bool {
+	unit, all, ok := s.kind.byteLimits(s)
+	if !ok || len(s.adm.edges) != 1 || s.failed(e.nowSec()) || e.generalAdmission {
+		return false
+	}
+	*throttled, *inN, *inB, s.maxUtil = s.adm.settleBytes(e.tick, e.dt, unit*e.dt, all*e.dt, s.maxUtil)
+	s.utilPer = unit * e.dt
+	return true
 }
 
 // orphanQueues hold records when nobody reads the stream, until retention expires them.
@@ -485,7 +506,16 @@ func (s *stream) metrics(e *Engine, m map[string]float64) {
 }
 
 // unitUtil returns a copy of the last tick's per-unit write utilisation.
-func (s *stream) unitUtil() []float64 { return slices.Clone(s.util) }
+func (s *stream) unitUtil() []float64 {
+	if s.utilPer > 0 {
+		out := make([]float64, len(s.adm.offB))
+		for u, o := range s.adm.offB {
+			out[u] = o / s.utilPer
+		}
+		return out
+	}
+	return slices.Clone(s.util)
+}
 
 // waterFill splits budget among polling readers by demand, fairly, and counts
 // the calls of readers that wanted more as throttled (KDS-SHARD-READ: a shard short of

@@ -85,6 +85,7 @@ func (kinesis) fixedLimits(s *stream) (recs, bytes float64, ok bool) {
 	}
 	return pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes, true
 }
+func (kinesis) byteLimits(*stream) (unit, all float64, ok bool) { return 0, 0, false }
 
 func (kinesis) writeLimits(e *Engine, s *stream, dt float64) {
 	if s.onDemand {

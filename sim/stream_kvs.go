@@ -56,6 +56,7 @@ func (videoStreams) unitMap(s *stream, units int) func(int) int {
 func (videoStreams) relaidOut(*Engine, *stream)                         {}
 func (videoStreams) wire(*Engine, *stream)                              {}
 func (videoStreams) fixedLimits(*stream) (recs, bytes float64, ok bool) { return 0, 0, false }
+func (videoStreams) byteLimits(*stream) (unit, all float64, ok bool)    { return 0, 0, false }
 
 func (videoStreams) writeLimits(_ *Engine, s *stream, dt float64) {
 	for u := 0; u < s.units; u++ {

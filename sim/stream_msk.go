@@ -47,6 +47,7 @@ func (kafka) unitMap(s *stream, units int) func(int) int {
 }
 
 func (kafka) fixedLimits(*stream) (recs, bytes float64, ok bool) { return 0, 0, false }
+func (kafka) byteLimits(*stream) (unit, all float64, ok bool)    { return 0, 0, false }
 func (kafka) ownBudget(*reader, float64) float64                 { return 0 }
 func (kafka) callRecords(*stream, float64) float64               { return math.Inf(1) }
 
@@ -223,6 +224,13 @@ func (mskServerless) setup(s *stream) { s.units = s.n.Int("partitions") }
 func (k mskServerless) reconfigure(e *Engine, s *stream) { k.growPartitions(e, s) }
 func (mskServerless) relaidOut(*Engine, *stream)         {}
 func (mskServerless) wire(*Engine, *stream)              {}
+
+// byteLimits: a partition takes 5 MB/s and the cluster 200 MB/s
+// (MSK-SERVERLESS-PARTITION, MSK-SERVERLESS-THROUGHPUT); writeLimits is the
+// same rule in the general passes.
+func (mskServerless) byteLimits(*stream) (unit, all float64, ok bool) {
+	return pipeline.MSKServerlessPartIn, pipeline.MSKServerlessIn, true
+}
 
 func (mskServerless) writeLimits(_ *Engine, s *stream, dt float64) {
 	var total float64

@@ -1,0 +1,93 @@
+package sim_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+)
+
+// TestSettleBytesMatchesGeneral holds MSK Serverless's two-pass admission
+// (settleBytes) to the general passes (offer, limits, settle), tick by tick,
+// snapshots (each partition's utilisation among them) and final metrics: one
+// to 80 partitions and partitions added mid-run; writes below the partition
+// limit, over it on a hot key, and over the cluster's limit; plain writes,
+// one retry, and retries with backoff whose attempts fall due in the same
+// tick (where the fused pass must give way); KPL-style small records; a
+// stream outage and a spike; and a consumer of each way of reading.
+func TestSettleBytesMatchesGeneral(t *testing.T) {
+	stores := []string{"partitions: 1", "partitions: 4", "partitions: 80"}
+	rates := []string{"2MB/s", "40MB/s", "300MB/s"}
+	writers := []string{
+		"",
+		"\n    retries: {max: 1}",
+		"\n    retries: {max: 4, backoff: 1s}",
+		"\n    retries: {max: 3, backoff: 100ms}",
+	}
+	consumers := []string{
+		"service: app\n    instances: 4",
+		"service: firehose",
+		"service: lambda\n    batch_size: 100",
+		"service: flink\n    kpus: 2",
+	}
+	n := 0
+	for si, st := range stores {
+		for ri, rate := range rates {
+			for wi, wr := range writers {
+				for ci, co := range consumers {
+					n++
+					if (testing.Short() || raceEnabled) && n%4 != 0 {
+						continue
+					}
+					later := ""
+					if si == 1 {
+						later = "  - at: 3m\n    set: {s.partitions: 9}\n"
+					}
+					size := "1KiB"
+					if (ri+wi+ci)%3 == 2 {
+						size = "100B"
+					}
+					src := fmt.Sprintf(`version: 1
+name: settlebytes-%d-%d-%d-%d
+duration: 6m
+producers:
+  - id: p
+    rate: %s
+    pattern: {shape: spike, at: 4m, for: 30s, factor: 1.5}
+    record_size: %s
+    keys: {dist: zipf, count: 500, skew: 1.2}%s
+    to: [s]
+storage:
+  - id: s
+    service: msk-serverless
+    %s
+consumers:
+  - id: c
+    from: s
+    %s
+    to: [sink]
+destinations:
+  - id: sink
+    service: s3
+timeline:
+  - at: 1m
+    fail: s
+    for: 30s
+%s`, si, ri, wi, ci, rate, size, wr, st, co, later)
+					if ci == 2 { // Lambda writes to a table
+						src = strings.Replace(src, "service: s3", "service: dynamodb\n    mode: on-demand", 1)
+					}
+					sc, err := pipeline.Load("settlebytes.yaml", []byte(src))
+					if err != nil {
+						t.Fatalf("%v\n%s", err, src)
+					}
+					if fused, general := runTrace(t, sc, nil), runTrace(t, sc, sim.AdmitGenerally); fused != general {
+						t.Errorf("%s: the two-pass admission differs from the general passes\n%s", sc.Name, src)
+					}
+				}
+			}
+		}
+	}
+}
