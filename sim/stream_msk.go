@@ -102,6 +102,9 @@ type msk struct {
 	up      int       // brokers in service
 	leader  []int     // leader broker per partition (-1: no replica in service)
 	load    []float64 // scratch for writeLimits: bytes offered per broker this tick
+	// scratch for writeLimits: each broker's utilisation and accepted
+	// fraction this tick, which its partitions share
+	util, frac []float64
 }
 
 func init() { storages[pipeline.MSK] = func() storage { return &msk{} } }
@@ -177,6 +180,8 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 	brokers := max(1, s.n.Int("brokers"))
 	if len(k.load) != brokers {
 		k.load = make([]float64, brokers)
+		k.util = make([]float64, brokers)
+		k.frac = make([]float64, brokers)
 	}
 	load := k.load
 	clear(load)
@@ -185,17 +190,21 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 			load[l] += s.adm.offB[u]
 		}
 	}
+	// A partition's figures are its leader's: divide once per broker.
+	for l, b := range load {
+		k.util[l] = b / max(k.sustain*dt, 1e-9)
+		k.frac[l] = 1
+		if over := b / max(k.brokerT*dt, 1e-9); over > 1 {
+			k.frac[l] = 1 / over
+		}
+	}
 	for u := 0; u < s.units; u++ {
 		l := k.leader[u]
 		if l < 0 {
 			s.adm.frac[u], s.util[u] = 0, 0
 			continue
 		}
-		s.util[u] = load[l] / max(k.sustain*dt, 1e-9)
-		s.adm.frac[u] = 1
-		if over := load[l] / max(k.brokerT*dt, 1e-9); over > 1 {
-			s.adm.frac[u] = 1 / over
-		}
+		s.util[u], s.adm.frac[u] = k.util[l], k.frac[l]
 	}
 }
 
