@@ -71,8 +71,9 @@ func newRunGuard(yes bool, hint string) *runGuard {
 }
 
 // run checks rn's run and runs it to the end, or returns why not: an
-// *exitError (exit 2 above the bound, exit 3 out of memory).
-func (g *runGuard) run(name string, e *simbackend.Runner, step func(*simbackend.Runner)) error {
+// *exitError (exit 2 above the bound, exit 3 out of memory), or what step
+// (called after each tick, when not nil) returned to end it.
+func (g *runGuard) run(name string, e *simbackend.Runner, step func(*simbackend.Runner) error) error {
 	cost := e.Estimate()
 	if err := checkCost(name, cost, g.yes, g.mem, g.hint); err != nil {
 		return err
@@ -85,7 +86,9 @@ func (g *runGuard) run(name string, e *simbackend.Runner, step func(*simbackend.
 	for !e.Done() {
 		e.Step()
 		if step != nil {
-			step(e)
+			if err := step(e); err != nil {
+				return err
+			}
 		}
 		if g.prog != nil {
 			g.prog.update(e.Now(), e.Duration())

@@ -132,8 +132,8 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	start := time.Now()
 	guard := newRunGuard(f.yes, hintOther)
 	batchGC(os.Getenv)
-	eval := func(vals []int) (advice.Outcome, error) {
-		run, err := sizeEval(base, vars, vals, targets, guard)
+	eval := func(vals []int, call *advice.Call) (advice.Outcome, error) {
+		run, err := sizeEval(base, vars, vals, targets, guard, call)
 		if err != nil {
 			return advice.Outcome{}, err
 		}
@@ -142,7 +142,7 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	}
 	stop := func(vals []int, probes []advice.Probe) string { return sizeStop(base, vars, targets, probes) }
 	status := newStatusLine(c)
-	res, err := advice.SmallestWith(keys, eval, stop, advice.Search{Workers: workpool.Workers(f.workers),
+	res, err := advice.SmallestWith(keys, eval, stop, advice.Search{Workers: workpool.Workers(f.workers), EarlyFailures: failEarly(targets),
 		Evaluating: func(vals [][]int) { status.show(evaluatingText(refs, vals)) }})
 	status.clear()
 	if err != nil {
@@ -302,7 +302,7 @@ func withoutTimelineSets(s *pipeline.Scenario, vars []sizeVar) (*pipeline.Scenar
 }
 
 // sizeEval simulates base with the varied keys set to vals and checks the targets.
-func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pipeline.Expectation, guard *runGuard) (*sizeRun, error) {
+func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pipeline.Expectation, guard *runGuard, call *advice.Call) (*sizeRun, error) {
 	sc := base.Clone()
 	for i, v := range vars {
 		n := sc.Node(v.node.ID)
@@ -318,7 +318,11 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 	if err != nil {
 		return nil, err
 	}
-	if err := guard.run(fmt.Sprintf("%s at %s", sc.Name, valuesText(vals)), rn, nil); err != nil {
+	var step func(*simbackend.Runner) error
+	if call != nil {
+		step = searchStep(targets, call)
+	}
+	if err := guard.run(fmt.Sprintf("%s at %s", sc.Name, valuesText(vals)), rn, step); err != nil {
 		return nil, err
 	}
 	out := rn.Finish() // its Last has the whole run's averages
@@ -331,6 +335,72 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 		r.holds = append(r.holds, t.Holds(v))
 	}
 	return r, nil
+}
+
+// earlyEvery is how often, in ticks, an evaluation of a search on several
+// workers looks for a target it has missed for good; after likelyAfter
+// looks that found none, it tells the search that the value will likely
+// hold (most failures show at once).
+const (
+	earlyEvery  = 16
+	likelyAfter = 2
+)
+
+// searchStep is what a size evaluation on several workers does after each
+// tick: it ends when the search no longer needs it, and tells the search as
+// soon as a target on a running total is missed for good (the total only
+// grows), so that the search moves on while the run finishes.
+func searchStep(targets []pipeline.Expectation, call *advice.Call) func(*simbackend.Runner) error {
+	told := false
+	return func(rn *simbackend.Runner) error {
+		if call.Stopped() {
+			return advice.ErrStopped
+		}
+		if told || rn.Tick()%earlyEvery != 0 {
+			return nil
+		}
+		if missedForGood(targets, rn.Metrics()) {
+			call.Decided(false)
+			told = true
+		} else if rn.Tick() >= likelyAfter*earlyEvery {
+			call.Likely()
+		}
+		return nil
+	}
+}
+
+// missedForGood reports whether a target on a running total is already
+// missed whatever the rest of the run does: above a bound, or above the
+// value it must equal.
+func missedForGood(targets []pipeline.Expectation, m map[string]float64) bool {
+	for _, t := range targets {
+		v, ok := m[t.Metric]
+		if !ok || !pipeline.Cumulative(t.Metric) || t.Holds(v) {
+			continue
+		}
+		switch t.Op {
+		case "<", "<=":
+			return true
+		case "==":
+			if v > t.Value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// failEarly reports whether every failure shows before a run ends: each
+// target is a bound on a running total (missedForGood), so a run misses the
+// targets as soon as one is over its bound.
+func failEarly(targets []pipeline.Expectation) bool {
+	for _, t := range targets {
+		bound := t.Op == "<" || t.Op == "<=" || (t.Op == "==" && t.Value <= 0) // counts are never below 0
+		if !pipeline.Cumulative(t.Metric) || !bound {
+			return false
+		}
+	}
+	return len(targets) > 0
 }
 
 // distance is how far a run is from meeting the targets: the sum over the

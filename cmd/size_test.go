@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamsim/streamsim/pipeline"
 )
 
 // TestSizeEvenKeys: 3,000 records/s of small records over evenly spread keys
@@ -153,21 +155,34 @@ func TestSizeMSKBrokers(t *testing.T) {
 
 // TestSizeSameOnAnyWorkers: the search reports the same values, results and
 // answer with one worker or several (only its time differs).
+//
+// On several workers a run that misses a bound on a running total tells the
+// search at once, and the search moves on while it finishes: the cases have
+// failures that show at once, late in the run (late-spike) and never before
+// the end (a latency target), alone and mixed.
 func TestSizeSameOnAnyWorkers(t *testing.T) {
 	plainRunEnv(t)
 	timing := regexp.MustCompile(` in [0-9.]+s`)
-	for _, file := range []string{"even-3000", "one-key-1500", "msk-brokers", "kds-1000"} {
+	cases := [][]string{
+		{"even-3000"}, {"one-key-1500"}, {"msk-brokers"}, {"kds-1000"}, {"hot-key-mixed"}, {"late-spike"},
+		{"late-spike", "--target", "pipeline.latency_p99 < 1s"},
+		{"late-spike", "--target", "pipeline.latency_p99 < 1s", "--target", "stream.throttled_records < 5000"},
+		{"even-3000", "--target", "stream.throttled_records == 12"},
+		{"even-3000", "--target", "lake.objects >= 10", "--target", "stream.throttled_records <= 100"},
+	}
+	for _, c := range cases {
 		var first string
 		for _, w := range []string{"1", "2", "3"} {
-			code, out, stderr := run(t, "size", "testdata/size/"+file+".yaml", "--workers", w)
+			args := append([]string{"size", "testdata/size/" + c[0] + ".yaml", "--workers", w}, c[1:]...)
+			code, out, stderr := run(t, args...)
 			if code != exitOK && code != exitFailed {
-				t.Fatalf("%s --workers %s: exit %d\n%s", file, w, code, stderr)
+				t.Fatalf("%v: exit %d\n%s", args, code, stderr)
 			}
 			out = timing.ReplaceAllString(out, " in Xs")
 			if first == "" {
 				first = out
 			} else if out != first {
-				t.Errorf("%s: --workers %s differs from --workers 1:\n%s", file, w, firstDiff(out, first))
+				t.Errorf("%v differs from --workers 1:\n%s", args, firstDiff(out, first))
 			}
 		}
 	}
@@ -185,5 +200,63 @@ func BenchmarkSize1000(b *testing.B) {
 		if code := ExecuteArgs([]string{"size", "testdata/size/kds-1000.yaml"}, &out, discard{}); code != 0 {
 			b.Fatalf("exit %d:\n%s", code, out.String())
 		}
+	}
+}
+
+// TestSizeTellsFailuresEarlyOnlyForGood: a run on several workers tells the
+// search it failed only when no later tick can undo it (a bound on a running
+// total is exceeded), and a search counts on early failures only when every
+// target is such a bound.
+func TestSizeTellsFailuresEarlyOnlyForGood(t *testing.T) {
+	s, err := pipeline.LoadFile("testdata/size/late-spike.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		target string
+		now    float64 // the metric's value so far
+		missed bool    // missed for good
+		early  bool    // its failures show before the end
+	}{
+		{"stream.throttled_records == 0", 0, false, true},
+		{"stream.throttled_records == 0", 1, true, true},
+		{"stream.throttled_records == 12", 3, false, false}, // may still reach 12
+		{"stream.throttled_records == 12", 13, true, false},
+		{"stream.throttled_records < 5", 5, true, true},
+		{"stream.throttled_records < 5", 4, false, true},
+		{"stream.throttled_records <= 5", 5, false, true},
+		{"stream.throttled_records <= 5", 6, true, true},
+		{"stream.throttled_records > 5", 0, false, false}, // may still grow past it
+		{"stream.throttled_records >= 5", 0, false, false},
+		{"stream.throttled_records != 5", 5, false, false},
+		{"pipeline.lost_records <= 0", 1, true, true},
+		{"lake.objects < 3", 7, true, true},
+		{"pipeline.latency_p99 < 1s", 5, false, false},  // not a running total
+		{"stream.lag_records <= 10", 500, false, false}, // a level now, it may fall
+		{"stream.max_shard_utilization < 1", 2, false, false},
+	}
+	for _, c := range cases {
+		e, err := s.ParseExpect(c.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]float64{e.Metric: c.now}
+		if got := missedForGood([]pipeline.Expectation{e}, m); got != c.missed {
+			t.Errorf("%s at %v: missed for good %v, want %v", c.target, c.now, got, c.missed)
+		}
+		if got := failEarly([]pipeline.Expectation{e}); got != c.early {
+			t.Errorf("%s: fails early %v, want %v", c.target, got, c.early)
+		}
+	}
+	both := func(a, b string) []pipeline.Expectation {
+		x, _ := s.ParseExpect(a)
+		y, _ := s.ParseExpect(b)
+		return []pipeline.Expectation{x, y}
+	}
+	if failEarly(both("stream.throttled_records == 0", "pipeline.latency_p99 < 1s")) {
+		t.Error("a latency target's failure shows only at the end, but the search counts on early failures")
+	}
+	if !failEarly(both("stream.throttled_records == 0", "pipeline.lost_records <= 10")) {
+		t.Error("two bounds on running totals: failures show early")
 	}
 }

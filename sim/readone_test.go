@@ -116,6 +116,13 @@ timeline:
 // nil) applied to the engine first.
 func runTrace(t *testing.T, sc *pipeline.Scenario, set func(*sim.Engine)) uint64 {
 	t.Helper()
+	return traceSteps(t, sc, set, nil)
+}
+
+// traceSteps is runTrace that also calls after (when not nil) after each
+// tick, before its snapshot.
+func traceSteps(t *testing.T, sc *pipeline.Scenario, set, after func(*sim.Engine)) uint64 {
+	t.Helper()
 	e, err := sim.New(sc)
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +133,9 @@ func runTrace(t *testing.T, sc *pipeline.Scenario, set func(*sim.Engine)) uint64
 	h := fnv.New64a()
 	for !e.Done() {
 		e.Step()
+		if after != nil {
+			after(e)
+		}
 		s := e.Snapshot()
 		fmt.Fprintf(h, "%d %v %v|", s.Time, s.Pipeline.Produced, s.Pipeline.Delivered)
 		for _, n := range s.Nodes {

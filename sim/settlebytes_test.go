@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/scenarios"
 	"github.com/streamsim/streamsim/sim"
 )
 
@@ -88,6 +90,36 @@ timeline:
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestResultMidRunChangesNothing: reading a run's metrics while it runs (as
+// a size search on several workers does every few ticks, to learn of a
+// missed target early) leaves the run as it was: every built-in scenario
+// and kind, its first simulated hour (a kind: 5 minutes) read every 7 ticks, gives the
+// snapshots and metrics of the run not read.
+func TestResultMidRunChangesNothing(t *testing.T) {
+	var all []*pipeline.Scenario
+	for _, name := range scenarios.Names() {
+		all = append(all, builtin(name, "1h")(t))
+	}
+	for _, k := range kinds {
+		sc := loadKind(t, k.name)
+		sc.Duration = 5 * time.Minute
+		all = append(all, sc)
+	}
+	if testing.Short() || raceEnabled {
+		all = all[:4]
+	}
+	read := func(e *sim.Engine) {
+		if e.Tick()%7 == 0 {
+			_ = e.Result()
+		}
+	}
+	for _, sc := range all {
+		if plain, readMidRun := runTrace(t, sc, nil), traceSteps(t, sc, nil, read); plain != readMidRun {
+			t.Errorf("%s: reading the metrics mid-run changed the run", sc.Name)
 		}
 	}
 }

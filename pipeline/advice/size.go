@@ -3,7 +3,6 @@ package advice
 import (
 	"fmt"
 	"slices"
-	"sync"
 )
 
 // SizeKey is one integer capacity key that Smallest varies.
@@ -48,10 +47,20 @@ type Search struct {
 	// then be safe for concurrent use): the set the search needs, and the
 	// sets it may need next, over both outcomes of what it has not seen
 	// yet, the outcome guessed from the misses it has (Outcome.Miss) first.
-	// The probes reported, and so the answer, are the one-worker search's
-	// whatever the workers: a set evaluated and not needed only costs its
-	// evaluation. 0 or 1: one at a time.
-	Workers int
+	// An evaluation that tells its outcome early (Call.Decided) lets the
+	// search go on while it finishes; one no longer needed is stopped
+	// (Call.Stopped).
+	//
+	// EarlyFailures says that evaluations tell every failure early: then
+	// the search guesses that a value holds (what it could not learn before
+	// the evaluation ends), and a failure, learnt soon, costs little. It
+	// starts a guess only once the value needed is likely to hold
+	// (Call.Likely): most values fail in the first checks, and a guess made
+	// for them would be wasted. The probes reported, and so the answer, are the
+	// one-worker search's whatever the workers: a set evaluated and not
+	// needed only costs its evaluation. 0 or 1: one at a time.
+	Workers       int
+	EarlyFailures bool
 	// Evaluating, when set, is told which values are evaluated now, before
 	// they are (for a progress line).
 	Evaluating func(values [][]int)
@@ -69,43 +78,31 @@ type Search struct {
 // key, and NotMonotonic says so. Keys with Values are searched over the
 // positions of their values.
 func Smallest(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []int, probes []Probe) string) (SizeResult, error) {
-	return SmallestWith(keys, eval, stop, Search{})
+	return SmallestWith(keys, func(v []int, _ *Call) (Outcome, error) { return eval(v) }, stop, Search{})
 }
 
 // SmallestWith is Smallest with the evaluations spread over workers (Search).
-func SmallestWith(keys []SizeKey, eval func([]int) (Outcome, error), stop func(v []int, probes []Probe) string, o Search) (SizeResult, error) {
+// eval gets a Call when several run at once (nil with one worker).
+func SmallestWith(keys []SizeKey, eval func([]int, *Call) (Outcome, error), stop func(v []int, probes []Probe) string, o Search) (SizeResult, error) {
 	sp := newSpace(keys)
+	if o.Workers > 1 {
+		return sp.parallel(eval, stop, o)
+	}
 	known := map[string]evaluated{}
 	for {
 		res, need := sp.plan(known, stop)
 		if need == nil {
 			return res, nil
 		}
-		if e, ok := known[fmt.Sprint(need)]; ok { // evaluated while speculating, and failed
+		k := fmt.Sprint(need)
+		if e, ok := known[k]; ok {
 			return res, e.err
 		}
-		batch := sp.speculate(known, need, max(1, o.Workers))
 		if o.Evaluating != nil {
-			vals := make([][]int, len(batch))
-			for i, pos := range batch {
-				vals[i] = sp.value(pos)
-			}
-			o.Evaluating(vals)
+			o.Evaluating([][]int{sp.value(need)})
 		}
-		out := make([]evaluated, len(batch))
-		var wg sync.WaitGroup
-		for i, pos := range batch {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				oc, err := eval(sp.value(pos))
-				out[i] = evaluated{pos, oc, err}
-			}()
-		}
-		wg.Wait()
-		for i, pos := range batch {
-			known[fmt.Sprint(pos)] = out[i]
-		}
+		oc, err := eval(sp.value(need), nil)
+		known[k] = evaluated{need, oc, err}
 	}
 }
 
@@ -147,11 +144,11 @@ func (sp *space) value(pos []int) []int {
 
 // speculate returns need and the positions the search may need after it,
 // up to workers in all. It plays the search forward over both outcomes of
-// each position not known yet, breadth first, the guessed outcome (predict)
-// first: with one spare worker that is the likely next position; with three,
+// each position not known yet, breadth first, the guessed outcome (predict,
+// or that it holds when guessHolds) first: with one spare worker that is the likely next position; with three,
 // the next position whatever need's outcome, so two steps of the search
 // take one round.
-func (sp *space) speculate(known map[string]evaluated, need []int, workers int) [][]int {
+func (sp *space) speculate(known map[string]evaluated, need []int, workers int, guessHolds bool) [][]int {
 	type branch struct {
 		guess map[string]evaluated
 		pos   []int
@@ -162,7 +159,7 @@ func (sp *space) speculate(known map[string]evaluated, need []int, workers int) 
 	for len(queue) > 0 && len(batch) < workers {
 		b := queue[0]
 		queue = queue[1:]
-		likely := sp.predict(known, b.pos)
+		likely := guessHolds || sp.predict(known, b.pos)
 		for _, holds := range []bool{likely, !likely} {
 			g := make(map[string]evaluated, len(b.guess)+1)
 			for k, v := range b.guess {
@@ -247,11 +244,13 @@ func oneApart(a, b []int) (int, bool) {
 // result when the search is over, or the first position it needs that is
 // not known. stop is asked only about real outcomes (nil while speculating).
 func (sp *space) plan(known map[string]evaluated, stop func(v []int, probes []Probe) string) (SizeResult, []int) {
+	res, need, _ := sp.walk(known, stop)
+	return res, need
+}
+
+// walk is plan that also returns the positions it went through, in order.
+func (sp *space) walk(known map[string]evaluated, stop func(v []int, probes []Probe) string) (SizeResult, []int, [][]int) {
 	var res SizeResult
-	type tried struct {
-		pos   []int
-		holds bool
-	}
 	var trace []tried
 	seen := map[string]bool{}
 	var need []int
@@ -277,7 +276,7 @@ func (sp *space) plan(known map[string]evaluated, stop func(v []int, probes []Pr
 	for {
 		holds, ok := run(v)
 		if !ok {
-			return res, need
+			return res, need, positions(trace)
 		}
 		if holds {
 			break
@@ -288,12 +287,12 @@ func (sp *space) plan(known map[string]evaluated, stop func(v []int, probes []Pr
 		}
 		res.Values = sp.value(v)
 		if atMax {
-			return res, nil
+			return res, nil, positions(trace)
 		}
 		if stop != nil {
 			if why := stop(sp.value(v), res.Probes); why != "" {
 				res.Stopped = why
-				return res, nil
+				return res, nil, positions(trace)
 			}
 		}
 		for i := range keys {
@@ -315,7 +314,7 @@ func (sp *space) plan(known map[string]evaluated, stop func(v []int, probes []Pr
 			w[i] = mid
 			holds, ok := run(w)
 			if !ok {
-				return res, need
+				return res, need, positions(trace)
 			}
 			if holds {
 				top = mid
@@ -332,7 +331,7 @@ func (sp *space) plan(known map[string]evaluated, stop func(v []int, probes []Pr
 			w := slices.Clone(v)
 			w[i]++
 			if _, ok := run(w); !ok {
-				return res, need
+				return res, need, positions(trace)
 			}
 		}
 	}
@@ -344,7 +343,21 @@ func (sp *space) plan(known map[string]evaluated, stop func(v []int, probes []Pr
 			}
 		}
 	}
-	return res, nil
+	return res, nil, positions(trace)
+}
+
+// tried is a position the search went through, and its outcome.
+type tried struct {
+	pos   []int
+	holds bool
+}
+
+func positions(trace []tried) [][]int {
+	out := make([][]int, len(trace))
+	for i, t := range trace {
+		out[i] = t.pos
+	}
+	return out
 }
 
 // sameExcept reports whether a and b agree on every key but i.

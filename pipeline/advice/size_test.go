@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // threshold holds from n upward and counts its evaluations.
@@ -142,23 +144,33 @@ func TestSmallestOnWorkersIsTheSameSearch(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, w := range []int{2, 3, 4, 8} {
+				for _, w := range []int{2, 3, 4, 8, -2, -3} { // -w: w workers, failures told early
 					var mu sync.Mutex
 					calls := 0
-					counted := func(v []int) (Outcome, error) {
+					counted := func(v []int, c *Call) (Outcome, error) {
 						mu.Lock()
 						calls++
 						mu.Unlock()
-						return eval(v)
+						oc, err := eval(v)
+						switch {
+						case !oc.Holds && (w < 0 || v[0]%3 == 0): // some tell their failure early
+							c.Decided(false)
+						case oc.Holds && v[0]%2 == 0:
+							c.Likely()
+						}
+						return oc, err
 					}
-					got, err := SmallestWith(keys, counted, stop, Search{Workers: w})
+					got, err := SmallestWith(keys, counted, stop, Search{Workers: max(w, -w), EarlyFailures: w < 0})
+					w = max(w, -w)
 					if err != nil {
 						t.Fatal(err)
 					}
 					if fmt.Sprint(got) != fmt.Sprint(want) {
 						t.Fatalf("%s, threshold %d, %d workers:\n got %v\nwant %v", name, n, w, got, want)
 					}
-					if calls < len(want.Probes) || calls > w*len(want.Probes) {
+					// Each value the search needs starts at most w evaluations,
+					// twice when a guess stopped for a while is needed again.
+					if calls < len(want.Probes) || calls > 2*w*len(want.Probes) {
 						t.Errorf("%s, threshold %d, %d workers: %d evaluations for %d probes", name, n, w, calls, len(want.Probes))
 					}
 				}
@@ -167,26 +179,153 @@ func TestSmallestOnWorkersIsTheSameSearch(t *testing.T) {
 	}
 }
 
+// replay is the one-worker search's positions in order, with what the search
+// knew before each.
+func replay(t *testing.T, keys []SizeKey, eval func([]int) (Outcome, error)) (*space, [][]int, []map[string]evaluated) {
+	t.Helper()
+	sp := newSpace(keys)
+	known := map[string]evaluated{}
+	var needs [][]int
+	var before []map[string]evaluated
+	for {
+		_, need := sp.plan(known, nil)
+		if need == nil {
+			return sp, needs, before
+		}
+		snap := make(map[string]evaluated, len(known))
+		for k, e := range known {
+			snap[k] = e
+		}
+		needs, before = append(needs, need), append(before, snap)
+		oc, err := eval(sp.value(need))
+		known[fmt.Sprint(need)] = evaluated{need, oc, err}
+	}
+}
+
 // TestSmallestOnWorkersSpeculates: with two workers and misses that say
-// where the threshold is, most rounds evaluate two values the search needs.
+// where the threshold is, the value evaluated beside the one the search
+// needs is mostly the one it needs next.
 func TestSmallestOnWorkersSpeculates(t *testing.T) {
 	const n = 683
-	rounds := 0
 	eval := func(v []int) (Outcome, error) {
 		if v[0] >= n {
 			return Outcome{Holds: true}, nil
 		}
 		return Outcome{Miss: float64(n)/float64(v[0]) - 1}, nil
 	}
-	res, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil,
-		Search{Workers: 2, Evaluating: func([][]int) { rounds++ }})
-	if err != nil || !res.Found || res.Values[0] != n {
-		t.Fatalf("res %+v err %v", res, err)
+	sp, needs, before := replay(t, []SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval)
+	hits := 0
+	for i := 0; i+1 < len(needs); i++ {
+		batch := sp.speculate(before[i], needs[i], 2, false)
+		if len(batch) == 2 && fmt.Sprint(batch[1]) == fmt.Sprint(needs[i+1]) {
+			hits++
+		}
 	}
-	if rounds > len(res.Probes)*2/3+1 {
-		t.Errorf("%d rounds for %d probes: the guesses rarely hit", rounds, len(res.Probes))
+	if hits < (len(needs)-1)*2/3 {
+		t.Errorf("%d of %d guesses hit", hits, len(needs)-1)
 	}
-	t.Logf("%d probes in %d rounds of two", len(res.Probes), rounds)
+	t.Logf("%d of %d guesses hit", hits, len(needs)-1)
+}
+
+// TestSmallestOnThreeWorkersTwoSteps: with three workers the values
+// evaluated together hold the search's next one whatever the outcomes, even
+// with no misses to guess from.
+func TestSmallestOnThreeWorkersTwoSteps(t *testing.T) {
+	for _, n := range []int{3, 37, 683, 1218, 19999} {
+		eval := func(v []int) (Outcome, error) { return Outcome{Holds: v[0] >= n}, nil }
+		sp, needs, before := replay(t, []SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval)
+		for i := 0; i+1 < len(needs); i++ {
+			batch := sp.speculate(before[i], needs[i], 3, false)
+			found := false
+			for _, p := range batch {
+				found = found || fmt.Sprint(p) == fmt.Sprint(needs[i+1])
+			}
+			if !found {
+				t.Errorf("threshold %d, step %d: %v does not hold the next value %v", n, i, batch, needs[i+1])
+			}
+		}
+	}
+}
+
+// TestSmallestMovesOnAfterEarlyFailures: an evaluation that tells its
+// failure early lets the search start the next one before it ends. Here a
+// failing evaluation does not end until the search has started the value
+// it needs next (or gives up after a while, which fails the test).
+func TestSmallestMovesOnAfterEarlyFailures(t *testing.T) {
+	const n = 1218
+	var mu sync.Mutex
+	started := map[int]bool{}
+	waited := 0
+	eval := func(v []int, c *Call) (Outcome, error) {
+		mu.Lock()
+		started[v[0]] = true
+		mu.Unlock()
+		if v[0] >= n {
+			return Outcome{Holds: true}, nil
+		}
+		c.Decided(false)
+		for i := 0; i < 2000; i++ { // until a larger value starts: the search moved on
+			mu.Lock()
+			moved := false
+			for x := range started {
+				moved = moved || x > v[0]
+			}
+			mu.Unlock()
+			if moved || c.Stopped() {
+				return Outcome{}, nil
+			}
+			time.Sleep(time.Millisecond)
+		}
+		mu.Lock()
+		waited++
+		mu.Unlock()
+		return Outcome{}, nil
+	}
+	want, err := Smallest([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, func(v []int) (Outcome, error) {
+		return Outcome{Holds: v[0] >= n}, nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, early := range []bool{false, true} {
+		got, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil, Search{Workers: 2, EarlyFailures: early})
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("got %v (%v)\nwant %v", got, err, want)
+		}
+	}
+	if waited > 0 {
+		t.Errorf("%d failing evaluations waited for the search to move on in vain", waited)
+	}
+}
+
+// TestSmallestStopsWhatItDoesNotNeed: a guessed evaluation the search turns
+// out not to need is stopped, and the search does not wait for it to end.
+func TestSmallestStopsWhatItDoesNotNeed(t *testing.T) {
+	const n = 1218
+	var stopped atomic.Int32
+	eval := func(v []int, c *Call) (Outcome, error) {
+		if v[0] < n {
+			c.Decided(false)
+			return Outcome{}, nil
+		}
+		// A holding evaluation takes until it is stopped or a while has passed.
+		for i := 0; i < 50; i++ {
+			if c.Stopped() {
+				stopped.Add(1)
+				return Outcome{}, ErrStopped
+			}
+			time.Sleep(time.Millisecond)
+		}
+		return Outcome{Holds: true}, nil
+	}
+	want, _ := Smallest([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, func(v []int) (Outcome, error) {
+		return Outcome{Holds: v[0] >= n}, nil
+	}, nil)
+	got, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil, Search{Workers: 2})
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %v (%v)\nwant %v", got, err, want)
+	}
+	t.Logf("%d evaluations stopped", stopped.Load())
 }
 
 // TestSmallestSpeculativeErrorsWait: an evaluation that fails while only
@@ -198,11 +337,11 @@ func TestSmallestSpeculativeErrorsWait(t *testing.T) {
 		}
 		return Outcome{Holds: v[0] >= 40}, nil
 	}
-	res, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil, Search{Workers: 4})
+	res, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, func(v []int, _ *Call) (Outcome, error) { return eval(v) }, nil, Search{Workers: 4})
 	if err != nil || res.Values[0] != 40 {
 		t.Fatalf("res %v err %v", res.Values, err)
 	}
-	_, err = SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, func(v []int) (Outcome, error) {
+	_, err = SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, func(v []int, _ *Call) (Outcome, error) {
 		if v[0] > 64 {
 			return Outcome{}, errors.New("too big to simulate")
 		}
@@ -210,23 +349,5 @@ func TestSmallestSpeculativeErrorsWait(t *testing.T) {
 	}, nil, Search{Workers: 4})
 	if err == nil || !strings.Contains(err.Error(), "too big") {
 		t.Fatalf("err %v", err)
-	}
-}
-
-// TestSmallestOnThreeWorkersTwoSteps: with three workers the search takes
-// two of its steps a round whatever the outcomes, even with no misses to
-// guess from.
-func TestSmallestOnThreeWorkersTwoSteps(t *testing.T) {
-	for _, n := range []int{3, 37, 683, 1218, 19999} {
-		rounds := 0
-		eval := func(v []int) (Outcome, error) { return Outcome{Holds: v[0] >= n}, nil }
-		res, err := SmallestWith([]SizeKey{{Name: "s.shards", Min: 1, Max: 20000}}, eval, nil,
-			Search{Workers: 3, Evaluating: func([][]int) { rounds++ }})
-		if err != nil || res.Values[0] != n {
-			t.Fatalf("threshold %d: %v %v", n, res.Values, err)
-		}
-		if rounds > (len(res.Probes)+1)/2+1 {
-			t.Errorf("threshold %d: %d rounds for %d probes", n, rounds, len(res.Probes))
-		}
 	}
 }
