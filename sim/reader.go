@@ -414,15 +414,15 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 	multi := len(acc.edges) > 1
 	oneMode, onePer, oneBorn, oneAt := acc.oneMode, acc.onePer, acc.oneBorn, acc.oneAt
 	var outN, outB float64
-	allEmpty := r.nonEmpty == 0 // as in take
-	anyRet, retN := acc.anyRet, acc.retN
+	// Unlike take, this loop reads each queue's header: it calls fn for
+	// every unit, and keeping take's flag across the call measured 10%
+	// slower on Firehose's day.
 	for u := range r.q {
 		q := &r.q[u]
-		empty := allEmpty || q.size == 0
-		if anyRet && retN[u] > 0 {
+		if acc.anyRet && acc.retN[u] > 0 {
 			// Retries accepted this tick are older: they go ahead of new records.
 			rc := acc.retried(u)
-			if empty && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+			if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
 				outN += rc.n
 				outB += rc.b
 				fn(u, rc)
@@ -430,11 +430,10 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 				allowN[u] -= rc.n
 			} else {
 				r.push(u, rc)
-				empty = false
 			}
 		}
 		inN := accN[u]
-		if empty {
+		if q.size == 0 {
 			if inN <= 0 {
 				continue
 			}
