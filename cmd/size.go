@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,9 +52,13 @@ above it and says so if the targets fail there (they are not monotonic).
 The search uses every core (--workers): beside the value it needs, it
 simulates the values it may need next (the likelier first, guessed from how
 far the targets were from holding; with three workers, the next value
-whatever the outcome); the values it reports, and its answer, are the same
-whatever --workers is. On a terminal a line says which values are being
-simulated.
+whatever the outcome). A simulation that passes a bound on a running total
+(throttled_records == 0, lost_records <= 10: the totals only grow) fails
+for good, so it tells the search at once and the search moves on while it
+finishes; when every target is such a bound, the search guesses that values
+hold. Simulations running at once share the memory the process may use.
+The values it reports, and its answer, are the same whatever --workers is.
+On a terminal a line says which values are being simulated.
 
 Every simulation is estimated first: one above about a minute or a gigabyte
 stops the search unless --yes.
@@ -73,7 +78,7 @@ simulation needs more memory than there is.`,
 	c.Flags().StringArrayVar(&f.vary, "vary", nil, "the integer key to search, as node.key (repeatable; default: each storage node's shards, partitions, brokers or streams)")
 	c.Flags().StringArrayVar(&f.targets, "target", nil, "an expect line that must hold (repeatable; default: the scenario's expect lines)")
 	c.Flags().BoolVar(&f.yes, "yes", false, "simulate values even when the estimate is above about a minute or a gigabyte")
-	c.Flags().IntVar(&f.workers, "workers", 0, "simulations at once (default: every core)")
+	c.Flags().IntVar(&f.workers, "workers", 0, "simulations at once, besides those finishing after an early failure (default: every core)")
 	return c
 }
 
@@ -132,8 +137,9 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	start := time.Now()
 	guard := newRunGuard(f.yes, hintOther)
 	batchGC(os.Getenv)
+	budget := newMemBudget(guard.mem.bytes)
 	eval := func(vals []int, call *advice.Call) (advice.Outcome, error) {
-		run, err := sizeEval(base, vars, vals, targets, guard, call)
+		run, err := sizeEval(base, vars, vals, targets, guard, call, budget)
 		if err != nil {
 			return advice.Outcome{}, err
 		}
@@ -302,7 +308,7 @@ func withoutTimelineSets(s *pipeline.Scenario, vars []sizeVar) (*pipeline.Scenar
 }
 
 // sizeEval simulates base with the varied keys set to vals and checks the targets.
-func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pipeline.Expectation, guard *runGuard, call *advice.Call) (*sizeRun, error) {
+func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pipeline.Expectation, guard *runGuard, call *advice.Call, budget *memBudget) (*sizeRun, error) {
 	sc := base.Clone()
 	for i, v := range vars {
 		n := sc.Node(v.node.ID)
@@ -321,6 +327,12 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 	var step func(*simbackend.Runner) error
 	if call != nil {
 		step = searchStep(targets, call)
+		// Runs at once share the process's memory: wait for room.
+		need := rn.Estimate().Bytes
+		if !budget.take(need, call.Stopped) {
+			return nil, advice.ErrStopped
+		}
+		defer budget.give(need)
 	}
 	if err := guard.run(fmt.Sprintf("%s at %s", sc.Name, valuesText(vals)), rn, step); err != nil {
 		return nil, err
@@ -335,6 +347,49 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 		r.holds = append(r.holds, t.Holds(v))
 	}
 	return r, nil
+}
+
+// memBudget shares the memory the process may use among the simulations a
+// search runs at once, by their estimates: a simulation starts when the
+// others leave room for it (or when it is alone).
+type memBudget struct {
+	mu     sync.Mutex
+	free   *sync.Cond
+	room   float64 // bytes: 80% of the limit; 0: no limit known
+	used   float64
+	active int
+}
+
+func newMemBudget(limit uint64) *memBudget {
+	b := &memBudget{room: 0.8 * float64(limit)}
+	b.free = sync.NewCond(&b.mu)
+	return b
+}
+
+// take waits until need fits beside what the others use, or until stopped
+// says the simulation is no longer needed (then it returns false). Stopped
+// is asked whenever another simulation ends.
+func (b *memBudget) take(need float64, stopped func() bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.room > 0 && b.active > 0 && b.used+need > b.room {
+		if stopped() {
+			return false
+		}
+		b.free.Wait()
+	}
+	b.used += need
+	b.active++
+	return true
+}
+
+// give returns what take took.
+func (b *memBudget) give(need float64) {
+	b.mu.Lock()
+	b.used -= need
+	b.active--
+	b.mu.Unlock()
+	b.free.Broadcast()
 }
 
 // earlyEvery is how often, in ticks, an evaluation of a search on several

@@ -4,6 +4,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -258,5 +259,56 @@ func TestSizeTellsFailuresEarlyOnlyForGood(t *testing.T) {
 	}
 	if !failEarly(both("stream.throttled_records == 0", "pipeline.lost_records <= 10")) {
 		t.Error("two bounds on running totals: failures show early")
+	}
+}
+
+// TestSizeRunsShareMemory: simulations a search runs at once take their
+// estimates from 80% of the memory limit, so three that need 30% each run
+// two at a time; one alone runs whatever it needs (its own check refuses
+// it if it cannot fit); one no longer needed stops waiting; without a known
+// limit nothing waits.
+func TestSizeRunsShareMemory(t *testing.T) {
+	b := newMemBudget(1000)
+	var mu sync.Mutex
+	running, most := 0, 0
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !b.take(300, func() bool { return false }) {
+				t.Error("take refused without being stopped")
+				return
+			}
+			mu.Lock()
+			running++
+			most = max(most, running)
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			running--
+			mu.Unlock()
+			b.give(300)
+		}()
+	}
+	wg.Wait()
+	if most != 2 {
+		t.Errorf("%d ran at once, want 2", most)
+	}
+	if !b.take(5000, func() bool { return false }) {
+		t.Fatal("a simulation alone waited")
+	}
+	stopped := make(chan bool)
+	go func() { stopped <- b.take(300, func() bool { return true }) }()
+	time.Sleep(10 * time.Millisecond)
+	b.give(5000) // wakes the waiter, which is no longer needed
+	if <-stopped {
+		t.Error("a stopped simulation took the memory")
+	}
+	free := newMemBudget(0)
+	for i := 0; i < 5; i++ {
+		if !free.take(1e12, func() bool { return false }) {
+			t.Fatal("waited without a limit")
+		}
 	}
 }
