@@ -73,122 +73,168 @@ type event struct {
 // evaluation that has decided early still runs to its end for its Outcome,
 // while the search may come to need it); the others are stopped.
 func (sp *space) parallel(eval func([]int, *Call) (Outcome, error), stop func(v []int, probes []Probe) string, o Search) (SizeResult, error) {
-	known := map[string]evaluated{} // final outcomes
-	early := map[string]bool{}      // outcomes decided before their evaluation ended
-	flying := map[string]*flight{}
-	var order []string // flying's keys in the order they started
-	events := make(chan event)
-	start := func(pos []int) {
-		k := fmt.Sprint(pos)
-		c := &Call{
-			decide: func(holds bool) { events <- event{key: k, holds: holds} },
-			hint:   func() { events <- event{key: k, likely: true} },
-		}
-		flying[k] = &flight{pos: pos, call: c}
-		order = append(order, k)
-		go func() {
-			oc, err := eval(sp.value(pos), c)
-			events <- event{key: k, done: true, e: evaluated{pos, oc, err}}
-		}()
-	}
-	receive := func(ev event) {
-		f := flying[ev.key]
-		switch {
-		case ev.likely:
-			f.likely = true
-			return
-		case !ev.done:
-			early[ev.key], f.decided = ev.holds, true
-			return
-		}
-		delete(flying, ev.key)
-		order = without(order, ev.key)
-		if errors.Is(ev.e.err, ErrStopped) {
-			delete(early, ev.key) // to be evaluated again if it is needed after all
-			return
-		}
-		known[ev.key] = ev.e
-	}
+	r := &searchRun{sp: sp, eval: eval, o: o, known: map[string]evaluated{}, early: map[string]bool{},
+		flying: map[string]*flight{}, events: make(chan event)}
 	for {
-		res, need := sp.plan(known, stop)
-		if need == nil || known[fmt.Sprint(need)].err != nil {
-			for _, f := range flying {
-				f.call.stopped.Store(true)
-			}
-			for len(flying) > 0 {
-				receive(<-events)
-			}
+		res, need := sp.plan(r.known, stop)
+		if need == nil || r.known[fmt.Sprint(need)].err != nil {
+			r.stopAll()
 			if need == nil {
 				return res, nil
 			}
-			return res, known[fmt.Sprint(need)].err
+			return res, r.known[fmt.Sprint(need)].err
 		}
-		view := make(map[string]evaluated, len(known)+len(early))
-		for k, e := range known {
-			view[k] = e
-		}
-		for k, holds := range early {
-			if _, ok := known[k]; !ok {
-				view[k] = evaluated{pos: flying[k].pos, o: Outcome{Holds: holds}}
-			}
-		}
+		view := r.view()
 		_, vneed, visited := sp.walk(view, nil)
 		var wanted [][]int
 		if vneed != nil {
 			wanted = sp.speculate(view, vneed, o.Workers, o.EarlyFailures)
 		}
-		keep := map[string]bool{}
-		for _, p := range append(visited, wanted...) {
+		r.stopUnneeded(view, visited, vneed, wanted)
+		r.startWanted(wanted)
+		r.receive(<-r.events)
+	}
+}
+
+// searchRun is the state of a search on several workers.
+type searchRun struct {
+	sp     *space
+	eval   func([]int, *Call) (Outcome, error)
+	o      Search
+	known  map[string]evaluated // final outcomes
+	early  map[string]bool      // outcomes decided before their evaluation ended
+	flying map[string]*flight
+	order  []string // flying's keys in the order they started
+	events chan event
+}
+
+func (r *searchRun) start(pos []int) {
+	k := fmt.Sprint(pos)
+	c := &Call{
+		decide: func(holds bool) { r.events <- event{key: k, holds: holds} },
+		hint:   func() { r.events <- event{key: k, likely: true} },
+	}
+	r.flying[k] = &flight{pos: pos, call: c}
+	r.order = append(r.order, k)
+	go func() {
+		oc, err := r.eval(r.sp.value(pos), c)
+		r.events <- event{key: k, done: true, e: evaluated{pos, oc, err}}
+	}()
+}
+
+func (r *searchRun) receive(ev event) {
+	f := r.flying[ev.key]
+	switch {
+	case ev.likely:
+		f.likely = true
+		return
+	case !ev.done:
+		r.early[ev.key], f.decided = ev.holds, true
+		return
+	}
+	delete(r.flying, ev.key)
+	r.order = without(r.order, ev.key)
+	if errors.Is(ev.e.err, ErrStopped) {
+		delete(r.early, ev.key) // to be evaluated again if it is needed after all
+		return
+	}
+	r.known[ev.key] = ev.e
+}
+
+// stopAll stops every evaluation and waits for them to end.
+func (r *searchRun) stopAll() {
+	for _, f := range r.flying {
+		f.call.stopped.Store(true)
+	}
+	for len(r.flying) > 0 {
+		r.receive(<-r.events)
+	}
+}
+
+// view is what the search knows, final outcomes and early ones.
+func (r *searchRun) view() map[string]evaluated {
+	v := make(map[string]evaluated, len(r.known)+len(r.early))
+	for k, e := range r.known {
+		v[k] = e
+	}
+	for k, holds := range r.early {
+		if _, ok := r.known[k]; !ok {
+			v[k] = evaluated{pos: r.flying[k].pos, o: Outcome{Holds: holds}}
+		}
+	}
+	return v
+}
+
+// stopUnneeded stops the evaluations the search can no longer come to need:
+// not on its way so far (visited), not wanted, and not within reachDepth
+// outcomes ahead.
+func (r *searchRun) stopUnneeded(view map[string]evaluated, visited [][]int, need []int, wanted [][]int) {
+	keep := map[string]bool{}
+	mark := func(ps [][]int) {
+		for _, p := range ps {
 			keep[fmt.Sprint(p)] = true
 		}
-		for k := range flying {
-			if !keep[k] { // look further ahead only when it matters
-				keep = sp.reach(view, visited, vneed, reachDepth)
-				for _, p := range wanted {
-					keep[fmt.Sprint(p)] = true
-				}
-				break
-			}
-		}
-		undecided := 0
-		for k, f := range flying {
-			if !keep[k] {
-				f.call.stopped.Store(true)
-			}
-			if !f.decided {
-				undecided++
-			}
-		}
-		started := false
-		for i, pos := range wanted {
-			k := fmt.Sprint(pos)
-			if i > 0 && o.EarlyFailures && !promising(flying[fmt.Sprint(wanted[0])]) {
-				break // the value needed may still fail soon, and need no guess
-			}
-			if _, ok := known[k]; ok {
-				continue
-			}
-			if _, ok := flying[k]; ok {
-				continue
-			}
-			if undecided >= o.Workers || len(flying) >= 2*o.Workers {
-				break
-			}
-			start(pos)
-			undecided++
-			started = true
-		}
-		if started && o.Evaluating != nil {
-			var vals [][]int
-			for _, k := range order {
-				if f := flying[k]; !f.decided && !f.call.Stopped() {
-					vals = append(vals, sp.value(f.pos))
-				}
-			}
-			o.Evaluating(vals)
-		}
-		receive(<-events)
 	}
+	mark(visited)
+	mark(wanted)
+	for k := range r.flying {
+		if !keep[k] { // look further ahead only when it matters
+			keep = r.sp.reach(view, visited, need, reachDepth)
+			mark(wanted)
+			break
+		}
+	}
+	for k, f := range r.flying {
+		if !keep[k] {
+			f.call.stopped.Store(true)
+		}
+	}
+}
+
+// startWanted starts the wanted positions not known or under way, the
+// first (the one needed) first, within the workers; with EarlyFailures,
+// the guesses only once the one needed is likely to hold.
+func (r *searchRun) startWanted(wanted [][]int) {
+	undecided := 0
+	for _, f := range r.flying {
+		if !f.decided {
+			undecided++
+		}
+	}
+	started := false
+	for i, pos := range wanted {
+		k := fmt.Sprint(pos)
+		if i > 0 && r.o.EarlyFailures && !promising(r.flying[fmt.Sprint(wanted[0])]) {
+			break // the value needed may still fail soon, and need no guess
+		}
+		if _, ok := r.known[k]; ok {
+			continue
+		}
+		if _, ok := r.flying[k]; ok {
+			continue
+		}
+		if undecided >= r.o.Workers || len(r.flying) >= 2*r.o.Workers {
+			break
+		}
+		r.start(pos)
+		undecided++
+		started = true
+	}
+	if started && r.o.Evaluating != nil {
+		r.o.Evaluating(r.undecided())
+	}
+}
+
+// undecided is the values under way that have not decided, in the order
+// they started.
+func (r *searchRun) undecided() [][]int {
+	var vals [][]int
+	for _, k := range r.order {
+		if f := r.flying[k]; !f.decided && !f.call.Stopped() {
+			vals = append(vals, r.sp.value(f.pos))
+		}
+	}
+	return vals
 }
 
 // promising reports whether an evaluation under way has said it will
