@@ -74,7 +74,11 @@ func newRunGuard(yes bool, hint string) *runGuard {
 // *exitError (exit 2 above the bound, exit 3 out of memory), or what step
 // (called after each tick, when not nil) returned to end it.
 func (g *runGuard) run(name string, e *simbackend.Runner, step func(*simbackend.Runner) error) error {
-	cost := e.Estimate()
+	return g.runEstimated(name, e, e.Estimate(), step)
+}
+
+// runEstimated is run with e's estimate already made.
+func (g *runGuard) runEstimated(name string, e *simbackend.Runner, cost backends.Cost, step func(*simbackend.Runner) error) error {
 	if err := checkCost(name, cost, g.yes, g.mem, g.hint); err != nil {
 		return err
 	}

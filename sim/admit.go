@@ -1,7 +1,5 @@
 package sim
 
-import "slices"
-
 // edge is one writer (a producer, or a consumer writing on) feeding a sharded
 // target. It carries the writer's traffic for this tick, how its keys spread
 // over the target's units (shards, partitions, streams), and its pending retries.
@@ -148,9 +146,7 @@ func (a *admission) offer(tick int64) {
 			}
 			a.due[i] = append(a.due[i], rb)
 			for _, en := range rb.entries {
-				a.offN[en.unit] += en.n
-				a.offB[en.unit] += en.b + en.n*e.keyBytes
-				a.offRec[en.unit] += e.kinesisRecords(en.n, en.b)
+				a.addOffered(e, en)
 			}
 		}
 	}
@@ -211,12 +207,7 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 	clear(a.accB)
 	clear(a.accBornN)
 	clear(a.accAt)
-	if a.anyRet {
-		clear(a.retN)
-		clear(a.retB)
-		clear(a.retBornN)
-		a.anyRet = false
-	}
+	a.clearRetried()
 	single := len(a.edges) == 1
 	for i, e := range a.edges {
 		a.scratch = a.scratch[:0]
@@ -370,237 +361,31 @@ func (e *edge) compactRetries() {
 	e.retries = out
 }
 
-// settleOne is offer + limitAll + settle fused into one pass over the units,
-// for the common case of one writer and the same limits on every unit (a
-// provisioned Kinesis stream). It returns the refused attempts and the
-// records and bytes accepted, and writes each unit's utilisation into util.
-func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64) (throttled, inN, inB, maxUtil float64) {
-	e := a.edges[0]
-	clear(a.offN)
-	clear(a.offB)
-	clear(a.offRec)
+// clearRetried clears the retries accepted this tick, if any were.
+func (a *admission) clearRetried() {
 	if a.anyRet {
 		clear(a.retN)
 		clear(a.retB)
 		clear(a.retBornN)
 		a.anyRet = false
 	}
-	due := a.dueBatches(e, tick)
-	for _, rb := range due {
-		for _, en := range rb.entries {
-			a.offN[en.unit] += en.n
-			a.offB[en.unit] += en.b + en.n*e.keyBytes
-			a.offRec[en.unit] += e.kinesisRecords(en.n, en.b)
-		}
-	}
-	perRecB, recW := 0.0, e.recWeight()
-	if e.n > 0 {
-		perRecB = e.b / e.n
-	}
-	byteW := perRecB + e.keyBytes
-	invN, invB := 1/capN, 1/capB
-	offRec, offB, frac := a.offRec, a.offB, a.frac
-	accN := a.accN
-	a.oneMode, a.oneBorn, a.oneAt, a.onePer = true, e.born, e.at, perRecB
-	scratch := a.scratch[:0]
-	var rejSum float64
-	for u, w := range e.share {
-		n := e.n * w
-		// Plain comparisons, not the builtin max, which must order NaN and
-		// −0: these are non-negative counts, and this runs per shard and tick.
-		x := (n*recW + offRec[u]) * invN
-		if y := (n*byteW + offB[u]) * invB; y > x {
-			x = y
-		}
-		util[u] = x
-		if x > maxUtil {
-			maxUtil = x
-		}
-		f := 1.0
-		if x > 1 {
-			f = 1 / x
-		}
-		frac[u] = f
-		ok := n * f
-		accN[u] = ok
-		inN += ok
-		if rej := n - ok; rej > 1e-12 {
-			rejSum += rej
-			scratch = append(scratch, retryEntry{int32(u), rej, rej * perRecB, e.born})
-		}
-	}
-	a.scratch = scratch
-	inB = inN * perRecB
-	e.writer.out += inN
-	e.writer.outB += inB
-	throttled = rejSum
-	e.writer.writeRefused += rejSum
-	t, n, b := a.settleDue(e, due, tick, dt)
-	throttled += t
-	inN += n
-	inB += b
-	return throttled, inN, inB, maxUtil
 }
 
-// settleBytes is offer, limit (a byte limit per unit), a cap on the whole
-// stream's accepted bytes and settle for one writer (MSK Serverless), in
-// two passes over the units instead of five. It does their arithmetic in
-// their order, so the sums are theirs to the bit. It leaves each unit's
-// utilisation to be read as offB[u] / capB (only a unit over its limit
-// needs the division now), and returns the stream's peak utilisation,
-// maxUtil or this tick's highest.
-func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) (throttled, inN, inB, peak float64) {
-	e := a.edges[0]
-	due := a.dueBatches(e, tick)
-	more := a.offerDue(e, due)
-	perRecB, recW := 0.0, e.recWeight()
-	if e.n > 0 {
-		perRecB = e.b / e.n
-	}
-	byteW := perRecB + e.keyBytes
-	offN, offB, offRec, frac := a.offN, a.offB, a.offRec, a.frac
-	next, k := -1, 0 // the next unit with more than one due entry, and its place in more
-	if len(more) > 0 {
-		next = int(more[0].unit)
-	}
-	var total, top float64
-	for u, w := range e.share {
-		if e.n > 0 {
-			n := e.n * w
-			offN[u] = n + offN[u]
-			offB[u] = n*byteW + offB[u]
-			offRec[u] = n*recW + offRec[u]
-		}
-		if u == next {
-			for ; k < len(more) && int(more[k].unit) == u; k++ {
-				en := more[k]
-				offN[u] += en.n
-				offB[u] += en.b + en.n*e.keyBytes
-				offRec[u] += e.kinesisRecords(en.n, en.b)
-			}
-			if k < len(more) {
-				next = int(more[k].unit)
-			}
-		}
-		o := offB[u]
-		f := 1.0
-		// Division by capB is monotonic, so o <= capB means a utilisation
-		// of at most 1, and the highest o gives the highest utilisation.
-		if o > capB {
-			if x := o / capB; x > 1 {
-				f = 1 / x
-			}
-		}
-		frac[u] = f
-		total += o * f
-		if o > top {
-			top = o
-		}
-	}
-	peak = max(maxUtil, top/capB)
-	if total > streamB && total != 0 {
-		k := streamB / total
-		for u := range frac {
-			frac[u] *= k
-		}
-	}
-	throttled, inN, inB = a.settleEdge(e, tick)
-	t, _, _ := a.settleDue(e, due, tick, dt)
-	throttled += t
-	a.due[0] = a.due[0][:0]
+// addOffered adds a due retry entry of edge e to what its unit is offered.
+func (a *admission) addOffered(e *edge, en retryEntry) {
+	a.offN[en.unit] += en.n
+	a.offB[en.unit] += en.b + en.n*e.keyBytes
+	a.offRec[en.unit] += e.kinesisRecords(en.n, en.b)
+}
+
+// addRetried adds the retries accepted this tick, unit by unit, to the
+// records n and bytes b.
+func (a *admission) addRetried(n, b float64) (float64, float64) {
 	if a.anyRet {
-		for u, n := range a.retN {
-			inN += n
-			inB += a.retB[u]
+		for u, x := range a.retN {
+			n += x
+			b += a.retB[u]
 		}
 	}
-	return throttled, inN, inB, peak
-}
-
-// offerDue clears the offered sums and adds each unit's first due retry
-// entry to them. The general offer adds a unit's new records first and then
-// its entries in order; for the first entry that order does not matter, so
-// it returns the later entries, in unit order and otherwise as they came,
-// to be added after the new records.
-func (a *admission) offerDue(e *edge, due []*retryBatch) []retryEntry {
-	clear(a.offN)
-	clear(a.offB)
-	clear(a.offRec)
-	more := a.more[:0]
-	for _, rb := range due {
-		for _, en := range rb.entries {
-			if a.offN[en.unit] != 0 {
-				more = append(more, en)
-				continue
-			}
-			a.offN[en.unit] += en.n
-			a.offB[en.unit] += en.b + en.n*e.keyBytes
-			a.offRec[en.unit] += e.kinesisRecords(en.n, en.b)
-		}
-	}
-	slices.SortStableFunc(more, func(x, y retryEntry) int { return int(x.unit) - int(y.unit) })
-	a.more = more
-	return more
-}
-
-// settleEdge is settle's pass for a stream's only writer: each unit
-// accepts its fraction of the new records. It returns the refused records
-// and what was accepted, summed in unit order.
-func (a *admission) settleEdge(e *edge, tick int64) (throttled, inN, inB float64) {
-	a.oneMode = false
-	if a.anyRet {
-		clear(a.retN)
-		clear(a.retB)
-		clear(a.retBornN)
-		a.anyRet = false
-	}
-	a.scratch = a.scratch[:0]
-	if e.n <= 0 {
-		clear(a.accN)
-		clear(a.accB)
-		clear(a.accBornN)
-		clear(a.accAt)
-		return 0, 0, 0
-	}
-	perRecB := e.b / e.n
-	at := later(0, e.at)
-	accN, accB, accBornN, accAt, frac := a.accN, a.accB, a.accBornN, a.accAt, a.frac
-	scratch := a.scratch
-	var okSum, okB, rejSum float64
-	for u, w := range e.share {
-		n := e.n * w
-		ok := n * frac[u]
-		ob := ok * perRecB
-		accN[u] = ok
-		accB[u] = ob
-		accBornN[u] = e.born
-		accAt[u] = at
-		okSum += ok
-		okB += ob
-		if rej := n - ok; rej > 1e-12 {
-			rejSum += rej
-			scratch = append(scratch, retryEntry{int32(u), rej, rej * perRecB, e.born})
-		}
-	}
-	a.scratch = scratch
-	e.writer.out += okSum
-	e.writer.outB += okSum * perRecB
-	e.writer.writeRefused += rejSum
-	return rejSum, okSum, okB
-}
-
-// dueBatches lists the edge's retry batches due this tick.
-func (a *admission) dueBatches(e *edge, tick int64) []*retryBatch {
-	if cap(a.due) < 1 {
-		a.due = make([][]*retryBatch, 1)
-	}
-	a.due = a.due[:1]
-	d := a.due[0][:0]
-	for j := range e.retries {
-		if e.retries[j].due == tick {
-			d = append(d, &e.retries[j])
-		}
-	}
-	a.due[0] = d
-	return d
+	return n, b
 }

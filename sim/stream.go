@@ -265,7 +265,9 @@ func (s *stream) step(e *Engine) {
 		var mu float64
 		throttled, inN, inB, mu = s.adm.settleOne(e.tick, e.dt, recs*e.dt, bytes*e.dt, s.util)
 		s.maxUtil = max(s.maxUtil, mu)
-	} else if !s.settleBytes(e, &throttled, &inN, &inB) {
+	} else if t, n, b, ok := s.settleBytes(e); ok {
+		throttled, inN, inB = t, n, b
+	} else {
 		s.adm.offer(e.tick)
 		s.limits(e)
 		throttled = s.adm.settle(e.tick, e.dt)
@@ -273,12 +275,7 @@ func (s *stream) step(e *Engine) {
 			inN += n
 			inB += s.adm.accB[u]
 		}
-		if s.adm.anyRet {
-			for u, n := range s.adm.retN {
-				inN += n
-				inB += s.adm.retB[u]
-			}
-		}
+		inN, inB = s.adm.addRetried(inN, inB)
 	}
 	s.in += inN
 	s.inB += inB
@@ -299,15 +296,16 @@ func (s *stream) step(e *Engine) {
 }
 
 // settleBytes admits the tick's writes the two-pass way (admission.settleBytes)
-// when the service's only limits are bytes and it can; it reports whether it did.
-func (s *stream) settleBytes(e *Engine, throttled, inN, inB *float64) bool {
+// when the service's only limits are bytes: the refused attempts and the
+// records and bytes accepted, or ok false when it did not.
+func (s *stream) settleBytes(e *Engine) (throttled, inN, inB float64, ok bool) {
 	unit, all, ok := s.kind.byteLimits(s)
 	if !ok || len(s.adm.edges) != 1 || s.failed(e.nowSec()) || e.generalAdmission {
-		return false
+		return 0, 0, 0, false
 	}
-	*throttled, *inN, *inB, s.maxUtil = s.adm.settleBytes(e.tick, e.dt, unit*e.dt, all*e.dt, s.maxUtil)
+	throttled, inN, inB, s.maxUtil = s.adm.settleBytes(e.tick, e.dt, unit*e.dt, all*e.dt, s.maxUtil)
 	s.utilPer = unit * e.dt
-	return true
+	return throttled, inN, inB, true
 }
 
 // orphanQueues hold records when nobody reads the stream, until retention expires them.

@@ -49,17 +49,16 @@ type Search struct {
 	// yet, the outcome guessed from the misses it has (Outcome.Miss) first.
 	// An evaluation that tells its outcome early (Call.Decided) lets the
 	// search go on while it finishes; one no longer needed is stopped
-	// (Call.Stopped).
-	//
+	// (Call.Stopped). The probes reported, and so the answer, are the
+	// one-worker search's whatever the workers: a set evaluated and not
+	// needed only costs its evaluation. 0 or 1: one at a time.
+	Workers int
 	// EarlyFailures says that evaluations tell every failure early: then
 	// the search guesses that a value holds (what it could not learn before
 	// the evaluation ends), and a failure, learnt soon, costs little. It
 	// starts a guess only once the value needed is likely to hold
 	// (Call.Likely): most values fail in the first checks, and a guess made
-	// for them would be wasted. The probes reported, and so the answer, are the
-	// one-worker search's whatever the workers: a set evaluated and not
-	// needed only costs its evaluation. 0 or 1: one at a time.
-	Workers       int
+	// for them would be wasted.
 	EarlyFailures bool
 	// Evaluating, when set, is told which values are evaluated now, before
 	// they are (for a progress line).
