@@ -1,9 +1,12 @@
 package sim_test
 
 import (
+	"maps"
 	"math"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,8 +79,9 @@ func BenchmarkKinds(b *testing.B) {
 }
 
 // TestKindsLoopsAgree checks that each bare loop counts what the engine
-// counts over two hours of its day: the loops do the engine's arithmetic,
-// not less.
+// counts over two hours of its day, and works out the same figures (the
+// peaks, ages, loads and levels it reports): the loops do the engine's
+// arithmetic, not less.
 func TestKindsLoopsAgree(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
@@ -105,6 +109,26 @@ func TestKindsLoopsAgree(t *testing.T) {
 			} {
 				if d := math.Abs(c.engine - c.loop); d > 1e-3*max(1, math.Abs(c.engine)) {
 					t.Errorf("%s: engine %.6g, loop %.6g", c.what, c.engine, c.loop)
+				}
+			}
+			if len(got.figures) == 0 {
+				t.Fatal("the loop works out none of the report's other figures")
+			}
+			for _, name := range slices.Sorted(maps.Keys(got.figures)) {
+				v, ok := m[name]
+				if !ok {
+					t.Errorf("%s: not in the engine's report", name)
+					continue
+				}
+				tol := 1e-3
+				if strings.Contains(name, "latency_p") {
+					// The loops work out latencies from ages in ticks, the
+					// engine from times of day: a latency on a bucket's
+					// edge (0.2 s is one) may fall one bucket apart.
+					tol = 1.0 / 128
+				}
+				if d := math.Abs(v - got.figures[name]); d > tol*max(1, math.Abs(v)) {
+					t.Errorf("%s: engine %.6g, loop %.6g", name, v, got.figures[name])
 				}
 			}
 		})

@@ -56,11 +56,15 @@ func loopAppS3(sc *pipeline.Scenario) loopTotals {
 			q.push(now-1, now, accR)
 			q.push(now, now, accN)
 			fromQ += q.take(pollRead(d, q.total), g, now)
+			if q.size > 0 {
+				d.age(now, q.at[q.head])
+			}
 		}
 		read := sumN + sumR + fromQ
 		if read*d.size > capB*(1+1e-9) {
 			panic("loopAppS3: the app is short of capacity; the loop does not share it among shards")
 		}
+		d.load.add(read*d.size/capB, d.dt)
 		g.add(now, now, now-1, sumR)
 		g.add(now, now, now, sumN)
 		if read > 0 {
@@ -68,6 +72,13 @@ func loopAppS3(sc *pipeline.Scenario) loopTotals {
 		}
 		g.flush()
 	}
-	d.tot.p99 = d.hist.Quantile(0.99)
-	return d.tot
+	lag := ringsTotal(backlog)
+	return d.finish(map[string]float64{
+		"events.max_shard_utilization": d.maxUtil,
+		"events.lag_records":           lag,
+		"reader.lag_records":           lag,
+		"reader.iterator_age_max":      d.ageMax,
+		"reader.utilization_max":       d.load.peak,
+		"pipeline.in_flight_records":   lag + sumOf(w.retry),
+	})
 }

@@ -27,6 +27,5 @@ func loopBehind(sc *pipeline.Scenario) loopTotals {
 			d.tot.objects += objects
 		}
 	}
-	d.tot.p99 = d.hist.Quantile(0.99)
-	return d.tot
+	return d.finish(f.figures())
 }

@@ -87,6 +87,8 @@ func loopFirehoseFlinkEFO(sc *pipeline.Scenario) loopTotals {
 	// maxIn is the most the shards can accept in a tick (KDS-SHARD-WRITE).
 	maxIn := float64(d.units) * min(pipeline.KDSShardWriteRecs, pipeline.KDSShardWriteBytes/w.byteW) * d.dt
 	fg := d.gather(0)
+	var load loadAvg     // Flink's one-minute load
+	var flinkAge float64 // Flink's highest iterator age, seconds
 
 	for t := range d.ticks {
 		now := float64(t)
@@ -147,6 +149,9 @@ func loopFirehoseFlinkEFO(sc *pipeline.Scenario) loopTotals {
 					opened[u] = now
 				}
 				q.moveTo(b, pollRead(d, q.total), now)
+				if q.size > 0 {
+					d.age(now, q.at[q.head])
+				}
 			}
 			for b.total >= fhSize*(1-1e-12) {
 				b.take(fhSize, bySize, now)
@@ -206,9 +211,28 @@ func loopFirehoseFlinkEFO(sc *pipeline.Scenario) loopTotals {
 			d.tot.objects += objPerTick
 		}
 		fg.flush()
+		load.add((readN+sumRet+sumNew)*d.size/capB, d.dt)
+		if flinkHeld > 0 {
+			for u := range fq {
+				if f := &fq[u]; f.size > 0 {
+					flinkAge = max(flinkAge, (now-f.at[f.head])*d.dt)
+				}
+			}
+		}
 	}
-	d.tot.p99 = d.hist.Quantile(0.99)
-	return d.tot
+	held, lag := ringsTotal(bufs), ringsTotal(backlog)
+	return d.finish(map[string]float64{
+		"events.max_shard_utilization": d.maxUtil,
+		"events.lag_records":           max(lag, flinkHeld),
+		"events.iterator_age_max":      max(d.ageMax, flinkAge),
+		"delivery.lag_records":         lag,
+		"delivery.held_records":        held,
+		"delivery.iterator_age_max":    d.ageMax,
+		"job.lag_records":              flinkHeld,
+		"job.iterator_age_max":         flinkAge,
+		"job.utilization_max":          load.peak,
+		"pipeline.in_flight_records":   held + lag + sumOf(w.retry),
+	})
 }
 
 // flinkShared is Flink's reads of a tick when its capacity (capB bytes)

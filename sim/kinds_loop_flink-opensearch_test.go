@@ -46,8 +46,7 @@ func loopFlinkOpenSearch(sc *pipeline.Scenario) loopTotals {
 		}
 		f.clear()
 	}
-	d.tot.p99 = d.hist.Quantile(0.99)
-	return d.tot
+	return d.finish(f.figures())
 }
 
 // flinkOSRefreshAfter is the first refresh at or after t: refreshes fall

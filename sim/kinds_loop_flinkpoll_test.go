@@ -60,6 +60,7 @@ type flinkPoll struct {
 	born, n []float64
 	slot    []int32 // by age in ticks: index+1 in born and n (0: none yet)
 	retN    float64 // retries read straight from empty queues (born now-1)
+	readSum float64 // records read this tick
 	keptOut bool    // a shard held records back or read from its queue
 }
 
@@ -121,10 +122,14 @@ func (f *flinkPoll) tick(now float64) (pieceDelay float64) {
 	k := max(w.invN, w.byteW*w.invB) // utilisation per record offered
 	retry, share, accNs, accRs, allow := w.retry, d.share, f.accN, f.accR, f.allow
 	var thr, lost, expired, sum, sumN, sumR float64
+	maxUtil := d.maxUtil
 	allFit := f.nonEmpty == 0
 	for u, sh := range share {
 		n, r := rn*sh, retry[u]
 		x := (n + r) * k
+		if x > maxUtil {
+			maxUtil = x
+		}
 		accN, accR := n, r
 		if x > 1 {
 			fr := 1 / x
@@ -154,8 +159,10 @@ func (f *flinkPoll) tick(now float64) (pieceDelay float64) {
 		allow[u] = c
 		sum += c
 	}
+	d.maxUtil = maxUtil
 	d.tot.throttled += thr
 	d.tot.lost += lost + expired
+	f.readSum = 0
 	bound := f.capN >= 0 && sum > f.capN
 	if bound {
 		f.share(f.capN)
@@ -186,6 +193,7 @@ func (f *flinkPoll) tick(now float64) (pieceDelay float64) {
 		if f.fileSink {
 			f.landAll()
 		}
+		f.endTick(now)
 		return pieceDelay
 	}
 	// The reads, shard by shard.
@@ -249,7 +257,44 @@ func (f *flinkPoll) tick(now float64) (pieceDelay float64) {
 	if f.fileSink {
 		f.landAll()
 	}
+	f.endTick(now)
 	return pieceDelay
+}
+
+// endTick measures the job's load (records read ÷ its capacity) and the
+// iterator age: the oldest unread record's, over the shards with a backlog.
+func (f *flinkPoll) endTick(now float64) {
+	d := f.d
+	if f.capN > 0 {
+		d.load.add(f.readSum/f.capN, d.dt)
+	}
+	if f.nonEmpty == 0 {
+		return
+	}
+	for u := range f.q {
+		if q := &f.q[u]; q.size > 0 {
+			d.age(now, q.e[q.head].at)
+		}
+	}
+}
+
+// figures are the report's figures of the stream ("events") and the job
+// ("job") at the end of the day.
+func (f *flinkPoll) figures() map[string]float64 {
+	var lag float64
+	for u := range f.q {
+		lag += f.q[u].total
+	}
+	d := f.d
+	return map[string]float64{
+		"events.max_shard_utilization": d.maxUtil,
+		"events.lag_records":           lag,
+		"job.lag_records":              lag,
+		"job.iterator_age_max":         d.ageMax,
+		"events.iterator_age_max":      d.ageMax,
+		"job.utilization_max":          d.load.peak,
+		"pipeline.in_flight_records":   lag + sumOf(f.w.retry),
+	}
 }
 
 // share gives each shard a part of the capacity c (records) in proportion
@@ -293,6 +338,7 @@ func (f *flinkPoll) emit(now, born, n float64) {
 	if n <= 0 {
 		return
 	}
+	f.readSum += n
 	if f.fileSink {
 		f.read = true
 		// Most shards' oldest entries were merged alike and share a birth:

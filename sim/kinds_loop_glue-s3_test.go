@@ -62,10 +62,14 @@ func loopGlueS3(sc *pipeline.Scenario) loopTotals {
 				fromQ += part
 				left -= part
 			}
+			if q.size > 0 {
+				d.age(now, q.at[q.head])
+			}
 		}
 		if (sumN+sumR+fromQ)*d.size > capB*d.dt*(1+1e-9) {
 			panic("loopGlueS3: the job is short of capacity; the loop does not share it among shards")
 		}
+		d.load.add((sumN+sumR+fromQ)*d.size/(capB*d.dt), d.dt)
 		win.add(now-1, sumR)
 		win.add(now, sumN)
 		if (now+1)*d.dt >= end-1e-9 {
@@ -80,8 +84,16 @@ func loopGlueS3(sc *pipeline.Scenario) loopTotals {
 			win.last = math.Ceil(end/d.dt - 1e-9)
 		}
 	}
-	d.tot.p99 = d.hist.Quantile(0.99)
-	return d.tot
+	lag := ringsTotal(backlog)
+	return d.finish(map[string]float64{
+		"events.max_shard_utilization": d.maxUtil,
+		"events.lag_records":           lag,
+		"etl.lag_records":              lag,
+		"etl.held_records":             win.n,
+		"etl.iterator_age_max":         d.ageMax,
+		"etl.utilization_max":          d.load.peak,
+		"pipeline.in_flight_records":   lag + win.n + sumOf(w.retry),
+	})
 }
 
 // glueWindow is a micro-batch being filled: its records by birth, as ticks

@@ -54,8 +54,22 @@ func loopLambdaDynamoDB(sc *pipeline.Scenario) loopTotals {
 	for t := range d.ticks {
 		l.tick(t)
 	}
-	d.tot.p99 = d.hist.Quantile(0.99)
-	return d.tot
+	var lag, batched, retry float64
+	for u := range l.sh {
+		lag += l.sh[u].unread.total
+		batched += l.sh[u].batch.total
+		retry += l.sh[u].retry
+	}
+	return d.finish(map[string]float64{
+		"events.max_shard_utilization": d.maxUtil,
+		"events.lag_records":           lag,
+		"events.iterator_age_max":      d.ageMax,
+		"fn.lag_records":               lag,
+		"fn.held_records":              batched + l.out.total,
+		"fn.iterator_age_max":          d.ageMax,
+		"fn.utilization_max":           d.load.peak,
+		"pipeline.in_flight_records":   lag + batched + l.out.total + retry,
+	})
 }
 
 // ldKeyTail spreads the weight the named keys leave (here only the
@@ -115,6 +129,7 @@ type ldLoop struct {
 	full      float64 // records of a full batch
 	fnDur     float64 // seconds a record
 	readDelay float64
+	readSum   float64 // records read this tick
 
 	pieces ldGather
 	out    ldQueue // processed, not yet taken by the table
@@ -177,6 +192,9 @@ func (l *ldLoop) tick(t int) {
 		n := rn * d.share[u]
 		r := sh.retry
 		x := max((n+r)*l.invN, (n*l.byteW+(r*d.size+r*d.keyBytes))*l.invB)
+		if x > d.maxUtil {
+			d.maxUtil = x
+		}
 		f := 1.0
 		if x > 1 {
 			f = 1 / x
@@ -255,7 +273,12 @@ func (l *ldLoop) tick(t int) {
 			}
 		}
 		l.closeBatches(u, now)
+		if q.size > 0 {
+			d.ageMax = max(d.ageMax, now-q.front().at)
+		}
 	}
+	d.load.add(l.readSum/(l.fnCap*float64(d.units)), l.dt)
+	l.readSum = 0
 	for i, n := range l.pieces.n {
 		l.out.push(l.pieces.born[i], l.pieces.at[i], n)
 	}
@@ -265,6 +288,7 @@ func (l *ldLoop) tick(t int) {
 
 // read hands a piece read from shard u to its batch.
 func (l *ldLoop) read(u int, born, at, n, now float64) {
+	l.readSum += n
 	l.sh[u].batch.push(born, max(at, now)+l.readDelay, n)
 }
 

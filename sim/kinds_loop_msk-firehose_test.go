@@ -17,7 +17,10 @@ func loopMSKFirehose(sc *pipeline.Scenario) loopTotals {
 	ev := nodeOf(sc, "events")
 	d.kafkaShares(ev.Int("partitions"))
 	w := newMSKBrokerWriter(d, ev, 1) // Firehose is the one consumer group
-	return loopFirehose(d, w.admit, nodeOf(sc, "delivery"), kafkaFetchDelay, readAllKafka, nodeOf(sc, "lake").Int("prefixes"))
+	tot := loopFirehose(d, w.admit, nodeOf(sc, "delivery"), kafkaFetchDelay, readAllKafka, nodeOf(sc, "lake").Int("prefixes"))
+	fig := tot.figures
+	fig["pipeline.in_flight_records"] = fig["delivery.held_records"] + fig["delivery.lag_records"] + sumOf(w.retry)
+	return tot
 }
 
 // readAllKafka: nothing limits what Firehose reads from a partition.
@@ -81,9 +84,11 @@ func (w *mskBrokerWriter) admit(d *loopDay, u int, n float64) (accN, accR float6
 		for b, s := range w.shareB {
 			w.refused[b] = 0
 			w.frac[b] = 1
-			if l := (rn*s + w.retryB[b]) * d.size; l > w.limit {
+			l := (rn*s + w.retryB[b]) * d.size
+			if l > w.limit {
 				w.frac[b] = w.limit / l
 			}
+			d.maxUtil = max(d.maxUtil, l/w.limit)
 		}
 	}
 	r := w.retry[u]

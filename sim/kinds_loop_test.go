@@ -27,12 +27,21 @@ import (
 // shared among the shards for the others, a window for Glue, a backlog per
 // shard for a consumer that falls behind. Latency goes into the same
 // histogram type the engine uses, once per group of records that share a
-// birth and a delivery time.
+// birth and a delivery time. Beside the totals, each works out the
+// report's figures that cost work per shard or tick: the peak shard
+// utilisation (a comparison per shard), the reader's iterator age (the
+// front of every shard's backlog, each tick it has one), its one-minute
+// load, and what its queues hold at the end.
 
 // loopTotals is what a bare loop counts, in producer records.
 type loopTotals struct {
 	produced, throttled, lost, delivered, objects float64
 	p99                                           float64
+	// figures are the report's other metrics that take work per shard or
+	// tick, by their names in sim.Result: the stream's peak shard
+	// utilisation, a reader's iterator age and one-minute load, what is
+	// left in the queues at the end, the latency's median and maximum.
+	figures map[string]float64
 }
 
 // loopDay is a kinds scenario's settings, as the bare loops read them.
@@ -52,6 +61,36 @@ type loopDay struct {
 	hist      *pipeline.Histogram
 	readDelay float64 // seconds from a read tick's start until what it read is handed on
 	tot       loopTotals
+
+	maxUtil float64 // the highest shard (or partition) write utilisation: offered ÷ limit
+	ageMax  float64 // the reader's highest iterator age, seconds
+	load    loadAvg // the consumer's one-minute load
+}
+
+// loadAvg is a consumer's load as the engine measures it: a one-minute
+// moving average of work done ÷ capacity, and its peak.
+type loadAvg struct{ now, peak float64 }
+
+func (a *loadAvg) add(x, dt float64) {
+	a.now += (min(1, x) - a.now) * min(1, dt/60)
+	a.peak = max(a.peak, a.now)
+}
+
+// finish works out the day's percentiles and returns the totals with fig,
+// the loop's figures, and the pipeline's latency median and maximum.
+func (d *loopDay) finish(fig map[string]float64) loopTotals {
+	d.tot.p99 = d.hist.Quantile(0.99)
+	fig["pipeline.latency_p50"] = d.hist.Quantile(0.50)
+	fig["pipeline.latency_max"] = d.hist.Max()
+	d.tot.figures = fig
+	return d.tot
+}
+
+// age records an iterator age of now - at ticks (the oldest unread
+// record's arrival), as the engine reads it at the tick's end with the
+// clock at the tick's start.
+func (d *loopDay) age(now, at float64) {
+	d.ageMax = max(d.ageMax, (now-at)*d.dt)
 }
 
 func (d *loopDay) gather(delay float64) *gather { return &gather{delay: delay, d: d} }
@@ -200,6 +239,9 @@ func (w *kdsWriter) admit(d *loopDay, u int, n float64) (accN, accR float64) {
 	r := w.retry[u]
 	off := n + r
 	x := max(off*w.invN, off*w.byteW*w.invB)
+	if x > d.maxUtil {
+		d.maxUtil = x
+	}
 	f := 1.0
 	if x > 1 {
 		f = 1 / x
@@ -333,7 +375,12 @@ func loopFirehoseS3(sc *pipeline.Scenario) loopTotals {
 	d := newLoopDay(sc)
 	d.md5Shares(nodeOf(sc, "events").Int("shards"))
 	fh := nodeOf(sc, "delivery")
-	return loopFirehose(d, newKDSWriter(d).admit, fh, kdsPollDelay, pollRead, nodeOf(sc, "lake").Int("prefixes"))
+	w := newKDSWriter(d)
+	tot := loopFirehose(d, w.admit, fh, kdsPollDelay, pollRead, nodeOf(sc, "lake").Int("prefixes"))
+	fig := tot.figures
+	fig["events.iterator_age_max"] = d.ageMax
+	fig["pipeline.in_flight_records"] = fig["delivery.held_records"] + fig["delivery.lag_records"] + sumOf(w.retry)
+	return tot
 }
 
 // loopFirehose is a Firehose reading every shard of a stream: admit is the
@@ -369,6 +416,9 @@ func loopFirehose(d *loopDay, admit func(*loopDay, int, float64) (float64, float
 					opened[u] = now
 				}
 				q.moveTo(b, read(d, q.total), now)
+				if q.size > 0 {
+					d.age(now, q.at[q.head])
+				}
 			}
 			for b.total >= size*(1-1e-12) {
 				b.take(size, bySize, now)
@@ -387,8 +437,32 @@ func loopFirehose(d *loopDay, admit func(*loopDay, int, float64) (float64, float
 		bySize.flush()
 		byTime.flush()
 	}
-	d.tot.p99 = d.hist.Quantile(0.99)
-	return d.tot
+	lag := ringsTotal(backlog)
+	return d.finish(map[string]float64{
+		"events.max_shard_utilization": d.maxUtil,
+		"events.lag_records":           lag,
+		"delivery.lag_records":         lag,
+		"delivery.held_records":        ringsTotal(bufs),
+		"delivery.iterator_age_max":    d.ageMax,
+	})
+}
+
+// ringsTotal is the records every ring of rs holds.
+func ringsTotal(rs []ring) float64 {
+	var n float64
+	for i := range rs {
+		n += rs[i].total
+	}
+	return n
+}
+
+// sumOf is the sum of xs.
+func sumOf(xs []float64) float64 {
+	var n float64
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }
 
 // nodeOf is the scenario's node of that id.
