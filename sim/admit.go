@@ -99,6 +99,14 @@ type admission struct {
 	// so only accN is written per unit
 	oneMode                bool
 	oneBorn, oneAt, onePer float64
+	// and the tick's limits per unit (records, bytes), whether it writes
+	// user records one to a Kinesis record, the sum of accN in unit order,
+	// and the records and bytes accepted in all, retries included: enough
+	// for kinesis.readOne to tell that no unit's reads can be cut.
+	oneCapN, oneCapB float64
+	onePlain         bool
+	oneNewN          float64
+	oneInN, oneInB   float64
 }
 
 func (a *admission) resize(units int) {

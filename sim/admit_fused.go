@@ -60,6 +60,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 		}
 	}
 	a.scratch = scratch
+	a.oneNewN, a.oneCapN, a.oneCapB, a.onePlain = inN, capN, capB, e.aggBytes <= 0
 	inB = inN * perRecB
 	e.writer.out += inN
 	e.writer.outB += inB
@@ -69,6 +70,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	throttled += t
 	inN += n
 	inB += b
+	a.oneInN, a.oneInB = inN, inB
 	return throttled, inN, inB, maxUtil
 }
 

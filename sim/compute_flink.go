@@ -57,6 +57,7 @@ func (flink) beforeRead(e *Engine, p *processor, failed bool) float64 {
 	}
 	avail, extra := p.flinkTick(e)
 	if avail < 1 && p.rd != nil {
+		p.rd.fillAllow()
 		for u := range p.rd.allow {
 			p.rd.allow[u] *= avail
 			p.rd.allowN[u] *= avail

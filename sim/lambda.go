@@ -361,6 +361,7 @@ func (p *processor) holdPoisoned(e *Engine) {
 		return
 	}
 	now := e.nowSec()
+	p.rd.fillAllow()
 	for u, until := range ps.blocked {
 		if until == 0 {
 			continue

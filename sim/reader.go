@@ -39,6 +39,57 @@ type reader struct {
 
 	iterAge    float64
 	iterAgeMax float64
+
+	// lazy says that this tick's allocation left allow and allowN unwritten
+	// because no unit's reads could be cut (keepsUp): they would be each
+	// unit's demand. fillAllow writes them when something needs them.
+	lazy                 bool
+	lazyBudget, lazyMaxN float64
+}
+
+// keepsUp reports whether a polling reader alone on a provisioned Kinesis
+// stream reads everything every shard accepted this tick, with nothing to
+// find out per shard: its queues are empty, one plain writer's limits per
+// shard (settleOne) are below the shard's read budget and a call's
+// records, so no shard's demand is cut, and its consumer's capacity (if
+// any) holds the tick's records and bytes with room for the rounding of
+// summing them in another order. The allocation's pass would then set each
+// unit's allowances to its demand, and fitCapacity would change nothing;
+// keepsUp does what fitCapacity would have done to the reader's state.
+func (r *reader) keepsUp(budget, maxN, dt float64) bool {
+	a := &r.s.adm
+	if !a.oneMode || !a.onePlain || r.nonEmpty > 0 || r.perUnit || r.unitCapN > 0 || r.unitCapB > 0 {
+		return false
+	}
+	const slack = 1 + 1e-9
+	if a.oneCapB*slack >= budget || a.oneCapN*slack >= maxN {
+		return false
+	}
+	if (r.capN >= 0 || r.capB >= 0) && !r.fits(a.oneInN*slack, a.oneInB*slack, dt) {
+		return false
+	}
+	r.summed, r.ready, r.needed = false, false, false
+	r.short = 0
+	return true
+}
+
+// fillAllow writes the allowances a lazy allocation left out, as
+// kinesis.readOne would have: each unit's demand, within the budget and a
+// call's records (neither binds).
+func (r *reader) fillAllow() {
+	if !r.lazy {
+		return
+	}
+	r.lazy = false
+	for u := range r.allow {
+		n, b := r.unitDemand(u)
+		allow := b
+		if allow > r.lazyBudget {
+			allow = r.lazyBudget
+		}
+		r.allow[u] = allow
+		r.allowN[u] = min(n, r.lazyMaxN)
+	}
 }
 
 // unitDemand is what the reader could read from unit u this tick: what it has
@@ -302,6 +353,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			return
 		}
 	}
+	r.fillAllow()
 	// Only unit u's queue changes while u is read: when every queue was
 	// empty at the start, each is empty when its turn comes, and its header
 	// (a cache line per unit) need not be read.
@@ -408,6 +460,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 // It is take without the merging of runs, written out so that the loop
 // over units keeps its sums in registers: it runs for every shard and tick.
 func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
+	r.fillAllow()
 	acc := &r.s.adm
 	accN, accB, accBornN, accAt := acc.accN, acc.accB, acc.accBornN, acc.accAt
 	allow, allowN := r.allow, r.allowN
@@ -501,7 +554,12 @@ func (r *reader) takeFast(fn func(u int, c cohort)) bool {
 	per := acc.onePer
 	allow, allowN := r.allow, r.allowN
 	var sum float64
-	if !acc.anyRet {
+	if r.lazy {
+		// Every shard's allowance covers its records (keepsUp), and the
+		// admission summed them in the same order.
+		sum = acc.oneNewN
+		r.lazy = false
+	} else if !acc.anyRet {
 		for u, n := range acc.accN {
 			if n*per > allow[u] || n > allowN[u] {
 				return false

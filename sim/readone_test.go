@@ -17,7 +17,9 @@ import (
 // small consumer's capacity limits (a consumer outage leaves a backlog to
 // catch up on), MSK brokers out of service with and without replicas,
 // retried and aggregated writes, hot shards, resharding and Flink's
-// checkpoint pauses.
+// checkpoint pauses. A polling reader that keeps up with one writer takes
+// the lazy way (reader.keepsUp: no pass for its allowances), so this holds
+// that to the general allocation too.
 func TestReadOneMatchesGeneral(t *testing.T) {
 	stores := []string{
 		"service: kinesis-data-streams\n    shards: 3",

@@ -385,6 +385,9 @@ func (s *stream) expire(now float64) {
 func (s *stream) allocateReads(e *Engine) {
 	dt := e.dt
 	failed := s.failed(e.nowSec())
+	for _, r := range s.readers {
+		r.lazy = false
+	}
 	if !failed && len(s.readers) == 1 && !e.generalReads && s.kind.readOne(s, dt) {
 		return
 	}

@@ -127,6 +127,10 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	}
 	budget := pipeline.KDSShardReadBytes * dt
 	maxN := k.callRecords(s, dt)
+	if r.keepsUp(budget, maxN, dt) {
+		r.lazy, r.lazyBudget, r.lazyMaxN = true, budget, maxN
+		return true
+	}
 	sum, pre := r.sumDemand(), r.prepare()
 	for u := range r.allow {
 		n, b := r.unitDemand(u)
