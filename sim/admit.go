@@ -107,6 +107,14 @@ type admission struct {
 	onePlain         bool
 	oneNewN          float64
 	oneInN, oneInB   float64
+	// the last settleDue's accepted retries summed in entry order, and
+	// whether its entries came in ascending units, one each (then the
+	// sums are those of retN, retB and retBornN in unit order, to the bit)
+	retOrdered                    bool
+	retSumN, retSumB, retSumBornN float64
+	// shortcuts allows retOrdered and reader.keepsUp (set per tick by the
+	// stream; the tests turn them off with Engine.everyShard)
+	shortcuts bool
 }
 
 func (a *admission) resize(units int) {
@@ -258,18 +266,23 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 // attempts. It returns the refused attempts and what was accepted.
 func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64) (throttled, inN, inB float64) {
 	follows := a.follows[:0]
+	var bornN float64
+	last, ordered := int32(-1), true
 	for k, rb := range due {
 		if k == len(a.followBufs) {
 			a.followBufs = append(a.followBufs, nil)
 		}
 		follow := retryBatch{attempt: rb.attempt + 1, entries: a.followBufs[k][:0]}
 		for _, en := range rb.entries {
+			ordered = ordered && en.unit > last
+			last = en.unit
 			ok := en.n * a.frac[en.unit]
 			if ok > 0 {
 				ob := en.b * ok / en.n
 				a.retN[en.unit] += ok
 				a.retB[en.unit] += ob
 				a.retBornN[en.unit] += ok * en.born
+				bornN += ok * en.born
 				a.accAt[en.unit] = later(a.accAt[en.unit], e.at)
 				a.anyRet = true
 				e.writer.out += ok
@@ -289,11 +302,13 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 		rb.due = -1
 	}
 	e.compactRetries()
-	e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
-	for _, f := range follows {
-		e.schedule(f, tick, dt)
+	a.scratch = e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
+	for k, f := range follows {
+		a.followBufs[k] = e.schedule(f, tick, dt)
 	}
 	a.follows = follows[:0]
+	a.retOrdered = ordered && a.shortcuts
+	a.retSumN, a.retSumB, a.retSumBornN = inN, inB, bornN
 	return throttled, inN, inB
 }
 
@@ -328,22 +343,26 @@ func (a *admission) accepted(u int) cohort {
 
 // schedule queues a batch of throttled records for its next attempt, or counts
 // them lost when the writer's retries are used up.
-func (e *edge) schedule(rb retryBatch, tick int64, dt float64) {
+//
+// It returns storage for the caller's next entries: rb's own when they
+// were copied or dropped, else a spare batch's, since a new batch keeps
+// rb's entries as they are rather than copying them.
+func (e *edge) schedule(rb retryBatch, tick int64, dt float64) []retryEntry {
 	if len(rb.entries) == 0 {
-		return
+		return rb.entries
 	}
 	if e.maxRetries >= 0 && rb.attempt > e.maxRetries {
 		for _, en := range rb.entries {
 			e.writer.lost += en.n
 			e.lost += en.n
 		}
-		return
+		return rb.entries[:0]
 	}
 	rb.due = tick + e.delay(rb.attempt, dt)
 	for i := range e.retries {
 		if r := &e.retries[i]; r.due == rb.due && r.attempt == rb.attempt {
 			r.entries = append(r.entries, rb.entries...)
-			return
+			return rb.entries[:0]
 		}
 	}
 	var nb retryBatch
@@ -351,9 +370,10 @@ func (e *edge) schedule(rb retryBatch, tick int64, dt float64) {
 		nb = e.spare[k-1]
 		e.spare = e.spare[:k-1]
 	}
-	nb.due, nb.attempt = rb.due, rb.attempt
-	nb.entries = append(nb.entries[:0], rb.entries...) // rb.entries may be scratch space
+	free := nb.entries[:0]
+	nb.due, nb.attempt, nb.entries = rb.due, rb.attempt, rb.entries
 	e.retries = append(e.retries, nb)
+	return free
 }
 
 // compactRetries drops spent batches, keeping their storage for reuse.

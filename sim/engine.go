@@ -70,6 +70,11 @@ type Engine struct {
 	// passes (offer, limits, settle), never a fused one (settleBytes): the
 	// tests hold the fused pass to them with it.
 	generalAdmission bool
+	// everyShard makes a Kinesis stream's one keeping-up reader work out
+	// its allowances shard by shard (no reader.keepsUp) and sum accepted
+	// retries over every shard (no admission.retOrdered): the tests hold
+	// those shortcuts to the full passes with it.
+	everyShard bool
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64
 	keysKnown bool

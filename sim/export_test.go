@@ -7,3 +7,8 @@ func ShareReadsGenerally(e *Engine) { e.generalReads = true }
 // AdmitGenerally makes e's streams admit writes through the general passes
 // (offer, limits, settle), never a fused one (settleBytes).
 func AdmitGenerally(e *Engine) { e.generalAdmission = true }
+
+// ReadEveryShard makes e work out a Kinesis reader's allowances and its
+// accepted retries' sums shard by shard, never by the shortcuts that skip
+// those passes when they cannot change anything.
+func ReadEveryShard(e *Engine) { e.everyShard = true }

@@ -58,7 +58,7 @@ type reader struct {
 // keepsUp does what fitCapacity would have done to the reader's state.
 func (r *reader) keepsUp(budget, maxN, dt float64) bool {
 	a := &r.s.adm
-	if !a.oneMode || !a.onePlain || r.nonEmpty > 0 || r.perUnit || r.unitCapN > 0 || r.unitCapB > 0 {
+	if !a.oneMode || !a.shortcuts || !a.onePlain || r.nonEmpty > 0 || r.perUnit || r.unitCapN > 0 || r.unitCapB > 0 {
 		return false
 	}
 	const slack = 1 + 1e-9
@@ -579,10 +579,14 @@ func (r *reader) takeFast(fn func(u int, c cohort)) bool {
 		// Retried records of one tick travel as one cohort: their birth times
 		// are averaged (the one approximation in the latency figures).
 		var n, b, bornN float64
-		for u, x := range acc.retN {
-			n += x
-			b += acc.retB[u]
-			bornN += acc.retBornN[u]
+		if acc.retOrdered {
+			n, b, bornN = acc.retSumN, acc.retSumB, acc.retSumBornN
+		} else {
+			for u, x := range acc.retN {
+				n += x
+				b += acc.retB[u]
+				bornN += acc.retBornN[u]
+			}
 		}
 		if n > 0 {
 			r.out += n

@@ -263,6 +263,7 @@ func (s *stream) step(e *Engine) {
 	s.utilPer = 0
 	if recs, bytes, ok := s.kind.fixedLimits(s); ok && len(s.adm.edges) == 1 && !s.failed(now) {
 		var mu float64
+		s.adm.shortcuts = !e.everyShard
 		throttled, inN, inB, mu = s.adm.settleOne(e.tick, e.dt, recs*e.dt, bytes*e.dt, s.util)
 		s.maxUtil = max(s.maxUtil, mu)
 	} else if t, n, b, ok := s.settleBytes(e); ok {

@@ -1,0 +1,105 @@
+package sim_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/streamsim/streamsim/pipeline"
+	"github.com/streamsim/streamsim/sim"
+)
+
+// TestShortcutsMatchEveryShard holds the shortcuts of a Kinesis stream
+// with one writer and one reader that keeps up (reader.keepsUp, which
+// skips the allowance pass, and admission.retOrdered, which takes the
+// accepted retries' sums from the admission) to the full passes, tick by
+// tick: every consumer kind, retry settings whose attempts fall due alone
+// or several at once, fixed, lognormal and aggregated records, shard
+// counts, rates below, at and above the shards' limits, a consumer outage
+// that leaves a backlog to catch up on, and a reshard.
+func TestShortcutsMatchEveryShard(t *testing.T) {
+	consumers := []string{
+		"service: app\n    instances: 50",
+		"service: app\n    instances: 1", // its capacity binds
+		"service: flink\n    kpus: 2\n    checkpoint: 20s",
+		"service: glue-streaming\n    workers: 2\n    window: 10s",
+		"service: emr\n    engine: spark-streaming\n    instances: 2",
+		"service: firehose",
+		"service: lambda\n    batch_size: 100",
+	}
+	retries := []string{
+		"retries: {max: 0}",
+		"retries: {max: 1}",
+		"retries: {max: 3, backoff: 1s}", // attempts of several ticks fall due together
+		"retries: {max: 2, backoff: 2s}",
+		"retries: {max: 4, backoff: 500ms}",
+	}
+	sizes := []string{
+		"record_size: 1KiB",
+		"record_size: {dist: lognormal, mean: 2KB, max: 20KB}",
+		"record_size: 100B\n    aggregation: true",
+	}
+	shards := []int{1, 7, 64}
+	load := []float64{0.3, 0.95, 1.6} // of the shards' 1 MiB/s
+	keys := []string{"{dist: zipf, count: 2000, skew: 1.1}", "{dist: uniform, count: 5000}"}
+	n := 0
+	for ci, co := range consumers {
+		for ri, re := range retries {
+			for zi, size := range sizes {
+				n++
+				if raceEnabled && n%3 != 0 {
+					continue
+				}
+				k := ci + ri + zi
+				sh := shards[k%len(shards)]
+				rate := load[(ci+2*ri+zi)%len(load)] * float64(sh)
+				later := ""
+				if k%4 == 0 && sh > 1 {
+					later = fmt.Sprintf("  - at: 3m\n    set: {s.shards: %d}\n", 2*sh)
+				}
+				src := fmt.Sprintf(`version: 1
+name: shortcuts-%d-%d-%d
+duration: 5m
+producers:
+  - id: p
+    rate: %.3fMiB/s
+    pattern: {shape: spike, at: 4m, for: 20s, factor: 1.5}
+    %s
+    keys: %s
+    %s
+    to: [s]
+storage:
+  - id: s
+    service: kinesis-data-streams
+    shards: %d
+consumers:
+  - id: c
+    from: s
+    %s
+    to: [out]
+destinations:
+  - id: out
+    service: %s
+timeline:
+  - at: 1m
+    fail: c
+    for: 40s
+%s`, ci, ri, zi, rate, size, keys[k%len(keys)], re, sh, co, destFor(co), later)
+				sc, err := pipeline.Load("shortcuts.yaml", []byte(src))
+				if err != nil {
+					t.Fatalf("%v\n%s", err, src)
+				}
+				if fast, full := runTrace(t, sc, nil), runTrace(t, sc, sim.ReadEveryShard); fast != full {
+					t.Errorf("%s: the shortcuts differ from the full passes\n%s", sc.Name, src)
+				}
+			}
+		}
+	}
+}
+
+// destFor is a destination service each consumer kind can write to.
+func destFor(consumer string) string {
+	if consumer == "service: lambda\n    batch_size: 100" {
+		return "dynamodb\n    mode: on-demand"
+	}
+	return "s3"
+}
