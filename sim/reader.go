@@ -58,7 +58,7 @@ type reader struct {
 // keepsUp does what fitCapacity would have done to the reader's state.
 func (r *reader) keepsUp(budget, maxN, dt float64) bool {
 	a := &r.s.adm
-	if !a.oneMode || !a.shortcuts || !a.onePlain || r.nonEmpty > 0 || r.perUnit || r.unitCapN > 0 || r.unitCapB > 0 {
+	if !a.oneMode || !a.shortcuts || !a.onePlain || r.nonEmpty > 0 || r.unitCapN > 0 || r.unitCapB > 0 {
 		return false
 	}
 	const slack = 1 + 1e-9
@@ -460,7 +460,14 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 // It is take without the merging of runs, written out so that the loop
 // over units keeps its sums in registers: it runs for every shard and tick.
 func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
-	r.fillAllow()
+	// lazy: every unit's allowances cover its records (keepsUp), so none is
+	// looked at; skipping reads nothing, and needs none either.
+	lazy := r.lazy && !skip
+	if lazy {
+		r.lazy = false
+	} else {
+		r.fillAllow()
+	}
 	acc := &r.s.adm
 	accN, accB, accBornN, accAt := acc.accN, acc.accB, acc.accBornN, acc.accAt
 	allow, allowN := r.allow, r.allowN
@@ -475,7 +482,11 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 		if acc.anyRet && acc.retN[u] > 0 {
 			// Retries accepted this tick are older: they go ahead of new records.
 			rc := acc.retried(u)
-			if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+			if lazy {
+				outN += rc.n
+				outB += rc.b
+				fn(u, rc)
+			} else if q.size == 0 && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
 				outN += rc.n
 				outB += rc.b
 				fn(u, rc)
@@ -494,7 +505,10 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 			if oneMode {
 				inB = inN * onePer
 			}
-			f := fitFraction(inB, inN, allow[u], allowN[u], skip)
+			f := 1.0
+			if !lazy {
+				f = fitFraction(inB, inN, allow[u], allowN[u], skip)
+			}
 			born, at := accBornN[u], accAt[u]
 			if multi {
 				born /= inN

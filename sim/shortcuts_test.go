@@ -24,6 +24,8 @@ func TestShortcutsMatchEveryShard(t *testing.T) {
 		"service: glue-streaming\n    workers: 2\n    window: 10s",
 		"service: emr\n    engine: spark-streaming\n    instances: 2",
 		"service: firehose",
+		"service: firehose\n    capacity: 2MiB/s", // its capacity binds
+		"service: firehose\n    transform: {lambda: true, duration: 20s}",
 		"service: lambda\n    batch_size: 100",
 	}
 	retries := []string{
