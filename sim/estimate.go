@@ -56,7 +56,7 @@ type costFeatures struct {
 const (
 	// Nanoseconds per unit and tick.
 	nsEdgeUnit   = 10.0  // each writer's share when several write or limits are not uniform
-	nsFastUnit   = 19.0  // a reader that keeps up and reads one cohort per tick (with its unit's admission)
+	nsFastUnit   = 8.0   // a reader that keeps up and reads one cohort per tick, with its unit's admission
 	nsReadUnit   = 38.0  // a reader that hands on a piece per shard (Firehose, Lambda, several readers)
 	nsBufferUnit = 83.0  // a Firehose buffer or Lambda batch per shard
 	nsBehindUnit = 208.0 // a reader whose queue holds records: takes, merges, expiry, iterator age

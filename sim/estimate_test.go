@@ -90,9 +90,9 @@ func chains(tb testing.TB) *pipeline.Scenario {
 }
 
 var calibration = []measured{
-	{"day-1000-shards", file("testdata/day-1000-shards.yaml", ""), 1.76, 25, 2, false},
+	{"day-1000-shards", file("testdata/day-1000-shards.yaml", ""), 0.74, 25, 2, false},
 	{"small-stream", func(tb testing.TB) *pipeline.Scenario { return mustLoad(tb, smallStream) }, 0.05, 22, 2, false},
-	{"100000-shards-app", file("testdata/cost/100000-shards-app.yaml", ""), 1.35, 69, 2, false},
+	{"100000-shards-app", file("testdata/cost/100000-shards-app.yaml", ""), 0.54, 69, 2, false},
 	{"100000-shards-firehose", file("testdata/cost/100000-shards-firehose.yaml", ""), 6.11, 264, 2, false},
 	{"100000-shards-app-behind", file("testdata/cost/100000-shards-app-behind.yaml", ""), 8.96, 253, 2, false},
 	{"firehose-backlog 60s", file("testdata/firehose-backlog-10000-shards.yaml", "60s"), 1.82, 414, 2, false},
@@ -103,14 +103,14 @@ var calibration = []measured{
 	{"polling-firehoses-10000-shards", file("testdata/cost/polling-firehoses-10000-shards.yaml", ""), 17.15, 535, 2, false},
 	{"many-producers", manyProducers, 3.55, 326, 2, true},
 	{"chains of 1,000 nodes", chains, 0.85, 84, 2, false},
-	{"seed-pipeline 7d", builtin("seed-pipeline", "7d"), 0.98, 24, 2, false},
-	{"polling-vs-enhanced-fan-out 2d", builtin("polling-vs-enhanced-fan-out", "2d"), 1.06, 42, 2, false},
-	{"retail-clickstream 7d", builtin("retail-clickstream", "7d"), 0.44, 24, 2, false},
+	{"seed-pipeline 7d", builtin("seed-pipeline", "7d"), 0.72, 24, 2, false},
+	{"polling-vs-enhanced-fan-out 2d", builtin("polling-vs-enhanced-fan-out", "2d"), 1.01, 42, 2, false},
+	{"retail-clickstream 7d", builtin("retail-clickstream", "7d"), 0.39, 24, 2, false},
 	// The retries of one hot key cost microseconds a tick that the model,
 	// fitted on large runs, does not see; half a second either way.
 	{"hot-partition-key 2d", builtin("hot-partition-key", "2d"), 0.49, 26, 4.5, false},
-	{"iot-telemetry 7d", builtin("iot-telemetry", "7d"), 0.35, 22, 2, false},
-	{"fraud-detection-msk 2d", builtin("fraud-detection-msk", "2d"), 0.30, 25, 2, false},
+	{"iot-telemetry 7d", builtin("iot-telemetry", "7d"), 0.38, 22, 2, false},
+	{"fraud-detection-msk 2d", builtin("fraud-detection-msk", "2d"), 0.33, 25, 2, false},
 }
 
 // TestEstimateWithinTwiceOfMeasured: sim.Estimate predicts the processor
