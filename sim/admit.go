@@ -115,6 +115,10 @@ type admission struct {
 	// shortcuts allows retOrdered and reader.keepsUp (set per tick by the
 	// stream; the tests turn them off with Engine.everyShard)
 	shortcuts bool
+	// oneBytes: settleBytes admitted this tick's writes, within unitCapB
+	// bytes a unit (oneInN and oneInB are its totals)
+	oneBytes bool
+	unitCapB float64
 }
 
 func (a *admission) resize(units int) {
@@ -218,7 +222,7 @@ func (a *admission) limitAll(util []float64, capN, capB float64) {
 // It returns the refused write attempts.
 func (a *admission) settle(tick int64, dt float64) float64 {
 	var throttled float64
-	a.oneMode = false
+	a.oneMode, a.oneBytes = false, false
 	clear(a.accN)
 	clear(a.accB)
 	clear(a.accBornN)

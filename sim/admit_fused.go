@@ -13,6 +13,7 @@ import "slices"
 // records and bytes accepted, and writes each unit's utilisation into util.
 func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64) (throttled, inN, inB, maxUtil float64) {
 	e := a.edges[0]
+	a.oneBytes = false
 	clear(a.offN)
 	clear(a.offB)
 	clear(a.offRec)
@@ -138,6 +139,7 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 	throttled += t
 	a.due[0] = a.due[0][:0]
 	inN, inB = a.addRetried(inN, inB)
+	a.oneBytes, a.unitCapB, a.oneInN, a.oneInB = true, capB, inN, inB
 	return throttled, inN, inB, peak
 }
 

@@ -58,14 +58,37 @@ type reader struct {
 // keepsUp does what fitCapacity would have done to the reader's state.
 func (r *reader) keepsUp(budget, maxN, dt float64) bool {
 	a := &r.s.adm
-	if !a.oneMode || !a.shortcuts || !a.onePlain || r.nonEmpty > 0 || r.unitCapN > 0 || r.unitCapB > 0 {
+	if !a.oneMode || !a.onePlain || a.oneCapB*lazySlack >= budget || a.oneCapN*lazySlack >= maxN {
 		return false
 	}
-	const slack = 1 + 1e-9
-	if a.oneCapB*slack >= budget || a.oneCapN*slack >= maxN {
+	return r.readsAll(dt)
+}
+
+// keepsUpBytes is keepsUp for a stream whose writes settleBytes admitted
+// (MSK Serverless): each unit's byte limit below its read budget, and the
+// tick's bytes within the stream's egress.
+func (r *reader) keepsUpBytes(budget, egress, dt float64) bool {
+	a := &r.s.adm
+	if !a.oneBytes || a.unitCapB*lazySlack >= budget || a.oneInB*lazySlack > egress {
 		return false
 	}
-	if (r.capN >= 0 || r.capB >= 0) && !r.fits(a.oneInN*slack, a.oneInB*slack, dt) {
+	return r.readsAll(dt)
+}
+
+// lazySlack covers the rounding of summing a tick's records in another
+// order than the allocation's pass would.
+const lazySlack = 1 + 1e-9
+
+// readsAll is what keepsUp and keepsUpBytes share: the shortcuts are on,
+// nothing is queued, no per-unit capacity, and the consumer's capacity
+// holds the tick's records and bytes. It leaves the reader's state as
+// fitCapacity would.
+func (r *reader) readsAll(dt float64) bool {
+	a := &r.s.adm
+	if !a.shortcuts || r.nonEmpty > 0 || r.unitCapN > 0 || r.unitCapB > 0 {
+		return false
+	}
+	if (r.capN >= 0 || r.capB >= 0) && !r.fits(a.oneInN*lazySlack, a.oneInB*lazySlack, dt) {
 		return false
 	}
 	r.summed, r.ready, r.needed = false, false, false
@@ -353,7 +376,14 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			return
 		}
 	}
-	r.fillAllow()
+	// lazy: every unit's allowances cover its records (keepsUpBytes), so
+	// none is looked at.
+	lazy := r.lazy && !skip
+	if lazy {
+		r.lazy = false
+	} else {
+		r.fillAllow()
+	}
 	// Only unit u's queue changes while u is read: when every queue was
 	// empty at the start, each is empty when its turn comes, and its header
 	// (a cache line per unit) need not be read.
@@ -365,7 +395,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		if anyRet && retN[u] > 0 {
 			// Retries accepted this tick are older: they go ahead of new records.
 			rc := acc.retried(u)
-			if empty && !skip && rc.b <= allow[u] && rc.n <= allowN[u] {
+			if empty && !skip && (lazy || rc.b <= allow[u] && rc.n <= allowN[u]) {
 				if r.perUnit {
 					emit(u, rc)
 				} else {
@@ -379,8 +409,10 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 						mergeInto(&ret, rc, false)
 					}
 				}
-				allow[u] -= rc.b
-				allowN[u] -= rc.n
+				if !lazy {
+					allow[u] -= rc.b
+					allowN[u] -= rc.n
+				}
 			} else {
 				r.push(u, rc)
 				empty = false
@@ -395,7 +427,10 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			if acc.oneMode {
 				inB = inN * acc.onePer
 			}
-			f := fitFraction(inB, inN, allow[u], allowN[u], skip)
+			f := 1.0
+			if !lazy {
+				f = fitFraction(inB, inN, allow[u], allowN[u], skip)
+			}
 			born, at := accBornN[u], accAt[u]
 			if multi {
 				born /= inN

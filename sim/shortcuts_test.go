@@ -2,20 +2,23 @@ package sim_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/streamsim/streamsim/pipeline"
 	"github.com/streamsim/streamsim/sim"
 )
 
-// TestShortcutsMatchEveryShard holds the shortcuts of a Kinesis stream
-// with one writer and one reader that keeps up (reader.keepsUp, which
-// skips the allowance pass, and admission.retOrdered, which takes the
-// accepted retries' sums from the admission) to the full passes, tick by
-// tick: every consumer kind, retry settings whose attempts fall due alone
-// or several at once, fixed, lognormal and aggregated records, shard
-// counts, rates below, at and above the shards' limits, a consumer outage
-// that leaves a backlog to catch up on, and a reshard.
+// TestShortcutsMatchEveryShard holds the shortcuts of a stream with one
+// writer and one reader that keeps up (reader.keepsUp on Kinesis and
+// keepsUpBytes on MSK Serverless, which skip the allowance pass, and
+// admission.retOrdered, which takes the accepted retries' sums from the
+// admission) to the full passes, tick by tick: both stores, every consumer
+// kind, retry settings whose attempts fall due alone or several at once,
+// fixed, lognormal and aggregated records, shard and partition counts,
+// rates below, at and above their limits (and MSK Serverless's cluster
+// limit), a consumer outage that leaves a backlog to catch up on, and a
+// reshard or partitions added.
 func TestShortcutsMatchEveryShard(t *testing.T) {
 	consumers := []string{
 		"service: app\n    instances: 50",
@@ -40,30 +43,48 @@ func TestShortcutsMatchEveryShard(t *testing.T) {
 		"record_size: {dist: lognormal, mean: 2KB, max: 20KB}",
 		"record_size: 100B\n    aggregation: true",
 	}
-	shards := []int{1, 7, 64}
-	load := []float64{0.3, 0.95, 1.6} // of the shards' 1 MiB/s
-	keys := []string{"{dist: zipf, count: 2000, skew: 1.1}", "{dist: uniform, count: 5000}"}
 	n := 0
-	for ci, co := range consumers {
-		for ri, re := range retries {
-			for zi, size := range sizes {
-				n++
-				if raceEnabled && n%3 != 0 {
-					continue
+	for _, msk := range []bool{false, true} {
+		for ci, co := range consumers {
+			for ri, re := range retries {
+				for zi, size := range sizes {
+					n++
+					if raceEnabled && n%3 != 0 || msk && strings.Contains(size, "aggregation") {
+						continue
+					}
+					shortcutsCase(t, msk, ci, ri, zi, co, re, size)
 				}
-				k := ci + ri + zi
-				sh := shards[k%len(shards)]
-				rate := load[(ci+2*ri+zi)%len(load)] * float64(sh)
-				later := ""
-				if k%4 == 0 && sh > 1 {
-					later = fmt.Sprintf("  - at: 3m\n    set: {s.shards: %d}\n", 2*sh)
-				}
-				src := fmt.Sprintf(`version: 1
-name: shortcuts-%d-%d-%d
+			}
+		}
+	}
+}
+
+// shortcutsCase runs one case of TestShortcutsMatchEveryShard: on a
+// Kinesis stream, or on MSK Serverless (5 MB/s a partition, 200 MB/s the
+// cluster, which 64 partitions at 1.6 times their limit pass).
+func shortcutsCase(t *testing.T, msk bool, ci, ri, zi int, co, re, size string) {
+	t.Helper()
+	shards := []int{1, 7, 64}
+	load := []float64{0.3, 0.95, 1.6} // of each shard's or partition's limit
+	keys := []string{"{dist: zipf, count: 2000, skew: 1.1}", "{dist: uniform, count: 5000}"}
+	k := ci + ri + zi
+	sh := shards[k%len(shards)]
+	rate := load[(ci+2*ri+zi)%len(load)] * float64(sh)
+	store, key, unit := "kinesis-data-streams\n    shards", "shards", "MiB/s"
+	if msk {
+		store, key, unit = "msk-serverless\n    partitions", "partitions", "MB/s"
+		rate *= 5
+	}
+	later := ""
+	if k%4 == 0 && sh > 1 {
+		later = fmt.Sprintf("  - at: 3m\n    set: {s.%s: %d}\n", key, 2*sh)
+	}
+	src := fmt.Sprintf(`version: 1
+name: shortcuts-%v-%d-%d-%d
 duration: 5m
 producers:
   - id: p
-    rate: %.3fMiB/s
+    rate: %.3f%s
     pattern: {shape: spike, at: 4m, for: 20s, factor: 1.5}
     %s
     keys: %s
@@ -71,8 +92,7 @@ producers:
     to: [s]
 storage:
   - id: s
-    service: kinesis-data-streams
-    shards: %d
+    service: %s: %d
 consumers:
   - id: c
     from: s
@@ -85,16 +105,13 @@ timeline:
   - at: 1m
     fail: c
     for: 40s
-%s`, ci, ri, zi, rate, size, keys[k%len(keys)], re, sh, co, destFor(co), later)
-				sc, err := pipeline.Load("shortcuts.yaml", []byte(src))
-				if err != nil {
-					t.Fatalf("%v\n%s", err, src)
-				}
-				if fast, full := runTrace(t, sc, nil), runTrace(t, sc, sim.ReadEveryShard); fast != full {
-					t.Errorf("%s: the shortcuts differ from the full passes\n%s", sc.Name, src)
-				}
-			}
-		}
+%s`, msk, ci, ri, zi, rate, unit, size, keys[k%len(keys)], re, store, sh, co, destFor(co), later)
+	sc, err := pipeline.Load("shortcuts.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	if fast, full := runTrace(t, sc, nil), runTrace(t, sc, sim.ReadEveryShard); fast != full {
+		t.Errorf("%s: the shortcuts differ from the full passes\n%s", sc.Name, src)
 	}
 }
 

@@ -304,6 +304,7 @@ func (s *stream) settleBytes(e *Engine) (throttled, inN, inB float64, ok bool) {
 	if !ok || len(s.adm.edges) != 1 || s.failed(e.nowSec()) || e.generalAdmission {
 		return 0, 0, 0, false
 	}
+	s.adm.shortcuts = !e.everyShard
 	throttled, inN, inB, s.maxUtil = s.adm.settleBytes(e.tick, e.dt, unit*e.dt, all*e.dt, s.maxUtil)
 	s.utilPer = unit * e.dt
 	return throttled, inN, inB, true

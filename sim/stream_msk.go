@@ -252,6 +252,20 @@ func (mskServerless) writeLimits(_ *Engine, s *stream, dt float64) {
 
 func (mskServerless) sharedBudget(dt float64) float64 { return pipeline.MSKServerlessPartOut * dt }
 
+// readOne: a consumer group alone that keeps up reads everything, since a
+// partition takes 5 MB/s and gives 10, and the cluster takes 200 MB/s and
+// gives 400; its allowances are then written only when needed
+// (reader.keepsUpBytes).
+func (k mskServerless) readOne(s *stream, dt float64) bool {
+	r := s.readers[0]
+	budget := k.sharedBudget(dt)
+	if s.down == nil && r.keepsUpBytes(budget, pipeline.MSKServerlessOut*dt, dt) {
+		r.lazy, r.lazyBudget, r.lazyMaxN = true, budget, math.Inf(1)
+		return true
+	}
+	return k.kafka.readOne(s, dt)
+}
+
 func (mskServerless) afterReads(s *stream, dt float64) {
 	s.clusterEgress(pipeline.MSKServerlessOut * dt)
 }
