@@ -23,6 +23,8 @@ func TestShortcutsMatchEveryShard(t *testing.T) {
 	consumers := []string{
 		"service: app\n    instances: 50",
 		"service: app\n    instances: 1", // its capacity binds
+		"service: app\n    instances: 20\n    read: enhanced-fan-out",
+		"service: flink\n    kpus: 1\n    read: enhanced-fan-out",
 		"service: flink\n    kpus: 2\n    checkpoint: 20s",
 		"service: glue-streaming\n    workers: 2\n    window: 10s",
 		"service: emr\n    engine: spark-streaming\n    instances: 2",
@@ -49,7 +51,7 @@ func TestShortcutsMatchEveryShard(t *testing.T) {
 			for ri, re := range retries {
 				for zi, size := range sizes {
 					n++
-					if raceEnabled && n%3 != 0 || msk && strings.Contains(size, "aggregation") {
+					if raceEnabled && n%3 != 0 || msk && (strings.Contains(size, "aggregation") || strings.Contains(co, "fan-out")) {
 						continue
 					}
 					shortcutsCase(t, msk, ci, ri, zi, co, re, size)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"math"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -123,6 +124,13 @@ func (kinesis) callRecords(s *stream, dt float64) float64 {
 func (k kinesis) readOne(s *stream, dt float64) bool {
 	r := s.readers[0]
 	if r.efo {
+		// Its own 2 MB/s a shard, and no call limit: the general pass,
+		// unless nothing can be cut.
+		own := k.ownBudget(r, dt)
+		if r.keepsUp(own, math.Inf(1), dt) {
+			r.lazy, r.lazyBudget, r.lazyMaxN = true, own, math.Inf(1)
+			return true
+		}
 		return false
 	}
 	budget := pipeline.KDSShardReadBytes * dt
