@@ -81,19 +81,22 @@ const lazySlack = 1 + 1e-9
 
 // readsAll is what keepsUp and keepsUpBytes share: the shortcuts are on,
 // nothing is queued, no per-unit capacity, and the consumer's capacity
-// holds the tick's records and bytes. It leaves the reader's state as
-// fitCapacity would.
+// holds the tick's records and bytes.
 func (r *reader) readsAll(dt float64) bool {
 	a := &r.s.adm
 	if !a.shortcuts || r.nonEmpty > 0 || r.unitCapN > 0 || r.unitCapB > 0 {
 		return false
 	}
-	if (r.capN >= 0 || r.capB >= 0) && !r.fits(a.oneInN*lazySlack, a.oneInB*lazySlack, dt) {
-		return false
-	}
+	return r.capN < 0 && r.capB < 0 || r.fits(a.oneInN*lazySlack, a.oneInB*lazySlack, dt)
+}
+
+// goLazy leaves this tick's allowances unwritten (a reader that keepsUp):
+// fillAllow writes them, within budget and maxN, if something needs them.
+// It leaves the reader's state as fitCapacity would.
+func (r *reader) goLazy(budget, maxN float64) {
+	r.lazy, r.lazyBudget, r.lazyMaxN = true, budget, maxN
 	r.summed, r.ready, r.needed = false, false, false
 	r.short = 0
-	return true
 }
 
 // fillAllow writes the allowances a lazy allocation left out, as

@@ -17,8 +17,9 @@ import (
 // kind, retry settings whose attempts fall due alone or several at once,
 // fixed, lognormal and aggregated records, shard and partition counts,
 // rates below, at and above their limits (and MSK Serverless's cluster
-// limit), a consumer outage that leaves a backlog to catch up on, and a
-// reshard or partitions added.
+// limit), a second reader on enhanced fan-out (stream.readLazily), a
+// consumer outage that leaves a backlog to catch up on, and a reshard or
+// partitions added.
 func TestShortcutsMatchEveryShard(t *testing.T) {
 	consumers := []string{
 		"service: app\n    instances: 50",
@@ -78,8 +79,23 @@ func shortcutsCase(t *testing.T, msk bool, ci, ri, zi int, co, re, size string) 
 		rate *= 5
 	}
 	later := ""
+	second := "" // a second reader on Kinesis (readLazily): on enhanced fan-out, or polling too
+	if !msk && k%2 == 1 {
+		read := "\n    read: enhanced-fan-out"
+		if k%4 == 3 { // two polling readers: the general pass (readLazily takes one at most)
+			read = ""
+		}
+		instances := 20
+		if k%3 == 0 {
+			instances = 1 // its capacity binds while the first reader keeps up
+		}
+		second = fmt.Sprintf("  - id: c2\n    from: s\n    service: app\n    instances: %d%s\n    to: [out2]\n", instances, read)
+		if k%3 == 1 { // it is down while the first reader keeps up
+			later += "  - at: 2m\n    fail: c2\n    for: 30s\n"
+		}
+	}
 	if k%4 == 0 && sh > 1 {
-		later = fmt.Sprintf("  - at: 3m\n    set: {s.%s: %d}\n", key, 2*sh)
+		later += fmt.Sprintf("  - at: 3m\n    set: {s.%s: %d}\n", key, 2*sh)
 	}
 	src := fmt.Sprintf(`version: 1
 name: shortcuts-%v-%d-%d-%d
@@ -100,14 +116,16 @@ consumers:
     from: s
     %s
     to: [out]
-destinations:
+%sdestinations:
   - id: out
     service: %s
+  - id: out2
+    service: s3
 timeline:
   - at: 1m
     fail: c
     for: 40s
-%s`, msk, ci, ri, zi, rate, unit, size, keys[k%len(keys)], re, store, sh, co, destFor(co), later)
+%s`, msk, ci, ri, zi, rate, unit, size, keys[k%len(keys)], re, store, sh, co, second, destFor(co), later)
 	sc, err := pipeline.Load("shortcuts.yaml", []byte(src))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -393,6 +394,9 @@ func (s *stream) allocateReads(e *Engine) {
 	if !failed && len(s.readers) == 1 && !e.generalReads && s.kind.readOne(s, dt) {
 		return
 	}
+	if !failed && len(s.readers) > 1 && s.readLazily(dt) {
+		return
+	}
 	budget := s.kind.sharedBudget(dt)
 	maxN := s.kind.callRecords(s, dt)
 	k := len(s.readers)
@@ -433,6 +437,34 @@ func (s *stream) allocateReads(e *Engine) {
 		s.settleReads(r, dt)
 	}
 	s.kind.afterReads(s, dt)
+}
+
+// readLazily is allocateReads when nothing can be cut: every reader keeps
+// up (reader.keepsUp) within its own budget (enhanced fan-out) or, for the
+// one polling reader at most, the shard's, so no budget is shared and no
+// call refused. Each reader's allowances are left to be written when
+// needed.
+func (s *stream) readLazily(dt float64) bool {
+	if s.pollingReaders() > 1 {
+		return false
+	}
+	shared, calls := s.kind.sharedBudget(dt), s.kind.callRecords(s, dt)
+	budget := func(r *reader) (float64, float64) {
+		if own := s.kind.ownBudget(r, dt); own > 0 {
+			return own, math.Inf(1)
+		}
+		return shared, calls
+	}
+	for _, r := range s.readers {
+		b, n := budget(r)
+		if b <= 0 || !r.keepsUp(b, n, dt) {
+			return false
+		}
+	}
+	for _, r := range s.readers {
+		r.goLazy(budget(r))
+	}
+	return true
 }
 
 func (s *stream) pollingReaders() int {

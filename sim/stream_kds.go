@@ -128,7 +128,7 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 		// unless nothing can be cut.
 		own := k.ownBudget(r, dt)
 		if r.keepsUp(own, math.Inf(1), dt) {
-			r.lazy, r.lazyBudget, r.lazyMaxN = true, own, math.Inf(1)
+			r.goLazy(own, math.Inf(1))
 			return true
 		}
 		return false
@@ -136,7 +136,7 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	budget := pipeline.KDSShardReadBytes * dt
 	maxN := k.callRecords(s, dt)
 	if r.keepsUp(budget, maxN, dt) {
-		r.lazy, r.lazyBudget, r.lazyMaxN = true, budget, maxN
+		r.goLazy(budget, maxN)
 		return true
 	}
 	sum, pre := r.sumDemand(), r.prepare()

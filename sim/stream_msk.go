@@ -260,7 +260,7 @@ func (k mskServerless) readOne(s *stream, dt float64) bool {
 	r := s.readers[0]
 	budget := k.sharedBudget(dt)
 	if s.down == nil && r.keepsUpBytes(budget, pipeline.MSKServerlessOut*dt, dt) {
-		r.lazy, r.lazyBudget, r.lazyMaxN = true, budget, math.Inf(1)
+		r.goLazy(budget, math.Inf(1))
 		return true
 	}
 	return k.kafka.readOne(s, dt)
