@@ -119,6 +119,22 @@ type admission struct {
 	// bytes a unit (oneInN and oneInB are its totals)
 	oneBytes bool
 	unitCapB float64
+	// capsKnown: every unit accepted at most oneCapN records and oneCapB
+	// bytes this tick (settleOne, or the general passes under fixed
+	// limits), oneInN and oneInB in all, and onePlain says whether every
+	// writer writes user records one to a Kinesis record
+	capsKnown bool
+}
+
+// knowCaps records that the general passes kept every unit within capN
+// records and capB bytes, having accepted inN records and inB bytes in all.
+func (a *admission) knowCaps(capN, capB, inN, inB float64, shortcuts bool) {
+	plain := true
+	for _, e := range a.edges {
+		plain = plain && e.aggBytes <= 0
+	}
+	a.capsKnown, a.oneCapN, a.oneCapB, a.onePlain = true, capN, capB, plain
+	a.oneInN, a.oneInB, a.shortcuts = inN, inB, shortcuts
 }
 
 func (a *admission) resize(units int) {
@@ -222,7 +238,7 @@ func (a *admission) limitAll(util []float64, capN, capB float64) {
 // It returns the refused write attempts.
 func (a *admission) settle(tick int64, dt float64) float64 {
 	var throttled float64
-	a.oneMode, a.oneBytes = false, false
+	a.oneMode, a.oneBytes, a.capsKnown = false, false, false
 	clear(a.accN)
 	clear(a.accB)
 	clear(a.accBornN)

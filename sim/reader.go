@@ -47,18 +47,19 @@ type reader struct {
 	lazyBudget, lazyMaxN float64
 }
 
-// keepsUp reports whether a polling reader alone on a provisioned Kinesis
-// stream reads everything every shard accepted this tick, with nothing to
-// find out per shard: its queues are empty, one plain writer's limits per
-// shard (settleOne) are below the shard's read budget and a call's
-// records, so no shard's demand is cut, and its consumer's capacity (if
-// any) holds the tick's records and bytes with room for the rounding of
-// summing them in another order. The allocation's pass would then set each
-// unit's allowances to its demand, and fitCapacity would change nothing;
-// keepsUp does what fitCapacity would have done to the reader's state.
+// keepsUp reports whether a reader of a provisioned Kinesis stream reads
+// everything every shard accepted this tick, with nothing to find out per
+// shard: its queues are empty, the shards' write limits (which the
+// admission held every shard to, with plain writers) are below its read
+// budget and a call's records, so no shard's demand is cut, and its
+// consumer's capacity (if any) holds the tick's records and bytes with
+// room for the rounding of summing them in another order. The allocation's
+// pass would then set each unit's allowances to its demand, and
+// fitCapacity would change nothing (goLazy does to the reader's state
+// what fitCapacity would have done).
 func (r *reader) keepsUp(budget, maxN, dt float64) bool {
 	a := &r.s.adm
-	if !a.oneMode || !a.onePlain || a.oneCapB*lazySlack >= budget || a.oneCapN*lazySlack >= maxN {
+	if !a.capsKnown || !a.onePlain || a.oneCapB*lazySlack >= budget || a.oneCapN*lazySlack >= maxN {
 		return false
 	}
 	return r.readsAll(dt)

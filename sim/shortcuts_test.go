@@ -17,7 +17,8 @@ import (
 // kind, retry settings whose attempts fall due alone or several at once,
 // fixed, lognormal and aggregated records, shard and partition counts,
 // rates below, at and above their limits (and MSK Serverless's cluster
-// limit), a second reader on enhanced fan-out (stream.readLazily), a
+// limit), a second producer, a second reader on enhanced fan-out or
+// polling (stream.readLazily), a
 // consumer outage that leaves a backlog to catch up on, and a reshard or
 // partitions added.
 func TestShortcutsMatchEveryShard(t *testing.T) {
@@ -78,6 +79,10 @@ func shortcutsCase(t *testing.T, msk bool, ci, ri, zi int, co, re, size string) 
 		store, key, unit = "msk-serverless\n    partitions", "partitions", "MB/s"
 		rate *= 5
 	}
+	writer2 := "" // a second producer (the general admission passes)
+	if k%3 == 2 {
+		writer2 = fmt.Sprintf("  - id: p2\n    rate: %.3f%s\n    %s\n    keys: {dist: uniform, count: 300}\n    %s\n    to: [s]\n", rate/2, unit, size, re)
+	}
 	later := ""
 	second := "" // a second reader on Kinesis (readLazily): on enhanced fan-out, or polling too
 	if !msk && k%2 == 1 {
@@ -108,7 +113,7 @@ producers:
     keys: %s
     %s
     to: [s]
-storage:
+%sstorage:
   - id: s
     service: %s: %d
 consumers:
@@ -125,7 +130,7 @@ timeline:
   - at: 1m
     fail: c
     for: 40s
-%s`, msk, ci, ri, zi, rate, unit, size, keys[k%len(keys)], re, store, sh, co, second, destFor(co), later)
+%s`, msk, ci, ri, zi, rate, unit, size, keys[k%len(keys)], re, writer2, store, sh, co, second, destFor(co), later)
 	sc, err := pipeline.Load("shortcuts.yaml", []byte(src))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)

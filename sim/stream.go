@@ -278,6 +278,9 @@ func (s *stream) step(e *Engine) {
 			inB += s.adm.accB[u]
 		}
 		inN, inB = s.adm.addRetried(inN, inB)
+		if recs, bytes, ok := s.kind.fixedLimits(s); ok && !s.failed(now) {
+			s.adm.knowCaps(recs*e.dt, bytes*e.dt, inN, inB, !e.everyShard)
+		}
 	}
 	s.in += inN
 	s.inB += inB
