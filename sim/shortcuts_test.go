@@ -81,7 +81,12 @@ func shortcutsCase(t *testing.T, msk bool, ci, ri, zi int, co, re, size string) 
 	}
 	writer2 := "" // a second producer (the general admission passes)
 	if k%3 == 2 {
-		writer2 = fmt.Sprintf("  - id: p2\n    rate: %.3f%s\n    %s\n    keys: {dist: uniform, count: 300}\n    %s\n    to: [s]\n", rate/2, unit, size, re)
+		// smaller records than the first's, or aggregated ones beside its plain ones
+		size2 := "record_size: 300B"
+		if zi == 0 && !msk {
+			size2 = "record_size: 200B\n    aggregation: true"
+		}
+		writer2 = fmt.Sprintf("  - id: p2\n    rate: %.3f%s\n    %s\n    keys: {dist: uniform, count: 300}\n    %s\n    to: [s]\n", rate/2, unit, size2, re)
 	}
 	later := ""
 	second := "" // a second reader on Kinesis (readLazily): on enhanced fan-out, or polling too
