@@ -14,17 +14,18 @@ import (
 // keepsUpBytes on MSK Serverless, which skip the allowance pass, and
 // admission.retOrdered, which takes the accepted retries' sums from the
 // admission) to the full passes, tick by tick: both stores, every consumer
-// kind, retry settings whose attempts fall due alone or several at once,
-// fixed, lognormal and aggregated records, shard and partition counts,
-// rates below, at and above their limits (and MSK Serverless's cluster
-// limit), a second producer, a second reader on enhanced fan-out or
-// polling (stream.readLazily), a
-// consumer outage that leaves a backlog to catch up on, and a reshard or
-// partitions added.
+// kind (capacities in bytes and in records), retry settings whose attempts
+// fall due alone or several at once, fixed, lognormal and aggregated
+// records, shard and partition counts, ticks of 200 ms, 1 s and 5 s, rates
+// below, at and above their limits (and MSK Serverless's cluster limit), a
+// second producer, a second reader on enhanced fan-out or polling
+// (stream.readLazily), outages of a consumer and of the stream, a
+// consumer's capacity changed, and a reshard or partitions added.
 func TestShortcutsMatchEveryShard(t *testing.T) {
 	consumers := []string{
 		"service: app\n    instances: 50",
-		"service: app\n    instances: 1", // its capacity binds
+		"service: app\n    instances: 1",                      // its capacity binds
+		"service: app\n    instances: 2\n    capacity: 400/s", // in records: binds at the higher rates
 		"service: app\n    instances: 20\n    read: enhanced-fan-out",
 		"service: flink\n    kpus: 1\n    read: enhanced-fan-out",
 		"service: flink\n    kpus: 2\n    checkpoint: 20s",
@@ -104,12 +105,20 @@ func shortcutsCase(t *testing.T, msk bool, ci, ri, zi int, co, re, size string) 
 			later += "  - at: 2m\n    fail: c2\n    for: 30s\n"
 		}
 	}
+	if k%5 == 4 { // the stream is down: the general passes, then the shortcuts again
+		later += "  - at: 2m30s\n    fail: s\n    for: 20s\n"
+	}
 	if k%4 == 0 && sh > 1 {
 		later += fmt.Sprintf("  - at: 3m\n    set: {s.%s: %d}\n", key, 2*sh)
 	}
+	if k%5 == 3 && strings.Contains(co, "instances:") { // the consumer's capacity changes
+		later += "  - at: 3m30s\n    set: {c.instances: 1}\n"
+	}
+	tick := []string{"1s", "200ms", "5s"}[(ci+ri)%3]
 	src := fmt.Sprintf(`version: 1
 name: shortcuts-%v-%d-%d-%d
 duration: 5m
+tick: %s
 producers:
   - id: p
     rate: %.3f%s
@@ -135,7 +144,7 @@ timeline:
   - at: 1m
     fail: c
     for: 40s
-%s`, msk, ci, ri, zi, rate, unit, size, keys[k%len(keys)], re, writer2, store, sh, co, second, destFor(co), later)
+%s`, msk, ci, ri, zi, tick, rate, unit, size, keys[k%len(keys)], re, writer2, store, sh, co, second, destFor(co), later)
 	sc, err := pipeline.Load("shortcuts.yaml", []byte(src))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
