@@ -126,17 +126,6 @@ type admission struct {
 	capsKnown bool
 }
 
-// knowCaps records that the general passes kept every unit within capN
-// records and capB bytes, having accepted inN records and inB bytes in all.
-func (a *admission) knowCaps(capN, capB, inN, inB float64, shortcuts bool) {
-	plain := true
-	for _, e := range a.edges {
-		plain = plain && e.aggBytes <= 0
-	}
-	a.capsKnown, a.oneCapN, a.oneCapB, a.onePlain = true, capN, capB, plain
-	a.oneInN, a.oneInB, a.shortcuts = inN, inB, shortcuts
-}
-
 func (a *admission) resize(units int) {
 	a.units = units
 	a.offN = make([]float64, units)
@@ -238,7 +227,7 @@ func (a *admission) limitAll(util []float64, capN, capB float64) {
 // It returns the refused write attempts.
 func (a *admission) settle(tick int64, dt float64) float64 {
 	var throttled float64
-	a.oneMode, a.oneBytes, a.capsKnown = false, false, false
+	a.oneMode = false
 	clear(a.accN)
 	clear(a.accB)
 	clear(a.accBornN)

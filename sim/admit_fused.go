@@ -13,7 +13,6 @@ import "slices"
 // records and bytes accepted, and writes each unit's utilisation into util.
 func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64) (throttled, inN, inB, maxUtil float64) {
 	e := a.edges[0]
-	a.oneBytes, a.capsKnown = false, false
 	clear(a.offN)
 	clear(a.offB)
 	clear(a.offRec)
@@ -61,8 +60,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 		}
 	}
 	a.scratch = scratch
-	a.capsKnown = true
-	a.oneNewN, a.oneCapN, a.oneCapB, a.onePlain = inN, capN, capB, e.aggBytes <= 0
+	a.oneNewN = inN
 	inB = inN * perRecB
 	e.writer.out += inN
 	e.writer.outB += inB
@@ -72,7 +70,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	throttled += t
 	inN += n
 	inB += b
-	a.oneInN, a.oneInB = inN, inB
+	a.knowCaps(capN, capB, inN, inB)
 	return throttled, inN, inB, maxUtil
 }
 

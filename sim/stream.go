@@ -2,7 +2,6 @@ package sim
 
 import (
 	"cmp"
-	"math"
 	"slices"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -262,9 +261,9 @@ func (s *stream) step(e *Engine) {
 	}
 	var throttled, inN, inB float64
 	s.utilPer = 0
+	s.adm.newTick(!e.everyShard)
 	if recs, bytes, ok := s.kind.fixedLimits(s); ok && len(s.adm.edges) == 1 && !s.failed(now) {
 		var mu float64
-		s.adm.shortcuts = !e.everyShard
 		throttled, inN, inB, mu = s.adm.settleOne(e.tick, e.dt, recs*e.dt, bytes*e.dt, s.util)
 		s.maxUtil = max(s.maxUtil, mu)
 	} else if t, n, b, ok := s.settleBytes(e); ok {
@@ -279,7 +278,7 @@ func (s *stream) step(e *Engine) {
 		}
 		inN, inB = s.adm.addRetried(inN, inB)
 		if recs, bytes, ok := s.kind.fixedLimits(s); ok && !s.failed(now) {
-			s.adm.knowCaps(recs*e.dt, bytes*e.dt, inN, inB, !e.everyShard)
+			s.adm.knowCaps(recs*e.dt, bytes*e.dt, inN, inB)
 		}
 	}
 	s.in += inN
@@ -308,7 +307,6 @@ func (s *stream) settleBytes(e *Engine) (throttled, inN, inB float64, ok bool) {
 	if !ok || len(s.adm.edges) != 1 || s.failed(e.nowSec()) || e.generalAdmission {
 		return 0, 0, 0, false
 	}
-	s.adm.shortcuts = !e.everyShard
 	throttled, inN, inB, s.maxUtil = s.adm.settleBytes(e.tick, e.dt, unit*e.dt, all*e.dt, s.maxUtil)
 	s.utilPer = unit * e.dt
 	return throttled, inN, inB, true
@@ -394,10 +392,10 @@ func (s *stream) allocateReads(e *Engine) {
 	for _, r := range s.readers {
 		r.lazy = false
 	}
-	if !failed && len(s.readers) == 1 && !e.generalReads && s.kind.readOne(s, dt) {
+	if !failed && (len(s.readers) > 1 || !e.generalReads) && s.readLazily(dt) {
 		return
 	}
-	if !failed && len(s.readers) > 1 && s.readLazily(dt) {
+	if !failed && len(s.readers) == 1 && !e.generalReads && s.kind.readOne(s, dt) {
 		return
 	}
 	budget := s.kind.sharedBudget(dt)
@@ -440,34 +438,6 @@ func (s *stream) allocateReads(e *Engine) {
 		s.settleReads(r, dt)
 	}
 	s.kind.afterReads(s, dt)
-}
-
-// readLazily is allocateReads when nothing can be cut: every reader keeps
-// up (reader.keepsUp) within its own budget (enhanced fan-out) or, for the
-// one polling reader at most, the shard's, so no budget is shared and no
-// call refused. Each reader's allowances are left to be written when
-// needed.
-func (s *stream) readLazily(dt float64) bool {
-	if s.pollingReaders() > 1 {
-		return false
-	}
-	shared, calls := s.kind.sharedBudget(dt), s.kind.callRecords(s, dt)
-	budget := func(r *reader) (float64, float64) {
-		if own := s.kind.ownBudget(r, dt); own > 0 {
-			return own, math.Inf(1)
-		}
-		return shared, calls
-	}
-	for _, r := range s.readers {
-		b, n := budget(r)
-		if b <= 0 || !r.keepsUp(b, n, dt) {
-			return false
-		}
-	}
-	for _, r := range s.readers {
-		r.goLazy(budget(r))
-	}
-	return true
 }
 
 func (s *stream) pollingReaders() int {

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"errors"
-	"math"
 
 	"github.com/streamsim/streamsim/pipeline"
 )
@@ -124,21 +123,10 @@ func (kinesis) callRecords(s *stream, dt float64) float64 {
 func (k kinesis) readOne(s *stream, dt float64) bool {
 	r := s.readers[0]
 	if r.efo {
-		// Its own 2 MB/s a shard, and no call limit: the general pass,
-		// unless nothing can be cut.
-		own := k.ownBudget(r, dt)
-		if r.keepsUp(own, math.Inf(1), dt) {
-			r.goLazy(own, math.Inf(1))
-			return true
-		}
 		return false
 	}
 	budget := pipeline.KDSShardReadBytes * dt
 	maxN := k.callRecords(s, dt)
-	if r.keepsUp(budget, maxN, dt) {
-		r.goLazy(budget, maxN)
-		return true
-	}
 	sum, pre := r.sumDemand(), r.prepare()
 	for u := range r.allow {
 		n, b := r.unitDemand(u)

@@ -1,0 +1,186 @@
+package sim
+
+// fitCapacity limits the reader to its consumer's capacity and reports whether
+// the capacity bound this tick. What a unit can give is the records that fit
+// both its record and its byte allowance; the capacity, in whichever unit it
+// is set, is shared among the units (shareCapacity), and only the allowance in
+// the capacity's own unit is lowered, so the two never multiply.
+func (r *reader) fitCapacity(dt float64) bool {
+	bound := false
+	if r.unitCapN > 0 {
+		c := r.unitCapN * dt
+		for u, n := range r.allowN {
+			if n >= c*(1-1e-9) {
+				bound = true
+				r.allowN[u] = min(n, c)
+			}
+		}
+	}
+	if r.unitCapB > 0 {
+		c := r.unitCapB * dt
+		for u := range r.allow {
+			if _, b := r.readable(u); b >= c*(1-1e-9) {
+				bound = true
+				r.allow[u] = min(r.allow[u], c)
+			}
+		}
+	}
+	summed, ready := r.summed, r.ready
+	r.summed, r.ready, r.needed = false, false, false
+	if r.capB < 0 && r.capN < 0 {
+		return bound
+	}
+	if summed && r.unitCapN <= 0 && r.unitCapB <= 0 && r.fits(r.sumN, r.sumB, dt) {
+		return bound
+	}
+	r.needed = true
+	sumN, sumB := r.readN, r.readB
+	if !ready {
+		sumN, sumB = 0, 0
+		for u := range r.allow {
+			n, b := r.readable(u)
+			sumN += n
+			sumB += b
+		}
+	}
+	overN, overB := 0.0, 0.0 // readable ÷ capacity
+	if r.capN >= 0 {
+		overN = sumN / max(r.capN*dt, 1e-12)
+	}
+	if r.capB >= 0 {
+		overB = sumB / max(r.capB*dt, 1e-12)
+	}
+	if overN <= 1 && overB <= 1 {
+		return bound
+	}
+	if overN >= overB {
+		r.shareCapacity(r.capN*dt, true, ready)
+	} else {
+		r.shareCapacity(r.capB*dt, false, ready)
+	}
+	return true
+}
+
+// shareCapacity gives each unit a part of the capacity c (records when
+// byRecords, else bytes) in proportion to what waits on it, but never more
+// than the unit can give: x_u = min(can_u, λ·want_u) with Σ x_u = c, found by
+// saturating the units whose allowance binds and sharing the rest again.
+// With ready, what each unit can give is the allocation's (canN, canB).
+func (r *reader) shareCapacity(c float64, byRecords, ready bool) {
+	if len(r.want) != len(r.allow) {
+		r.want = make([]float64, len(r.allow))
+		r.can = make([]float64, len(r.allow))
+	}
+	var wsum float64
+	for u := range r.allow {
+		dn, db := r.unitDemand(u)
+		var n, b float64
+		if ready {
+			n, b = r.canN[u], r.canB[u]
+		} else {
+			n, b = r.readable(u)
+		}
+		r.want[u], r.can[u] = db, b
+		if byRecords {
+			r.want[u], r.can[u] = dn, n
+		}
+		wsum += r.want[u]
+	}
+	left, lam := c, 0.0
+	for wsum > 0 && left > 0 {
+		lam = left / wsum
+		saturated := false
+		for u, w := range r.want {
+			if w > 0 && r.can[u] <= lam*w {
+				left -= r.can[u]
+				wsum -= w
+				r.want[u] = -1 // gives all it can
+				saturated = true
+			}
+		}
+		if !saturated {
+			break
+		}
+		lam = 0
+	}
+	for u, w := range r.want {
+		x := r.can[u]
+		if w >= 0 {
+			x = lam * w
+		}
+		if byRecords {
+			r.allowN[u] = x
+		} else {
+			r.allow[u] = x
+		}
+	}
+}
+
+// readable is what unit u can give the reader within both of its allowances,
+// taking the unread records' mean size.
+func (r *reader) readable(u int) (n, b float64) {
+	dn, db := r.unitDemand(u)
+	return readableOf(dn, db, r.allowN[u], r.allow[u])
+}
+
+// readableOf is readable for a unit whose demand is dn records and db
+// bytes and whose allowances are allowN records and allowB bytes.
+func readableOf(dn, db, allowN, allowB float64) (n, b float64) {
+	if dn <= 0 {
+		return 0, 0
+	}
+	per := db / dn
+	n = allowN
+	if per > 0 {
+		n = min(n, max(0, allowB)/per)
+	}
+	return n, n * per
+}
+
+// prepare starts the sums of readable that an allocation's pass keeps
+// (canRead) when the reader's capacity will need them (needed): with
+// per-unit caps, fitCapacity lowers the allowances first, so it finds them
+// itself.
+func (r *reader) prepare() bool {
+	r.ready = r.needed && (r.capN >= 0 || r.capB >= 0) && r.unitCapN <= 0 && r.unitCapB <= 0
+	if r.ready {
+		r.readN, r.readB = 0, 0
+		if len(r.canN) != len(r.allow) {
+			r.canN = make([]float64, len(r.allow))
+			r.canB = make([]float64, len(r.allow))
+		}
+	}
+	return r.ready
+}
+
+// canRead keeps what unit u can give, from its demand (dn, db) and the
+// allowances just set.
+func (r *reader) canRead(u int, dn, db float64) {
+	n, b := readableOf(dn, db, r.allowN[u], r.allow[u])
+	r.canN[u], r.canB[u] = n, b
+	r.readN += n
+	r.readB += b
+}
+
+// sumDemand starts the sums of unitDemand that an allocation's pass over
+// the units keeps (addDemand), when the reader's capacity will need them:
+// readable never exceeds unitDemand, so when the demand fits the capacity,
+// so does what the reader can read, and fitCapacity has nothing to do.
+func (r *reader) sumDemand() bool {
+	r.sumN, r.sumB = 0, 0
+	r.summed = (r.capN >= 0 || r.capB >= 0) && r.unitCapN <= 0 && r.unitCapB <= 0
+	return r.summed
+}
+
+func (r *reader) addDemand(dn, db float64) {
+	r.sumN += dn
+	r.sumB += db
+}
+
+// fits reports whether n records and b bytes are clearly within the
+// capacity of a tick (a margin for rounding: readable's n·(b/n) may exceed
+// b by an ulp).
+func (r *reader) fits(n, b, dt float64) bool {
+	const margin = 1 - 1e-9
+	return (r.capN < 0 || n <= r.capN*dt*margin) && (r.capB < 0 || b <= r.capB*dt*margin)
+}
