@@ -84,13 +84,17 @@ type gather struct {
 }
 
 func (g *gather) add(c cohort) {
+	if c.fold == 0 && !c.spans() {
+		g.addEntry(c.at, c.born, c.n, c.b, c.obj)
+		return
+	}
 	if n := len(g.cs); n > 0 {
 		if x := &g.cs[n-1]; sameTime(x.born, c.born) && x.at == c.at {
 			addTo(x, c)
 			return
 		}
 	}
-	if slot := g.slot(c); slot != nil {
+	if slot := g.slot(c.born, c.at); slot != nil {
 		if *slot > 0 {
 			addTo(&g.cs[*slot-1], c)
 			return
@@ -104,6 +108,44 @@ func (g *gather) add(c cohort) {
 		return
 	}
 	g.cs = append(g.cs, c)
+}
+
+// addEntry is add for a piece with no fold or range of births, passed as
+// its figures (a buffer's flush hands on one per entry, and copying whole
+// cohorts through the calls cost more than the gathering).
+func (g *gather) addEntry(at, born, n, b, obj float64) {
+	if k := len(g.cs); k > 0 {
+		if x := &g.cs[k-1]; sameTime(x.born, born) && x.at == at {
+			addPlain(x, at, born, n, b, obj)
+			return
+		}
+	}
+	i := len(g.cs)
+	if slot := g.slot(born, at); slot != nil {
+		if *slot > 0 {
+			i = int(*slot - 1)
+		} else {
+			*slot = int32(i + 1)
+		}
+	} else {
+		i = g.idx.find(born, at, i)
+	}
+	if i < len(g.cs) {
+		addPlain(&g.cs[i], at, born, n, b, obj)
+		return
+	}
+	g.cs = append(g.cs, cohort{at: at, born: born, n: n, b: b, obj: obj})
+}
+
+// addPlain is addTo for a piece with no fold or range of births.
+func addPlain(x *cohort, at, born, n, b, obj float64) {
+	if x.spans() || x.fold != 0 {
+		addTo(x, cohort{at: at, born: born, n: n, b: b, obj: obj})
+		return
+	}
+	x.n += n
+	x.b += b
+	x.obj += obj
 }
 
 // pieceIndex maps a (born, at) pair to an index, as a map[[2]float64]int
@@ -182,11 +224,11 @@ func addTo(x *cohort, c cohort) {
 }
 
 // slot returns the grid slot of a cohort born on the tick grid, or nil.
-func (g *gather) slot(c cohort) *int32 {
+func (g *gather) slot(born, at float64) *int32 {
 	if g.dt <= 0 {
 		return nil
 	}
-	age := g.now - c.born
+	age := g.now - born
 	if g.dt != 1 { // x/1 is x: most scenarios tick by the second, and this runs per piece
 		age /= g.dt
 	}
@@ -194,7 +236,7 @@ func (g *gather) slot(c cohort) *int32 {
 	if a < 0 || a > 1<<16 || !sameTime(float64(a), age) {
 		return nil
 	}
-	r := g.row(c.at)
+	r := g.row(at)
 	if r == nil {
 		return nil
 	}

@@ -127,7 +127,7 @@ func (f *firehose) step(e *Engine) {
 	}
 	if f.rd != nil {
 		// consumer.read, with the buffers' intake in the same callback.
-		delay, bufs := f.rd.delay, f.bufs
+		delay, bufs, plain := f.rd.delay, f.bufs, f.xform <= 0
 		var readN, readB float64
 		f.rd.takeUnits(failed, func(u int, co cohort) {
 			co.at = later(co.at, now) + delay
@@ -135,6 +135,11 @@ func (f *firehose) step(e *Engine) {
 			f.inB += co.b
 			readN += co.n
 			readB += co.b
+			if plain && co.obj == 0 && co.fold == 0 && !co.spans() {
+				// intake's common case, its piece passed as its figures.
+				bufs[u].addEntry(entry{at: co.at, born: co.born, n: co.n, b: co.b}, now)
+				return
+			}
 			f.intake(&bufs[u], co, now)
 		})
 		f.measureLoad(e, readN, readB)
@@ -215,6 +220,14 @@ func (b *fbuf) add(c cohort, now float64) {
 	b.q.push(c)
 }
 
+// addEntry is add for a cohort with no extras (fifo.pushEntry).
+func (b *fbuf) addEntry(e entry, now float64) {
+	if b.q.empty() {
+		b.opened = now
+	}
+	b.q.pushEntry(e)
+}
+
 // intake takes records into a shard's buffer, through the Lambda
 // transform's buffer when there is one.
 func (f *firehose) intake(b *fbuf, c cohort, now float64) {
@@ -284,16 +297,34 @@ func (f *firehose) maybeFlush(e *Engine, b *fbuf, now float64) {
 // buffer as one object delivered at `at`.
 func (f *firehose) object(b *fbuf, at, n, size float64) {
 	f.objects++
-	first := true
+	obj := 1.0 // the object counts with its first piece
 	q := &b.q
+	if q.ext == nil {
+		// No entry has extras: each piece goes on as its figures.
+		if size < 0 && n >= q.n {
+			for q.size > 0 { // drain
+				e := q.popEntry()
+				f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
+				obj = 0
+			}
+			q.n, q.b = 0, 0
+			return
+		}
+		t := q.taker(n, size)
+		for {
+			e, _, ok := q.nextEntry(&t)
+			if !ok {
+				return
+			}
+			f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
+			obj = 0
+		}
+	}
 	if size < 0 && n >= q.n {
 		for q.size > 0 { // drain
 			c := q.popFront()
 			c.at = later(c.at, at)
-			c.obj = 0
-			if first {
-				c.obj, first = 1, false
-			}
+			c.obj, obj = obj, 0
 			f.flushed.add(c)
 		}
 		q.n, q.b = 0, 0
@@ -306,10 +337,7 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 			return
 		}
 		c.at = later(c.at, at)
-		c.obj = 0
-		if first {
-			c.obj, first = 1, false
-		}
+		c.obj, obj = obj, 0
 		f.flushed.add(c)
 	}
 }

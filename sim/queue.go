@@ -147,6 +147,54 @@ func (q *fifo) olderThan(t float64) bool {
 func (q *fifo) front() cohort { return q.get(q.head) }
 
 func (q *fifo) push(c cohort) {
+	if c.obj == 0 && c.fold == 0 && !c.spans() {
+		q.pushEntry(entry{at: c.at, born: c.born, n: c.n, b: c.b})
+		return
+	}
+	q.pushCohort(c)
+}
+
+// pushEntry is push for a cohort with no extras (objects, fold, range of
+// births), passed as its four figures: the common piece of every backlog
+// and buffer, on the path of every unit and tick, where copying whole
+// cohorts through the calls cost more than the queue's work.
+func (q *fifo) pushEntry(e entry) {
+	if e.n <= 0 {
+		return
+	}
+	if q.size > 0 {
+		if last := &q.buf[q.slot(q.size-1)]; last.at == e.at && sameTime(last.born, e.born) {
+			if !q.plain() {
+				q.pushCohort(cohort{at: e.at, born: e.born, n: e.n, b: e.b})
+				return
+			}
+			q.n += e.n
+			q.b += e.b
+			last.merge(e)
+			if q.size == 1 { // merged into the front: its arrival is averaged
+				q.frontAt = q.buf[q.head].at
+			}
+			return
+		}
+	}
+	q.n += e.n
+	q.b += e.b
+	if q.size == len(q.buf) {
+		q.makeRoom()
+	}
+	j := q.slot(q.size)
+	q.buf[j] = e
+	if q.ext != nil {
+		(*q.ext)[j] = extra{}
+	}
+	q.size++
+	if q.size == 1 {
+		q.frontAt = e.at
+	}
+}
+
+// pushCohort is push for any cohort.
+func (q *fifo) pushCohort(c cohort) {
 	if c.n <= 0 {
 		return
 	}
@@ -169,21 +217,27 @@ func (q *fifo) push(c cohort) {
 		}
 	}
 	if q.size == len(q.buf) {
-		switch {
-		case q.limit > 0 && q.size >= int(q.limit) && q.spread:
-			q.mergeClosest()
-		case q.limit > 0 && q.size >= int(q.limit):
-			q.compact()
-		default:
-			q.grow()
-		}
-		q.frontAt = q.buf[q.head].at // merging may have reached the front
+		q.makeRoom()
 	}
 	q.put(q.slot(q.size), c)
 	q.size++
 	if q.size == 1 {
 		q.frontAt = c.at
 	}
+}
+
+// makeRoom frees an entry for a push into a full buffer: growing it, or
+// past the limit merging entries.
+func (q *fifo) makeRoom() {
+	switch {
+	case q.limit > 0 && q.size >= int(q.limit) && q.spread:
+		q.mergeClosest()
+	case q.limit > 0 && q.size >= int(q.limit):
+		q.compact()
+	default:
+		q.grow()
+	}
+	q.frontAt = q.buf[q.head].at // merging may have reached the front
 }
 
 // mergeInto adds c to dst: counts summed, times weighted. With spread (or
@@ -367,11 +421,36 @@ func (q *fifo) taker(n, b float64) taking { return taking{n: n, b: b, limB: b >=
 // the records it counts toward the take (part; the piece may hold a trace
 // more when it empties its entry), or ok false when the take is done.
 func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
+	if q.ext == nil {
+		e, part, ok := q.nextEntry(t)
+		return cohort{at: e.at, born: e.born, n: e.n, b: e.b}, part, ok
+	}
+	if q.size == 0 {
+		_, _, ok := q.nextEntry(t)
+		return cohort{}, 0, ok
+	}
+	h, size, whole := q.head, q.size, q.buf[q.head].n
+	e, part, ok := q.nextEntry(t)
+	if !ok {
+		return cohort{}, 0, false
+	}
+	x := &(*q.ext)[h]
+	piece = cohort{at: e.at, born: e.born, n: e.n, b: e.b, obj: x.obj, fold: x.fold, lo: x.lo, hi: x.hi}
+	if q.size == size { // a part of the entry: its objects in proportion
+		piece.obj = x.obj * part / whole
+		x.obj -= piece.obj
+	}
+	return piece, part, true
+}
+
+// nextEntry is next for the entries' part of the cohorts: the piece's
+// times and counts, for a queue without extras or before next adds them.
+func (q *fifo) nextEntry(t *taking) (piece entry, part float64, ok bool) {
 	if q.size == 0 || t.n <= 1e-12 {
 		if q.size == 0 {
 			q.n, q.b = 0, 0
 		}
-		return cohort{}, 0, false
+		return entry{}, 0, false
 	}
 	f := &q.buf[q.head]
 	part = f.n
@@ -389,15 +468,11 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 	}
 	if part <= 1e-12 {
 		if f.n > 1e-12 {
-			return cohort{}, 0, false
+			return entry{}, 0, false
 		}
 		part = f.n // dust left by rounding goes with its neighbour, or it would block the queue
 	}
-	piece = cohort{at: f.at, born: f.born, n: part, b: f.b}
-	if q.ext != nil {
-		x := &(*q.ext)[q.head]
-		piece.obj, piece.fold, piece.lo, piece.hi = x.obj, x.fold, x.lo, x.hi
-	}
+	piece = entry{at: f.at, born: f.born, n: part, b: f.b}
 	if part >= f.n*(1-1e-12) {
 		piece.n = f.n
 		q.pop()
@@ -406,11 +481,6 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 		f.b -= piece.b
 		q.n -= part
 		q.b -= piece.b
-		if q.ext != nil {
-			x := &(*q.ext)[q.head]
-			piece.obj = x.obj * part / f.n
-			x.obj -= piece.obj
-		}
 		f.n -= part
 	}
 	t.n -= part
@@ -431,6 +501,18 @@ func (q *fifo) pop() {
 	} else {
 		q.frontAt = q.buf[q.head].at
 	}
+}
+
+// popEntry removes the oldest entry of a queue without extras and
+// returns it; the totals are the caller's to settle, as for popFront.
+func (q *fifo) popEntry() entry {
+	e := q.buf[q.head]
+	q.head = (q.head + 1) & (len(q.buf) - 1)
+	q.size--
+	if q.size > 0 {
+		q.frontAt = q.buf[q.head].at
+	}
+	return e
 }
 
 // popFront removes the oldest cohort and returns it; the totals are the
