@@ -323,31 +323,43 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 
 // retried returns unit u's retried records accepted this tick as one cohort.
 func (a *admission) retried(u int) cohort {
+	e := a.retriedEntry(u)
+	return cohort{at: e.at, born: e.born, n: e.n, b: e.b}
+}
+
+// retriedEntry is retried as an entry (fifo.pushEntry).
+func (a *admission) retriedEntry(u int) entry {
 	n := a.retN[u]
 	if n <= 0 {
-		return cohort{}
+		return entry{}
 	}
 	at := a.accAt[u]
 	if a.oneMode {
 		at = a.oneAt
 	}
-	return cohort{at: at, born: a.retBornN[u] / n, n: n, b: a.retB[u]}
+	return entry{at: at, born: a.retBornN[u] / n, n: n, b: a.retB[u]}
 }
 
 // accepted returns unit u's new records accepted this tick as one cohort.
 func (a *admission) accepted(u int) cohort {
+	e := a.acceptedEntry(u)
+	return cohort{at: e.at, born: e.born, n: e.n, b: e.b}
+}
+
+// acceptedEntry is accepted as an entry (fifo.pushEntry).
+func (a *admission) acceptedEntry(u int) entry {
 	n := a.accN[u]
 	if n <= 0 {
-		return cohort{}
+		return entry{}
 	}
 	if a.oneMode {
-		return cohort{at: a.oneAt, born: a.oneBorn, n: n, b: n * a.onePer}
+		return entry{at: a.oneAt, born: a.oneBorn, n: n, b: n * a.onePer}
 	}
 	born := a.accBornN[u]
 	if len(a.edges) > 1 {
 		born /= n
 	}
-	return cohort{at: a.accAt[u], born: born, n: n, b: a.accB[u]}
+	return entry{at: a.accAt[u], born: born, n: n, b: a.accB[u]}
 }
 
 // schedule queues a batch of throttled records for its next attempt, or counts

@@ -202,18 +202,29 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			continue
 		}
 		if inN > 0 {
-			q.push(acc.accepted(u))
+			q.pushEntry(acc.acceptedEntry(u))
 		}
 		if skip || allow[u] <= 0 {
 			continue
 		}
 		t := q.taker(allowN[u], allow[u])
-		for {
-			c, _, ok := q.next(&t)
-			if !ok {
-				break
+		if q.ext == nil {
+			// Pieces as their figures: see fifo.pushEntry.
+			for {
+				e, _, ok := q.nextEntry(&t)
+				if !ok {
+					break
+				}
+				emit(u, cohort{at: e.at, born: e.born, n: e.n, b: e.b})
 			}
-			emit(u, c)
+		} else {
+			for {
+				c, _, ok := q.next(&t)
+				if !ok {
+					break
+				}
+				emit(u, c)
+			}
 		}
 		if q.size == 0 {
 			r.nonEmpty--
