@@ -19,6 +19,9 @@ type cohort struct {
 	lo, hi float64
 }
 
+// entry is the cohort's part that every queued one has.
+func (c *cohort) entry() entry { return entry{at: c.at, born: c.born, n: c.n, b: c.b} }
+
 // spans reports whether the cohort's births spread over [lo, hi].
 func (c *cohort) spans() bool { return c.hi > c.lo }
 
@@ -441,6 +444,18 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 		x.obj -= piece.obj
 	}
 	return piece, part, true
+}
+
+// nextPiece is next without the piece's part of the take; where the queue
+// has no extras (the common case) the piece is built from its entry in
+// registers (see fifo.pushEntry).
+func (q *fifo) nextPiece(t *taking) (cohort, bool) {
+	if q.ext == nil {
+		e, _, ok := q.nextEntry(t)
+		return cohort{at: e.at, born: e.born, n: e.n, b: e.b}, ok
+	}
+	c, _, ok := q.next(t)
+	return c, ok
 }
 
 // nextEntry is next for the entries' part of the cohorts: the piece's

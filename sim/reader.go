@@ -65,13 +65,14 @@ func (r *reader) unitDemand(u int) (n, b float64) {
 	return n, b
 }
 
-// push stores records the reader has not read.
-func (r *reader) push(u int, c cohort) {
+// push stores records the reader has not read (a cohort with no extras,
+// as its entry: see fifo.pushEntry).
+func (r *reader) push(u int, e entry) {
 	q := &r.q[u]
 	if q.size == 0 {
 		r.nonEmpty++
 	}
-	q.push(c)
+	q.pushEntry(e)
 }
 
 // recount refreshes nonEmpty after queues were rebuilt.
@@ -154,7 +155,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 					allowN[u] -= rc.n
 				}
 			} else {
-				r.push(u, rc)
+				r.push(u, rc.entry())
 				empty = false
 			}
 		}
@@ -198,7 +199,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 				in.n -= piece.n
 				in.b -= piece.b
 			}
-			r.push(u, in)
+			r.push(u, in.entry())
 			continue
 		}
 		if inN > 0 {
@@ -272,7 +273,7 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 				allow[u] -= rc.b
 				allowN[u] -= rc.n
 			} else {
-				r.push(u, rc)
+				r.push(u, rc.entry())
 			}
 		}
 		inN := accN[u]
@@ -311,18 +312,18 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 				in.n -= piece.n
 				in.b -= piece.b
 			}
-			r.push(u, in)
+			r.push(u, in.entry())
 			continue
 		}
 		if inN > 0 {
-			q.push(acc.accepted(u))
+			q.pushEntry(acc.acceptedEntry(u))
 		}
 		if skip || allow[u] <= 0 {
 			continue
 		}
 		t := q.taker(allowN[u], allow[u])
 		for {
-			c, _, ok := q.next(&t)
+			c, ok := q.nextPiece(&t)
 			if !ok {
 				break
 			}
