@@ -371,26 +371,6 @@ func (c *consumer) heldOut() float64 {
 	return h
 }
 
-// read takes this tick's records from the source, or only stores them when
-// skip (the consumer is down or pushed back), stamping each piece with its
-// arrival time.
-func (c *consumer) read(e *Engine, skip bool, fn func(u int, co cohort)) {
-	if c.rd == nil {
-		return
-	}
-	now := e.nowSec()
-	var readN, readB float64
-	c.rd.take(skip, func(u int, co cohort) {
-		co.at = later(co.at, now) + c.rd.delay
-		c.in += co.n
-		c.inB += co.b
-		readN += co.n
-		readB += co.b
-		fn(u, co)
-	})
-	c.measureLoad(e, readN, readB)
-}
-
 // measureLoad keeps a one-minute moving average of work done ÷ capacity, the
 // figure a CPU graph would show: 100% means the consumer is saturated (its
 // backlog shows as lag, not as load above 100%).

@@ -188,19 +188,33 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	if p.rd == nil {
 		return
 	}
-	dt := e.dt
-	p.pieces.reset(e.nowSec(), e.dt)
+	dt, now := e.dt, e.nowSec()
+	p.pieces.reset(now, dt)
 	lambda := p.perShard
 	p.lread = p.lread[:0]
-	p.read(e, skip, func(u int, co cohort) {
-		co.at += p.pieceDelay
+	// The reads, stamped with their arrival (after the read's delay and
+	// any checkpoint pause), in one callback: it runs for every piece.
+	delay, pause := p.rd.delay, p.pieceDelay
+	var readN, readB float64
+	p.rd.take(skip, func(u int, co cohort) {
+		co.at = later(co.at, now) + delay
+		co.at += pause
+		p.in += co.n
+		p.inB += co.b
+		readN += co.n
+		readB += co.b
 		if lambda {
 			p.lread = append(p.lread, shardPiece{u, co})
 			return
 		}
+		if co.fold == 0 && !co.spans() {
+			p.pieces.addEntry(co.at, co.born, co.n, co.b, co.obj)
+			return
+		}
 		p.pieces.add(co)
 	})
-	if lambda && !p.failed(e.nowSec()) {
+	p.measureLoad(e, readN, readB)
+	if lambda && !p.failed(now) {
 		p.batchTick(e, p.lread)
 	}
 	for i, co := range p.pieces.cs {
