@@ -83,6 +83,9 @@ type admission struct {
 	units int
 
 	offN, offB, offRec []float64 // offered this tick: records, bytes, limit-records (aggregated)
+	// offZero says that every unit's offered sums are zero: settleOne
+	// leaves them so (settleOffered), and every other admission writes them.
+	offZero bool
 	frac               []float64 // accepted fraction per unit this tick
 	due                [][]*retryBatch
 
@@ -139,10 +142,12 @@ func (a *admission) resize(units int) {
 	a.retN = make([]float64, units)
 	a.retB = make([]float64, units)
 	a.retBornN = make([]float64, units)
+	a.offZero = true
 }
 
 // offer sums what every edge offers to each unit this tick, new records and due retries.
 func (a *admission) offer(tick int64) {
+	a.offZero = false
 	clear(a.offN)
 	clear(a.offB)
 	clear(a.offRec)

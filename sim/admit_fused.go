@@ -13,9 +13,11 @@ import "slices"
 // records and bytes accepted, and writes each unit's utilisation into util.
 func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64) (throttled, inN, inB, maxUtil float64) {
 	e := a.edges[0]
-	clear(a.offN)
-	clear(a.offB)
-	clear(a.offRec)
+	if !a.offZero {
+		clear(a.offN)
+		clear(a.offB)
+		clear(a.offRec)
+	}
 	a.clearRetried()
 	due := a.dueBatches(e, tick)
 	for _, rb := range due {
@@ -29,7 +31,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	}
 	byteW := perRecB + e.keyBytes
 	invN, invB := 1/capN, 1/capB
-	offRec, offB, frac := a.offRec, a.offB, a.frac
+	offRec, offB := a.offRec, a.offB
 	accN := a.accN
 	a.oneMode, a.oneBorn, a.oneAt, a.onePer = true, e.born, e.at, perRecB
 	scratch := a.scratch[:0]
@@ -50,7 +52,6 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 		if x > 1 {
 			f = 1 / x
 		}
-		frac[u] = f
 		ok := n * f
 		accN[u] = ok
 		inN += ok
@@ -60,6 +61,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 		}
 	}
 	a.scratch = scratch
+	a.settleOffered(due, util)
 	a.oneNewN = inN
 	inB = inN * perRecB
 	e.writer.out += inN
@@ -72,6 +74,26 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	inB += b
 	a.knowCaps(capN, capB, inN, inB)
 	return throttled, inN, inB, maxUtil
+}
+
+// settleOffered is what settleOne does for the units that due retries
+// were offered to, and only for them: their accepted fraction (which
+// settleDue needs; no other unit's is written) from their utilisation,
+// and their offered sums set back to zero, so that the next settleOne need
+// not clear every unit's (offZero).
+func (a *admission) settleOffered(due []*retryBatch, util []float64) {
+	for _, rb := range due {
+		for _, en := range rb.entries {
+			u := en.unit
+			f := 1.0
+			if x := util[u]; x > 1 {
+				f = 1 / x
+			}
+			a.frac[u] = f
+			a.offN[u], a.offB[u], a.offRec[u] = 0, 0, 0
+		}
+	}
+	a.offZero = true
 }
 
 // settleBytes is offer, limit (a byte limit per unit), a cap on the whole
@@ -148,6 +170,7 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 // it returns the later entries, in unit order and otherwise as they came,
 // to be added after the new records.
 func (a *admission) offerDue(e *edge, due []*retryBatch) []retryEntry {
+	a.offZero = false
 	clear(a.offN)
 	clear(a.offB)
 	clear(a.offRec)
