@@ -86,8 +86,8 @@ type admission struct {
 	// offZero says that every unit's offered sums are zero: settleOne
 	// leaves them so (settleOffered), and every other admission writes them.
 	offZero bool
-	frac               []float64 // accepted fraction per unit this tick
-	due                [][]*retryBatch
+	frac    []float64 // accepted fraction per unit this tick
+	due     [][]*retryBatch
 
 	// accepted new records this tick per unit
 	accN, accB, accBornN, accAt []float64
