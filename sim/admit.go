@@ -102,6 +102,7 @@ type admission struct {
 	// so only accN is written per unit
 	oneMode                bool
 	oneBorn, oneAt, onePer float64
+	oneFast                bool // reader.takeFast may read them (settleOne)
 	// and the tick's limits per unit (records, bytes), whether it writes
 	// user records one to a Kinesis record, the sum of accN in unit order,
 	// and the records and bytes accepted in all, retries included: enough

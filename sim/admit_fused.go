@@ -33,7 +33,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	invN, invB := 1/capN, 1/capB
 	offRec, offB := a.offRec, a.offB
 	accN := a.accN
-	a.oneMode, a.oneBorn, a.oneAt, a.onePer = true, e.born, e.at, perRecB
+	a.oneMode, a.oneFast, a.oneBorn, a.oneAt, a.onePer = true, true, e.born, e.at, perRecB
 	scratch := a.scratch[:0]
 	var rejSum float64
 	for u, w := range e.share {
@@ -204,8 +204,13 @@ func (a *admission) settleEdge(e *edge, tick int64) (throttled, inN, inB float64
 		return 0, 0, 0
 	}
 	perRecB := e.b / e.n
-	at := later(0, e.at)
-	accN, accB, accBornN, accAt, frac := a.accN, a.accB, a.accBornN, a.accAt, a.frac
+	// One writer: every unit's records share a birth, arrival and size
+	// (oneMode), so only accN is written per unit. Unlike settleOne's,
+	// these reads do not take reader.takeFast (oneFast), whose retried
+	// records go on in another order.
+	a.oneMode, a.oneFast = true, false
+	a.oneBorn, a.oneAt, a.onePer = e.born, later(0, e.at), perRecB
+	accN, frac := a.accN, a.frac
 	scratch := a.scratch
 	var okSum, okB, rejSum float64
 	for u, w := range e.share {
@@ -213,9 +218,6 @@ func (a *admission) settleEdge(e *edge, tick int64) (throttled, inN, inB float64
 		ok := n * frac[u]
 		ob := ok * perRecB
 		accN[u] = ok
-		accB[u] = ob
-		accBornN[u] = e.born
-		accAt[u] = at
 		okSum += ok
 		okB += ob
 		if rej := n - ok; rej > 1e-12 {

@@ -119,7 +119,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		r.takeUnits(skip, fn)
 		return
 	}
-	if acc.oneMode && r.nonEmpty == 0 && !skip {
+	if acc.oneMode && acc.oneFast && r.nonEmpty == 0 && !skip {
 		if r.takeFast(fn) {
 			return
 		}
