@@ -262,11 +262,6 @@ func mergeInto(dst *cohort, c cohort, spread bool) {
 
 func (q *fifo) grow() {
 	k := max(8, 2*len(q.buf))
-	if q.limit > 0 {
-		// A bounded queue that fills grows toward its limit in fewer,
-		// larger steps (copies and garbage); it never grows past it.
-		k = min(max(8, 4*len(q.buf)), int(q.limit))
-	}
 	nb := make([]entry, k)
 	var nx []extra
 	if q.ext != nil {
