@@ -329,8 +329,7 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 
 // retried returns unit u's retried records accepted this tick as one cohort.
 func (a *admission) retried(u int) cohort {
-	e := a.retriedEntry(u)
-	return cohort{at: e.at, born: e.born, n: e.n, b: e.b}
+	return a.retriedEntry(u).cohort()
 }
 
 // retriedEntry is retried as an entry (fifo.pushEntry).
@@ -348,8 +347,7 @@ func (a *admission) retriedEntry(u int) entry {
 
 // accepted returns unit u's new records accepted this tick as one cohort.
 func (a *admission) accepted(u int) cohort {
-	e := a.acceptedEntry(u)
-	return cohort{at: e.at, born: e.born, n: e.n, b: e.b}
+	return a.acceptedEntry(u).cohort()
 }
 
 // acceptedEntry is accepted as an entry (fifo.pushEntry).

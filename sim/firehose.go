@@ -135,9 +135,9 @@ func (f *firehose) step(e *Engine) {
 			f.inB += co.b
 			readN += co.n
 			readB += co.b
-			if plain && co.obj == 0 && co.fold == 0 && !co.spans() {
+			if plain && co.bare() {
 				// intake's common case, its piece passed as its figures.
-				bufs[u].addEntry(entry{at: co.at, born: co.born, n: co.n, b: co.b}, now)
+				bufs[u].addEntry(co.entry(), now)
 				return
 			}
 			f.intake(&bufs[u], co, now)

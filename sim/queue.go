@@ -22,6 +22,10 @@ type cohort struct {
 // entry is the cohort's part that every queued one has.
 func (c *cohort) entry() entry { return entry{at: c.at, born: c.born, n: c.n, b: c.b} }
 
+// bare reports whether the cohort has none of the extras (objects, fold,
+// range of births): its entry is all of it.
+func (c *cohort) bare() bool { return c.obj == 0 && c.fold == 0 && !c.spans() }
+
 // spans reports whether the cohort's births spread over [lo, hi].
 func (c *cohort) spans() bool { return c.hi > c.lo }
 
@@ -109,6 +113,9 @@ type fifo struct {
 // entry is the part of a cohort every queued one has.
 type entry struct{ at, born, n, b float64 }
 
+// cohort is the entry as a cohort with no extras.
+func (e entry) cohort() cohort { return cohort{at: e.at, born: e.born, n: e.n, b: e.b} }
+
 // extra is the part of a cohort that only some have (see fifo).
 type extra struct{ obj, fold, lo, hi float64 }
 
@@ -150,8 +157,8 @@ func (q *fifo) olderThan(t float64) bool {
 func (q *fifo) front() cohort { return q.get(q.head) }
 
 func (q *fifo) push(c cohort) {
-	if c.obj == 0 && c.fold == 0 && !c.spans() {
-		q.pushEntry(entry{at: c.at, born: c.born, n: c.n, b: c.b})
+	if c.bare() {
+		q.pushEntry(c.entry())
 		return
 	}
 	q.pushCohort(c)
@@ -168,7 +175,7 @@ func (q *fifo) pushEntry(e entry) {
 	if q.size > 0 {
 		if last := &q.buf[q.slot(q.size-1)]; last.at == e.at && sameTime(last.born, e.born) {
 			if !q.plain() {
-				q.pushCohort(cohort{at: e.at, born: e.born, n: e.n, b: e.b})
+				q.pushCohort(e.cohort())
 				return
 			}
 			q.n += e.n
@@ -196,7 +203,8 @@ func (q *fifo) pushEntry(e entry) {
 	}
 }
 
-// pushCohort is push for any cohort.
+// pushCohort is push for a cohort with extras, or into a queue that keeps
+// them (pushEntry's other cases).
 func (q *fifo) pushCohort(c cohort) {
 	if c.n <= 0 {
 		return
@@ -206,13 +214,9 @@ func (q *fifo) pushCohort(c cohort) {
 	if q.size > 0 {
 		j := q.slot(q.size - 1)
 		if last := &q.buf[j]; last.at == c.at && sameTime(last.born, c.born) {
-			if q.plain() && c.obj == 0 && c.fold == 0 && !c.spans() {
-				last.merge(entry{at: c.at, born: c.born, n: c.n, b: c.b})
-			} else {
-				l := q.get(j)
-				mergeInto(&l, c, q.spread)
-				q.put(j, l)
-			}
+			l := q.get(j)
+			mergeInto(&l, c, q.spread)
+			q.put(j, l)
 			if q.size == 1 { // merged into the front: its arrival is averaged
 				q.frontAt = q.buf[q.head].at
 			}
@@ -426,7 +430,7 @@ func (q *fifo) taker(n, b float64) taking { return taking{n: n, b: b, limB: b >=
 func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 	if q.ext == nil {
 		e, part, ok := q.nextEntry(t)
-		return cohort{at: e.at, born: e.born, n: e.n, b: e.b}, part, ok
+		return e.cohort(), part, ok
 	}
 	if q.size == 0 {
 		_, _, ok := q.nextEntry(t)
@@ -452,7 +456,7 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 func (q *fifo) nextPiece(t *taking) (cohort, bool) {
 	if q.ext == nil {
 		e, _, ok := q.nextEntry(t)
-		return cohort{at: e.at, born: e.born, n: e.n, b: e.b}, ok
+		return e.cohort(), ok
 	}
 	c, _, ok := q.next(t)
 	return c, ok

@@ -216,7 +216,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 				if !ok {
 					break
 				}
-				emit(u, cohort{at: e.at, born: e.born, n: e.n, b: e.b})
+				emit(u, e.cohort())
 			}
 		} else {
 			for {
