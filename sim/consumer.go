@@ -78,6 +78,7 @@ type gather struct {
 	cs   []cohort
 	grid []gridRow  // per arrival time: slot+1 by age in ticks
 	last int        // the grid row found last
+	cur  *gridRow   // &grid[last] while in use, for slot's common case
 	idx  pieceIndex // births off the grid: (born, at) → index in cs
 	now  float64
 	dt   float64
@@ -114,31 +115,21 @@ func (g *gather) add(c cohort) {
 // its figures (a buffer's flush hands on one per entry, and copying whole
 // cohorts through the calls cost more than the gathering).
 func (g *gather) addEntry(at, born, n, b, obj float64) {
-	if k := len(g.cs); k > 0 {
-		if x := &g.cs[k-1]; sameTime(x.born, born) && x.at == at {
-			addPlain(x, at, born, n, b, obj)
-			return
-		}
-	}
 	i := len(g.cs)
-	if slot := g.slot(born, at); slot != nil {
-		if *slot > 0 {
-			i = int(*slot - 1)
-		} else {
-			*slot = int32(i + 1)
-		}
-	} else {
+	if i > 0 && sameTime(g.cs[i-1].born, born) && g.cs[i-1].at == at {
+		i--
+	} else if slot := g.slot(born, at); slot == nil {
 		i = g.idx.find(born, at, i)
+	} else if *slot > 0 {
+		i = int(*slot - 1)
+	} else {
+		*slot = int32(i + 1)
 	}
-	if i < len(g.cs) {
-		addPlain(&g.cs[i], at, born, n, b, obj)
+	if i == len(g.cs) {
+		g.cs = append(g.cs, cohort{at: at, born: born, n: n, b: b, obj: obj})
 		return
 	}
-	g.cs = append(g.cs, cohort{at: at, born: born, n: n, b: b, obj: obj})
-}
-
-// addPlain is addTo for a piece with no fold or range of births.
-func addPlain(x *cohort, at, born, n, b, obj float64) {
+	x := &g.cs[i]
 	if x.spans() || x.fold != 0 {
 		addTo(x, cohort{at: at, born: born, n: n, b: b, obj: obj})
 		return
@@ -224,7 +215,23 @@ func addTo(x *cohort, c cohort) {
 }
 
 // slot returns the grid slot of a cohort born on the tick grid, or nil.
+// Pieces come in runs of one arrival time, most to slots already made: that
+// case is answered here, the rest by slotOf.
 func (g *gather) slot(born, at float64) *int32 {
+	if r := g.cur; r != nil && r.at == at {
+		age := g.now - born
+		if g.dt != 1 {
+			age /= g.dt
+		}
+		a := int(age + 0.5)
+		if uint(a) < uint(len(r.slots)) && sameTime(float64(a), age) {
+			return &r.slots[a]
+		}
+	}
+	return g.slotOf(born, at)
+}
+
+func (g *gather) slotOf(born, at float64) *int32 {
 	if g.dt <= 0 {
 		return nil
 	}
@@ -250,14 +257,15 @@ func (g *gather) slot(born, at float64) *int32 {
 // grid's rows are all in use.
 func (g *gather) row(at float64) *gridRow {
 	if g.last < len(g.grid) && g.grid[g.last].used && g.grid[g.last].at == at {
-		return &g.grid[g.last] // pieces come in runs of one arrival time
+		g.cur = &g.grid[g.last]
+		return g.cur // pieces come in runs of one arrival time
 	}
 	free := -1
 	for i := range g.grid {
 		switch {
 		case g.grid[i].used && g.grid[i].at == at:
-			g.last = i
-			return &g.grid[i]
+			g.last, g.cur = i, &g.grid[i]
+			return g.cur
 		case !g.grid[i].used && free < 0:
 			free = i
 		}
@@ -270,8 +278,8 @@ func (g *gather) row(at float64) *gridRow {
 		free = len(g.grid) - 1
 	}
 	g.grid[free].at, g.grid[free].used = at, true
-	g.last = free
-	return &g.grid[free]
+	g.last, g.cur = free, &g.grid[free]
+	return g.cur
 }
 
 type gridRow struct {
@@ -283,6 +291,7 @@ type gridRow struct {
 // reset empties the gather for the tick at now, keeping its storage.
 func (g *gather) reset(now, dt float64) {
 	g.cs = g.cs[:0]
+	g.cur = nil
 	g.idx.reset()
 	for i := range g.grid {
 		clear(g.grid[i].slots)
