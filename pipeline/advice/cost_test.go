@@ -3,6 +3,7 @@ package advice
 import (
 	"math"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -122,4 +123,28 @@ func TestLoadEstimate(t *testing.T) {
 	if z := zipfNorm(2_000_000, 1.1); z < zipfNorm(1_000_000, 1.1) || z > zipfNorm(1_000_000, 1.1)+1 {
 		t.Errorf("zipf tail = %v", z)
 	}
+}
+
+// TestZipfNormRemembers holds the remembered sums to the sums worked out
+// afresh, across key counts and skews, asked twice and in either order,
+// from several goroutines at once (size's workers share them).
+func TestZipfNormRemembers(t *testing.T) {
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 { // more than the 256 kept: the map is started again
+				// Each count comes with several skews and each skew with several counts.
+				n, s := []int{1, 10, 10_000}[(i+w)%3]+i/21, 0.5+float64((i+w)%7)*0.25
+				for range 2 {
+					if got, want := zipfNorm(n, s), zipfSum(n, s); got != want {
+						t.Errorf("zipfNorm(%d, %v) = %v, want %v", n, s, got, want)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

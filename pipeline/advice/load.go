@@ -3,6 +3,7 @@ package advice
 import (
 	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -179,8 +180,39 @@ func hotShare(p *pipeline.Node) float64 {
 	return 1 / float64(count)
 }
 
-// zipfNorm is Σ_{i=1..n} i^-s; beyond a million terms the tail is integrated.
+// zipfNorms keeps zipfNorm's answers: the diagnoser asks for a producer's
+// hot share at every sample it judges, and 10,000 keys cost 10,000 powers.
+var zipfNorms struct {
+	sync.Mutex
+	m map[zipfArgs]float64
+}
+
+type zipfArgs struct {
+	n int
+	s float64
+}
+
+// zipfNorm is Σ_{i=1..n} i^-s, worked out once for each n and s.
 func zipfNorm(n int, s float64) float64 {
+	k := zipfArgs{n, s}
+	zipfNorms.Lock()
+	h, ok := zipfNorms.m[k]
+	zipfNorms.Unlock()
+	if ok {
+		return h
+	}
+	h = zipfSum(n, s)
+	zipfNorms.Lock()
+	if zipfNorms.m == nil || len(zipfNorms.m) >= 256 { // a bound for a long-lived server
+		zipfNorms.m = map[zipfArgs]float64{}
+	}
+	zipfNorms.m[k] = h
+	zipfNorms.Unlock()
+	return h
+}
+
+// zipfSum is Σ_{i=1..n} i^-s; beyond a million terms the tail is integrated.
+func zipfSum(n int, s float64) float64 {
 	const exact = 1_000_000
 	var h float64
 	for i := 1; i <= min(n, exact); i++ {
