@@ -129,6 +129,10 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 	// empty at the start, each is empty when its turn comes, and its header
 	// (a cache line per unit) need not be read.
 	allEmpty := r.nonEmpty == 0
+	if lazy && allEmpty && acc.oneMode {
+		r.takeRun(fn)
+		return
+	}
 	anyRet, retN := acc.anyRet, acc.retN
 	for u := range r.q {
 		q := &r.q[u]
@@ -230,6 +234,52 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		if q.size == 0 {
 			r.nonEmpty--
 		}
+	}
+	if runU >= 0 {
+		fn(runU, run)
+	}
+	if retU >= 0 {
+		fn(retU, ret)
+	}
+	r.out += outN
+	r.outB += outB
+}
+
+// takeRun is take when every queue is empty, no allowance is looked at
+// (lazy) and this tick's records share one birth, arrival and size
+// (oneMode, MSK Serverless's admission): every unit's records join one run
+// and its retries one cohort, summed in unit order as take sums them,
+// without take's per-unit branches.
+func (r *reader) takeRun(fn func(u int, c cohort)) {
+	acc := &r.s.adm
+	per, at, born := acc.onePer, acc.oneAt, acc.oneBorn
+	retN := acc.retN
+	var run, ret cohort
+	runU, retU := -1, -1
+	var outN, outB float64
+	for u, inN := range acc.accN {
+		if acc.anyRet && retN[u] > 0 {
+			rc := acc.retried(u)
+			outN += rc.n
+			outB += rc.b
+			if retU < 0 {
+				ret, retU = rc, u
+			} else {
+				mergeInto(&ret, rc, false)
+			}
+		}
+		if inN <= 0 {
+			continue
+		}
+		inB := inN * per
+		outN += inN
+		outB += inB
+		if runU < 0 {
+			run, runU = cohort{at: at, born: born, n: inN, b: inB}, u
+			continue
+		}
+		run.n += inN
+		run.b += inB
 	}
 	if runU >= 0 {
 		fn(runU, run)
