@@ -252,13 +252,12 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 // without take's per-unit branches.
 func (r *reader) takeRun(fn func(u int, c cohort)) {
 	acc := &r.s.adm
-	per, at, born := acc.onePer, acc.oneAt, acc.oneBorn
-	retN := acc.retN
-	var run, ret cohort
+	per, anyRet, retN := acc.onePer, acc.anyRet, acc.retN
+	var ret cohort
 	runU, retU := -1, -1
-	var outN, outB float64
+	var runN, runB, outN, outB float64
 	for u, inN := range acc.accN {
-		if acc.anyRet && retN[u] > 0 {
+		if anyRet && retN[u] > 0 {
 			rc := acc.retried(u)
 			outN += rc.n
 			outB += rc.b
@@ -275,14 +274,14 @@ func (r *reader) takeRun(fn func(u int, c cohort)) {
 		outN += inN
 		outB += inB
 		if runU < 0 {
-			run, runU = cohort{at: at, born: born, n: inN, b: inB}, u
+			runU, runN, runB = u, inN, inB
 			continue
 		}
-		run.n += inN
-		run.b += inB
+		runN += inN
+		runB += inB
 	}
 	if runU >= 0 {
-		fn(runU, run)
+		fn(runU, cohort{at: acc.oneAt, born: acc.oneBorn, n: runN, b: runB})
 	}
 	if retU >= 0 {
 		fn(retU, ret)
