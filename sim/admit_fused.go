@@ -155,13 +155,23 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 			frac[u] *= k
 		}
 	}
+	throttled, inN, inB = a.settleSingle(due, tick, dt)
+	a.oneBytes, a.unitCapB, a.oneInN, a.oneInB = true, capB, inN, inB
+	return throttled, inN, inB, peak
+}
+
+// settleSingle is settle for a stream's only writer, its fractions set, and
+// the due retry batches: one pass over the units that writes only accN
+// (settleEdge). It returns the refused attempts and the records and bytes
+// accepted, retries included.
+func (a *admission) settleSingle(due []*retryBatch, tick int64, dt float64) (throttled, inN, inB float64) {
+	e := a.edges[0]
 	throttled, inN, inB = a.settleEdge(e, tick)
 	t, _, _ := a.settleDue(e, due, tick, dt)
 	throttled += t
 	a.due[0] = a.due[0][:0]
 	inN, inB = a.addRetried(inN, inB)
-	a.oneBytes, a.unitCapB, a.oneInN, a.oneInB = true, capB, inN, inB
-	return throttled, inN, inB, peak
+	return throttled, inN, inB
 }
 
 // offerDue clears the offered sums and adds each unit's first due retry

@@ -67,7 +67,7 @@ type Engine struct {
 	// tests hold each readOne to the general way with it.
 	generalReads bool
 	// generalAdmission makes every stream admit writes through the general
-	// passes (offer, limits, settle), never a fused one (settleBytes): the
+	// passes (offer, limits, settle), never settleBytes or settleSingle: the
 	// tests hold the fused pass to them with it.
 	generalAdmission bool
 	// everyShard makes a Kinesis stream's one keeping-up reader work out

@@ -5,7 +5,7 @@ package sim
 func ShareReadsGenerally(e *Engine) { e.generalReads = true }
 
 // AdmitGenerally makes e's streams admit writes through the general passes
-// (offer, limits, settle), never a fused one (settleBytes).
+// (offer, limits, settle), never settleBytes or settleSingle.
 func AdmitGenerally(e *Engine) { e.generalAdmission = true }
 
 // ReadEveryShard makes e work out a Kinesis reader's allowances and its

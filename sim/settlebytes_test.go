@@ -94,6 +94,87 @@ timeline:
 	}
 }
 
+// TestSettleSingleMatchesGeneral holds the admission of a stream's only
+// writer under the service's own limits (settleSingle: MSK's brokers, an
+// on-demand Kinesis stream, Video Streams) to the general passes, tick by
+// tick, snapshots and final metrics: writes below the limits and over them on
+// a hot key; plain writes, one retry, and retries with backoff whose
+// attempts fall due in the same tick; a broker lost and back, with
+// replication 3 (its partitions move) and 1 (they refuse writes); a stream
+// outage; and a consumer of each way of reading.
+func TestSettleSingleMatchesGeneral(t *testing.T) {
+	stores := []string{
+		"service: msk\n    brokers: 3\n    broker_type: kafka.t3.small\n    partitions: 12\n    replication: 3",
+		"service: msk\n    brokers: 3\n    broker_type: kafka.t3.small\n    partitions: 12\n    replication: 1",
+		"service: kinesis-data-streams\n    mode: on-demand",
+		"service: kinesis-video-streams\n    streams: 4",
+	}
+	rates := []string{"2MB/s", "40MB/s"}
+	writers := []string{"", "\n    retries: {max: 1}", "\n    retries: {max: 4, backoff: 1s}"}
+	consumers := []string{
+		"service: app\n    instances: 4",
+		"service: firehose",
+		"service: lambda\n    batch_size: 100",
+		"service: flink\n    kpus: 2",
+	}
+	n := 0
+	for si, st := range stores {
+		for _, rate := range rates {
+			for wi, wr := range writers {
+				for ci, co := range consumers {
+					if si == 3 && ci != 0 {
+						continue // Video Streams are read by applications only
+					}
+					n++
+					if (testing.Short() || raceEnabled) && n%4 != 0 {
+						continue
+					}
+					lose := ""
+					if si < 2 {
+						lose = "  - at: 3m\n    set: {s.brokers_down: 1}\n  - at: 4m\n    set: {s.brokers_down: 0}\n"
+					}
+					src := fmt.Sprintf(`version: 1
+name: settlesingle-%d-%d-%d
+duration: 6m
+producers:
+  - id: p
+    rate: %s
+    pattern: {shape: spike, at: 4m, for: 30s, factor: 1.5}
+    record_size: 1KiB
+    keys: {dist: zipf, count: 500, skew: 1.2}%s
+    to: [s]
+storage:
+  - id: s
+    %s
+consumers:
+  - id: c
+    from: s
+    %s
+    to: [sink]
+destinations:
+  - id: sink
+    service: s3
+timeline:
+  - at: 1m
+    fail: s
+    for: 30s
+%s`, si, wi, ci, rate, wr, st, co, lose)
+					if ci == 2 { // Lambda writes to a table
+						src = strings.Replace(src, "service: s3", "service: dynamodb\n    mode: on-demand", 1)
+					}
+					sc, err := pipeline.Load("settlesingle.yaml", []byte(src))
+					if err != nil {
+						t.Fatalf("%v\n%s", err, src)
+					}
+					if fused, general := runTrace(t, sc, nil), runTrace(t, sc, sim.AdmitGenerally); fused != general {
+						t.Errorf("%s: the one-writer admission differs from the general passes\n%s", sc.Name, src)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestResultMidRunChangesNothing: reading a run's metrics while it runs (as
 // a size search on several workers does every few ticks, to learn of a
 // missed target early) leaves the run as it was: every built-in scenario

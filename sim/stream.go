@@ -268,6 +268,13 @@ func (s *stream) step(e *Engine) {
 		s.maxUtil = max(s.maxUtil, mu)
 	} else if t, n, b, ok := s.settleBytes(e); ok {
 		throttled, inN, inB = t, n, b
+	} else if len(s.adm.edges) == 1 && !s.failed(now) && !e.generalAdmission {
+		// One writer under limits of the service's own (MSK's brokers, an
+		// on-demand stream's): the general offer and limits, then settle's
+		// pass for one writer.
+		s.adm.offer(e.tick)
+		s.limits(e)
+		throttled, inN, inB = s.adm.settleSingle(s.adm.due[0], e.tick, e.dt)
 	} else {
 		s.adm.offer(e.tick)
 		s.limits(e)

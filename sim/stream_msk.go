@@ -183,28 +183,31 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 		k.util = make([]float64, brokers)
 		k.frac = make([]float64, brokers)
 	}
-	load := k.load
+	// The slices are read into locals once: the loops run per partition
+	// and tick, and their stores would otherwise reload each header.
+	load, leader, offB := k.load, k.leader[:s.units], s.adm.offB
 	clear(load)
-	for u := 0; u < s.units; u++ {
-		if l := k.leader[u]; l >= 0 {
-			load[l] += s.adm.offB[u]
+	for u, l := range leader {
+		if l >= 0 {
+			load[l] += offB[u]
 		}
 	}
 	// A partition's figures are its leader's: divide once per broker.
+	butil, bfrac := k.util, k.frac
 	for l, b := range load {
-		k.util[l] = b / max(k.sustain*dt, 1e-9)
-		k.frac[l] = 1
+		butil[l] = b / max(k.sustain*dt, 1e-9)
+		bfrac[l] = 1
 		if over := b / max(k.brokerT*dt, 1e-9); over > 1 {
-			k.frac[l] = 1 / over
+			bfrac[l] = 1 / over
 		}
 	}
-	for u := 0; u < s.units; u++ {
-		l := k.leader[u]
+	frac, util := s.adm.frac, s.util
+	for u, l := range leader {
 		if l < 0 {
-			s.adm.frac[u], s.util[u] = 0, 0
+			frac[u], util[u] = 0, 0
 			continue
 		}
-		s.util[u], s.adm.frac[u] = k.util[l], k.frac[l]
+		util[u], frac[u] = butil[l], bfrac[l]
 	}
 }
 
