@@ -298,6 +298,10 @@ func (r *reader) takeRun(fn func(u int, c cohort)) {
 func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 	lazy := r.lazyTake(skip) // keepsUp: no allowance is looked at
 	acc := &r.s.adm
+	if lazy && r.nonEmpty == 0 && acc.oneMode {
+		r.takeEach(fn)
+		return
+	}
 	accN, accB, accBornN, accAt := acc.accN, acc.accB, acc.accBornN, acc.accAt
 	allow, allowN := r.allow, r.allowN
 	multi := len(acc.edges) > 1
@@ -383,6 +387,33 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 		if q.size == 0 {
 			r.nonEmpty--
 		}
+	}
+	r.out += outN
+	r.outB += outB
+}
+
+// takeEach is takeUnits when every queue is empty, no allowance is looked
+// at (lazy) and this tick's records share one birth, arrival and size
+// (oneMode): each unit's retried and new records go to fn as they came,
+// without takeUnits' queue headers and branches (Firehose keeping up).
+func (r *reader) takeEach(fn func(u int, c cohort)) {
+	acc := &r.s.adm
+	per, at, born, anyRet, retN := acc.onePer, acc.oneAt, acc.oneBorn, acc.anyRet, acc.retN
+	var outN, outB float64
+	for u, inN := range acc.accN {
+		if anyRet && retN[u] > 0 {
+			rc := acc.retried(u)
+			outN += rc.n
+			outB += rc.b
+			fn(u, rc)
+		}
+		if inN <= 0 {
+			continue
+		}
+		inB := inN * per
+		outN += inN
+		outB += inB
+		fn(u, cohort{at: at, born: born, n: inN, b: inB})
 	}
 	r.out += outN
 	r.outB += outB
