@@ -116,8 +116,9 @@ func (r *reader) fillAllow() {
 		return
 	}
 	r.lazy = false
+	d := r.demands()
 	for u := range r.allow {
-		n, b := r.unitDemand(u)
+		n, b := d.of(u)
 		allow := b
 		if allow > r.lazyBudget {
 			allow = r.lazyBudget

@@ -23,7 +23,7 @@ type reader struct {
 	unitCapB   float64   // bytes per second per unit (0: none)
 	want, can  []float64 // scratch for shareCapacity: per unit, what waits and what it can give
 	// summed, when set, says that the allocation's pass over the units
-	// summed what each could give (unitDemand) into sumN and sumB: more
+	// summed what each could give (demand.of) into sumN and sumB: more
 	// than it can read, so when even that fits the capacity, fitCapacity
 	// need not pass over the units again (sumDemand).
 	summed     bool
@@ -47,20 +47,36 @@ type reader struct {
 	lazyBudget, lazyMaxN float64
 }
 
-// unitDemand is what the reader could read from unit u this tick: what it has
-// not read yet and what the unit accepted this tick, in records and bytes.
-func (r *reader) unitDemand(u int) (n, b float64) {
+// demand is what the reader could read from each unit this tick (of): what
+// it has not read yet and what the unit accepted this tick, in records and
+// bytes. It holds the slices it reads apart from the reader: a pass over the
+// units that keeps it in a local reads each slice once, where the reader's
+// own fields are read again after every store the pass makes.
+type demand struct {
+	q                      []fifo
+	accN, accB, retN, retB []float64
+	onePer                 float64
+	oneMode, anyRet        bool
+}
+
+func (r *reader) demands() demand {
 	a := &r.s.adm
-	q := &r.q[u]
-	n = q.n + a.accN[u]
-	if a.oneMode {
-		b = q.b + a.accN[u]*a.onePer
+	return demand{q: r.q, accN: a.accN, accB: a.accB, retN: a.retN, retB: a.retB,
+		onePer: a.onePer, oneMode: a.oneMode, anyRet: a.anyRet}
+}
+
+// of is unit u's demand.
+func (d *demand) of(u int) (n, b float64) {
+	q := &d.q[u]
+	n = q.n + d.accN[u]
+	if d.oneMode {
+		b = q.b + d.accN[u]*d.onePer
 	} else {
-		b = q.b + a.accB[u]
+		b = q.b + d.accB[u]
 	}
-	if a.anyRet {
-		n += a.retN[u]
-		b += a.retB[u]
+	if d.anyRet {
+		n += d.retN[u]
+		b += d.retB[u]
 	}
 	return n, b
 }

@@ -16,10 +16,11 @@ func (r *reader) fitCapacity(dt float64) bool {
 			}
 		}
 	}
+	d := r.demands()
 	if r.unitCapB > 0 {
 		c := r.unitCapB * dt
 		for u := range r.allow {
-			if _, b := r.readable(u); b >= c*(1-1e-9) {
+			if _, b := r.readable(&d, u); b >= c*(1-1e-9) {
 				bound = true
 				r.allow[u] = min(r.allow[u], c)
 			}
@@ -38,7 +39,7 @@ func (r *reader) fitCapacity(dt float64) bool {
 	if !ready {
 		sumN, sumB = 0, 0
 		for u := range r.allow {
-			n, b := r.readable(u)
+			n, b := r.readable(&d, u)
 			sumN += n
 			sumB += b
 		}
@@ -71,30 +72,34 @@ func (r *reader) shareCapacity(c float64, byRecords, ready bool) {
 		r.want = make([]float64, len(r.allow))
 		r.can = make([]float64, len(r.allow))
 	}
+	// The passes read the reader's slices once (see demand).
+	d := r.demands()
+	want, can, allowB, allowN := r.want, r.can[:len(r.want)], r.allow, r.allowN
+	canN, canB := r.canN, r.canB
 	var wsum float64
-	for u := range r.allow {
-		dn, db := r.unitDemand(u)
+	for u := range want {
+		dn, db := d.of(u)
 		var n, b float64
 		if ready {
-			n, b = r.canN[u], r.canB[u]
+			n, b = canN[u], canB[u]
 		} else {
-			n, b = r.readable(u)
+			n, b = readableOf(dn, db, allowN[u], allowB[u])
 		}
-		r.want[u], r.can[u] = db, b
+		want[u], can[u] = db, b
 		if byRecords {
-			r.want[u], r.can[u] = dn, n
+			want[u], can[u] = dn, n
 		}
-		wsum += r.want[u]
+		wsum += want[u]
 	}
 	left, lam := c, 0.0
 	for wsum > 0 && left > 0 {
 		lam = left / wsum
 		saturated := false
-		for u, w := range r.want {
-			if w > 0 && r.can[u] <= lam*w {
-				left -= r.can[u]
+		for u, w := range want {
+			if w > 0 && can[u] <= lam*w {
+				left -= can[u]
 				wsum -= w
-				r.want[u] = -1 // gives all it can
+				want[u] = -1 // gives all it can
 				saturated = true
 			}
 		}
@@ -103,23 +108,23 @@ func (r *reader) shareCapacity(c float64, byRecords, ready bool) {
 		}
 		lam = 0
 	}
-	for u, w := range r.want {
-		x := r.can[u]
+	out := allowB
+	if byRecords {
+		out = allowN
+	}
+	for u, w := range want {
+		x := can[u]
 		if w >= 0 {
 			x = lam * w
 		}
-		if byRecords {
-			r.allowN[u] = x
-		} else {
-			r.allow[u] = x
-		}
+		out[u] = x
 	}
 }
 
 // readable is what unit u can give the reader within both of its allowances,
 // taking the unread records' mean size.
-func (r *reader) readable(u int) (n, b float64) {
-	dn, db := r.unitDemand(u)
+func (r *reader) readable(d *demand, u int) (n, b float64) {
+	dn, db := d.of(u)
 	return readableOf(dn, db, r.allowN[u], r.allow[u])
 }
 
@@ -153,18 +158,9 @@ func (r *reader) prepare() bool {
 	return r.ready
 }
 
-// canRead keeps what unit u can give, from its demand (dn, db) and the
-// allowances just set.
-func (r *reader) canRead(u int, dn, db float64) {
-	n, b := readableOf(dn, db, r.allowN[u], r.allow[u])
-	r.canN[u], r.canB[u] = n, b
-	r.readN += n
-	r.readB += b
-}
-
-// sumDemand starts the sums of unitDemand that an allocation's pass over
+// sumDemand starts the sums of demand.of that an allocation's pass over
 // the units keeps (addDemand), when the reader's capacity will need them:
-// readable never exceeds unitDemand, so when the demand fits the capacity,
+// readable never exceeds demand.of, so when the demand fits the capacity,
 // so does what the reader can read, and fitCapacity has nothing to do.
 func (r *reader) sumDemand() bool {
 	r.sumN, r.sumB = 0, 0

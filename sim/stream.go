@@ -45,6 +45,7 @@ type stream struct {
 	demand    []float64 // per reader: bytes wanted from the unit being shared (<0: not sharing)
 	own       []float64 // per reader: bytes it may read from each unit alone this tick (0: it shares)
 	fillOrder []int     // scratch for waterFill: the sharing readers by demand
+	views     []demand  // scratch for allocateReads: each reader's demand
 	accepted  float64   // bytes accepted this tick (on-demand peak tracking)
 }
 
@@ -412,14 +413,16 @@ func (s *stream) allocateReads(e *Engine) {
 		s.demand, s.own = make([]float64, k), make([]float64, k)
 	}
 	demand, own := s.demand[:k], s.own[:k]
+	s.views = s.views[:0]
 	for i, r := range s.readers {
 		own[i] = s.kind.ownBudget(r, dt)
 		r.sumDemand()
+		s.views = append(s.views, r.demands())
 	}
 	for u := 0; u < s.units; u++ {
 		var want float64
 		for i, r := range s.readers {
-			n, b := r.unitDemand(u)
+			n, b := s.views[i].of(u)
 			if r.summed {
 				r.addDemand(n, b)
 			}

@@ -128,22 +128,32 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	budget := pipeline.KDSShardReadBytes * dt
 	maxN := k.callRecords(s, dt)
 	sum, pre := r.sumDemand(), r.prepare()
-	for u := range r.allow {
-		n, b := r.unitDemand(u)
+	// The pass keeps its sums in locals and starts them where sumDemand and
+	// prepare left the reader's, so they add up in the same order.
+	d := r.demands()
+	allowB, allowN, canN, canB := r.allow, r.allowN[:len(r.allow)], r.canN, r.canB
+	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
+	for u := range allowB {
+		n, b := d.of(u)
 		if sum {
-			r.addDemand(n, b)
+			sumN += n
+			sumB += b
 		}
 		allow := b
 		if allow > budget {
 			allow = budget
-			r.short++
+			short++
 		}
-		r.allow[u] = allow
-		r.allowN[u] = min(n, maxN)
-		if pre {
-			r.canRead(u, n, b)
+		allowB[u] = allow
+		allowN[u] = min(n, maxN)
+		if pre { // canRead
+			cn, cb := readableOf(n, b, allowN[u], allow)
+			canN[u], canB[u] = cn, cb
+			readN += cn
+			readB += cb
 		}
 	}
+	r.sumN, r.sumB, r.readN, r.readB, r.short = sumN, sumB, readN, readB, short
 	s.settleReads(r, dt)
 	return true
 }

@@ -59,23 +59,29 @@ func (kafka) readOne(s *stream, dt float64) bool {
 	budget := s.kind.sharedBudget(dt)
 	sum := r.sumDemand()
 	down := s.down
-	for u := range r.allow {
-		n, b := r.unitDemand(u)
+	// Sums in locals, started where the reader's are (see kinesis.readOne).
+	d := r.demands()
+	allowB, allowN := r.allow, r.allowN[:len(r.allow)]
+	sumN, sumB, short := r.sumN, r.sumB, r.short
+	for u := range allowB {
+		n, b := d.of(u)
 		if sum {
-			r.addDemand(n, b)
+			sumN += n
+			sumB += b
 		}
 		switch {
 		case down != nil && down[u]:
-			r.allow[u], r.allowN[u] = 0, 0
+			allowB[u], allowN[u] = 0, 0
 		case budget > 0 && b > budget:
-			r.allow[u], r.allowN[u] = budget, n
+			allowB[u], allowN[u] = budget, n
 			if b > budget+1e-9 {
-				r.short++
+				short++
 			}
 		default:
-			r.allow[u], r.allowN[u] = b, n
+			allowB[u], allowN[u] = b, n
 		}
 	}
+	r.sumN, r.sumB, r.short = sumN, sumB, short
 	s.kind.readCalls(s, dt)
 	s.settleReads(r, dt)
 	s.kind.afterReads(s, dt)
