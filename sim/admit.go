@@ -119,6 +119,9 @@ type admission struct {
 	// shortcuts allows retOrdered and reader.keepsUp (set per tick by the
 	// stream; the tests turn them off with Engine.everyShard)
 	shortcuts bool
+	// oneIn: settleSingle admitted this tick's writes, oneInN and oneInB in
+	// all (provisioned MSK's reader keepsUpAll on them)
+	oneIn bool
 	// oneBytes: settleBytes admitted this tick's writes, within unitCapB
 	// bytes a unit (oneInN and oneInB are its totals)
 	oneBytes bool

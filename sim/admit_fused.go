@@ -171,6 +171,7 @@ func (a *admission) settleSingle(due []*retryBatch, tick int64, dt float64) (thr
 	throttled += t
 	a.due[0] = a.due[0][:0]
 	inN, inB = a.addRetried(inN, inB)
+	a.oneIn, a.oneInN, a.oneInB = true, inN, inB
 	return throttled, inN, inB
 }
 

@@ -24,7 +24,7 @@ func (a *admission) knowCaps(capN, capB, inN, inB float64) {
 // newTick forgets what the last tick's admission knew, before this tick's
 // admits (shortcuts: whether the keep-up shortcuts may be taken).
 func (a *admission) newTick(shortcuts bool) {
-	a.capsKnown, a.oneBytes, a.shortcuts = false, false, shortcuts
+	a.capsKnown, a.oneBytes, a.oneIn, a.shortcuts = false, false, false, shortcuts
 }
 
 // readLazily is allocateReads (and kinesis.readOne) when nothing can be
@@ -82,6 +82,13 @@ func (r *reader) keepsUpBytes(budget, egress, dt float64) bool {
 		return false
 	}
 	return r.readsAll(dt)
+}
+
+// keepsUpAll is keepsUp for a stream whose units give a reader all they
+// hold, with no read budget of their own (provisioned MSK: its brokers'
+// limits are on the writes), and whose writes settleSingle admitted.
+func (r *reader) keepsUpAll(dt float64) bool {
+	return r.s.adm.oneIn && r.readsAll(dt)
 }
 
 // lazySlack covers the rounding of summing a tick's records in another

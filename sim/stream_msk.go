@@ -219,7 +219,22 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 
 // sharedBudget: provisioned MSK's egress is part of its broker model.
 func (*msk) sharedBudget(float64) float64 { return 0 }
-func (*msk) afterReads(*stream, float64)  {}
+
+// readOne: with no budget per partition, a consumer group alone that keeps
+// up reads everything every partition took; its allowances are then
+// written only when needed (reader.keepsUpAll). A partition without a
+// leader took nothing and, with nothing queued, has nothing to give, so its
+// allowance of nothing is its demand too.
+func (k *msk) readOne(s *stream, dt float64) bool {
+	r := s.readers[0]
+	if r.keepsUpAll(dt) {
+		r.goLazy(math.Inf(1), math.Inf(1))
+		return true
+	}
+	return k.kafka.readOne(s, dt)
+}
+
+func (*msk) afterReads(*stream, float64) {}
 
 func (*msk) cost(e *Engine, s *stream, _ streamTraffic) float64 {
 	n := s.n
