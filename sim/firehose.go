@@ -146,11 +146,19 @@ func (f *firehose) step(e *Engine) {
 	}
 	if !failed {
 		f.flushed.reset(now, e.dt)
-		for u := range f.bufs {
-			if f.xform > 0 {
-				f.transform(e, &f.bufs[u], now)
+		// Most buffers have nothing due in a tick: that is told here, in
+		// the loop, rather than in a call per buffer.
+		bufs, xform, size := f.bufs, f.xform > 0, f.size
+		end, every := now+e.dt, f.every-1e-9 // maybeFlush's terms, to the bit
+		for u := range bufs {
+			b := &bufs[u]
+			if xform {
+				f.transform(e, b, now)
 			}
-			f.maybeFlush(e, &f.bufs[u], now)
+			if b.q.empty() || b.q.b < size && end-b.opened < every {
+				continue
+			}
+			f.maybeFlush(e, b, now)
 		}
 		// Shards flushing in the same tick hand on records of the same birth
 		// together: one cohort per birth time, not one per shard.
