@@ -1,5 +1,5 @@
 # Everyday commands. CI is .ci/run; `make ci` runs it.
-.PHONY: run test test-short golden bench kinds fuzz smoke demo ci
+.PHONY: run test test-short golden bench kinds kinds-instructions fuzz smoke demo ci
 
 run:          ## the TUI on the built-in scenarios
 	go run .
@@ -19,6 +19,9 @@ bench:        ## the speed goals: engine, advisor and dashboard frame time
 
 kinds:        ## a day of each consumer kind through the real binary: wall time and peak RSS
 	scripts/kinds-table.sh
+
+kinds-instructions: ## half an hour of each kind, engine and bare loop: instructions (needs valgrind)
+	scripts/kinds-instructions.sh
 
 # -fuzzminimizetime: Go shrinks each new input for up to 60 s by default,
 # longer than a short session; 2 s keeps the fuzzer exploring.

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"flag"
 	"maps"
 	"math"
 	"os"
@@ -74,6 +75,40 @@ func BenchmarkKinds(b *testing.B) {
 			b.ReportMetric(engine.Seconds()/float64(i), "engine-s")
 			b.ReportMetric(loop.Seconds()/float64(i), "loop-s")
 			b.ReportMetric(engine.Seconds()/loop.Seconds(), "engine/loop")
+		})
+	}
+}
+
+// kindsFor shortens each kind's day for BenchmarkKindEngine and
+// BenchmarkKindLoop (0: the file's 24 h); scripts/kinds-instructions.sh
+// counts half an hour of each under cachegrind.
+var kindsFor = flag.Duration("kinds.for", 0, "simulate this much of each kind's day in BenchmarkKindEngine and BenchmarkKindLoop (0: all of it)")
+
+// BenchmarkKindEngine runs each kind's day through the engine alone, and
+// BenchmarkKindLoop through its bare loop alone: one side at a time, for a
+// profiler or an instruction count of that side only.
+func BenchmarkKindEngine(b *testing.B) {
+	benchOneSide(b, func(k kind, sc *pipeline.Scenario) {
+		if _, err := sim.Run(sc); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func BenchmarkKindLoop(b *testing.B) {
+	benchOneSide(b, func(k kind, sc *pipeline.Scenario) { k.loop(sc) })
+}
+
+func benchOneSide(b *testing.B, run func(kind, *pipeline.Scenario)) {
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			sc := loadKind(b, k.name)
+			if *kindsFor > 0 {
+				sc.Duration = *kindsFor
+			}
+			for b.Loop() {
+				run(k, sc)
+			}
 		})
 	}
 }

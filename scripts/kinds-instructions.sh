@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Counts the instructions each kind of sim/testdata/kinds takes through the
+# engine and through its bare loop (BenchmarkKindEngine, BenchmarkKindLoop),
+# under valgrind's cachegrind, over the first DUR of its day (default 30m),
+# and prints their ratio. Unlike a time, the count does not move with a busy
+# machine, so a change's effect shows on one run; it does not see cache
+# misses, which BenchmarkKinds' times do. Both counts include the test
+# binary's start and the key hashing, a few million instructions.
+#   scripts/kinds-instructions.sh [DUR [KIND...]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "kinds-instructions: needs valgrind (apt install valgrind)" >&2; exit 2; }
+dur=${1:-30m}
+shift || true
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+go test -c -o "$dir/sim.test" ./sim
+kinds=("$@")
+[ ${#kinds[@]} -gt 0 ] || for f in sim/testdata/kinds/*.yaml; do kinds+=("$(basename "$f" .yaml)"); done
+count() { # count SIDE KIND: instructions of one side's run
+	(cd sim && GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=cachegrind --cache-sim=no \
+		--cachegrind-out-file="$dir/cg.out" "$dir/sim.test" -test.run '^$' \
+		-test.bench "^BenchmarkKind$1/^$2\$" -test.benchtime 1x -kinds.for "$dur" >/dev/null 2>&1)
+	cg_annotate "$dir/cg.out" | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'
+}
+printf '%-22s %14s %14s %8s\n' kind engine loop ratio
+for k in "${kinds[@]}"; do
+	e=$(count Engine "$k")
+	l=$(count Loop "$k")
+	printf '%-22s %14d %14d %8.2f\n' "$k" "$e" "$l" "$(echo "$e / $l" | bc -l)"
+done
