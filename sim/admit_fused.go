@@ -107,23 +107,23 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 	e := a.edges[0]
 	due := a.dueBatches(e, tick)
 	more := a.offerDue(e, due)
-	perRecB, recW := 0.0, e.recWeight()
+	perRecB := 0.0
 	if e.n > 0 {
 		perRecB = e.b / e.n
 	}
 	byteW := perRecB + e.keyBytes
-	offN, offB, offRec, frac := a.offN, a.offB, a.offRec, a.frac
+	offB, frac := a.offB, a.frac
 	next, k := -1, 0 // the next unit with more than one due entry, and its place in more
 	if len(more) > 0 {
 		next = int(more[0].unit)
 	}
 	var total, top float64
+	// Only the offered bytes are summed for the new records: a byte limit
+	// reads nothing else, and the due entries' records (addOffered) are all
+	// offerDue needs of the records' sum.
 	for u, w := range e.share {
 		if e.n > 0 {
-			n := e.n * w
-			offN[u] = n + offN[u]
-			offB[u] = n*byteW + offB[u]
-			offRec[u] = n*recW + offRec[u]
+			offB[u] = e.n*w*byteW + offB[u]
 		}
 		if u == next {
 			for ; k < len(more) && int(more[k].unit) == u; k++ {
