@@ -79,6 +79,7 @@ type gather struct {
 	grid []gridRow  // per arrival time: slot+1 by age in ticks
 	last int        // the grid row found last
 	cur  *gridRow   // &grid[last] while in use, for slot's common case
+	alt  *gridRow   // the row in use before cur: a flush alternates two
 	idx  pieceIndex // births off the grid: (born, at) → index in cs
 	now  float64
 	dt   float64
@@ -218,15 +219,20 @@ func addTo(x *cohort, c cohort) {
 // Pieces come in runs of one arrival time, most to slots already made: that
 // case is answered here, the rest by slotOf.
 func (g *gather) slot(born, at float64) *int32 {
-	if r := g.cur; r != nil && r.at == at {
-		age := g.now - born
-		if g.dt != 1 {
-			age /= g.dt
+	r := g.cur
+	if r == nil || r.at != at {
+		if r = g.alt; r == nil || r.at != at {
+			return g.slotOf(born, at)
 		}
-		a := int(age + 0.5)
-		if uint(a) < uint(len(r.slots)) && sameTime(float64(a), age) {
-			return &r.slots[a]
-		}
+		g.cur, g.alt = r, g.cur
+	}
+	age := g.now - born
+	if g.dt != 1 {
+		age /= g.dt
+	}
+	a := int(age + 0.5)
+	if uint(a) < uint(len(r.slots)) && sameTime(float64(a), age) {
+		return &r.slots[a]
 	}
 	return g.slotOf(born, at)
 }
@@ -257,15 +263,13 @@ func (g *gather) slotOf(born, at float64) *int32 {
 // grid's rows are all in use.
 func (g *gather) row(at float64) *gridRow {
 	if g.last < len(g.grid) && g.grid[g.last].used && g.grid[g.last].at == at {
-		g.cur = &g.grid[g.last]
-		return g.cur // pieces come in runs of one arrival time
+		return g.use(g.last) // pieces come in runs of one arrival time
 	}
 	free := -1
 	for i := range g.grid {
 		switch {
 		case g.grid[i].used && g.grid[i].at == at:
-			g.last, g.cur = i, &g.grid[i]
-			return g.cur
+			return g.use(i)
 		case !g.grid[i].used && free < 0:
 			free = i
 		}
@@ -276,10 +280,20 @@ func (g *gather) row(at float64) *gridRow {
 		}
 		g.grid = append(g.grid, gridRow{})
 		free = len(g.grid) - 1
+		g.cur, g.alt = nil, nil // they pointed into the old array
 	}
 	g.grid[free].at, g.grid[free].used = at, true
-	g.last, g.cur = free, &g.grid[free]
-	return g.cur
+	return g.use(free)
+}
+
+// use makes row i the one found last (cur), the one before it alt.
+func (g *gather) use(i int) *gridRow {
+	r := &g.grid[i]
+	if r != g.cur {
+		g.alt = g.cur
+	}
+	g.last, g.cur = i, r
+	return r
 }
 
 type gridRow struct {
@@ -291,7 +305,7 @@ type gridRow struct {
 // reset empties the gather for the tick at now, keeping its storage.
 func (g *gather) reset(now, dt float64) {
 	g.cs = g.cs[:0]
-	g.cur = nil
+	g.cur, g.alt = nil, nil
 	g.idx.reset()
 	for i := range g.grid {
 		clear(g.grid[i].slots)
