@@ -164,11 +164,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 					// times are averaged (the one approximation of the latency figures).
 					outN += rc.n
 					outB += rc.b
-					if retU < 0 {
-						ret, retU = rc, u
-					} else {
-						mergeInto(&ret, rc, false)
-					}
+					joinRetried(&ret, &retU, rc, u)
 				}
 				if !lazy {
 					allow[u] -= rc.b
@@ -277,11 +273,7 @@ func (r *reader) takeRun(fn func(u int, c cohort)) {
 			rc := acc.retried(u)
 			outN += rc.n
 			outB += rc.b
-			if retU < 0 {
-				ret, retU = rc, u
-			} else {
-				mergeInto(&ret, rc, false)
-			}
+			joinRetried(&ret, &retU, rc, u)
 		}
 		if inN <= 0 {
 			continue
@@ -406,6 +398,16 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 	}
 	r.out += outN
 	r.outB += outB
+}
+
+// joinRetried adds unit u's accepted retries rc to ret, the tick's one
+// cohort of them (retU: the first unit that had any, or -1).
+func joinRetried(ret *cohort, retU *int, rc cohort, u int) {
+	if *retU < 0 {
+		*ret, *retU = rc, u
+		return
+	}
+	mergeInto(ret, rc, false)
 }
 
 // takeEach is takeUnits when every queue is empty, no allowance is looked
