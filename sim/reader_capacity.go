@@ -137,7 +137,17 @@ func readableOf(dn, db, allowN, allowB float64) (n, b float64) {
 	per := db / dn
 	n = allowN
 	if per > 0 {
-		n = min(n, max(0, allowB)/per)
+		// min(n, max(0, allowB)/per), with plain comparisons (the builtins
+		// order NaN and −0 at a cost, and this runs per unit and tick):
+		// allowB at most zero, −0 too, gives +0 and NaN stays NaN, so q is
+		// never −0, and a NaN q wins as the builtin min's would.
+		a := 0.0
+		if allowB > 0 || allowB != allowB {
+			a = allowB
+		}
+		if q := a / per; q < n || q != q {
+			n = q
+		}
 	}
 	return n, n * per
 }
