@@ -37,3 +37,18 @@ func TestReadableOfMatchesBuiltins(t *testing.T) {
 		}
 	}
 }
+
+// TestLargerMatchesMax holds larger to the builtin max, to the bit, for
+// every running maximum it is given (+0 or above, or NaN) and any value.
+func TestLargerMatchesMax(t *testing.T) {
+	ms := []float64{0, 5e-324, 1e-12, 1, 4.5e6, math.MaxFloat64, math.Inf(1), math.NaN()}
+	vs := append(ms, math.Copysign(0, -1), -1, -1e-300, math.Inf(-1))
+	for _, m := range ms {
+		for _, v := range vs {
+			got, want := larger(m, v), max(m, v)
+			if math.Float64bits(got) != math.Float64bits(want) && !(got != got && want != want) {
+				t.Errorf("larger(%v, %v) = %v, max gives %v", m, v, got, want)
+			}
+		}
+	}
+}

@@ -495,6 +495,18 @@ func (r *reader) takeFast(fn func(u int, c cohort)) bool {
 	return true
 }
 
+// larger is max(m, v) for a running maximum m that started at +0 or above
+// (so it is never −0), by plain comparisons: the builtin orders NaN and
+// signed zeros at a cost, and the per-unit passes take it for every unit.
+// A NaN v wins and a NaN m stays, as with the builtin, and a −0 v loses to
+// an m of +0 or above.
+func larger(m, v float64) float64 {
+	if v > m || v != v {
+		return v
+	}
+	return m
+}
+
 // sameTime compares birth times that may differ by float rounding only.
 func sameTime(a, b float64) bool { d := a - b; return d < 1e-9 && d > -1e-9 }
 
@@ -507,7 +519,7 @@ func (r *reader) updateAge(now float64) {
 	}
 	for u := range r.q {
 		if !r.q[u].empty() {
-			age = max(age, now-r.q[u].frontAt)
+			age = larger(age, now-r.q[u].frontAt)
 		}
 	}
 	r.iterAge = age

@@ -341,7 +341,7 @@ func (s *stream) limits(e *Engine) {
 	s.kind.writeLimits(e, s, e.dt)
 	m := s.maxUtil
 	for _, u := range s.util {
-		m = max(m, u)
+		m = larger(m, u)
 	}
 	s.maxUtil = m
 }
