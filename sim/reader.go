@@ -314,13 +314,14 @@ func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
 	allow, allowN := r.allow, r.allowN
 	multi := len(acc.edges) > 1
 	oneMode, onePer, oneBorn, oneAt := acc.oneMode, acc.onePer, acc.oneBorn, acc.oneAt
+	anyRet, retN, qs := acc.anyRet, acc.retN, r.q
 	var outN, outB float64
 	// Unlike take, this loop reads each queue's header: it calls fn for
 	// every unit, and keeping take's flag across the call measured 10%
 	// slower on Firehose's day.
-	for u := range r.q {
-		q := &r.q[u]
-		if acc.anyRet && acc.retN[u] > 0 {
+	for u := range qs {
+		q := &qs[u]
+		if anyRet && retN[u] > 0 {
 			// Retries accepted this tick are older: they go ahead of new records.
 			rc := acc.retried(u)
 			if lazy {
