@@ -114,13 +114,10 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 	var run, ret cohort
 	runU, retU := -1, -1
 	var outN, outB float64
+	// A per-unit reader went to takeUnits below, so emit always merges runs.
 	emit := func(u int, c cohort) {
 		outN += c.n
 		outB += c.b
-		if r.perUnit {
-			fn(u, c)
-			return
-		}
 		if runU >= 0 && sameTime(c.born, run.born) && c.at == run.at {
 			run.n += c.n
 			run.b += c.b
@@ -149,23 +146,19 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		r.takeRun(fn)
 		return
 	}
-	anyRet, retN := acc.anyRet, acc.retN
-	for u := range r.q {
-		q := &r.q[u]
+	anyRet, retN, qs := acc.anyRet, acc.retN, r.q
+	for u := range qs {
+		q := &qs[u]
 		empty := allEmpty || q.size == 0
 		if anyRet && retN[u] > 0 {
 			// Retries accepted this tick are older: they go ahead of new records.
 			rc := acc.retried(u)
 			if empty && !skip && (lazy || rc.b <= allow[u] && rc.n <= allowN[u]) {
-				if r.perUnit {
-					emit(u, rc)
-				} else {
-					// Retried records of one tick travel as one cohort: their birth
-					// times are averaged (the one approximation of the latency figures).
-					outN += rc.n
-					outB += rc.b
-					joinRetried(&ret, &retU, rc, u)
-				}
+				// Retried records of one tick travel as one cohort: their birth
+				// times are averaged (the one approximation of the latency figures).
+				outN += rc.n
+				outB += rc.b
+				joinRetried(&ret, &retU, rc, u)
 				if !lazy {
 					allow[u] -= rc.b
 					allowN[u] -= rc.n
@@ -196,7 +189,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 				born, at = acc.oneBorn, acc.oneAt
 			}
 			if f >= 1-1e-12 {
-				if !r.perUnit && runU >= 0 && sameTime(born, run.born) && at == run.at {
+				if runU >= 0 && sameTime(born, run.born) && at == run.at {
 					// The common case, inline: this shard's new records join the run.
 					run.n += inN
 					run.b += inB
