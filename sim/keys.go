@@ -149,8 +149,25 @@ func evenStarts(n int) []u128 {
 }
 
 // shardOf finds the shard whose hash range holds h: the last start not
-// above it (a binary search written out, as it runs for every key).
+// above it. It runs for every key of every simulation of a size search, so
+// it first tries where an even split puts h (h.hi × n / 2^64 is that shard
+// or the one before it), and searches only when the starts are not even.
 func shardOf(starts []u128, h u128) int {
+	n := len(starts)
+	if g, _ := bits.Mul64(h.hi, uint64(n)); !h.less(starts[g]) {
+		s := int(g)
+		if s+1 == n || h.less(starts[s+1]) {
+			return s
+		}
+		if s+2 == n || h.less(starts[s+2]) {
+			return s + 1
+		}
+	}
+	return searchShard(starts, h)
+}
+
+// searchShard is shardOf for any starts: a binary search written out.
+func searchShard(starts []u128, h u128) int {
 	lo, hi := 0, len(starts) // the first start above h is in [lo, hi]
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)

@@ -114,13 +114,22 @@ func TestKinesisWeightsKeepHashes(t *testing.T) {
 }
 
 // TestShardOfBoundaries: a hash on a shard's starting key belongs to that
-// shard, one below it to the shard before.
+// shard, one below it to the shard before, and any other hash to the shard
+// a search of the starts finds, whether they split the space evenly (where
+// shardOf guesses) or not (where its guess is wrong).
 func TestShardOfBoundaries(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, starts := range [][]u128{evenStarts(1), evenStarts(2), evenStarts(3), evenStarts(1000), unevenStarts(r, 77)} {
+	layouts := [][]u128{unevenStarts(r, 77), unevenStarts(r, 2), unevenStarts(r, 1500)}
+	for _, n := range []int{1, 2, 3, 7, 64, 1000, 1217, 1218, 4096, 10_000, 100_003} {
+		layouts = append(layouts, evenStarts(n))
+	}
+	for _, starts := range layouts {
 		var hs []u128
 		for _, s := range starts {
 			hs = append(hs, s, u128{s.hi, s.lo + 1}, u128{s.hi - 1, s.lo}, u128{s.hi, s.lo - 1})
+		}
+		for range 1000 {
+			hs = append(hs, u128{r.Uint64(), r.Uint64()})
 		}
 		hs = append(hs, u128{}, u128{^uint64(0), ^uint64(0)})
 		for _, h := range hs {
@@ -132,5 +141,23 @@ func TestShardOfBoundaries(t *testing.T) {
 				t.Errorf("%d shards, hash %x%016x: shard %d, want %d", len(starts), h.hi, h.lo, got, want)
 			}
 		}
+	}
+}
+
+// BenchmarkKinesisWeights spreads 100,000 keys (their sums kept, as from the
+// second simulation of a size search on) over 1,218 even shards: each
+// simulation of a search near 1,000 shards does this once.
+func BenchmarkKinesisWeights(b *testing.B) {
+	src := "version: 1\nname: k\nduration: 1m\nproducers:\n  - id: p\n    rate: 10/s\n    keys: {dist: uniform, count: 100000}" +
+		"\n    to: [s]\nstorage:\n  - id: s\n    service: kinesis-data-streams\n    shards: 1\n"
+	sc, err := pipeline.Load("k.yaml", []byte(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ks := newKeySpace(sc.Node("p"), newRNG(1))
+	starts := evenStarts(1218)
+	kinesisWeights(ks, starts)
+	for b.Loop() {
+		kinesisWeights(ks, starts)
 	}
 }
