@@ -312,3 +312,25 @@ func TestSizeRunsShareMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeLooksLessOften: an evaluation on several workers looks at its
+// metrics every earlyEvery ticks until the value is likely to hold, then at
+// twice the ticks of its last look, so a day of 86,400 ticks looks about
+// a dozen times, and a failure that shows at tick t is seen by tick 2t.
+func TestSizeLooksLessOften(t *testing.T) {
+	var looks []int64
+	for tick := int64(earlyEvery); tick <= 86_400; tick = nextLook(tick) {
+		looks = append(looks, tick)
+	}
+	if looks[0] != earlyEvery || looks[1] != likelyAfter*earlyEvery {
+		t.Errorf("first looks %v, want %d and %d", looks[:2], earlyEvery, likelyAfter*earlyEvery)
+	}
+	if len(looks) > 14 {
+		t.Errorf("%d looks in a day: %v", len(looks), looks)
+	}
+	for i := 1; i < len(looks); i++ {
+		if seen := looks[i]; seen > 2*(looks[i-1]+1) {
+			t.Errorf("a failure at tick %d is seen only at tick %d", looks[i-1]+1, seen)
+		}
+	}
+}
