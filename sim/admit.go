@@ -1,5 +1,7 @@
 package sim
 
+import "slices"
+
 // edge is one writer (a producer, or a consumer writing on) feeding a sharded
 // target. It carries the writer's traffic for this tick, how its keys spread
 // over the target's units (shards, partitions, streams), and its pending retries.
@@ -286,38 +288,58 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 	follows := a.follows[:0]
 	var bornN float64
 	last, ordered := int32(-1), true
+	// The writer's sums and the unit arrays in locals: a store through a
+	// pointer makes Go load every field again, and a throttled stream has
+	// several due entries per shard and tick. Each sum still adds its terms
+	// in the same order.
+	w := e.writer
+	out, outB, refused := w.out, w.outB, w.writeRefused
+	frac, retN, retB, retBornN, accAt, at := a.frac, a.retN, a.retB, a.retBornN, a.accAt, e.at
+	anyRet := false
 	for k, rb := range due {
 		if k == len(a.followBufs) {
 			a.followBufs = append(a.followBufs, nil)
 		}
-		follow := retryBatch{attempt: rb.attempt + 1, entries: a.followBufs[k][:0]}
-		for _, en := range rb.entries {
-			ordered = ordered && en.unit > last
-			last = en.unit
-			ok := en.n * a.frac[en.unit]
+		// Each entry refuses at most one follow-up entry: room for all of
+		// them is made once, and they are written in place.
+		fe := slices.Grow(a.followBufs[k][:0], len(rb.entries))[:len(rb.entries)]
+		nf := 0
+		ents := rb.entries
+		for i := range ents {
+			en := &ents[i]
+			u := en.unit
+			ordered = ordered && u > last
+			last = u
+			n := en.n
+			ok := n * frac[u]
 			if ok > 0 {
-				ob := en.b * ok / en.n
-				a.retN[en.unit] += ok
-				a.retB[en.unit] += ob
-				a.retBornN[en.unit] += ok * en.born
+				ob := en.b * ok / n
+				retN[u] += ok
+				retB[u] += ob
+				retBornN[u] += ok * en.born
 				bornN += ok * en.born
-				a.accAt[en.unit] = later(a.accAt[en.unit], e.at)
-				a.anyRet = true
-				e.writer.out += ok
-				e.writer.outB += ob
+				accAt[u] = later(accAt[u], at)
+				anyRet = true
+				out += ok
+				outB += ob
 				inN += ok
 				inB += ob
 			}
-			if rej := en.n - ok; rej > 1e-12 {
+			if rej := n - ok; rej > 1e-12 {
 				throttled += rej
-				e.writer.writeRefused += rej
-				follow.entries = append(follow.entries, retryEntry{en.unit, rej, en.b * rej / en.n, en.born})
+				refused += rej
+				fe[nf] = retryEntry{u, rej, en.b * rej / n, en.born}
+				nf++
 			}
 		}
-		a.followBufs[k] = follow.entries
-		follows = append(follows, follow)
+		a.followBufs[k] = fe[:nf]
+		follows = append(follows, retryBatch{attempt: rb.attempt + 1, entries: fe[:nf]})
 		rb.entries = rb.entries[:0]
 		rb.due = -1
+	}
+	w.out, w.outB, w.writeRefused = out, outB, refused
+	if anyRet {
+		a.anyRet = true
 	}
 	e.compactRetries()
 	a.scratch = e.schedule(retryBatch{attempt: 1, entries: a.scratch}, tick, dt)
