@@ -181,9 +181,7 @@ func (a *admission) offer(tick int64) {
 				continue
 			}
 			a.due[i] = append(a.due[i], rb)
-			for _, en := range rb.entries {
-				a.addOffered(e, en)
-			}
+			a.offerBatch(e, rb)
 		}
 	}
 }
@@ -446,6 +444,28 @@ func (a *admission) clearRetried() {
 		clear(a.retB)
 		clear(a.retBornN)
 		a.anyRet = false
+	}
+}
+
+// offerBatch is addOffered for every entry of a due batch, with the unit
+// arrays in locals (a store through a pointer makes Go load them again):
+// a throttled stream has a due entry per shard and attempt in every tick.
+// Each unit's sums add their terms in the same order as addOffered.
+func (a *admission) offerBatch(e *edge, rb *retryBatch) {
+	offN := a.offN
+	offB, offRec := a.offB[:len(offN)], a.offRec[:len(offN)]
+	kb, agg := e.keyBytes, e.aggBytes
+	ents := rb.entries
+	for i := range ents {
+		en := &ents[i]
+		u, n, b := en.unit, en.n, en.b
+		offN[u] += n
+		offB[u] += b + n*kb
+		rec := n // e.kinesisRecords(n, b)
+		if agg > 0 && n > 0 {
+			rec = min(n, b/agg)
+		}
+		offRec[u] += rec
 	}
 }
 

@@ -21,9 +21,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	a.clearRetried()
 	due := a.dueBatches(e, tick)
 	for _, rb := range due {
-		for _, en := range rb.entries {
-			a.addOffered(e, en)
-		}
+		a.offerBatch(e, rb)
 	}
 	perRecB, recW := 0.0, e.recWeight()
 	if e.n > 0 {
@@ -82,15 +80,19 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 // and their offered sums set back to zero, so that the next settleOne need
 // not clear every unit's (offZero).
 func (a *admission) settleOffered(due []*retryBatch, util []float64) {
+	// The arrays in locals, of one length: see offerBatch.
+	frac := a.frac
+	offN, offB, offRec, util := a.offN[:len(frac)], a.offB[:len(frac)], a.offRec[:len(frac)], util[:len(frac)]
 	for _, rb := range due {
-		for _, en := range rb.entries {
-			u := en.unit
+		ents := rb.entries
+		for i := range ents {
+			u := ents[i].unit
 			f := 1.0
 			if x := util[u]; x > 1 {
 				f = 1 / x
 			}
-			a.frac[u] = f
-			a.offN[u], a.offB[u], a.offRec[u] = 0, 0, 0
+			frac[u] = f
+			offN[u], offB[u], offRec[u] = 0, 0, 0
 		}
 	}
 	a.offZero = true
