@@ -286,13 +286,14 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 	follows := a.follows[:0]
 	var bornN float64
 	last, ordered := int32(-1), true
-	// The writer's sums and the unit arrays in locals: a store through a
-	// pointer makes Go load every field again, and a throttled stream has
+	// The writer's sums and the unit arrays in locals, of one length: a
+	// store through a pointer makes Go load every field again, and a throttled stream has
 	// several due entries per shard and tick. Each sum still adds its terms
 	// in the same order.
 	w := e.writer
 	out, outB, refused := w.out, w.outB, w.writeRefused
-	frac, retN, retB, retBornN, accAt, at := a.frac, a.retN, a.retB, a.retBornN, a.accAt, e.at
+	frac, at := a.frac, e.at
+	retN, retB, retBornN, accAt := a.retN[:len(frac)], a.retB[:len(frac)], a.retBornN[:len(frac)], a.accAt[:len(frac)]
 	anyRet := false
 	for k, rb := range due {
 		if k == len(a.followBufs) {
