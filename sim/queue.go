@@ -286,13 +286,17 @@ func (q *fifo) grow() {
 
 // compactPlain is compact for a plain queue.
 func (q *fifo) compactPlain() {
+	// The ring in locals: each store into it made Go load the queue's
+	// fields again, and a full batch or backlog compacts hundreds of pairs.
+	buf, head, size := q.buf, q.head, q.size
+	mask := len(buf) - 1
 	out := 0
-	for i := 0; i < q.size; i += 2 {
-		e := q.buf[q.slot(i)]
-		if i+1 < q.size {
-			e.merge(q.buf[q.slot(i+1)])
+	for i := 0; i < size; i += 2 {
+		e := buf[(head+i)&mask]
+		if i+1 < size {
+			e.merge(buf[(head+i+1)&mask])
 		}
-		q.buf[q.slot(out)] = e
+		buf[(head+out)&mask] = e
 		out++
 	}
 	q.size = out
