@@ -29,13 +29,17 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	}
 	byteW := perRecB + e.keyBytes
 	invN, invB := 1/capN, 1/capB
-	offRec, offB := a.offRec, a.offB
-	accN := a.accN
-	a.oneMode, a.oneFast, a.oneBorn, a.oneAt, a.onePer = true, true, e.born, e.at, perRecB
+	// The arrays in locals of one length, and the edge's figures too: a
+	// store through a pointer makes Go load them again.
+	share := e.share
+	offRec, offB := a.offRec[:len(share)], a.offB[:len(share)]
+	accN, util := a.accN[:len(share)], util[:len(share)]
+	en, born := e.n, e.born
+	a.oneMode, a.oneFast, a.oneBorn, a.oneAt, a.onePer = true, true, born, e.at, perRecB
 	scratch := a.scratch[:0]
 	var rejSum float64
-	for u, w := range e.share {
-		n := e.n * w
+	for u, w := range share {
+		n := en * w
 		// Plain comparisons, not the builtin max, which must order NaN and
 		// −0: these are non-negative counts, and this runs per shard and tick.
 		x := (n*recW + offRec[u]) * invN
@@ -55,7 +59,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 		inN += ok
 		if rej := n - ok; rej > 1e-12 {
 			rejSum += rej
-			scratch = append(scratch, retryEntry{int32(u), rej, rej * perRecB, e.born})
+			scratch = append(scratch, retryEntry{int32(u), rej, rej * perRecB, born})
 		}
 	}
 	a.scratch = scratch
@@ -223,11 +227,12 @@ func (a *admission) settleEdge(e *edge, tick int64) (throttled, inN, inB float64
 	// records go on in another order.
 	a.oneMode, a.oneFast = true, false
 	a.oneBorn, a.oneAt, a.onePer = e.born, later(0, e.at), perRecB
-	accN, frac := a.accN, a.frac
+	share, en, born := e.share, e.n, e.born // in locals: see settleOne
+	accN, frac := a.accN[:len(share)], a.frac[:len(share)]
 	scratch := a.scratch
 	var okSum, okB, rejSum float64
-	for u, w := range e.share {
-		n := e.n * w
+	for u, w := range share {
+		n := en * w
 		ok := n * frac[u]
 		ob := ok * perRecB
 		accN[u] = ok
@@ -235,7 +240,7 @@ func (a *admission) settleEdge(e *edge, tick int64) (throttled, inN, inB float64
 		okB += ob
 		if rej := n - ok; rej > 1e-12 {
 			rejSum += rej
-			scratch = append(scratch, retryEntry{int32(u), rej, rej * perRecB, e.born})
+			scratch = append(scratch, retryEntry{int32(u), rej, rej * perRecB, born})
 		}
 	}
 	a.scratch = scratch
