@@ -481,9 +481,11 @@ func (a *admission) addOffered(e *edge, en retryEntry) {
 // records n and bytes b.
 func (a *admission) addRetried(n, b float64) (float64, float64) {
 	if a.anyRet {
-		for u, x := range a.retN {
+		retN := a.retN
+		retB := a.retB[:len(retN)] // one length: no bounds check per unit
+		for u, x := range retN {
 			n += x
-			b += a.retB[u]
+			b += retB[u]
 		}
 	}
 	return n, b

@@ -118,7 +118,9 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 		perRecB = e.b / e.n
 	}
 	byteW := perRecB + e.keyBytes
-	offB, frac := a.offB, a.frac
+	// In locals of one length: see settleOne.
+	share, en := e.share, e.n
+	offB, frac := a.offB[:len(share)], a.frac[:len(share)]
 	next, k := -1, 0 // the next unit with more than one due entry, and its place in more
 	if len(more) > 0 {
 		next = int(more[0].unit)
@@ -127,9 +129,9 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 	// Only the offered bytes are summed for the new records: a byte limit
 	// reads nothing else, and the due entries' records (addOffered) are all
 	// offerDue needs of the records' sum.
-	for u, w := range e.share {
-		if e.n > 0 {
-			offB[u] = e.n*w*byteW + offB[u]
+	for u, w := range share {
+		if en > 0 {
+			offB[u] = en*w*byteW + offB[u]
 		}
 		if u == next {
 			for ; k < len(more) && int(more[k].unit) == u; k++ {

@@ -257,11 +257,12 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 // without take's per-unit branches.
 func (r *reader) takeRun(fn func(u int, c cohort)) {
 	acc := &r.s.adm
-	per, anyRet, retN := acc.onePer, acc.anyRet, acc.retN
+	accN := acc.accN
+	per, anyRet, retN := acc.onePer, acc.anyRet, acc.retN[:len(accN)]
 	var ret cohort
 	runU, retU := -1, -1
 	var runN, runB, outN, outB float64
-	for u, inN := range acc.accN {
+	for u, inN := range accN {
 		if anyRet && retN[u] > 0 {
 			rc := acc.retried(u)
 			outN += rc.n
