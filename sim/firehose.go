@@ -320,9 +320,11 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 		}
 		t := q.taker(n, size)
 		for {
-			e, _, ok := q.nextEntry(&t)
+			e, ok := q.popWhole(&t)
 			if !ok {
-				return
+				if e, _, ok = q.nextEntry(&t); !ok {
+					return
+				}
 			}
 			f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
 			obj = 0

@@ -513,6 +513,28 @@ func (q *fifo) nextEntry(t *taking) (piece entry, part float64, ok bool) {
 	return piece, part, true
 }
 
+// popWhole is nextEntry when the take has room for the whole front entry:
+// it removes the entry and returns it, as nextEntry would, to the bit.
+// Otherwise it changes nothing and reports false, and nextEntry takes
+// what is left. Most pieces of a flush or a backlog's read are whole
+// entries, and this spares them nextEntry's call and cases.
+func (q *fifo) popWhole(t *taking) (entry, bool) {
+	if q.size == 0 {
+		return entry{}, false
+	}
+	f := &q.buf[q.head]
+	if !(t.n > 1e-12 && f.n > 1e-12 && f.n <= t.n && (!t.limB || f.b*(1+1e-12) < t.b)) {
+		return entry{}, false
+	}
+	e := *f
+	q.pop()
+	t.n -= e.n
+	if t.limB {
+		t.b -= e.b
+	}
+	return e, true
+}
+
 func (q *fifo) pop() {
 	f := &q.buf[q.head]
 	q.n -= f.n

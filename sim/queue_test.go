@@ -2,6 +2,8 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -57,6 +59,53 @@ func TestSmallQueuesStayExact(t *testing.T) {
 	for _, n := range []int{1, 4, 24, 1000, 4096} {
 		if limit, spread := queueLimit(n); spread || limit < 64 {
 			t.Errorf("queueLimit(%d) = %d, %v: a small pipeline's queues should not spread", n, limit, spread)
+		}
+	}
+}
+
+// TestPopWholeIsNextEntry: a take that tries popWhole before each
+// nextEntry (as a Firehose flush does) takes the same pieces and leaves
+// the queue and the take in the same state, bit for bit, as nextEntry
+// alone: over whole and partial entries, dust below 1e-12, entries without
+// bytes, byte limits that bind, miss or fall on the 1e-12 margin, and no
+// byte limit.
+func TestPopWholeIsNextEntry(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }
+	for trial := range 20_000 {
+		var a fifo
+		for i := range 1 + r.IntN(12) {
+			n := pick(1e-13, 0.5, 1, 3, 1000*r.Float64(), 1e6)
+			b := pick(0, n*100, n*1000, n*r.Float64()*2000)
+			a.pushEntry(entry{at: float64(i) + r.Float64(), born: float64(i), n: n, b: b})
+		}
+		bq := a
+		bq.buf = append([]entry(nil), a.buf...)
+		front := a.buf[a.head]
+		limit := pick(-1, front.b, front.b*(1+1e-12), front.b*(1+2e-12), front.b*(1-1e-12), 2.5*front.b, 1e9*r.Float64())
+		ta := a.taker(pick(front.n, 2*front.n, 1e-13, 1e9, 10*r.Float64()), limit)
+		tb := ta // the same take twice
+		var got, want []entry
+		for {
+			e, _, ok := a.nextEntry(&ta)
+			if !ok {
+				break
+			}
+			want = append(want, e)
+		}
+		for {
+			e, ok := bq.popWhole(&tb)
+			if !ok {
+				if e, _, ok = bq.nextEntry(&tb); !ok {
+					break
+				}
+			}
+			got = append(got, e)
+		}
+		if !slices.Equal(got, want) || ta != tb || a.n != bq.n || a.b != bq.b || a.size != bq.size ||
+			a.head != bq.head || a.frontAt != bq.frontAt || !slices.Equal(a.buf, bq.buf) {
+			t.Fatalf("trial %d: popWhole then nextEntry took %v (take %+v, queue n %v b %v size %d), nextEntry alone %v (take %+v, queue n %v b %v size %d)",
+				trial, got, tb, bq.n, bq.b, bq.size, want, ta, a.n, a.b, a.size)
 		}
 	}
 }
