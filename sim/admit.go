@@ -166,9 +166,11 @@ func (a *admission) offer(tick int64) {
 			perRecB := e.b / e.n
 			recW := e.recWeight()
 			byteW := perRecB + e.keyBytes
-			offN, offB, offRec := a.offN, a.offB, a.offRec
-			for u, w := range e.share {
-				n := e.n * w
+			// In locals of one length: see offerBatch.
+			share, en := e.share, e.n
+			offN, offB, offRec := a.offN[:len(share)], a.offB[:len(share)], a.offRec[:len(share)]
+			for u, w := range share {
+				n := en * w
 				offN[u] += n
 				offB[u] += n * byteW
 				offRec[u] += n * recW
