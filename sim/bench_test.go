@@ -108,6 +108,24 @@ func BenchmarkFirehoseBacklog10000Shards(b *testing.B) {
 	}
 }
 
+// BenchmarkThrottledRetries runs sim/testdata/throttled-retries.yaml: 512
+// shards throttling in every tick for 2 h, each refused record retried as
+// by default (max 3, 100 ms backoff: the admission's retry path, about three
+// due entries per shard and tick).
+func BenchmarkThrottledRetries(b *testing.B) {
+	src, err := os.ReadFile("testdata/throttled-retries.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := mustLoad(b, string(src))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sim.Run(sc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // liveHeap is the heap in use after a collection.
 func liveHeap() uint64 {
 	runtime.GC()
