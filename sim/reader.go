@@ -298,9 +298,19 @@ func (r *reader) takeRun(fn func(u int, c cohort)) {
 // It is take without the merging of runs, written out so that the loop
 // over units keeps its sums in registers: it runs for every shard and tick.
 func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
-	lazy := r.lazyTake(skip) // keepsUp: no allowance is looked at
+	r.takeUnitsLazy(r.lazyTake(skip), skip, fn) // lazy: keepsUp, no allowance is looked at
+}
+
+// eachReady reports whether takeUnitsLazy goes to takeEach: the reader is
+// lazy, every queue is empty, and this tick's records share one birth,
+// arrival and size.
+func (r *reader) eachReady(lazy bool) bool { return lazy && r.nonEmpty == 0 && r.s.adm.oneMode }
+
+// takeUnitsLazy is takeUnits once lazyTake has told whether the reader is
+// lazy (firehose.intakeEach is its takeEach with Firehose's intake in it).
+func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 	acc := &r.s.adm
-	if lazy && r.nonEmpty == 0 && acc.oneMode {
+	if r.eachReady(lazy) {
 		r.takeEach(fn)
 		return
 	}
