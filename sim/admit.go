@@ -289,9 +289,9 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 	var bornN float64
 	last, ordered := int32(-1), true
 	// The writer's sums and the unit arrays in locals, of one length: a
-	// store through a pointer makes Go load every field again, and a throttled stream has
-	// several due entries per shard and tick. Each sum still adds its terms
-	// in the same order.
+	// store through a pointer makes Go load every field again, and a
+	// throttled stream has several due entries per shard and tick. Each
+	// sum still adds its terms in the same order.
 	w := e.writer
 	out, outB, refused := w.out, w.outB, w.writeRefused
 	frac, at := a.frac, e.at
