@@ -474,3 +474,37 @@ func TestSyntaxErrorColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowDepth: flowDepth counts the deepest nesting of [ and {, stops
+// just past its limit, and an error in a file nested past maxAskedDepth
+// is placed from yaml.v3's line without asking goccy/go-yaml (whose
+// parser takes time in the square of the depth), while a shallower one
+// still gets goccy's column.
+func TestFlowDepth(t *testing.T) {
+	cases := []struct {
+		src   string
+		limit int
+		want  int
+	}{
+		{"", 10, 0},
+		{"a: [1, {b: [2]}]", 10, 3},
+		{"]]]][[", 10, 2}, // closing brackets never count below zero
+		{strings.Repeat("[", 50), 10, 11},
+		{"[" + strings.Repeat("[]", 100) + "]", 10, 2},
+	}
+	for _, c := range cases {
+		if got := flowDepth([]byte(c.src), c.limit); got != c.want {
+			t.Errorf("flowDepth(%.20q, %d) = %d, want %d", c.src, c.limit, got, c.want)
+		}
+	}
+	deep := "version: 1\nname: x\nrequirements: " + strings.Repeat("[", maxAskedDepth+1) + strings.Repeat("]", maxAskedDepth)
+	_, err := Load("deep.yaml", []byte(deep))
+	if err == nil || !strings.Contains(err.Error(), "deep.yaml:3:1: invalid YAML") {
+		t.Errorf("nested past maxAskedDepth: %v", err)
+	}
+	shallow := "version: 1\nname: x\nrequirements: " + strings.Repeat("[", 30) + strings.Repeat("]", 29)
+	_, err = Load("shallow.yaml", []byte(shallow))
+	if err == nil || !strings.Contains(err.Error(), "shallow.yaml:3:15: invalid YAML") {
+		t.Errorf("nested 30 deep: %v", err)
+	}
+}
