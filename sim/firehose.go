@@ -374,11 +374,16 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 		}
 		t := q.taker(n, size)
 		for {
-			e, ok := q.popWhole(&t)
+			k := q.wholeFront(&t)
+			for i := range k {
+				e := &q.buf[q.slot(i)]
+				f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
+				obj = 0
+			}
+			q.dropFront(k)
+			e, _, ok := q.nextEntry(&t)
 			if !ok {
-				if e, _, ok = q.nextEntry(&t); !ok {
-					return
-				}
+				return
 			}
 			f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
 			obj = 0

@@ -513,26 +513,55 @@ func (q *fifo) nextEntry(t *taking) (piece entry, part float64, ok bool) {
 	return piece, part, true
 }
 
-// popWhole is nextEntry when the take has room for the whole front entry:
-// it removes the entry and returns it, as nextEntry would, to the bit.
-// Otherwise it changes nothing and reports false, and nextEntry takes
-// what is left. Most pieces of a flush or a backlog's read are whole
-// entries, and this spares them nextEntry's call and cases.
-func (q *fifo) popWhole(t *taking) (entry, bool) {
-	if q.size == 0 {
-		return entry{}, false
+// wholeFront counts the front entries that the take has room for whole,
+// and takes them from t as nextEntry would take each, to the bit; the
+// queue still holds them, to be read (slot(0) to slot(k-1)) and then
+// removed by dropFront. Most pieces of a flush are whole entries, and
+// this spares them nextEntry's call and cases; nextEntry takes what is
+// left.
+func (q *fifo) wholeFront(t *taking) int {
+	buf, head, size := q.buf, q.head, q.size
+	mask := len(buf) - 1
+	tn, tb, limB := t.n, t.b, t.limB
+	k := 0
+	for ; k < size; k++ {
+		f := &buf[(head+k)&mask]
+		if !(tn > 1e-12 && f.n > 1e-12 && f.n <= tn && (!limB || f.b*(1+1e-12) < tb)) {
+			break
+		}
+		tn -= f.n
+		if limB {
+			tb -= f.b
+		}
 	}
-	f := &q.buf[q.head]
-	if !(t.n > 1e-12 && f.n > 1e-12 && f.n <= t.n && (!t.limB || f.b*(1+1e-12) < t.b)) {
-		return entry{}, false
+	t.n, t.b = tn, tb
+	return k
+}
+
+// dropFront removes the k front entries, settling the totals as k pops do.
+func (q *fifo) dropFront(k int) {
+	if k == 0 {
+		return
 	}
-	e := *f
-	q.pop()
-	t.n -= e.n
-	if t.limB {
-		t.b -= e.b
+	buf, head, size, n, b := q.buf, q.head, q.size, q.n, q.b
+	mask := len(buf) - 1
+	for range k {
+		f := &buf[head]
+		n -= f.n
+		b -= f.b
+		head = (head + 1) & mask
+		size--
 	}
-	return e, true
+	q.head, q.size = head, size
+	if size == 0 {
+		q.n, q.b = 0, 0
+		if k > 1 { // pop sets frontAt while entries remain: the last one's
+			q.frontAt = buf[(head-1)&mask].at
+		}
+		return
+	}
+	q.n, q.b = n, b
+	q.frontAt = buf[head].at
 }
 
 func (q *fifo) pop() {

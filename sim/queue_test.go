@@ -63,13 +63,13 @@ func TestSmallQueuesStayExact(t *testing.T) {
 	}
 }
 
-// TestPopWholeIsNextEntry: a take that tries popWhole before each
-// nextEntry (as a Firehose flush does) takes the same pieces and leaves
-// the queue and the take in the same state, bit for bit, as nextEntry
-// alone: over whole and partial entries, dust below 1e-12, entries without
-// bytes, byte limits that bind, miss or fall on the 1e-12 margin, and no
-// byte limit.
-func TestPopWholeIsNextEntry(t *testing.T) {
+// TestWholeFrontIsNextEntry: a take that takes the whole front entries
+// (wholeFront, dropFront) before each nextEntry (as a Firehose flush does)
+// takes the same pieces and leaves the queue and the take in the same
+// state, bit for bit, as nextEntry alone: over whole and partial entries,
+// dust below 1e-12, entries without bytes, byte limits that bind, miss or
+// fall on the 1e-12 margin, no byte limit, and takes that empty the queue.
+func TestWholeFrontIsNextEntry(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }
 	for trial := range 20_000 {
@@ -94,17 +94,20 @@ func TestPopWholeIsNextEntry(t *testing.T) {
 			want = append(want, e)
 		}
 		for {
-			e, ok := bq.popWhole(&tb)
+			k := bq.wholeFront(&tb)
+			for i := range k {
+				got = append(got, bq.buf[bq.slot(i)])
+			}
+			bq.dropFront(k)
+			e, _, ok := bq.nextEntry(&tb)
 			if !ok {
-				if e, _, ok = bq.nextEntry(&tb); !ok {
-					break
-				}
+				break
 			}
 			got = append(got, e)
 		}
 		if !slices.Equal(got, want) || ta != tb || a.n != bq.n || a.b != bq.b || a.size != bq.size ||
 			a.head != bq.head || a.frontAt != bq.frontAt || !slices.Equal(a.buf, bq.buf) {
-			t.Fatalf("trial %d: popWhole then nextEntry took %v (take %+v, queue n %v b %v size %d), nextEntry alone %v (take %+v, queue n %v b %v size %d)",
+			t.Fatalf("trial %d: wholeFront then nextEntry took %v (take %+v, queue n %v b %v size %d), nextEntry alone %v (take %+v, queue n %v b %v size %d)",
 				trial, got, tb, bq.n, bq.b, bq.size, want, ta, a.n, a.b, a.size)
 		}
 	}
