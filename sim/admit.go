@@ -41,11 +41,14 @@ type retryEntry struct {
 // kinesisRecords is how many records the target counts for n user records of
 // b bytes: n without aggregation; with KPL aggregation, the aggregates they
 // fill, never more than n (a record larger than an aggregate goes alone).
-func (e *edge) kinesisRecords(n, b float64) float64 {
-	if e.aggBytes <= 0 || n <= 0 {
+func (e *edge) kinesisRecords(n, b float64) float64 { return aggregates(n, b, e.aggBytes) }
+
+// aggregates is kinesisRecords for aggregates of agg bytes (0: none).
+func aggregates(n, b, agg float64) float64 {
+	if agg <= 0 || n <= 0 {
 		return n
 	}
-	return min(n, b/e.aggBytes)
+	return min(n, b/agg)
 }
 
 // recWeight is the records the target counts per user record this tick.
@@ -464,11 +467,7 @@ func (a *admission) offerBatch(e *edge, rb *retryBatch) {
 		u, n, b := en.unit, en.n, en.b
 		offN[u] += n
 		offB[u] += b + n*kb
-		rec := n // e.kinesisRecords(n, b)
-		if agg > 0 && n > 0 {
-			rec = min(n, b/agg)
-		}
-		offRec[u] += rec
+		offRec[u] += aggregates(n, b, agg)
 	}
 }
 

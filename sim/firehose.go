@@ -200,7 +200,7 @@ func (f *firehose) intakeEach(now, delay float64) (readN, readB float64) {
 			inB += rc.b
 			readN += rc.n
 			readB += rc.b
-			if rc.bare() {
+			if rc.bare() { // as the callback above: spares intake's call and copies
 				bufs[u].addEntry(rc.entry(), now)
 			} else {
 				f.intake(&bufs[u], rc, now)
