@@ -406,10 +406,14 @@ func (e *edge) schedule(rb retryBatch, tick int64, dt float64) []retryEntry {
 		return rb.entries
 	}
 	if e.maxRetries >= 0 && rb.attempt > e.maxRetries {
+		// The sums in locals, added in the same order: through the
+		// pointers, each addition waited on the last one's store.
+		wl, el := e.writer.lost, e.lost
 		for _, en := range rb.entries {
-			e.writer.lost += en.n
-			e.lost += en.n
+			wl += en.n
+			el += en.n
 		}
+		e.writer.lost, e.lost = wl, el
 		return rb.entries[:0]
 	}
 	rb.due = tick + e.delay(rb.attempt, dt)
