@@ -108,6 +108,11 @@ type fifo struct {
 	// which from the entries themselves costs a dependent load (on deep
 	// queues, a cache miss) per queue.
 	frontAt float64
+	// backAt is the newest entry's arrival, kept by every push: a push
+	// compares it to decide whether it merges into that entry, which from
+	// the entry itself costs a dependent load, and on a deep queue a cache
+	// miss, per unit and tick.
+	backAt float64
 }
 
 // entry is the part of a cohort every queued one has.
@@ -172,8 +177,8 @@ func (q *fifo) pushEntry(e entry) {
 	if e.n <= 0 {
 		return
 	}
-	if q.size > 0 {
-		if last := &q.buf[q.slot(q.size-1)]; last.at == e.at && sameTime(last.born, e.born) {
+	if q.size > 0 && q.backAt == e.at {
+		if last := &q.buf[q.slot(q.size-1)]; sameTime(last.born, e.born) {
 			if !q.plain() {
 				q.pushCohort(e.cohort())
 				return
@@ -181,6 +186,7 @@ func (q *fifo) pushEntry(e entry) {
 			q.n += e.n
 			q.b += e.b
 			last.merge(e)
+			q.backAt = last.at
 			if q.size == 1 { // merged into the front: its arrival is averaged
 				q.frontAt = q.buf[q.head].at
 			}
@@ -198,6 +204,7 @@ func (q *fifo) pushEntry(e entry) {
 		(*q.ext)[j] = extra{}
 	}
 	q.size++
+	q.backAt = e.at
 	if q.size == 1 {
 		q.frontAt = e.at
 	}
@@ -211,12 +218,13 @@ func (q *fifo) pushCohort(c cohort) {
 	}
 	q.n += c.n
 	q.b += c.b
-	if q.size > 0 {
+	if q.size > 0 && q.backAt == c.at {
 		j := q.slot(q.size - 1)
-		if last := &q.buf[j]; last.at == c.at && sameTime(last.born, c.born) {
+		if last := &q.buf[j]; sameTime(last.born, c.born) {
 			l := q.get(j)
 			mergeInto(&l, c, q.spread)
 			q.put(j, l)
+			q.backAt = l.at
 			if q.size == 1 { // merged into the front: its arrival is averaged
 				q.frontAt = q.buf[q.head].at
 			}
@@ -228,6 +236,7 @@ func (q *fifo) pushCohort(c cohort) {
 	}
 	q.put(q.slot(q.size), c)
 	q.size++
+	q.backAt = c.at
 	if q.size == 1 {
 		q.frontAt = c.at
 	}
@@ -294,7 +303,7 @@ func (q *fifo) compactPlain() {
 	for i := 0; i < size; i += 2 {
 		e := buf[(head+i)&mask]
 		if i+1 < size {
-			e.merge(buf[(head+i+1)&mask])
+			e = e.merged(buf[(head+i+1)&mask])
 		}
 		buf[(head+out)&mask] = e
 		out++
@@ -308,12 +317,18 @@ func (q *fifo) plain() bool { return q.ext == nil && !q.spread }
 
 // merge is mergeInto for cohorts without extras, merged without spread: the
 // same arithmetic on the part they have.
-func (e *entry) merge(c entry) {
+func (e *entry) merge(c entry) { *e = e.merged(c) }
+
+// merged is merge by value, for loops that keep the entry in registers
+// (through a pointer it lives in memory, and each merge waits on a store).
+func (e entry) merged(c entry) entry {
 	tot := e.n + c.n
-	e.born = (e.born*e.n + c.born*c.n) / tot
-	e.at = (e.at*e.n + c.at*c.n) / tot
-	e.n = tot
-	e.b += c.b
+	return entry{
+		at:   (e.at*e.n + c.at*c.n) / tot,
+		born: (e.born*e.n + c.born*c.n) / tot,
+		n:    tot,
+		b:    e.b + c.b,
+	}
 }
 
 // compact merges neighbouring pairs, halving the entries.
