@@ -84,7 +84,9 @@ func simulate(s *pipeline.Scenario, g *runGuard) (simbackend.Outcome, error) {
 	if err := g.run(s.Name, rn, nil); err != nil {
 		return simbackend.Outcome{}, err
 	}
-	return rn.Finish(), nil
+	out := rn.Finish()
+	rn.Release()
+	return out, nil
 }
 
 // simulateMetrics runs s to its end without the advisor: the metrics only.

@@ -337,6 +337,7 @@ func sizeEval(base *pipeline.Scenario, vars []sizeVar, vals []int, targets []pip
 		return nil, err
 	}
 	out := rn.Finish() // its Last has the whole run's averages
+	rn.Release()
 	r := &sizeRun{metrics: out.Metrics, snap: out.Last}
 	for _, t := range targets {
 		v, ok := r.metrics[t.Metric]

@@ -94,7 +94,7 @@ func queueLimit(n int) (limit int, spread bool) {
 // objects, fold and range of births in ext, which is made only when a cohort
 // that has any of them comes in: most queues (a stream's backlog, a batch)
 // never do, and a backlog of hours on every shard is the engine's largest
-// memory. The header is kept small too (80 bytes): a node keeps one per
+// memory. The header is kept small too (88 bytes): a node keeps one per
 // shard, and a tick reads them all.
 type fifo struct {
 	buf        []entry
@@ -275,7 +275,7 @@ func mergeInto(dst *cohort, c cohort, spread bool) {
 
 func (q *fifo) grow() {
 	k := max(8, 2*len(q.buf))
-	nb := make([]entry, k)
+	nb := newEntries(k)
 	var nx []extra
 	if q.ext != nil {
 		nx = make([]extra, k)
@@ -287,6 +287,7 @@ func (q *fifo) grow() {
 			nx[i] = (*q.ext)[j]
 		}
 	}
+	freeEntries(q.buf)
 	q.buf, q.head = nb, 0
 	if nx != nil {
 		q.ext = &nx

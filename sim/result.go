@@ -22,7 +22,9 @@ func Run(sc *pipeline.Scenario) (Result, error) {
 		return Result{}, err
 	}
 	e.RunToEnd()
-	return e.Result(), nil
+	r := e.Result()
+	e.Release()
+	return r, nil
 }
 
 // Result gathers every metric at the current time.

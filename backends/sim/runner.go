@@ -150,6 +150,10 @@ func (r *Runner) Finish() Outcome {
 	return o
 }
 
+// Release gives the run's memory back for the process's next run; the
+// Runner must not be used after.
+func (r *Runner) Release() { r.eng.Release() }
+
 // RunToEnd runs sc from start to end on a Runner (no pacing, no memory
 // watch): the outcome a report of the scenario is made of.
 func RunToEnd(sc *pipeline.Scenario, o RunnerOptions) (Outcome, error) {
@@ -160,7 +164,9 @@ func RunToEnd(sc *pipeline.Scenario, o RunnerOptions) (Outcome, error) {
 	for !r.Done() {
 		r.Step()
 	}
-	return r.Finish(), nil
+	out := r.Finish()
+	r.Release()
+	return out, nil
 }
 
 // GridRows is the most rows a run's sample grid has: `run --csv` writes a

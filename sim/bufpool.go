@@ -1,0 +1,55 @@
+package sim
+
+import (
+	"math/bits"
+	"sync"
+)
+
+// Queue buffers are pooled by length, a power of two. A reader that falls
+// behind grows each unit's ring to its limit (8 MB of entries for a stream)
+// through doublings, and size, sweep and test run dozens of simulations
+// in one process: fresh memory for each took page faults that two workers
+// paid more than one (they share the process's page tables). A grown ring
+// gives its old buffer back, and a released engine all of its rings.
+var entryPools [bits.UintSize]sync.Pool
+
+// newEntries is a zeroed buffer of n entries, n a power of two.
+func newEntries(n int) []entry {
+	if p, ok := entryPools[bits.Len(uint(n))-1].Get().(*[]entry); ok && len(*p) == n {
+		clear(*p) // as make's: nothing of another simulation stays in it
+		return *p
+	}
+	return make([]entry, n)
+}
+
+// freeEntries gives b back to be reused; the caller must hold no other
+// reference to it.
+func freeEntries(b []entry) {
+	n := len(b)
+	if n < 8 || n&(n-1) != 0 {
+		return
+	}
+	entryPools[bits.Len(uint(n))-1].Put(&b)
+}
+
+// Release gives the buffers of the streams' queues back, to be reused by
+// the process's next simulation, and empties the queues. Call it once the
+// run's results are read: the engine must not be stepped after.
+func (e *Engine) Release() {
+	for _, m := range e.models {
+		if s, ok := m.(*stream); ok {
+			for _, r := range s.readers {
+				releaseQueues(r.q)
+			}
+			releaseQueues(s.orphan)
+		}
+	}
+}
+
+func releaseQueues(qs []fifo) {
+	for u := range qs {
+		q := &qs[u]
+		freeEntries(q.buf)
+		q.buf, q.ext, q.head, q.size = nil, nil, 0, 0
+	}
+}
