@@ -140,6 +140,55 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 	x.obj += obj
 }
 
+// addRun is addEntry for each entry of es in turn, arriving at
+// later(e.at, at), the first with obj objects: the whole entries of a
+// Firehose object, which mostly share their arrival. It is addEntry with
+// slot's common case written into its loop (two calls per entry cost more
+// than the gathering); every branch is theirs, in their order.
+func (g *gather) addRun(at float64, es []entry, obj float64) {
+	for j := range es {
+		e := &es[j]
+		eat, born, n, b := later(e.at, at), e.born, e.n, e.b
+		i := len(g.cs)
+		if i > 0 && sameTime(g.cs[i-1].born, born) && g.cs[i-1].at == eat {
+			i--
+		} else {
+			var slot *int32
+			if r := g.cur; r != nil && r.at == eat {
+				age := g.now - born
+				if g.dt != 1 {
+					age /= g.dt
+				}
+				if a := int(age + 0.5); uint(a) < uint(len(r.slots)) && sameTime(float64(a), age) {
+					slot = &r.slots[a]
+				} else {
+					slot = g.slotOf(born, eat)
+				}
+			} else {
+				slot = g.slot(born, eat)
+			}
+			switch {
+			case slot == nil:
+				i = g.idx.find(born, eat, i)
+			case *slot > 0:
+				i = int(*slot - 1)
+			default:
+				*slot = int32(i + 1)
+			}
+		}
+		if i == len(g.cs) {
+			g.cs = append(g.cs, cohort{at: eat, born: born, n: n, b: b, obj: obj})
+		} else if x := &g.cs[i]; x.spans() || x.fold != 0 {
+			addTo(x, cohort{at: eat, born: born, n: n, b: b, obj: obj})
+		} else {
+			x.n += n
+			x.b += b
+			x.obj += obj
+		}
+		obj = 0
+	}
+}
+
 // pieceIndex maps a (born, at) pair to an index, as a map[[2]float64]int
 // would (keys equal by ==), for the pieces of one tick: open addressing
 // over a table that a new generation empties in O(1), since a backlog's

@@ -363,24 +363,17 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 	q := &b.q
 	if q.ext == nil {
 		// No entry has extras: each piece goes on as its figures.
-		if size < 0 && n >= q.n {
-			for q.size > 0 { // drain
-				e := q.popEntry()
-				f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
-				obj = 0
-			}
+		if size < 0 && n >= q.n { // drain
+			f.flushWhole(q, q.size, at, obj)
 			q.n, q.b = 0, 0
 			return
 		}
 		t := q.taker(n, size)
 		for {
-			k := q.wholeFront(&t)
-			for i := range k {
-				e := &q.buf[q.slot(i)]
-				f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
+			if k := q.wholeFront(&t); k > 0 {
+				f.flushWhole(q, k, at, obj)
 				obj = 0
 			}
-			q.dropFront(k)
 			e, _, ok := q.nextEntry(&t)
 			if !ok {
 				return
@@ -409,6 +402,15 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 		c.obj, obj = obj, 0
 		f.flushed.add(c)
 	}
+}
+
+// flushWhole hands on the k front entries of q, whole, as pieces of an
+// object delivered at `at` (the first with obj objects), and removes them.
+func (f *firehose) flushWhole(q *fifo, k int, at, obj float64) {
+	first, rest := q.frontRuns(k)
+	f.flushed.addRun(at, first, obj)
+	f.flushed.addRun(at, rest, 0)
+	q.dropFront(k)
 }
 
 func (f *firehose) held() float64 {

@@ -2,7 +2,7 @@ package sim
 
 // Taking from a queue's front: a take bounded by records and bytes, piece
 // by piece (taker, next, nextEntry), its whole entries in one pass
-// (wholeFront, dropFront), and the pops under them.
+// (wholeFront, dropFront, frontRuns), and the pops under them.
 
 // take removes up to n records (and at most b bytes when b >= 0) from the front,
 // calling fn for each piece taken. It returns the records and bytes taken.
@@ -141,6 +141,16 @@ func (q *fifo) wholeFront(t *taking) int {
 	return k
 }
 
+// frontRuns is the k front entries, k <= size, as the ring holds them: one
+// run, or two when they wrap past the buffer's end.
+func (q *fifo) frontRuns(k int) (first, rest []entry) {
+	end := q.head + k
+	if end <= len(q.buf) {
+		return q.buf[q.head:end], nil
+	}
+	return q.buf[q.head:], q.buf[:end-len(q.buf)]
+}
+
 // dropFront removes the k front entries, settling the totals as k pops do.
 func (q *fifo) dropFront(k int) {
 	if k == 0 {
@@ -178,18 +188,6 @@ func (q *fifo) pop() {
 	} else {
 		q.frontAt = q.buf[q.head].at
 	}
-}
-
-// popEntry removes the oldest entry of a queue without extras and
-// returns it; the totals are the caller's to settle, as for popFront.
-func (q *fifo) popEntry() entry {
-	e := q.buf[q.head]
-	q.head = (q.head + 1) & (len(q.buf) - 1)
-	q.size--
-	if q.size > 0 {
-		q.frontAt = q.buf[q.head].at
-	}
-	return e
 }
 
 // popFront removes the oldest cohort and returns it; the totals are the
