@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/streamsim/streamsim/backends"
+	simbackend "github.com/streamsim/streamsim/backends/sim"
 	"github.com/streamsim/streamsim/pipeline"
 )
 
@@ -225,14 +226,17 @@ func (w *memWatch) check(at, total time.Duration) error {
 		pipeline.ApproxSize(float64(w.limit.bytes)), w.limit.source, pipeline.ApproxSize(math.Max(w.need, float64(used))))}
 }
 
-// batchGC favours throughput in the commands that run many simulations at
-// once (test, sweep, size): the collector runs when the heap has grown five
-// times over what is live (GOGC=400) rather than twice, unless GOGC is set.
-// With every core simulating, the collector's share of the CPU is what
-// keeps two workers from going twice as fast as one; the simulations' live
-// heap is small, and the memory limit (applyGoMemLimit) still bounds it:
-// near the limit the collector runs as often as it must.
-func batchGC(getenv func(string) string) {
+// batchMode favours throughput in the commands that run many simulations
+// at once (test, sweep, size): the collector runs when the heap has grown
+// five times over what is live (GOGC=400) rather than twice, unless GOGC
+// is set, and the simulations reuse each other's queue buffers
+// (simbackend.PoolBuffers). With every core simulating, the collector's
+// share of the CPU is what kept two workers from going twice as fast as
+// one; the simulations' live heap is small, and the memory limit
+// (applyGoMemLimit) still bounds it: near the limit the collector runs as
+// often as it must.
+func batchMode(getenv func(string) string) {
+	simbackend.PoolBuffers()
 	if strings.TrimSpace(getenv("GOGC")) == "" {
 		debug.SetGCPercent(400)
 	}

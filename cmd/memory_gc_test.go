@@ -5,16 +5,16 @@ import (
 	"testing"
 )
 
-// TestBatchGC: the commands that run many simulations collect at GOGC=400,
+// TestBatchMode: the commands that run many simulations collect at GOGC=400,
 // unless the user set GOGC.
-func TestBatchGC(t *testing.T) {
+func TestBatchMode(t *testing.T) {
 	was := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(was)
-	batchGC(func(string) string { return "" })
+	batchMode(func(string) string { return "" })
 	if got := debug.SetGCPercent(100); got != 400 {
 		t.Errorf("GOGC unset: %d, want 400", got)
 	}
-	batchGC(func(k string) string {
+	batchMode(func(k string) string {
 		if k == "GOGC" {
 			return "50"
 		}

@@ -135,7 +135,7 @@ func runSize(c *cobra.Command, arg string, f *sizeFlags) error {
 	}
 	start := time.Now()
 	guard := newRunGuard(f.yes, hintOther)
-	batchGC(os.Getenv)
+	batchMode(os.Getenv)
 	budget := newMemBudget(guard.mem.bytes)
 	eval := func(vals []int, call *advice.Call) (advice.Outcome, error) {
 		run, err := sizeEval(base, vars, vals, targets, guard, call, budget)

@@ -161,7 +161,7 @@ type suiteOptions struct {
 
 func (f *suiteFlags) check() (suiteOptions, error) {
 	o := suiteOptions{baselineDir: f.baselineDir, updateBaseline: f.updateBaseline, failedOnly: f.failed, guard: newRunGuard(true, "")}
-	batchGC(os.Getenv)
+	batchMode(os.Getenv)
 	var errs []error
 	tol, err := pipeline.ParsePercent(f.tolerance)
 	if err != nil || tol < 0 {

@@ -109,7 +109,7 @@ func runSweep(c *cobra.Command, arg string, f *sweepFlags) error {
 		return invalid(err)
 	}
 	p.progress = isTerminal(c.ErrOrStderr()) && !plainEnv(os.Getenv)
-	batchGC(os.Getenv)
+	batchMode(os.Getenv)
 	out, err := openSweepOutputs(c.OutOrStdout(), f)
 	if err != nil {
 		return invalid(err)

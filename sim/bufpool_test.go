@@ -13,6 +13,7 @@ import (
 // TestPooledEntriesAreZeroed: a buffer given back and taken again comes
 // zeroed, as make's, whatever it held.
 func TestPooledEntriesAreZeroed(t *testing.T) {
+	PoolBuffers()
 	for _, n := range []int{8, 64, 4096} {
 		for range 3 {
 			b := newEntries(n)
@@ -38,6 +39,7 @@ func TestPooledEntriesAreZeroed(t *testing.T) {
 // the bit; a released engine's queues hold nothing. The day falls behind, so
 // every shard's ring grows and merges.
 func TestReleasedBuffersChangeNothing(t *testing.T) {
+	PoolBuffers()
 	b, err := os.ReadFile("testdata/kinds/behind.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -154,6 +154,10 @@ func (r *Runner) Finish() Outcome {
 // Runner must not be used after.
 func (r *Runner) Release() { r.eng.Release() }
 
+// PoolBuffers makes the process's runs reuse each other's memory
+// (the engine's PoolBuffers): for commands that run many.
+func PoolBuffers() { simengine.PoolBuffers() }
+
 // RunToEnd runs sc from start to end on a Runner (no pacing, no memory
 // watch): the outcome a report of the scenario is made of.
 func RunToEnd(sc *pipeline.Scenario, o RunnerOptions) (Outcome, error) {
