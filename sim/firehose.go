@@ -284,6 +284,9 @@ func (b *fbuf) add(c cohort, now float64) {
 
 // addEntry is add for a cohort with no extras (fifo.pushEntry).
 func (b *fbuf) addEntry(e entry, now float64) {
+	if b.q.pushNew(e) {
+		return // into a buffer already open
+	}
 	if b.q.empty() {
 		b.opened = now
 	}

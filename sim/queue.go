@@ -210,6 +210,22 @@ func (q *fifo) pushEntry(e entry) {
 	}
 }
 
+// pushNew is pushEntry's common case, small enough to inline: an entry
+// that arrives after the newest one (so it merges with none) into a plain
+// queue, not empty, with room. It reports false, having done nothing,
+// for any other case.
+func (q *fifo) pushNew(e entry) bool {
+	if q.size == 0 || q.size == len(q.buf) || q.backAt == e.at || e.n <= 0 || q.ext != nil {
+		return false
+	}
+	q.n += e.n
+	q.b += e.b
+	q.buf[(q.head+q.size)&(len(q.buf)-1)] = e
+	q.size++
+	q.backAt = e.at
+	return true
+}
+
 // pushCohort is push for a cohort with extras, or into a queue that keeps
 // them (pushEntry's other cases).
 func (q *fifo) pushCohort(c cohort) {

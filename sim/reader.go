@@ -212,7 +212,9 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			continue
 		}
 		if inN > 0 {
-			q.pushEntry(acc.acceptedEntry(u))
+			if e := acc.acceptedEntry(u); !q.pushNew(e) {
+				q.pushEntry(e)
+			}
 		}
 		if skip || allow[u] <= 0 {
 			continue
@@ -382,7 +384,9 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 			continue
 		}
 		if inN > 0 {
-			q.pushEntry(acc.acceptedEntry(u))
+			if e := acc.acceptedEntry(u); !q.pushNew(e) {
+				q.pushEntry(e)
+			}
 		}
 		if skip || allow[u] <= 0 {
 			continue
