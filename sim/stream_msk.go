@@ -191,7 +191,8 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 	}
 	// The slices are read into locals once: the loops run per partition
 	// and tick, and their stores would otherwise reload each header.
-	load, leader, offB := k.load, k.leader[:s.units], s.adm.offB
+	load, leader := k.load, k.leader[:s.units]
+	offB := s.adm.offB[:len(leader)]
 	clear(load)
 	for u, l := range leader {
 		if l >= 0 {
@@ -207,7 +208,9 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 			bfrac[l] = 1 / over
 		}
 	}
-	frac, util := s.adm.frac, s.util
+	// One length per pair of arrays: one bounds check covers both.
+	frac, util := s.adm.frac[:len(leader)], s.util[:len(leader)]
+	bfrac = bfrac[:len(butil)]
 	for u, l := range leader {
 		if l < 0 {
 			frac[u], util[u] = 0, 0
