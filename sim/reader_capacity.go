@@ -8,11 +8,17 @@ package sim
 func (r *reader) fitCapacity(dt float64) bool {
 	bound := false
 	if r.unitCapN > 0 {
+		// The allowances in a local, and a plain comparison for the builtin
+		// min (which must order NaN and −0): these are positive counts, and
+		// when a capacity per unit binds, this runs for every unit.
 		c := r.unitCapN * dt
-		for u, n := range r.allowN {
-			if n >= c*(1-1e-9) {
+		near, allowN := c*(1-1e-9), r.allowN
+		for u, n := range allowN {
+			if n >= near {
 				bound = true
-				r.allowN[u] = min(n, c)
+				if c < n {
+					allowN[u] = c
+				}
 			}
 		}
 	}
