@@ -109,6 +109,9 @@ func (p *processor) batchTick(e *Engine, read []shardPiece) {
 		b.q.push(sp.c)
 	}
 	for u := range p.batches {
+		if p.batches[u].q.empty() {
+			continue // closeBatches has nothing to do: most shards, most ticks
+		}
 		p.closeBatches(u, now, dt)
 	}
 }
