@@ -371,14 +371,14 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 	if q.ext == nil {
 		// No entry has extras: each piece goes on as its figures.
 		if size < 0 && n >= q.n { // drain
-			f.flushWhole(q, q.size, at, obj)
+			f.flushWhole(q, q.size, 0, 0, at, obj)
 			q.n, q.b = 0, 0
 			return
 		}
 		t := q.taker(n, size)
 		for {
 			if k := q.wholeFront(&t); k > 0 {
-				f.flushWhole(q, k, at, obj)
+				f.flushWhole(q, k, t.restN, t.restB, at, obj)
 				obj = 0
 			}
 			e, _, ok := q.nextEntry(&t)
@@ -412,12 +412,13 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 }
 
 // flushWhole hands on the k front entries of q, whole, as pieces of an
-// object delivered at `at` (the first with obj objects), and removes them.
-func (f *firehose) flushWhole(q *fifo, k int, at, obj float64) {
+// object delivered at `at` (the first with obj objects), and removes them,
+// leaving restN and restB in the queue (dropFront).
+func (f *firehose) flushWhole(q *fifo, k int, restN, restB, at, obj float64) {
 	first, rest := q.frontRuns(k)
 	f.flushed.addRun(at, first, obj)
 	f.flushed.addRun(at, rest, 0)
-	q.dropFront(k)
+	q.dropFront(k, restN, restB)
 }
 
 func (f *firehose) held() float64 {

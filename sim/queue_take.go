@@ -26,6 +26,9 @@ func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 type taking struct {
 	n, b float64
 	limB bool // b < 0 on entry means no byte limit; it may dip below 0 by rounding later
+	// restN and restB are the queue's totals without the entries the last
+	// wholeFront counted, worked out as their pops would (for dropFront).
+	restN, restB float64
 }
 
 // taker starts taking up to n records (and at most b bytes when b >= 0).
@@ -126,6 +129,7 @@ func (q *fifo) wholeFront(t *taking) int {
 	buf, head, size := q.buf, q.head, q.size
 	mask := len(buf) - 1
 	tn, tb, limB := t.n, t.b, t.limB
+	qn, qb := q.n, q.b
 	k := 0
 	for ; k < size; k++ {
 		f := &buf[(head+k)&mask]
@@ -136,8 +140,11 @@ func (q *fifo) wholeFront(t *taking) int {
 		if limB {
 			tb -= f.b
 		}
+		qn -= f.n
+		qb -= f.b
 	}
 	t.n, t.b = tn, tb
+	t.restN, t.restB = qn, qb
 	return k
 }
 
@@ -151,30 +158,25 @@ func (q *fifo) frontRuns(k int) (first, rest []entry) {
 	return q.buf[q.head:], q.buf[:end-len(q.buf)]
 }
 
-// dropFront removes the k front entries, settling the totals as k pops do.
-func (q *fifo) dropFront(k int) {
+// dropFront removes the k front entries, settling the totals as k pops
+// do: to restN and restB, which the wholeFront that counted them worked out
+// (or to nothing when no entry is left).
+func (q *fifo) dropFront(k int, restN, restB float64) {
 	if k == 0 {
 		return
 	}
-	buf, head, size, n, b := q.buf, q.head, q.size, q.n, q.b
-	mask := len(buf) - 1
-	for range k {
-		f := &buf[head]
-		n -= f.n
-		b -= f.b
-		head = (head + 1) & mask
-		size--
-	}
+	mask := len(q.buf) - 1
+	head, size := (q.head+k)&mask, q.size-k
 	q.head, q.size = head, size
 	if size == 0 {
 		q.n, q.b = 0, 0
 		if k > 1 { // pop sets frontAt while entries remain: the last one's
-			q.frontAt = buf[(head-1)&mask].at
+			q.frontAt = q.buf[(head-1)&mask].at
 		}
 		return
 	}
-	q.n, q.b = n, b
-	q.frontAt = buf[head].at
+	q.n, q.b = restN, restB
+	q.frontAt = q.buf[head].at
 }
 
 func (q *fifo) pop() {
