@@ -377,8 +377,8 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 		}
 		t := q.taker(n, size)
 		for {
-			if k := q.wholeFront(&t); k > 0 {
-				f.flushWhole(q, k, t.restN, t.restB, at, obj)
+			if k, restN, restB := q.wholeFront(&t); k > 0 {
+				f.flushWhole(q, k, restN, restB, at, obj)
 				obj = 0
 			}
 			e, _, ok := q.nextEntry(&t)

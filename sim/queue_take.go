@@ -26,9 +26,6 @@ func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 type taking struct {
 	n, b float64
 	limB bool // b < 0 on entry means no byte limit; it may dip below 0 by rounding later
-	// restN and restB are the queue's totals without the entries the last
-	// wholeFront counted, worked out as their pops would (for dropFront).
-	restN, restB float64
 }
 
 // taker starts taking up to n records (and at most b bytes when b >= 0).
@@ -122,15 +119,15 @@ func (q *fifo) nextEntry(t *taking) (piece entry, part float64, ok bool) {
 // wholeFront counts the front entries that the take has room for whole,
 // and takes them from t as nextEntry would take each, to the bit; the
 // queue still holds them, to be read (slot(0) to slot(k-1)) and then
-// removed by dropFront. Most pieces of a flush are whole entries, and
-// this spares them nextEntry's call and cases; nextEntry takes what is
-// left.
-func (q *fifo) wholeFront(t *taking) int {
+// removed by dropFront, with restN and restB: the queue's totals without
+// them, subtracted in their order as their pops would. Most pieces of a
+// flush are whole entries, and this spares them nextEntry's call and
+// cases; nextEntry takes what is left.
+func (q *fifo) wholeFront(t *taking) (k int, restN, restB float64) {
 	buf, head, size := q.buf, q.head, q.size
 	mask := len(buf) - 1
 	tn, tb, limB := t.n, t.b, t.limB
 	qn, qb := q.n, q.b
-	k := 0
 	for ; k < size; k++ {
 		f := &buf[(head+k)&mask]
 		if !(tn > 1e-12 && f.n > 1e-12 && f.n <= tn && (!limB || f.b*(1+1e-12) < tb)) {
@@ -144,8 +141,7 @@ func (q *fifo) wholeFront(t *taking) int {
 		qb -= f.b
 	}
 	t.n, t.b = tn, tb
-	t.restN, t.restB = qn, qb
-	return k
+	return k, qn, qb
 }
 
 // frontRuns is the k front entries, k <= size, as the ring holds them: one
@@ -159,7 +155,7 @@ func (q *fifo) frontRuns(k int) (first, rest []entry) {
 }
 
 // dropFront removes the k front entries, settling the totals as k pops
-// do: to restN and restB, which the wholeFront that counted them worked out
+// do: to restN and restB, which the wholeFront that counted them returned
 // (or to nothing when no entry is left).
 func (q *fifo) dropFront(k int, restN, restB float64) {
 	if k == 0 {

@@ -94,18 +94,17 @@ func TestWholeFrontIsNextEntry(t *testing.T) {
 			want = append(want, e)
 		}
 		for {
-			k := bq.wholeFront(&tb)
+			k, restN, restB := bq.wholeFront(&tb)
 			for i := range k {
 				got = append(got, bq.buf[bq.slot(i)])
 			}
-			bq.dropFront(k, tb.restN, tb.restB)
+			bq.dropFront(k, restN, restB)
 			e, _, ok := bq.nextEntry(&tb)
 			if !ok {
 				break
 			}
 			got = append(got, e)
 		}
-		tb.restN, tb.restB = 0, 0 // wholeFront's own, for dropFront
 		if !slices.Equal(got, want) || ta != tb || a.n != bq.n || a.b != bq.b || a.size != bq.size ||
 			a.head != bq.head || a.frontAt != bq.frontAt || !slices.Equal(a.buf, bq.buf) {
 			t.Fatalf("trial %d: wholeFront then nextEntry took %v (take %+v, queue n %v b %v size %d), nextEntry alone %v (take %+v, queue n %v b %v size %d)",
