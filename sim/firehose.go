@@ -189,12 +189,9 @@ func (f *firehose) intakeEach(now, delay float64) (readN, readB float64) {
 	born, at := acc.oneBorn, later(acc.oneAt, now)+delay
 	bufs := f.bufs[:len(accN)]
 	in, inB := f.in, f.inB
-	var outN, outB float64
 	for u, n := range accN {
 		if anyRet && retN[u] > 0 {
 			rc := acc.retried(u)
-			outN += rc.n
-			outB += rc.b
 			rc.at = later(rc.at, now) + delay
 			in += rc.n
 			inB += rc.b
@@ -210,21 +207,21 @@ func (f *firehose) intakeEach(now, delay float64) (readN, readB float64) {
 			continue
 		}
 		b := n * per
-		outN += n
-		outB += b
 		in += n
 		inB += b
 		readN += n
 		readB += b
-		// addEntry's common case here, inlined: a call per shard made Go
-		// load the loop's locals again.
+		// addEntry written in, so there is no call per shard (fbuf.addEntry
+		// does not inline, and a call made Go load the loop's locals again).
 		if e := (entry{at: at, born: born, n: n, b: b}); !bufs[u].q.pushNew(e) {
-			bufs[u].addEntry(e, now)
+			bufs[u].addOther(e, now)
 		}
 	}
 	f.in, f.inB = in, inB
-	r.out += outN
-	r.outB += outB
+	// takeEach's sums of what the reader took are readN and readB: the
+	// same terms from zero in the same order.
+	r.out += readN
+	r.outB += readB
 	return readN, readB
 }
 
@@ -286,11 +283,17 @@ func (b *fbuf) add(c cohort, now float64) {
 	b.q.push(c)
 }
 
-// addEntry is add for a cohort with no extras (fifo.pushEntry).
+// addEntry is add for a cohort with no extras (fifo.pushEntry): pushNew
+// for its common case, a buffer already open, else addOther.
 func (b *fbuf) addEntry(e entry, now float64) {
-	if b.q.pushNew(e) {
-		return // into a buffer already open
+	if !b.q.pushNew(e) {
+		b.addOther(e, now)
 	}
+}
+
+// addOther is addEntry past pushNew's case: a buffer to open, a merge or a
+// full ring.
+func (b *fbuf) addOther(e entry, now float64) {
 	if b.q.empty() {
 		b.opened = now
 	}
