@@ -140,15 +140,35 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 	x.obj += obj
 }
 
-// addRun is addEntry for each entry of es in turn, arriving at
-// later(e.at, at), the first with obj objects: the whole entries of a
-// Firehose object, which mostly share their arrival. It is addEntry with
-// slot's common case written into its loop (two calls per entry cost more
-// than the gathering); every branch is theirs, in their order.
-func (g *gather) addRun(at float64, es []entry, obj float64) {
-	for j := range es {
-		e := &es[j]
-		eat, born, n, b := later(e.at, at), e.born, e.n, e.b
+// takeWhole takes the front entries of q that the take t has room for
+// whole (every entry when all: a drain), as nextEntry would take each
+// whole, to the bit, and adds each to the gather as addEntry would, arriving at
+// later(e.at, at), the first with obj objects. It returns obj, or 0 once an
+// entry has taken it. These are a Firehose object's whole entries, written
+// ticks before and cold in the cache: one pass over them, with slot's
+// common case written in (two calls per entry cost more than the
+// gathering), where counting them first and gathering them after read each
+// twice. Every branch is addEntry's and slot's, in their order, and the
+// totals are subtracted in the pops' order.
+func (g *gather) takeWhole(q *fifo, t *taking, all bool, at, obj float64) float64 {
+	buf, head, size := q.buf, q.head, q.size
+	mask := len(buf) - 1
+	tn, tb, limB := t.n, t.b, t.limB
+	qn, qb := q.n, q.b
+	k := 0
+	for ; k < size; k++ {
+		e := &buf[(head+k)&mask]
+		n, b := e.n, e.b
+		if !all && !(tn > 1e-12 && n > 1e-12 && n <= tn && (!limB || b*(1+1e-12) < tb)) {
+			break
+		}
+		tn -= n
+		if limB {
+			tb -= b
+		}
+		qn -= n
+		qb -= b
+		eat, born := later(e.at, at), e.born
 		i := len(g.cs)
 		if i > 0 && sameTime(g.cs[i-1].born, born) && g.cs[i-1].at == eat {
 			i--
@@ -187,6 +207,9 @@ func (g *gather) addRun(at float64, es []entry, obj float64) {
 		}
 		obj = 0
 	}
+	t.n, t.b = tn, tb
+	q.dropFront(k, qn, qb)
+	return obj
 }
 
 // pieceIndex maps a (born, at) pair to an index, as a map[[2]float64]int

@@ -374,16 +374,14 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 	if q.ext == nil {
 		// No entry has extras: each piece goes on as its figures.
 		if size < 0 && n >= q.n { // drain
-			f.flushWhole(q, q.size, 0, 0, at, obj)
+			var t taking
+			f.flushed.takeWhole(q, &t, true, at, obj)
 			q.n, q.b = 0, 0
 			return
 		}
 		t := q.taker(n, size)
 		for {
-			if k, restN, restB := q.wholeFront(&t); k > 0 {
-				f.flushWhole(q, k, restN, restB, at, obj)
-				obj = 0
-			}
+			obj = f.flushed.takeWhole(q, &t, false, at, obj)
 			e, _, ok := q.nextEntry(&t)
 			if !ok {
 				return
@@ -412,16 +410,6 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 		c.obj, obj = obj, 0
 		f.flushed.add(c)
 	}
-}
-
-// flushWhole hands on the k front entries of q, whole, as pieces of an
-// object delivered at `at` (the first with obj objects), and removes them,
-// leaving restN and restB in the queue (dropFront).
-func (f *firehose) flushWhole(q *fifo, k int, restN, restB, at, obj float64) {
-	first, rest := q.frontRuns(k)
-	f.flushed.addRun(at, first, obj)
-	f.flushed.addRun(at, rest, 0)
-	q.dropFront(k, restN, restB)
 }
 
 func (f *firehose) held() float64 {

@@ -2,7 +2,7 @@ package sim
 
 // Taking from a queue's front: a take bounded by records and bytes, piece
 // by piece (taker, next, nextEntry), its whole entries in one pass
-// (wholeFront, dropFront, frontRuns), and the pops under them.
+// (gather.takeWhole, dropFront), and the pops under them.
 
 // take removes up to n records (and at most b bytes when b >= 0) from the front,
 // calling fn for each piece taken. It returns the records and bytes taken.
@@ -116,46 +116,8 @@ func (q *fifo) nextEntry(t *taking) (piece entry, part float64, ok bool) {
 	return piece, part, true
 }
 
-// wholeFront counts the front entries that the take has room for whole,
-// and takes them from t as nextEntry would take each, to the bit; the
-// queue still holds them, to be read (slot(0) to slot(k-1)) and then
-// removed by dropFront, with restN and restB: the queue's totals without
-// them, subtracted in their order as their pops would. Most pieces of a
-// flush are whole entries, and this spares them nextEntry's call and
-// cases; nextEntry takes what is left.
-func (q *fifo) wholeFront(t *taking) (k int, restN, restB float64) {
-	buf, head, size := q.buf, q.head, q.size
-	mask := len(buf) - 1
-	tn, tb, limB := t.n, t.b, t.limB
-	qn, qb := q.n, q.b
-	for ; k < size; k++ {
-		f := &buf[(head+k)&mask]
-		if !(tn > 1e-12 && f.n > 1e-12 && f.n <= tn && (!limB || f.b*(1+1e-12) < tb)) {
-			break
-		}
-		tn -= f.n
-		if limB {
-			tb -= f.b
-		}
-		qn -= f.n
-		qb -= f.b
-	}
-	t.n, t.b = tn, tb
-	return k, qn, qb
-}
-
-// frontRuns is the k front entries, k <= size, as the ring holds them: one
-// run, or two when they wrap past the buffer's end.
-func (q *fifo) frontRuns(k int) (first, rest []entry) {
-	end := q.head + k
-	if end <= len(q.buf) {
-		return q.buf[q.head:end], nil
-	}
-	return q.buf[q.head:], q.buf[:end-len(q.buf)]
-}
-
 // dropFront removes the k front entries, settling the totals as k pops
-// do: to restN and restB, which the wholeFront that counted them returned
+// do: to restN and restB, which the takeWhole that took them worked out
 // (or to nothing when no entry is left).
 func (q *fifo) dropFront(k int, restN, restB float64) {
 	if k == 0 {

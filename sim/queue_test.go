@@ -63,13 +63,16 @@ func TestSmallQueuesStayExact(t *testing.T) {
 	}
 }
 
-// TestWholeFrontIsNextEntry: a take that takes the whole front entries
-// (wholeFront, dropFront) before each nextEntry (as a Firehose flush does)
-// takes the same pieces and leaves the queue and the take in the same
-// state, bit for bit, as nextEntry alone: over whole and partial entries,
-// dust below 1e-12, entries without bytes, byte limits that bind, miss or
-// fall on the 1e-12 margin, no byte limit, and takes that empty the queue.
-func TestWholeFrontIsNextEntry(t *testing.T) {
+// TestTakeWholeIsNextEntry: a take that takes the whole front entries
+// into a gather (takeWhole) before each nextEntry, as a Firehose flush does,
+// gathers the same cohorts and leaves the queue and the take in the same
+// state, bit for bit, as nextEntry alone with addEntry for each piece: over
+// whole and partial entries, dust below 1e-12, entries without bytes, byte
+// limits that bind, miss or fall on the 1e-12 margin, no byte limit, takes
+// that empty the queue, arrivals before and after the object's, and a
+// gather that already holds cohorts (some with a fold or a range of
+// births). A drain (all) gathers every entry, dust too, and empties the queue.
+func TestTakeWholeIsNextEntry(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }
 	for trial := range 20_000 {
@@ -81,34 +84,63 @@ func TestWholeFrontIsNextEntry(t *testing.T) {
 		}
 		bq := a
 		bq.buf = append([]entry(nil), a.buf...)
+		var ga, gb gather
+		now := 12.0
+		ga.reset(now, pick(1, 0.5))
+		gb.reset(now, ga.dt)
+		for range r.IntN(4) {
+			c := cohort{at: pick(5.5, 20), born: float64(r.IntN(12)), n: 7, b: 7000}
+			switch r.IntN(3) {
+			case 0:
+				c.fold = 0.25
+			case 1:
+				c.lo, c.hi = c.born-1, c.born+1
+			}
+			ga.add(c)
+			gb.add(c)
+		}
+		at, obj := pick(0, 5.5, 20), pick(0, 1)
+		if r.IntN(8) == 0 { // a drain
+			objA := obj
+			for i := range a.size {
+				e := a.buf[a.slot(i)]
+				ga.addEntry(later(e.at, at), e.born, e.n, e.b, objA)
+				objA = 0
+			}
+			var tb taking
+			gb.takeWhole(&bq, &tb, true, at, obj)
+			if !slices.Equal(ga.cs, gb.cs) || bq.size != 0 || bq.n != 0 || bq.b != 0 {
+				t.Fatalf("trial %d: a drain gathered %v and left n %v b %v size %d; want %v and nothing left",
+					trial, gb.cs, bq.n, bq.b, bq.size, ga.cs)
+			}
+			continue
+		}
 		front := a.buf[a.head]
 		limit := pick(-1, front.b, front.b*(1+1e-12), front.b*(1+2e-12), front.b*(1-1e-12), 2.5*front.b, 1e9*r.Float64())
 		ta := a.taker(pick(front.n, 2*front.n, 1e-13, 1e9, 10*r.Float64()), limit)
 		tb := ta // the same take twice
-		var got, want []entry
+		objA := obj
 		for {
 			e, _, ok := a.nextEntry(&ta)
 			if !ok {
 				break
 			}
-			want = append(want, e)
+			ga.addEntry(later(e.at, at), e.born, e.n, e.b, objA)
+			objA = 0
 		}
 		for {
-			k, restN, restB := bq.wholeFront(&tb)
-			for i := range k {
-				got = append(got, bq.buf[bq.slot(i)])
-			}
-			bq.dropFront(k, restN, restB)
+			obj = gb.takeWhole(&bq, &tb, false, at, obj)
 			e, _, ok := bq.nextEntry(&tb)
 			if !ok {
 				break
 			}
-			got = append(got, e)
+			gb.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
+			obj = 0
 		}
-		if !slices.Equal(got, want) || ta != tb || a.n != bq.n || a.b != bq.b || a.size != bq.size ||
+		if !slices.Equal(ga.cs, gb.cs) || ta != tb || a.n != bq.n || a.b != bq.b || a.size != bq.size ||
 			a.head != bq.head || a.frontAt != bq.frontAt || !slices.Equal(a.buf, bq.buf) {
-			t.Fatalf("trial %d: wholeFront then nextEntry took %v (take %+v, queue n %v b %v size %d), nextEntry alone %v (take %+v, queue n %v b %v size %d)",
-				trial, got, tb, bq.n, bq.b, bq.size, want, ta, a.n, a.b, a.size)
+			t.Fatalf("trial %d: takeWhole then nextEntry gathered %v (take %+v, queue n %v b %v size %d), nextEntry alone %v (take %+v, queue n %v b %v size %d)",
+				trial, gb.cs, tb, bq.n, bq.b, bq.size, ga.cs, ta, a.n, a.b, a.size)
 		}
 	}
 }
