@@ -388,6 +388,9 @@ func (f *firehose) object(b *fbuf, at, n, size float64) {
 			}
 			f.flushed.addEntry(later(e.at, at), e.born, e.n, e.b, obj)
 			obj = 0
+			if t.done {
+				return
+			}
 		}
 	}
 	if size < 0 && n >= q.n {

@@ -26,6 +26,7 @@ func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 type taking struct {
 	n, b float64
 	limB bool // b < 0 on entry means no byte limit; it may dip below 0 by rounding later
+	done bool // the next nextEntry would surely take nothing (see nextEntry)
 }
 
 // taker starts taking up to n records (and at most b bytes when b >= 0).
@@ -99,7 +100,8 @@ func (q *fifo) nextEntry(t *taking) (piece entry, part float64, ok bool) {
 		part = f.n // dust left by rounding goes with its neighbour, or it would block the queue
 	}
 	piece = entry{at: f.at, born: f.born, n: part, b: f.b}
-	if part >= f.n*(1-1e-12) {
+	whole := part >= f.n*(1-1e-12)
+	if whole {
 		piece.n = f.n
 		q.pop()
 	} else {
@@ -113,7 +115,23 @@ func (q *fifo) nextEntry(t *taking) (piece entry, part float64, ok bool) {
 	if t.limB {
 		t.b -= piece.b
 	}
+	if !whole { // f is still the front
+		t.done = t.n <= 1e-12 || t.limB && leavesDust(t.b, f.n, f.b)
+	}
 	return piece, part, true
+}
+
+// leavesDust reports whether a take left with b bytes surely takes nothing
+// more from a front entry of n records and nb bytes: nextEntry would find
+// its part, b over the entry's bytes per record, at most 1e-12 and the
+// entry more than dust. It is sufficient, not necessary: b·n ≤
+// 0.999999e-12·nb, with n > 1e-12 and nb well above underflow, bounds the
+// rounded quotient below 1e-12, and keeps b far below the part's bytes and
+// the entry's, so that nextEntry's byte test takes that branch. A take
+// that ends on the byte limit leaves b within roundings of 0, and its
+// caller stops without a call that would only say so.
+func leavesDust(b, n, nb float64) bool {
+	return n > 1e-12 && nb > 1e-200 && b*n <= 0.999999e-12*nb
 }
 
 // dropFront removes the k front entries, settling the totals as k pops

@@ -144,3 +144,51 @@ func TestTakeWholeIsNextEntry(t *testing.T) {
 		}
 	}
 }
+
+// TestDoneTakesNothing: when nextEntry says a take is done, another call
+// takes nothing and changes nothing, over entries of many sizes and byte
+// weights, takes bounded by records or bytes (limits that bind inside an
+// entry, fall on its edge or sit within roundings of it) and partial
+// fronts. Most takes that end inside an entry must be told done, or the
+// flag spares no call.
+func TestDoneTakesNothing(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	pick := func(xs ...float64) float64 { return xs[r.IntN(len(xs))] }
+	var partial, done int
+	for trial := range 50_000 {
+		var q fifo
+		for i := range 1 + r.IntN(6) {
+			n := pick(1e-13, 2e-12, 0.5, 3, 1000*r.Float64(), 1e6, 1e12*r.Float64())
+			per := pick(0, 1e-9, 1, 100, 1000*r.Float64(), 1e6, 1e-300)
+			q.pushEntry(entry{at: float64(i), born: float64(i), n: n, b: n * per})
+		}
+		front := q.buf[q.head]
+		bytes := pick(-1, front.b*r.Float64(), front.b, front.b*(1+1e-12), 2.5*front.b,
+			front.b*0.5+1e-9, math.Nextafter(front.b*0.3, 0), 3e6*r.Float64())
+		tk := q.taker(pick(front.n*r.Float64(), front.n, 1e9, 10*r.Float64(), 1e-12*(1+r.Float64())), bytes)
+		for {
+			e, _, ok := q.nextEntry(&tk)
+			if !ok {
+				break
+			}
+			if q.size > 0 && q.buf[q.head].born == e.born && e.n > 0 {
+				partial++
+			}
+			if !tk.done {
+				continue
+			}
+			done++
+			q2, t2 := q, tk
+			q2.buf = slices.Clone(q.buf)
+			if e, _, ok := q2.nextEntry(&t2); ok || t2 != tk || q2.n != q.n || q2.b != q.b ||
+				q2.size != q.size || q2.head != q.head || !slices.Equal(q2.buf, q.buf) {
+				t.Fatalf("trial %d: done, but the next nextEntry took %+v (ok %v), take %+v → %+v",
+					trial, e, ok, tk, t2)
+			}
+			break
+		}
+	}
+	if done < partial*3/4 {
+		t.Errorf("done told after %d of %d takes that ended inside an entry", done, partial)
+	}
+}

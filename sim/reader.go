@@ -228,6 +228,9 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 					break
 				}
 				emit(u, e.cohort())
+				if t.done {
+					break
+				}
 			}
 		} else {
 			for {
@@ -400,6 +403,9 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 			outN += c.n
 			outB += c.b
 			fn(u, c)
+			if t.done {
+				break
+			}
 		}
 		if q.size == 0 {
 			r.nonEmpty--
