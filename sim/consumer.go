@@ -145,11 +145,11 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 // whole, to the bit, and adds each to the gather as addEntry would, arriving at
 // later(e.at, at), the first with obj objects. It returns obj, or 0 once an
 // entry has taken it. These are a Firehose object's whole entries, written
-// ticks before and cold in the cache: one pass over them, with slot's
-// common case written in (two calls per entry cost more than the
-// gathering), where counting them first and gathering them after read each
-// twice. Every branch is addEntry's and slot's, in their order, and the
-// totals are subtracted in the pops' order.
+// ticks before and cold in the cache: one pass over them, where counting
+// them first and gathering them after read each twice. addEntry's common
+// cases are written in (a call per entry cost more than the gathering) and
+// it takes the rest, deciding as they would; the totals are subtracted in
+// the pops' order.
 func (g *gather) takeWhole(q *fifo, t *taking, all bool, at, obj float64) float64 {
 	buf, head, size := q.buf, q.head, q.size
 	mask := len(buf) - 1
@@ -168,42 +168,30 @@ func (g *gather) takeWhole(q *fifo, t *taking, all bool, at, obj float64) float6
 		}
 		qn -= n
 		qb -= b
+		// addEntry's common cases, written in: the entry joins the newest
+		// cohort, or one the current grid row finds, with no fold or
+		// range of births. Every other case is addEntry's, called from
+		// this one place so that the loop's values are spilled only there.
 		eat, born := later(e.at, at), e.born
-		i := len(g.cs)
-		if i > 0 && sameTime(g.cs[i-1].born, born) && g.cs[i-1].at == eat {
-			i--
-		} else {
-			var slot *int32
-			if r := g.cur; r != nil && r.at == eat {
-				age := g.now - born
-				if g.dt != 1 {
-					age /= g.dt
-				}
-				if a := int(age + 0.5); uint(a) < uint(len(r.slots)) && sameTime(float64(a), age) {
-					slot = &r.slots[a]
-				} else {
-					slot = g.slotOf(born, eat)
-				}
-			} else {
-				slot = g.slot(born, eat)
+		cs := g.cs
+		var x *cohort
+		if i := len(cs) - 1; i >= 0 && sameTime(cs[i].born, born) && cs[i].at == eat {
+			x = &cs[i]
+		} else if r := g.cur; r != nil && r.at == eat {
+			age := g.now - born
+			if g.dt != 1 {
+				age /= g.dt
 			}
-			switch {
-			case slot == nil:
-				i = g.idx.find(born, eat, i)
-			case *slot > 0:
-				i = int(*slot - 1)
-			default:
-				*slot = int32(i + 1)
+			if a := int(age + 0.5); uint(a) < uint(len(r.slots)) && sameTime(float64(a), age) && r.slots[a] > 0 {
+				x = &cs[r.slots[a]-1]
 			}
 		}
-		if i == len(g.cs) {
-			g.cs = append(g.cs, cohort{at: eat, born: born, n: n, b: b, obj: obj})
-		} else if x := &g.cs[i]; x.spans() || x.fold != 0 {
-			addTo(x, cohort{at: eat, born: born, n: n, b: b, obj: obj})
-		} else {
+		if x != nil && !x.spans() && x.fold == 0 {
 			x.n += n
 			x.b += b
 			x.obj += obj
+		} else {
+			g.addEntry(eat, born, n, b, obj)
 		}
 		obj = 0
 	}

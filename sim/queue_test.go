@@ -80,7 +80,10 @@ func TestTakeWholeIsNextEntry(t *testing.T) {
 		for i := range 1 + r.IntN(12) {
 			n := pick(1e-13, 0.5, 1, 3, 1000*r.Float64(), 1e6)
 			b := pick(0, n*100, n*1000, n*r.Float64()*2000)
-			a.pushEntry(entry{at: float64(i) + r.Float64(), born: float64(i), n: n, b: b})
+			// Births a trace off the grid are the same time to the gather,
+			// and widen a range of births that ends at the grid's.
+			born := float64(i) - pick(0, 5e-10)
+			a.pushEntry(entry{at: float64(i) + r.Float64(), born: born, n: n, b: b})
 		}
 		bq := a
 		bq.buf = append([]entry(nil), a.buf...)
@@ -94,7 +97,7 @@ func TestTakeWholeIsNextEntry(t *testing.T) {
 			case 0:
 				c.fold = 0.25
 			case 1:
-				c.lo, c.hi = c.born-1, c.born+1
+				c.lo, c.hi = c.born-pick(0, 1), c.born+1
 			}
 			ga.add(c)
 			gb.add(c)
