@@ -23,13 +23,16 @@ var pooling atomic.Bool
 // commands that run many simulations.
 func PoolBuffers() { pooling.Store(true) }
 
-// newEntries is a zeroed buffer of n entries, n a power of two.
-func newEntries(n int) []entry {
+// newEntries is a buffer of n entries, n a power of two, zeroed from
+// entry keep on: the caller writes the first keep itself (a ring that
+// grows copies its entries there, and clearing them first was half of the
+// clearing).
+func newEntries(n, keep int) []entry {
 	if !pooling.Load() {
 		return make([]entry, n)
 	}
 	if p, ok := entryPools[bits.Len(uint(n))-1].Get().(*[]entry); ok && len(*p) == n {
-		clear(*p) // as make's: nothing of another simulation stays in it
+		clear((*p)[keep:]) // as make's: nothing of another simulation stays in it
 		return *p
 	}
 	return make([]entry, n)

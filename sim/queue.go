@@ -291,23 +291,20 @@ func mergeInto(dst *cohort, c cohort, spread bool) {
 
 func (q *fifo) grow() {
 	k := max(8, 2*len(q.buf))
-	nb := newEntries(k)
-	var nx []extra
+	nb := newEntries(k, q.size)
+	// The entries in ring order: the run from head to the buffer's end,
+	// then the one that wrapped to its start.
+	end := min(q.head+q.size, len(q.buf))
+	c := copy(nb, q.buf[q.head:end])
+	copy(nb[c:q.size], q.buf)
 	if q.ext != nil {
-		nx = make([]extra, k)
-	}
-	for i := 0; i < q.size; i++ {
-		j := q.slot(i)
-		nb[i] = q.buf[j]
-		if nx != nil {
-			nx[i] = (*q.ext)[j]
-		}
+		nx := make([]extra, k)
+		c := copy(nx, (*q.ext)[q.head:end])
+		copy(nx[c:q.size], *q.ext)
+		q.ext = &nx
 	}
 	freeEntries(q.buf)
 	q.buf, q.head = nb, 0
-	if nx != nil {
-		q.ext = &nx
-	}
 }
 
 // compactPlain is compact for a plain queue.
