@@ -237,6 +237,7 @@ func (w *memWatch) check(at, total time.Duration) error {
 // often as it must.
 func batchMode(getenv func(string) string) {
 	simbackend.PoolBuffers()
+	preferHugePages()
 	if strings.TrimSpace(getenv("GOGC")) == "" {
 		debug.SetGCPercent(400)
 	}

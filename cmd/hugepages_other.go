@@ -1,0 +1,6 @@
+//go:build !linux
+
+package cmd
+
+// preferHugePages: transparent huge pages are Linux's.
+func preferHugePages() {}
