@@ -21,8 +21,10 @@ import (
 // memory), the block's mapping is marked, and the block is freed: the
 // simulations' buffers are then carved from marked pages. Under an
 // address-space or data rlimit nothing is done, since the mapping counts
-// against those and stays. Once a process is enough: the marks stay.
-func preferHugePages() { hugeOnce.Do(markHugePages) }
+// against those and stays. Once a process is enough: the marks stay. It
+// takes 8–10 ms (the collection that frees the block), so it runs beside
+// the command: a search's first simulation leaves the other cores idle.
+func preferHugePages() { hugeOnce.Do(func() { go markHugePages() }) }
 
 var hugeOnce sync.Once
 

@@ -13,11 +13,11 @@ import (
 
 func TestHugeHeapBytes(t *testing.T) {
 	for _, c := range []struct{ limit, want uint64 }{
-		{0, 256 << 20},         // no limit found
-		{8 << 30, 256 << 20},   // a roomy machine
-		{400 << 20, 100 << 20}, // a quarter, in whole 2 MB pages
-		{41 << 20, 10 << 20},   // 10.25 MB, down to 10
-		{30 << 20, 0},          // 7.5 MB: not worth it
+		{0, 256 << 20},          // no limit found
+		{8 << 30, 256 << 20},    // a roomy machine
+		{1600 << 20, 100 << 20}, // a sixteenth, in whole 2 MB pages
+		{164 << 20, 10 << 20},   // 10.25 MB, down to 10
+		{120 << 20, 0},          // 7.5 MB: not worth it
 	} {
 		if got := hugeHeapBytes(c.limit); got != c.want {
 			t.Errorf("hugeHeapBytes(%d) = %d, want %d", c.limit, got, c.want)
@@ -45,7 +45,7 @@ func TestPreferHugePagesMarksTheHeap(t *testing.T) {
 	}
 	want := hugeHeapBytes(detectMemLimit(p).bytes)
 	before := backends.MemoryInUse()
-	preferHugePages()
+	markHugePages() // what preferHugePages starts beside the command
 	if got := markedBytes(t); got < want {
 		t.Errorf("%d bytes of mappings marked for huge pages, want at least %d", got, want)
 	}
