@@ -177,7 +177,7 @@ func (g *gather) takeWhole(q *fifo, t *taking, all bool, at, obj float64) float6
 		var x *cohort
 		if i := len(cs) - 1; i >= 0 && sameTime(cs[i].born, born) && cs[i].at == eat {
 			x = &cs[i]
-		} else if r := g.cur; r != nil && r.at == eat {
+		} else if r := g.rowAt(eat); r != nil {
 			age := g.now - born
 			if g.dt != 1 {
 				age /= g.dt
@@ -279,12 +279,9 @@ func addTo(x *cohort, c cohort) {
 // Pieces come in runs of one arrival time, most to slots already made: that
 // case is answered here, the rest by slotOf.
 func (g *gather) slot(born, at float64) *int32 {
-	r := g.cur
-	if r == nil || r.at != at {
-		if r = g.alt; r == nil || r.at != at {
-			return g.slotOf(born, at)
-		}
-		g.cur, g.alt = r, g.cur
+	r := g.rowAt(at)
+	if r == nil {
+		return g.slotOf(born, at)
 	}
 	age := g.now - born
 	if g.dt != 1 {
@@ -295,6 +292,21 @@ func (g *gather) slot(born, at float64) *int32 {
 		return &r.slots[a]
 	}
 	return g.slotOf(born, at)
+}
+
+// rowAt is the grid row in use of arrival time at, cur or alt (which
+// becomes cur), or nil when neither is: a flush alternates two arrivals,
+// the tick's start for objects of full size and its end for those whose
+// interval ran out.
+func (g *gather) rowAt(at float64) *gridRow {
+	r := g.cur
+	if r == nil || r.at != at {
+		if r = g.alt; r == nil || r.at != at {
+			return nil
+		}
+		g.cur, g.alt = r, g.cur
+	}
+	return r
 }
 
 func (g *gather) slotOf(born, at float64) *int32 {
