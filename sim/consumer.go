@@ -126,13 +126,26 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 	var x *cohort
 	if i := len(cs) - 1; i >= 0 && sameTime(cs[i].born, born) && cs[i].at == at {
 		x = &cs[i]
-	} else if r := g.rowAt(at); r != nil {
+	} else {
 		age := g.now - born
 		if g.dt != 1 {
 			age /= g.dt
 		}
-		if a := int(age + 0.5); uint(a) < uint(len(r.slots)) && sameTime(float64(a), age) && r.slots[a] > 0 {
-			x = &cs[r.slots[a]-1]
+		a := int(age + 0.5)
+		if !sameTime(float64(a), age) {
+			// Off the tick grid (a merged backlog entry): no row has a
+			// slot for it (slotOf), so it goes to the index.
+			g.addAt(g.idx.find(born, at, len(cs)), at, born, n, b, obj)
+			return
+		}
+		if r := g.rowAt(at); r != nil && uint(a) < uint(len(r.slots)) {
+			s := r.slots[a]
+			if s == 0 { // the first piece of its birth and arrival
+				r.slots[a] = int32(len(cs) + 1)
+				g.cs = append(cs, cohort{at: at, born: born, n: n, b: b, obj: obj})
+				return
+			}
+			x = &cs[s-1]
 		}
 	}
 	if x != nil && !x.spans() && x.fold == 0 {
@@ -158,6 +171,12 @@ func (g *gather) addOther(at, born, n, b, obj float64) {
 	} else {
 		*slot = int32(i + 1)
 	}
+	g.addAt(i, at, born, n, b, obj)
+}
+
+// addAt adds the piece to cohort i, or as a new cohort when i is the
+// number of cohorts.
+func (g *gather) addAt(i int, at, born, n, b, obj float64) {
 	if i == len(g.cs) {
 		g.cs = append(g.cs, cohort{at: at, born: born, n: n, b: b, obj: obj})
 		return
