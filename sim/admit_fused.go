@@ -134,12 +134,7 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 			offB[u] = en*w*byteW + offB[u]
 		}
 		if u == next {
-			for ; k < len(more) && int(more[k].unit) == u; k++ {
-				a.addOffered(e, more[k])
-			}
-			if k < len(more) {
-				next = int(more[k].unit)
-			}
+			k, next = a.offerLater(e, more, u, k)
 		}
 		o := offB[u]
 		f := 1.0
@@ -206,6 +201,19 @@ func (a *admission) offerDue(e *edge, due []*retryBatch) []retryEntry {
 	slices.SortStableFunc(more, func(x, y retryEntry) int { return int(x.unit) - int(y.unit) })
 	a.more = more
 	return more
+}
+
+// offerLater adds unit u's later due entries, more[j] on while they are
+// u's, to the offered sums after its new records (see offerDue), and
+// returns the place past them in more and the unit of the next (-1: none).
+func (a *admission) offerLater(e *edge, more []retryEntry, u, j int) (int, int) {
+	for ; j < len(more) && int(more[j].unit) == u; j++ {
+		a.addOffered(e, more[j])
+	}
+	if j < len(more) {
+		return j, int(more[j].unit)
+	}
+	return j, -1
 }
 
 // settleEdge is settle's pass for a stream's only writer: each unit

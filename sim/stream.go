@@ -271,10 +271,14 @@ func (s *stream) step(e *Engine) {
 		throttled, inN, inB = t, n, b
 	} else if len(s.adm.edges) == 1 && !s.failed(now) && !e.generalAdmission {
 		// One writer under limits of the service's own (MSK's brokers, an
-		// on-demand stream's): the general offer and limits, then settle's
-		// pass for one writer.
-		s.adm.offer(e.tick)
-		s.limits(e)
+		// on-demand stream's): offer and limits (fused where the service
+		// has them so), then settle's pass for one writer.
+		if f, ok := s.kind.(oneWriterLimits); ok {
+			f.offerLimits(e, s)
+		} else {
+			s.adm.offer(e.tick)
+			s.limits(e)
+		}
 		throttled, inN, inB = s.adm.settleSingle(s.adm.due[0], e.tick, e.dt)
 	} else {
 		s.adm.offer(e.tick)
@@ -327,6 +331,13 @@ func (s *stream) orphanQueues() []fifo {
 		s.setQueueLimits()
 	}
 	return s.orphan
+}
+
+// oneWriterLimits is a storage that does offer and limits for a stream's
+// only writer in fewer passes over the units than the general ones, to
+// their results bit for bit (TestSettleSingleMatchesGeneral).
+type oneWriterLimits interface {
+	offerLimits(e *Engine, s *stream)
 }
 
 // limits sets each unit's accepted fraction for this tick and records utilisation.

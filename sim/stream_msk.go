@@ -183,12 +183,7 @@ func (k *msk) layout(s *stream) {
 // to the partitions each broker leads; partitions without a leader in
 // service refuse writes.
 func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
-	brokers := max(1, s.n.Int("brokers"))
-	if len(k.load) != brokers {
-		k.load = make([]float64, brokers)
-		k.util = make([]float64, brokers)
-		k.frac = make([]float64, brokers)
-	}
+	k.brokerScratch(s)
 	// The slices are read into locals once: the loops run per partition
 	// and tick, and their stores would otherwise reload each header.
 	load, leader := k.load, k.leader[:s.units]
@@ -199,18 +194,9 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 			load[l] += offB[u]
 		}
 	}
-	// A partition's figures are its leader's: divide once per broker.
-	butil, bfrac := k.util, k.frac
-	for l, b := range load {
-		butil[l] = b / max(k.sustain*dt, 1e-9)
-		bfrac[l] = 1
-		if over := b / max(k.brokerT*dt, 1e-9); over > 1 {
-			bfrac[l] = 1 / over
-		}
-	}
+	butil, bfrac := k.brokerFractions(dt)
 	// One length per pair of arrays: one bounds check covers both.
 	frac, util := s.adm.frac[:len(leader)], s.util[:len(leader)]
-	bfrac = bfrac[:len(butil)]
 	for u, l := range leader {
 		if l < 0 {
 			frac[u], util[u] = 0, 0
@@ -218,6 +204,86 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 		}
 		util[u], frac[u] = butil[l], bfrac[l]
 	}
+}
+
+// offerLimits is the general offer and limits (writeLimits, then the
+// stream's peak) for the only writer, in two passes over the partitions
+// instead of four: the offered bytes and each broker's load, then each
+// partition's fraction and utilisation, its leader's, and the peak. It
+// sums only the offered bytes of the new records (the brokers read
+// nothing else), and adds a partition's later due entries after them, as
+// admission.settleBytes does, so every sum has offer's terms in offer's
+// order.
+func (k *msk) offerLimits(e *Engine, s *stream) {
+	a := &s.adm
+	ed := a.edges[0]
+	if len(ed.share) != s.units {
+		a.offer(e.tick) // the writer not spread over these partitions yet
+		s.limits(e)
+		return
+	}
+	more := a.offerDue(ed, a.dueBatches(ed, e.tick))
+	k.brokerScratch(s)
+	perRecB := 0.0
+	if ed.n > 0 {
+		perRecB = ed.b / ed.n
+	}
+	byteW := perRecB + ed.keyBytes
+	share, en := ed.share, ed.n
+	load, leader := k.load, k.leader[:len(share)]
+	offB := a.offB[:len(share)]
+	next, j := -1, 0 // the next partition with more than one due entry, and its place in more
+	if len(more) > 0 {
+		next = int(more[0].unit)
+	}
+	clear(load)
+	for u, w := range share {
+		if en > 0 {
+			offB[u] = en*w*byteW + offB[u]
+		}
+		if u == next {
+			j, next = a.offerLater(ed, more, u, j)
+		}
+		if l := leader[u]; l >= 0 {
+			load[l] += offB[u]
+		}
+	}
+	butil, bfrac := k.brokerFractions(e.dt)
+	frac, util := a.frac[:len(leader)], s.util[:len(leader)]
+	m := s.maxUtil
+	for u, l := range leader {
+		if l < 0 {
+			frac[u], util[u] = 0, 0
+		} else {
+			util[u], frac[u] = butil[l], bfrac[l]
+		}
+		m = larger(m, util[u])
+	}
+	s.maxUtil = m
+}
+
+// brokerScratch sizes the per-broker scratch to the cluster's brokers.
+func (k *msk) brokerScratch(s *stream) {
+	if brokers := max(1, s.n.Int("brokers")); len(k.load) != brokers {
+		k.load = make([]float64, brokers)
+		k.util = make([]float64, brokers)
+		k.frac = make([]float64, brokers)
+	}
+}
+
+// brokerFractions turns each broker's load (bytes offered this tick) into
+// its utilisation and accepted fraction, which its partitions share: a
+// division once per broker, not per partition.
+func (k *msk) brokerFractions(dt float64) (butil, bfrac []float64) {
+	butil, bfrac = k.util, k.frac[:len(k.util)]
+	for l, b := range k.load[:len(butil)] {
+		butil[l] = b / max(k.sustain*dt, 1e-9)
+		bfrac[l] = 1
+		if over := b / max(k.brokerT*dt, 1e-9); over > 1 {
+			bfrac[l] = 1 / over
+		}
+	}
+	return butil, bfrac
 }
 
 // sharedBudget: provisioned MSK's egress is part of its broker model.
