@@ -116,11 +116,12 @@ func (g *gather) add(c cohort) {
 // its figures (a buffer's flush hands on one per entry, and copying whole
 // cohorts through the calls cost more than the gathering). Its common
 // cases come first, without a call: the piece joins the newest cohort, or
-// one the rows in use find by its age, with no fold or range of births (a
-// backlog's pieces, read shard by shard, mostly join a cohort of their
-// birth made by a shard before). addOther takes the rest, deciding as
-// they would have. takeWhole repeats these lines in its loop: calling
-// addEntry there cost the Firehose days 3% more instructions.
+// the plain cohort that the row in use for its arrival finds by its age (a
+// backlog's pieces, read shard by shard, mostly join one a shard before
+// made), or opens that row's slot; a birth off the tick grid goes straight
+// to the index. addOther takes the rest, deciding as the full path would.
+// takeWhole repeats the first two in its loop: calling addEntry there cost
+// the Firehose days 3% more instructions.
 func (g *gather) addEntry(at, born, n, b, obj float64) {
 	cs := g.cs
 	var x *cohort
@@ -157,9 +158,10 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 	g.addOther(at, born, n, b, obj)
 }
 
-// addOther is addEntry past its common cases: a new cohort, a birth off
-// the grid (the index), a row not in use, or a cohort with a fold or a
-// range of births (addTo).
+// addOther is addEntry's full path: the newest cohort, else the slot of
+// the piece's birth and arrival (a new row, a row's slots grown), else the
+// index; then addAt, which merges into a cohort with a fold or a range of
+// births with addTo.
 func (g *gather) addOther(at, born, n, b, obj float64) {
 	i := len(g.cs)
 	if i > 0 && sameTime(g.cs[i-1].born, born) && g.cs[i-1].at == at {
@@ -192,15 +194,15 @@ func (g *gather) addAt(i int, at, born, n, b, obj float64) {
 }
 
 // takeWhole takes the front entries of q that the take t has room for
-// whole (every entry when all: a drain), as nextEntry would take each
-// whole, to the bit, and adds each to the gather as addEntry would, arriving at
-// later(e.at, at), the first with obj objects. It returns obj, or 0 once an
-// entry has taken it. These are a Firehose object's whole entries, written
-// ticks before and cold in the cache: one pass over them, where counting
-// them first and gathering them after read each twice. addEntry's common
-// cases are written in (a call per entry cost more than the gathering) and
-// it takes the rest, deciding as they would; the totals are subtracted in
-// the pops' order.
+// whole (every entry when all: a drain), as nextEntry would take each, to
+// the bit, and adds each to the gather as addEntry would, arriving at
+// later(e.at, at), the first with obj objects. It returns obj, or 0 once
+// an entry has taken it. These are a Firehose object's whole entries,
+// written ticks before and cold in the cache: one pass over them, where
+// counting them first and gathering them after read each twice.
+// addEntry's first two common cases are written in (a call per entry cost
+// more than the gathering) and addOther takes the rest, deciding as they
+// would; the totals are subtracted in the pops' order.
 func (g *gather) takeWhole(q *fifo, t *taking, all bool, at, obj float64) float64 {
 	buf, head, size := q.buf, q.head, q.size
 	mask := len(buf) - 1
