@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -67,9 +68,9 @@ func markedBytes(t *testing.T) uint64 {
 		f := strings.Fields(sc.Text())
 		switch {
 		case len(f) >= 2 && f[0] == "Size:":
-			var kb uint64
-			for _, c := range f[1] {
-				kb = kb*10 + uint64(c-'0')
+			kb, err := strconv.ParseUint(f[1], 10, 64)
+			if err != nil {
+				t.Fatalf("smaps: %q: %v", sc.Text(), err)
 			}
 			size = kb << 10
 		case len(f) >= 1 && f[0] == "VmFlags:":

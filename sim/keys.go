@@ -248,7 +248,11 @@ const hashPart = 25_000
 // before it, so every sum is the one a single pass makes.
 func (ks *keySpace) hashNames() []u128 {
 	sums := make([]u128, ks.k)
-	parts := max(1, min(runtime.GOMAXPROCS(0), ks.k/hashPart))
+	parts := min(runtime.GOMAXPROCS(0), ks.k/hashPart)
+	if parts <= 1 {
+		ks.hashRun(sums, 0)
+		return sums
+	}
 	var wg sync.WaitGroup
 	for p := range parts {
 		lo, hi := ks.k*p/parts, ks.k*(p+1)/parts

@@ -194,16 +194,7 @@ func (k *msk) writeLimits(_ *Engine, s *stream, dt float64) {
 			load[l] += offB[u]
 		}
 	}
-	butil, bfrac := k.brokerFractions(dt)
-	// One length per pair of arrays: one bounds check covers both.
-	frac, util := s.adm.frac[:len(leader)], s.util[:len(leader)]
-	for u, l := range leader {
-		if l < 0 {
-			frac[u], util[u] = 0, 0
-			continue
-		}
-		util[u], frac[u] = butil[l], bfrac[l]
-	}
+	k.leaderFigures(s, leader, dt, 0)
 }
 
 // offerLimits is the general offer and limits (writeLimits, then the
@@ -248,9 +239,17 @@ func (k *msk) offerLimits(e *Engine, s *stream) {
 			load[l] += offB[u]
 		}
 	}
-	butil, bfrac := k.brokerFractions(e.dt)
-	frac, util := a.frac[:len(leader)], s.util[:len(leader)]
-	m := s.maxUtil
+	s.maxUtil = k.leaderFigures(s, leader, e.dt, s.maxUtil)
+}
+
+// leaderFigures gives each partition its leader broker's utilisation and
+// accepted fraction this tick (nothing to one without a leader in
+// service), from the brokers' loads, and returns the highest utilisation,
+// of them and m, in partition order.
+func (k *msk) leaderFigures(s *stream, leader []int, dt, m float64) float64 {
+	butil, bfrac := k.brokerFractions(dt)
+	// One length per pair of arrays: one bounds check covers both.
+	frac, util := s.adm.frac[:len(leader)], s.util[:len(leader)]
 	for u, l := range leader {
 		if l < 0 {
 			frac[u], util[u] = 0, 0
@@ -259,7 +258,7 @@ func (k *msk) offerLimits(e *Engine, s *stream) {
 		}
 		m = larger(m, util[u])
 	}
-	s.maxUtil = m
+	return m
 }
 
 // brokerScratch sizes the per-broker scratch to the cluster's brokers.
