@@ -121,8 +121,9 @@ type admission struct {
 	// sums are those of retN, retB and retBornN in unit order, to the bit)
 	retOrdered                    bool
 	retSumN, retSumB, retSumBornN float64
-	// shortcuts allows retOrdered and reader.keepsUp (set per tick by the
-	// stream; the tests turn them off with Engine.everyShard)
+	// shortcuts allows retOrdered, reader.keepsUp and settleDue's count of
+	// the retries lost on their last attempt (set per tick by the stream;
+	// the tests turn them off with Engine.everyShard)
 	shortcuts bool
 	// oneIn: settleSingle admitted this tick's writes, oneInN and oneInB in
 	// all (provisioned MSK's reader keepsUpAll on them)
@@ -300,10 +301,17 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 	frac, at := a.frac, e.at
 	retN, retB, retBornN, accAt := a.retN[:len(frac)], a.retB[:len(frac)], a.retBornN[:len(frac)], a.accAt[:len(frac)]
 	anyRet := false
+	// A batch on the writer's last attempt has its refusals lost here, in
+	// the order schedule would add them, rather than written out for
+	// schedule to count: not when this tick's first refusals are lost too
+	// (schedule adds those first), nor without the shortcuts.
+	lostHere := a.shortcuts && e.maxRetries > 0
+	wl, el := w.lost, e.lost
 	for k, rb := range due {
 		if k == len(a.followBufs) {
 			a.followBufs = append(a.followBufs, nil)
 		}
+		lose := lostHere && rb.attempt >= e.maxRetries
 		// Each entry refuses at most one follow-up entry: room for all of
 		// them is made once, and they are written in place.
 		fe := slices.Grow(a.followBufs[k][:0], len(rb.entries))[:len(rb.entries)]
@@ -332,6 +340,11 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 			if rej := n - ok; rej > 1e-12 {
 				throttled += rej
 				refused += rej
+				if lose {
+					wl += rej
+					el += rej
+					continue
+				}
 				fe[nf] = retryEntry{u, rej, en.b * rej / n, en.born}
 				nf++
 			}
@@ -342,6 +355,7 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 		rb.due = -1
 	}
 	w.out, w.outB, w.writeRefused = out, outB, refused
+	w.lost, e.lost = wl, el
 	if anyRet {
 		a.anyRet = true
 	}

@@ -72,8 +72,9 @@ type Engine struct {
 	generalAdmission bool
 	// everyShard makes a Kinesis stream's one keeping-up reader work out
 	// its allowances shard by shard (no reader.keepsUp) and sum accepted
-	// retries over every shard (no admission.retOrdered): the tests hold
-	// those shortcuts to the full passes with it.
+	// retries over every shard (no admission.retOrdered), and leaves the
+	// retries refused on their last attempt to schedule to count lost:
+	// the tests hold those shortcuts to the full passes with it.
 	everyShard bool
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64

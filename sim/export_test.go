@@ -9,6 +9,7 @@ func ShareReadsGenerally(e *Engine) { e.generalReads = true }
 func AdmitGenerally(e *Engine) { e.generalAdmission = true }
 
 // ReadEveryShard makes e work out a Kinesis reader's allowances and its
-// accepted retries' sums shard by shard, never by the shortcuts that skip
-// those passes when they cannot change anything.
+// accepted retries' sums shard by shard, and hand every refused retry to
+// schedule (which counts those past the last attempt lost), never by the
+// shortcuts that skip those passes when they cannot change anything.
 func ReadEveryShard(e *Engine) { e.everyShard = true }

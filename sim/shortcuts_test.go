@@ -11,9 +11,10 @@ import (
 
 // TestShortcutsMatchEveryShard holds the shortcuts of a stream with one
 // writer and one reader that keeps up (reader.keepsUp on Kinesis and
-// keepsUpBytes on MSK Serverless, which skip the allowance pass, and
+// keepsUpBytes on MSK Serverless, which skip the allowance pass,
 // admission.retOrdered, which takes the accepted retries' sums from the
-// admission) to the full passes, tick by tick: both stores, every consumer
+// admission, and settleDue's count of the retries refused on their last
+// attempt) to the full passes, tick by tick: both stores, every consumer
 // kind (capacities in bytes and in records), retry settings whose attempts
 // fall due alone or several at once, fixed, lognormal and aggregated
 // records, shard and partition counts, ticks of 200 ms, 1 s and 5 s, rates
