@@ -338,6 +338,50 @@ timeline:
 	}
 }
 
+// §1.3, at its edge: the records of a run's first tick expire on the tick
+// one retention period later, not before (the pass over the queues is
+// skipped only while nothing can be that old).
+func TestFirstTickExpiresAtRetention(t *testing.T) {
+	for _, c := range []struct {
+		duration string
+		want     float64
+	}{
+		{"24h", 0},         // the last tick is at 23 h: nothing is 24 h old yet
+		{"25h", 10 * 3600}, // at 24 h, the first tick's 36,000 records
+		{"26h", 2 * 10 * 3600},
+	} {
+		sc := load(t, `version: 1
+name: edge
+duration: `+c.duration+`
+tick: 1h
+producers:
+  - id: p
+    rate: 10/s
+    record_size: 1KiB
+    to: [s]
+storage:
+  - id: s
+    service: kinesis-data-streams
+    shards: 1
+    retention: 24h
+consumers:
+  - id: c
+    service: app
+    from: s
+    to: [d]
+destinations:
+  - id: d
+    service: s3
+timeline:
+  - at: 0s
+    fail: c
+    for: 30h
+`)
+		_, m := runChecked(t, sc)
+		near(t, c.duration+": s.expired_records", m["s.expired_records"], c.want, 1e-6)
+	}
+}
+
 // §1.11: 4 provisioned shards cost 4 × 730 h × $0.015 = $43.80 a month in
 // shard-hours; a trickle of PUT units adds cents.
 func TestProvisionedShardHours(t *testing.T) {

@@ -371,6 +371,12 @@ func (s *stream) clusterCap(accepted, limit float64) {
 // expire drops records older than retention: lost for the reader that had not read them.
 func (s *stream) expire(now float64) {
 	cut := now - s.retention
+	if cut < 0 {
+		// No record arrived before the run began (time 0): within the
+		// first retention period nothing is old enough, and the pass over
+		// every queue is skipped.
+		return
+	}
 	drop := func(q *fifo) float64 {
 		var n float64
 		for q.olderThan(cut) {
