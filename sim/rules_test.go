@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -301,10 +302,24 @@ consumers:
 
 // §1.3: a consumer down for longer than the 24 h retention loses what expired.
 func TestOutageLongerThanRetentionLosesData(t *testing.T) {
-	sc := load(t, `version: 1
+	sc := load(t, consumerOutage("30h", "10s", "1h", "26h"))
+	_, m := runChecked(t, sc)
+	// Records written between 1 h and 3 h (26 h outage − 24 h retention) expire
+	// before the consumer is back at 27 h: about 2 h × 10/s = 72,000.
+	near(t, "s.expired_records", m["s.expired_records"], 2*3600*10, 200)
+	near(t, "pipeline.lost_records", m["pipeline.lost_records"], m["s.expired_records"], 1e-6)
+	if m["s.iterator_age_max"] < 23*3600 {
+		t.Errorf("iterator age max %.0f s, want close to retention", m["s.iterator_age_max"])
+	}
+}
+
+// consumerOutage is 10 records/s of 1 KiB into a 1-shard stream kept 24 h,
+// read by an app consumer that fails at `at` for `span`.
+func consumerOutage(duration, tick, at, span string) string {
+	return fmt.Sprintf(`version: 1
 name: outage
-duration: 30h
-tick: 10s
+duration: %s
+tick: %s
 producers:
   - id: p
     rate: 10/s
@@ -324,18 +339,10 @@ destinations:
   - id: d
     service: s3
 timeline:
-  - at: 1h
+  - at: %s
     fail: c
-    for: 26h
-`)
-	_, m := runChecked(t, sc)
-	// Records written between 1 h and 3 h (26 h outage − 24 h retention) expire
-	// before the consumer is back at 27 h: about 2 h × 10/s = 72,000.
-	near(t, "s.expired_records", m["s.expired_records"], 2*3600*10, 200)
-	near(t, "pipeline.lost_records", m["pipeline.lost_records"], m["s.expired_records"], 1e-6)
-	if m["s.iterator_age_max"] < 23*3600 {
-		t.Errorf("iterator age max %.0f s, want close to retention", m["s.iterator_age_max"])
-	}
+    for: %s
+`, duration, tick, at, span)
 }
 
 // §1.3, at its edge: the records of a run's first tick expire on the tick
@@ -350,33 +357,7 @@ func TestFirstTickExpiresAtRetention(t *testing.T) {
 		{"25h", 10 * 3600}, // at 24 h, the first tick's 36,000 records
 		{"26h", 2 * 10 * 3600},
 	} {
-		sc := load(t, `version: 1
-name: edge
-duration: `+c.duration+`
-tick: 1h
-producers:
-  - id: p
-    rate: 10/s
-    record_size: 1KiB
-    to: [s]
-storage:
-  - id: s
-    service: kinesis-data-streams
-    shards: 1
-    retention: 24h
-consumers:
-  - id: c
-    service: app
-    from: s
-    to: [d]
-destinations:
-  - id: d
-    service: s3
-timeline:
-  - at: 0s
-    fail: c
-    for: 30h
-`)
+		sc := load(t, consumerOutage(c.duration, "1h", "0s", "30h"))
 		_, m := runChecked(t, sc)
 		near(t, c.duration+": s.expired_records", m["s.expired_records"], c.want, 1e-6)
 	}
