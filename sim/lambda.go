@@ -274,6 +274,11 @@ func (p *processor) injectPoison(e *Engine) {
 	want := p.n.Int("poison_records")
 	ps := &p.poison
 	units := p.srcUnits()
+	if ps.blocked == nil && ps.seen >= want {
+		// No poison record yet: nothing to track, and holdPoisoned has no
+		// pass to make over the shards.
+		return
+	}
 	if ps.blocked == nil || len(ps.blocked) != units {
 		ps.blocked = make([]float64, units)
 		ps.drop = make([]float64, units)
