@@ -1,5 +1,5 @@
 # Everyday commands. CI is .ci/run; `make ci` runs it.
-.PHONY: run test test-short golden bench kinds kinds-instructions fuzz smoke demo ci
+.PHONY: run test test-short golden bench kinds kinds-instructions size-cores fuzz smoke demo ci
 
 run:          ## the TUI on the built-in scenarios
 	go run .
@@ -22,6 +22,9 @@ kinds:        ## a day of each consumer kind through the real binary: wall time 
 
 kinds-instructions: ## half an hour of each kind, engine and bare loop: instructions (needs valgrind)
 	scripts/kinds-instructions.sh
+
+size-cores:   ## `size` of a 1,000-shard stream on one core and on two: wall times and their ratio
+	scripts/size-cores.sh
 
 # -fuzzminimizetime: Go shrinks each new input for up to 60 s by default,
 # longer than a short session; 2 s keeps the fuzzer exploring.
