@@ -94,32 +94,52 @@ func (b *lambdaBatch) open(t, dt float64) {
 	b.opened = max(t-dt, b.free())
 }
 
-// batchTick puts this tick's reads into their shards' batches and invokes
-// the batches that are due, handing their records on through p.pieces.
-func (p *processor) batchTick(e *Engine, read []shardPiece) {
-	now, dt := e.nowSec(), e.dt
+// The reads go into their shards' batches as the reader hands them over,
+// and the due batches are invoked shard by shard in the same pass: takeUnits
+// hands a shard's pieces over together and in shard order, so once a piece
+// of shard u comes, every shard before u has been read, and its batches can
+// be closed while its headers (its batch's, its unread queue's) are still in
+// the cache. Over the shards in order, this invokes what pushing every
+// piece first and then closing every shard would, in the same order.
+
+// batchStart begins a tick's batching: the batches match the shards and
+// slots (they change with resharding and the timeline), and no shard's
+// batches are closed yet.
+func (p *processor) batchStart(now float64) {
+	p.batchNext = 0
+	if p.failed(now) {
+		return
+	}
 	if len(p.batches) != p.srcUnits() || len(p.batches[0].busy) != int(p.units) {
 		p.rebatch()
 	}
-	for _, sp := range read {
-		b := &p.batches[sp.u]
-		if b.q.empty() {
-			b.open(sp.c.at, dt)
-		}
-		b.q.push(sp.c)
-	}
-	for u := range p.batches {
-		if p.batches[u].q.empty() {
-			continue // closeBatches has nothing to do: most shards, most ticks
-		}
-		p.closeBatches(u, now, dt)
-	}
 }
 
-// shardPiece is a piece read from shard u.
-type shardPiece struct {
-	u int
-	c cohort
+// batchPiece puts a piece read from shard u into its batch, after closing
+// the batches of the shards before u.
+func (p *processor) batchPiece(u int, c cohort, now, dt float64) {
+	p.closeUpTo(u, now, dt)
+	b := &p.batches[u]
+	if b.q.empty() {
+		b.open(c.at, dt)
+	}
+	b.q.push(c)
+	p.batchHeld[u] = true
+}
+
+// closeUpTo invokes the due batches of the shards from batchNext up to,
+// not including, u. Most shards' batches are empty most ticks, and
+// batchHeld says so from a byte a shard, where the batches themselves
+// (120 bytes a shard) cost a cache miss each.
+func (p *processor) closeUpTo(u int, now, dt float64) {
+	held := p.batchHeld
+	for ; p.batchNext < u; p.batchNext++ {
+		if !held[p.batchNext] {
+			continue // closeBatches has nothing to do
+		}
+		p.closeBatches(p.batchNext, now, dt)
+		held[p.batchNext] = !p.batches[p.batchNext].q.empty()
+	}
 }
 
 // closeBatches invokes shard u's full batches, then its partial one when its
@@ -230,6 +250,10 @@ func (p *processor) rebatch() {
 			}
 			nb.q.push(c)
 		})
+	}
+	p.batchHeld = make([]bool, len(p.batches))
+	for u := range p.batches {
+		p.batchHeld[u] = !p.batches[u].q.empty()
 	}
 }
 

@@ -40,7 +40,8 @@ type processor struct {
 	batchWindow float64 // seconds
 	pieces      gather
 	batches     []lambdaBatch // per shard: the batch being filled
-	lread       []shardPiece  // this tick's reads, per shard
+	batchHeld   []bool        // per shard: its batch holds records (read apart from batches: see closeUpTo)
+	batchNext   int           // the first shard whose batches this tick has not closed (batchPiece)
 	flink       flinkState
 	poison      poisonState
 	pieceDelay  float64 // extra latency of what is read this tick (checkpoint pause)
@@ -191,7 +192,9 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	dt, now := e.dt, e.nowSec()
 	p.pieces.reset(now, dt)
 	lambda := p.perShard
-	p.lread = p.lread[:0]
+	if lambda {
+		p.batchStart(now)
+	}
 	// The reads, stamped with their arrival (after the read's delay and
 	// any checkpoint pause), in one callback: it runs for every piece.
 	delay, pause := p.rd.delay, p.pieceDelay
@@ -204,7 +207,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 		readN += co.n
 		readB += co.b
 		if lambda {
-			p.lread = append(p.lread, shardPiece{u, co})
+			p.batchPiece(u, co, now, dt)
 			return
 		}
 		if co.fold == 0 && !co.spans() {
@@ -215,7 +218,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	})
 	p.measureLoad(e, readN, readB)
 	if lambda && !p.failed(now) {
-		p.batchTick(e, p.lread)
+		p.closeUpTo(len(p.batches), now, dt)
 	}
 	for i, co := range p.pieces.cs {
 		if p.window > 0 {
