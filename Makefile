@@ -1,5 +1,5 @@
 # Everyday commands. CI is .ci/run; `make ci` runs it.
-.PHONY: run test test-short golden bench kinds kinds-instructions size-cores fuzz smoke demo ci
+.PHONY: run test test-short golden bench kinds kinds-bytes kinds-instructions size-cores fuzz smoke demo ci
 
 run:          ## the TUI on the built-in scenarios
 	go run .
@@ -19,6 +19,9 @@ bench:        ## the speed goals: engine, advisor and dashboard frame time
 
 kinds:        ## a day of each consumer kind through the real binary: wall time and peak RSS
 	scripts/kinds-table.sh
+
+kinds-bytes:  ## each kind's engine/loop, the loops keeping each queued entry's bytes as the engine does
+	GOMAXPROCS=1 go test -tags loopbytes ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 2x
 
 kinds-instructions: ## half an hour of each kind, engine and bare loop: instructions (needs valgrind)
 	scripts/kinds-instructions.sh

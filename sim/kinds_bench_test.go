@@ -42,6 +42,10 @@ func loadKind(tb testing.TB, name string) *pipeline.Scenario {
 // BenchmarkKinds runs each kind's day through the engine and through its
 // bare loop, alternately in the same iteration, and reports both times and
 // their ratio (engine/loop), so that a busy machine slows both alike.
+//
+// Built with -tags loopbytes, the loops keep each queued entry's bytes as
+// the engine's queues do (kinds_loop_bytes_test.go): the ratio is then the
+// engine's against a loop that does that work too (`make kinds-bytes`).
 func BenchmarkKinds(b *testing.B) {
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) {

@@ -39,6 +39,9 @@ func loopAppS3(sc *pipeline.Scenario) loopTotals {
 	d.readDelay = kdsPollDelay
 	g := d.gather(kdsPollDelay) // written to S3 as soon as read
 	backlog := make([]ring, d.units)
+	if keepsBytes {
+		setRingBytes(d, backlog)
+	}
 	readMax := pollRead(d, math.Inf(1)) // records a shard gives in a tick
 	for t := range d.ticks {
 		now := float64(t)

@@ -49,7 +49,13 @@ func loopFirehoseFlinkEFO(sc *pipeline.Scenario) loopTotals {
 	fhEvery := fh.Dur("buffer.interval").Seconds() / d.dt
 	fhPrefixes := nodeOf(sc, "lake").Int("prefixes")
 	bufs := make([]ring, d.units)
+	if keepsBytes {
+		setRingBytes(d, bufs)
+	}
 	backlog := make([]ring, d.units)
+	if keepsBytes {
+		setRingBytes(d, backlog)
+	}
 	opened := make([]float64, d.units)
 	d.readDelay = kdsPollDelay
 	bySize, byTime := d.gather(0), d.gather(d.dt)
@@ -77,7 +83,10 @@ func loopFirehoseFlinkEFO(sc *pipeline.Scenario) loopTotals {
 	}
 	own := pipeline.KDSEFOBytes * d.dt / d.size // records a shard gives Flink per tick
 	nextCkpt, pauseLeft := every, 0.0
-	fq := make([]ring, d.units)      // Flink's unread records per shard
+	fq := make([]ring, d.units) // Flink's unread records per shard
+	if keepsBytes {
+		setRingBytes(d, fq)
+	}
 	inN := make([]float64, d.units)  // this tick's new records per shard (second pass)
 	inR := make([]float64, d.units)  // this tick's retried records per shard (second pass)
 	want := make([]float64, d.units) // capacity sharing: what waits per shard

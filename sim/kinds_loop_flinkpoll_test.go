@@ -93,6 +93,9 @@ func newFlinkPoll(d *loopDay, job, stream *pipeline.Node) *flinkPoll {
 	limit := flinkRingLimit(d.units)
 	for u := range f.q {
 		f.q[u].limit = limit
+		if keepsBytes {
+			f.q[u].bytes.setPer(d.size)
+		}
 	}
 	// The job's capacity: `capacity` per KPU, or the rule of thumb's
 	// (FLINK-KPU-CAPACITY), in records a tick.
@@ -436,6 +439,7 @@ func (f *flinkPoll) checkpointAfter(t float64) float64 {
 // behind loop's time). It keeps at most limit entries; past that,
 // neighbours are merged in pairs.
 type flinkRing struct {
+	bytes      queueBytes
 	e          []flinkEntry
 	head, size int
 	limit      int
@@ -454,17 +458,28 @@ func flinkRingLimit(queues int) int {
 	return 1 << int(math.Ceil(math.Log2(float64(per))))
 }
 
-type flinkEntry struct{ born, at, n float64 } // ticks, ticks, records
+type flinkEntry struct {
+	bytes       byteCol
+	born, at, n float64 // ticks, ticks, records
+}
 
 func (q *flinkRing) push(born, at, n float64) {
 	if n <= 0 {
 		return
 	}
 	q.total += n
+	var b byteCol
+	if keepsBytes {
+		b = q.bytes.of(n)
+		q.bytes.add(b)
+	}
 	mask := len(q.e) - 1
 	if q.size > 0 {
 		if l := &q.e[(q.head+q.size-1)&mask]; l.born == born && l.at == at {
 			l.n += n
+			if keepsBytes {
+				l.bytes.add(b)
+			}
 			return
 		}
 	}
@@ -476,7 +491,7 @@ func (q *flinkRing) push(born, at, n float64) {
 		}
 		mask = len(q.e) - 1
 	}
-	q.e[(q.head+q.size)&mask] = flinkEntry{born, at, n}
+	q.e[(q.head+q.size)&mask] = flinkEntry{bytes: b, born: born, at: at, n: n}
 	q.size++
 }
 
@@ -496,7 +511,10 @@ func (q *flinkRing) halve() {
 		if i+1 < q.size {
 			y := q.e[(q.head+i+1)&mask]
 			t := x.n + y.n
-			x = flinkEntry{(x.born*x.n + y.born*y.n) / t, (x.at*x.n + y.at*y.n) / t, t}
+			if keepsBytes {
+				x.bytes.add(y.bytes)
+			}
+			x = flinkEntry{bytes: x.bytes, born: (x.born*x.n + y.born*y.n) / t, at: (x.at*x.n + y.at*y.n) / t, n: t}
 		}
 		q.e[(q.head+out)&mask] = x
 		out++
@@ -510,14 +528,23 @@ func (q *flinkRing) front(n float64) (born, at, part float64) {
 	born, at, part = f.born, f.at, min(f.n, n)
 	if part >= f.n*(1-1e-12) {
 		part = f.n
+		if keepsBytes {
+			q.bytes.sub(f.bytes)
+		}
 		q.head = (q.head + 1) & (len(q.e) - 1)
 		q.size--
 	} else {
+		if keepsBytes {
+			q.bytes.sub(f.bytes.split(part, f.n))
+		}
 		f.n -= part
 	}
 	q.total -= part
 	if q.size == 0 {
 		q.total = 0
+		if keepsBytes {
+			q.bytes.clear()
+		}
 	}
 	return born, at, part
 }

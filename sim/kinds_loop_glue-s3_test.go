@@ -38,6 +38,9 @@ func loopGlueS3(sc *pipeline.Scenario) loopTotals {
 		panic("loopGlueS3: a window's last reads arrive after it ends; the loop does not wait for them")
 	}
 	backlog := make([]ring, d.units)
+	if keepsBytes {
+		setRingBytes(d, backlog)
+	}
 	readMax := pollRead(d, math.Inf(1)) // records a shard gives in a tick
 	end := window                       // seconds; the window being filled ends then
 	win := glueWindow{d: d, last: math.Ceil(end/d.dt - 1e-9)}

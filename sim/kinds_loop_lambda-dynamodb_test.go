@@ -168,8 +168,15 @@ func newLDLoop(d *loopDay, src, fn *pipeline.Node, hot float64) *ldLoop {
 	for u := range n {
 		l.sh[u].unread.limit = perQ
 		l.sh[u].batch.limit = perB
+		if keepsBytes {
+			l.sh[u].unread.bytes.setPer(d.size)
+			l.sh[u].batch.bytes.setPer(d.size)
+		}
 	}
 	l.out.limit = 1 << 14
+	if keepsBytes {
+		l.out.bytes.setPer(d.size)
+	}
 	l.pieces.dt = d.dt
 	return l
 }
@@ -405,13 +412,17 @@ func (l *ldLoop) tableStep(now float64) {
 // ldQueue is a bounded FIFO of record groups (birth, arrival, records) in
 // a flat ring.
 type ldQueue struct {
+	bytes      queueBytes
 	buf        []ldGroup
 	head, size int
 	total      float64
 	limit      int
 }
 
-type ldGroup struct{ born, at, n float64 }
+type ldGroup struct {
+	bytes       byteCol
+	born, at, n float64
+}
 
 func ldSameTime(a, b float64) bool { x := a - b; return x < 1e-9 && x > -1e-9 }
 
@@ -422,10 +433,15 @@ func (q *ldQueue) push(born, at, n float64) {
 		return
 	}
 	q.total += n
+	var b byteCol
+	if keepsBytes {
+		b = q.bytes.of(n)
+		q.bytes.add(b)
+	}
 	if q.size > 0 {
 		g := &q.buf[(q.head+q.size-1)&(len(q.buf)-1)]
 		if g.at == at && ldSameTime(g.born, born) {
-			ldMerge(g, ldGroup{born, at, n})
+			ldMerge(g, ldGroup{bytes: b, born: born, at: at, n: n})
 			return
 		}
 	}
@@ -436,7 +452,7 @@ func (q *ldQueue) push(born, at, n float64) {
 			q.grow()
 		}
 	}
-	q.buf[(q.head+q.size)&(len(q.buf)-1)] = ldGroup{born, at, n}
+	q.buf[(q.head+q.size)&(len(q.buf)-1)] = ldGroup{bytes: b, born: born, at: at, n: n}
 	q.size++
 }
 
@@ -446,6 +462,9 @@ func ldMerge(g *ldGroup, c ldGroup) {
 	g.born = (g.born*g.n + c.born*c.n) / t
 	g.at = (g.at*g.n + c.at*c.n) / t
 	g.n = t
+	if keepsBytes {
+		g.bytes.add(c.bytes)
+	}
 }
 
 func (q *ldQueue) grow() {
@@ -473,10 +492,16 @@ func (q *ldQueue) compact() {
 
 func (q *ldQueue) pop() {
 	q.total -= q.buf[q.head].n
+	if keepsBytes {
+		q.bytes.sub(q.buf[q.head].bytes)
+	}
 	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.size--
 	if q.size == 0 {
 		q.total = 0
+		if keepsBytes {
+			q.bytes.clear()
+		}
 	}
 }
 
@@ -487,6 +512,9 @@ func (q *ldQueue) next(want *float64) (born, at, part float64, ok bool) {
 	if q.size == 0 || *want <= 1e-12 {
 		if q.size == 0 {
 			q.total = 0
+			if keepsBytes {
+				q.bytes.clear()
+			}
 		}
 		return 0, 0, 0, false
 	}
@@ -504,6 +532,9 @@ func (q *ldQueue) next(want *float64) (born, at, part float64, ok bool) {
 	if part >= fn*(1-1e-12) {
 		q.pop()
 		return born, at, fn, true
+	}
+	if keepsBytes {
+		q.bytes.sub(g.bytes.split(part, fn))
 	}
 	g.n -= part
 	q.total -= part

@@ -257,9 +257,19 @@ func (w *kdsWriter) admit(d *loopDay, u int, n float64) (accN, accR float64) {
 // first: a Firehose buffer, a Lambda batch, an unread backlog. It keeps at
 // most 512 entries; past that, neighbours are merged in pairs.
 type ring struct {
+	bytes       queueBytes
+	col         ringBytes
 	born, at, n []float64 // ticks, ticks, records
 	head, size  int
 	total       float64
+}
+
+// setRingBytes gives each ring the size of d's records, for the bytes it
+// keeps (with -tags loopbytes).
+func setRingBytes(d *loopDay, rs []ring) {
+	for u := range rs {
+		rs[u].bytes.setPer(d.size)
+	}
 }
 
 func (q *ring) push(born, at, n float64) {
@@ -267,10 +277,18 @@ func (q *ring) push(born, at, n float64) {
 		return
 	}
 	q.total += n
+	var b byteCol
+	if keepsBytes {
+		b = q.bytes.of(n)
+		q.bytes.add(b)
+	}
 	if q.size > 0 {
 		last := (q.head + q.size - 1) & (len(q.n) - 1)
 		if q.born[last] == born && q.at[last] == at {
 			q.n[last] += n
+			if keepsBytes {
+				q.col.at(last).add(b)
+			}
 			return
 		}
 	}
@@ -283,11 +301,17 @@ func (q *ring) push(born, at, n float64) {
 	}
 	i := (q.head + q.size) & (len(q.n) - 1)
 	q.born[i], q.at[i], q.n[i] = born, at, n
+	if keepsBytes {
+		*q.col.at(i) = b
+	}
 	q.size++
 }
 
 func (q *ring) grow() {
 	k := max(8, 2*len(q.n))
+	if keepsBytes {
+		q.col.grow(k, q.head, q.size, len(q.n)-1)
+	}
 	nb, na, nn := make([]float64, k), make([]float64, k), make([]float64, k)
 	for i := range q.size {
 		j := (q.head + i) & (len(q.n) - 1)
@@ -302,8 +326,15 @@ func (q *ring) halve() {
 	for i := 0; i < q.size; i += 2 {
 		j := (q.head + i) & mask
 		b, a, n := q.born[j], q.at[j], q.n[j]
+		var c byteCol
+		if keepsBytes {
+			c = *q.col.at(j)
+		}
 		if i+1 < q.size {
 			k := (q.head + i + 1) & mask
+			if keepsBytes {
+				c.add(*q.col.at(k))
+			}
 			t := n + q.n[k]
 			b = (b*n + q.born[k]*q.n[k]) / t
 			a = (a*n + q.at[k]*q.n[k]) / t
@@ -311,6 +342,9 @@ func (q *ring) halve() {
 		}
 		o := (q.head + out) & mask
 		q.born[o], q.at[o], q.n[o] = b, a, n
+		if keepsBytes {
+			*q.col.at(o) = c
+		}
 		out++
 	}
 	q.size = out
@@ -322,14 +356,23 @@ func (q *ring) front(n float64) (born, at, part float64) {
 	part = min(q.n[i], n)
 	if part >= q.n[i]*(1-1e-12) {
 		part = q.n[i]
+		if keepsBytes {
+			q.bytes.sub(*q.col.at(i))
+		}
 		q.head = (q.head + 1) & (len(q.n) - 1)
 		q.size--
 	} else {
+		if keepsBytes {
+			q.bytes.sub(q.col.at(i).split(part, q.n[i]))
+		}
 		q.n[i] -= part
 	}
 	q.total -= part
 	if q.size == 0 {
 		q.total = 0
+		if keepsBytes {
+			q.bytes.clear()
+		}
 	}
 	return q.born[i], q.at[i], part
 }
@@ -390,7 +433,13 @@ func loopFirehose(d *loopDay, admit func(*loopDay, int, float64) (float64, float
 	size := fh.Num("buffer.size") / d.size // records per object
 	every := fh.Dur("buffer.interval").Seconds() / d.dt
 	bufs := make([]ring, d.units)
+	if keepsBytes {
+		setRingBytes(d, bufs)
+	}
 	backlog := make([]ring, d.units)
+	if keepsBytes {
+		setRingBytes(d, backlog)
+	}
 	opened := make([]float64, d.units)
 	d.readDelay = delay
 	bySize, byTime := d.gather(0), d.gather(d.dt)
