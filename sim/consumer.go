@@ -143,7 +143,7 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 			s := r.slots[a]
 			if s == 0 { // the first piece of its birth and arrival
 				r.slots[a] = int32(len(cs) + 1)
-				g.cs = append(cs, cohort{at: at, born: born, n: n, b: b, obj: obj})
+				g.addNew(at, born, n, b, obj)
 				return
 			}
 			x = &cs[s-1]
@@ -180,7 +180,7 @@ func (g *gather) addOther(at, born, n, b, obj float64) {
 // number of cohorts.
 func (g *gather) addAt(i int, at, born, n, b, obj float64) {
 	if i == len(g.cs) {
-		g.cs = append(g.cs, cohort{at: at, born: born, n: n, b: b, obj: obj})
+		g.addNew(at, born, n, b, obj)
 		return
 	}
 	x := &g.cs[i]
@@ -191,6 +191,16 @@ func (g *gather) addAt(i int, at, born, n, b, obj float64) {
 	x.n += n
 	x.b += b
 	x.obj += obj
+}
+
+// addNew adds the piece as a new cohort, written field by field in its
+// place: a cohort built apart and appended is read back 16 bytes at a time
+// from the stores of its 8-byte fields, which the store buffer cannot
+// forward (a stall per cohort).
+func (g *gather) addNew(at, born, n, b, obj float64) {
+	g.cs = append(g.cs, cohort{})
+	x := &g.cs[len(g.cs)-1]
+	x.at, x.born, x.n, x.b, x.obj = at, born, n, b, obj
 }
 
 // takeWhole takes the front entries of q that the take t has room for
@@ -460,8 +470,12 @@ func (c *consumer) flush(e *Engine) {
 		if o.dest != nil {
 			c.giveUp(o, now)
 			for !o.q.empty() {
-				f := o.q.front()
-				co := f
+				// The cohort as it waits is co but for its arrival; fn and
+				// fb keep its records and bytes (a copy of the whole cohort
+				// stalls: see fifo.frontTo).
+				var co cohort
+				o.q.frontTo(&co)
+				fn, fb := co.n, co.b
 				if o.commit != nil {
 					co.at = o.commit(max(co.at, now))
 				}
@@ -470,8 +484,8 @@ func (c *consumer) flush(e *Engine) {
 					break
 				}
 				c.out += ok
-				c.outB += f.b * ok / f.n
-				if ok >= f.n-1e-9 {
+				c.outB += fb * ok / fn
+				if ok >= fn-1e-9 {
 					o.q.pop()
 				} else {
 					o.q.take(ok, -1, func(cohort) {})
@@ -499,8 +513,8 @@ func (c *consumer) flush(e *Engine) {
 // (Firehose FH-RETRY: 300 s for OpenSearch, 3,600 s for Redshift, 24 h for S3; then
 // the records go to the S3 backup or error prefix, lost for this destination).
 func (c *consumer) giveUp(o *output, now float64) {
-	for !o.q.empty() && now-o.q.front().at > o.wait {
-		f := o.q.front()
+	for !o.q.empty() && now-o.q.first().at > o.wait {
+		f := o.q.first()
 		c.lost += f.n
 		c.backup += f.n
 		o.q.pop()

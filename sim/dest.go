@@ -184,9 +184,8 @@ func (d *dest) land(e *Engine, c cohort, n, at float64) {
 	d.inB += c.b * f
 	d.out += n
 	d.outB += c.b * f
-	piece := c
-	piece.n = n
-	e.deliver(piece, at)
+	c.n = n // c is this call's copy: changing it is cheaper than copying it again (see gather.addNew)
+	e.deliver(c, at)
 }
 
 // nextRefresh is when data indexed or loaded at t becomes visible: at the

@@ -358,7 +358,7 @@ func (f *firehose) maybeFlush(e *Engine, b *fbuf, now float64) {
 			if n > 0 {
 				f.object(b, now+e.dt, n, -1)
 			}
-			b.opened = b.q.front().at
+			b.opened = b.q.first().at
 			return
 		}
 	}

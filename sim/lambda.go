@@ -151,7 +151,7 @@ func (p *processor) closeBatches(u int, now, dt float64) {
 		if b.q.n < full*(1-1e-9) {
 			break
 		}
-		if p.invoke(b, full, b.q.front().at, dt) == 0 {
+		if p.invoke(b, full, b.q.first().at, dt) == 0 {
 			break // rounding left q.n above what its cohorts hold
 		}
 	}
@@ -205,7 +205,7 @@ func (p *processor) invoke(b *lambdaBatch, n, at, dt float64) float64 {
 	if !b.q.empty() {
 		// What is left opens the next batch: its window starts with its
 		// first record, once an invocation has finished.
-		b.open(b.q.front().at, dt)
+		b.open(b.q.first().at, dt)
 	}
 	return got
 }

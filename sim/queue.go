@@ -140,6 +140,28 @@ func (q *fifo) get(j int) cohort {
 	return c
 }
 
+// getTo writes the cohort at buffer index j into c, field by field. A
+// cohort that get builds and its caller copies is read back 16 bytes at a
+// time from the stores of its 8-byte fields, which the store buffer cannot
+// forward: a stall, on paths that take one per cohort (see gather.addNew).
+func (q *fifo) getTo(j int, c *cohort) {
+	e := &q.buf[j]
+	c.at, c.born, c.n, c.b = e.at, e.born, e.n, e.b
+	if q.ext != nil {
+		x := &(*q.ext)[j]
+		c.obj, c.fold, c.lo, c.hi = x.obj, x.fold, x.lo, x.hi
+		return
+	}
+	c.obj, c.fold, c.lo, c.hi = 0, 0, 0, 0
+}
+
+// frontTo writes the oldest cohort into c (see getTo).
+func (q *fifo) frontTo(c *cohort) { q.getTo(q.head, c) }
+
+// first is the oldest entry: its times and counts, for a caller that needs
+// no more (front's cohort would be built and copied: see getTo).
+func (q *fifo) first() *entry { return &q.buf[q.head] }
+
 // put stores c at buffer index j.
 func (q *fifo) put(j int, c cohort) {
 	q.buf[j] = entry{at: c.at, born: c.born, n: c.n, b: c.b}
@@ -237,7 +259,8 @@ func (q *fifo) pushCohort(c cohort) {
 	if q.size > 0 && q.backAt == c.at {
 		j := q.slot(q.size - 1)
 		if last := &q.buf[j]; sameTime(last.born, c.born) {
-			l := q.get(j)
+			var l cohort
+			q.getTo(j, &l)
 			mergeInto(&l, c, q.spread)
 			q.put(j, l)
 			q.backAt = l.at

@@ -9,6 +9,20 @@ package sim
 func (q *fifo) take(n, b float64, fn func(c cohort)) (float64, float64) {
 	var tn, tb float64
 	t := q.taker(n, b)
+	if q.ext == nil {
+		// Pieces as their figures (next would build each cohort and copy
+		// it: see fifo.getTo).
+		for {
+			e, part, ok := q.nextEntry(&t)
+			if !ok {
+				break
+			}
+			fn(cohort{at: e.at, born: e.born, n: e.n, b: e.b})
+			tn += part
+			tb += e.b
+		}
+		return tn, tb
+	}
 	for {
 		piece, part, ok := q.next(&t)
 		if !ok {

@@ -126,7 +126,12 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		if runU >= 0 {
 			fn(runU, run)
 		}
-		run, runU = c, u
+		// Field by field: c was stored a field at a time, and a copy of the
+		// whole cohort reads it back 16 bytes at a time, which the store
+		// buffer cannot forward (a stall on every piece).
+		run.at, run.born, run.n, run.b = c.at, c.born, c.n, c.b
+		run.obj, run.fold, run.lo, run.hi = c.obj, c.fold, c.lo, c.hi
+		runU = u
 	}
 	if r.perUnit {
 		r.takeUnits(skip, fn)

@@ -380,7 +380,7 @@ func (s *stream) expire(now float64) {
 	drop := func(q *fifo) float64 {
 		var n float64
 		for q.olderThan(cut) {
-			n += q.front().n
+			n += q.first().n
 			q.pop()
 		}
 		return n
