@@ -469,11 +469,11 @@ func (c *consumer) flush(e *Engine) {
 	for _, o := range c.outs {
 		if o.dest != nil {
 			c.giveUp(o, now)
+			// The cohort as it waits is co but for its arrival; fn and fb
+			// keep its records and bytes (a copy of the whole cohort stalls:
+			// see fifo.getTo). frontTo writes every field of co.
+			var co cohort
 			for !o.q.empty() {
-				// The cohort as it waits is co but for its arrival; fn and
-				// fb keep its records and bytes (a copy of the whole cohort
-				// stalls: see fifo.frontTo).
-				var co cohort
 				o.q.frontTo(&co)
 				fn, fb := co.n, co.b
 				if o.commit != nil {

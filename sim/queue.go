@@ -162,8 +162,9 @@ func (q *fifo) frontTo(c *cohort) { q.getTo(q.head, c) }
 // no more (front's cohort would be built and copied: see getTo).
 func (q *fifo) first() *entry { return &q.buf[q.head] }
 
-// put stores c at buffer index j.
-func (q *fifo) put(j int, c cohort) {
+// put stores c at buffer index j. It takes c by pointer: a cohort passed
+// by value is copied whole, which stalls (see getTo).
+func (q *fifo) put(j int, c *cohort) {
 	q.buf[j] = entry{at: c.at, born: c.born, n: c.n, b: c.b}
 	if q.ext == nil {
 		if c.obj == 0 && c.fold == 0 && c.lo == 0 && c.hi == 0 {
@@ -262,7 +263,7 @@ func (q *fifo) pushCohort(c cohort) {
 			var l cohort
 			q.getTo(j, &l)
 			mergeInto(&l, c, q.spread)
-			q.put(j, l)
+			q.put(j, &l)
 			q.backAt = l.at
 			if q.size == 1 { // merged into the front: its arrival is averaged
 				q.frontAt = q.buf[q.head].at
@@ -273,7 +274,7 @@ func (q *fifo) pushCohort(c cohort) {
 	if q.size == len(q.buf) {
 		q.makeRoom()
 	}
-	q.put(q.slot(q.size), c)
+	q.put(q.slot(q.size), &c)
 	q.size++
 	q.backAt = c.at
 	if q.size == 1 {
@@ -380,7 +381,7 @@ func (q *fifo) compact() {
 		if i+1 < q.size {
 			mergeInto(&c, q.get(q.slot(i+1)), q.spread)
 		}
-		q.put(q.slot(out), c)
+		q.put(q.slot(out), &c)
 		out++
 	}
 	q.size = out
@@ -413,7 +414,7 @@ func (q *fifo) mergeClosest() {
 			continue
 		}
 		if merging {
-			q.put(q.slot(out-1), run)
+			q.put(q.slot(out-1), &run)
 			merging = false
 		}
 		if out != i {
@@ -428,7 +429,7 @@ func (q *fifo) mergeClosest() {
 		return
 	}
 	if merging {
-		q.put(q.slot(out-1), run)
+		q.put(q.slot(out-1), &run)
 	}
 	q.size = out
 }
