@@ -277,7 +277,7 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 			throttled += rejSum
 			e.writer.writeRefused += rejSum
 		}
-		t, _, _ := a.settleDue(e, a.due[i], tick, dt)
+		t, _, _ := a.settleDue(e, a.due[i], tick, dt, 0, 0)
 		throttled += t
 		a.due[i] = a.due[i][:0]
 	}
@@ -287,8 +287,11 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 // settleDue accepts each due retry batch's share, unit by unit, into the
 // retried sums; refused records go on to their next attempt (or are lost).
 // Then it schedules this tick's first refusals (a.scratch) and those next
-// attempts. It returns the refused attempts and what was accepted.
-func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64) (throttled, inN, inB float64) {
+// attempts. It returns the refused attempts and what was accepted, added
+// entry by entry to n0 and b0.
+func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt, n0, b0 float64) (throttled, inN, inB float64) {
+	inN, inB = n0, b0
+	var sumN, sumB float64 // the accepted retries alone, for takeFast (retSumN)
 	follows := a.follows[:0]
 	var bornN float64
 	last, ordered := int32(-1), true
@@ -336,6 +339,8 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 				outB += ob
 				inN += ok
 				inB += ob
+				sumN += ok
+				sumB += ob
 			}
 			if rej := n - ok; rej > 1e-12 {
 				throttled += rej
@@ -366,7 +371,7 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64
 	}
 	a.follows = follows[:0]
 	a.retOrdered = ordered && a.shortcuts
-	a.retSumN, a.retSumB, a.retSumBornN = inN, inB, bornN
+	a.retSumN, a.retSumB, a.retSumBornN = sumN, sumB, bornN
 	return throttled, inN, inB
 }
 
