@@ -277,7 +277,7 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 			throttled += rejSum
 			e.writer.writeRefused += rejSum
 		}
-		t, _, _ := a.settleDue(e, a.due[i], tick, dt, 0, 0)
+		t, _, _ := a.settleDue(e, a.due[i], tick, dt)
 		throttled += t
 		a.due[i] = a.due[i][:0]
 	}
@@ -287,11 +287,8 @@ func (a *admission) settle(tick int64, dt float64) float64 {
 // settleDue accepts each due retry batch's share, unit by unit, into the
 // retried sums; refused records go on to their next attempt (or are lost).
 // Then it schedules this tick's first refusals (a.scratch) and those next
-// attempts. It returns the refused attempts and what was accepted, added
-// entry by entry to n0 and b0.
-func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt, n0, b0 float64) (throttled, inN, inB float64) {
-	inN, inB = n0, b0
-	var sumN, sumB float64 // the accepted retries alone, for takeFast (retSumN)
+// attempts. It returns the refused attempts and what was accepted.
+func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt float64) (throttled, inN, inB float64) {
 	follows := a.follows[:0]
 	var bornN float64
 	last, ordered := int32(-1), true
@@ -339,8 +336,6 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt, n0, b0
 				outB += ob
 				inN += ok
 				inB += ob
-				sumN += ok
-				sumB += ob
 			}
 			if rej := n - ok; rej > 1e-12 {
 				throttled += rej
@@ -371,7 +366,7 @@ func (a *admission) settleDue(e *edge, due []*retryBatch, tick int64, dt, n0, b0
 	}
 	a.follows = follows[:0]
 	a.retOrdered = ordered && a.shortcuts
-	a.retSumN, a.retSumB, a.retSumBornN = sumN, sumB, bornN
+	a.retSumN, a.retSumB, a.retSumBornN = inN, inB, bornN
 	return throttled, inN, inB
 }
 
@@ -508,8 +503,13 @@ func (a *admission) addRetried(n, b float64) (float64, float64) {
 		retN := a.retN
 		retB := a.retB[:len(retN)] // one length: no bounds check per unit
 		for u, x := range retN {
-			n += x
-			b += retB[u]
+			// Most units accepted no retry: adding their +0 changes no sum
+			// (n and b start at +0 or above, never −0), and skipping it
+			// leaves the chain of dependent additions to the units that did.
+			if x != 0 {
+				n += x
+				b += retB[u]
+			}
 		}
 	}
 	return n, b

@@ -70,7 +70,7 @@ func (a *admission) settleOne(tick int64, dt, capN, capB float64, util []float64
 	e.writer.outB += inB
 	throttled = rejSum
 	e.writer.writeRefused += rejSum
-	t, n, b := a.settleDue(e, due, tick, dt, 0, 0)
+	t, n, b := a.settleDue(e, due, tick, dt)
 	throttled += t
 	inN += n
 	inB += b
@@ -170,18 +170,10 @@ func (a *admission) settleBytes(tick int64, dt, capB, streamB, maxUtil float64) 
 func (a *admission) settleSingle(due []*retryBatch, tick int64, dt float64) (throttled, inN, inB float64) {
 	e := a.edges[0]
 	throttled, inN, inB = a.settleEdge(e, tick)
-	t, n, b := a.settleDue(e, due, tick, dt, inN, inB)
+	t, _, _ := a.settleDue(e, due, tick, dt)
 	throttled += t
 	a.due[0] = a.due[0][:0]
-	if a.retOrdered {
-		// At most one due entry a unit, in unit order: their accepted
-		// records added to the new ones entry by entry are addRetried's
-		// sums to the bit (a unit without one adds +0, which changes no
-		// sum that is not −0), without its pass over every unit.
-		inN, inB = n, b
-	} else {
-		inN, inB = a.addRetried(inN, inB)
-	}
+	inN, inB = a.addRetried(inN, inB)
 	a.oneIn, a.oneInN, a.oneInB = true, inN, inB
 	return throttled, inN, inB
 }
