@@ -304,7 +304,9 @@ func (r *reader) takeRun(fn func(u int, c cohort)) {
 
 // takeUnits is take for a consumer that keeps each unit's pieces apart
 // (perUnit: Firehose's buffers, Lambda's batches): fn gets one piece per
-// unit, or several when a unit's backlog holds records of several births.
+// unit, or several when a unit's backlog holds records of several births,
+// a unit's together and the units in order (Lambda closes a shard's
+// batches once a later shard's piece comes: processor.batchPiece).
 // It is take without the merging of runs, written out so that the loop
 // over units keeps its sums in registers: it runs for every shard and tick.
 func (r *reader) takeUnits(skip bool, fn func(u int, c cohort)) {
