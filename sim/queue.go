@@ -129,14 +129,9 @@ func (q *fifo) empty() bool { return q.size == 0 }
 // slot is the buffer index of the queue's i-th entry.
 func (q *fifo) slot(i int) int { return (q.head + i) & (len(q.buf) - 1) }
 
-// get is the cohort at buffer index j.
-func (q *fifo) get(j int) cohort {
-	e := &q.buf[j]
-	c := cohort{at: e.at, born: e.born, n: e.n, b: e.b}
-	if q.ext != nil {
-		x := &(*q.ext)[j]
-		c.obj, c.fold, c.lo, c.hi = x.obj, x.fold, x.lo, x.hi
-	}
+// get is the cohort at buffer index j (getTo, as a value).
+func (q *fifo) get(j int) (c cohort) {
+	q.getTo(j, &c)
 	return c
 }
 
