@@ -327,7 +327,7 @@ func (x *pieceIndex) reset() {
 // addTo adds c to x, both of the same birth and arrival time.
 func addTo(x *cohort, c cohort) {
 	if x.spans() || c.spans() {
-		unionBirths(x, c)
+		unionBirths(x, &c)
 	}
 	if x.fold != 0 || c.fold != 0 {
 		x.fold = (x.rowsPerRecord()*x.n + c.rowsPerRecord()*c.n) / (x.n + c.n)

@@ -38,7 +38,7 @@ func (c *cohort) births() (lo, hi float64) {
 }
 
 // unionBirths widens dst's range of births to cover c's.
-func unionBirths(dst *cohort, c cohort) {
+func unionBirths(dst, c *cohort) {
 	lo1, hi1 := dst.births()
 	lo2, hi2 := c.births()
 	dst.lo, dst.hi = min(lo1, lo2), max(hi1, hi2)
@@ -257,7 +257,7 @@ func (q *fifo) pushCohort(c cohort) {
 		if last := &q.buf[j]; sameTime(last.born, c.born) {
 			var l cohort
 			q.getTo(j, &l)
-			mergeInto(&l, c, q.spread)
+			mergeInto(&l, &c, q.spread)
 			q.put(j, &l)
 			q.backAt = l.at
 			if q.size == 1 { // merged into the front: its arrival is averaged
@@ -292,8 +292,10 @@ func (q *fifo) makeRoom() {
 }
 
 // mergeInto adds c to dst: counts summed, times weighted. With spread (or
-// when either already spans births) dst's range of births covers both.
-func mergeInto(dst *cohort, c cohort, spread bool) {
+// when either already spans births) dst's range of births covers both. It
+// takes c by pointer: a cohort passed by value is copied whole, which
+// stalls (see fifo.getTo).
+func mergeInto(dst, c *cohort, spread bool) {
 	if spread || dst.spans() || c.spans() {
 		unionBirths(dst, c)
 	}
@@ -371,10 +373,12 @@ func (q *fifo) compact() {
 		return
 	}
 	out := 0
+	var c, d cohort
 	for i := 0; i < q.size; i += 2 {
-		c := q.get(q.slot(i))
+		q.getTo(q.slot(i), &c)
 		if i+1 < q.size {
-			mergeInto(&c, q.get(q.slot(i+1)), q.spread)
+			q.getTo(q.slot(i+1), &d)
+			mergeInto(&c, &d, q.spread)
 		}
 		q.put(q.slot(out), &c)
 		out++
@@ -394,7 +398,7 @@ func (q *fifo) mergeClosest() {
 	_, lastHi := q.birthsAt(q.slot(q.size - 1))
 	w := (lastHi - first) / float64(max(1, q.size/4))
 	out := 0
-	var run cohort       // entry out-1 while a run merges into it
+	var run, c cohort    // entry out-1 while a run merges into it; entry i
 	merging := false     // whether run holds entry out-1
 	var glo, ghi float64 // the births of entry out-1
 	for i := 0; i < q.size; i++ {
@@ -402,9 +406,11 @@ func (q *fifo) mergeClosest() {
 		lo, hi := q.birthsAt(j)
 		if out > 0 && max(ghi, hi)-min(glo, lo) <= w {
 			if !merging {
-				run, merging = q.get(q.slot(out-1)), true
+				q.getTo(q.slot(out-1), &run)
+				merging = true
 			}
-			mergeInto(&run, q.get(j), true)
+			q.getTo(j, &c)
+			mergeInto(&run, &c, true)
 			glo, ghi = min(glo, lo), max(ghi, hi)
 			continue
 		}

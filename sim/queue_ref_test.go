@@ -34,7 +34,7 @@ func (q *refFifo) push(c cohort) {
 	if q.size > 0 {
 		last := &q.buf[(q.head+q.size-1)&(len(q.buf)-1)]
 		if last.at == c.at && sameTime(last.born, c.born) {
-			mergeInto(last, c, q.spread)
+			mergeInto(last, &c, q.spread)
 			return
 		}
 	}
@@ -66,7 +66,7 @@ func (q *refFifo) compact() {
 	for i := 0; i < q.size; i += 2 {
 		c := q.buf[(q.head+i)&(len(q.buf)-1)]
 		if i+1 < q.size {
-			mergeInto(&c, q.buf[(q.head+i+1)&(len(q.buf)-1)], q.spread)
+			mergeInto(&c, &q.buf[(q.head+i+1)&(len(q.buf)-1)], q.spread)
 		}
 		q.buf[(q.head+out)&(len(q.buf)-1)] = c
 		out++
@@ -92,7 +92,7 @@ func (q *refFifo) mergeClosest() {
 	for i := 0; i < q.size; i++ {
 		lo, hi := at(i).births()
 		if out > 0 && max(ghi, hi)-min(glo, lo) <= w {
-			mergeInto(at(out-1), *at(i), true)
+			mergeInto(at(out-1), at(i), true)
 			glo, ghi = min(glo, lo), max(ghi, hi)
 			continue
 		}

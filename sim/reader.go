@@ -429,7 +429,7 @@ func joinRetried(ret *cohort, retU *int, rc cohort, u int) {
 		*ret, *retU = rc, u
 		return
 	}
-	mergeInto(ret, rc, false)
+	mergeInto(ret, &rc, false)
 }
 
 // takeEach is takeUnits when every queue is empty, no allowance is looked
