@@ -449,12 +449,12 @@ func (g *gather) reset(now, dt float64) {
 }
 
 // emit hands processed records to every target (a record counts once per target).
-func (c *consumer) emit(co *cohort) {
+func (c *consumer) emit(co cohort) {
 	if co.n <= 0 {
 		return
 	}
 	for _, o := range c.outs {
-		o.q.pushFrom(co)
+		o.q.push(co)
 	}
 	if len(c.outs) == 0 {
 		// A consumer with no targets is the end of the line: it consumes.
@@ -479,7 +479,7 @@ func (c *consumer) flush(e *Engine) {
 				if o.commit != nil {
 					co.at = o.commit(max(co.at, now))
 				}
-				ok := o.dest.accept(e, &co) // sets co.n: fn keeps it
+				ok := o.dest.accept(e, co)
 				if ok <= 0 {
 					break
 				}

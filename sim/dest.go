@@ -44,8 +44,7 @@ type destKind interface {
 	budget(e *Engine, d *dest, dt float64)
 	// accept takes what it can of c its own way (own) or leaves it to the
 	// budget; it is asked only while the destination works.
-	// It may change c (see land).
-	accept(e *Engine, d *dest, c *cohort) (took float64, own bool)
+	accept(e *Engine, d *dest, c cohort) (took float64, own bool)
 	// step runs after the tick's writes.
 	step(e *Engine, d *dest)
 	metrics(d *dest, m map[string]float64)
@@ -65,14 +64,14 @@ var dests = map[pipeline.ServiceName]func() destKind{}
 // destBase is what a destination kind does where it does nothing of its own.
 type destBase struct{}
 
-func (destBase) reconfigure(*Engine, *dest, destCfg)            {}
-func (destBase) budget(*Engine, *dest, float64)                 {}
-func (destBase) accept(*Engine, *dest, *cohort) (float64, bool) { return 0, false }
-func (destBase) step(*Engine, *dest)                            {}
-func (destBase) metrics(*dest, map[string]float64)              {}
-func (destBase) retryWindow() float64                           { return pipeline.FirehoseS3RetryS }
-func (destBase) objectStore() bool                              { return false }
-func (destBase) cost(_ *Engine, _ *dest, _, _ float64) float64  { return 0 }
+func (destBase) reconfigure(*Engine, *dest, destCfg)           {}
+func (destBase) budget(*Engine, *dest, float64)                {}
+func (destBase) accept(*Engine, *dest, cohort) (float64, bool) { return 0, false }
+func (destBase) step(*Engine, *dest)                           {}
+func (destBase) metrics(*dest, map[string]float64)             {}
+func (destBase) retryWindow() float64                          { return pipeline.FirehoseS3RetryS }
+func (destBase) objectStore() bool                             { return false }
+func (destBase) cost(_ *Engine, _ *dest, _, _ float64) float64 { return 0 }
 
 // destCfg is the settings read once per change, not once per tick.
 type destCfg struct {
@@ -142,7 +141,7 @@ func (d *dest) budget(e *Engine) {
 }
 
 // accept takes as much of c as the destination can this tick and returns the records taken.
-func (d *dest) accept(e *Engine, c *cohort) float64 {
+func (d *dest) accept(e *Engine, c cohort) float64 {
 	d.budget(e)
 	if !d.failed(e.nowSec()) {
 		if took, own := d.kind.accept(e, d, c); own {
@@ -178,16 +177,14 @@ func (d *dest) accept(e *Engine, c *cohort) float64 {
 	return ok
 }
 
-// land counts n records of c as written, visible at `at`. It sets c.n to
-// n, which is cheaper than a copy of c with n in it (see gather.addNew):
-// its callers are done with c.
-func (d *dest) land(e *Engine, c *cohort, n, at float64) {
+// land counts n records of c as written, visible at `at`.
+func (d *dest) land(e *Engine, c cohort, n, at float64) {
 	f := n / c.n
 	d.in += n
 	d.inB += c.b * f
 	d.out += n
 	d.outB += c.b * f
-	c.n = n
+	c.n = n // c is this call's copy: changing it is cheaper than copying it again (see gather.addNew)
 	e.deliver(c, at)
 }
 

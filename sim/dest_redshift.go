@@ -17,7 +17,7 @@ func (redshift) reconfigure(_ *Engine, d *dest, _ destCfg) { d.delay = redshiftC
 // accept queues data for a COPY: loads run back to back at the cluster's
 // rate (FH-RETRY / RS-STREAMING-INGESTION), so a backlog shows as latency,
 // not as throttling.
-func (redshift) accept(e *Engine, d *dest, c *cohort) (float64, bool) {
+func (redshift) accept(e *Engine, d *dest, c cohort) (float64, bool) {
 	rate := d.cfg.thumbB
 	start := max(c.at, e.nowSec(), d.copyFree)
 	d.copyFree = start + c.b/rate
@@ -41,7 +41,7 @@ func (redshift) step(e *Engine, d *dest) {
 		start := max(c.at, d.copyFree)
 		d.copyFree = start + c.b/d.cfg.thumbB
 		visible := nextRefresh(d.copyFree, refresh)
-		d.land(e, &c, c.n, visible)
+		d.land(e, c, c.n, visible)
 	})
 	d.rd.updateAge(now)
 }

@@ -375,7 +375,7 @@ func (e *Engine) apply(c pipeline.Change) {
 
 // deliver records that reached a destination: they count as delivered and
 // their latency is recorded.
-func (e *Engine) deliver(c *cohort, at float64) {
+func (e *Engine) deliver(c cohort, at float64) {
 	if lo, hi := c.births(); hi > lo {
 		// Records merged by a bounded queue: spread evenly over their births,
 		// at the middles of spreadPoints equal slices; the oldest sets the max.

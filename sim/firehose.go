@@ -167,8 +167,8 @@ func (f *firehose) step(e *Engine) {
 		}
 		// Shards flushing in the same tick hand on records of the same birth
 		// together: one cohort per birth time, not one per shard.
-		for i := range f.flushed.cs {
-			f.emit(&f.flushed.cs[i])
+		for _, c := range f.flushed.cs {
+			f.emit(c)
 		}
 	}
 	f.flush(e)

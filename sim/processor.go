@@ -220,12 +220,9 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	if lambda && !p.failed(now) {
 		p.closeUpTo(len(p.batches), now, dt)
 	}
-	// The cohorts in place (the gather is emptied next tick): a copy of
-	// each cohort per call costs more than the handing on.
-	for i := range p.pieces.cs {
-		co := &p.pieces.cs[i]
+	for i, co := range p.pieces.cs {
 		if p.window > 0 {
-			p.win.push(*co)
+			p.win.push(co)
 			continue
 		}
 		if !lambda {
@@ -255,7 +252,7 @@ func (p *processor) closeWindow(e *Engine) {
 		if first {
 			co.obj, first = objs, false
 		}
-		p.emit(&co)
+		p.emit(co)
 	})
 	for p.winEnd <= e.nowSec()+e.dt+1e-9 {
 		p.winEnd += p.window

@@ -187,16 +187,6 @@ func (q *fifo) push(c cohort) {
 	q.pushCohort(c)
 }
 
-// pushFrom is push for a cohort its caller holds in memory: passed by
-// value it is copied whole, which stalls (see getTo).
-func (q *fifo) pushFrom(c *cohort) {
-	if c.bare() {
-		q.pushEntry(entry{at: c.at, born: c.born, n: c.n, b: c.b})
-		return
-	}
-	q.pushCohort(*c)
-}
-
 // pushEntry is push for a cohort with no extras (objects, fold, range of
 // births), passed as its four figures: the common piece of every backlog
 // and buffer, on the path of every unit and tick, where copying whole

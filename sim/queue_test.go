@@ -36,9 +36,9 @@ func TestBoundedQueueKeepsPercentiles(t *testing.T) {
 		n += c.n
 		b += c.b
 		gotBornN += c.born * c.n
-		got.deliver(&c, 300)
+		got.deliver(c, 300)
 	})
-	exact.drain(func(c cohort) { want.deliver(&c, 300) })
+	exact.drain(func(c cohort) { want.deliver(c, 300) })
 	if math.Abs(n-want.deliv) > 1e-9 || math.Abs(b-30000) > 1e-6 || math.Abs(gotBornN-bornN) > 1e-6*bornN {
 		t.Errorf("bounded queue: %v records, %v bytes, Σ born·n %v; want %v, 30000, %v", n, b, gotBornN, want.deliv, bornN)
 	}
