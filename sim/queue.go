@@ -94,7 +94,9 @@ func queueLimit(n int) (limit int, spread bool) {
 // objects, fold and range of births in ext, which is made only when a cohort
 // that has any of them comes in: most queues (a stream's backlog, a batch)
 // never do, and a backlog of hours on every shard is the engine's largest
-// memory. The header is kept small too (88 bytes): a node keeps one per
+// memory. Every slot of ext that holds no entry is zero (entries leaving
+// zero theirs), so a push of a bare entry writes buf only: on 10,000
+// shards, a second cache line written per push was a fifth of the time. The header is kept small too (88 bytes): a node keeps one per
 // shard, and a tick reads them all.
 type fifo struct {
 	buf        []entry
@@ -216,11 +218,7 @@ func (q *fifo) pushEntry(e entry) {
 	if q.size == len(q.buf) {
 		q.makeRoom()
 	}
-	j := q.slot(q.size)
-	q.buf[j] = e
-	if q.ext != nil {
-		(*q.ext)[j] = extra{}
-	}
+	q.buf[q.slot(q.size)] = e // its ext slot, if any, is zero
 	q.size++
 	q.backAt = e.at
 	if q.size == 1 {
@@ -229,11 +227,11 @@ func (q *fifo) pushEntry(e entry) {
 }
 
 // pushNew is pushEntry's common case, small enough to inline: an entry
-// that arrives after the newest one (so it merges with none) into a plain
-// queue, not empty, with room. It reports false, having done nothing,
-// for any other case.
+// that arrives after the newest one (so it merges with none) into a queue
+// not empty, with room. It reports false, having done nothing, for any
+// other case.
 func (q *fifo) pushNew(e entry) bool {
-	if q.size == 0 || q.size == len(q.buf) || q.backAt == e.at || e.n <= 0 || q.ext != nil {
+	if q.size == 0 || q.size == len(q.buf) || q.backAt == e.at || e.n <= 0 {
 		return false
 	}
 	q.n += e.n
@@ -383,7 +381,18 @@ func (q *fifo) compact() {
 		q.put(q.slot(out), &c)
 		out++
 	}
-	q.size = out
+	q.shrinkTo(out)
+}
+
+// shrinkTo drops the entries from the n-th on, which merging has moved
+// into the ones before, zeroing their extras (see fifo).
+func (q *fifo) shrinkTo(n int) {
+	if q.ext != nil {
+		for i := n; i < q.size; i++ {
+			(*q.ext)[q.slot(i)] = extra{}
+		}
+	}
+	q.size = n
 }
 
 // mergeClosest frees about half of the queue's entries by merging runs of
@@ -432,7 +441,7 @@ func (q *fifo) mergeClosest() {
 	if merging {
 		q.put(q.slot(out-1), &run)
 	}
-	q.size = out
+	q.shrinkTo(out)
 }
 
 // birthsAt is the range of births of the entry at buffer index j

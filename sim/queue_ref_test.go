@@ -331,6 +331,15 @@ func sameQueue(q *fifo, ref *refFifo, all bool) string {
 	if !all {
 		return ""
 	}
+	if q.ext != nil {
+		// The extras' slots that hold no entry are zero (a push of a bare
+		// entry relies on it).
+		for i := q.size; i < len(q.buf); i++ {
+			if x := (*q.ext)[q.slot(i)]; x != (extra{}) {
+				return fmt.Sprintf("free slot %d keeps extras %v", q.slot(i), x)
+			}
+		}
+	}
 	var got []cohort
 	q.each(func(c cohort) { got = append(got, c) })
 	var want []cohort

@@ -58,13 +58,15 @@ func (q *fifo) next(t *taking) (piece cohort, part float64, ok bool) {
 		_, _, ok := q.nextEntry(t)
 		return cohort{}, 0, ok
 	}
+	// The extras are read first: a pop zeroes them (see fifo).
 	h, size, whole := q.head, q.size, q.buf[q.head].n
+	x := &(*q.ext)[h]
+	piece.obj, piece.fold, piece.lo, piece.hi = x.obj, x.fold, x.lo, x.hi
 	e, part, ok := q.nextEntry(t)
 	if !ok {
 		return cohort{}, 0, false
 	}
-	x := &(*q.ext)[h]
-	piece = cohort{at: e.at, born: e.born, n: e.n, b: e.b, obj: x.obj, fold: x.fold, lo: x.lo, hi: x.hi}
+	piece.at, piece.born, piece.n, piece.b = e.at, e.born, e.n, e.b
 	if q.size == size { // a part of the entry: its objects in proportion
 		piece.obj = x.obj * part / whole
 		x.obj -= piece.obj
@@ -156,6 +158,11 @@ func (q *fifo) dropFront(k int, restN, restB float64) {
 		return
 	}
 	mask := len(q.buf) - 1
+	if q.ext != nil {
+		for i := range k {
+			(*q.ext)[(q.head+i)&mask] = extra{}
+		}
+	}
 	head, size := (q.head+k)&mask, q.size-k
 	q.head, q.size = head, size
 	if size == 0 {
@@ -173,6 +180,9 @@ func (q *fifo) pop() {
 	f := &q.buf[q.head]
 	q.n -= f.n
 	q.b -= f.b
+	if q.ext != nil {
+		(*q.ext)[q.head] = extra{}
+	}
 	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.size--
 	if q.size == 0 {
@@ -186,6 +196,9 @@ func (q *fifo) pop() {
 // caller's to settle (drain, a whole object).
 func (q *fifo) popFront() cohort {
 	c := q.get(q.head)
+	if q.ext != nil {
+		(*q.ext)[q.head] = extra{}
+	}
 	q.head = (q.head + 1) & (len(q.buf) - 1)
 	q.size--
 	if q.size > 0 {
