@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"flag"
+	"fmt"
 	"maps"
 	"math"
 	"os"
@@ -31,6 +32,9 @@ func loadKind(tb testing.TB, name string) *pipeline.Scenario {
 	b, err := os.ReadFile("testdata/kinds/" + name + ".yaml")
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if *kindsShards > 0 {
+		b = scaleKind(tb, b, *kindsShards)
 	}
 	sc, err := pipeline.Load(name+".yaml", b)
 	if err != nil {
@@ -86,6 +90,29 @@ func BenchmarkKinds(b *testing.B) {
 // kindsFor shortens each kind's day for BenchmarkKindEngine and
 // BenchmarkKindLoop (0: the file's 24 h); scripts/kinds-instructions.sh
 // counts half an hour of each under cachegrind.
+// kindsShards runs each kind on this many shards or partitions instead of
+// its file's 1,000, at the same rate per shard (as scripts/scale-table.sh
+// scales the Firehose day), to compare engine and loop where the per-shard
+// state no longer fits the caches.
+var kindsShards = flag.Int("kinds.shards", 0, "run each kind on this many shards or partitions, its rate scaled with them (0: the file's 1,000)")
+
+// scaleKind rewrites a kind's file for `shards` units: its 1,000 shards or
+// partitions and its 1 GB/s.
+func scaleKind(tb testing.TB, b []byte, shards int) []byte {
+	tb.Helper()
+	s, n := string(b), 0
+	for _, unit := range []string{"shards", "partitions"} {
+		line := "\n    " + unit + ": 1000\n"
+		n += strings.Count(s, line)
+		s = strings.Replace(s, line, fmt.Sprintf("\n    %s: %d\n", unit, shards), 1)
+	}
+	rate := "\n    rate: 1GB/s\n"
+	if n != 1 || strings.Count(s, rate) != 1 {
+		tb.Skip("kinds.shards: the file has no single 1,000-unit storage at 1 GB/s to scale")
+	}
+	return []byte(strings.Replace(s, rate, fmt.Sprintf("\n    rate: %dMB/s\n", shards), 1))
+}
+
 var kindsFor = flag.Duration("kinds.for", 0, "simulate this much of each kind's day in BenchmarkKindEngine and BenchmarkKindLoop (0: all of it)")
 
 // BenchmarkKindEngine runs each kind's day through the engine alone, and
