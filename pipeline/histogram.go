@@ -22,14 +22,22 @@ const (
 // NewHistogram returns an empty histogram.
 func NewHistogram() *Histogram { return &Histogram{counts: make([]float64, histSub*histOctave+1)} }
 
+// histIndex is the bucket of sec: with sec/min = 1.m × 2^e, bucket
+// e·histSub + (the first 7 bits of m) + 1, read from the float's bits (a
+// call to math.Frexp was most of Add, which runs for every cohort
+// delivered). Past the last octave, and for +Inf and NaN, the last bucket.
 func histIndex(sec float64) int {
 	if sec < histMinSec {
 		return 0
 	}
-	frac, exp := math.Frexp(sec / histMinSec) // sec/min = frac × 2^exp, frac in [0.5, 1)
-	i := (exp-1)*histSub + int((frac*2-1)*histSub) + 1
+	bits := math.Float64bits(sec / histMinSec) // at least 1: normal, positive
+	e := int(bits>>52) - 1023
+	i := e*histSub + int(bits>>(52-histSubBits)&(histSub-1)) + 1
 	return min(i, histSub*histOctave)
 }
+
+// histSubBits is log2(histSub): the mantissa bits that pick a sub-bucket.
+const histSubBits = 7
 
 func histValue(i int) float64 {
 	if i == 0 {
