@@ -36,6 +36,12 @@ type reader struct {
 	ready, needed bool
 	canN, canB    []float64
 	readN, readB  float64
+	// filled, when ready and the capacity is set in one unit only (so
+	// shareCapacity shares in that unit), says the pass also wrote what
+	// shareCapacity's first pass would: want and can in that unit
+	// (shareByRecords or shareByBytes), summed into wsum.
+	filled int8
+	wsum   float64
 
 	iterAge    float64
 	iterAgeMax float64

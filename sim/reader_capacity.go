@@ -32,8 +32,8 @@ func (r *reader) fitCapacity(dt float64) bool {
 			}
 		}
 	}
-	summed, ready := r.summed, r.ready
-	r.summed, r.ready, r.needed = false, false, false
+	summed, ready, filled := r.summed, r.ready, r.filled
+	r.summed, r.ready, r.needed, r.filled = false, false, false, 0
 	if r.capB < 0 && r.capN < 0 {
 		return bound
 	}
@@ -61,41 +61,48 @@ func (r *reader) fitCapacity(dt float64) bool {
 		return bound
 	}
 	if overN >= overB {
-		r.shareCapacity(r.capN*dt, true, ready)
+		r.shareCapacity(r.capN*dt, true, ready, filled == shareByRecords)
 	} else {
-		r.shareCapacity(r.capB*dt, false, ready)
+		r.shareCapacity(r.capB*dt, false, ready, filled == shareByBytes)
 	}
 	return true
 }
+
+// The unit that shareCapacity shares a capacity set in one unit only in.
+const (
+	shareByRecords int8 = 1 + iota
+	shareByBytes
+)
 
 // shareCapacity gives each unit a part of the capacity c (records when
 // byRecords, else bytes) in proportion to what waits on it, but never more
 // than the unit can give: x_u = min(can_u, λ·want_u) with Σ x_u = c, found by
 // saturating the units whose allowance binds and sharing the rest again.
-// With ready, what each unit can give is the allocation's (canN, canB).
-func (r *reader) shareCapacity(c float64, byRecords, ready bool) {
-	if len(r.want) != len(r.allow) {
-		r.want = make([]float64, len(r.allow))
-		r.can = make([]float64, len(r.allow))
-	}
+// With ready, what each unit can give is the allocation's (canN, canB);
+// with filled, the allocation's pass wrote want, can and wsum too.
+func (r *reader) shareCapacity(c float64, byRecords, ready, filled bool) {
+	r.sizeShares()
 	// The passes read the reader's slices once (see demand).
 	d := r.demands()
 	want, can, allowB, allowN := r.want, r.can[:len(r.want)], r.allow, r.allowN
 	canN, canB := r.canN, r.canB
-	var wsum float64
-	for u := range want {
-		dn, db := d.of(u)
-		var n, b float64
-		if ready {
-			n, b = canN[u], canB[u]
-		} else {
-			n, b = readableOf(dn, db, allowN[u], allowB[u])
+	wsum := r.wsum
+	if !filled {
+		wsum = 0
+		for u := range want {
+			dn, db := d.of(u)
+			var n, b float64
+			if ready {
+				n, b = canN[u], canB[u]
+			} else {
+				n, b = readableOf(dn, db, allowN[u], allowB[u])
+			}
+			want[u], can[u] = db, b
+			if byRecords {
+				want[u], can[u] = dn, n
+			}
+			wsum += want[u]
 		}
-		want[u], can[u] = db, b
-		if byRecords {
-			want[u], can[u] = dn, n
-		}
-		wsum += want[u]
 	}
 	left, lam := c, 0.0
 	for wsum > 0 && left > 0 {
@@ -164,14 +171,34 @@ func readableOf(dn, db, allowN, allowB float64) (n, b float64) {
 // itself.
 func (r *reader) prepare() bool {
 	r.ready = r.needed && (r.capN >= 0 || r.capB >= 0) && r.unitCapN <= 0 && r.unitCapB <= 0
+	r.filled, r.wsum = 0, 0
 	if r.ready {
 		r.readN, r.readB = 0, 0
 		if len(r.canN) != len(r.allow) {
 			r.canN = make([]float64, len(r.allow))
 			r.canB = make([]float64, len(r.allow))
 		}
+		// With the capacity in one unit only, fitCapacity shares in that
+		// unit whenever it shares (its over-ratio in the other is 0).
+		switch {
+		case r.capN >= 0 && r.capB < 0:
+			r.filled = shareByRecords
+		case r.capB >= 0 && r.capN < 0:
+			r.filled = shareByBytes
+		}
+		if r.filled != 0 {
+			r.sizeShares()
+		}
 	}
 	return r.ready
+}
+
+// sizeShares makes want and can as long as the allowances.
+func (r *reader) sizeShares() {
+	if len(r.want) != len(r.allow) {
+		r.want = make([]float64, len(r.allow))
+		r.can = make([]float64, len(r.allow))
+	}
 }
 
 // sumDemand starts the sums of demand.of that an allocation's pass over

@@ -133,6 +133,12 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	d := r.demands()
 	allowB, allowN, canN, canB := r.allow, r.allowN[:len(r.allow)], r.canN, r.canB
 	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
+	// shareCapacity's first pass, written here when the capacity is in one
+	// unit (filled): what waits on each unit and what it can give, in that
+	// unit, summed in unit order as that pass sums them.
+	byN, byB := r.filled == shareByRecords, r.filled == shareByBytes
+	want, can := r.want, r.can
+	var wsum float64
 	for u := range allowB {
 		n, b := d.of(u)
 		if sum {
@@ -151,9 +157,17 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 			canN[u], canB[u] = cn, cb
 			readN += cn
 			readB += cb
+			if byB {
+				want[u], can[u] = b, cb
+				wsum += b
+			} else if byN {
+				want[u], can[u] = n, cn
+				wsum += n
+			}
 		}
 	}
 	r.sumN, r.sumB, r.readN, r.readB, r.short = sumN, sumB, readN, readB, short
+	r.wsum = wsum
 	s.settleReads(r, dt)
 	return true
 }
