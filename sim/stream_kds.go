@@ -128,17 +128,23 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	budget := pipeline.KDSShardReadBytes * dt
 	maxN := k.callRecords(s, dt)
 	sum, pre := r.sumDemand(), r.prepare()
-	// The pass keeps its sums in locals and starts them where sumDemand and
-	// prepare left the reader's, so they add up in the same order.
+	if pre && r.filled != 0 {
+		r.readFilled(budget, maxN, sum)
+	} else {
+		r.readPass(budget, maxN, sum, pre)
+	}
+	s.settleReads(r, dt)
+	return true
+}
+
+// readPass is readOne's pass over the units: each one's allowances, and
+// the sums fitCapacity may need (sumDemand, and with pre canRead's). It
+// keeps its sums in locals and starts them where sumDemand and prepare
+// left the reader's, so they add up in the same order.
+func (r *reader) readPass(budget, maxN float64, sum, pre bool) {
 	d := r.demands()
 	allowB, allowN, canN, canB := r.allow, r.allowN[:len(r.allow)], r.canN, r.canB
 	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
-	// shareCapacity's first pass, written here when the capacity is in one
-	// unit (filled): what waits on each unit and what it can give, in that
-	// unit, summed in unit order as that pass sums them.
-	byN, byB := r.filled == shareByRecords, r.filled == shareByBytes
-	want, can := r.want, r.can
-	var wsum float64
 	for u := range allowB {
 		n, b := d.of(u)
 		if sum {
@@ -157,19 +163,48 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 			canN[u], canB[u] = cn, cb
 			readN += cn
 			readB += cb
-			if byB {
-				want[u], can[u] = b, cb
-				wsum += b
-			} else if byN {
-				want[u], can[u] = n, cn
-				wsum += n
-			}
 		}
 	}
 	r.sumN, r.sumB, r.readN, r.readB, r.short = sumN, sumB, readN, readB, short
+}
+
+// readFilled is readPass with canRead's sums for a capacity in one unit
+// (filled): it also writes shareCapacity's first pass, what waits on each
+// unit and what it can give in that unit, summed in unit order as that
+// pass sums them. A pass of its own: the extra figures in readPass's loop
+// cost every reader without a capacity (Lambda's) 3% more instructions.
+func (r *reader) readFilled(budget, maxN float64, sum bool) {
+	d := r.demands()
+	allowB, allowN, canN, canB := r.allow, r.allowN[:len(r.allow)], r.canN, r.canB
+	want, can := r.want[:len(allowB)], r.can[:len(allowB)]
+	byN := r.filled == shareByRecords
+	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
+	var wsum float64
+	for u := range allowB {
+		n, b := d.of(u)
+		if sum {
+			sumN += n
+			sumB += b
+		}
+		allow := b
+		if allow > budget {
+			allow = budget
+			short++
+		}
+		allowB[u] = allow
+		allowN[u] = min(n, maxN)
+		cn, cb := readableOf(n, b, allowN[u], allow)
+		canN[u], canB[u] = cn, cb
+		readN += cn
+		readB += cb
+		want[u], can[u] = b, cb
+		if byN {
+			want[u], can[u] = n, cn
+		}
+		wsum += want[u]
+	}
+	r.sumN, r.sumB, r.readN, r.readB, r.short = sumN, sumB, readN, readB, short
 	r.wsum = wsum
-	s.settleReads(r, dt)
-	return true
 }
 
 // readCalls: a shard serves 5 read calls a second (KDS-SHARD-READ); more
