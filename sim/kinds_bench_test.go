@@ -87,9 +87,6 @@ func BenchmarkKinds(b *testing.B) {
 	}
 }
 
-// kindsFor shortens each kind's day for BenchmarkKindEngine and
-// BenchmarkKindLoop (0: the file's 24 h); scripts/kinds-instructions.sh
-// counts half an hour of each under cachegrind.
 // kindsShards runs each kind on this many shards or partitions instead of
 // its file's 1,000, at the same rate per shard (as scripts/scale-table.sh
 // scales the Firehose day), to compare engine and loop where the per-shard
@@ -113,6 +110,9 @@ func scaleKind(tb testing.TB, b []byte, shards int) []byte {
 	return []byte(strings.Replace(s, rate, fmt.Sprintf("\n    rate: %dMB/s\n", shards), 1))
 }
 
+// kindsFor shortens each kind's day for BenchmarkKindEngine and
+// BenchmarkKindLoop (0: the file's 24 h); scripts/kinds-instructions.sh
+// counts half an hour of each under cachegrind.
 var kindsFor = flag.Duration("kinds.for", 0, "simulate this much of each kind's day in BenchmarkKindEngine and BenchmarkKindLoop (0: all of it)")
 
 // BenchmarkKindEngine runs each kind's day through the engine alone, and

@@ -96,8 +96,9 @@ func queueLimit(n int) (limit int, spread bool) {
 // never do, and a backlog of hours on every shard is the engine's largest
 // memory. Every slot of ext that holds no entry is zero (entries leaving
 // zero theirs), so a push of a bare entry writes buf only: on 10,000
-// shards, a second cache line written per push was a fifth of the time. The header is kept small too (88 bytes): a node keeps one per
-// shard, and a tick reads them all.
+// shards, a second cache line written per push was a fifth of the time.
+// The header is kept small too (88 bytes): a node keeps one per shard, and
+// a tick reads them all.
 type fifo struct {
 	buf        []entry
 	ext        *[]extra // nil, or as long as buf
