@@ -1,5 +1,5 @@
 # Everyday commands. CI is .ci/run; `make ci` runs it.
-.PHONY: run test test-short golden bench kinds kinds-bytes kinds-instructions size-cores fuzz smoke demo ci
+.PHONY: run test test-short golden bench kinds kinds-ratio kinds-bytes kinds-10000 kinds-instructions size-cores fuzz smoke demo ci
 
 run:          ## the TUI on the built-in scenarios
 	go run .
@@ -20,8 +20,14 @@ bench:        ## the speed goals: engine, advisor and dashboard frame time
 kinds:        ## a day of each consumer kind through the real binary: wall time and peak RSS
 	scripts/kinds-table.sh
 
+kinds-ratio:  ## each kind's day through the engine and its bare loop, alternating: engine/loop over three pairs
+	GOMAXPROCS=1 go test ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 3x
+
 kinds-bytes:  ## each kind's engine/loop, the loops keeping each queued entry's bytes as the engine does
-	GOMAXPROCS=1 go test -tags loopbytes ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 2x
+	GOMAXPROCS=1 go test -tags loopbytes ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 3x
+
+kinds-10000:  ## the first hour of Firehose -> S3 on 10,000 shards (10 GB/s), engine beside bare loop
+	GOMAXPROCS=1 go test ./sim -run '^$$' -bench '^BenchmarkKind(Engine|Loop)$$/^firehose-s3$$' -benchtime 1x -kinds.for 1h -kinds.shards 10000
 
 kinds-instructions: ## half an hour of each kind, engine and bare loop: instructions (needs valgrind)
 	scripts/kinds-instructions.sh

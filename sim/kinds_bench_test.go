@@ -90,7 +90,9 @@ func BenchmarkKinds(b *testing.B) {
 // kindsShards runs each kind on this many shards or partitions instead of
 // its file's 1,000, at the same rate per shard (as scripts/scale-table.sh
 // scales the Firehose day), to compare engine and loop where the per-shard
-// state no longer fits the caches.
+// state no longer fits the caches. Only the rate scales: a consumer of a
+// set capacity (app, Glue, Flink) falls behind, which the loops of those
+// kinds refuse to model. Firehose scales with its source.
 var kindsShards = flag.Int("kinds.shards", 0, "run each kind on this many shards or partitions, its rate scaled with them (0: the file's 1,000)")
 
 // scaleKind rewrites a kind's file for `shards` units: its 1,000 shards or
