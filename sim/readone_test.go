@@ -40,6 +40,10 @@ func TestReadOneMatchesGeneral(t *testing.T) {
 		"service: flink\n    kpus: 64\n    checkpoint: 30s",
 		"service: glue-streaming\n    workers: 2\n    window: 10s",
 		"service: emr\n    engine: spark-streaming\n    instances: 1",
+		// A capacity set in records and one set in bytes: either way the
+		// allocation's pass writes shareCapacity's first (reader.filled).
+		"service: app\n    instances: 2\n    capacity: 300/s",
+		"service: flink\n    kpus: 2\n    capacity: 400KiB/s",
 	}
 	rates := []string{"3MB/s", "40MB/s", "300MB/s"}
 	n := 0
