@@ -136,10 +136,13 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 		if !sameTime(float64(a), age) {
 			// Off the tick grid (a merged backlog entry): no row has a
 			// slot for it (slotOf), so it goes to the index.
-			g.addAt(g.idx.find(born, at, len(cs)), at, born, n, b, obj)
-			return
-		}
-		if r := g.rowAt(at); r != nil && uint(a) < uint(len(r.slots)) {
+			i := g.idx.find(born, at, len(cs))
+			if i >= len(cs) {
+				g.addNew(at, born, n, b, obj)
+				return
+			}
+			x = &cs[i]
+		} else if r := g.rowAt(at); r != nil && uint(a) < uint(len(r.slots)) {
 			s := r.slots[a]
 			if s == 0 { // the first piece of its birth and arrival
 				r.slots[a] = int32(len(cs) + 1)

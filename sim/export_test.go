@@ -13,3 +13,7 @@ func AdmitGenerally(e *Engine) { e.generalAdmission = true }
 // schedule (which counts those past the last attempt lost), never by the
 // shortcuts that skip those passes when they cannot change anything.
 func ReadEveryShard(e *Engine) { e.everyShard = true }
+
+// TakeStepwise makes e's readers take every piece through fifo.nextEntry,
+// never take's shortcut for a piece of the front entry that ends a take.
+func TakeStepwise(e *Engine) { e.generalTakes = true }

@@ -199,23 +199,21 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	// any checkpoint pause), in one callback: it runs for every piece.
 	delay, pause := p.rd.delay, p.pieceDelay
 	var readN, readB float64
-	p.rd.take(skip, func(u int, co cohort) {
-		co.at = later(co.at, now) + delay
-		co.at += pause
-		p.in += co.n
-		p.inB += co.b
-		readN += co.n
-		readB += co.b
-		if lambda {
+	if lambda {
+		p.rd.take(skip, func(u int, co cohort) {
+			co.at = later(co.at, now) + delay
+			co.at += pause
+			p.in += co.n
+			p.inB += co.b
+			readN += co.n
+			readB += co.b
 			p.batchPiece(u, co, now, dt)
-			return
-		}
-		if co.fold == 0 && !co.spans() {
-			p.pieces.addEntry(co.at, co.born, co.n, co.b, co.obj)
-			return
-		}
-		p.pieces.add(co)
-	})
+		})
+	} else {
+		s := pieceSink{g: &p.pieces, now: now, delay: delay, pause: pause, in: p.in, inB: p.inB}
+		p.rd.takeTo(skip, nil, &s)
+		p.in, p.inB, readN, readB = s.in, s.inB, s.readN, s.readB
+	}
 	p.measureLoad(e, readN, readB)
 	if lambda && !p.failed(now) {
 		p.closeUpTo(len(p.batches), now, dt)

@@ -16,6 +16,7 @@ type reader struct {
 	allowN    []float64 // records it may read per unit this tick
 	delay     float64   // propagation delay of a read (seconds)
 	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
+	stepwise  bool      // take never shortcuts nextEntry (Engine.generalTakes)
 
 	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)
 	short      float64   // this tick's read calls that got less than they asked for
@@ -113,6 +114,63 @@ func (r *reader) recount() {
 // time are summed first. The loop is written out by hand: it runs once per
 // shard and tick for every reader, and is most of the engine's time.
 func (r *reader) take(skip bool, fn func(u int, c cohort)) {
+	r.takeTo(skip, fn, nil)
+}
+
+// pieceSink is where a processor's reads go (processor.readTick): each run
+// into its gather, stamped with its arrival, and the sums of what it read.
+// take hands it its runs without a call through a func value.
+type pieceSink struct {
+	g                 *gather
+	now, delay, pause float64
+	in, inB           float64 // the processor's running totals
+	readN, readB      float64 // this tick's
+}
+
+func (s *pieceSink) add(c cohort) {
+	c.at = s.stamp(c.at)
+	s.in += c.n
+	s.inB += c.b
+	s.readN += c.n
+	s.readB += c.b
+	if c.fold == 0 && !c.spans() {
+		s.g.addEntry(c.at, c.born, c.n, c.b, c.obj)
+		return
+	}
+	s.g.add(c)
+}
+
+// addRun hands on take's run of unit u: to s, or to fn when s is nil. It
+// is one call for take's emit, which must stay small enough to inline.
+func (s *pieceSink) addRun(u int, c *cohort, fn func(u int, c cohort)) {
+	if s == nil {
+		fn(u, *c)
+		return
+	}
+	if c.fold != 0 || c.spans() {
+		s.add(*c)
+		return
+	}
+	at := s.stamp(c.at)
+	s.in += c.n
+	s.inB += c.b
+	s.readN += c.n
+	s.readB += c.b
+	s.g.addEntry(at, c.born, c.n, c.b, c.obj)
+}
+
+// stamp is the arrival at the processor of a piece that arrived in the
+// stream at at.
+func (s *pieceSink) stamp(at float64) float64 {
+	at = later(at, s.now) + s.delay
+	return at + s.pause
+}
+
+// takeTo is take, its runs to sink when set (and fn unused) or to fn.
+func (r *reader) takeTo(skip bool, fn func(u int, c cohort), sink *pieceSink) {
+	if sink != nil {
+		fn = func(_ int, c cohort) { sink.add(c) }
+	}
 	acc := &r.s.adm
 	accN, accB, accBornN, accAt := acc.accN, acc.accB, acc.accBornN, acc.accAt
 	allow, allowN := r.allow, r.allowN
@@ -130,7 +188,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 			return
 		}
 		if runU >= 0 {
-			fn(runU, run)
+			sink.addRun(runU, &run, fn)
 		}
 		// Field by field: c was stored a field at a time, and a copy of the
 		// whole cohort reads it back 16 bytes at a time, which the store
@@ -157,7 +215,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		r.takeRun(fn)
 		return
 	}
-	anyRet, retN, qs := acc.anyRet, acc.retN, r.q
+	anyRet, retN, qs, stepwise := acc.anyRet, acc.retN, r.q, r.stepwise
 	for u := range qs {
 		q := &qs[u]
 		empty := allEmpty || q.size == 0
@@ -232,7 +290,31 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		}
 		t := q.taker(allowN[u], allow[u])
 		if q.ext == nil {
-			// Pieces as their figures: see fifo.pushEntry.
+			// A backlog's common case first: the front entry has more than
+			// the allowance, and one piece of it ends the take. It is
+			// nextEntry's first turn written out, to the bit; a call per
+			// shard and tick cost behind 3.6% of its instructions.
+			if !stepwise && q.size > 0 && t.n > 1e-12 && q.buf[q.head].n > 0 {
+				f := &q.buf[q.head]
+				part := min(f.n, t.n)
+				if !(f.b*(1+1e-12) < t.b) { // t.limB: allow[u] > 0
+					if per := f.b / f.n; per > 0 && part*per > t.b {
+						part = t.b / per
+					}
+				}
+				if part > 1e-12 && part < f.n*(1-1e-12) { // not dust, not whole
+					pb := f.b * part / f.n
+					restN, restB := f.n-part, f.b-pb
+					if t.n-part <= 1e-12 || leavesDust(t.b-pb, restN, restB) {
+						at, born := f.at, f.born
+						f.n, f.b = restN, restB
+						q.n -= part
+						q.b -= pb
+						emit(u, cohort{at: at, born: born, n: part, b: pb})
+						continue
+					}
+				}
+			}
 			for {
 				e, _, ok := q.nextEntry(&t)
 				if !ok {
@@ -257,7 +339,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 		}
 	}
 	if runU >= 0 {
-		fn(runU, run)
+		sink.addRun(runU, &run, fn)
 	}
 	if retU >= 0 {
 		fn(retU, ret)

@@ -416,6 +416,7 @@ func (s *stream) allocateReads(e *Engine) {
 	failed := s.failed(e.nowSec())
 	for _, r := range s.readers {
 		r.lazy = false
+		r.stepwise = e.generalTakes
 	}
 	if !failed && (len(s.readers) > 1 || !e.generalReads) && s.readLazily(dt) {
 		return
