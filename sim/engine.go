@@ -76,8 +76,9 @@ type Engine struct {
 	// retries refused on their last attempt to schedule to count lost:
 	// the tests hold those shortcuts to the full passes with it.
 	everyShard bool
-	// generalTakes makes every reader take piece by piece (reader.stepwise):
-	// the tests hold take's shortcut for a backlog's front to it.
+	// generalTakes makes every reader take through its general loop, piece
+	// by piece (reader.stepwise): the tests hold take's shortcuts for a
+	// backlog (its loop, its front's one piece) to it.
 	generalTakes bool
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64

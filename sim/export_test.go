@@ -14,6 +14,7 @@ func AdmitGenerally(e *Engine) { e.generalAdmission = true }
 // shortcuts that skip those passes when they cannot change anything.
 func ReadEveryShard(e *Engine) { e.everyShard = true }
 
-// TakeStepwise makes e's readers take every piece through fifo.nextEntry,
-// never take's shortcut for a piece of the front entry that ends a take.
+// TakeStepwise makes e's readers take through take's general loop, every
+// piece through fifo.nextEntry: never its loop for queues that all hold a
+// backlog, nor its shortcut for a piece of the front entry that ends a take.
 func TakeStepwise(e *Engine) { e.generalTakes = true }

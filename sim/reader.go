@@ -16,7 +16,7 @@ type reader struct {
 	allowN    []float64 // records it may read per unit this tick
 	delay     float64   // propagation delay of a read (seconds)
 	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
-	stepwise  bool      // take never shortcuts nextEntry (Engine.generalTakes)
+	stepwise  bool      // take never takes its shortcuts for a backlog (Engine.generalTakes)
 
 	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)
 	short      float64   // this tick's read calls that got less than they asked for
@@ -216,77 +216,97 @@ func (r *reader) takeTo(skip bool, fn func(u int, c cohort), sink *pieceSink) {
 		return
 	}
 	anyRet, retN, qs, stepwise := acc.anyRet, acc.retN, r.q, r.stepwise
+	// Every queue holds a backlog (a reader that fell behind): each unit's
+	// records of this tick, one writer's, queue behind it, without the
+	// general loop's branches for an empty queue (2% of behind's
+	// instructions).
+	backlog := !skip && !lazy && !multi && acc.oneMode && r.nonEmpty == len(qs) && !stepwise
+	oneAt, oneBorn, onePer := acc.oneAt, acc.oneBorn, acc.onePer
 	for u := range qs {
 		q := &qs[u]
-		empty := allEmpty || q.size == 0
-		if anyRet && retN[u] > 0 {
-			// Retries accepted this tick are older: they go ahead of new records.
-			rc := acc.retried(u)
-			if empty && !skip && (lazy || rc.b <= allow[u] && rc.n <= allowN[u]) {
-				// Retried records of one tick travel as one cohort: their birth
-				// times are averaged (the one approximation of the latency figures).
-				outN += rc.n
-				outB += rc.b
-				joinRetried(&ret, &retU, rc, u)
-				if !lazy {
-					allow[u] -= rc.b
-					allowN[u] -= rc.n
-				}
-			} else {
-				r.push(u, rc.entry())
-				empty = false
+		if backlog {
+			if anyRet && retN[u] > 0 {
+				q.pushEntry(acc.retriedEntry(u))
 			}
-		}
-		inN := accN[u]
-		if empty {
-			if inN <= 0 {
+			if inN := accN[u]; inN > 0 {
+				if e := (entry{at: oneAt, born: oneBorn, n: inN, b: inN * onePer}); !q.pushNew(e) {
+					q.pushEntry(e)
+				}
+			}
+			if allow[u] <= 0 {
 				continue
 			}
-			inB := accB[u]
-			if acc.oneMode {
-				inB = inN * acc.onePer
+		} else {
+			empty := allEmpty || q.size == 0
+			if anyRet && retN[u] > 0 {
+				// Retries accepted this tick are older: they go ahead of new records.
+				rc := acc.retried(u)
+				if empty && !skip && (lazy || rc.b <= allow[u] && rc.n <= allowN[u]) {
+					// Retried records of one tick travel as one cohort: their birth
+					// times are averaged (the one approximation of the latency figures).
+					outN += rc.n
+					outB += rc.b
+					joinRetried(&ret, &retU, rc, u)
+					if !lazy {
+						allow[u] -= rc.b
+						allowN[u] -= rc.n
+					}
+				} else {
+					r.push(u, rc.entry())
+					empty = false
+				}
 			}
-			f := 1.0
-			if !lazy {
-				f = fitFraction(inB, inN, allow[u], allowN[u], skip)
-			}
-			born, at := accBornN[u], accAt[u]
-			if multi {
-				born /= inN
-			}
-			if acc.oneMode {
-				born, at = acc.oneBorn, acc.oneAt
-			}
-			if f >= 1-1e-12 {
-				if runU >= 0 && sameTime(born, run.born) && at == run.at {
-					// The common case, inline: this shard's new records join the run.
-					run.n += inN
-					run.b += inB
-					outN += inN
-					outB += inB
+			inN := accN[u]
+			if empty {
+				if inN <= 0 {
 					continue
 				}
-				emit(u, cohort{at: at, born: born, n: inN, b: inB})
+				inB := accB[u]
+				if acc.oneMode {
+					inB = inN * acc.onePer
+				}
+				f := 1.0
+				if !lazy {
+					f = fitFraction(inB, inN, allow[u], allowN[u], skip)
+				}
+				born, at := accBornN[u], accAt[u]
+				if multi {
+					born /= inN
+				}
+				if acc.oneMode {
+					born, at = acc.oneBorn, acc.oneAt
+				}
+				if f >= 1-1e-12 {
+					if runU >= 0 && sameTime(born, run.born) && at == run.at {
+						// The common case, inline: this shard's new records join the run.
+						run.n += inN
+						run.b += inB
+						outN += inN
+						outB += inB
+						continue
+					}
+					emit(u, cohort{at: at, born: born, n: inN, b: inB})
+					continue
+				}
+				in := cohort{at: at, born: born, n: inN, b: inB}
+				if f > 0 {
+					piece := in
+					piece.n, piece.b = in.n*f, in.b*f
+					emit(u, piece)
+					in.n -= piece.n
+					in.b -= piece.b
+				}
+				r.push(u, in.entry())
 				continue
 			}
-			in := cohort{at: at, born: born, n: inN, b: inB}
-			if f > 0 {
-				piece := in
-				piece.n, piece.b = in.n*f, in.b*f
-				emit(u, piece)
-				in.n -= piece.n
-				in.b -= piece.b
+			if inN > 0 {
+				if e := acc.acceptedEntry(u); !q.pushNew(e) {
+					q.pushEntry(e)
+				}
 			}
-			r.push(u, in.entry())
-			continue
-		}
-		if inN > 0 {
-			if e := acc.acceptedEntry(u); !q.pushNew(e) {
-				q.pushEntry(e)
+			if skip || allow[u] <= 0 {
+				continue
 			}
-		}
-		if skip || allow[u] <= 0 {
-			continue
 		}
 		t := q.taker(allowN[u], allow[u])
 		if q.ext == nil {

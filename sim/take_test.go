@@ -8,10 +8,10 @@ import (
 	"github.com/streamsim/streamsim/sim"
 )
 
-// TestTakeShortcutMatchesStepwise holds reader.take's shortcut for a
-// backlog's front (one piece of the front entry that ends the take,
-// written out instead of a call to fifo.nextEntry) to the piece-by-piece
-// take, over every run's snapshots and figures: stores × readers that fall
+// TestTakeShortcutMatchesStepwise holds reader.take's shortcuts for a
+// backlog (a loop for when every queue holds one, and one piece of the
+// front entry that ends the take, written out instead of a call to
+// fifo.nextEntry) to its general loop, piece by piece, over every run's snapshots and figures: stores × readers that fall
 // behind (a capacity in records, one in bytes, a window, a micro-batch, a
 // consumer that fails and catches up, Redshift's streaming ingestion,
 // several readers of one stream) × record sizes (one size, sizes mixed in
