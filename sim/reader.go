@@ -16,6 +16,7 @@ type reader struct {
 	allowN    []float64 // records it may read per unit this tick
 	delay     float64   // propagation delay of a read (seconds)
 	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
+	runs      []unitRun // takeBacklog's scratch
 	stepwise  bool      // take never takes its shortcuts for a backlog (Engine.generalTakes)
 
 	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)
@@ -215,126 +216,85 @@ func (r *reader) takeTo(skip bool, fn func(u int, c cohort), sink *pieceSink) {
 		r.takeRun(fn)
 		return
 	}
-	anyRet, retN, qs, stepwise := acc.anyRet, acc.retN, r.q, r.stepwise
-	// Every queue holds a backlog (a reader that fell behind): each unit's
-	// records of this tick, one writer's, queue behind it, without the
-	// general loop's branches for an empty queue (2% of behind's
-	// instructions).
-	backlog := !skip && !lazy && !multi && acc.oneMode && r.nonEmpty == len(qs) && !stepwise
-	oneAt, oneBorn, onePer := acc.oneAt, acc.oneBorn, acc.onePer
+	anyRet, retN, qs := acc.anyRet, acc.retN, r.q
+	if !skip && !lazy && len(acc.edges) == 1 && acc.oneMode && r.nonEmpty == len(qs) && !r.stepwise {
+		r.takeBacklog(sink, fn) // every queue holds a backlog
+		return
+	}
 	for u := range qs {
 		q := &qs[u]
-		if backlog {
-			if anyRet && retN[u] > 0 {
-				q.pushEntry(acc.retriedEntry(u))
-			}
-			if inN := accN[u]; inN > 0 {
-				if e := (entry{at: oneAt, born: oneBorn, n: inN, b: inN * onePer}); !q.pushNew(e) {
-					q.pushEntry(e)
-				}
-			}
-			if allow[u] <= 0 {
-				continue
-			}
-		} else {
-			empty := allEmpty || q.size == 0
-			if anyRet && retN[u] > 0 {
-				// Retries accepted this tick are older: they go ahead of new records.
-				rc := acc.retried(u)
-				if empty && !skip && (lazy || rc.b <= allow[u] && rc.n <= allowN[u]) {
-					// Retried records of one tick travel as one cohort: their birth
-					// times are averaged (the one approximation of the latency figures).
-					outN += rc.n
-					outB += rc.b
-					joinRetried(&ret, &retU, rc, u)
-					if !lazy {
-						allow[u] -= rc.b
-						allowN[u] -= rc.n
-					}
-				} else {
-					r.push(u, rc.entry())
-					empty = false
-				}
-			}
-			inN := accN[u]
-			if empty {
-				if inN <= 0 {
-					continue
-				}
-				inB := accB[u]
-				if acc.oneMode {
-					inB = inN * acc.onePer
-				}
-				f := 1.0
+		empty := allEmpty || q.size == 0
+		if anyRet && retN[u] > 0 {
+			// Retries accepted this tick are older: they go ahead of new records.
+			rc := acc.retried(u)
+			if empty && !skip && (lazy || rc.b <= allow[u] && rc.n <= allowN[u]) {
+				// Retried records of one tick travel as one cohort: their birth
+				// times are averaged (the one approximation of the latency figures).
+				outN += rc.n
+				outB += rc.b
+				joinRetried(&ret, &retU, rc, u)
 				if !lazy {
-					f = fitFraction(inB, inN, allow[u], allowN[u], skip)
+					allow[u] -= rc.b
+					allowN[u] -= rc.n
 				}
-				born, at := accBornN[u], accAt[u]
-				if multi {
-					born /= inN
-				}
-				if acc.oneMode {
-					born, at = acc.oneBorn, acc.oneAt
-				}
-				if f >= 1-1e-12 {
-					if runU >= 0 && sameTime(born, run.born) && at == run.at {
-						// The common case, inline: this shard's new records join the run.
-						run.n += inN
-						run.b += inB
-						outN += inN
-						outB += inB
-						continue
-					}
-					emit(u, cohort{at: at, born: born, n: inN, b: inB})
+			} else {
+				r.push(u, rc.entry())
+				empty = false
+			}
+		}
+		inN := accN[u]
+		if empty {
+			if inN <= 0 {
+				continue
+			}
+			inB := accB[u]
+			if acc.oneMode {
+				inB = inN * acc.onePer
+			}
+			f := 1.0
+			if !lazy {
+				f = fitFraction(inB, inN, allow[u], allowN[u], skip)
+			}
+			born, at := accBornN[u], accAt[u]
+			if multi {
+				born /= inN
+			}
+			if acc.oneMode {
+				born, at = acc.oneBorn, acc.oneAt
+			}
+			if f >= 1-1e-12 {
+				if runU >= 0 && sameTime(born, run.born) && at == run.at {
+					// The common case, inline: this shard's new records join the run.
+					run.n += inN
+					run.b += inB
+					outN += inN
+					outB += inB
 					continue
 				}
-				in := cohort{at: at, born: born, n: inN, b: inB}
-				if f > 0 {
-					piece := in
-					piece.n, piece.b = in.n*f, in.b*f
-					emit(u, piece)
-					in.n -= piece.n
-					in.b -= piece.b
-				}
-				r.push(u, in.entry())
+				emit(u, cohort{at: at, born: born, n: inN, b: inB})
 				continue
 			}
-			if inN > 0 {
-				if e := acc.acceptedEntry(u); !q.pushNew(e) {
-					q.pushEntry(e)
-				}
+			in := cohort{at: at, born: born, n: inN, b: inB}
+			if f > 0 {
+				piece := in
+				piece.n, piece.b = in.n*f, in.b*f
+				emit(u, piece)
+				in.n -= piece.n
+				in.b -= piece.b
 			}
-			if skip || allow[u] <= 0 {
-				continue
+			r.push(u, in.entry())
+			continue
+		}
+		if inN > 0 {
+			if e := acc.acceptedEntry(u); !q.pushNew(e) {
+				q.pushEntry(e)
 			}
+		}
+		if skip || allow[u] <= 0 {
+			continue
 		}
 		t := q.taker(allowN[u], allow[u])
 		if q.ext == nil {
-			// A backlog's common case first: the front entry has more than
-			// the allowance, and one piece of it ends the take. It is
-			// nextEntry's first turn written out, to the bit; a call per
-			// shard and tick cost behind 3.6% of its instructions.
-			if !stepwise && q.size > 0 && t.n > 1e-12 && q.buf[q.head].n > 0 {
-				f := &q.buf[q.head]
-				part := min(f.n, t.n)
-				if !(f.b*(1+1e-12) < t.b) { // t.limB: allow[u] > 0
-					if per := f.b / f.n; per > 0 && part*per > t.b {
-						part = t.b / per
-					}
-				}
-				if part > 1e-12 && part < f.n*(1-1e-12) { // not dust, not whole
-					pb := f.b * part / f.n
-					restN, restB := f.n-part, f.b-pb
-					if t.n-part <= 1e-12 || leavesDust(t.b-pb, restN, restB) {
-						at, born := f.at, f.born
-						f.n, f.b = restN, restB
-						q.n -= part
-						q.b -= pb
-						emit(u, cohort{at: at, born: born, n: part, b: pb})
-						continue
-					}
-				}
-			}
 			for {
 				e, _, ok := q.nextEntry(&t)
 				if !ok {

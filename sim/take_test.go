@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/streamsim/streamsim/pipeline"
@@ -23,6 +24,9 @@ func TestTakeShortcutMatchesStepwise(t *testing.T) {
 		"service: kinesis-data-streams\n    mode: on-demand",
 		"service: msk\n    brokers: 3\n    partitions: 12",
 		"service: msk-serverless\n    partitions: 8",
+		// More than 4,096 shards: queues of fewer than 64 entries keep the
+		// births their merged entries span (extras).
+		"service: kinesis-data-streams\n    shards: 5000",
 	}
 	readers := []struct{ consumers, timeline string }{
 		{"  - {id: c, service: app, from: s, instances: 1, capacity: 200/s, to: [lake]}", ""},
@@ -42,6 +46,18 @@ func TestTakeShortcutMatchesStepwise(t *testing.T) {
 				if (testing.Short() || raceEnabled) && n%3 != 0 {
 					continue
 				}
+				rate, keys := "2000/s", "{dist: zipf, count: 500, skew: 1.2}"
+				if strings.Contains(st, "shards: 5000") {
+					if ri > 1 || zi > 1 {
+						continue // two readers and sizes are enough for its queues with extras
+					}
+					// Every shard gets records, so that every queue holds a backlog;
+					// with a hot key, its shard's queue keeps extras first.
+					rate, keys = "50000/s", "{dist: uniform, count: 100000}"
+					if zi == 1 {
+						keys = "{dist: hot, count: 100000, fraction: 0.3}"
+					}
+				}
 				retries := ""
 				if (si+ri+zi)%2 == 0 {
 					retries = "\n    retries: {max: 1, backoff: 1s}"
@@ -55,10 +71,10 @@ name: take-%d-%d-%d
 duration: 8m
 producers:
   - id: p
-    rate: 2000/s
+    rate: %s
     pattern: {shape: spike, at: 5m, for: 1m, factor: 2}
     record_size: %s
-    keys: {dist: zipf, count: 500, skew: 1.2}%s
+    keys: %s%s
     to: [s]
 storage:
   - id: s
@@ -66,7 +82,7 @@ storage:
 consumers:
 %s
 %s%s
-`, si, ri, zi, size, retries, st, rd.consumers, dests, rd.timeline)
+`, si, ri, zi, rate, size, keys, retries, st, rd.consumers, dests, rd.timeline)
 				sc, err := pipeline.Load("take.yaml", []byte(src))
 				if err != nil {
 					t.Fatalf("%v\n%s", err, src)
