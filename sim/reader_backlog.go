@@ -92,8 +92,12 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 		}
 	}
 	r.runs = runs
-	for i := range runs {
-		sink.addRun(runs[i].u, &runs[i].cohort, fn)
+	if sink == nil {
+		for i := range runs {
+			fn(runs[i].u, runs[i].cohort)
+		}
+	} else {
+		sink.addRuns(runs)
 	}
 	r.out += outN
 	r.outB += outB
@@ -149,4 +153,22 @@ func (r *reader) takeExtras(runs []unitRun, q *fifo, u int, outN, outB float64, 
 		runs = append(runs, run)
 	}
 	return runs, outN, outB
+}
+
+// addRuns is addRun for each of runs, in order, its common case written
+// into the loop (a call less per run).
+func (s *pieceSink) addRuns(runs []unitRun) {
+	for i := range runs {
+		c := &runs[i].cohort
+		if c.fold != 0 || c.spans() {
+			s.add(*c)
+			continue
+		}
+		at := s.stamp(c.at)
+		s.in += c.n
+		s.inB += c.b
+		s.readN += c.n
+		s.readB += c.b
+		s.g.addEntry(at, c.born, c.n, c.b, c.obj)
+	}
 }
