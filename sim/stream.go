@@ -38,7 +38,10 @@ type stream struct {
 	// utilPer, when above 0, is the limit this tick's util is relative to:
 	// a unit's utilisation is adm.offB[u] / utilPer, and util is stale
 	// (stream.settleBytes leaves the division to whoever reads it).
-	utilPer   float64
+	utilPer float64
+	// utilOf, when set, gives this tick's util (stale): a service's fused
+	// admission left it to whoever reads it (msk.offerLimits).
+	utilOf    func() []float64
 	maxUtil   float64
 	expired   float64
 	readThrot float64
@@ -261,7 +264,7 @@ func (s *stream) step(e *Engine) {
 		s.od.scale(e, s)
 	}
 	var throttled, inN, inB float64
-	s.utilPer = 0
+	s.utilPer, s.utilOf = 0, nil
 	s.adm.newTick(!e.everyShard)
 	if recs, bytes, ok := s.kind.fixedLimits(s); ok && len(s.adm.edges) == 1 && !s.failed(now) {
 		var mu float64
@@ -543,6 +546,9 @@ func (s *stream) metrics(e *Engine, m map[string]float64) {
 
 // unitUtil returns a copy of the last tick's per-unit write utilisation.
 func (s *stream) unitUtil() []float64 {
+	if s.utilOf != nil {
+		return s.utilOf()
+	}
 	if s.utilPer > 0 {
 		out := make([]float64, len(s.adm.offB))
 		for u, o := range s.adm.offB {

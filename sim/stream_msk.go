@@ -111,6 +111,9 @@ type msk struct {
 	// scratch for writeLimits: each broker's utilisation and accepted
 	// fraction this tick, which its partitions share
 	util, frac []float64
+	leads      []bool // per broker: it leads a partition
+	anyDown    bool   // a partition has no leader in service
+	unitUtil   func() []float64
 }
 
 func init() { storages[pipeline.MSK] = func() storage { return &msk{} } }
@@ -167,6 +170,14 @@ func (k *msk) layout(s *stream) {
 			k.leader[p] = down + p%k.up
 		}
 		s.down[p] = k.leader[p] < 0
+	}
+	k.leads, k.anyDown = make([]bool, brokers), false
+	for _, l := range k.leader {
+		if l >= 0 {
+			k.leads[l] = true
+		} else {
+			k.anyDown = true
+		}
 	}
 	k.brokerT, k.sustain = 0, 0
 	if k.up > 0 {
@@ -239,7 +250,50 @@ func (k *msk) offerLimits(e *Engine, s *stream) {
 			load[l] += offB[u]
 		}
 	}
-	s.maxUtil = k.leaderFigures(s, leader, e.dt, s.maxUtil)
+	s.maxUtil = k.leaderFractions(s, leader, e.dt, s.maxUtil)
+	if k.unitUtil == nil {
+		k.unitUtil = func() []float64 { return k.partitionUtil(s) }
+	}
+	s.utilOf = k.unitUtil
+}
+
+// leaderFractions is leaderFigures for offerLimits: each partition's
+// accepted fraction, and the highest utilisation taken over the brokers
+// that lead a partition (and 0 for a partition without a leader), the same
+// figure as over the partitions; the partitions' utilisations are left to
+// partitionUtil, for a snapshot. A pass that writes one figure a partition
+// instead of two and a comparison.
+func (k *msk) leaderFractions(s *stream, leader []int, dt, m float64) float64 {
+	butil, bfrac := k.brokerFractions(dt)
+	for l, on := range k.leads[:len(butil)] {
+		if on {
+			m = larger(m, butil[l])
+		}
+	}
+	if k.anyDown {
+		m = larger(m, 0)
+	}
+	frac := s.adm.frac[:len(leader)]
+	for u, l := range leader {
+		if l < 0 {
+			frac[u] = 0
+		} else {
+			frac[u] = bfrac[l]
+		}
+	}
+	return m
+}
+
+// partitionUtil is each partition's utilisation this tick, its leader's
+// (leaderFigures'), after leaderFractions.
+func (k *msk) partitionUtil(s *stream) []float64 {
+	out := make([]float64, len(k.leader))
+	for u, l := range k.leader {
+		if l >= 0 {
+			out[u] = k.util[l]
+		}
+	}
+	return out
 }
 
 // leaderFigures gives each partition its leader broker's utilisation and
