@@ -122,9 +122,17 @@ func (g *gather) add(c cohort) {
 // to the index. addOther takes the rest, deciding as the full path would.
 // takeWhole repeats the first two in its loop: calling addEntry there cost
 // the Firehose days 3% more instructions.
-func (g *gather) addEntry(at, born, n, b, obj float64) {
+func (g *gather) addEntry(at, born, n, b, obj float64) { g.addEntryIdx(at, born, n, b, obj) }
+
+// addEntryIdx is addEntry that returns the index of the cohort the piece
+// joined or opened when it found it by its birth and arrival alone (a
+// row's slot, the index), so that another piece of that exact birth and
+// arrival would find it again; -1 when the newest cohort took it, or
+// addOther.
+func (g *gather) addEntryIdx(at, born, n, b, obj float64) int {
 	cs := g.cs
 	var x *cohort
+	xi := -1
 	if i := len(cs) - 1; i >= 0 && sameTime(cs[i].born, born) && cs[i].at == at {
 		x = &cs[i]
 	} else {
@@ -139,26 +147,27 @@ func (g *gather) addEntry(at, born, n, b, obj float64) {
 			i := g.idx.find(born, at, len(cs))
 			if i >= len(cs) {
 				g.addNew(at, born, n, b, obj)
-				return
+				return i
 			}
-			x = &cs[i]
+			x, xi = &cs[i], i
 		} else if r := g.rowAt(at); r != nil && uint(a) < uint(len(r.slots)) {
 			s := r.slots[a]
 			if s == 0 { // the first piece of its birth and arrival
 				r.slots[a] = int32(len(cs) + 1)
 				g.addNew(at, born, n, b, obj)
-				return
+				return len(cs)
 			}
-			x = &cs[s-1]
+			x, xi = &cs[s-1], int(s-1)
 		}
 	}
 	if x != nil && !x.spans() && x.fold == 0 {
 		x.n += n
 		x.b += b
 		x.obj += obj
-		return
+		return xi
 	}
 	g.addOther(at, born, n, b, obj)
+	return -1
 }
 
 // addOther is addEntry's full path: the newest cohort, else the slot of

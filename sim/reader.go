@@ -126,6 +126,7 @@ type pieceSink struct {
 	now, delay, pause float64
 	in, inB           float64 // the processor's running totals
 	readN, readB      float64 // this tick's
+	memo              [64]pieceMemo
 }
 
 func (s *pieceSink) add(c cohort) {
