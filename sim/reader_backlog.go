@@ -37,40 +37,47 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 			}
 			continue
 		}
-		t := taking{n: allowN[u], b: allow[u], limB: true}
-		var pe entry
-		ok := false
-		// nextEntry's first turn when it is a backlog's common case,
-		// written out to the bit (a call per unit cost behind 3.6% of its
-		// instructions): the front entry has more than the room (a byte
-		// limit), and the one piece of it that fills the room ends the
-		// take.
-		if f := &q.buf[q.head]; q.size > 0 && t.n > 1e-12 && f.n > 0 {
-			part := min(f.n, t.n)
-			if !(f.b*(1+1e-12) < t.b) {
-				if per := f.b / f.n; per > 0 && part*per > t.b {
-					part = t.b / per
-				}
-			}
-			if part > 1e-12 && part < f.n*(1-1e-12) { // not dust, not whole
-				pb := f.b * part / f.n
-				restN, restB := f.n-part, f.b-pb
-				if t.n-part <= 1e-12 || leavesDust(t.b-pb, restN, restB) {
-					pe, ok = entry{at: f.at, born: f.born, n: part, b: pb}, true
-					f.n, f.b = restN, restB
-					q.n -= part
-					q.b -= pb
-					t.done = true
-				}
-			}
-		}
+		// fifo.nextEntry written out, to the bit (a call per piece cost
+		// behind 6% of its instructions), with a byte limit: the pieces of
+		// the front, whole entries and then the part that fills the room.
+		tn, tb := allowN[u], allow[u]
 		for {
-			if !ok {
-				if pe, _, ok = q.nextEntry(&t); !ok {
+			if q.size == 0 || tn <= 1e-12 {
+				if q.size == 0 {
+					q.n, q.b = 0, 0
+				}
+				break
+			}
+			f := &q.buf[q.head]
+			part := f.n
+			if part > tn {
+				part = tn
+			}
+			if f.n > 0 && !(f.b*(1+1e-12) < tb) {
+				if per := f.b / f.n; per > 0 && part*per > tb {
+					part = tb / per
+				}
+			}
+			if part <= 1e-12 {
+				if f.n > 1e-12 {
 					break
 				}
+				part = f.n // dust goes with its neighbour (see nextEntry)
 			}
-			ok = false
+			pe := entry{at: f.at, born: f.born, n: part, b: f.b}
+			whole := part >= f.n*(1-1e-12)
+			if whole {
+				pe.n = f.n
+				q.pop()
+			} else {
+				pe.b = f.b * part / f.n
+				f.b -= pe.b
+				q.n -= part
+				q.b -= pe.b
+				f.n -= part
+			}
+			tn -= part
+			tb -= pe.b
 			outN += pe.n
 			outB += pe.b
 			if k := len(runs) - 1; k >= 0 && sameTime(pe.born, runs[k].born) && pe.at == runs[k].at {
@@ -85,8 +92,8 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 				x.at, x.born, x.n, x.b = pe.at, pe.born, pe.n, pe.b
 				x.obj, x.fold, x.lo, x.hi, x.u = 0, 0, 0, 0, u
 			}
-			if t.done {
-				break
+			if !whole && (tn <= 1e-12 || leavesDust(tb, f.n, f.b)) {
+				break // what is left surely takes nothing more (nextEntry's done)
 			}
 		}
 		if q.size == 0 {
