@@ -41,11 +41,13 @@ func TestTakeBacklogIsStepwise(t *testing.T) {
 				edges++
 			}
 			b.allowN[u], b.allow[u] = a.allowN[u], a.allow[u]
-			accN, retried := pick(0, 0, 5, 1e-13), r.IntN(3) == 0
+			// Retried records born before the new ones, or with them (then
+			// the two merge into one entry).
+			accN, retried, retBorn := pick(0, 0, 5, 1e-13), r.IntN(3) == 0, pick(4.5, 9)
 			for _, x := range []*reader{a, b} {
 				x.s.adm.accN[u] = accN
 				if retried {
-					x.s.adm.retN[u], x.s.adm.retB[u], x.s.adm.retBornN[u] = 2, 2000, 2*4.5
+					x.s.adm.retN[u], x.s.adm.retB[u], x.s.adm.retBornN[u] = 2, 2000, 2*retBorn
 					x.s.adm.anyRet = true
 				}
 			}

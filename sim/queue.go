@@ -243,6 +243,21 @@ func (q *fifo) pushNew(e entry) bool {
 	return true
 }
 
+// pushNext is pushNew for an entry its caller knows merges with no other
+// (its birth is apart from the newest entry's): no test of the newest
+// entry's arrival.
+func (q *fifo) pushNext(e entry) bool {
+	if q.size == 0 || q.size == len(q.buf) || e.n <= 0 {
+		return false
+	}
+	q.n += e.n
+	q.b += e.b
+	q.buf[(q.head+q.size)&(len(q.buf)-1)] = e
+	q.size++
+	q.backAt = e.at
+	return true
+}
+
 // pushCohort is push for a cohort with extras, or into a queue that keeps
 // them (pushEntry's other cases).
 func (q *fifo) pushCohort(c cohort) {

@@ -19,10 +19,22 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 	var outN, outB float64
 	for u := range qs {
 		q := &qs[u]
+		inN := accN[u]
 		if anyRet && retN[u] > 0 {
-			q.pushEntry(acc.retriedEntry(u))
+			// Retried records of this tick, then its new ones: when the
+			// retried go in as the newest entry (pushNew: merged with none)
+			// and the births are apart, the new ones merge with none either.
+			re := acc.retriedEntry(u)
+			if !q.pushNew(re) {
+				q.pushEntry(re)
+			} else if inN > 0 && !sameTime(re.born, oneBorn) {
+				if e := (entry{at: oneAt, born: oneBorn, n: inN, b: inN * onePer}); !q.pushNext(e) {
+					q.pushEntry(e)
+				}
+				inN = 0
+			}
 		}
-		if inN := accN[u]; inN > 0 {
+		if inN > 0 {
 			if e := (entry{at: oneAt, born: oneBorn, n: inN, b: inN * onePer}); !q.pushNew(e) {
 				q.pushEntry(e)
 			}
