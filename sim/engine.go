@@ -77,8 +77,8 @@ type Engine struct {
 	// the tests hold those shortcuts to the full passes with it.
 	everyShard bool
 	// generalTakes makes every reader take through its general loop, piece
-	// by piece (reader.stepwise): the tests hold take's shortcuts for a
-	// backlog (its loop, its front's one piece) to it.
+	// by piece (reader.stepwise): the tests hold takeBacklog, take's loop
+	// for a reader whose every queue holds a backlog, to it.
 	generalTakes bool
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64

@@ -112,8 +112,7 @@ func (r *reader) recount() {
 // take reads what this tick's allowances permit (nothing when skip: the
 // consumer is down or pushed back) and stores the rest. fn receives the pieces
 // read: one per unit when perUnit, otherwise pieces of equal birth and arrival
-// time are summed first. The loop is written out by hand: it runs once per
-// shard and tick for every reader, and is most of the engine's time.
+// time are summed first.
 func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 	r.takeTo(skip, fn, nil)
 }
@@ -168,7 +167,10 @@ func (s *pieceSink) stamp(at float64) float64 {
 	return at + s.pause
 }
 
-// takeTo is take, its runs to sink when set (and fn unused) or to fn.
+// takeTo is take, its runs to sink when set (and fn unused) or to fn. The
+// loop is written out by hand: it runs once per shard and tick for every
+// reader, and is most of the engine's time; takeBacklog takes a reader
+// whose every queue holds a backlog.
 func (r *reader) takeTo(skip bool, fn func(u int, c cohort), sink *pieceSink) {
 	if sink != nil {
 		fn = func(_ int, c cohort) { sink.add(c) }

@@ -23,7 +23,7 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 		if anyRet && retN[u] > 0 {
 			// Retried records of this tick, then its new ones: when the
 			// retried go in as the newest entry (pushNew: merged with none)
-			// and the births are apart, the new ones merge with none either.
+			// and the births are apart, the new ones merge with none too.
 			re := acc.retriedEntry(u)
 			if !q.pushNew(re) {
 				q.pushEntry(re)

@@ -39,8 +39,9 @@ type stream struct {
 	// a unit's utilisation is adm.offB[u] / utilPer, and util is stale
 	// (stream.settleBytes leaves the division to whoever reads it).
 	utilPer float64
-	// utilOf, when set, gives this tick's util (stale): a service's fused
-	// admission left it to whoever reads it (msk.offerLimits).
+	// utilOf, when set, works out this tick's per-unit utilisation, and
+	// util is stale: a service's fused admission left it to whoever reads
+	// it (msk.offerLimits).
 	utilOf    func() []float64
 	maxUtil   float64
 	expired   float64

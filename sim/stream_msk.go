@@ -111,9 +111,9 @@ type msk struct {
 	// scratch for writeLimits: each broker's utilisation and accepted
 	// fraction this tick, which its partitions share
 	util, frac []float64
-	leads      []bool // per broker: it leads a partition
-	anyDown    bool   // a partition has no leader in service
-	unitUtil   func() []float64
+	leads      []bool           // per broker: it leads a partition
+	anyDown    bool             // a partition has no leader in service
+	unitUtil   func() []float64 // partitionUtil, made once (stream.utilOf)
 }
 
 func init() { storages[pipeline.MSK] = func() storage { return &msk{} } }
@@ -252,7 +252,7 @@ func (k *msk) offerLimits(e *Engine, s *stream) {
 	}
 	s.maxUtil = k.leaderFractions(s, leader, e.dt, s.maxUtil)
 	if k.unitUtil == nil {
-		k.unitUtil = func() []float64 { return k.partitionUtil(s) }
+		k.unitUtil = k.partitionUtil
 	}
 	s.utilOf = k.unitUtil
 }
@@ -286,7 +286,7 @@ func (k *msk) leaderFractions(s *stream, leader []int, dt, m float64) float64 {
 
 // partitionUtil is each partition's utilisation this tick, its leader's
 // (leaderFigures'), after leaderFractions.
-func (k *msk) partitionUtil(s *stream) []float64 {
+func (k *msk) partitionUtil() []float64 {
 	out := make([]float64, len(k.leader))
 	for u, l := range k.leader {
 		if l >= 0 {
