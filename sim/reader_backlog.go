@@ -11,7 +11,9 @@ import "math"
 // the run before them) stored and loaded every value the loop holds.
 func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 	acc := &r.s.adm
-	accN, retN, qs := acc.accN, acc.retN, r.q
+	// One length for every per-unit slice: one bounds check covers them.
+	qs := r.q
+	accN, retN := acc.accN[:len(qs)], acc.retN[:len(qs)]
 	allow, allowN := r.allow[:len(qs)], r.allowN[:len(qs)]
 	anyRet := acc.anyRet
 	oneAt, oneBorn, onePer := acc.oneAt, acc.oneBorn, acc.onePer
