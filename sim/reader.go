@@ -117,56 +117,6 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 	r.takeTo(skip, fn, nil)
 }
 
-// pieceSink is where a processor's reads go (processor.readTick): each run
-// into its gather, stamped with its arrival, and the sums of what it read.
-// take hands it its runs without a call through a func value.
-type pieceSink struct {
-	g                 *gather
-	now, delay, pause float64
-	in, inB           float64 // the processor's running totals
-	readN, readB      float64 // this tick's
-	memo              [64]pieceMemo
-}
-
-func (s *pieceSink) add(c cohort) {
-	c.at = s.stamp(c.at)
-	s.in += c.n
-	s.inB += c.b
-	s.readN += c.n
-	s.readB += c.b
-	if c.fold == 0 && !c.spans() {
-		s.g.addEntry(c.at, c.born, c.n, c.b, c.obj)
-		return
-	}
-	s.g.add(c)
-}
-
-// addRun hands on take's run of unit u: to s, or to fn when s is nil. It
-// is one call for take's emit, which must stay small enough to inline.
-func (s *pieceSink) addRun(u int, c *cohort, fn func(u int, c cohort)) {
-	if s == nil {
-		fn(u, *c)
-		return
-	}
-	if c.fold != 0 || c.spans() {
-		s.add(*c)
-		return
-	}
-	at := s.stamp(c.at)
-	s.in += c.n
-	s.inB += c.b
-	s.readN += c.n
-	s.readB += c.b
-	s.g.addEntry(at, c.born, c.n, c.b, c.obj)
-}
-
-// stamp is the arrival at the processor of a piece that arrived in the
-// stream at at.
-func (s *pieceSink) stamp(at float64) float64 {
-	at = later(at, s.now) + s.delay
-	return at + s.pause
-}
-
 // takeTo is take, its runs to sink when set (and fn unused) or to fn. The
 // loop is written out by hand: it runs once per shard and tick for every
 // reader, and is most of the engine's time; takeBacklog takes a reader

@@ -1,7 +1,5 @@
 package sim
 
-import "math"
-
 // takeBacklog is take's loop when every queue holds a backlog (a reader
 // that fell behind) and this tick's records are one writer's: each unit's
 // retried and new records queue behind its backlog, and the take is from
@@ -176,47 +174,4 @@ func (r *reader) takeExtras(runs []unitRun, q *fifo, u int, outN, outB float64, 
 		runs = append(runs, run)
 	}
 	return runs, outN, outB
-}
-
-// addRuns is addRun for each of runs, in order, its common case written
-// into the loop (a call less per run). A backlog's runs of one birth come
-// from shards far apart, so the gather finds each by its birth; memo
-// remembers where the last run of each (hashed) birth and arrival went,
-// and a run of the same exact birth and arrival joins that cohort as
-// addEntry would: when the newest cohort does not take it, addEntry's
-// slot or index finds the cohort it found before.
-func (s *pieceSink) addRuns(runs []unitRun) {
-	for i := range runs {
-		c := &runs[i].cohort
-		if c.fold != 0 || c.spans() {
-			s.add(*c)
-			continue
-		}
-		at := s.stamp(c.at)
-		s.in += c.n
-		s.inB += c.b
-		s.readN += c.n
-		s.readB += c.b
-		m := &s.memo[math.Float64bits(c.born)*0x9e3779b97f4a7c15>>58]
-		if m.i > 0 && m.born == c.born && m.at == at {
-			cs := s.g.cs
-			last := &cs[len(cs)-1]
-			if x := &cs[m.i-1]; !(sameTime(last.born, c.born) && last.at == at) && !x.spans() && x.fold == 0 {
-				x.n += c.n
-				x.b += c.b
-				x.obj += c.obj
-				continue
-			}
-		}
-		if j := s.g.addEntryIdx(at, c.born, c.n, c.b, c.obj); j >= 0 {
-			m.born, m.at, m.i = c.born, at, int32(j+1)
-		}
-	}
-}
-
-// pieceMemo is where a run of one birth and arrival went (addRuns): the
-// gather's cohort i-1 (0: none).
-type pieceMemo struct {
-	born, at float64
-	i        int32
 }
