@@ -80,6 +80,10 @@ type Engine struct {
 	// by piece (reader.stepwise): the tests hold takeBacklog, take's loop
 	// for a reader whose every queue holds a backlog, to it.
 	generalTakes bool
+	// queuedHandOn makes every processor queue its reads for flush, never
+	// hand them straight on (processor.handOnNow): the tests hold the one
+	// to the other.
+	queuedHandOn bool
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64
 	keysKnown bool

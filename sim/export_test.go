@@ -18,3 +18,7 @@ func ReadEveryShard(e *Engine) { e.everyShard = true }
 // piece through fifo.nextEntry: never its loop for queues that all hold a
 // backlog, nor its shortcut for a piece of the front entry that ends a take.
 func TakeStepwise(e *Engine) { e.generalTakes = true }
+
+// QueueHandOn makes e's processors queue their reads for flush, never hand
+// them straight on to their destination (processor.handOnNow).
+func QueueHandOn(e *Engine) { e.queuedHandOn = true }

@@ -45,6 +45,7 @@ type processor struct {
 	flink       flinkState
 	poison      poisonState
 	pieceDelay  float64 // extra latency of what is read this tick (checkpoint pause)
+	handedOn    bool    // this tick's reads went to the destination in readTick (handOnNow)
 	keyCount    float64 // distinct partition keys upstream (a window's result rows)
 }
 
@@ -174,7 +175,9 @@ func (p *processor) step(e *Engine) {
 	if !failed && p.window > 0 && now+e.dt >= p.winEnd-1e-9 {
 		p.closeWindow(e)
 	}
-	p.flush(e)
+	if !p.handedOn {
+		p.flush(e)
+	}
 	p.endTick(e)
 }
 
@@ -190,6 +193,7 @@ func (p *processor) readTick(e *Engine, skip bool) {
 		return
 	}
 	dt, now := e.dt, e.nowSec()
+	p.handedOn = false
 	p.pieces.reset(now, dt)
 	lambda := p.perShard
 	if lambda {
@@ -217,6 +221,9 @@ func (p *processor) readTick(e *Engine, skip bool) {
 	p.measureLoad(e, readN, readB)
 	if lambda && !p.failed(now) {
 		p.closeUpTo(len(p.batches), now, dt)
+	}
+	if !lambda && p.handOnNow(e, p.pieces.cs, p.objSec*p.units*dt) {
+		return
 	}
 	for i, co := range p.pieces.cs {
 		if p.window > 0 {
