@@ -174,14 +174,33 @@ func (r *reader) readPass(budget, maxN float64, sum, pre bool) {
 // pass sums them. A pass of its own: the extra figures in readPass's loop
 // cost every reader without a capacity (Lambda's) 3% more instructions.
 func (r *reader) readFilled(budget, maxN float64, sum bool) {
-	d := r.demands()
-	allowB, allowN, canN, canB := r.allow, r.allowN[:len(r.allow)], r.canN, r.canB
+	a := &r.s.adm
+	// Every per-unit slice of one length, in locals (one bounds check),
+	// and the demand written out: through demand.of, its fields lived on
+	// the stack and each unit loaded them again. In one writer's mode a
+	// unit's new bytes are its records × onePer; otherwise accB's, × 1
+	// (exact), so one expression serves both.
+	allowB := r.allow
+	qs := r.q[:len(allowB)]
+	allowN, canN, canB := r.allowN[:len(allowB)], r.canN[:len(allowB)], r.canB[:len(allowB)]
 	want, can := r.want[:len(allowB)], r.can[:len(allowB)]
+	accN, retN, retB := a.accN[:len(allowB)], a.retN[:len(allowB)], a.retB[:len(allowB)]
+	accX, per := a.accB[:len(allowB)], 1.0
+	if a.oneMode {
+		accX, per = accN, a.onePer
+	}
+	anyRet := a.anyRet
 	byN := r.filled == shareByRecords
 	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
 	var wsum float64
 	for u := range allowB {
-		n, b := d.of(u)
+		q := &qs[u]
+		n := q.n + accN[u]
+		b := q.b + accX[u]*per
+		if anyRet {
+			n += retN[u]
+			b += retB[u]
+		}
 		if sum {
 			sumN += n
 			sumB += b
@@ -192,16 +211,19 @@ func (r *reader) readFilled(budget, maxN float64, sum bool) {
 			short++
 		}
 		allowB[u] = allow
-		allowN[u] = min(n, maxN)
-		cn, cb := readableOf(n, b, allowN[u], allow)
+		an := min(n, maxN)
+		allowN[u] = an
+		cn, cb := readableOf(n, b, an, allow)
 		canN[u], canB[u] = cn, cb
 		readN += cn
 		readB += cb
-		want[u], can[u] = b, cb
 		if byN {
 			want[u], can[u] = n, cn
+			wsum += n
+		} else {
+			want[u], can[u] = b, cb
+			wsum += b
 		}
-		wsum += want[u]
 	}
 	r.sumN, r.sumB, r.readN, r.readB, r.short = sumN, sumB, readN, readB, short
 	r.wsum = wsum
