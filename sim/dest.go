@@ -56,6 +56,10 @@ type destKind interface {
 	// objectStore: files written to it are readable once closed (a Flink
 	// file sink commits them at its checkpoints).
 	objectStore() bool
+	// ownsAccept reports whether accept takes writes its own way (never
+	// leaves them to the budget), so that a batch of writes (acceptEach)
+	// knows without asking per write.
+	ownsAccept() bool
 }
 
 // dests makes each destination service's kind; each file registers its own.
@@ -71,6 +75,7 @@ func (destBase) step(*Engine, *dest)                           {}
 func (destBase) metrics(*dest, map[string]float64)             {}
 func (destBase) retryWindow() float64                          { return pipeline.FirehoseS3RetryS }
 func (destBase) objectStore() bool                             { return false }
+func (destBase) ownsAccept() bool                              { return false }
 func (destBase) cost(_ *Engine, _ *dest, _, _ float64) float64 { return 0 }
 
 // destCfg is the settings read once per change, not once per tick.

@@ -18,6 +18,8 @@ func (openSearch) budget(_ *Engine, d *dest, dt float64) { d.budB, d.limB = d.cf
 // only when the queue holds more than openSearchQueueSec of work does the
 // domain answer 429 Too Many Requests and the sender must retry (OS-KC).
 // Documents are searchable at the next refresh after indexing.
+func (openSearch) ownsAccept() bool { return true }
+
 func (openSearch) accept(e *Engine, d *dest, c cohort) (float64, bool) {
 	now := e.nowSec()
 	rate := d.cfg.thumbB

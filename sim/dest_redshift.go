@@ -17,6 +17,8 @@ func (redshift) reconfigure(_ *Engine, d *dest, _ destCfg) { d.delay = redshiftC
 // accept queues data for a COPY: loads run back to back at the cluster's
 // rate (FH-RETRY / RS-STREAMING-INGESTION), so a backlog shows as latency,
 // not as throttling.
+func (redshift) ownsAccept() bool { return true }
+
 func (redshift) accept(e *Engine, d *dest, c cohort) (float64, bool) {
 	rate := d.cfg.thumbB
 	start := max(c.at, e.nowSec(), d.copyFree)

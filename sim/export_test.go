@@ -1,5 +1,7 @@
 package sim
 
+import "github.com/streamsim/streamsim/pipeline"
+
 // ShareReadsGenerally makes e's streams share their reads the general way
 // (allocateReads), never through their service's one-reader pass (readOne).
 func ShareReadsGenerally(e *Engine) { e.generalReads = true }
@@ -22,3 +24,6 @@ func TakeStepwise(e *Engine) { e.generalTakes = true }
 // QueueHandOn makes e's processors queue their reads for flush, never hand
 // them straight on to their destination (processor.handOnNow).
 func QueueHandOn(e *Engine) { e.queuedHandOn = true }
+
+// Latencies is e's latency histogram.
+func Latencies(e *Engine) *pipeline.Histogram { return e.lat }

@@ -21,35 +21,16 @@ func (p *processor) handOnNow(e *Engine, cs []cohort, obj0 float64) bool {
 		cs[i].obj = 0
 	}
 	cs[0].obj = obj0
-	now := e.nowSec()
-	for i := range cs {
-		co := &cs[i]
-		if co.n <= 0 {
-			continue // emit drops it
-		}
-		fn, fb := co.n, co.b
-		x := *co
-		if o.commit != nil {
-			x.at = o.commit(max(x.at, now))
-		}
-		ok := o.dest.accept(e, x)
-		if ok <= 0 {
-			p.queueRest(o, cs, i, 0)
-			return true
-		}
-		p.out += ok
-		p.outB += fb * ok / fn
-		if !(ok >= fn-1e-9) {
-			p.queueRest(o, cs, i, ok)
-			return true
-		}
+	if i, ok := o.dest.acceptEach(e, cs, o.commit, &p.out, &p.outB); i < len(cs) {
+		p.queueRest(o, cs, i, ok)
 	}
 	return true
 }
 
 // queueRest leaves o's queue as emit and flush would have left it when
 // cohort i was the first the destination did not take whole (it took ok
-// of it): every cohort queued, those before i popped, ok taken from i.
+// of it, 0 when it refused it): every cohort queued, those before i
+// popped, ok taken from i.
 // Queuing all and popping the taken gives the queue's totals to the bit.
 // flush stops there for the tick, and so does handOnNow's caller.
 func (p *processor) queueRest(o *output, cs []cohort, i int, ok float64) {
@@ -63,7 +44,7 @@ func (p *processor) queueRest(o *output, cs []cohort, i int, ok float64) {
 			o.q.pop()
 		}
 	}
-	if ok > 0 {
+	if !(ok <= 0) { // flush takes what was taken unless refused
 		o.q.take(ok, -1, func(cohort) {})
 	}
 }
