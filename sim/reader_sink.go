@@ -59,8 +59,8 @@ func (s *pieceSink) stamp(at float64) float64 {
 // from shards far apart, so the gather finds each by its birth; memo
 // remembers where the last run of each (hashed) birth and arrival went,
 // and a run of the same exact birth and arrival joins that cohort as
-// addEntry would: when the newest cohort does not take it, addEntry's
-// slot or index finds the cohort it found before.
+// addEntry would: when the newest cohort is not of its birth and arrival,
+// addEntry's slot or index finds the cohort it found before.
 func (s *pieceSink) addRuns(runs []unitRun) {
 	for i := range runs {
 		c := &runs[i].cohort
@@ -75,11 +75,22 @@ func (s *pieceSink) addRuns(runs []unitRun) {
 		s.inB += c.b
 		s.readN += c.n
 		s.readB += c.b
+		// The newest cohort first, as addEntry looks: the run before this
+		// one often had the same birth (a shard's pieces). When it has,
+		// addEntry joins it (or, when it spans births or folds, takes its
+		// full path); the memo is for a cohort further back.
+		cs := s.g.cs
+		k := len(cs) - 1
 		m := &s.memo[math.Float64bits(c.born)*0x9e3779b97f4a7c15>>58]
-		if m.i > 0 && m.born == c.born && m.at == at {
-			cs := s.g.cs
-			last := &cs[len(cs)-1]
-			if x := &cs[m.i-1]; !(sameTime(last.born, c.born) && last.at == at) && !x.spans() && x.fold == 0 {
+		if k >= 0 && sameTime(cs[k].born, c.born) && cs[k].at == at {
+			if x := &cs[k]; !x.spans() && x.fold == 0 {
+				x.n += c.n
+				x.b += c.b
+				x.obj += c.obj
+				continue
+			}
+		} else if m.i > 0 && m.born == c.born && m.at == at {
+			if x := &cs[m.i-1]; !x.spans() && x.fold == 0 {
 				x.n += c.n
 				x.b += c.b
 				x.obj += c.obj
