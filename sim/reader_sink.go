@@ -10,7 +10,7 @@ type pieceSink struct {
 	now, delay, pause float64
 	in, inB           float64 // the processor's running totals
 	readN, readB      float64 // this tick's
-	memo              [64]pieceMemo
+	memo              [256]pieceMemo
 }
 
 func (s *pieceSink) add(c cohort) {
@@ -81,7 +81,7 @@ func (s *pieceSink) addRuns(runs []unitRun) {
 		// full path); the memo is for a cohort further back.
 		cs := s.g.cs
 		k := len(cs) - 1
-		m := &s.memo[math.Float64bits(c.born)*0x9e3779b97f4a7c15>>58]
+		m := &s.memo[math.Float64bits(c.born)*0x9e3779b97f4a7c15>>56]
 		if k >= 0 && sameTime(cs[k].born, c.born) && cs[k].at == at {
 			if x := &cs[k]; !x.spans() && x.fold == 0 {
 				x.n += c.n
