@@ -420,6 +420,10 @@ func (q *fifo) shrinkTo(n int) {
 // queue. One pass costs O(size) and happens every size/2 pushes or so; when
 // births are out of order and no run forms, it halves instead.
 func (q *fifo) mergeClosest() {
+	if q.ext != nil {
+		q.mergeClosestExt()
+		return
+	}
 	first, _ := q.birthsAt(q.head)
 	_, lastHi := q.birthsAt(q.slot(q.size - 1))
 	w := (lastHi - first) / float64(max(1, q.size/4))
