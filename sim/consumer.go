@@ -83,6 +83,10 @@ type gather struct {
 	idx  pieceIndex // births off the grid: (born, at) → index in cs
 	now  float64
 	dt   float64
+	// memo and memoGen are pieceSink.addRuns' memory of where births
+	// went this tick (see pieceMemo).
+	memo    [256]pieceMemo
+	memoGen uint32
 }
 
 func (g *gather) add(c cohort) {
@@ -450,6 +454,10 @@ type gridRow struct {
 
 // reset empties the gather for the tick at now, keeping its storage.
 func (g *gather) reset(now, dt float64) {
+	if g.memoGen++; g.memoGen == 0 { // wrapped: old entries could look current
+		clear(g.memo[:])
+		g.memoGen = 1
+	}
 	g.cs = g.cs[:0]
 	g.cur, g.alt = nil, nil
 	g.idx.reset()

@@ -10,7 +10,6 @@ type pieceSink struct {
 	now, delay, pause float64
 	in, inB           float64 // the processor's running totals
 	readN, readB      float64 // this tick's
-	memo              [256]pieceMemo
 }
 
 func (s *pieceSink) add(c cohort) {
@@ -62,6 +61,7 @@ func (s *pieceSink) stamp(at float64) float64 {
 // addEntry would: when the newest cohort is not of its birth and arrival,
 // addEntry's slot or index finds the cohort it found before.
 func (s *pieceSink) addRuns(runs []unitRun) {
+	memo, gen := &s.g.memo, s.g.memoGen
 	for i := range runs {
 		c := &runs[i].cohort
 		if c.fold != 0 || c.spans() {
@@ -81,7 +81,7 @@ func (s *pieceSink) addRuns(runs []unitRun) {
 		// full path); the memo is for a cohort further back.
 		cs := s.g.cs
 		k := len(cs) - 1
-		m := &s.memo[math.Float64bits(c.born)*0x9e3779b97f4a7c15>>56]
+		m := &memo[math.Float64bits(c.born)*0x9e3779b97f4a7c15>>56]
 		if k >= 0 && sameTime(cs[k].born, c.born) && cs[k].at == at {
 			if x := &cs[k]; !x.spans() && x.fold == 0 {
 				x.n += c.n
@@ -89,7 +89,7 @@ func (s *pieceSink) addRuns(runs []unitRun) {
 				x.obj += c.obj
 				continue
 			}
-		} else if m.i > 0 && m.born == c.born && m.at == at {
+		} else if m.gen == gen && m.i > 0 && m.born == c.born && m.at == at {
 			if x := &cs[m.i-1]; !x.spans() && x.fold == 0 {
 				x.n += c.n
 				x.b += c.b
@@ -98,14 +98,16 @@ func (s *pieceSink) addRuns(runs []unitRun) {
 			}
 		}
 		if j := s.g.addEntryIdx(at, c.born, c.n, c.b, c.obj); j >= 0 {
-			m.born, m.at, m.i = c.born, at, int32(j+1)
+			m.born, m.at, m.i, m.gen = c.born, at, int32(j+1), gen
 		}
 	}
 }
 
 // pieceMemo is where a run of one birth and arrival went (addRuns): the
-// gather's cohort i-1 (0: none).
+// gather's cohort i-1, in the tick whose generation is gen (gather.reset
+// moves it on, so that no tick clears the memo).
 type pieceMemo struct {
 	born, at float64
 	i        int32
+	gen      uint32
 }

@@ -18,10 +18,6 @@ func TestAddRunsIsAddRun(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 9))
 		now, dt := 100.0, []float64{1, 0.2, 5}[seed%3]
 		var ga, gb gather
-		ga.reset(now, dt)
-		gb.reset(now, dt)
-		sa := pieceSink{g: &ga, now: now, delay: 0.2, pause: float64(seed % 2)}
-		sb := pieceSink{g: &gb, now: now, delay: 0.2, pause: float64(seed % 2)}
 		births := make([]float64, 1+rng.IntN(90))
 		for i := range births {
 			births[i] = now - dt*float64(rng.IntN(200))
@@ -29,33 +25,48 @@ func TestAddRunsIsAddRun(t *testing.T) {
 				births[i] -= rng.Float64() * dt // off the grid: a merged entry's
 			}
 		}
-		var runs []unitRun
-		for u := range 1 + rng.IntN(300) {
-			c := cohort{born: births[rng.IntN(len(births))], at: now - dt*float64(rng.IntN(3))}
-			if rng.IntN(6) == 0 {
-				c.at = now + dt*float64(1+rng.IntN(3)) // written by a consumer, later than now
+		// Three ticks of the same births on the same gathers: what the
+		// memo kept from a tick before must not count in the next.
+		for tick := range 3 {
+			ga.reset(now, dt)
+			gb.reset(now, dt)
+			sa := pieceSink{g: &ga, now: now, delay: 0.2, pause: float64(seed % 2)}
+			sb := pieceSink{g: &gb, now: now, delay: 0.2, pause: float64(seed % 2)}
+			runs := tickRuns(rng, births, now, dt)
+			sa.addRuns(runs)
+			for i := range runs {
+				sb.addRun(runs[i].u, &runs[i].cohort, nil)
 			}
-			c.n = 1 + rng.Float64()*100
-			c.b = c.n * 1000
-			switch rng.IntN(12) {
-			case 0:
-				c.obj = 1
-			case 1:
-				c.fold = 0.25
-			case 2:
-				c.lo, c.hi = c.born-1, c.born+1
+			if !reflect.DeepEqual(ga.cs, gb.cs) || sa.in != sb.in || sa.inB != sb.inB || sa.readN != sb.readN || sa.readB != sb.readB {
+				t.Fatalf("seed %d, tick %d: addRuns gathered %d cohorts, addRun %d", seed, tick, len(ga.cs), len(gb.cs))
 			}
-			runs = append(runs, unitRun{c, u})
-			if rng.IntN(3) == 0 { // the same birth and arrival again, in a row
-				runs = append(runs, unitRun{c, u})
-			}
-		}
-		sa.addRuns(runs)
-		for i := range runs {
-			sb.addRun(runs[i].u, &runs[i].cohort, nil)
-		}
-		if !reflect.DeepEqual(ga.cs, gb.cs) || sa.in != sb.in || sa.inB != sb.inB || sa.readN != sb.readN || sa.readB != sb.readB {
-			t.Fatalf("seed %d: addRuns gathered %d cohorts, addRun %d", seed, len(ga.cs), len(gb.cs))
 		}
 	}
+}
+
+// tickRuns are a tick's random runs of the given births (see
+// TestAddRunsIsAddRun).
+func tickRuns(rng *rand.Rand, births []float64, now, dt float64) []unitRun {
+	var runs []unitRun
+	for u := range 1 + rng.IntN(300) {
+		c := cohort{born: births[rng.IntN(len(births))], at: now - dt*float64(rng.IntN(3))}
+		if rng.IntN(6) == 0 {
+			c.at = now + dt*float64(1+rng.IntN(3)) // written by a consumer, later than now
+		}
+		c.n = 1 + rng.Float64()*100
+		c.b = c.n * 1000
+		switch rng.IntN(12) {
+		case 0:
+			c.obj = 1
+		case 1:
+			c.fold = 0.25
+		case 2:
+			c.lo, c.hi = c.born-1, c.born+1
+		}
+		runs = append(runs, unitRun{c, u})
+		if rng.IntN(3) == 0 { // the same birth and arrival again, in a row
+			runs = append(runs, unitRun{c, u})
+		}
+	}
+	return runs
 }
