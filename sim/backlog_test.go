@@ -54,9 +54,9 @@ func TestTakeBacklogIsStepwise(t *testing.T) {
 		}
 		a.nonEmpty, b.nonEmpty = units, units
 		b.stepwise = true
-		var ga, gb []unitRun
-		a.take(false, func(u int, c cohort) { ga = append(ga, unitRun{c, u}) })
-		b.take(false, func(u int, c cohort) { gb = append(gb, unitRun{c, u}) })
+		var ga, gb []handedRun
+		a.take(false, func(u int, c cohort) { ga = append(ga, handedRun{c, u}) })
+		b.take(false, func(u int, c cohort) { gb = append(gb, handedRun{c, u}) })
 		if !slices.Equal(ga, gb) || a.out != b.out || a.outB != b.outB || a.nonEmpty != b.nonEmpty {
 			t.Fatalf("trial %d: takeBacklog handed on %v (out %v, %v), the general loop %v (out %v, %v)",
 				trial, ga, a.out, a.outB, gb, b.out, b.outB)
@@ -87,4 +87,10 @@ func newBacklogReader(units int) *reader {
 		s.adm.accAt[u] = 9
 	}
 	return &reader{s: s, q: make([]fifo, units), allow: make([]float64, units), allowN: make([]float64, units)}
+}
+
+// handedRun is a cohort a take handed on and the unit it gave.
+type handedRun struct {
+	cohort
+	u int
 }

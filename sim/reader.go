@@ -17,6 +17,7 @@ type reader struct {
 	delay     float64   // propagation delay of a read (seconds)
 	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
 	runs      []unitRun // takeBacklog's scratch
+	runExt    []extra   // the extras of runs that have them
 	stepwise  bool      // take never takes its shortcuts for a backlog (Engine.generalTakes)
 
 	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)

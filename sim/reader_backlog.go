@@ -16,6 +16,7 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 	anyRet := acc.anyRet
 	oneAt, oneBorn, onePer := acc.oneAt, acc.oneBorn, acc.onePer
 	runs := r.runs[:0]
+	r.runExt = r.runExt[:0]
 	var outN, outB float64
 	for u := range qs {
 		q := &qs[u]
@@ -101,8 +102,7 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 				}
 				runs = runs[:len(runs)+1]
 				x := &runs[len(runs)-1]
-				x.at, x.born, x.n, x.b = pe.at, pe.born, pe.n, pe.b
-				x.obj, x.fold, x.lo, x.hi, x.u = 0, 0, 0, 0, u
+				x.at, x.born, x.n, x.b, x.u, x.x = pe.at, pe.born, pe.n, pe.b, int32(u), 0
 			}
 			if !whole && (tn <= 1e-12 || leavesDust(tb, f.n, f.b)) {
 				break // what is left surely takes nothing more (nextEntry's done)
@@ -115,20 +115,32 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 	r.runs = runs
 	if sink == nil {
 		for i := range runs {
-			fn(runs[i].u, runs[i].cohort)
+			fn(int(runs[i].u), r.runCohort(&runs[i]))
 		}
 	} else {
-		sink.addRuns(runs)
+		sink.addRuns(runs, r.runExt)
 	}
 	r.out += outN
 	r.outB += outB
 }
 
-// unitRun is a run of take's: pieces of one birth and arrival, and the
-// unit of its first.
+// unitRun is a run of takeBacklog's: pieces of one birth and arrival,
+// the unit of its first, and x, 1 + the index in reader.runExt of its
+// extras when it has any (takeExtras' open run), else 0. Most runs have
+// none: written as cohorts, each run was 72 bytes stored and loaded again.
 type unitRun struct {
-	cohort
-	u int
+	at, born, n, b float64
+	u, x           int32
+}
+
+// runCohort is run ru as a cohort.
+func (r *reader) runCohort(ru *unitRun) cohort {
+	c := cohort{at: ru.at, born: ru.born, n: ru.n, b: ru.b}
+	if ru.x > 0 {
+		e := &r.runExt[ru.x-1]
+		c.obj, c.fold, c.lo, c.hi = e.obj, e.fold, e.lo, e.hi
+	}
+	return c
 }
 
 // growRuns doubles runs' capacity, keeping what it holds.
@@ -144,12 +156,13 @@ func growRuns(runs []unitRun) []unitRun {
 // outB with this take's pieces added one by one, as take adds them.
 func (r *reader) takeExtras(runs []unitRun, q *fifo, u int, outN, outB float64, sink *pieceSink, fn func(u int, c cohort)) ([]unitRun, float64, float64) {
 	for i := range max(0, len(runs)-1) {
-		sink.addRun(runs[i].u, &runs[i].cohort, fn)
+		c := r.runCohort(&runs[i])
+		sink.addRun(int(runs[i].u), &c, fn)
 	}
-	var run unitRun
-	run.u = -1
+	var run cohort
+	runU := -1
 	if len(runs) > 0 {
-		run = runs[len(runs)-1]
+		run, runU = r.runCohort(&runs[len(runs)-1]), int(runs[len(runs)-1].u)
 	}
 	t := q.taker(r.allowN[u], r.allow[u])
 	for {
@@ -159,19 +172,24 @@ func (r *reader) takeExtras(runs []unitRun, q *fifo, u int, outN, outB float64, 
 		}
 		outN += c.n
 		outB += c.b
-		if run.u >= 0 && sameTime(c.born, run.born) && c.at == run.at {
+		if runU >= 0 && sameTime(c.born, run.born) && c.at == run.at {
 			run.n += c.n
 			run.b += c.b
 			continue
 		}
-		if run.u >= 0 {
-			sink.addRun(run.u, &run.cohort, fn)
+		if runU >= 0 {
+			sink.addRun(runU, &run, fn)
 		}
-		run.cohort, run.u = c, u
+		run, runU = c, u
 	}
 	runs = runs[:0]
-	if run.u >= 0 {
-		runs = append(runs, run)
+	if runU >= 0 {
+		ru := unitRun{at: run.at, born: run.born, n: run.n, b: run.b, u: int32(runU)}
+		if run.obj != 0 || run.fold != 0 || run.lo != 0 || run.hi != 0 {
+			r.runExt = append(r.runExt, extra{obj: run.obj, fold: run.fold, lo: run.lo, hi: run.hi})
+			ru.x = int32(len(r.runExt))
+		}
+		runs = append(runs, ru)
 	}
 	return runs, outN, outB
 }

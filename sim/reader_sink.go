@@ -60,13 +60,18 @@ func (s *pieceSink) stamp(at float64) float64 {
 // and a run of the same exact birth and arrival joins that cohort as
 // addEntry would: when the newest cohort is not of its birth and arrival,
 // addEntry's slot or index finds the cohort it found before.
-func (s *pieceSink) addRuns(runs []unitRun) {
+func (s *pieceSink) addRuns(runs []unitRun, ext []extra) {
 	memo, gen := &s.g.memo, s.g.memoGen
 	for i := range runs {
-		c := &runs[i].cohort
-		if c.fold != 0 || c.spans() {
-			s.add(*c)
-			continue
+		c := &runs[i]
+		obj := 0.0
+		if c.x != 0 {
+			e := &ext[c.x-1]
+			if e.fold != 0 || e.hi > e.lo {
+				s.add(cohort{at: c.at, born: c.born, n: c.n, b: c.b, obj: e.obj, fold: e.fold, lo: e.lo, hi: e.hi})
+				continue
+			}
+			obj = e.obj
 		}
 		// count written out: through it, addRuns took 0.2% more of
 		// behind's instructions.
@@ -86,18 +91,18 @@ func (s *pieceSink) addRuns(runs []unitRun) {
 			if x := &cs[k]; !x.spans() && x.fold == 0 {
 				x.n += c.n
 				x.b += c.b
-				x.obj += c.obj
+				x.obj += obj
 				continue
 			}
 		} else if m.gen == gen && m.i > 0 && m.born == c.born && m.at == at {
 			if x := &cs[m.i-1]; !x.spans() && x.fold == 0 {
 				x.n += c.n
 				x.b += c.b
-				x.obj += c.obj
+				x.obj += obj
 				continue
 			}
 		}
-		if j := s.g.addEntryIdx(at, c.born, c.n, c.b, c.obj); j >= 0 {
+		if j := s.g.addEntryIdx(at, c.born, c.n, c.b, obj); j >= 0 {
 			m.born, m.at, m.i, m.gen = c.born, at, int32(j+1), gen
 		}
 	}

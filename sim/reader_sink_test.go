@@ -32,10 +32,11 @@ func TestAddRunsIsAddRun(t *testing.T) {
 			gb.reset(now, dt)
 			sa := pieceSink{g: &ga, now: now, delay: 0.2, pause: float64(seed % 2)}
 			sb := pieceSink{g: &gb, now: now, delay: 0.2, pause: float64(seed % 2)}
-			runs := tickRuns(rng, births, now, dt)
-			sa.addRuns(runs)
-			for i := range runs {
-				sb.addRun(runs[i].u, &runs[i].cohort, nil)
+			handed := tickRuns(rng, births, now, dt)
+			runs, ext := asRuns(handed)
+			sa.addRuns(runs, ext)
+			for i := range handed {
+				sb.addRun(handed[i].u, &handed[i].cohort, nil)
 			}
 			if !reflect.DeepEqual(ga.cs, gb.cs) || sa.in != sb.in || sa.inB != sb.inB || sa.readN != sb.readN || sa.readB != sb.readB {
 				t.Fatalf("seed %d, tick %d: addRuns gathered %d cohorts, addRun %d", seed, tick, len(ga.cs), len(gb.cs))
@@ -46,8 +47,8 @@ func TestAddRunsIsAddRun(t *testing.T) {
 
 // tickRuns are a tick's random runs of the given births (see
 // TestAddRunsIsAddRun).
-func tickRuns(rng *rand.Rand, births []float64, now, dt float64) []unitRun {
-	var runs []unitRun
+func tickRuns(rng *rand.Rand, births []float64, now, dt float64) []handedRun {
+	var runs []handedRun
 	for u := range 1 + rng.IntN(300) {
 		c := cohort{born: births[rng.IntN(len(births))], at: now - dt*float64(rng.IntN(3))}
 		if rng.IntN(6) == 0 {
@@ -63,10 +64,26 @@ func tickRuns(rng *rand.Rand, births []float64, now, dt float64) []unitRun {
 		case 2:
 			c.lo, c.hi = c.born-1, c.born+1
 		}
-		runs = append(runs, unitRun{c, u})
+		runs = append(runs, handedRun{c, u})
 		if rng.IntN(3) == 0 { // the same birth and arrival again, in a row
-			runs = append(runs, unitRun{c, u})
+			runs = append(runs, handedRun{c, u})
 		}
 	}
 	return runs
+}
+
+// asRuns is hs as takeBacklog keeps them: unitRuns, and the extras of
+// those that have any.
+func asRuns(hs []handedRun) ([]unitRun, []extra) {
+	var runs []unitRun
+	var ext []extra
+	for _, h := range hs {
+		ru := unitRun{at: h.at, born: h.born, n: h.n, b: h.b, u: int32(h.u)}
+		if h.obj != 0 || h.fold != 0 || h.lo != 0 || h.hi != 0 {
+			ext = append(ext, extra{obj: h.obj, fold: h.fold, lo: h.lo, hi: h.hi})
+			ru.x = int32(len(ext))
+		}
+		runs = append(runs, ru)
+	}
+	return runs, ext
 }
