@@ -101,6 +101,23 @@ func (s *pieceSink) addRuns(runs []unitRun, ext []extra) {
 				x.obj += obj
 				continue
 			}
+		} else if g := s.g; !onGrid(g.now, g.dt, c.born) {
+			// addEntryIdx's case for a birth off the tick grid (a merged
+			// entry's, most of a backlog's new cohorts), written in: the
+			// index finds its cohort or it opens one.
+			j := g.idx.find(c.born, at, len(cs))
+			if j >= len(cs) {
+				g.addNew(at, c.born, c.n, c.b, obj)
+			} else if x := &cs[j]; !x.spans() && x.fold == 0 {
+				x.n += c.n
+				x.b += c.b
+				x.obj += obj
+			} else {
+				g.addOther(at, c.born, c.n, c.b, obj)
+				continue
+			}
+			m.born, m.at, m.i, m.gen = c.born, at, int32(j+1), gen
+			continue
 		}
 		if j := s.g.addEntryIdx(at, c.born, c.n, c.b, obj); j >= 0 {
 			m.born, m.at, m.i, m.gen = c.born, at, int32(j+1), gen
@@ -115,4 +132,15 @@ type pieceMemo struct {
 	born, at float64
 	i        int32
 	gen      uint32
+}
+
+// onGrid reports whether a birth is on the tick grid (a whole number of
+// ticks before now, within sameTime), as gather.addEntryIdx decides it.
+func onGrid(now, dt, born float64) bool {
+	age := now - born
+	if dt != 1 {
+		age /= dt
+	}
+	a := int(age + 0.5)
+	return sameTime(float64(a), age)
 }
