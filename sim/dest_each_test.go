@@ -114,3 +114,16 @@ destinations:
 	}
 	return e
 }
+
+// TestMax0IsBuiltinMax holds max0 to the builtin max(0, x), to the bit,
+// over the values where the two could part: NaN, both zeros, infinities,
+// the smallest numbers either side of zero.
+func TestMax0IsBuiltinMax(t *testing.T) {
+	xs := []float64{math.NaN(), 0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1),
+		5e-324, -5e-324, 1, -1, math.MaxFloat64, -math.MaxFloat64, 1e-300}
+	for _, x := range xs {
+		if got, want := max0(x), max(0, x); math.Float64bits(got) != math.Float64bits(want) && !(got != got && want != want) {
+			t.Errorf("max0(%v) = %v, builtin max(0, x) = %v", x, got, want)
+		}
+	}
+}
