@@ -164,7 +164,7 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 	if d.limO && c.obj > 0 {
 		ok = min(ok, c.n*d.budO/c.obj)
 	}
-	ok = max(0, ok)
+	ok = max0(ok)
 	if ok < c.n*(1-1e-6) {
 		d.throttled += c.n - ok
 	}
@@ -172,9 +172,9 @@ func (d *dest) accept(e *Engine, c cohort) float64 {
 		return 0
 	}
 	f := ok / c.n
-	d.budN = max(0, d.budN-rows*f)
-	d.budB = max(0, d.budB-c.b*f)
-	d.budO = max(0, d.budO-c.obj*f)
+	d.budN = max0(d.budN - rows*f)
+	d.budB = max0(d.budB - c.b*f)
+	d.budO = max0(d.budO - c.obj*f)
 	d.objects += c.obj * f
 	d.rows += rows * f
 	d.used += rows * f * d.units

@@ -390,13 +390,13 @@ func (e *Engine) deliver(c cohort, at float64) {
 		w := c.n / spreadPoints
 		for i := range spreadPoints {
 			born := lo + (hi-lo)*(float64(i)+0.5)/spreadPoints
-			e.lat.Add(max(0, at-born), w)
+			e.lat.Add(max0(at-born), w)
 		}
 		if c.n > 0 {
 			e.lat.RaiseMax(at - lo)
 		}
 	} else {
-		e.lat.Add(max(0, at-c.born), c.n)
+		e.lat.Add(max0(at-c.born), c.n)
 	}
 	e.tickDeliv += c.n
 	e.deliv += c.n
