@@ -18,7 +18,12 @@ type reader struct {
 	perUnit   bool      // hand over one piece per unit (per-shard buffers and batches)
 	runs      []unitRun // takeBacklog's scratch
 	runExt    []extra   // the extras of runs that have them
-	stepwise  bool      // take never takes its shortcuts for a backlog (Engine.generalTakes)
+	// front is the oldest front of the queues that hold records after
+	// this tick's take, when frontKnown (takeBacklog found it in its
+	// loop): updateAge need not read every queue again.
+	front      float64
+	frontKnown bool
+	stepwise   bool // take never takes its shortcuts for a backlog (Engine.generalTakes)
 
 	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)
 	short      float64   // this tick's read calls that got less than they asked for
@@ -123,6 +128,7 @@ func (r *reader) take(skip bool, fn func(u int, c cohort)) {
 // reader, and is most of the engine's time; takeBacklog takes a reader
 // whose every queue holds a backlog.
 func (r *reader) takeTo(skip bool, fn func(u int, c cohort), sink *pieceSink) {
+	r.frontKnown = false
 	if sink != nil {
 		fn = func(_ int, c cohort) { sink.add(c) }
 	}
@@ -343,6 +349,7 @@ func (r *reader) eachReady(lazy bool) bool { return lazy && r.nonEmpty == 0 && r
 // takeUnitsLazy is takeUnits once lazyTake has told whether the reader is
 // lazy (firehose.intakeEach is its takeEach with Firehose's intake in it).
 func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
+	r.frontKnown = false // Firehose calls it directly, not through takeTo
 	acc := &r.s.adm
 	if r.eachReady(lazy) {
 		r.takeEach(fn)
@@ -553,33 +560,6 @@ func larger(m, v float64) float64 {
 
 // sameTime compares birth times that may differ by float rounding only.
 func sameTime(a, b float64) bool { d := a - b; return d < 1e-9 && d > -1e-9 }
-
-// updateAge records the reader's iterator age: how old the oldest unread record is.
-func (r *reader) updateAge(now float64) {
-	age := 0.0
-	if r.nonEmpty == 0 {
-		r.iterAge = 0
-		return
-	}
-	for u := range r.q {
-		if !r.q[u].empty() {
-			age = larger(age, now-r.q[u].frontAt)
-		}
-	}
-	r.iterAge = age
-	r.iterAgeMax = max(r.iterAgeMax, age)
-}
-
-func (r *reader) lag() float64 {
-	var n float64
-	if r.nonEmpty == 0 {
-		return 0
-	}
-	for u := range r.q {
-		n += r.q[u].n
-	}
-	return n
-}
 
 // fitFraction is the share of a unit's new records (inN of them, inB bytes)
 // that its read allowance (allowB bytes, allowN records) takes this tick; 0

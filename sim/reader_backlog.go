@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // takeBacklog is take's loop when every queue holds a backlog (a reader
 // that fell behind) and this tick's records are one writer's: each unit's
 // retried and new records queue behind its backlog, and the take is from
@@ -18,6 +20,7 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 	runs := r.runs[:0]
 	r.runExt = r.runExt[:0]
 	var outN, outB float64
+	front := math.Inf(1) // the oldest front left, for updateAge
 	for u := range qs {
 		q := &qs[u]
 		inN := accN[u]
@@ -41,12 +44,15 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 			}
 		}
 		if allow[u] <= 0 {
+			front = min(front, q.frontAt) // a rare tick: no read from this unit
 			continue
 		}
 		if q.ext != nil {
 			runs, outN, outB = r.takeExtras(runs, q, u, outN, outB, sink, fn)
 			if q.size == 0 {
 				r.nonEmpty--
+			} else {
+				front = min(front, q.frontAt)
 			}
 			continue
 		}
@@ -110,9 +116,12 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 		}
 		if q.size == 0 {
 			r.nonEmpty--
+		} else if q.frontAt < front {
+			front = q.frontAt
 		}
 	}
 	r.runs = runs
+	r.front, r.frontKnown = front, true
 	if sink == nil {
 		for i := range runs {
 			fn(int(runs[i].u), r.runCohort(&runs[i]))
