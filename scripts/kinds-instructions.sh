@@ -4,8 +4,12 @@
 # under valgrind's cachegrind, over the first DUR of its day (default 30m),
 # and prints their ratio. Unlike a time, the count does not move with a busy
 # machine, so a change's effect shows on one run; it does not see cache
-# misses, which BenchmarkKinds' times do. Both counts include the test
-# binary's start and the key hashing, a few million instructions.
+# misses, which BenchmarkKinds' times do. The collector is off (GOGC=off):
+# its background work follows the wall clock, which valgrind stretches, and
+# moved Firehose + Flink EFO's count by up to 12% between runs of one
+# binary; the days allocate a few MB, so the heap stays small. Both counts
+# include the test binary's start and the key hashing, a few million
+# instructions.
 #   scripts/kinds-instructions.sh [DUR [KIND...]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +26,7 @@ count() { # count SIDE KIND: instructions of one side's run
 	# contended: such a run dies with SIGILL and counts only what it got
 	# through. A run that fails is tried again, up to three times.
 	for try in 1 2 3; do
-		if (cd sim && GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=cachegrind --cache-sim=no \
+		if (cd sim && GOGC=off GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=cachegrind --cache-sim=no \
 			--cachegrind-out-file="$dir/cg.out" "$dir/sim.test" -test.run '^$' \
 			-test.bench "^BenchmarkKind$1/^$2\$" -test.benchtime 1x -kinds.for "$dur" >/dev/null 2>&1); then
 			cg_annotate "$dir/cg.out" | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'

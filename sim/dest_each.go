@@ -11,8 +11,8 @@ package sim
 // and land's arithmetic is written out with the destination's figures in
 // locals: a call per cohort (accept, land, deliver, the commit) made Go
 // store and load every figure around each, and a reader that fell behind
-// hands on about 124 cohorts a tick. TestHandOnMatchesQueued holds it to
-// accept.
+// hands on hundreds of cohorts a tick. TestAcceptEachIsAccept holds it to
+// accept, and TestHandOnMatchesQueued the processor's hand-on to flush.
 func (d *dest) acceptEach(e *Engine, cs []cohort, commit func(float64) float64, out, outB *float64) (int, float64) {
 	i := 0
 	for i < len(cs) && cs[i].n <= 0 {
@@ -134,7 +134,7 @@ func (d *dest) acceptEachCall(e *Engine, cs []cohort, commit func(float64) float
 
 // max0 is the builtin max(0, x), to the bit (NaN stays NaN, both zeros
 // give +0), with plain comparisons: the builtin orders NaN and the zeros
-// at a cost, five times per cohort here.
+// at a cost, on the path of every cohort delivered.
 func max0(x float64) float64 {
 	if x > 0 || x != x {
 		return x

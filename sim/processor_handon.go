@@ -4,7 +4,8 @@ package sim
 // straight on to one destination with nothing waiting for it (a
 // continuous processor, no window): each cohort is offered as flush
 // offers it once emit has queued them all, without the queue's push and
-// pop per cohort (about 124 cohorts a tick on a reader that fell behind).
+// pop per cohort (hundreds of cohorts a tick on a reader that fell
+// behind).
 // obj0 is the objects of the first cohort (readTick's); the others have
 // none. It reports whether it took the reads; the tick's second flush is
 // then skipped (see queueRest).
@@ -30,9 +31,9 @@ func (p *processor) handOnNow(e *Engine, cs []cohort, obj0 float64) bool {
 // queueRest leaves o's queue as emit and flush would have left it when
 // cohort i was the first the destination did not take whole (it took ok
 // of it, 0 when it refused it): every cohort queued, those before i
-// popped, ok taken from i.
-// Queuing all and popping the taken gives the queue's totals to the bit.
-// flush stops there for the tick, and so does handOnNow's caller.
+// popped, ok taken from i. Queuing all and popping the taken gives the
+// queue's totals to the bit. flush stops there for the tick, and so does
+// handOnNow's caller.
 func (p *processor) queueRest(o *output, cs []cohort, i int, ok float64) {
 	for j := range cs {
 		if !(cs[j].n <= 0) {
