@@ -84,6 +84,10 @@ type Engine struct {
 	// hand them straight on (processor.handOnNow): the tests hold the one
 	// to the other.
 	queuedHandOn bool
+	// scanFronts makes every reader find its iterator age from every
+	// queue's front, never from the front its take found (reader.front):
+	// the tests hold the one to the other.
+	scanFronts bool
 	// keys memoises producerKeys while the engine is wired.
 	keys      float64
 	keysKnown bool

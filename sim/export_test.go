@@ -27,3 +27,7 @@ func QueueHandOn(e *Engine) { e.queuedHandOn = true }
 
 // Latencies is e's latency histogram.
 func Latencies(e *Engine) *pipeline.Histogram { return e.lat }
+
+// ScanFronts makes e's readers find their iterator age from every queue's
+// front, never from the front their take found.
+func ScanFronts(e *Engine) { e.scanFronts = true }

@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // reader is one consumer's position in a stream: a queue per unit for what it
 // has not read. Records accepted this tick are read straight from the stream's
 // per-unit sums when the queue is empty (the common case), so a consumer that
@@ -23,6 +25,7 @@ type reader struct {
 	// loop): updateAge need not read every queue again.
 	front      float64
 	frontKnown bool
+	scanFronts bool // updateAge reads every queue's front (Engine.scanFronts)
 	stepwise   bool // take never takes its shortcuts for a backlog (Engine.generalTakes)
 
 	capN, capB float64   // consumer capacity per second, all units (<0: unlimited)
@@ -349,7 +352,7 @@ func (r *reader) eachReady(lazy bool) bool { return lazy && r.nonEmpty == 0 && r
 // takeUnitsLazy is takeUnits once lazyTake has told whether the reader is
 // lazy (firehose.intakeEach is its takeEach with Firehose's intake in it).
 func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
-	r.frontKnown = false // Firehose calls it directly, not through takeTo
+	r.frontKnown = false // Firehose calls it directly, not through takeTo; set at the end
 	acc := &r.s.adm
 	if r.eachReady(lazy) {
 		r.takeEach(fn)
@@ -361,6 +364,7 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 	oneMode, onePer, oneBorn, oneAt := acc.oneMode, acc.onePer, acc.oneBorn, acc.oneAt
 	anyRet, retN, qs := acc.anyRet, acc.retN, r.q
 	var outN, outB float64
+	front := math.Inf(1) // the oldest front left, for updateAge
 	// Unlike take, this loop reads each queue's header: it calls fn for
 	// every unit, and keeping take's flag across the call measured 10%
 	// slower on Firehose's day.
@@ -420,6 +424,7 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 				in.b -= piece.b
 			}
 			r.push(u, in.entry())
+			front = min(front, q.frontAt)
 			continue
 		}
 		if inN > 0 {
@@ -428,6 +433,7 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 			}
 		}
 		if skip || allow[u] <= 0 {
+			front = min(front, q.frontAt)
 			continue
 		}
 		t := q.taker(allowN[u], allow[u])
@@ -445,8 +451,11 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 		}
 		if q.size == 0 {
 			r.nonEmpty--
+		} else {
+			front = min(front, q.frontAt)
 		}
 	}
+	r.front, r.frontKnown = front, true
 	r.out += outN
 	r.outB += outB
 }

@@ -18,6 +18,7 @@ func (s *stream) allocateReads(e *Engine) {
 	for _, r := range s.readers {
 		r.lazy = false
 		r.stepwise = e.generalTakes
+		r.scanFronts = e.scanFronts
 	}
 	if !failed && (len(s.readers) > 1 || !e.generalReads) && s.readLazily(dt) {
 		return
