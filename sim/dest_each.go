@@ -73,12 +73,11 @@ func (d *dest) acceptEach(e *Engine, cs []cohort, commit func(float64) float64, 
 		objects += c.obj * f
 		rows += r * f
 		used += r * f * units
-		// land
-		lf := ok / c.n
+		// land (its share of c is f, as accept's)
 		in += ok
-		inB += c.b * lf
+		inB += c.b * f
 		dOut += ok
-		dOutB += c.b * lf
+		dOutB += c.b * f
 		vis := max(at, now) + d.delay
 		if c.spans() {
 			x := *c

@@ -29,10 +29,7 @@ func (q *fifo) mergeClosestExt() {
 	for i := 0; i < size; i++ {
 		j := (head + i) & mask
 		e, x := &buf[j], &ext[j]
-		lo, hi := e.born, e.born
-		if x.hi > x.lo {
-			lo, hi = x.lo, x.hi
-		}
+		lo, hi := births(j)
 		if out > 0 && max(ghi, hi)-min(glo, lo) <= w {
 			if !merging {
 				k := (head + out - 1) & mask

@@ -116,7 +116,7 @@ func (r *reader) takeBacklog(sink *pieceSink, fn func(u int, c cohort)) {
 		}
 		if q.size == 0 {
 			r.nonEmpty--
-		} else if q.frontAt < front {
+		} else if q.frontAt < front { // not the builtin min: +0.3% on behind here
 			front = q.frontAt
 		}
 	}

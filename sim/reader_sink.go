@@ -83,7 +83,9 @@ func (s *pieceSink) addRuns(runs []unitRun, ext []extra) {
 		// The newest cohort first, as addEntry looks: the run before this
 		// one often had the same birth (a shard's pieces). When it has,
 		// addEntry joins it (or, when it spans births or folds, takes its
-		// full path); the memo is for a cohort further back.
+		// full path); the memo is for a cohort further back. The three
+		// joins below stay written out: a shared helper, inlined, took
+		// behind 0.5% more instructions (registers allotted otherwise).
 		cs := s.g.cs
 		k := len(cs) - 1
 		m := &memo[math.Float64bits(c.born)*0x9e3779b97f4a7c15>>56]
