@@ -20,11 +20,11 @@ bench:        ## the speed goals: engine, advisor and dashboard frame time
 kinds:        ## a day of each consumer kind through the real binary: wall time and peak RSS
 	scripts/kinds-table.sh
 
-kinds-ratio:  ## each kind's day through the engine and its bare loop, alternating: engine/loop over three pairs
-	GOMAXPROCS=1 go test ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 3x
+kinds-ratio:  ## each kind's day through the engine and its bare loop, alternating: engine/loop over five pairs, and least against least
+	GOMAXPROCS=1 go test ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 5x
 
 kinds-bytes:  ## each kind's engine/loop, the loops keeping each queued entry's bytes as the engine does
-	GOMAXPROCS=1 go test -tags loopbytes ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 3x
+	GOMAXPROCS=1 go test -tags loopbytes ./sim -run '^$$' -bench '^BenchmarkKinds$$' -benchtime 5x
 
 kinds-10000:  ## the first hour of Firehose -> S3 on 10,000 shards (10 GB/s), engine beside bare loop
 	GOMAXPROCS=1 go test ./sim -run '^$$' -bench '^BenchmarkKind(Engine|Loop)$$/^firehose-s3$$' -benchtime 1x -kinds.for 1h -kinds.shards 10000

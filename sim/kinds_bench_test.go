@@ -45,7 +45,11 @@ func loadKind(tb testing.TB, name string) *pipeline.Scenario {
 
 // BenchmarkKinds runs each kind's day through the engine and through its
 // bare loop, alternately in the same iteration, and reports both times and
-// their ratio (engine/loop), so that a busy machine slows both alike.
+// their ratio (engine/loop), so that a busy machine slows both alike. It
+// also reports the ratio of the least engine day to the least loop day
+// (least-engine/loop): on a machine whose speed drifts within a run (a
+// shared or throttled one), the least of several alternating days is the
+// one least disturbed, and moves less between runs than the mean.
 //
 // Built with -tags loopbytes, the loops keep each queued entry's bytes as
 // the engine's queues do (kinds_loop_bytes_test.go): the ratio is then the
@@ -55,6 +59,7 @@ func BenchmarkKinds(b *testing.B) {
 		b.Run(k.name, func(b *testing.B) {
 			sc := loadKind(b, k.name)
 			var engine, loop time.Duration
+			leastEngine, leastLoop := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
 			i := 0
 			for b.Loop() {
 				runEngine := func() {
@@ -63,13 +68,17 @@ func BenchmarkKinds(b *testing.B) {
 					if _, err := sim.Run(sc); err != nil {
 						b.Fatal(err)
 					}
-					engine += time.Since(t)
+					d := time.Since(t)
+					engine += d
+					leastEngine = min(leastEngine, d)
 				}
 				runLoop := func() {
 					runtime.GC()
 					t := time.Now()
 					k.loop(sc)
-					loop += time.Since(t)
+					d := time.Since(t)
+					loop += d
+					leastLoop = min(leastLoop, d)
 				}
 				if i%2 == 0 {
 					runEngine()
@@ -83,6 +92,7 @@ func BenchmarkKinds(b *testing.B) {
 			b.ReportMetric(engine.Seconds()/float64(i), "engine-s")
 			b.ReportMetric(loop.Seconds()/float64(i), "loop-s")
 			b.ReportMetric(engine.Seconds()/loop.Seconds(), "engine/loop")
+			b.ReportMetric(leastEngine.Seconds()/leastLoop.Seconds(), "least-engine/loop")
 		})
 	}
 }
