@@ -428,12 +428,20 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 			continue
 		}
 		if inN > 0 {
-			if e := acc.acceptedEntry(u); !q.pushNew(e) {
+			// acceptedEntry, from the figures already in locals in one
+			// writer's case (Lambda's backlog takes one per unit and tick).
+			e := entry{at: oneAt, born: oneBorn, n: inN, b: inN * onePer}
+			if !oneMode {
+				e = acc.acceptedEntry(u)
+			}
+			if !q.pushNew(e) {
 				q.pushEntry(e)
 			}
 		}
 		if skip || allow[u] <= 0 {
-			front = min(front, q.frontAt)
+			if q.frontAt < front { // not the builtin min: see takeBacklog
+				front = q.frontAt
+			}
 			continue
 		}
 		t := q.taker(allowN[u], allow[u])
@@ -451,8 +459,8 @@ func (r *reader) takeUnitsLazy(lazy, skip bool, fn func(u int, c cohort)) {
 		}
 		if q.size == 0 {
 			r.nonEmpty--
-		} else {
-			front = min(front, q.frontAt)
+		} else if q.frontAt < front {
+			front = q.frontAt
 		}
 	}
 	r.front, r.frontKnown = front, true
