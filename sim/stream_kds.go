@@ -140,13 +140,28 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 // readPass is readOne's pass over the units: each one's allowances, and
 // the sums fitCapacity may need (sumDemand, and with pre canRead's). It
 // keeps its sums in locals and starts them where sumDemand and prepare
-// left the reader's, so they add up in the same order.
+// left the reader's, so they add up in the same order. The demand is
+// written out as in readFilled (demand.of's fields were loaded again for
+// every unit: 15% of Lambda's day is this loop).
 func (r *reader) readPass(budget, maxN float64, sum, pre bool) {
-	d := r.demands()
-	allowB, allowN, canN, canB := r.allow, r.allowN[:len(r.allow)], r.canN, r.canB
+	a := &r.s.adm
+	allowB := r.allow
+	qs, allowN, canN, canB := r.q[:len(allowB)], r.allowN[:len(allowB)], r.canN, r.canB
+	accN, retN, retB := a.accN[:len(allowB)], a.retN[:len(allowB)], a.retB[:len(allowB)]
+	accX, per := a.accB[:len(allowB)], 1.0
+	if a.oneMode {
+		accX, per = accN, a.onePer
+	}
+	anyRet := a.anyRet
 	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
 	for u := range allowB {
-		n, b := d.of(u)
+		q := &qs[u]
+		n := q.n + accN[u]
+		b := q.b + accX[u]*per
+		if anyRet {
+			n += retN[u]
+			b += retB[u]
+		}
 		if sum {
 			sumN += n
 			sumB += b
@@ -157,9 +172,16 @@ func (r *reader) readPass(budget, maxN float64, sum, pre bool) {
 			short++
 		}
 		allowB[u] = allow
-		allowN[u] = min(n, maxN)
+		// min(n, maxN) with a plain comparison (the builtin orders NaN
+		// and −0 at a cost): maxN, a call's records, is positive, so
+		// this gives the builtin's bits, n NaN included.
+		an := n
+		if maxN < an {
+			an = maxN
+		}
+		allowN[u] = an
 		if pre { // canRead
-			cn, cb := readableOf(n, b, allowN[u], allow)
+			cn, cb := readableOf(n, b, an, allow)
 			canN[u], canB[u] = cn, cb
 			readN += cn
 			readB += cb
@@ -211,7 +233,7 @@ func (r *reader) readFilled(budget, maxN float64, sum bool) {
 			short++
 		}
 		allowB[u] = allow
-		an := min(n, maxN)
+		an := min(n, maxN) // the builtin: readPass's plain comparison here cost behind 0.3%
 		allowN[u] = an
 		cn, cb := readableOf(n, b, an, allow)
 		canN[u], canB[u] = cn, cb
