@@ -14,9 +14,10 @@ import (
 // comes back at 110 s, and each second after it reads 10,000 while 1,000
 // more arrive: 55,000 wait at 115 s (with 2 MiB/s as the only bound, about
 // 140). Flink restarts from its checkpoint in its first tick back and
-// reads from the next: 65,000. Every consumer kind that polls, through
-// both of the stream's passes over the shards (readPass for a reader
-// without a capacity, readFilled for one with).
+// reads from the next: 65,000. Every consumer kind that polls, which
+// between them take both of the stream's passes over the shards: the cap
+// removed from readPass fails Glue, EMR, Firehose and Lambda, from
+// readFilled app, Glue and Flink.
 func TestGetRecordsCapsCatchUp(t *testing.T) {
 	for _, c := range []struct {
 		consumer string
