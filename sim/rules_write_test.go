@@ -1,0 +1,47 @@
+package sim_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// KDS-SHARD-WRITE holds however many producers write to the shard: a
+// provisioned shard takes 1,000 records and 1 MiB a second in all, and
+// the writers share what it refuses in proportion to what they offered.
+// One writer takes a pass of its own (settleOne) and several the general
+// one (offer, limits, settle): both are held to the same hand-computed
+// figures here, bound by records (100 B) and by bytes (100 KiB, a random
+// key of 36 B counting too), with one to three writers offering twice
+// what the shard takes between them, no retries.
+func TestShardLimitsEveryWriterCount(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		size     string
+		perWrite float64 // records/s each writer offers, in all 2× the limit
+		accepted float64 // records/s the shard takes
+	}{
+		{"records", "100B", 2000, 1000},
+		{"bytes", "100KiB", 20, (1 << 20) / (100*1024 + 36.0)},
+	} {
+		for writers := 1; writers <= 3; writers++ {
+			t.Run(fmt.Sprintf("%s/%d", c.name, writers), func(t *testing.T) {
+				var b strings.Builder
+				b.WriteString("version: 1\nname: writers\nduration: 10s\nproducers:\n")
+				for i := range writers {
+					fmt.Fprintf(&b, "  - {id: p%d, rate: %g/s, record_size: %s, keys: {dist: random}, retries: {max: 0}, to: [s]}\n",
+						i, c.perWrite/float64(writers), c.size)
+				}
+				b.WriteString("storage:\n  - {id: s, service: kinesis-data-streams, shards: 1}\n")
+				_, m := runChecked(t, load(t, b.String()))
+				near(t, "s.records_in", m["s.records_in"], 10*c.accepted, 0.01)
+				for i := range writers {
+					// Each writer offered the same: each loses half.
+					name := fmt.Sprintf("p%d.lost_records", i)
+					near(t, name, m[name], 10*(c.perWrite-c.accepted)/float64(writers), 0.01)
+				}
+				near(t, "s.max_shard_utilization", m["s.max_shard_utilization"], c.perWrite/c.accepted, 0.01)
+			})
+		}
+	}
+}
