@@ -45,3 +45,31 @@ func TestShardLimitsEveryWriterCount(t *testing.T) {
 		}
 	}
 }
+
+// DDB-WRITE-UNIT: a write unit writes an item of up to 1 KB (1,024 B), so
+// an item takes one unit for each KB it starts. A provisioned table of 200
+// WCU offered 300 items a second (its burst capacity never builds: the
+// writes exceed its units from the first second) writes 200 a second of
+// 1,000 or 1,024 B, 100 of 1,025 B and 66.7 of 2,500 B.
+func TestDynamoDBWriteUnitPerKB(t *testing.T) {
+	for _, c := range []struct {
+		size  int
+		units float64
+	}{{1000, 1}, {1024, 1}, {1025, 2}, {2500, 3}} {
+		t.Run(fmt.Sprint(c.size), func(t *testing.T) {
+			_, m := runChecked(t, load(t, fmt.Sprintf(`version: 1
+name: ddb-units
+duration: 60s
+producers:
+  - {id: p, rate: 300/s, record_size: %dB, keys: {dist: random}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 1}
+consumers:
+  - {id: c, service: app, from: s, to: [t]}
+destinations:
+  - {id: t, service: dynamodb, mode: provisioned, wcu: 200}
+`, c.size)))
+			near(t, "t.items_written", m["t.items_written"], 60*200/c.units, 0.01)
+		})
+	}
+}
