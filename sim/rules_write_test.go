@@ -73,3 +73,27 @@ destinations:
 		})
 	}
 }
+
+// DDB-ONDEMAND-START, DDB-ONDEMAND-SCALING and DDB-TABLE-QUOTA: a new
+// on-demand table serves 4,000 write units a second, and a table held at
+// its limit gets the peak it was held at 30 minutes later (so twice it),
+// up to the table's 40,000. Offered 45,000 items of 1,000 B a second for
+// 7,800 s it writes 4,000, 8,000, 16,000 and 32,000 a second for 1,800 s
+// each and then 40,000: 132 M items, less a tick or two at the start (the
+// table sees writes from its second tick) and at each doubling.
+func TestDynamoDBOnDemandGrowth(t *testing.T) {
+	_, m := runChecked(t, load(t, `version: 1
+name: ddb-on-demand
+duration: 7800s
+producers:
+  - {id: p, rate: 45000/s, record_size: 1000B, keys: {dist: random}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 60}
+consumers:
+  - {id: c, service: app, from: s, capacity: 200MB/s, to: [t]}
+destinations:
+  - {id: t, service: dynamodb, mode: on-demand}
+`))
+	want := 1800*(4000+8000+16000+32000) + 600*40000.0
+	near(t, "t.items_written", m["t.items_written"], want, 150000)
+}
