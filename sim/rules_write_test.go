@@ -97,3 +97,36 @@ destinations:
 	want := 1800*(4000+8000+16000+32000) + 600*40000.0
 	near(t, "t.items_written", m["t.items_written"], want, 150000)
 }
+
+// FH-RETRY: Firehose retries a failing destination for a while and then
+// writes what waited longer to the S3 backup, lost to that destination:
+// 300 s for OpenSearch and 3,600 s for Redshift by default. 100 records
+// a second go through a Firehose whose destination fails for 1,000 s more
+// than its window, so about 100,000 records (1,000 s of them) go to the
+// backup: within 1%, the seconds a record spends in Firehose's buffer
+// before it waits on the destination.
+func TestFirehoseRetryWindow(t *testing.T) {
+	for _, c := range []struct {
+		dest   string
+		window int
+	}{{"opensearch", 300}, {"redshift", 3600}} {
+		t.Run(c.dest, func(t *testing.T) {
+			fail := c.window + 1000
+			_, m := runChecked(t, load(t, fmt.Sprintf(`version: 1
+name: fh-retry
+duration: %ds
+producers:
+  - {id: p, rate: 100/s, record_size: 1000B, keys: {dist: random}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, shards: 1}
+consumers:
+  - {id: c, service: firehose, from: s, buffer: {size: 1MiB, interval: 60s}, to: [t]}
+destinations:
+  - {id: t, service: %s}
+timeline:
+  - {at: 100s, fail: t, for: %ds}
+`, fail+2100, c.dest, fail)))
+			near(t, "c.backup_records", m["c.backup_records"], 100*1000, 1000)
+		})
+	}
+}
