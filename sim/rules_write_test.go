@@ -130,3 +130,32 @@ timeline:
 		})
 	}
 }
+
+// KDS-ONDEMAND-START and the per-key limit of an on-demand stream: a new
+// on-demand stream takes 4 MiB/s (so 8 MiB/s of 1,000 B records with
+// random keys of 36 B is half refused for the five minutes before it may
+// grow: 300 × 4 MiB ÷ 1,036 B accepted), and one partition key stays at
+// 1,000 records a second however large the stream (2,000/s of 100 B on
+// one key: 1,000 a second accepted).
+func TestOnDemandStreamStartAndKeyCap(t *testing.T) {
+	for _, c := range []struct {
+		name, producer string
+		secs           float64
+		want           float64
+	}{
+		{"start", "rate: 8MiB/s, record_size: 1000B, keys: {dist: random}", 300, 300 * 4 * (1 << 20) / 1036.0},
+		{"key", "rate: 2000/s, record_size: 100B, keys: {dist: zipf, count: 1}", 60, 60 * 1000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, m := runChecked(t, load(t, fmt.Sprintf(`version: 1
+name: on-demand
+duration: %gs
+producers:
+  - {id: p, %s, retries: {max: 0}, to: [s]}
+storage:
+  - {id: s, service: kinesis-data-streams, mode: on-demand}
+`, c.secs, c.producer)))
+			near(t, "s.records_in", m["s.records_in"], c.want, 0.01)
+		})
+	}
+}
