@@ -2,7 +2,9 @@
 # Plants one fault at a time in the engine's use of AWS's published numbers
 # and reports which faults the tests miss: each use in sim/*.go of a
 # constant of pipeline/facts.go (a limit, a latency, a price) is raised by a
-# quarter (X becomes (X*5/4)) in a copy of the tree, and the tests run. A
+# quarter and one (X becomes (X*5/4 + X/X): a small integer such as 2
+# switches a day would stay 2 under X*5/4 alone) in a copy of the tree,
+# and the tests run. A
 # fault that leaves them passing ("survived") is a rule no test holds to
 # its number. Units (MiB, KiB, GB) are left alone.
 #   scripts/fact-mutants.sh [PATTERN]   only the constants matching PATTERN (grep -E)
@@ -32,7 +34,7 @@ import sys
 path, off, name = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
 b = open(path, 'rb').read()
 assert b[off:off + len(name)] == name
-open(path, 'wb').write(b[:off] + b'(' + name + b'*5/4)' + b[off + len(name):])
+open(path, 'wb').write(b[:off] + b'(' + name + b'*5/4 + ' + name + b'/' + name + b')' + b[off + len(name):])
 PY
 		if ! (cd "$tree" && go vet ./sim >/dev/null 2>&1); then
 			result="does not build"
