@@ -137,22 +137,31 @@ func (k kinesis) readOne(s *stream, dt float64) bool {
 	return true
 }
 
+// demandCols are the columns a pass over the units reads each unit's
+// demand from, as long as r.allow: records q.n + accN[u] and bytes q.b +
+// accX[u]·per, plus retN[u] and retB[u] when anyRet. In one writer's mode
+// a unit's new bytes are its records × onePer, otherwise accB's × 1
+// (exact), so one expression serves both. The passes write the demand out
+// with these in locals: through demand.of, its fields lived in memory and
+// each unit loaded them again.
+func (r *reader) demandCols() (qs []fifo, accN, accX, retN, retB []float64, per float64, anyRet bool) {
+	a, n := &r.s.adm, len(r.allow)
+	accN, accX, per = a.accN[:n], a.accB[:n], 1.0
+	if a.oneMode {
+		accX, per = accN, a.onePer
+	}
+	return r.q[:n], accN, accX, a.retN[:n], a.retB[:n], per, a.anyRet
+}
+
 // readPass is readOne's pass over the units: each one's allowances, and
 // the sums fitCapacity may need (sumDemand, and with pre canRead's). It
 // keeps its sums in locals and starts them where sumDemand and prepare
 // left the reader's, so they add up in the same order. The demand is
-// written out as in readFilled (demand.of's fields were loaded again for
-// every unit: 15% of Lambda's day is this loop).
+// written out (see demandCols): 15% of Lambda's day is this loop.
 func (r *reader) readPass(budget, maxN float64, sum, pre bool) {
-	a := &r.s.adm
 	allowB := r.allow
-	qs, allowN, canN, canB := r.q[:len(allowB)], r.allowN[:len(allowB)], r.canN, r.canB
-	accN, retN, retB := a.accN[:len(allowB)], a.retN[:len(allowB)], a.retB[:len(allowB)]
-	accX, per := a.accB[:len(allowB)], 1.0
-	if a.oneMode {
-		accX, per = accN, a.onePer
-	}
-	anyRet := a.anyRet
+	allowN, canN, canB := r.allowN[:len(allowB)], r.canN, r.canB
+	qs, accN, accX, retN, retB, per, anyRet := r.demandCols()
 	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
 	for u := range allowB {
 		q := &qs[u]
@@ -196,22 +205,12 @@ func (r *reader) readPass(budget, maxN float64, sum, pre bool) {
 // pass sums them. A pass of its own: the extra figures in readPass's loop
 // cost every reader without a capacity (Lambda's) 3% more instructions.
 func (r *reader) readFilled(budget, maxN float64, sum bool) {
-	a := &r.s.adm
 	// Every per-unit slice of one length, in locals (one bounds check),
-	// and the demand written out: through demand.of, its fields lived on
-	// the stack and each unit loaded them again. In one writer's mode a
-	// unit's new bytes are its records × onePer; otherwise accB's, × 1
-	// (exact), so one expression serves both.
+	// and the demand written out (see demandCols).
 	allowB := r.allow
-	qs := r.q[:len(allowB)]
 	allowN, canN, canB := r.allowN[:len(allowB)], r.canN[:len(allowB)], r.canB[:len(allowB)]
 	want, can := r.want[:len(allowB)], r.can[:len(allowB)]
-	accN, retN, retB := a.accN[:len(allowB)], a.retN[:len(allowB)], a.retB[:len(allowB)]
-	accX, per := a.accB[:len(allowB)], 1.0
-	if a.oneMode {
-		accX, per = accN, a.onePer
-	}
-	anyRet := a.anyRet
+	qs, accN, accX, retN, retB, per, anyRet := r.demandCols()
 	byN := r.filled == shareByRecords
 	sumN, sumB, readN, readB, short := r.sumN, r.sumB, r.readN, r.readB, r.short
 	var wsum float64
